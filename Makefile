@@ -1,0 +1,38 @@
+# rida: two commands. `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/rida init
+	$(BIN)/rida demo --if-empty
+	$(BIN)/rida serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check rida tests benchmarks
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check rida tests benchmarks
+	$(BIN)/ruff format --check rida tests benchmarks
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/autosave.py
+	$(BIN)/python benchmarks/page_render.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

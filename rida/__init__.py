@@ -1,0 +1,42 @@
+"""rida: minutes of Task Force workshops with their RIDA table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from rida import settings
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def templates_dir() -> Path:
+    """Top-level ``templates/`` in a source checkout, ``rida/templates`` once installed."""
+    installed = PACKAGE_DIR / "templates"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(templates_dir()))
+    app.config.update(settings.load())
+    if test_config:
+        app.config.update(test_config)
+    app.config["DATA_DIR"] = Path(app.config["DATA_DIR"])
+    app.config["EXPORT_DIR"] = Path(app.config["EXPORT_DIR"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.secret_key(app.config["DATA_DIR"])
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+
+    from rida import auth, db, web
+    from rida.views import api, pages
+
+    db.init_app(app)
+    auth.init_app(app)
+    web.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,54 @@
+"""Who may read or change what: the one place that decides.
+
+Reading a meeting depends on its classification:
+
+- ``public``: every account;
+- ``restricted``: members of the meeting's series;
+- ``confidential``: the meeting's participants who have an account, its rapporteur;
+
+and admins read everything. The account that created a meeting keeps reading it.
+Writing needs the right to read plus the ``admin`` or ``rapporteur`` role.
+Every list, page and API call goes through :func:`readable`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, true
+from sqlmodel import Session, select
+
+from rida.models import Meeting, Participation, SeriesMember, User
+
+EDITOR_ROLES = ("admin", "rapporteur")
+
+
+def readable(user: User | None) -> ColumnElement[bool]:
+    """A WHERE clause on ``Meeting`` selecting the meetings ``user`` may read."""
+    if user is None or not user.active:
+        return false()
+    if user.role == "admin":
+        return true()
+    member = select(SeriesMember.series_id).where(SeriesMember.user_id == user.id)
+    clauses = [
+        Meeting.classification == "public",
+        (Meeting.classification == "restricted") & Meeting.series_id.in_(member),
+        Meeting.created_by == user.id,
+    ]
+    if user.person_id is not None:
+        attended = select(Participation.meeting_id).where(
+            Participation.person_id == user.person_id)
+        clauses.append(Meeting.rapporteur_id == user.person_id)
+        clauses.append(Meeting.id.in_(attended))
+    return or_(*clauses)
+
+
+def can_read(session: Session, user: User | None, meeting_id: int) -> bool:
+    found = session.exec(select(Meeting.id).where(Meeting.id == meeting_id, readable(user)))
+    return found.first() is not None
+
+
+def can_edit(session: Session, user: User | None, meeting_id: int) -> bool:
+    return user is not None and user.role in EDITOR_ROLES and can_read(session, user, meeting_id)
+
+
+def can_create(user: User | None) -> bool:
+    return user is not None and user.active and user.role in EDITOR_ROLES

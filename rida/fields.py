@@ -1,0 +1,133 @@
+"""Rules for single values, shared by the rida/1 validator and the editor's autosave.
+
+Each check takes the value and a path, normalises it (strings trimmed at both ends) and
+returns it, or raises :class:`FieldError` with a French message naming the path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+SHORT_TEXT = 1_000
+LONG_TEXT = 100_000
+MAX_ITEMS = 2_000
+
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_VERSION = re.compile(r"(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})")
+
+
+@dataclass
+class FieldError(Exception):
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path} : {self.message}" if self.path else self.message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+class ValidationError(Exception):
+    """One or more field errors; nothing was written."""
+
+    def __init__(self, errors: Sequence[FieldError]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+    def as_dict(self) -> dict[str, Any]:
+        n = len(self.errors)
+        return {
+            "error": "invalid",
+            "message": f"Données refusées : {n} erreur{'s' if n > 1 else ''}.",
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def type_name(value: Any) -> str:
+    names = {bool: "booléen", int: "entier", float: "nombre", str: "texte", list: "liste",
+             dict: "objet", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def text(value: Any, path: str, *, limit: int = SHORT_TEXT, required: bool = False,
+         nonempty: bool = False) -> str:
+    """A string, trimmed; ``None`` means empty unless ``required``."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(path, f"texte attendu, reçu {type_name(value)}")
+    if len(value) > limit:
+        raise FieldError(path, f"texte trop long ({len(value)} caractères, {limit} au plus)")
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        raise FieldError(path, f"caractère de contrôle interdit (U+{ord(bad.group()):04X})")
+    value = value.strip()
+    if nonempty and not value:
+        raise FieldError(path, "ne peut pas être vide")
+    return value
+
+
+def markdown(value: Any, path: str) -> str:
+    return text(value, path, limit=LONG_TEXT)
+
+
+def choice(value: Any, path: str, options: Sequence[str | None], default: str | None = None
+           ) -> str | None:
+    if value is None and default is not None:
+        return default
+    if value not in options or isinstance(value, bool):
+        shown = ", ".join("null" if o is None else o for o in options)
+        raise FieldError(path, f"valeur attendue parmi {shown} ; reçu {value!r}")
+    return value
+
+
+def date(value: Any, path: str, *, required: bool = False) -> dt.date | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise FieldError(path, f"date attendue au format AAAA-MM-JJ, reçu {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise FieldError(path, f"date inexistante : {value}") from None
+
+
+def time(value: Any, path: str) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
+        raise FieldError(path, f"heure attendue au format HH:MM, reçu {value!r}")
+    return value
+
+
+def version(value: Any, path: str) -> str:
+    if value is None:
+        return "0.1"
+    if not isinstance(value, str) or not _VERSION.fullmatch(value):
+        raise FieldError(path, f"version attendue au format MAJEUR.MINEUR (1.0), reçu {value!r}")
+    return value
+
+
+def integer(value: Any, path: str, *, minimum: int = 1) -> int:
+    if type(value) is not int:
+        raise FieldError(path, f"entier attendu, reçu {type_name(value)}")
+    if value < minimum or value > 2**31 - 1:
+        raise FieldError(path, f"entier attendu entre {minimum} et {2**31 - 1}, reçu {value}")
+    return value
+
+
+def text_list(value: Any, path: str, *, limit: int = SHORT_TEXT) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FieldError(path, f"liste attendue, reçu {type_name(value)}")
+    if len(value) > MAX_ITEMS:
+        raise FieldError(path, f"trop d'éléments ({len(value)}, {MAX_ITEMS} au plus)")
+    return [text(item, f"{path}[{i}]", limit=limit, required=True) for i, item in enumerate(value)]

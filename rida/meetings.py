@@ -1,0 +1,308 @@
+"""Domain rules for meetings and their RIDA rows (no Flask here).
+
+Edits are optimistic: a row carries a ``revision`` that every change bumps, and a change
+sent against an older revision is a :class:`Conflict`, unless it would leave the row as it
+already is (a replayed save whose answer was lost). Header fields are checked against the
+value the editor last saw (``base``), field by field, so two people editing different
+header fields never collide. Row numbers stay consecutive after every insert, move and
+delete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, select
+
+from rida import fields
+from rida.fields import FieldError
+from rida.models import (
+    CLASSIFICATIONS,
+    NATURES,
+    Meeting,
+    Participation,
+    Person,
+    RidaRow,
+    Series,
+    SeriesMember,
+    User,
+    utcnow,
+)
+
+
+class Conflict(Exception):
+    """A change made against a stale version; ``current`` is what the server holds."""
+
+    def __init__(self, current: dict[str, Any], message: str):
+        super().__init__(message)
+        self.current = current
+        self.message = message
+
+
+# --- Series and meetings -----------------------------------------------------------
+
+
+def create_series(session: Session, name: str, user: User | None) -> Series:
+    name = fields.text(name, "name", required=True, nonempty=True, limit=200)
+    if session.exec(select(Series).where(Series.name == name)).first():
+        raise FieldError("name", f"la série « {name} » existe déjà")
+    series = Series(name=name)
+    session.add(series)
+    session.flush()
+    if user is not None:
+        session.add(SeriesMember(series_id=series.id, user_id=user.id))
+    return series
+
+
+def create_meeting(session: Session, series_id: int, user: User | None,
+                   values: dict[str, Any]) -> Meeting:
+    if session.get(Series, series_id) is None:
+        raise FieldError("series_id", "série inconnue")
+    title = fields.text(values.get("title"), "title", required=True, nonempty=True)
+    date = fields.date(values.get("date"), "date", required=True)
+    meeting = Meeting(series_id=series_id, title=title, date=date,
+                      created_by=user.id if user else None,
+                      rapporteur_id=user.person_id if user else None)
+    for name in ("meeting_type", "classification", "subject", "location"):
+        if values.get(name):
+            setattr(meeting, name, check_header_field(session, name, values[name]))
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+HEADER_TEXT = ("title", "subject", "meeting_type", "location")
+HEADER_FIELDS = (*HEADER_TEXT, "date", "start_time", "end_time", "classification",
+                 "organiser_id", "rapporteur_id", "reference_documents", "objectives",
+                 "summary", "comments", "results")
+
+
+def check_header_field(session: Session, name: str, value: Any) -> Any:
+    """The normalised value of header field ``name``, or FieldError."""
+    if name == "title":
+        return fields.text(value, name, required=True, nonempty=True)
+    if name in HEADER_TEXT:
+        return fields.text(value, name)
+    if name == "date":
+        return fields.date(value, name, required=True)
+    if name in ("start_time", "end_time"):
+        return fields.time(value, name)
+    if name == "classification":
+        return fields.choice(value, name, CLASSIFICATIONS)
+    if name in ("summary", "results"):
+        return fields.markdown(value, name)
+    if name in ("reference_documents", "objectives"):
+        return fields.text_list(value, name)
+    if name == "comments":
+        return fields.text_list(value, name, limit=fields.LONG_TEXT)
+    if name in ("organiser_id", "rapporteur_id"):
+        if value is None or value == "":
+            return None
+        person_id = fields.integer(value, name)
+        if session.get(Person, person_id) is None:
+            raise FieldError(name, "personne inconnue")
+        return person_id
+    raise FieldError(name, "champ inconnu ou non modifiable")
+
+
+def header_dict(meeting: Meeting) -> dict[str, Any]:
+    out = {name: getattr(meeting, name) for name in HEADER_FIELDS}
+    out["date"] = meeting.date.isoformat()
+    out.update(id=meeting.id, status=meeting.status, version=meeting.version)
+    return out
+
+
+def update_meeting(session: Session, meeting: Meeting, changes: dict[str, Any],
+                   base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Apply header ``changes``; a field whose server value moved away from ``base``
+    (and differs from the new value) is a conflict."""
+    if not isinstance(changes, dict) or not changes:
+        raise FieldError("fields", "objet non vide attendu")
+    current = header_dict(meeting)
+    new = {name: check_header_field(session, name, value) for name, value in changes.items()}
+    for name, value in new.items():
+        if base is not None and name in base:
+            seen = check_header_field(session, name, base[name])
+            seen = seen.isoformat() if isinstance(seen, dt.date) else seen
+            wanted = value.isoformat() if isinstance(value, dt.date) else value
+            if current[name] not in (seen, wanted):
+                raise Conflict(current, f"Le champ « {name} » a été modifié par ailleurs.")
+    for name, value in new.items():
+        setattr(meeting, name, value)
+    meeting.updated_at = utcnow()
+    session.add(meeting)
+    session.flush()
+    return header_dict(meeting)
+
+
+# --- RIDA rows ----------------------------------------------------------------------
+
+ROW_FIELDS = ("nature", "subject", "question", "answer")
+
+
+def check_row_field(name: str, value: Any) -> Any:
+    if name == "nature":
+        return fields.choice(None if value == "" else value, name, (*NATURES, None))
+    if name == "subject":
+        return fields.text(value, name)
+    if name in ("question", "answer"):
+        return fields.markdown(value, name)
+    raise FieldError(name, "champ inconnu ou non modifiable")
+
+
+def row_dict(row: RidaRow) -> dict[str, Any]:
+    return {"uid": row.uid, "number": row.number, "nature": row.nature,
+            "subject": row.subject, "question": row.question, "answer": row.answer,
+            "revision": row.revision}
+
+
+def rows_of(session: Session, meeting_id: int) -> list[RidaRow]:
+    return list(session.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id)
+                             .order_by(RidaRow.number)).all())
+
+
+def find_row(session: Session, meeting_id: int, uid: str) -> RidaRow | None:
+    return session.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
+                                              RidaRow.uid == uid)).first()
+
+
+def renumber(session: Session, items: Sequence[Any], attr: str, start: int) -> None:
+    """Give ``items`` consecutive values of ``attr`` from ``start``, in two passes so that
+    a unique constraint on the column never sees a duplicate."""
+    changed = [(i, item) for i, item in enumerate(items, start) if getattr(item, attr) != i]
+    for i, item in changed:
+        setattr(item, attr, -i)
+        session.add(item)
+    session.flush()
+    for i, item in changed:
+        setattr(item, attr, i)
+    session.flush()
+
+
+def row_order(rows: Sequence[RidaRow]) -> list[dict[str, Any]]:
+    return [{"uid": r.uid, "number": r.number} for r in rows]
+
+
+def add_row(session: Session, meeting: Meeting, values: dict[str, Any], *,
+            uid: str | None = None, after: str | None = None) -> RidaRow:
+    """A new row below the row ``after`` (at the end when absent); idempotent on ``uid``."""
+    if uid is not None:
+        uid = check_uid(uid)
+        existing = session.exec(select(RidaRow).where(RidaRow.uid == uid)).first()
+        if existing is not None:
+            if existing.meeting_id != meeting.id:
+                raise FieldError("uid", "identifiant déjà utilisé")
+            return existing
+    clean = {name: check_row_field(name, value) for name, value in values.items()}
+    rows = rows_of(session, meeting.id)
+    index = next((i + 1 for i, r in enumerate(rows) if r.uid == after), len(rows))
+    row = RidaRow(meeting_id=meeting.id, number=len(rows) + 1, **clean)
+    if uid is not None:
+        row.uid = uid
+    rows.insert(index, row)
+    session.add(row)
+    renumber(session, rows, "number", 1)
+    touch(meeting)
+    return row
+
+
+def update_row(session: Session, row: RidaRow, revision: Any,
+               values: dict[str, Any]) -> RidaRow:
+    clean = {name: check_row_field(name, value) for name, value in values.items()}
+    if not clean:
+        raise FieldError("fields", "aucun champ à modifier")
+    if type(revision) is not int:
+        raise FieldError("revision", "entier attendu")
+    if revision != row.revision:
+        if all(getattr(row, name) == value for name, value in clean.items()):
+            return row
+        raise Conflict(row_dict(row),
+                       f"La ligne {row.number} a été modifiée par quelqu'un d'autre.")
+    changed = {n: v for n, v in clean.items() if getattr(row, n) != v}
+    if changed:
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.revision += 1
+        row.updated_at = utcnow()
+        session.add(row)
+        session.flush()
+    return row
+
+
+def delete_row(session: Session, meeting: Meeting, row: RidaRow) -> list[RidaRow]:
+    session.delete(row)
+    session.flush()
+    rows = rows_of(session, meeting.id)
+    renumber(session, rows, "number", 1)
+    touch(meeting)
+    return rows
+
+
+def move_row(session: Session, meeting: Meeting, row: RidaRow, direction: str
+             ) -> list[RidaRow]:
+    rows = rows_of(session, meeting.id)
+    move_item(rows, row, direction)
+    renumber(session, rows, "number", 1)
+    touch(meeting)
+    return rows
+
+
+def move_item(items: list[Any], item: Any, direction: str) -> None:
+    if direction not in ("up", "down"):
+        raise FieldError("direction", "valeur attendue parmi up, down")
+    i = items.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+
+
+def check_uid(uid: Any) -> str:
+    if not isinstance(uid, str) or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", uid):
+        raise FieldError("uid", "identifiant de 8 à 64 caractères [A-Za-z0-9_-] attendu")
+    return uid
+
+
+def touch(meeting: Meeting) -> None:
+    meeting.updated_at = utcnow()
+
+
+# --- Suggestions from the series' history -------------------------------------------
+
+SPEAKER = re.compile(r"(?m)^[ \t]*(?:[-*][ \t]+)?([A-ZÀ-Ý0-9][A-ZÀ-Ý0-9 '&./-]{0,40}?)[ \t]*:")
+
+
+def suggestions(session: Session, series_id: int, limit_meetings: int = 50
+                ) -> dict[str, list[str]]:
+    """Subjects and speaker prefixes (`LIFEN : `) used in the series, most used first."""
+    recent = select(Meeting.id).where(Meeting.series_id == series_id) \
+        .order_by(Meeting.date.desc()).limit(limit_meetings)
+    found = session.exec(select(RidaRow.subject, RidaRow.question, RidaRow.answer)
+                         .where(RidaRow.meeting_id.in_(recent))).all()
+    subjects: Counter[str] = Counter()
+    speakers: Counter[str] = Counter()
+    for subject, question, answer in found:
+        if subject:
+            subjects[subject] += 1
+        for text in (question, answer):
+            speakers.update(m.strip() for m in SPEAKER.findall(text or ""))
+    entities = session.exec(select(Person.entity).join(Participation).join(Meeting)
+                            .where(Meeting.series_id == series_id)).all()
+    speakers.update(e for e in entities if e)
+    return {"subjects": [s for s, _ in subjects.most_common(200)],
+            "speakers": [f"{s} : " for s, _ in speakers.most_common(200)]}
+
+
+def catalogue(session: Session, where: Any = None) -> list[dict[str, Any]]:
+    """Meetings as summaries (id, series, title, date, status, classification, version),
+    newest first; ``where`` restricts them (see rida.access.readable)."""
+    query = select(Meeting, Series.name).join(Series) \
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    if where is not None:
+        query = query.where(where)
+    return [{"id": m.id, "series": name, "title": m.title, "date": m.date.isoformat(),
+             "status": m.status, "classification": m.classification, "version": m.version}
+            for m, name in session.exec(query).all()]

@@ -1,0 +1,150 @@
+"""The tables of rida (SQLModel).
+
+Vocabulary follows the ANS compte-rendu: a *series* (a Task Force) holds *meetings*
+(workshops); a meeting has *participations* of *persons*, numbered *RIDA rows* and
+*actions*. Every record the editor changes carries a ``revision`` counter for optimistic
+concurrency, and rows and participations carry a ``uid`` the browser can create offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+NATURES = ("I", "D", "A")
+STATUSES = ("draft", "review", "validated")
+CLASSIFICATIONS = ("public", "restricted", "confidential")
+ATTENDANCES = ("present", "excused", "absent")
+ACTION_KINDS = ("bilateral_interview", "workshop", "document", "other")
+ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
+ROLES = ("admin", "rapporteur", "member", "reader")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+def json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def json_dict() -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Series(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    """One real person (or, with an empty last name, an organisation), reused across meetings."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=700, unique=True, index=True)
+    last_name: str = Field(default="", max_length=200)
+    first_name: str = Field(default="", max_length=200)
+    entity: str = Field(default="", max_length=200)
+    function: str = Field(default="", max_length=300)
+    email: str = Field(default="", max_length=300)
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="series.id", index=True)
+    title: str = Field(max_length=1000)
+    subject: str = Field(default="", max_length=1000)
+    meeting_type: str = Field(default="", max_length=1000)
+    date: dt.date
+    start_time: str = Field(default="", max_length=5)
+    end_time: str = Field(default="", max_length=5)
+    location: str = Field(default="", max_length=1000)
+    status: str = Field(default="draft", max_length=20)
+    classification: str = Field(default="public", max_length=20)
+    version: str = Field(default="0.1", max_length=20)
+    organiser_id: int | None = Field(default=None, foreign_key="person.id")
+    organiser_function: str = Field(default="", max_length=300)
+    rapporteur_id: int | None = Field(default=None, foreign_key="person.id")
+    rapporteur_function: str = Field(default="", max_length=300)
+    reference_documents: list[str] = json_list()
+    objectives: list[str] = json_list()
+    summary: str = ""
+    comments: list[str] = json_list()
+    results: str = ""
+    extensions: dict[str, Any] = json_dict()
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Participation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=64, unique=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    position: int = 0
+    attendance: str = Field(default="present", max_length=20)
+    function: str = Field(default="", max_length=300)
+    extensions: dict[str, Any] = json_dict()
+    revision: int = 1
+
+
+class RidaRow(SQLModel, table=True):
+    __tablename__ = "rida_row"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=64, unique=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    number: int
+    nature: str | None = Field(default=None, max_length=1)
+    subject: str = ""
+    question: str = ""
+    answer: str = ""
+    extensions: dict[str, Any] = json_dict()
+    revision: int = 1
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Action(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    row_id: int | None = Field(default=None, foreign_key="rida_row.id", ondelete="SET NULL")
+    position: int = 0
+    title: str
+    kind: str = Field(default="other", max_length=30)
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    owner_function: str = Field(default="", max_length=300)
+    due_date: dt.date | None = None
+    status: str = Field(default="open", max_length=20)
+    notes: str = ""
+    extensions: dict[str, Any] = json_dict()
+    revision: int = 1
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=100, unique=True)
+    password_hash: str = Field(max_length=300)
+    role: str = Field(default="reader", max_length=20)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    active: bool = True
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SeriesMember(SQLModel, table=True):
+    __tablename__ = "series_member"
+
+    series_id: int = Field(foreign_key="series.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")

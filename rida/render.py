@@ -1,0 +1,57 @@
+"""Turning stored values into what people read: Markdown, dates in words, French labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import markdown as md
+import nh3
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+STATUS_LABELS = {"draft": "Brouillon", "review": "En relecture", "validated": "Validé"}
+CLASSIFICATION_LABELS = {"public": "Publique", "restricted": "Diffusion restreinte",
+                         "confidential": "Confidentiel"}
+NATURE_LABELS = {"I": "Information", "D": "Décision", "A": "Action"}
+ATTENDANCE_LABELS = {"present": "Présent", "excused": "Excusé", "absent": "Absent"}
+ACTION_KIND_LABELS = {"bilateral_interview": "Entretien bilatéral", "workshop": "Atelier",
+                      "document": "Document", "other": "Autre"}
+ACTION_STATUS_LABELS = {"open": "À faire", "in_progress": "En cours", "done": "Fait",
+                        "cancelled": "Annulé"}
+ROLE_LABELS = {"admin": "administrateur", "rapporteur": "rapporteur", "member": "membre",
+               "reader": "lecteur"}
+
+ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "br", "a", "code", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+
+
+def _markdown() -> md.Markdown:
+    converter = md.Markdown(extensions=["sane_lists", "nl2br"], output_format="html")
+    # Raw HTML typed in a field is data, never markup: let Markdown escape it.
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
+_CONVERTER = _markdown()
+
+
+def markdown_html(text: str | None) -> str:
+    """Markdown rendered to HTML, then sanitised with an allow-list."""
+    if not text:
+        return ""
+    html = _CONVERTER.reset().convert(text)
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def date_words(value: dt.date | None) -> str:
+    """`7 janvier 2022` (`1er` for the first of the month)."""
+    if value is None:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def date_short(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""

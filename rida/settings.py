@@ -1,0 +1,84 @@
+"""Every setting of rida, declared once as data.
+
+Each setting is read from the environment variable of the same name. The README table
+"Configuration" is checked against this list by the test suite, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "RIDA_DATA_DIR",
+        "./instance",
+        "Dossier des données : base SQLite, index de recherche, clé secrète.",
+    ),
+    Setting(
+        "RIDA_DATABASE_URL",
+        "sqlite:///<RIDA_DATA_DIR>/rida.sqlite3",
+        "URL SQLAlchemy de la base (SQLite par défaut ; `postgresql+psycopg://…` accepté).",
+    ),
+    Setting(
+        "RIDA_EXPORT_DIR",
+        "./exports",
+        "Dossier des documents générés (comptes-rendus exportés).",
+    ),
+    Setting(
+        "RIDA_SECRET_KEY",
+        "<généré dans RIDA_DATA_DIR/secret_key>",
+        "Clé de signature des sessions ; générée et conservée dans le dossier des données "
+        "si absente.",
+    ),
+    Setting(
+        "RIDA_AUTO_MIGRATE",
+        "1",
+        "Applique les migrations de schéma (Alembic) au démarrage ; `0` pour le faire à la "
+        "main avec `rida init`.",
+    ),
+    Setting(
+        "RIDA_MAX_REQUEST_BYTES",
+        "5000000",
+        "Taille maximale d'une requête (octets) ; au-delà, réponse 413.",
+    ),
+)
+
+
+def load(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """Read the settings from the environment and return Flask config keys."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("RIDA_DATA_DIR") or "./instance").resolve()
+    export_dir = Path(env.get("RIDA_EXPORT_DIR") or "./exports").resolve()
+    database_url = env.get("RIDA_DATABASE_URL") or f"sqlite:///{data_dir / 'rida.sqlite3'}"
+    return {
+        "DATA_DIR": data_dir,
+        "EXPORT_DIR": export_dir,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": env.get("RIDA_SECRET_KEY") or None,
+        "AUTO_MIGRATE": (env.get("RIDA_AUTO_MIGRATE") or "1") not in ("0", "false", "no"),
+        "MAX_CONTENT_LENGTH": int(env.get("RIDA_MAX_REQUEST_BYTES") or 5_000_000),
+    }
+
+
+def secret_key(data_dir: Path) -> str:
+    """Return the secret key kept in the data dir, creating it (mode 0600) if needed."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

@@ -1,0 +1,113 @@
+"""HTML pages: home, series and meeting creation, the compte-rendu, the editor."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlmodel import select
+
+from rida import access, auth, db, meetings, record
+from rida.fields import FieldError
+from rida.meetings import header_dict, row_dict
+from rida.models import CLASSIFICATIONS, Meeting, Person, Series, SeriesMember
+from rida.participants import participant_dict
+from rida.people import label
+from rida.views import readable_meeting
+
+bp = Blueprint("pages", __name__)
+
+MEETING_TYPES = ("Atelier", "Comité", "Entretien bilatéral", "Réunion", "Séminaire")
+
+
+@bp.route("/")
+@login_required
+def home():  # type: ignore[no-untyped-def]
+    session, user = db.session(), auth.user()
+    found = session.exec(select(Meeting, Series).join(Series)
+                         .where(access.readable(user))
+                         .order_by(Meeting.date.desc(), Meeting.id.desc())).all()
+    member_of = select(SeriesMember.series_id).where(SeriesMember.user_id == user.id)
+    visible = select(Series).order_by(Series.name)
+    if user.role != "admin":
+        shown = {s.id for _, s in found}
+        visible = visible.where(Series.id.in_(member_of) | Series.id.in_(shown))
+    all_series = session.exec(visible).all()
+    by_series: dict[int, list[Meeting]] = {s.id: [] for s in all_series}
+    for m, s in found:
+        by_series.setdefault(s.id, []).append(m)
+    return render_template("home.html", series=all_series, by_series=by_series,
+                           can_create=access.can_create(user), meeting_types=MEETING_TYPES,
+                           classifications=CLASSIFICATIONS)
+
+
+@bp.post("/series")
+@login_required
+def create_series():  # type: ignore[no-untyped-def]
+    user = auth.user()
+    if not access.can_create(user):
+        abort(403)
+    try:
+        with db.transaction() as s:
+            series = meetings.create_series(s, request.form.get("name", ""), user)
+    except FieldError as e:
+        flash(f"Série non créée : {e.message}.", "error")
+        return redirect(url_for("pages.home"))
+    flash(f"Série « {series.name} » créée.", "info")
+    return redirect(url_for("pages.home") + f"#series-{series.id}")
+
+
+@bp.post("/meetings")
+@login_required
+def create_meeting():  # type: ignore[no-untyped-def]
+    user = auth.user()
+    if not access.can_create(user):
+        abort(403)
+    form = request.form
+    try:
+        series_id = int(form.get("series_id", ""))
+    except ValueError:
+        series_id = 0
+    try:
+        with db.transaction() as s:
+            meeting = meetings.create_meeting(s, series_id, user, dict(form))
+    except FieldError as e:
+        flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.",
+              "error")
+        return redirect(url_for("pages.home"))
+    return redirect(url_for("pages.edit", meeting_id=meeting.id))
+
+
+_FIELD_LABELS = {"title": "titre", "date": "date", "series_id": "série",
+                 "meeting_type": "type de réunion", "classification": "classification"}
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@login_required
+def view(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = readable_meeting(meeting_id)
+    session = db.session()
+    return render_template("meetings/view.html", r=record.load(session, meeting),
+                           can_edit=access.can_edit(session, auth.user(), meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/edit")
+@login_required
+def edit(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = readable_meeting(meeting_id)
+    session = db.session()
+    if not access.can_edit(session, auth.user(), meeting_id):
+        abort(403)
+    r = record.load(session, meeting)
+    people = session.exec(select(Person).where(Person.last_name != "")
+                          .order_by(Person.last_name, Person.first_name)).all()
+    data = {
+        "meeting": header_dict(meeting),
+        "rows": [row_dict(row) for row in r.rows],
+        "participants": [participant_dict(p, person) for p, person in r.participants],
+        "people": [{"id": p.id, "label": label(p), "last_name": p.last_name,
+                    "first_name": p.first_name, "entity": p.entity, "function": p.function}
+                   for p in people],
+        "suggestions": meetings.suggestions(session, meeting.series_id),
+    }
+    return render_template("meetings/edit.html", r=r, data=data, people=people,
+                           meeting_types=MEETING_TYPES, classifications=CLASSIFICATIONS)

@@ -1,0 +1,85 @@
+"""Shared fixtures: the real app on a temporary data dir with a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from rida import create_app, db, exchange
+from rida.accounts import create_user
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO = Path(__file__).parents[1] / "rida" / "fixtures" / "demo_tf_mssante_2022-01-07.json"
+PASSWORD = "correct horse battery"
+
+
+def demo_document() -> dict:
+    return json.loads(DEMO.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    app = create_app({
+        "TESTING": True,
+        "DATA_DIR": tmp_path / "data",
+        "EXPORT_DIR": tmp_path / "exports",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'rida.sqlite3'}",
+        "SECRET_KEY": "test",
+    })
+    with app.app_context(), db.transaction() as s:
+        for login, role in (("admin", "admin"), ("rapporteur", "rapporteur"),
+                            ("member", "member"), ("reader", "reader")):
+            create_user(s, login, PASSWORD, role)
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+class Browser:
+    """A logged-in test client that sends the CSRF token like the editor does."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+        self.token = ""
+
+    def login(self, login: str = "admin", password: str = PASSWORD) -> Browser:
+        page = self.client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = self.client.post("/login", data={"login": login, "password": password,
+                                                     "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        home = self.client.get("/").get_data(as_text=True)
+        self.token = re.search(r'name="csrf-token" content="([^"]+)"', home).group(1)
+        return self
+
+    def json(self, method: str, url: str, payload: object = None, **kwargs):  # type: ignore[no-untyped-def]
+        headers = {"X-CSRFToken": self.token, "Content-Type": "application/json"}
+        data = payload if isinstance(payload, (str, bytes)) else json.dumps(payload)
+        return self.client.open(url, method=method, data=data, headers=headers, **kwargs)
+
+    def form(self, url: str, data: dict):  # type: ignore[no-untyped-def]
+        return self.client.post(url, data={**data, "csrf_token": self.token})
+
+
+@pytest.fixture
+def browser(client: FlaskClient) -> Browser:
+    return Browser(client).login("admin")
+
+
+@pytest.fixture
+def demo_meeting(app: Flask) -> int:
+    with app.app_context(), db.transaction() as s:
+        return exchange.import_document(s, demo_document()).id

@@ -101,7 +101,7 @@ def integrity_ok(engine: Engine) -> bool:
 def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(url)
     app.extensions["rida.engine"] = engine
     if app.config.get("AUTO_MIGRATE", True):

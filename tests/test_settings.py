@@ -1,0 +1,32 @@
+"""Settings are declared once (rida/settings.py) and documented in the README."""
+
+from pathlib import Path
+
+from rida import settings
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def test_readme_documents_every_setting():
+    text = README.read_text(encoding="utf-8")
+    for setting in settings.SETTINGS:
+        assert f"| `{setting.name}` | `{setting.default}` |" in text, setting.name
+
+
+def test_defaults_and_environment(tmp_path):
+    config = settings.load({})
+    assert config["DATA_DIR"] == Path("./instance").resolve()
+    assert config["DATABASE_URL"].endswith("instance/rida.sqlite3")
+    config = settings.load({"RIDA_DATA_DIR": str(tmp_path), "RIDA_AUTO_MIGRATE": "0",
+                            "RIDA_DATABASE_URL": "postgresql+psycopg://u@h/db"})
+    assert config["DATA_DIR"] == tmp_path
+    assert config["AUTO_MIGRATE"] is False
+    assert config["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+
+
+def test_secret_key_generated_once_and_private(tmp_path):
+    key = settings.secret_key(tmp_path / "data")
+    assert len(key) == 64
+    assert settings.secret_key(tmp_path / "data") == key
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700

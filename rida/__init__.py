@@ -27,9 +27,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["EXPORT_DIR"] = Path(app.config["EXPORT_DIR"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(app.config["DATA_DIR"])
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # The CSRF token lives as long as the session: an editor left open all day still saves.
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, web
     from rida.views import api, pages

@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, select
 
-from rida.models import Meeting, Participation, SeriesMember, User
+from rida.models import Action, Meeting, Participation, Person, SeriesMember, User
 
 EDITOR_ROLES = ("admin", "rapporteur")
 
@@ -52,3 +52,16 @@ def can_edit(session: Session, user: User | None, meeting_id: int) -> bool:
 
 def can_create(user: User | None) -> bool:
     return user is not None and user.active and user.role in EDITOR_ROLES
+
+
+def visible_people(user: User | None) -> ColumnElement[bool]:
+    """A WHERE clause on ``Person``: people named in a meeting ``user`` may read (so that a
+    confidential meeting does not leak who attended it through the people picker)."""
+    meetings = select(Meeting.id).where(readable(user))
+    return or_(
+        Person.id.in_(select(Participation.person_id)
+                      .where(Participation.meeting_id.in_(meetings))),
+        Person.id.in_(select(Meeting.organiser_id).where(readable(user))),
+        Person.id.in_(select(Meeting.rapporteur_id).where(readable(user))),
+        Person.id.in_(select(Action.owner_id).where(Action.meeting_id.in_(meetings))),
+    )

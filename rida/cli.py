@@ -6,7 +6,7 @@ import json
 import sys
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import Flask
@@ -26,18 +26,20 @@ def with_app(func):  # type: ignore[no-untyped-def]
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         app = create_app()
-        with app.app_context():
-            try:
+        try:
+            with app.app_context():
                 return func(app, *args, **kwargs)
-            except ValidationError as e:
-                _fail(e.as_dict(), e)
-            except FieldError as e:
-                _fail(ValidationError([e]).as_dict(), e)
+        except ValidationError as e:
+            _fail(e.as_dict())
+        except FieldError as e:
+            _fail(ValidationError([e]).as_dict())
+        finally:
+            app.extensions["rida.engine"].dispose()
 
     return wrapper
 
 
-def _fail(payload: dict, error: Exception) -> None:
+def _fail(payload: dict) -> NoReturn:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2), err=True)
     raise click.exceptions.Exit(1)
 
@@ -140,13 +142,16 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str) -> None:
     """Exporte une réunion au format rida/1."""
     meeting = db.session().get(Meeting, meeting_id)
     if meeting is None:
-        raise FieldError("id", f"réunion {meeting_id} introuvable")
+        _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
     text = json.dumps(exchange.export_document(db.session(), meeting), ensure_ascii=False,
                       indent=2) + "\n"
     if output == "-":
         click.echo(text, nl=False)
     else:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise FieldError(output, f"écriture impossible : {e.strerror}") from None
         click.echo(f"Écrit : {output}", err=True)
 
 

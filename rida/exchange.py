@@ -2,8 +2,10 @@
 
 :func:`validate` checks a whole document, collecting every error with its field path,
 and returns the normalised document (strings trimmed, defaults filled in, empty optional
-values as ``null``). Export writes exactly that shape back, so for any valid document
-``export(import(doc))`` equals ``validate(doc)`` plus the new ``id``.
+values as ``null``, rows in number order, each person spelt as at its first mention).
+Export writes exactly that shape back, so for any valid document imported into a
+database that does not know its persons yet, ``export(import(doc))`` equals
+``validate(doc)`` plus the new ``id``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from rida import fields
+from rida import fields, people
 from rida.fields import FieldError, ValidationError
 from rida.models import (
     ACTION_KINDS,
@@ -93,29 +95,46 @@ def _extensions(data: dict) -> dict:
     return {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
 
 
+def _checked_extensions(c: _Collector, data: dict, path: str) -> dict:
+    """The ``x-…`` keys of ``data``, verbatim, once checked to be plain JSON."""
+    prefix = f"{path}." if path else ""
+    found = _extensions(data)
+    for key, value in found.items():
+        c(fields.json_value, value, f"{prefix}{key}")
+    return found
+
+
 def _person(c: _Collector, value: Any, path: str, *, entity_only: bool = False,
             extra: tuple[str, ...] = ()) -> dict | None:
     if value is None:
         return None
     data = c.obj(value, path, PERSON_KEYS + extra, extensions=bool(extra))
-    person = {k: _opt(c(fields.text, data.get(k), f"{path}.{k}") or "") for k in PERSON_KEYS}
-    if not person["last_name"] and not (entity_only and person["entity"]):
-        need = "last_name (ou entity seule pour un porteur d'action)" if entity_only else \
-            "last_name"
-        if "last_name" in data and data["last_name"] is not None:
-            c.add(f"{path}.last_name", "ne peut pas être vide")
-        else:
-            c.add(f"{path}.last_name", f"champ obligatoire manquant ({need})")
+    if not isinstance(value, dict):
+        return None
+    before = len(c.errors)
+    limits = people.PERSON_LIMITS
+    person = {k: _opt(c(fields.text, data.get(k), f"{path}.{k}", limit=limits[k]) or "")
+              for k in PERSON_KEYS}
+    reported = {e.path for e in c.errors[before:]}
+    # An organisation alone (`{"entity": "ANS"}`) may own an action; a first name may not.
+    if not person["last_name"] and f"{path}.last_name" not in reported and not (
+            entity_only and person["entity"] and not person["first_name"]):
+        message = "ne peut pas être vide" if data.get("last_name") is not None else \
+            "champ obligatoire manquant"
+        hint = " (ou entity seule, sans first_name, pour un porteur)" if entity_only else ""
+        c.add(f"{path}.last_name", message + hint)
     return person
 
 
 def validate(doc: Any) -> dict[str, Any]:
     """Check a whole rida/1 document; return it normalised or raise ValidationError."""
     c = _Collector()
-    data = c.obj(doc, "", TOP_KEYS, extensions=True)
     if not isinstance(doc, dict):
-        raise ValidationError(c.errors)
-    if data.get("format") != FORMAT:
+        raise ValidationError([FieldError("$", f"objet attendu, reçu {fields.type_name(doc)}")])
+    data = c.obj(doc, "", TOP_KEYS, extensions=True)
+    if "format" not in data:
+        c.add("format", f"champ obligatoire manquant (\"{FORMAT}\")")
+    elif data["format"] != FORMAT:
         c.add("format", f"\"{FORMAT}\" attendu, reçu {data.get('format')!r}")
     if "id" in data and not (data["id"] is None or isinstance(data["id"], str)
                              or type(data["id"]) is int):
@@ -152,9 +171,12 @@ def validate(doc: Any) -> dict[str, Any]:
     out["results"] = _opt(c(fields.markdown, data.get("results"), "results") or "")
     numbers = {row["number"] for row in out["rida"]}
     out["actions"] = _actions(c, data.get("actions"), numbers)
-    out.update(_extensions(data))
+    out.update(_checked_extensions(c, data, ""))
     if c.errors:
         raise ValidationError(c.errors)
+    out["rida"].sort(key=lambda row: row["number"])  # the order export gives them back in
+    people.merge_spellings([out["organiser"], out["rapporteur"], *out["participants"],
+                            *(a["owner"] for a in out["actions"])])
     return out
 
 
@@ -162,19 +184,21 @@ def _participants(c: _Collector, value: Any) -> list[dict]:
     result, seen = [], {}
     for i, item in enumerate(c.items(value, "participants")):
         path = f"participants[{i}]"
-        person = _person(c, item, path, extra=("attendance",))
-        if person is None:
+        if item is None:
             c.add(path, "objet attendu, reçu null")
             continue
-        attendance = c(fields.choice, item.get("attendance") if isinstance(item, dict) else None,
-                       f"{path}.attendance", ATTENDANCES, "present")
+        person = _person(c, item, path, extra=("attendance",))
+        if person is None:
+            continue
+        attendance = c(fields.choice, item.get("attendance"), f"{path}.attendance",
+                       ATTENDANCES, "present")
         key = person_key(person["last_name"] or "", person["first_name"] or "",
                          person["entity"] or "")
         if key in seen:
             c.add(path, f"même personne que participants[{seen[key]}]")
         seen[key] = i
-        extensions = _extensions(item) if isinstance(item, dict) else {}
-        result.append({**person, "attendance": attendance, **extensions})
+        result.append({**person, "attendance": attendance,
+                       **_checked_extensions(c, item, path)})
     return result
 
 
@@ -201,7 +225,7 @@ def _rows(c: _Collector, value: Any) -> list[dict]:
                          required="subject" in data) or "",
             "question": _opt(c(fields.markdown, data.get("question"), f"{path}.question") or ""),
             "answer": _opt(c(fields.markdown, data.get("answer"), f"{path}.answer") or ""),
-            **_extensions(data),
+            **_checked_extensions(c, data, path),
         })
     return result
 
@@ -231,15 +255,17 @@ def _actions(c: _Collector, value: Any, numbers: set[int]) -> list[dict]:
                         "open"),
             "rida": rida,
             "notes": _opt(c(fields.markdown, data.get("notes"), f"{path}.notes") or ""),
-            **_extensions(data),
+            **_checked_extensions(c, data, path),
         })
     return result
 
 
 def loads(text: str | bytes) -> Any:
-    """Parse JSON text; malformed JSON is a ValidationError on the path ``$``."""
+    """Parse JSON text (bytes must be UTF-8, a BOM is tolerated); malformed JSON is a
+    ValidationError on the path ``$``."""
     try:
-        return json.loads(text)
+        # json.loads would guess UTF-16 or UTF-32 from the bytes: the format is UTF-8.
+        return json.loads(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
     except UnicodeDecodeError:
         raise ValidationError([FieldError("$", "le document n'est pas en UTF-8")]) from None
     except json.JSONDecodeError as e:

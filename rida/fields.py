@@ -7,6 +7,7 @@ returns it, or raises :class:`FieldError` with a French message naming the path.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,9 +18,12 @@ LONG_TEXT = 100_000
 MAX_ITEMS = 2_000
 
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-_VERSION = re.compile(r"(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# re.ASCII: `\d` must not accept other scripts' digits (`1٣:00`).
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
+_VERSION = re.compile(r"(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})", re.ASCII)
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -131,3 +135,25 @@ def text_list(value: Any, path: str, *, limit: int = SHORT_TEXT) -> list[str]:
     if len(value) > MAX_ITEMS:
         raise FieldError(path, f"trop d'éléments ({len(value)}, {MAX_ITEMS} au plus)")
     return [text(item, f"{path}[{i}]", limit=limit, required=True) for i, item in enumerate(value)]
+
+
+def json_value(value: Any, path: str, depth: int = 0) -> Any:
+    """Any JSON value, kept verbatim (extensions); refuses what JSON text cannot carry:
+    NaN or infinite numbers, unpaired surrogates, non-JSON types, very deep nesting."""
+    if depth > MAX_DEPTH:
+        raise FieldError(path, f"valeur trop profondément imbriquée ({MAX_DEPTH} niveaux au plus)")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FieldError(path, "nombre non fini (NaN, Infinity) interdit")
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise FieldError(path, "texte non représentable en UTF-8 (U+D800 à U+DFFF)")
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            json_value(item, f"{path}[{i}]", depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or _SURROGATE.search(key):
+                raise FieldError(path, f"clé invalide : {key!r}")
+            json_value(item, f"{path}.{key}", depth + 1)
+    elif value is not None and not isinstance(value, (str, int, float)):
+        raise FieldError(path, f"valeur JSON attendue, reçu {type_name(value)}")
+    return value

@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
-from rida.meetings import Conflict, check_uid, move_item, renumber, touch
+from rida.meetings import Conflict, already_moved, check_uid, move_item, renumber, touch
 from rida.models import ATTENDANCES, Meeting, Participation, Person
-from rida.people import find_or_create
+from rida.people import PERSON_LIMITS, find_or_create
 
 PERSON_FIELDS = ("last_name", "first_name", "entity", "function")
 
@@ -44,13 +44,15 @@ def add(session: Session, meeting: Meeting, data: dict[str, Any], *,
                 raise FieldError("uid", "identifiant déjà utilisé")
             return existing, session.get(Person, existing.person_id)
     attendance = fields.choice(data.get("attendance"), "attendance", ATTENDANCES, "present")
-    function = fields.text(data.get("function"), "function")
+    function = fields.text(data.get("function"), "function", limit=PERSON_LIMITS["function"])
     if data.get("person_id") not in (None, ""):
         person = session.get(Person, fields.integer(data["person_id"], "person_id"))
         if person is None:
             raise FieldError("person_id", "personne inconnue")
+        if not person.last_name:
+            raise FieldError("person_id", "une organisation seule ne peut pas être participante")
     else:
-        values = {k: fields.text(data.get(k), k) for k in PERSON_FIELDS}
+        values = {k: fields.text(data.get(k), k, limit=PERSON_LIMITS[k]) for k in PERSON_FIELDS}
         if not values["last_name"]:
             raise FieldError("last_name", "le nom est obligatoire")
         person = find_or_create(session, values)
@@ -76,7 +78,7 @@ def update(session: Session, p: Participation, revision: Any,
         if name == "attendance":
             clean[name] = fields.choice(value, name, ATTENDANCES)
         elif name == "function":
-            clean[name] = fields.text(value, name)
+            clean[name] = fields.text(value, name, limit=PERSON_LIMITS["function"])
         else:
             raise FieldError(name, "champ inconnu ou non modifiable")
     if type(revision) is not int:
@@ -103,7 +105,11 @@ def remove(session: Session, meeting: Meeting, p: Participation) -> None:
     touch(meeting)
 
 
-def move(session: Session, meeting: Meeting, p: Participation, direction: str) -> None:
+def move(session: Session, meeting: Meeting, p: Participation, direction: str,
+         to: Any = None) -> None:
+    """Move ``p`` one place; ``to`` (optional) is the position it should end up at."""
+    if already_moved(direction, p.position, to):
+        return
     items = [q for q, _ in participants_of(session, meeting.id)]
     move_item(items, p, direction)
     renumber(session, items, "position", 0)

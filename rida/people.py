@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
 from rida.models import Person
+
+# Longest accepted spelling of each person field (the rida/1 format's limits).
+PERSON_LIMITS = {"last_name": 200, "first_name": 200, "entity": 200, "function": 300}
 
 
 def fold(text: str) -> str:
@@ -18,6 +22,17 @@ def fold(text: str) -> str:
 
 def person_key(last_name: str, first_name: str = "", entity: str = "") -> str:
     return "|".join(fold(part or "") for part in (last_name, first_name, entity))
+
+
+def merge_spellings(mentions: Iterable[dict[str, str | None] | None]) -> None:
+    """Spell every mention of one person (same key) as its first mention, in place: what
+    :func:`find_or_create` does when the mentions are stored in this order."""
+    first: dict[str, dict[str, str | None]] = {}
+    for person in filter(None, mentions):
+        key = person_key(*(person.get(k) or "" for k in ("last_name", "first_name", "entity")))
+        spelling = first.setdefault(key, person)
+        for name in ("last_name", "first_name", "entity"):
+            person[name] = spelling.get(name)
 
 
 def find_or_create(session: Session, data: dict[str, str | None]) -> Person:

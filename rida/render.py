@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import threading
 
 import markdown as md
 import nh3
@@ -34,7 +36,16 @@ def _markdown() -> md.Markdown:
     return converter
 
 
-_CONVERTER = _markdown()
+# A Markdown converter keeps state while it converts: one per thread (waitress serves
+# requests on several threads), never shared.
+_LOCAL = threading.local()
+
+
+def _converter() -> md.Markdown:
+    converter = getattr(_LOCAL, "converter", None)
+    if converter is None:
+        converter = _LOCAL.converter = _markdown()
+    return converter
 
 
 LATEX_SYMBOLS = {r"\times": "×", r"\cdot": "·", r"\div": "÷", r"\leq": "≤", r"\geq": "≥",
@@ -57,7 +68,12 @@ def markdown_html(text: str | None) -> str:
     """Markdown rendered to HTML, then sanitised with an allow-list."""
     if not text:
         return ""
-    html = _CONVERTER.reset().convert(formula_text(text))
+    return _markdown_html(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown_html(text: str) -> str:
+    html = _converter().reset().convert(formula_text(text))
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func
+from sqlmodel import select
 
 from rida import create_app, db, exchange
 from rida.accounts import create_user
+from rida.models import Action, Meeting, Participation, Person, RidaRow, Series, SeriesMember
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO = Path(__file__).parents[1] / "rida" / "fixtures" / "demo_tf_mssante_2022-01-07.json"
@@ -50,15 +53,38 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir / "rida.sqlite3"
 
 
-@pytest.fixture
-def app(tmp_path: Path, template_db: Path) -> Iterator[Flask]:
-    data_dir = tmp_path / "data"
+def app_on_copy(data_dir: Path, template_db: Path) -> Iterator[Flask]:
+    """A real app on a copy of the template database in ``data_dir``; disposed after."""
     data_dir.mkdir()
     shutil.copy(template_db, data_dir / "rida.sqlite3")
     app = make_app(data_dir)
     yield app
     with app.app_context():
         db.engine().dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, template_db: Path) -> Iterator[Flask]:
+    yield from app_on_copy(tmp_path / "data", template_db)
+
+
+TABLES = (Meeting, RidaRow, Participation, Person, Action, Series, SeriesMember)
+
+
+def counts(app: Flask) -> dict[str, int]:
+    """Rows per table: to check that a refused document wrote nothing."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        return {t.__name__: s.exec(select(func.count()).select_from(t)).one() for t in TABLES}
+
+
+def import_doc(app: Flask, doc: dict) -> int:
+    with app.app_context(), db.write_session(db.engine()) as s:
+        return exchange.import_document(s, doc).id
+
+
+def export_doc(app: Flask, meeting_id: int) -> dict:
+    with app.app_context(), db.write_session(db.engine()) as s:
+        return exchange.export_document(s, s.get(Meeting, meeting_id))
 
 
 @pytest.fixture

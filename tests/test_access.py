@@ -61,3 +61,20 @@ def test_edit_needs_read_and_an_editor_role(world):
         assert not access.can_edit(s, users["rapporteur"], ids["confidential"])  # cannot read
         assert access.can_edit(s, users["rapporteur"], ids["public"])
         assert not access.can_create(users["reader"])
+
+
+def test_people_picker_shows_only_people_of_readable_meetings(app):
+    from rida.models import Person
+
+    with app.app_context(), db.write_session(db.engine()) as s:
+        doc = demo_document() | {"classification": "confidential", "participants": [
+            {"last_name": "SECRET", "first_name": "Agent", "entity": "X"}]}
+        exchange.import_document(s, doc)
+        exchange.import_document(s, demo_document())
+        users = {u.login: u for u in s.exec(select(User)).all()}
+        names = {p.last_name for p in s.exec(select(Person).where(
+            access.visible_people(users["reader"])))}
+        assert "SLOSAR" in names and "SECRET" not in names
+        names = {p.last_name for p in s.exec(select(Person).where(
+            access.visible_people(users["admin"])))}
+        assert "SECRET" in names

@@ -31,3 +31,23 @@ def test_dangerous_links_are_neutralised():
 def test_formulas_are_readable():
     assert formula_text(r"formule : $A + B \times X$") == "formule : A + B × X"
     assert formula_text("coût 5$ et 6$") == "coût 5$ et 6$"  # no formula inside
+
+
+def test_markdown_is_safe_across_threads():
+    """The web server renders on several threads: no page may get another's content."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Ligne **{i}**\n\n- point {i}\n- autre {i}" * 20 for i in range(200)]
+
+    def render(i: int) -> bool:
+        html = _render_uncached(texts[i])  # bypass the cache: every call converts
+        return html.count(f"<strong>{i}</strong>") == 20 and f"point {i + 1}<" not in html
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(render, range(200)))
+
+
+def _render_uncached(text: str) -> str:
+    from rida import render
+
+    return render._markdown_html.__wrapped__(text)

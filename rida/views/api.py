@@ -11,7 +11,7 @@ from flask_login import login_required
 from sqlmodel import Session
 
 from rida import access, auth, db, exchange, meetings, participants
-from rida.fields import FieldError, ValidationError
+from rida.fields import FieldError, ValidationError, type_name
 from rida.meetings import Conflict, row_dict, row_order
 from rida.models import Meeting
 from rida.participants import participant_dict
@@ -35,11 +35,30 @@ def _conflict(e: Conflict):  # type: ignore[no-untyped-def]
     return {"error": "conflict", "message": e.message, "current": e.current}, 409
 
 
+def raw_body() -> bytes:
+    """The request's JSON text. A form body (`curl -d`) has already been parsed, hence
+    consumed, by the CSRF check: say so rather than report an empty document."""
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise FieldError("$", "document JSON attendu (en-tête Content-Type: application/json), "
+                              f"reçu {request.mimetype}")
+    return request.get_data()
+
+
 def body() -> dict[str, Any]:
-    data = exchange.loads(request.get_data())
+    data = exchange.loads(raw_body())
     if not isinstance(data, dict):
         raise FieldError("$", "objet JSON attendu")
     return data
+
+
+def object_field(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """``data[name]`` when it must be an object of field values (absent: none)."""
+    value = data.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FieldError(name, f"objet attendu, reçu {type_name(value)}")
+    return value
 
 
 def _prefixed(prefix: str):  # type: ignore[no-untyped-def]
@@ -84,7 +103,7 @@ def create_meeting():  # type: ignore[no-untyped-def]
     user = auth.user()
     if not access.can_create(user):
         abort(403)
-    doc = exchange.loads(request.get_data())
+    doc = exchange.loads(raw_body())
     with db.transaction() as s:
         meeting = exchange.import_document(s, doc, user)
     return {"id": meeting.id, "url": url_for("pages.view", meeting_id=meeting.id)}, 201
@@ -95,7 +114,7 @@ def create_meeting():  # type: ignore[no-untyped-def]
 def patch_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting):
-        header = meetings.update_meeting(s, meeting, data.get("fields"), data.get("base"))
+        header = meetings.update_meeting(s, meeting, data.get("fields"), object_field(data, "base"))
     return {"meeting": header}
 
 
@@ -111,7 +130,7 @@ def _row(s: Session, meeting: Meeting, uid: str):  # type: ignore[no-untyped-def
 def add_row(meeting_id: int):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting), _prefixed("rida[new]"):
-        row = meetings.add_row(s, meeting, data.get("fields") or {}, uid=data.get("uid"),
+        row = meetings.add_row(s, meeting, object_field(data, "fields"), uid=data.get("uid"),
                                after=data.get("after"))
         result = {"row": row_dict(row), "order": row_order(meetings.rows_of(s, meeting.id))}
     return result, 201
@@ -124,7 +143,7 @@ def patch_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     with editing(meeting_id) as (s, meeting):
         row = _row(s, meeting, uid)
         with _prefixed(f"rida[{row.number - 1}]"):
-            row = meetings.update_row(s, row, data.get("revision"), data.get("fields") or {})
+            row = meetings.update_row(s, row, data.get("revision"), object_field(data, "fields"))
         result = {"row": row_dict(row)}
     return result
 
@@ -143,7 +162,8 @@ def delete_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
 def move_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting):
-        rows = meetings.move_row(s, meeting, _row(s, meeting, uid), data.get("direction"))
+        rows = meetings.move_row(s, meeting, _row(s, meeting, uid), data.get("direction"),
+                                 data.get("to"))
         result = {"order": row_order(rows)}
     return result
 
@@ -178,7 +198,7 @@ def patch_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-def
     with editing(meeting_id) as (s, meeting):
         p = _participant(s, meeting, uid)
         with _prefixed(f"participants[{p.position}]"):
-            p = participants.update(s, p, data.get("revision"), data.get("fields") or {})
+            p = participants.update(s, p, data.get("revision"), object_field(data, "fields"))
         result = {"participant": participant_dict(p, s.get(participants.Person, p.person_id))}
     return result
 
@@ -197,6 +217,7 @@ def delete_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-de
 def move_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting):
-        participants.move(s, meeting, _participant(s, meeting, uid), data.get("direction"))
+        participants.move(s, meeting, _participant(s, meeting, uid), data.get("direction"),
+                          data.get("to"))
         result = {"participants": _participant_list(s, meeting)}
     return result

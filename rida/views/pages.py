@@ -98,7 +98,8 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     if not access.can_edit(session, auth.user(), meeting_id):
         abort(403)
     r = record.load(session, meeting)
-    people = session.exec(select(Person).where(Person.last_name != "")
+    people = session.exec(select(Person).where(Person.last_name != "",
+                                               access.visible_people(auth.user()))
                           .order_by(Person.last_name, Person.first_name)).all()
     data = {
         "meeting": header_dict(meeting),
@@ -107,7 +108,8 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
         "people": [{"id": p.id, "label": label(p), "last_name": p.last_name,
                     "first_name": p.first_name, "entity": p.entity, "function": p.function}
                    for p in people],
-        "suggestions": meetings.suggestions(session, meeting.series_id),
+        "suggestions": meetings.suggestions(session, meeting.series_id,
+                                            access.readable(auth.user())),
     }
     return render_template("meetings/edit.html", r=r, data=data, people=people,
                            meeting_types=MEETING_TYPES, classifications=CLASSIFICATIONS)

@@ -1,0 +1,333 @@
+/* rida editor — the autosave queue.
+ *
+ * Every edit becomes an operation ("op") that is written to localStorage at once, in
+ * order, and removed only when the server has acknowledged it. A single sender sends the
+ * ops one at a time, oldest first. Consecutive edits of the same field coalesce into one
+ * op; the op being typed (the last one) waits for a pause in typing, every other op goes
+ * at once. Network failures keep the queue and retry with a growing delay (1 s to 10 s),
+ * and at once when the browser says it is back online.
+ *
+ * Each page (browser tab) keeps its queue under its own key, refreshed while it has work,
+ * and marked "closed" when the page goes away. A page that opens the editor adopts the
+ * queues of closed (or silent) pages of the same meeting: their edits are shown again
+ * and sent. Two tabs on one meeting thus never overwrite each other's queue.
+ *
+ * The queue knows HTTP, not the editor: the editor turns an op into a request
+ * (`request`), and is told of acknowledgements, conflicts and refusals.
+ */
+(function () {
+  'use strict';
+
+  const PREFIX = 'rida:queue:';
+  const STALE_MS = 20000;       // a queue not refreshed for this long belongs to a gone page
+  const HEARTBEAT_MS = 5000;
+  const MAX_BACKOFF_MS = 10000;
+  const TIMEOUT_MS = 20000;      // a request without an answer by then counts as offline
+  const OFFLINE_STATUSES = new Set([0, 502, 503, 504]);
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replaceAll('-', '');
+    // crypto.randomUUID needs a secure context; getRandomValues does not.
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)),
+      (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  class Queue {
+    /**
+     * @param {object} o
+     * @param {string} o.meetingId
+     * @param {(op: object) => {method: string, url: string, body?: object}} o.request
+     * @param {(op: object, data: object) => void} o.onAck       2xx
+     * @param {(op: object, data: object) => void} o.onConflict  409: the op is held
+     * @param {(op: object, status: number, data: object) => void} o.onReject  dropped
+     * @param {(state: string, counts: {pending: number, held: number}) => void} o.onState
+     */
+    constructor(o) {
+      Object.assign(this, o);
+      this.prefix = `${PREFIX}${o.meetingId}:`;
+      this.key = this.prefix + newId();
+      this.ops = [];
+      this.inflight = null;
+      this.timer = null;          // pending debounce or retry
+      this.timerKind = null;      // 'debounce' | 'retry'
+      this.failures = 0;
+      this.trouble = null;        // 'offline' | 'auth' | 'csrf' | 'server' while it lasts
+      this.storageFailed = false;
+      this.closed = false;
+      this.lastState = null;
+    }
+
+    /** Take over the queues left by closed pages; returns the adopted ops, in order. */
+    adopt() {
+      try {
+        return this.adoptFrom(window.localStorage);
+      } catch (e) {
+        this.storageFailed = true;   // storage disabled: nothing to adopt, nothing kept
+        this.report();
+        return [];
+      }
+    }
+
+    adoptFrom(storage) {
+      const now = Date.now();
+      const found = [];
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key && key.startsWith(this.prefix) && key !== this.key) found.push(key);
+      }
+      const queues = [];
+      for (const key of found) {
+        let stored = null;
+        try { stored = JSON.parse(storage.getItem(key)); } catch (e) { /* corrupt */ }
+        if (stored && !stored.closed && now - stored.ts < STALE_MS) continue;  // alive
+        storage.removeItem(key);
+        if (stored && Array.isArray(stored.ops) && stored.ops.length) queues.push(stored.ops);
+      }
+      queues.sort((a, b) => (a[0].t || 0) - (b[0].t || 0));
+      const adopted = queues.flat();
+      for (const op of adopted) {
+        op.held = false;   // a conflict is asked again: the server tells what it holds now
+        op.readyAt = 0;
+      }
+      this.ops.push(...adopted);
+      this.persist();
+      return adopted;
+    }
+
+    /** Start sending; `onAdopt` re-applies ops adopted later (from a page that crashed). */
+    start(onAdopt) {
+      window.addEventListener('online', () => this.retryNow());
+      window.addEventListener('pagehide', () => { this.closed = true; this.persist(); });
+      window.addEventListener('beforeunload', () => this.persist());
+      window.addEventListener('pageshow', (e) => {
+        if (e.persisted) { this.closed = false; this.persist(); this.retryNow(); }
+      });
+      setInterval(() => { if (this.ops.length) this.persist(); }, HEARTBEAT_MS);
+      setTimeout(() => {
+        const late = this.adopt();
+        if (late.length) { onAdopt(late); this.pump(); }
+      }, STALE_MS + 1000);
+      this.pump();
+    }
+
+    /** Queue `op`, coalescing it with the same field's last op; sent after `delay` ms. */
+    put(op, delay = 0) {
+      op.t = op.t || Date.now();
+      op.readyAt = Date.now() + delay;
+      if (op.key) {
+        // A field in conflict: keep the latest value in the held op.
+        const held = this.ops.find((o) => o.held && o.key === op.key);
+        if (held) {
+          held.value = op.value;
+          this.changed();
+          return held;
+        }
+        // Never into an op already sent once: the server may hold that value already,
+        // and a different value on the same old revision would look like a conflict.
+        const tail = this.ops[this.ops.length - 1];
+        if (tail && tail !== this.inflight && !tail.held && !tail.tried && tail.key === op.key) {
+          tail.value = op.value;
+          tail.readyAt = Math.max(tail.readyAt, op.readyAt);
+          if (delay === 0) tail.readyAt = 0;
+          this.changed();
+          return tail;
+        }
+      }
+      this.ops.push(op);
+      this.changed();
+      return op;
+    }
+
+    /** Send the op being typed without waiting for the pause (the field lost focus). */
+    flush(key) {
+      const tail = this.ops[this.ops.length - 1];
+      if (tail && tail.key === key && tail.readyAt) {
+        tail.readyAt = 0;
+        this.changed();
+      }
+    }
+
+    /** Remove the ops `test` selects (never the one on the wire). */
+    drop(test) {
+      this.ops = this.ops.filter((o) => o === this.inflight || !test(o));
+      this.changed();
+    }
+
+    /** Call after changing ops in place: saves them, and sends what is ready. */
+    changed() {
+      this.persist();
+      if (this.timerKind === 'debounce') this.clearTimer();
+      this.pump();
+    }
+
+    persist() {
+      try {
+        if (this.ops.length) {
+          const ops = this.ops.map(({ readyAt, ...rest }) => rest);
+          localStorage.setItem(this.key, JSON.stringify({ ts: Date.now(), closed: this.closed,
+            ops }));
+        } else {
+          localStorage.removeItem(this.key);
+        }
+        this.storageFailed = false;
+      } catch (e) {
+        this.storageFailed = true;   // full or disabled: edits live in this page only
+      }
+      this.report();
+    }
+
+    clearTimer() {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.timerKind = null;
+    }
+
+    retryNow() {
+      if (this.timerKind === 'retry') this.clearTimer();
+      this.pump();
+    }
+
+    /** The sender: one op at a time, in order, skipping held (conflicting) ops. */
+    pump() {
+      if (this.inflight || this.timer) return;
+      const op = this.ops.find((o) => !o.held);
+      if (!op) { this.report(); return; }
+      const isTail = op === this.ops[this.ops.length - 1];
+      const wait = isTail ? op.readyAt - Date.now() : 0;
+      if (wait > 0) {
+        this.timerKind = 'debounce';
+        this.timer = setTimeout(() => { this.timer = null; this.timerKind = null; this.pump(); },
+          wait);
+        this.report();
+        return;
+      }
+      this.send(op);
+    }
+
+    async send(op) {
+      this.inflight = op;
+      op.tried = true;
+      this.persist();
+      const result = await this.fetchOp(op);
+      this.inflight = null;
+      try {
+        await this.handle(op, result);
+      } catch (e) {
+        console.error(e);
+      }
+      this.pump();
+    }
+
+    async fetchOp(op) {
+      const req = this.request(op);
+      const controller = new AbortController();
+      const timeout = setTimeout(() => controller.abort(), TIMEOUT_MS);
+      try {
+        const response = await fetch(req.url, {
+          method: req.method,
+          credentials: 'same-origin',
+          cache: 'no-store',
+          signal: controller.signal,
+          headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken(),
+            Accept: 'application/json' },
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        });
+        let data = null;
+        try { data = await response.json(); } catch (e) { /* not JSON (proxy error page) */ }
+        return { status: response.status, data: data || {} };
+      } catch (e) {
+        return { status: 0, data: {} };   // refused, reset, aborted: the network
+      } finally {
+        clearTimeout(timeout);
+      }
+    }
+
+    async handle(op, { status, data }) {
+      if (status >= 200 && status < 300) {
+        this.failures = 0;
+        this.trouble = null;
+        this.ops = this.ops.filter((o) => o !== op);
+        safely(() => this.onAck(op, data));
+        this.persist();
+      } else if (OFFLINE_STATUSES.has(status)) {
+        this.retryLater('offline');
+      } else if (status === 401) {
+        this.retryLater('auth');
+      } else if (status === 400 && data.error === 'csrf') {
+        // The session changed (new login): fetch a fresh token once, then retry.
+        const fresh = Date.now() - (this.tokenRefreshedAt || 0) > 30000 && await refreshToken();
+        this.tokenRefreshedAt = Date.now();
+        if (!fresh) this.retryLater('csrf');
+      } else if (status === 409) {
+        op.held = true;
+        safely(() => this.onConflict(op, data));
+        this.persist();
+      } else if (status >= 500) {
+        this.retryLater('server');
+      } else {
+        this.trouble = null;
+        this.ops = this.ops.filter((o) => o !== op);
+        safely(() => this.onReject(op, status, data));
+        this.persist();
+      }
+    }
+
+    retryLater(trouble) {
+      this.trouble = trouble;
+      this.failures += 1;
+      const delay = Math.min(1000 * 2 ** (this.failures - 1), MAX_BACKOFF_MS);
+      this.timerKind = 'retry';
+      this.timer = setTimeout(() => { this.timer = null; this.timerKind = null; this.pump(); },
+        delay);
+      this.report();
+    }
+
+    /** Tell the editor the state, only when it changes (the status region is live). */
+    report() {
+      const held = this.ops.filter((o) => o.held).length;
+      const pending = this.ops.length - held;
+      let state;
+      if (this.storageFailed) state = 'storage';
+      else if (pending && this.trouble) state = this.trouble;
+      else if (pending) state = 'saving';
+      else if (held) state = 'conflict';
+      else state = 'saved';
+      const signature = `${state}/${pending}/${held}`;
+      if (signature === this.lastState) return;
+      this.lastState = signature;
+      this.onState(state, { pending, held });
+    }
+  }
+
+  /** Run an editor callback; a bug there must not stop the sender. */
+  function safely(callback) {
+    try {
+      callback();
+    } catch (e) {
+      console.error(e);
+    }
+  }
+
+  function csrfToken() {
+    const meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : '';
+  }
+
+  /** Read a fresh CSRF token from this page, served again by the server. */
+  async function refreshToken() {
+    try {
+      const response = await fetch(window.location.href, { credentials: 'same-origin',
+        cache: 'no-store' });
+      const html = await response.text();
+      const doc = new DOMParser().parseFromString(html, 'text/html');
+      const meta = doc.querySelector('meta[name="csrf-token"]');
+      if (!meta || !meta.content || meta.content === csrfToken()) return false;
+      document.querySelector('meta[name="csrf-token"]').content = meta.content;
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  window.Rida = Object.assign(window.Rida || {}, { Queue, newId });
+})();

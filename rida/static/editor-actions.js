@@ -1,0 +1,247 @@
+/* rida editor — structural actions and the keyboard: add, move and delete RIDA rows and
+ * participants, the "add a participant" form, comments. Each action changes the page at
+ * once (so it works offline) and queues the matching operation; new rows and participants
+ * get their uid here, so later edits can target them before the server has seen them.
+ */
+(function () {
+  'use strict';
+
+  const { Dom, newId, editor } = window.Rida;
+  const { grid, people, comments, data } = Dom;
+  const { queue, edit, announce, moveItem, conflicts } = editor;
+  const addRowButton = document.getElementById('add-row');
+  const PERSON_FIELDS = ['last_name', 'first_name', 'entity', 'function'];
+
+  /** Forget a removed record's unsent field edits and its conflict notice. */
+  function forget(kind, uid) {
+    queue.drop((o) => o.kind === kind && o.uid === uid);
+    conflicts.delete(`${kind}:${uid}`);
+  }
+
+  // --- RIDA rows ------------------------------------------------------------------
+
+  function addRow(afterTb) {
+    const uid = newId();
+    const tb = Dom.createRow(uid, afterTb);
+    queue.put({ kind: 'row-add', uid, after: afterTb ? afterTb.dataset.uid : null });
+    tb.querySelector('[data-field="nature"]').focus();
+    announce(`Ligne ${Dom.rowNumber(tb)} ajoutée.`);
+  }
+
+  function moveRow(tb, direction) {
+    if (!moveItem(tb, direction)) {
+      announce(`C'est déjà la ${direction === 'up' ? 'première' : 'dernière'} ligne.`);
+      return;
+    }
+    Dom.renumberRows();
+    const to = Dom.rowNumber(tb);
+    queue.put({ kind: 'row-move', uid: tb.dataset.uid, direction, to });
+    announce(`Ligne déplacée en position ${to}.`);
+  }
+
+  async function deleteRow(tb, from) {
+    const n = Dom.rowNumber(tb);
+    const ok = await Dom.confirmDialog(`Supprimer la ligne ${n} ?`,
+      'La ligne et son contenu seront retirés du relevé.', 'Supprimer');
+    if (!ok || !tb.isConnected) { from?.focus(); return; }
+    const items = Dom.rowItems();
+    const i = items.indexOf(tb);
+    const next = items[i + 1] || items[i - 1];
+    tb.remove();
+    Dom.renumberRows();
+    forget('row', tb.dataset.uid);
+    queue.put({ kind: 'row-delete', uid: tb.dataset.uid });
+    focusSame(next, from, addRowButton);
+    announce(`Ligne ${n} supprimée.`);
+  }
+
+  /** Focus, in `tb`, the control matching `from` (same field or same button). */
+  function focusSame(tb, from, fallback) {
+    let target = null;
+    const { field, action } = from?.dataset || {};
+    if (tb && field) target = tb.querySelector(`[data-field="${field}"]`);
+    else if (tb && action) target = tb.querySelector(`[data-action="${action}"]`);
+    (target || tb?.querySelector('input, select, textarea') || fallback).focus();
+  }
+
+  function setNature(tb, nature) {
+    const select = tb.querySelector('[data-field="nature"]');
+    select.value = nature;
+    edit(select, 0);
+    announce(`Ligne ${Dom.rowNumber(tb)} : nature ${Dom.NATURES[nature] || 'aucune'}.`);
+  }
+
+  /** The letter of an Alt+Shift shortcut: the typed letter, or the key's position when the
+   * layout gives no letter with Alt (macOS Option). */
+  function shortcutLetter(e) {
+    if (/^[a-z]$/i.test(e.key)) return e.key.toUpperCase();
+    return /^Key[A-Z]$/.test(e.code) ? e.code.slice(3) : '';
+  }
+
+  /** Shortcuts shared by RIDA rows and participants: move (Alt+↑/↓), delete (Alt+Shift+Del). */
+  function itemShortcut(e, move, remove) {
+    if (!e.altKey || e.ctrlKey || e.metaKey) return null;
+    if (!e.shiftKey && e.key === 'ArrowUp') return (tb) => move(tb, 'up');
+    if (!e.shiftKey && e.key === 'ArrowDown') return (tb) => move(tb, 'down');
+    if (e.shiftKey && (e.key === 'Delete' || e.key === 'Backspace')) return remove;
+    return null;
+  }
+
+  function rowShortcut(e) {
+    if (e.ctrlKey && e.key === 'Enter' && !e.altKey && !e.shiftKey && !e.metaKey) return addRow;
+    const common = itemShortcut(e, moveRow, deleteRow);
+    if (common || !e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey) return common;
+    const nature = { I: 'I', D: 'D', A: 'A', N: '' }[shortcutLetter(e)];
+    return nature === undefined ? null : (tb) => setNature(tb, nature);
+  }
+
+  grid.addEventListener('keydown', (e) => {
+    const tb = e.target.closest('tbody.rida-item');
+    if (!tb || e.target.closest('.notice-row')) return;
+    if (editor.speakers.keydown(e)) return;
+    const action = rowShortcut(e);
+    if (!action) return;
+    e.preventDefault();
+    action(tb, e.target);
+  });
+
+  grid.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-action]');
+    const tb = b?.closest('tbody.rida-item');
+    if (!tb) return;
+    if (b.dataset.action === 'delete') deleteRow(tb, b);
+    else moveRow(tb, b.dataset.action);
+  });
+
+  addRowButton.addEventListener('click', () => addRow(null));
+
+  // --- Participants ---------------------------------------------------------------
+
+  const nameOf = (tb) => tb.dataset.name || '';
+
+  function moveParticipant(tb, direction) {
+    if (!moveItem(tb, direction)) return;
+    const to = Dom.partItems().indexOf(tb);
+    queue.put({ kind: 'part-move', uid: tb.dataset.uid, direction, to });
+    announce(`${nameOf(tb)} déplacé en position ${to + 1}.`);
+  }
+
+  async function removeParticipant(tb, from) {
+    const name = nameOf(tb);
+    const ok = await Dom.confirmDialog(`Retirer ${name} ?`,
+      `${name} ne figurera plus parmi les intervenants de cette réunion.`, 'Retirer');
+    if (!ok || !tb.isConnected) { from?.focus(); return; }
+    const items = Dom.partItems();
+    const next = items[items.indexOf(tb) + 1] || items[items.indexOf(tb) - 1];
+    tb.remove();
+    forget('part', tb.dataset.uid);
+    queue.put({ kind: 'part-delete', uid: tb.dataset.uid });
+    focusSame(next, from, document.getElementById('np-last_name'));
+    announce(`${name} retiré des intervenants.`);
+  }
+
+  people.addEventListener('keydown', (e) => {
+    const tb = e.target.closest('tbody.participant-item');
+    const action = tb && !e.target.closest('.notice-row')
+      && itemShortcut(e, moveParticipant, removeParticipant);
+    if (!action) return;
+    e.preventDefault();
+    action(tb, e.target);
+  });
+
+  people.addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-action]');
+    const tb = b?.closest('tbody.participant-item');
+    if (!tb) return;
+    if (b.dataset.action === 'delete') removeParticipant(tb, b);
+    else moveParticipant(tb, b.dataset.action);
+  });
+
+  /** "Ajouter un participant": an existing person (picked by label) or a new one. */
+  function participantForm() {
+    const form = document.getElementById('add-participant');
+    const input = (name) => form.elements.namedItem(name);
+    const message = document.getElementById('np-message');
+    const byLabel = new Map(data.people.map((p) => [p.label, p]));
+    let chosen = null;
+
+    form.addEventListener('input', (e) => {
+      if (e.target.name === 'last_name') {
+        chosen = byLabel.get(e.target.value) || null;
+        if (chosen) {
+          for (const f of PERSON_FIELDS) input(f).value = chosen[f] || '';
+          message.textContent = `Personne existante choisie : ${chosen.label}.`;
+        }
+      } else if (e.target.name === 'first_name' || e.target.name === 'entity') {
+        chosen = null;
+      }
+    });
+
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const values = {};
+      for (const f of PERSON_FIELDS) values[f] = input(f).value.trim();
+      if (!values.last_name) {
+        message.textContent = 'Le nom est obligatoire.';
+        input('last_name').focus();
+        return;
+      }
+      if (chosen && Dom.partItems().some((tb) => tb.dataset.person === String(chosen.id))) {
+        message.textContent = `${chosen.label} participe déjà à la réunion.`;
+        return;
+      }
+      const uid = newId();
+      const body = chosen
+        ? { uid, person_id: chosen.id, function: values.function, attendance: 'present' }
+        : { uid, ...values, attendance: 'present' };
+      const shown = { ...values, person_id: chosen ? chosen.id : null, attendance: 'present' };
+      Dom.createParticipant(uid, shown);
+      queue.put({ kind: 'part-add', uid, body });
+      form.reset();
+      chosen = null;
+      message.textContent = `${Dom.displayName(shown)} ajouté aux intervenants.`;
+      input('last_name').focus();
+    });
+
+    return {
+      /** The server refused the participant: give the typed values back. */
+      refill(body, text) {
+        const person = data.people.find((p) => p.id === body.person_id);
+        if (!input('last_name').value) {
+          for (const f of PERSON_FIELDS) {
+            input(f).value = (person && f !== 'function' ? person[f] : body[f]) || '';
+          }
+        }
+        message.textContent = text;
+      },
+    };
+  }
+
+  editor.participantForm = participantForm();
+
+  // --- Comments -------------------------------------------------------------------
+
+  document.getElementById('add-comment').addEventListener('click', () => {
+    Dom.addComment('').querySelector('textarea').focus();
+  });
+
+  comments.addEventListener('click', async (e) => {
+    const b = e.target.closest('button[data-action="remove-comment"]');
+    if (!b) return;
+    const item = b.closest('.comment-item');
+    const items = Dom.commentItems();
+    const n = items.indexOf(item) + 1;
+    const text = item.querySelector('textarea');
+    if (text.value.trim() && !await Dom.confirmDialog(`Supprimer le commentaire ${n} ?`,
+      'Le texte du commentaire sera retiré du compte-rendu.', 'Supprimer')) {
+      b.focus();
+      return;
+    }
+    const next = items[n] || items[n - 2];
+    item.remove();
+    Dom.renumberComments();
+    edit(comments.querySelector('textarea') || Dom.meetingInput('comments'), 0);
+    (next?.querySelector('textarea') || document.getElementById('add-comment')).focus();
+    announce(`Commentaire ${n} supprimé.`);
+  });
+})();

@@ -1,0 +1,415 @@
+/* rida editor — behaviour: every edit becomes a queued operation (see autosave.js),
+ * the answers update what the page knows of the server, conflicts are shown and resolved
+ * by the rapporteur, and the RIDA grid is driven from the keyboard.
+ *
+ * Operations (ops), as stored in localStorage:
+ *   {kind: 'meeting', field, value, base}       header field; base = last server value
+ *   {kind: 'row'|'part', uid, field, value, revision}
+ *   {kind: 'row-add', uid, after} / {kind: 'part-add', uid, body}
+ *   {kind: 'row-delete'|'part-delete', uid}
+ *   {kind: 'row-move'|'part-move', uid, direction, to}
+ */
+(function () {
+  'use strict';
+
+  const { Queue, Speakers, newId, Dom } = window.Rida;
+  const { root, grid, people, data } = Dom;
+  const DEBOUNCE_MS = 600;
+  const api = root.dataset.api;
+  const statusEl = document.getElementById('save-status');
+  const pendingEl = document.getElementById('save-pending');
+  const alertEl = document.getElementById('save-alert');
+  const announceEl = document.getElementById('announce');
+
+  // What the page knows the server holds: header values and record revisions.
+  const known = {
+    meeting: { ...data.meeting },
+    row: new Map(data.rows.map((r) => [r.uid, r.revision])),
+    part: new Map(data.participants.map((p) => [p.uid, p.revision])),
+  };
+  const conflicts = new Map();   // record key -> notice element
+
+  const STATUS = {
+    saved: 'Enregistré',
+    saving: 'Enregistrement…',
+    offline: 'Hors ligne — modifications conservées dans le navigateur',
+    auth: 'Session expirée : reconnectez-vous (vos modifications sont conservées)',
+    csrf: 'Session modifiée : rechargez la page (vos modifications sont conservées)',
+    server: 'Erreur du serveur : nouvel essai automatique (vos modifications sont conservées)',
+    conflict: 'Conflit de modification à résoudre (voir le message dans la page)',
+    storage: 'Attention : le navigateur ne peut pas conserver les modifications non '
+      + 'enregistrées (stockage local plein ou désactivé)',
+  };
+
+  function announce(message) {
+    announceEl.textContent = '';
+    requestAnimationFrame(() => { announceEl.textContent = message; });
+  }
+
+  // --- Ops ------------------------------------------------------------------------
+
+  const family = (op) => op.kind.split('-')[0];                 // meeting | row | part
+  const isFieldOp = (op) => op.kind === 'meeting' || op.kind === 'row' || op.kind === 'part';
+  const recordKey = (op) => (op.kind === 'meeting' ? `meeting:${op.field}`
+    : `${family(op)}:${op.uid}`);
+
+  function meetingOp(field, value) {
+    return { kind: 'meeting', key: `meeting::${field}`, field, value, base: known.meeting[field] };
+  }
+
+  function recordOp(kind, uid, field, value) {
+    return { kind, key: `${kind}:${uid}:${field}`, uid, field, value,
+      revision: known[kind].get(uid) };
+  }
+
+  /** The op that saves `el`'s current value, or null if `el` is not a saved field. */
+  function opFor(el) {
+    if (el.dataset.role) return meetingOp(el.dataset.role, el.checked ? Number(el.value) : null);
+    if (el.matches('[data-comment]')) return meetingOp('comments', Dom.commentValues());
+    if (el.dataset.meeting) return meetingOp(el.dataset.meeting, Dom.meetingValue(el));
+    const tb = el.closest('tbody[data-uid]');
+    const field = el.dataset.field;
+    if (!tb || !field) return null;
+    if (tb.classList.contains('rida-item')) {
+      const value = field === 'nature' ? el.value || null : el.value;
+      return recordOp('row', tb.dataset.uid, field, value);
+    }
+    return recordOp('part', tb.dataset.uid, field, el.value);
+  }
+
+  /** Queue the edit of `el` (sent after `delay` ms without typing). */
+  function edit(el, delay) {
+    const op = opFor(el);
+    if (!op) return;
+    if (op.kind === 'meeting' && (op.field === 'organiser_id' || op.field === 'rapporteur_id')) {
+      Dom.showRole(op.field, op.value);
+    }
+    if (conflicts.has(recordKey(op))) op.held = true;   // wait for the rapporteur's choice
+    queue.put(op, delay);
+  }
+
+  function request(op) {
+    const base = `${api}/${family(op) === 'row' ? 'rows' : 'participants'}`;
+    switch (op.kind) {
+      case 'meeting':
+        return { method: 'PATCH', url: api,
+          body: { fields: { [op.field]: op.value }, base: { [op.field]: op.base } } };
+      case 'row': case 'part':
+        return { method: 'PATCH', url: `${base}/${op.uid}`,
+          body: { revision: op.revision ?? known[op.kind].get(op.uid) ?? null,
+            fields: { [op.field]: op.value } } };
+      case 'row-add':
+        return { method: 'POST', url: base, body: { uid: op.uid, after: op.after, fields: {} } };
+      case 'part-add':
+        return { method: 'POST', url: base, body: op.body };
+      case 'row-delete': case 'part-delete':
+        return { method: 'DELETE', url: `${base}/${op.uid}` };
+      default:   // row-move, part-move
+        return { method: 'POST', url: `${base}/${op.uid}/move`,
+          body: { direction: op.direction, to: op.to } };
+    }
+  }
+
+  /** The field an op saves, to show its errors next to it. */
+  function elementOf(op) {
+    if (op.kind === 'meeting') {
+      return op.field === 'comments' ? Dom.comments : Dom.meetingInput(op.field);
+    }
+    const row = family(op) === 'row';
+    const field = op.field || (row ? 'nature' : 'function');   // structural op: first field
+    return document.getElementById(`${row ? 'row' : 'p'}-${op.uid}-${field}`);
+  }
+
+  // --- Answers from the server ----------------------------------------------------
+
+  /** Later queued ops of the same record now build on the server's new version. */
+  function rebase(kind, uid, revision) {
+    known[kind].set(uid, revision);
+    for (const o of queue.ops) {
+      if (o.kind === kind && o.uid === uid && !o.held) o.revision = revision;
+    }
+  }
+
+  function onAck(op, answer) {
+    Dom.clearError(elementOf(op));
+    if (op.kind === 'meeting') {
+      const value = answer.meeting[op.field];
+      known.meeting[op.field] = value;
+      for (const o of queue.ops) {   // later edits of this field build on the saved value
+        if (o.kind === 'meeting' && o.field === op.field && !o.held) o.base = value;
+      }
+      return;
+    }
+    if (answer.row) {
+      rebase('row', op.uid, answer.row.revision);
+      rememberSubject(answer.row.subject);
+    }
+    if (answer.participant) {
+      rebase('part', op.uid, answer.participant.revision);
+      const tb = Dom.find(people, op.uid);
+      if (tb && op.kind === 'part-add') {
+        Dom.showPerson(tb, answer.participant);
+        Dom.addPersonOption(answer.participant);
+      }
+    }
+    if (op.kind.endsWith('-delete')) known[family(op)].delete(op.uid);
+    if (answer.order) syncOrder('row', answer.order.map((o) => o.uid));
+    if (answer.participants) syncOrder('part', answer.participants.map((p) => p.uid));
+  }
+
+  function rememberSubject(subject) {
+    const list = document.getElementById('subject-suggestions');
+    if (subject && ![...list.options].some((o) => o.value === subject)) {
+      list.append(new Option(subject, subject));
+    }
+  }
+
+  /** Once nothing structural is pending, the page's order follows the server's. */
+  function syncOrder(kind, uids) {
+    if (queue.ops.some((o) => family(o) === kind && !isFieldOp(o))) return;
+    const container = kind === 'row' ? grid : people;
+    const items = kind === 'row' ? Dom.rowItems() : Dom.partItems();
+    const mine = items.map((tb) => tb.dataset.uid);
+    if (mine.join() === uids.join()) return;
+    if (mine.length !== uids.length || !uids.every((u) => mine.includes(u))) {
+      alertEl.textContent = `${kind === 'row' ? 'Les lignes du RIDA ont été modifiées'
+        : 'Les intervenants ont été modifiés'} par quelqu'un d'autre : rechargez la page pour `
+        + 'voir la version à jour.';
+      return;
+    }
+    const focused = document.activeElement;
+    for (const uid of uids) container.append(Dom.find(container, uid));
+    if (focused && focused !== document.activeElement) focused.focus();
+    Dom.renumberRows();
+  }
+
+  function onReject(op, status, answer) {
+    if (op.kind.endsWith('-delete') && status === 404) { onAck(op, {}); return; }
+    let message = (answer.errors || []).map((e) => e.message).join(' ; ') || answer.message
+      || `erreur ${status}`;
+    if (status === 404) {
+      message = family(op) === 'meeting' ? 'réunion introuvable'
+        : `${family(op) === 'row' ? 'cette ligne' : 'ce participant'} n'existe plus sur le serveur`
+          + ' (supprimé par quelqu\'un d\'autre ?)';
+    }
+    alertEl.textContent = `Modification refusée : ${message}`;
+    if (op.kind === 'part-add') {
+      // Not added: take the row away, give the typed values back to the form.
+      const tb = Dom.find(people, op.uid);
+      if (tb) tb.remove();
+      queue.drop((o) => o.uid === op.uid);
+      window.Rida.editor.participantForm.refill(op.body, `Participant non ajouté : ${message}`);
+      return;
+    }
+    Dom.showError(elementOf(op), message);
+  }
+
+  // --- Conflicts ------------------------------------------------------------------
+
+  function onConflict(op, answer) {
+    const key = recordKey(op);
+    const current = answer.current || {};
+    for (const o of queue.ops) {   // do not send more edits built on the stale version
+      if (o !== queue.inflight && isFieldOp(o) && recordKey(o) === key) o.held = true;
+    }
+    removeNotice(conflicts.get(key));
+    const notice = conflictNotice(op, current);
+    conflicts.set(key, notice);
+  }
+
+  function conflictNotice(op, current) {
+    const box = document.createElement('div');
+    box.className = 'conflict';
+    box.setAttribute('role', 'alert');
+    const title = document.createElement('p');
+    const strong = document.createElement('strong');
+    const detail = document.createElement('p');
+    title.append(strong);
+    if (op.kind === 'meeting') {
+      strong.textContent = 'Ce champ a été modifié par quelqu\'un d\'autre.';
+      const value = current[op.field];
+      detail.textContent = `Valeur sur le serveur : « ${Dom.shorten(Array.isArray(value)
+        ? value.join(' ; ') : value ?? '')} ».`;
+    } else if (op.kind === 'row') {
+      strong.textContent = 'Cette ligne a été modifiée par quelqu\'un d\'autre.';
+      const names = { nature: 'Nature', subject: 'Objet', question: 'Question',
+        answer: 'Réponse' };
+      const shown = Dom.ROW_FIELDS.map((f) => `${names[f]} : « ${Dom.shorten(current[f] ?? '—')}`
+        + ' »');
+      detail.textContent = `Version du serveur : ${shown.join(' ; ')}.`;
+    } else {
+      strong.textContent = 'Ce participant a été modifié par quelqu\'un d\'autre.';
+      const attendance = { present: 'Présent', excused: 'Excusé', absent: 'Absent' };
+      detail.textContent = `Version du serveur : fonction « ${Dom.shorten(current.function)} », `
+        + `présence « ${attendance[current.attendance] || ''} ».`;
+    }
+    const buttons = document.createElement('p');
+    buttons.className = 'conflict-buttons';
+    const keep = button('Garder ma version', () => resolve(op, current, true));
+    const take = button('Prendre la version du serveur', () => resolve(op, current, false));
+    take.classList.add('secondary');
+    buttons.append(keep, ' ', take);
+    box.append(title, detail, buttons);
+    placeNotice(op, box);
+    return box;
+  }
+
+  function button(text, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  /** Rows and participants get a notice row in their <tbody>; fields a box below them. */
+  function placeNotice(op, box) {
+    if (op.kind === 'meeting') {
+      const el = elementOf(op);
+      (el.closest('.field') || el).after(box);
+      return box;
+    }
+    const tb = Dom.find(family(op) === 'row' ? grid : people, op.uid);
+    const tr = document.createElement('tr');
+    tr.className = 'notice-row';
+    const td = document.createElement('td');
+    td.colSpan = tb.rows[0].cells.length;
+    td.append(box);
+    tr.append(td);
+    tb.append(tr);
+    return box;
+  }
+
+  function removeNotice(notice) {
+    (notice?.closest('.notice-row') || notice)?.remove();
+  }
+
+  /** The rapporteur's choice: resend my edits on top of the server's version, or take it. */
+  function resolve(op, current, keepMine) {
+    const key = recordKey(op);
+    removeNotice(conflicts.get(key));
+    conflicts.delete(key);
+    const mine = queue.ops.filter((o) => o !== queue.inflight && isFieldOp(o)
+      && recordKey(o) === key);
+    if (keepMine) {
+      for (const o of mine) {
+        o.held = false;
+        if (o.kind === 'meeting') o.base = current[o.field];
+        else o.revision = current.revision;
+      }
+      if (op.kind !== 'meeting') known[op.kind].set(op.uid, current.revision);
+      queue.changed();
+      announce('Votre version est renvoyée au serveur.');
+    } else {
+      queue.drop((o) => mine.includes(o));
+      if (op.kind === 'meeting') {
+        known.meeting[op.field] = current[op.field];
+        Dom.setMeetingField(op.field, current[op.field]);
+      } else {
+        known[op.kind].set(op.uid, current.revision);
+        const tb = Dom.find(op.kind === 'row' ? grid : people, op.uid);
+        if (tb && op.kind === 'row') Dom.setRowValues(tb, current);
+        else if (tb) Dom.setPartValues(tb, current);
+      }
+      announce('La version du serveur est affichée.');
+    }
+    const el = elementOf(op);
+    (el?.matches('input, select, textarea') ? el : el?.querySelector('textarea'))?.focus();
+  }
+
+  // --- Status ---------------------------------------------------------------------
+
+  function onState(state, { pending }) {
+    statusEl.textContent = STATUS[state];
+    statusEl.dataset.state = state;
+    pendingEl.textContent = pending
+      ? `${pending} modification${pending > 1 ? 's' : ''} en attente d'envoi` : '';
+    document.getElementById('save-login').hidden = state !== 'auth';
+  }
+
+  // --- Restoring unsent edits -----------------------------------------------------
+
+  /** Show again, in order, the edits a closed page left unsent. */
+  function applyOps(ops) {
+    for (const op of ops) applyOp(op);
+    Dom.renumberRows();
+    Dom.renumberComments();
+    if (ops.length) {
+      const s = ops.length > 1 ? 's' : '';
+      const note = `Modifications restaurées depuis ce navigateur : ${ops.length} modification${s}`
+        + ` non enregistrée${s} lors de la dernière visite ${ops.length > 1 ? 'sont' : 'est'} de`
+        + ' nouveau affichée' + s + ' et envoyée' + s + '.';
+      document.getElementById('save-note').textContent = note;
+      announce(note);
+    }
+  }
+
+  function applyOp(op) {
+    const container = family(op) === 'row' ? grid : people;
+    const tb = op.uid ? Dom.find(container, op.uid) : null;
+    if (op.kind === 'meeting') Dom.setMeetingField(op.field, op.value);
+    else if (isFieldOp(op)) { const el = elementOf(op); if (el) el.value = op.value ?? ''; }
+    else if (op.kind === 'row-add' && !tb) {
+      Dom.createRow(op.uid, op.after ? Dom.find(grid, op.after) : null);
+    }
+    else if (op.kind === 'part-add' && !tb) {
+      const person = data.people.find((p) => p.id === op.body.person_id) || {};
+      Dom.createParticipant(op.uid, { ...person, ...op.body, function: op.body.function,
+        person_id: op.body.person_id, attendance: op.body.attendance });
+    } else if (op.kind.endsWith('-delete')) tb?.remove();
+    else if (op.kind.endsWith('-move') && tb) moveItem(tb, op.direction, op.to);
+  }
+
+  /** Swap `tb` with its neighbour unless it already sits at `to` (a replayed move). */
+  function moveItem(tb, direction, to) {
+    const items = tb.classList.contains('rida-item') ? Dom.rowItems() : Dom.partItems();
+    const first = tb.classList.contains('rida-item') ? 1 : 0;
+    const i = items.indexOf(tb);
+    if (to != null && i + first === to) return false;
+    const other = items[direction === 'up' ? i - 1 : i + 1];
+    if (!other) return false;
+    // Move the neighbour, not `tb`: the focused field stays in the document and focused.
+    if (direction === 'up') tb.after(other);
+    else tb.before(other);
+    return true;
+  }
+
+  // --- Queue ----------------------------------------------------------------------
+
+  const queue = new Queue({
+    meetingId: root.dataset.meetingId, request, onAck, onConflict, onReject, onState,
+  });
+
+  window.Rida.editor = { queue, known, conflicts, edit, announce, moveItem, DEBOUNCE_MS };
+
+  // Start from the server's values (a reload may have kept old ones), then unsent edits.
+  for (const [field, value] of Object.entries(data.meeting)) {
+    if (field !== 'comments' && Dom.meetingInput(field)) Dom.setMeetingField(field, value);
+  }
+  for (const row of data.rows) Dom.setRowValues(Dom.find(grid, row.uid), row);
+  for (const p of data.participants) Dom.setPartValues(Dom.find(people, p.uid), p);
+  applyOps(queue.adopt());
+  queue.start(applyOps);
+
+  // --- Field edits ----------------------------------------------------------------
+
+  const speakers = new Speakers(document.getElementById('speaker-list'),
+    data.suggestions.speakers || [], announce);
+  window.Rida.editor.speakers = speakers;
+
+  root.addEventListener('input', (e) => {
+    const el = e.target;
+    if (el.closest('#add-participant') || el.type === 'radio' || el.tagName === 'SELECT') return;
+    edit(el, DEBOUNCE_MS);
+    if (el.matches('textarea[data-speakers]')) speakers.update(el);
+  });
+  root.addEventListener('change', (e) => {
+    const el = e.target;
+    if (el.closest('#add-participant')) return;
+    if (el.type === 'radio' || el.tagName === 'SELECT') edit(el, 0);
+    else queue.flush(opFor(el)?.key);       // left the field: send it now
+  });
+  root.addEventListener('focusout', (e) => {
+    if (e.target === speakers.field) speakers.close();
+  });
+})();

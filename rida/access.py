@@ -41,17 +41,28 @@ def readable(user: User | None) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
+def readable_meeting(session: Session, user: User | None, meeting_id: int) -> Meeting | None:
+    """The meeting, loaded in one query with the access rule, or None if ``user`` may not
+    read it (or it does not exist)."""
+    return session.exec(select(Meeting).where(Meeting.id == meeting_id, readable(user))).first()
+
+
 def can_read(session: Session, user: User | None, meeting_id: int) -> bool:
     found = session.exec(select(Meeting.id).where(Meeting.id == meeting_id, readable(user)))
     return found.first() is not None
 
 
+def may_write(user: User | None) -> bool:
+    """Whether ``user``'s role lets them change the meetings they may read."""
+    return user is not None and user.active and user.role in EDITOR_ROLES
+
+
 def can_edit(session: Session, user: User | None, meeting_id: int) -> bool:
-    return user is not None and user.role in EDITOR_ROLES and can_read(session, user, meeting_id)
+    return may_write(user) and can_read(session, user, meeting_id)
 
 
 def can_create(user: User | None) -> bool:
-    return user is not None and user.active and user.role in EDITOR_ROLES
+    return may_write(user)
 
 
 def visible_people(user: User | None) -> ColumnElement[bool]:

@@ -8,8 +8,10 @@ through SQLAlchemy and works the same on PostgreSQL.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -21,11 +23,23 @@ from sqlmodel import Session
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_OPTION = "rida_write"
 
+# SQLite has one writer at a time. Threads of one process queue on this lock (woken in
+# turn, at once) rather than in SQLite's busy handler, which polls with sleeps of up to
+# 100 ms and made the slowest autosaves wait for nothing; other processes still queue
+# on the busy timeout.
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+# A request may hold a read and a write connection; the server runs 8 threads.
+POOL = {"pool_size": 10, "max_overflow": 20}
+
 
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        return create_engine(url, pool_pre_ping=True, **POOL)
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one shared connection
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                           **({} if in_memory else POOL))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -43,6 +57,7 @@ def make_engine(url: str) -> Engine:
         writing = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
+    _WRITE_LOCKS[engine] = threading.Lock()
     return engine
 
 
@@ -57,15 +72,18 @@ def read_session(engine: Engine) -> Session:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back whole on any error."""
-    session = Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    lock = _WRITE_LOCKS.get(engine)
+    with lock if lock is not None else nullcontext():
+        session = Session(engine.execution_options(**{WRITE_OPTION: True}),
+                          expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
 
 
 def alembic_config(url: str) -> Config:

@@ -10,7 +10,7 @@ from rida.models import Meeting
 
 def readable_meeting(meeting_id: int) -> Meeting:
     """The meeting if the current user may read it; 404 otherwise (no existence leak)."""
-    session = db.session()
-    if not access.can_read(session, auth.user(), meeting_id):
+    meeting = access.readable_meeting(db.session(), auth.user(), meeting_id)
+    if meeting is None:
         abort(404)
-    return session.get(Meeting, meeting_id)
+    return meeting

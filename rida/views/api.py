@@ -74,12 +74,16 @@ def _prefixed(prefix: str):  # type: ignore[no-untyped-def]
 
 @contextmanager
 def editing(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
-    """A write transaction on a meeting the current user may edit (404/403 otherwise)."""
-    readable_meeting(meeting_id)
-    if not access.can_edit(db.session(), auth.user(), meeting_id):
-        abort(403)
+    """A write transaction on a meeting the current user may edit (404/403 otherwise);
+    the access rule is checked inside the transaction, in one query."""
+    user = auth.user()
     with db.transaction() as s:
-        yield s, s.get(Meeting, meeting_id)
+        meeting = access.readable_meeting(s, user, meeting_id)
+        if meeting is None:
+            abort(404)
+        if not access.may_write(user):
+            abort(403)
+        yield s, meeting
 
 
 # --- Meetings --------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     session = db.session()
     return render_template("meetings/view.html", r=record.load(session, meeting),
-                           can_edit=access.can_edit(session, auth.user(), meeting_id))
+                           can_edit=access.may_write(auth.user()))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit")
@@ -95,7 +95,7 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
 def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     session = db.session()
-    if not access.can_edit(session, auth.user(), meeting_id):
+    if not access.may_write(auth.user()):
         abort(403)
     r = record.load(session, meeting)
     people = session.exec(select(Person).where(Person.last_name != "",

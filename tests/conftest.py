@@ -133,6 +133,22 @@ def draft_document() -> dict:
     return {**demo_document(), "status": "draft", "version": "0.1"}
 
 
+def ready_document() -> dict:
+    """The demo as a draft that passes every blocking check (row 5 gets a nature, the
+    action row 7 its action)."""
+    doc = draft_document()
+    doc["rida"][4]["nature"] = "I"
+    doc["actions"][1]["rida"] = 7
+    return doc
+
+
+@pytest.fixture
+def ready_meeting(app: Flask) -> int:
+    """A draft v0.1 ready to be validated."""
+    with app.app_context(), db.transaction() as s:
+        return exchange.import_document(s, ready_document()).id
+
+
 @pytest.fixture
 def demo_meeting(app: Flask) -> int:
     """The demo content as an editable draft, v0.1."""

@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from sqlmodel import select
 
-from rida import accounts, create_app, db, exchange, meetings
+from rida import accounts, create_app, db, exchange, meetings, validation, versions
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
 
@@ -33,6 +33,8 @@ def with_app(func):  # type: ignore[no-untyped-def]
             _fail(e.as_dict())
         except FieldError as e:
             _fail(ValidationError([e]).as_dict())
+        except versions.VersionError as e:
+            _fail(e.as_dict())
         finally:
             app.extensions["rida.engine"].dispose()
 
@@ -79,7 +81,7 @@ def demo(app: Flask, if_empty: bool) -> None:
             password_file.chmod(0o600)
         if not (if_empty and has_meetings):
             doc = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
-            meeting = exchange.import_document(s, doc, user)
+            meeting = versions.import_document(s, doc, user)
             click.echo(f"Réunion de démonstration chargée : {meeting.id}")
     password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"
     click.echo(f"Connexion : identifiant « {DEMO_LOGIN} », mot de passe « {password} »")
@@ -123,7 +125,7 @@ def import_files(app: Flask, files: tuple[str, ...]) -> None:
     with db.transaction() as s:
         for name, doc in zip(files, docs, strict=True):
             try:
-                ids.append(exchange.import_document(s, doc).id)
+                ids.append(versions.import_document(s, doc).id)
             except ValidationError as e:
                 raise ValidationError([FieldError(f"{name}:{x.path}", x.message)
                                        for x in e.errors]) from None
@@ -153,6 +155,51 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str) -> None:
         except OSError as e:
             raise FieldError(output, f"écriture impossible : {e.strerror}") from None
         click.echo(f"Écrit : {output}", err=True)
+
+
+@main.command("validate")
+@click.argument("meeting_id", type=int)
+@click.option("--check", "check_only", is_flag=True,
+              help="Lance les contrôles sans valider.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Sortie JSON : statut, version et contrôles.")
+@click.option("--user", "login", default=None,
+              help="Compte enregistré comme valideur (par défaut : « cli »).")
+@with_app
+def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: bool,
+                     login: str | None) -> None:
+    """Contrôle une réunion et la valide (depuis brouillon ou relecture) si aucun contrôle
+    bloquant n'échoue ; sort avec le code 1 sinon."""
+    with db.transaction() as s:
+        meeting = s.get(Meeting, meeting_id)
+        if meeting is None:
+            _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
+        user = None
+        if login is not None:
+            user = s.exec(select(User).where(User.login == login)).first()
+            if user is None:
+                raise FieldError("--user", f"compte « {login} » inconnu")
+        versions.ensure_editable(meeting)
+        checks = versions.checks(s, meeting)
+        blocked = bool(validation.blocking(checks))
+        frozen = None
+        if not (check_only or blocked):
+            frozen = versions.validate(s, meeting, user)
+        result = {"id": meeting.id, "status": meeting.status, "version": meeting.version,
+                  "summary": validation.summary(checks),
+                  "checks": [c.as_dict() for c in checks],
+                  "frozen": versions.version_dict(frozen) if frozen else None}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for line in validation.lines(checks):
+            click.echo(line)
+        click.echo(result["summary"])
+        if frozen is not None:
+            click.echo(f"Réunion {meeting_id} validée : version v{frozen.version} figée "
+                       f"(DOCX SHA-256 {frozen.sha256}).")
+    if blocked:
+        raise click.exceptions.Exit(1)
 
 
 @main.command()

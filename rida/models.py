@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 NATURES = ("I", "D", "A")
@@ -71,6 +71,7 @@ class Meeting(SQLModel, table=True):
     status: str = Field(default="draft", max_length=20)
     classification: str = Field(default="public", max_length=20)
     version: str = Field(default="0.1", max_length=20)
+    review_deadline: dt.date | None = None
     organiser_id: int | None = Field(default=None, foreign_key="person.id")
     organiser_function: str = Field(default="", max_length=300)
     rapporteur_id: int | None = Field(default=None, foreign_key="person.id")
@@ -131,6 +132,37 @@ class Action(SQLModel, table=True):
     notes: str = ""
     extensions: dict[str, Any] = json_dict()
     revision: int = 1
+
+
+class MeetingVersion(SQLModel, table=True):
+    """A validated version, frozen: the compte-rendu's Source and its DOCX bytes."""
+
+    __tablename__ = "meeting_version"
+    __table_args__ = (UniqueConstraint("meeting_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    version: str = Field(max_length=20)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    docx: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(max_length=64)
+    validated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    validated_by_name: str = Field(default="", max_length=200)
+    validated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ReviewRound(SQLModel, table=True):
+    """One sending of a draft to the participants for remarks."""
+
+    __tablename__ = "review_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    version: str = Field(max_length=20)
+    deadline: dt.date
+    sent_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    sent_by_name: str = Field(default="", max_length=200)
+    sent_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class User(SQLModel, table=True):

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func
 from sqlmodel import select
 
-from rida import create_app, db, exchange
+from rida import create_app, db, exchange, versions
 from rida.accounts import create_user
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series, SeriesMember
 
@@ -128,7 +128,36 @@ def browser(client: FlaskClient) -> Browser:
     return Browser(client).login("admin")
 
 
+def draft_document() -> dict:
+    """The demo as a draft (the demo itself is validated, hence read-only)."""
+    return {**demo_document(), "status": "draft", "version": "0.1"}
+
+
+def ready_document() -> dict:
+    """The demo as a draft that passes every blocking check (row 5 gets a nature, the
+    action row 7 its action)."""
+    doc = draft_document()
+    doc["rida"][4]["nature"] = "I"
+    doc["actions"][1]["rida"] = 7
+    return doc
+
+
+@pytest.fixture
+def ready_meeting(app: Flask) -> int:
+    """A draft v0.1 ready to be validated."""
+    with app.app_context(), db.transaction() as s:
+        return exchange.import_document(s, ready_document()).id
+
+
 @pytest.fixture
 def demo_meeting(app: Flask) -> int:
+    """The demo content as an editable draft, v0.1."""
     with app.app_context(), db.transaction() as s:
-        return exchange.import_document(s, demo_document()).id
+        return exchange.import_document(s, draft_document()).id
+
+
+@pytest.fixture
+def validated_meeting(app: Flask) -> int:
+    """The demo as shipped: validated v1.0, frozen at import."""
+    with app.app_context(), db.transaction() as s:
+        return versions.import_document(s, demo_document()).id

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from rida import db, exchange, meetings
 from rida.models import Meeting, Person
-from tests.conftest import Browser, demo_document
+from tests.conftest import Browser, demo_document, draft_document
 
 HOSTILE = '<script>alert("{0}")</script><img src=x onerror=alert(1)> [lien](javascript:alert(1))'
 
@@ -48,7 +48,8 @@ def meeting_count(app) -> int:
 # --- Reading and creating ------------------------------------------------------------
 
 
-def test_list_and_get(browser, demo_meeting):
+def test_list_and_get(browser, validated_meeting):
+    demo_meeting = validated_meeting
     listed = browser.client.get("/api/meetings").get_json()["meetings"]
     assert listed == [{"id": demo_meeting, "series": "Task Force MSSanté",
                        "title": "Atelier modèle économique #1", "date": "2022-01-07",
@@ -251,7 +252,7 @@ def hostile_document() -> dict:
     def person(role: str) -> dict:
         return {k: HOSTILE.format(f"{role}.{k}")[:200] for k in exchange.PERSON_KEYS}
 
-    doc = demo_document()
+    doc = draft_document()
     for key in ("series", "subject", "meeting_type", "location"):
         doc[key] = HOSTILE.format(key)[:200]
     for key in ("title", "summary", "results"):
@@ -385,7 +386,7 @@ def test_participants_add_by_id_or_new_person_and_only_once(browser, app, demo_m
 
 
 def test_an_organisation_alone_is_neither_participant_nor_organiser(browser, app):
-    doc = demo_document()
+    doc = draft_document()
     doc["actions"][0]["owner"] = {"entity": "Opérateurs MSS"}
     meeting_id = create(browser, doc)
     with app.app_context(), db.write_session(db.engine()) as s:

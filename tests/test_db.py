@@ -79,3 +79,40 @@ def test_concurrent_writers_never_fail(app, demo_meeting):
     assert errors == []
     with db.write_session(engine) as s:
         assert s.exec(select(RidaRow).where(RidaRow.number == 1)).one().revision == 81
+
+
+def test_a_database_at_0001_with_the_demo_upgrades_to_head_with_its_data(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from rida.models import MeetingVersion
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    cfg = db.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0001")
+    assert "review_deadline" not in {c["name"] for c in inspect(engine).get_columns("meeting")}
+    with engine.begin() as conn:  # the demo, written with the 0001 schema only
+        conn.exec_driver_sql("INSERT INTO series (id, name, created_at) VALUES "
+                             "(1, 'Task Force MSSanté', '2022-01-07 00:00:00')")
+        conn.exec_driver_sql(
+            "INSERT INTO meeting (id, series_id, title, subject, meeting_type, date, start_time,"
+            " end_time, location, status, classification, version, organiser_function,"
+            " rapporteur_function, reference_documents, objectives, summary, comments, results,"
+            " extensions, created_at, updated_at) VALUES (1, 1, 'Atelier modèle économique #1',"
+            " '', 'Atelier', '2022-01-07', '', '', '', 'validated', 'public', '1.0', '', '',"
+            " '[]', '[]', '', '[]', '', '{}', '2022-01-07 00:00:00', '2022-01-07 00:00:00')")
+        conn.exec_driver_sql(
+            "INSERT INTO rida_row (uid, meeting_id, number, nature, subject, question, answer,"
+            " extensions, revision, updated_at) VALUES ('u1', 1, 1, 'I', 'Financement Ségur',"
+            " '', 'Vu', '{}', 1, '2022-01-07 00:00:00')")
+    db.upgrade(engine)
+    with db.write_session(engine) as s:
+        meeting = s.get(Meeting, 1)
+        assert (meeting.title, meeting.status, meeting.version) == (
+            "Atelier modèle économique #1", "validated", "1.0")
+        assert meeting.review_deadline is None
+        assert [r.subject for r in s.exec(select(RidaRow)).all()] == ["Financement Ségur"]
+        assert s.exec(select(MeetingVersion)).all() == []
+    engine.dispose()

@@ -50,8 +50,8 @@ def test_forms_need_csrf_and_an_editor_role(client, browser):
     assert reader.form("/series", {"name": "x"}).status_code == 403
 
 
-def test_read_view_follows_the_template_order(browser, demo_meeting):
-    html = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
+def test_read_view_follows_the_template_order(browser, validated_meeting):
+    html = browser.client.get(f"/meetings/{validated_meeting}").get_data(as_text=True)
     html = html[html.index("<article"):]
     order = ["COMPTE-RENDU", "Task Force MSSanté", "Atelier modèle économique #1",
              "Réunion du 07/01/2022",

@@ -40,6 +40,8 @@
      * @param {(op: object, data: object) => void} o.onAck       2xx
      * @param {(op: object, data: object) => void} o.onConflict  409: the op is held
      * @param {(op: object, status: number, data: object) => void} o.onReject  dropped
+     * @param {(data: object, dropped: object[]) => void} o.onFrozen  409 "validated": all
+     *   ops dropped, nothing sent any more
      * @param {(state: string, counts: {pending: number, held: number}) => void} o.onState
      */
     constructor(o) {
@@ -189,6 +191,7 @@
 
     /** The sender: one op at a time, in order, skipping held (conflicting) ops. */
     pump() {
+      if (this.frozen) { this.ops = []; this.persist(); return; }
       if (this.inflight || this.timer) return;
       const op = this.ops.find((o) => !o.held);
       if (!op) { this.report(); return; }
@@ -258,6 +261,14 @@
         const fresh = Date.now() - (this.tokenRefreshedAt || 0) > 30000 && await refreshToken();
         this.tokenRefreshedAt = Date.now();
         if (!fresh) this.retryLater('csrf');
+      } else if (status === 409 && data.error === 'validated') {
+        // The compte-rendu was validated meanwhile: every edit would be refused the same
+        // way. Drop them all (never retried), stop sending; the page keeps the text shown.
+        this.frozen = true;
+        const dropped = this.ops;
+        this.ops = [];
+        safely(() => this.onFrozen(data, dropped));
+        this.persist();
       } else if (status === 409) {
         op.held = true;
         safely(() => this.onConflict(op, data));
@@ -287,7 +298,8 @@
       const held = this.ops.filter((o) => o.held).length;
       const pending = this.ops.length - held;
       let state;
-      if (this.storageFailed) state = 'storage';
+      if (this.frozen) state = 'frozen';
+      else if (this.storageFailed) state = 'storage';
       else if (pending && this.trouble) state = this.trouble;
       else if (pending) state = 'saving';
       else if (held) state = 'conflict';

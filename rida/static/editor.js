@@ -37,6 +37,7 @@
     csrf: 'Session modifiée : rechargez la page (vos modifications sont conservées)',
     server: 'Erreur du serveur : nouvel essai automatique (vos modifications sont conservées)',
     conflict: 'Conflit de modification à résoudre (voir le message dans la page)',
+    frozen: 'Compte-rendu validé : modifications refusées (voir le message dans la page)',
     storage: 'Attention : le navigateur ne peut pas conserver les modifications non '
       + 'enregistrées (stockage local plein ou désactivé)',
   };
@@ -317,6 +318,22 @@
     (el?.matches('input, select, textarea') ? el : el?.querySelector('textarea'))?.focus();
   }
 
+  // --- Validated meanwhile ----------------------------------------------------------
+
+  /** The server refuses every edit (409 "validated"): say so, make the page read-only,
+   *  and leave the typed text in place so that it can be copied into a new version. */
+  function onFrozen(answer, dropped) {
+    const n = dropped.length;
+    const lost = n ? ` ${n} modification${n > 1 ? 's' : ''} non enregistrée${n > 1 ? 's' : ''}`
+      + ' (le texte reste affiché dans la page, copiez-le si besoin).' : '';
+    alertEl.textContent = `${answer.message || 'Ce compte-rendu est validé.'}${lost}`;
+    for (const el of root.querySelectorAll('input, textarea')) el.readOnly = true;
+    for (const el of root.querySelectorAll('select, button, input[type="radio"]')) {
+      el.disabled = true;
+    }
+    root.classList.add('frozen');
+  }
+
   // --- Status ---------------------------------------------------------------------
 
   function onState(state, { pending }) {
@@ -377,7 +394,7 @@
   // --- Queue ----------------------------------------------------------------------
 
   const queue = new Queue({
-    meetingId: root.dataset.meetingId, request, onAck, onConflict, onReject, onState,
+    meetingId: root.dataset.meetingId, request, onAck, onConflict, onReject, onFrozen, onState,
   });
 
   window.Rida.editor = { queue, known, conflicts, edit, announce, moveItem, DEBOUNCE_MS };

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, request, url_for
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import access, auth, db, exchange, meetings, participants
+from rida import access, auth, db, exchange, meetings, participants, versions
 from rida.fields import FieldError, ValidationError, type_name
 from rida.meetings import Conflict, row_dict, row_order
 from rida.models import Meeting
@@ -28,6 +28,11 @@ def _invalid(e: ValidationError):  # type: ignore[no-untyped-def]
 @bp.errorhandler(FieldError)
 def _field(e: FieldError):  # type: ignore[no-untyped-def]
     return ValidationError([e]).as_dict(), 400
+
+
+@bp.errorhandler(versions.VersionError)
+def _status(e: versions.VersionError):  # type: ignore[no-untyped-def]
+    return e.as_dict(), 409
 
 
 @bp.errorhandler(Conflict)
@@ -73,8 +78,8 @@ def _prefixed(prefix: str):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def editing(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
-    """A write transaction on a meeting the current user may edit (404/403 otherwise);
+def writable(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
+    """A write transaction on a meeting the current user may change (404/403 otherwise);
     the access rule is checked inside the transaction, in one query."""
     user = auth.user()
     with db.transaction() as s:
@@ -83,6 +88,15 @@ def editing(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
             abort(404)
         if not access.may_write(user):
             abort(403)
+        yield s, meeting
+
+
+@contextmanager
+def editing(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
+    """:func:`writable`, for a change of the record: 409 once the meeting is validated.
+    Every editing endpoint goes through here."""
+    with writable(meeting_id) as (s, meeting):
+        versions.ensure_editable(meeting)
         yield s, meeting
 
 
@@ -109,7 +123,7 @@ def create_meeting():  # type: ignore[no-untyped-def]
         abort(403)
     doc = exchange.loads(raw_body())
     with db.transaction() as s:
-        meeting = exchange.import_document(s, doc, user)
+        meeting = versions.import_document(s, doc, user)
     return {"id": meeting.id, "url": url_for("pages.view", meeting_id=meeting.id)}, 201
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlmodel import select
 
-from rida import access, auth, db, meetings, record
+from rida import access, auth, db, meetings, record, validation, versions
 from rida.fields import FieldError
 from rida.meetings import header_dict, row_dict
 from rida.models import CLASSIFICATIONS, Meeting, Person, Series, SeriesMember
@@ -86,8 +86,11 @@ _FIELD_LABELS = {"title": "titre", "date": "date", "series_id": "série",
 def view(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     session = db.session()
+    checks = versions.checks(session, meeting)
     return render_template("meetings/view.html", r=record.load(session, meeting),
-                           can_edit=access.may_write(auth.user()))
+                           can_edit=access.may_write(auth.user()), checks=checks,
+                           check_summary=validation.summary(checks),
+                           frozen_message=versions.frozen_message(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit")
@@ -97,6 +100,8 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     session = db.session()
     if not access.may_write(auth.user()):
         abort(403)
+    if meeting.status == "validated":  # read-only: the read view says why, and how to amend
+        return redirect(url_for("pages.view", meeting_id=meeting.id) + "#validation")
     r = record.load(session, meeting)
     people = session.exec(select(Person).where(Person.last_name != "",
                                                access.visible_people(auth.user()))

@@ -195,12 +195,15 @@ def page(context: BrowserContext, log_in: Callable[..., Page]) -> Page:
 
 
 @pytest.fixture
-def make_meeting(live_server: Server) -> Callable[[Page, str], int]:
-    """make_meeting(page, title): a new meeting with the demo content, through the API."""
+def make_meeting(live_server: Server) -> Callable[..., int]:
+    """make_meeting(page, title, change=None): a new draft meeting with the demo content
+    (passed through ``change(doc)`` if given), through the API."""
 
-    def make(page: Page, title: str) -> int:
+    def make(page: Page, title: str, change: Callable[[dict], None] | None = None) -> int:
         doc = json.loads(DEMO.read_text(encoding="utf-8"))
         doc.update(title=title, status="draft", version="0.1")
+        if change is not None:
+            change(doc)
         page.goto(f"{live_server.url}/")
         token = page.locator('meta[name="csrf-token"]').get_attribute("content")
         response = page.request.post(f"{live_server.url}/api/meetings", data=json.dumps(doc),

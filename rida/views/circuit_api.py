@@ -1,0 +1,96 @@
+"""The JSON API of the validation circuit: checks, transitions, frozen versions.
+
+Routes are added to the API blueprint (same prefix, same error handlers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, abort
+from flask_login import login_required
+from sqlmodel import Session
+
+from rida import auth, compte_rendu, db, versions
+from rida.models import Meeting, MeetingVersion
+from rida.views import readable_meeting
+from rida.views.api import body, bp, writable
+
+
+def _state(s: Session, meeting: Meeting) -> dict[str, Any]:
+    return {"status": meeting.status, "version": meeting.version,
+            "review_deadline": meeting.review_deadline.isoformat()
+            if meeting.review_deadline else None,
+            "checks": [c.as_dict() for c in versions.checks(s, meeting)]}
+
+
+@bp.get("/meetings/<int:meeting_id>/checks")
+@login_required
+def checks(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _state(db.session(), readable_meeting(meeting_id))
+
+
+def _transition(meeting_id: int, change: Callable[[Session, Meeting], object]
+                ) -> dict[str, Any]:
+    """Apply ``change`` to the meeting in a write transaction; answer the new state."""
+    with writable(meeting_id) as (s, meeting):
+        done = change(s, meeting)
+        result = _state(s, meeting)
+        if isinstance(done, MeetingVersion):
+            result["frozen"] = versions.version_dict(done)
+    return result
+
+
+@bp.post("/meetings/<int:meeting_id>/review")
+@login_required
+def review(meeting_id: int):  # type: ignore[no-untyped-def]
+    deadline = body().get("deadline")
+    return _transition(meeting_id, lambda s, m: versions.send_to_review(s, m, deadline,
+                                                                          auth.user()))
+
+
+@bp.post("/meetings/<int:meeting_id>/draft")
+@login_required
+def draft(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _transition(meeting_id, versions.back_to_draft)
+
+
+@bp.post("/meetings/<int:meeting_id>/validate")
+@login_required
+def validate(meeting_id: int):  # type: ignore[no-untyped-def]
+    """200 with the frozen version, or 409 ``blocked`` with the checklist."""
+    return _transition(meeting_id, lambda s, m: versions.validate(s, m, auth.user()))
+
+
+@bp.post("/meetings/<int:meeting_id>/amend")
+@login_required
+def amend(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _transition(meeting_id, versions.amend)
+
+
+@bp.get("/meetings/<int:meeting_id>/versions")
+@login_required
+def list_versions(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = readable_meeting(meeting_id)
+    s = db.session()
+    return {"status": meeting.status, "version": meeting.version,
+            "versions": [versions.version_dict(v)
+                         for v in versions.frozen_versions(s, meeting.id)],
+            "reviews": [versions.review_dict(r) for r in versions.review_rounds(s, meeting.id)]}
+
+
+@bp.get("/meetings/<int:meeting_id>/versions/<name>")
+@login_required
+def frozen_version(meeting_id: int, name: str):  # type: ignore[no-untyped-def]
+    """``1.0`` or ``1.0.json``: the frozen rida/1 document; ``1.0.docx``: the frozen DOCX."""
+    meeting = readable_meeting(meeting_id)
+    fmt = "docx" if name.endswith(".docx") else "json"
+    version = name.removesuffix(f".{fmt}")
+    frozen = versions.find(db.session(), meeting.id, version) or abort(404)
+    stem = f"compte-rendu-{meeting.id}-v{frozen.version}"
+    if fmt == "docx":
+        return Response(frozen.docx, mimetype=compte_rendu.MEDIA_TYPES["docx"], headers={
+            "Content-Disposition": f'attachment; filename="{stem}.docx"',
+            "X-Content-SHA256": frozen.sha256})
+    return Response(versions.frozen_json(frozen), mimetype="application/json",
+                    headers={"Content-Disposition": f'inline; filename="{stem}.json"'})

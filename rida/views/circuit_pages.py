@@ -1,0 +1,101 @@
+"""Pages of the validation circuit: the status forms, the history, the comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlmodel import Session
+
+from rida import auth, db, version_diff, versions
+from rida.fields import FieldError
+from rida.models import Meeting
+from rida.views import readable_meeting
+from rida.views.api import writable
+
+bp = Blueprint("circuit", __name__)
+
+DONE = {
+    "review": "Compte-rendu envoyé en relecture (v{version}).",
+    "draft": "Compte-rendu revenu en brouillon (v{version}).",
+    "validate": "Compte-rendu validé : version v{version} figée.",
+    "amend": "Nouvelle version v{version} créée en brouillon : vous pouvez la modifier.",
+}
+
+
+def _transition(meeting_id: int, name: str, change: Callable[[Session, Meeting], object]):  # type: ignore[no-untyped-def]
+    """Apply ``change`` in a write transaction; say what happened; back to the meeting."""
+    try:
+        with writable(meeting_id) as (s, meeting):
+            change(s, meeting)
+            version = meeting.version
+    except versions.Blocked as e:
+        flash(f"Validation refusée. {e.message} Voir la liste des contrôles.", "error")
+    except versions.VersionError as e:
+        flash(e.message, "error")
+    except FieldError as e:
+        flash(f"Envoi en relecture refusé : {e.message}.", "error")
+    else:
+        flash(DONE[name].format(version=version), "info")
+        target = "pages.edit" if name == "amend" else "pages.view"
+        return redirect(url_for(target, meeting_id=meeting_id))
+    return redirect(url_for("pages.view", meeting_id=meeting_id) + "#validation")
+
+
+@bp.post("/meetings/<int:meeting_id>/review")
+@login_required
+def review(meeting_id: int):  # type: ignore[no-untyped-def]
+    deadline = request.form.get("deadline") or None
+    return _transition(meeting_id, "review", lambda s, m: versions.send_to_review(
+        s, m, deadline, auth.user()))
+
+
+@bp.post("/meetings/<int:meeting_id>/draft")
+@login_required
+def draft(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _transition(meeting_id, "draft", versions.back_to_draft)
+
+
+@bp.post("/meetings/<int:meeting_id>/validate")
+@login_required
+def validate(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _transition(meeting_id, "validate",
+                       lambda s, m: versions.validate(s, m, auth.user()))
+
+
+@bp.post("/meetings/<int:meeting_id>/amend")
+@login_required
+def amend(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _transition(meeting_id, "amend", versions.amend)
+
+
+@bp.route("/meetings/<int:meeting_id>/versions")
+@login_required
+def history(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = readable_meeting(meeting_id)
+    s = db.session()
+    return render_template("meetings/versions.html", m=meeting,
+                           frozen=versions.frozen_versions(s, meeting.id),
+                           reviews=versions.review_rounds(s, meeting.id), aware=versions.aware)
+
+
+@bp.route("/meetings/<int:meeting_id>/compare")
+@login_required
+def compare(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = readable_meeting(meeting_id)
+    s = db.session()
+    choices = [v.version for v in versions.frozen_versions(s, meeting.id)]
+    if meeting.status != "validated":
+        choices.append(versions.CURRENT)
+    default_from = choices[-2] if len(choices) > 1 else (choices[0] if choices else "")
+    old_name = request.args.get("from") or default_from
+    new_name = request.args.get("to") or (choices[-1] if choices else "")
+    old = versions.document(s, meeting, old_name) if old_name else None
+    new = versions.document(s, meeting, new_name) if new_name else None
+    if (old_name and old is None) or (new_name and new is None):
+        abort(404)
+    diff = version_diff.compare(old, new) if old is not None and new is not None else None
+    return render_template("meetings/compare.html", m=meeting, choices=choices,
+                           old_name=old_name, new_name=new_name, diff=diff,
+                           current=versions.CURRENT)

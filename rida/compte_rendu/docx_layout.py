@@ -58,7 +58,8 @@ class Table:
 
     def __init__(self, body: OxmlElement, look: TableLook, widths_cm: Sequence[float]):
         self.look = look
-        self.widths = [round(w * TWIPS_PER_CM) for w in widths_cm]
+        edges = [round(sum(widths_cm[:i]) * TWIPS_PER_CM) for i in range(len(widths_cm) + 1)]
+        self.widths = [b - a for a, b in zip(edges, edges[1:], strict=False)]
         tbl = self.tbl = OxmlElement("w:tbl")
         tbl_pr = _el("w:tblPr")
         tbl.append(tbl_pr)

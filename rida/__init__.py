@@ -33,11 +33,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, web
-    from rida.views import api, pages
+    from rida.views import api, exports, pages
 
     db.init_app(app)
     auth.init_app(app)
     web.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
     return app

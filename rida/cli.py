@@ -13,6 +13,8 @@ from flask import Flask
 from sqlmodel import select
 
 from rida import accounts, create_app, db, exchange, meetings
+from rida.compte_rendu import files
+from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
 
@@ -133,26 +135,38 @@ def import_files(app: Flask, files: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("meeting_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Format de sortie (rida/1 JSON).")
-@click.option("-o", "--output", default="-", show_default=True,
-              help="Fichier de sortie ; « - » pour la sortie standard.")
+@click.option("--format", "fmt", type=click.Choice(files.EXPORT_FORMATS), default="json",
+              show_default=True,
+              help="Format de sortie : json (rida/1), docx, md (Markdown), html (page "
+                   "imprimable) ou pdf (demande LibreOffice).")
+@click.option("-o", "--output", default=None,
+              help="Fichier de sortie ; « - » pour la sortie standard. Sans -o : sortie "
+                   "standard pour json, sinon fichier au nom standard dans RIDA_EXPORT_DIR.")
 @with_app
-def export(app: Flask, meeting_id: int, fmt: str, output: str) -> None:
-    """Exporte une réunion au format rida/1."""
+def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
+    """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF)."""
     meeting = db.session().get(Meeting, meeting_id)
     if meeting is None:
         _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
-    text = json.dumps(exchange.export_document(db.session(), meeting), ensure_ascii=False,
-                      indent=2) + "\n"
+    try:
+        made = files.export(db.session(), meeting, fmt, soffice=app.config.get("SOFFICE"))
+    except PdfUnavailable as e:
+        _fail({"error": "pdf_unavailable", "message": e.message})
+    if output is None and fmt == "json":
+        output = "-"
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(made.data, nl=False)  # bytes: written as they are
+        return
+    try:
+        path = (files.write_atomic(Path(output), made.data) if output is not None
+                else made.save(app.config["EXPORT_DIR"]))
+    except OSError as e:
+        raise FieldError(output or "RIDA_EXPORT_DIR",
+                         f"écriture impossible : {e.strerror or e}") from None
+    if output is None:
+        click.echo(path)
     else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise FieldError(output, f"écriture impossible : {e.strerror}") from None
-        click.echo(f"Écrit : {output}", err=True)
+        click.echo(f"Écrit : {path}", err=True)
 
 
 @main.command()

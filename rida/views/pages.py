@@ -7,6 +7,7 @@ from flask_login import login_required
 from sqlmodel import select
 
 from rida import access, auth, db, meetings, record
+from rida.compte_rendu.files import FORMAT_LABELS
 from rida.fields import FieldError
 from rida.meetings import header_dict, row_dict
 from rida.models import CLASSIFICATIONS, Meeting, Person, Series, SeriesMember
@@ -16,6 +17,7 @@ from rida.views import readable_meeting
 
 bp = Blueprint("pages", __name__)
 
+DOWNLOADS = [(fmt, FORMAT_LABELS[fmt]) for fmt in ("docx", "md", "html", "pdf", "json")]
 MEETING_TYPES = ("Atelier", "Comité", "Entretien bilatéral", "Réunion", "Séminaire")
 
 
@@ -87,7 +89,8 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     session = db.session()
     return render_template("meetings/view.html", r=record.load(session, meeting),
-                           can_edit=access.may_write(auth.user()))
+                           can_edit=access.may_write(auth.user()),
+                           download_formats=DOWNLOADS)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit")

@@ -52,7 +52,7 @@ def main() -> None:
     """rida : comptes-rendus d'ateliers et relevés RIDA des Task Forces.
 
     La configuration se lit dans l'environnement (RIDA_DATA_DIR, RIDA_DATABASE_URL,
-    RIDA_EXPORT_DIR, RIDA_SECRET_KEY) : voir le README.
+    RIDA_EXPORT_DIR, RIDA_SOFFICE, RIDA_SECRET_KEY) : voir le README.
     """
 
 

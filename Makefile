@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench docs-images clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/autosave.py
 	$(BIN)/python benchmarks/page_render.py
 	$(BIN)/python benchmarks/docx_render.py
+
+# Pictures of the demo compte-rendu for the README (needs LibreOffice and poppler-utils).
+docs-images: $(VENV)/.installed
+	$(BIN)/python scripts/readme_images.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, web
-    from rida.views import api, circuit_api, circuit_pages, pages  # noqa: F401 (API routes)
+    from rida.views import api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (API routes)
 
     db.init_app(app)
     auth.init_app(app)
@@ -41,4 +41,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(circuit_pages.bp)
+    app.register_blueprint(exports.bp)
     return app

@@ -13,6 +13,8 @@ from flask import Flask
 from sqlmodel import select
 
 from rida import accounts, create_app, db, exchange, meetings, validation, versions
+from rida.compte_rendu import files
+from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
 
@@ -52,7 +54,7 @@ def main() -> None:
     """rida : comptes-rendus d'ateliers et relevés RIDA des Task Forces.
 
     La configuration se lit dans l'environnement (RIDA_DATA_DIR, RIDA_DATABASE_URL,
-    RIDA_EXPORT_DIR, RIDA_SECRET_KEY) : voir le README.
+    RIDA_EXPORT_DIR, RIDA_SOFFICE, RIDA_SECRET_KEY) : voir le README.
     """
 
 
@@ -81,7 +83,8 @@ def demo(app: Flask, if_empty: bool) -> None:
             password_file.chmod(0o600)
         if not (if_empty and has_meetings):
             doc = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
-            meeting = versions.import_document(s, doc, user)
+            meeting = versions.import_document(s, doc, user,
+                                               template=app.config.get("DOCX_TEMPLATE"))
             click.echo(f"Réunion de démonstration chargée : {meeting.id}")
     password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"
     click.echo(f"Connexion : identifiant « {DEMO_LOGIN} », mot de passe « {password} »")
@@ -125,7 +128,8 @@ def import_files(app: Flask, files: tuple[str, ...]) -> None:
     with db.transaction() as s:
         for name, doc in zip(files, docs, strict=True):
             try:
-                ids.append(versions.import_document(s, doc).id)
+                ids.append(versions.import_document(
+                    s, doc, template=app.config.get("DOCX_TEMPLATE")).id)
             except ValidationError as e:
                 raise ValidationError([FieldError(f"{name}:{x.path}", x.message)
                                        for x in e.errors]) from None
@@ -135,26 +139,39 @@ def import_files(app: Flask, files: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("meeting_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Format de sortie (rida/1 JSON).")
-@click.option("-o", "--output", default="-", show_default=True,
-              help="Fichier de sortie ; « - » pour la sortie standard.")
+@click.option("--format", "fmt", type=click.Choice(files.EXPORT_FORMATS), default="json",
+              show_default=True,
+              help="Format de sortie : json (rida/1), docx, md (Markdown), html (page "
+                   "imprimable) ou pdf (demande LibreOffice).")
+@click.option("-o", "--output", default=None,
+              help="Fichier de sortie ; « - » pour la sortie standard. Sans -o : sortie "
+                   "standard pour json, sinon fichier au nom standard dans RIDA_EXPORT_DIR.")
 @with_app
-def export(app: Flask, meeting_id: int, fmt: str, output: str) -> None:
-    """Exporte une réunion au format rida/1."""
+def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
+    """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF)."""
     meeting = db.session().get(Meeting, meeting_id)
     if meeting is None:
         _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
-    text = json.dumps(exchange.export_document(db.session(), meeting), ensure_ascii=False,
-                      indent=2) + "\n"
+    try:
+        made = files.export(db.session(), meeting, fmt, soffice=app.config.get("SOFFICE"),
+                            template=app.config.get("DOCX_TEMPLATE"))
+    except PdfUnavailable as e:
+        _fail({"error": "pdf_unavailable", "message": e.message})
+    if output is None and fmt == "json":
+        output = "-"
     if output == "-":
-        click.echo(text, nl=False)
+        click.echo(made.data, nl=False)  # bytes: written as they are
+        return
+    try:
+        path = (files.write_atomic(Path(output), made.data) if output is not None
+                else made.save(app.config["EXPORT_DIR"]))
+    except OSError as e:
+        raise FieldError(output or "RIDA_EXPORT_DIR",
+                         f"écriture impossible : {e.strerror or e}") from None
+    if output is None:
+        click.echo(path)
     else:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise FieldError(output, f"écriture impossible : {e.strerror}") from None
-        click.echo(f"Écrit : {output}", err=True)
+        click.echo(f"Écrit : {path}", err=True)
 
 
 @main.command("validate")
@@ -184,7 +201,8 @@ def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: boo
         blocked = bool(validation.blocking(checks))
         frozen = None
         if not (check_only or blocked):
-            frozen = versions.validate(s, meeting, user)
+            frozen = versions.validate(s, meeting, user,
+                                       template=app.config.get("DOCX_TEMPLATE"))
         result = {"id": meeting.id, "status": meeting.status, "version": meeting.version,
                   "summary": validation.summary(checks),
                   "checks": [c.as_dict() for c in checks],

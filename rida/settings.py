@@ -36,6 +36,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Dossier des documents générés (comptes-rendus exportés).",
     ),
     Setting(
+        "RIDA_SOFFICE",
+        "<soffice trouvé dans le PATH>",
+        "Programme LibreOffice (`soffice`) qui convertit les comptes-rendus en PDF ; sans "
+        "lui, le PDF n'est pas proposé (message explicite).",
+    ),
+    Setting(
         "RIDA_SECRET_KEY",
         "<généré dans RIDA_DATA_DIR/secret_key>",
         "Clé de signature des sessions ; générée et conservée dans le dossier des données "
@@ -71,6 +77,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "DATA_DIR": data_dir,
         "EXPORT_DIR": export_dir,
         "DATABASE_URL": database_url,
+        "SOFFICE": env.get("RIDA_SOFFICE") or None,
         "SECRET_KEY": env.get("RIDA_SECRET_KEY") or None,
         "AUTO_MIGRATE": (env.get("RIDA_AUTO_MIGRATE") or "1") not in ("0", "false", "no"),
         "MAX_CONTENT_LENGTH": int(env.get("RIDA_MAX_REQUEST_BYTES") or 5_000_000),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -30,6 +31,8 @@ from rida import compte_rendu, exchange, fields, validation
 from rida.meetings import touch
 from rida.models import Meeting, MeetingVersion, ReviewRound, User
 from rida.validation import Check
+
+Template = str | Path | None
 
 CURRENT = "current"
 
@@ -138,7 +141,7 @@ def _next_draft(session: Session, meeting: Meeting) -> None:
 
 
 def validate(session: Session, meeting: Meeting, user: User | None,
-             name: str = "cli") -> MeetingVersion:
+             name: str = "cli", *, template: Template = None) -> MeetingVersion:
     """draft or review → validated, when no blocking check fails; freezes the version."""
     ensure_editable(meeting)
     found = checks(session, meeting)
@@ -151,7 +154,7 @@ def validate(session: Session, meeting: Meeting, user: User | None,
     touch(meeting)
     session.add(meeting)
     session.flush()
-    return freeze(session, meeting, user, name)
+    return freeze(session, meeting, user, name, template=template)
 
 
 def amend(session: Session, meeting: Meeting) -> None:
@@ -161,12 +164,14 @@ def amend(session: Session, meeting: Meeting) -> None:
     _next_draft(session, meeting)
 
 
-def freeze(session: Session, meeting: Meeting, user: User | None, name: str) -> MeetingVersion:
-    """Snapshot the meeting as it is now (status and version already set)."""
+def freeze(session: Session, meeting: Meeting, user: User | None, name: str, *,
+           template: Template = None) -> MeetingVersion:
+    """Snapshot the meeting as it is now (status and version already set); ``template``:
+    the reference DOCX (None: the one shipped)."""
     if find(session, meeting.id, meeting.version) is not None:
         raise VersionError(f"La version {meeting.version} est déjà figée.")
     src = compte_rendu.source(session, meeting)
-    docx = compte_rendu.render(src, "docx")
+    docx = compte_rendu.render(src, "docx", template=template)
     by, by_name = _who(user, name)
     frozen = MeetingVersion(meeting_id=meeting.id, version=meeting.version,
                             source=src.to_json(), docx=docx,
@@ -177,11 +182,12 @@ def freeze(session: Session, meeting: Meeting, user: User | None, name: str) -> 
     return frozen
 
 
-def import_document(session: Session, doc: Any, user: User | None = None) -> Meeting:
+def import_document(session: Session, doc: Any, user: User | None = None, *,
+                    template: Template = None) -> Meeting:
     """Import a rida/1 document; a validated one is frozen at once (by « import »)."""
     meeting = exchange.import_document(session, doc, user)
     if meeting.status == "validated":
-        freeze(session, meeting, None, "import")
+        freeze(session, meeting, None, "import", template=template)
     return meeting
 
 

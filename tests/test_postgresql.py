@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from rida import create_app, db, exchange, meetings
 from rida.models import Meeting
-from tests.conftest import Browser, demo_document
+from tests.conftest import Browser, demo_document, draft_document
 
 URL = os.environ.get("RIDA_TEST_POSTGRES_URL", "")
 
@@ -65,7 +65,7 @@ def test_http_api_on_postgresql(pg_app):
     with pg_app.app_context(), db.transaction() as s:
         create_user(s, "admin", PASSWORD, "admin")
     browser = Browser(pg_app.test_client()).login("admin")
-    created = browser.json("POST", "/api/meetings", demo_document())
+    created = browser.json("POST", "/api/meetings", draft_document())
     assert created.status_code == 201
     meeting_id = created.get_json()["id"]
     row = browser.json("GET", f"/api/meetings/{meeting_id}").get_json()["rida"][0]
@@ -73,3 +73,13 @@ def test_http_api_on_postgresql(pg_app):
     page = browser.client.get(f"/meetings/{meeting_id}/edit")
     assert page.status_code == 200
     assert browser.client.get(f"/meetings/{meeting_id}").status_code == 200
+
+
+def test_validation_freezes_a_version_on_postgresql(pg_app):
+    from rida import versions
+    from rida.models import MeetingVersion
+
+    with pg_app.app_context(), db.transaction() as s:
+        meeting = versions.import_document(s, demo_document())  # validated: frozen at import
+        frozen = versions.find(s, meeting.id, "1.0")
+        assert isinstance(frozen, MeetingVersion) and frozen.docx.startswith(b"PK")

@@ -78,13 +78,27 @@ def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
     } for a, m, owner, row in found]
 
 
-def render(src: Source, fmt: str, *, template: str | Path | None = None) -> bytes:
-    """The compte-rendu of ``src`` in format ``fmt`` (one of :data:`FORMATS`); ``template``:
-    the reference DOCX (setting ``RIDA_DOCX_TEMPLATE``; None: the one shipped)."""
+def render(src: Source, fmt: str, *, template: str | Path | None = None,
+           soffice: str | None = None) -> bytes:
+    """The compte-rendu of ``src`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``template``: the reference DOCX (setting ``RIDA_DOCX_TEMPLATE``; None: the one
+    shipped). ``pdf`` needs LibreOffice (``soffice``, from PATH unless given) and raises
+    :class:`rida.compte_rendu.pdf.PdfUnavailable` without it."""
     if fmt == "docx":
         from rida.compte_rendu import docx
 
         return docx.render(src, template)
+    if fmt == "md":
+        from rida.compte_rendu import markdown
+
+        return markdown.render(src).encode()
+    if fmt == "html":
+        from rida.compte_rendu import html
+
+        return html.render(src).encode()
+    if fmt == "pdf":
+        from rida.compte_rendu import pdf
+
+        return pdf.convert(render(src, "docx", template=template), soffice=soffice)
     raise ValueError(f"unknown format: {fmt}")
-
-

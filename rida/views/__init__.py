@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort
+from pathlib import Path
+
+from flask import abort, current_app
 
 from rida import access, auth, db
 from rida.models import Meeting
@@ -14,3 +16,8 @@ def readable_meeting(meeting_id: int) -> Meeting:
     if meeting is None:
         abort(404)
     return meeting
+
+
+def docx_template() -> Path | None:
+    """The reference DOCX of this instance (setting ``RIDA_DOCX_TEMPLATE``)."""
+    return current_app.config.get("DOCX_TEMPLATE")

@@ -15,7 +15,7 @@ from rida.fields import FieldError, ValidationError, type_name
 from rida.meetings import Conflict, row_dict, row_order
 from rida.models import Meeting
 from rida.participants import participant_dict
-from rida.views import readable_meeting
+from rida.views import docx_template, readable_meeting
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -123,7 +123,7 @@ def create_meeting():  # type: ignore[no-untyped-def]
         abort(403)
     doc = exchange.loads(raw_body())
     with db.transaction() as s:
-        meeting = versions.import_document(s, doc, user)
+        meeting = versions.import_document(s, doc, user, template=docx_template())
     return {"id": meeting.id, "url": url_for("pages.view", meeting_id=meeting.id)}, 201
 
 

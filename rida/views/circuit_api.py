@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from rida import auth, compte_rendu, db, versions
 from rida.models import Meeting, MeetingVersion
-from rida.views import readable_meeting
+from rida.views import docx_template, readable_meeting
 from rida.views.api import body, bp, writable
 
 
@@ -59,7 +59,8 @@ def draft(meeting_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def validate(meeting_id: int):  # type: ignore[no-untyped-def]
     """200 with the frozen version, or 409 ``blocked`` with the checklist."""
-    return _transition(meeting_id, lambda s, m: versions.validate(s, m, auth.user()))
+    return _transition(meeting_id, lambda s, m: versions.validate(
+        s, m, auth.user(), template=docx_template()))
 
 
 @bp.post("/meetings/<int:meeting_id>/amend")

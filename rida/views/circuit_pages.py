@@ -11,7 +11,7 @@ from sqlmodel import Session
 from rida import auth, db, version_diff, versions
 from rida.fields import FieldError
 from rida.models import Meeting
-from rida.views import readable_meeting
+from rida.views import docx_template, readable_meeting
 from rida.views.api import writable
 
 bp = Blueprint("circuit", __name__)
@@ -61,7 +61,8 @@ def draft(meeting_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def validate(meeting_id: int):  # type: ignore[no-untyped-def]
     return _transition(meeting_id, "validate",
-                       lambda s, m: versions.validate(s, m, auth.user()))
+                       lambda s, m: versions.validate(s, m, auth.user(),
+                                                       template=docx_template()))
 
 
 @bp.post("/meetings/<int:meeting_id>/amend")

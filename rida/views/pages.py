@@ -7,6 +7,7 @@ from flask_login import login_required
 from sqlmodel import select
 
 from rida import access, auth, db, meetings, record, validation, versions
+from rida.compte_rendu.files import FORMAT_LABELS
 from rida.fields import FieldError
 from rida.meetings import header_dict, row_dict
 from rida.models import CLASSIFICATIONS, Meeting, Person, Series, SeriesMember
@@ -16,6 +17,7 @@ from rida.views import readable_meeting
 
 bp = Blueprint("pages", __name__)
 
+DOWNLOADS = [(fmt, FORMAT_LABELS[fmt]) for fmt in ("docx", "md", "html", "pdf", "json")]
 MEETING_TYPES = ("Atelier", "Comité", "Entretien bilatéral", "Réunion", "Séminaire")
 
 
@@ -90,7 +92,8 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
     return render_template("meetings/view.html", r=record.load(session, meeting),
                            can_edit=access.may_write(auth.user()), checks=checks,
                            check_summary=validation.summary(checks),
-                           frozen_message=versions.frozen_message(meeting))
+                           frozen_message=versions.frozen_message(meeting),
+                           download_formats=DOWNLOADS)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit")

@@ -1,0 +1,37 @@
+"""The compte-rendu as one self-contained, print-ready HTML page.
+
+Everything is in the file: the CSS is embedded (A4 ``@page``, table headers repeated on
+each printed page, rows kept whole), no script, no remote asset, so that the downloaded
+file opens from disk or prints as it is. Text is escaped by Jinja; rich text goes
+through :func:`rida.render.markdown_html` (raw HTML escaped, then sanitised).
+
+When the app serves the page, :data:`CSP` allows exactly the embedded style sheet (by
+its hash) and nothing else, so the page displays correctly even if opened inline.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import jinja2
+from markupsafe import Markup
+
+from rida import render as text_render
+from rida import templates_dir
+from rida.compte_rendu import Source, layout
+
+CSS = (templates_dir() / "compte_rendu" / "print.css").read_text(encoding="utf-8")
+STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
+CSP = (f"default-src 'none'; style-src '{STYLE_HASH}'; img-src data:; base-uri 'none'; "
+       "form-action 'none'; frame-ancestors 'none'")
+
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
+                          undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+_ENV.filters["markdown"] = lambda text: Markup(text_render.markdown_html(text))
+
+
+def render(src: Source) -> str:
+    doc = src.doc
+    return _ENV.get_template("compte_rendu/print.html").render(
+        doc=doc, follow_up=src.follow_up, head=layout.heading(doc), L=layout, css=Markup(CSS))

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from rida.people import person_key
+from rida.render import ACTION_STATUS_LABELS, CLASSIFICATION_LABELS, STATUS_LABELS
 
 HEADER = (("title", "Titre"), ("subject", "Objet"), ("meeting_type", "Type de réunion"),
           ("date", "Date"), ("start_time", "Heure de début"), ("end_time", "Heure de fin"),
@@ -28,6 +29,11 @@ ROW_FIELDS = (("number", "#"), ("nature", "Nature"), ("subject", "Objet"),
 ACTION_FIELDS = (("title", "Action"), ("owner", "Porteur"), ("due_date", "Échéance"),
                  ("status", "Statut"), ("rida", "Ligne RIDA"), ("notes", "Notes"))
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+# Codes shown as their French label; values compared whole (a version is not a text).
+VALUE_LABELS = {"status": {**STATUS_LABELS, **ACTION_STATUS_LABELS},
+                "classification": CLASSIFICATION_LABELS}
+ATOMIC = {"status", "classification", "version", "date", "start_time", "end_time", "number",
+          "nature", "due_date", "rida"}
 
 
 def words(old: str, new: str) -> list[tuple[str, str]]:
@@ -63,8 +69,14 @@ def _changes(old: dict[str, Any], new: dict[str, Any],
     out = []
     for key, label in fields:
         a, b = text(old.get(key)), text(new.get(key))
-        if a != b:
-            out.append({"field": key, "label": label, "old": a, "new": b, "words": words(a, b)})
+        if a == b:
+            continue
+        labels = VALUE_LABELS.get(key, {})
+        a, b = labels.get(a, a), labels.get(b, b)
+        if key == "version":
+            a, b = f"v{a}" if a else a, f"v{b}" if b else b
+        diff = [(op, v) for op, v in (("-", a), ("+", b)) if v] if key in ATOMIC else words(a, b)
+        out.append({"field": key, "label": label, "old": a, "new": b, "words": diff})
     return out
 
 

@@ -211,3 +211,12 @@ def test_diff_header_participants_rows_and_actions():
                    "éléments de coûts nécessaires à la modélisation économique »", ["rida"]),
                   ("Action 3 « Envoi de la nouvelle version des exigences »", ["due_date"])]
     assert not diff["empty"]
+
+
+def test_diff_shows_codes_as_french_labels_and_versions_whole():
+    old = {"status": "validated", "version": "1.0", "classification": "public", "rida": []}
+    new = {"status": "draft", "version": "1.1", "classification": "restricted", "rida": []}
+    header = {c["field"]: c["words"] for c in version_diff.compare(old, new)["header"]}
+    assert header["status"] == [("-", "Validé"), ("+", "Brouillon")]
+    assert header["version"] == [("-", "v1.0"), ("+", "v1.1")]
+    assert header["classification"] == [("-", "Publique"), ("+", "Diffusion restreinte")]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rida.compte_rendu import Source
 from rida.compte_rendu import wording as w
@@ -58,6 +59,15 @@ def _bullet(text: str) -> str:
     return "\n".join([f"- {first}", *(f"  {line}" if line else "" for line in rest)])
 
 
+def _actions(actions: list[dict[str, Any]]) -> str:
+    """Element 20: the title then the notes in the first cell, or the empty sentence."""
+    if not actions:
+        return w.EMPTY["actions"]
+    return _table(w.ACTION_COLUMNS, (
+        ("<br>".join(filter(None, (cell(a["title"]), cell(a.get("notes") or "", rich=True)))),
+         *(cell(v) for v in w.action_cells(a))) for a in actions))
+
+
 def render(src: Source) -> str:
     doc = src.doc
     parts = [f"**{w.DOCUMENT_KIND}**", plain(doc["series"]), f"# {plain(doc['title'])}",
@@ -87,11 +97,7 @@ def render(src: Source) -> str:
               "\n".join(_bullet(c) for c in doc.get("comments") or []) or w.EMPTY["comments"]]
     parts += [f"### {w.HEADINGS['results']}",
               block(doc.get("results") or "") or w.EMPTY["results"]]
-    actions = doc.get("actions") or []
-    parts += [f"### {w.HEADINGS['actions']}", _table(w.ACTION_COLUMNS, (
-        ("<br>".join(filter(None, (cell(a["title"]), cell(a.get("notes") or "", rich=True)))),
-         *(cell(v) for v in w.action_cells(a))) for a in actions)) if actions
-        else w.EMPTY["actions"]]
+    parts += [f"### {w.HEADINGS['actions']}", _actions(doc.get("actions") or [])]
     if src.follow_up:
         parts += [f"### {w.HEADINGS['follow_up']}", _table(w.FOLLOW_UP_COLUMNS, (
             [cell(v) for v in w.follow_up_cells(item)] for item in src.follow_up))]

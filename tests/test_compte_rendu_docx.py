@@ -174,6 +174,15 @@ def test_header_footer_fields_and_package(demo_src):
     assert document.core_properties.title == "Atelier modèle économique #1"
 
 
+
+@pytest.mark.parametrize(("date", "stamp"), [("1979-03-01", (1980, 3, 1, 0, 0, 0)),
+                                             ("2108-01-01", (2107, 1, 1, 0, 0, 0))])
+def test_package_dates_stay_in_the_zip_range(date, stamp):
+    data = docx_of(demo_document() | {"date": date})
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert {i.date_time for i in package.infolist()} == {stamp}
+
+
 def test_markdown_in_cells_runs_numbering_and_raw_html():
     doc = demo_document()
     doc["rida"] = [

@@ -140,7 +140,7 @@ def save(document: Document, when: dt.date) -> bytes:
     """The package with every zip entry dated ``when``: same input, same bytes."""
     raw = io.BytesIO()
     document.save(raw)
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    stamp = (min(max(when.year, 1980), 2107), when.month, when.day, 0, 0, 0)  # ZIP's range
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from rida import render as text_render
 from rida import templates_dir
-from rida.compte_rendu import Source, layout
+from rida.compte_rendu import Source, wording
 
 CSS = (templates_dir() / "compte_rendu" / "print.css").read_text(encoding="utf-8")
 STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
@@ -34,4 +34,4 @@ _ENV.filters["markdown"] = lambda text: Markup(text_render.markdown_html(text))
 def render(src: Source) -> str:
     doc = src.doc
     return _ENV.get_template("compte_rendu/print.html").render(
-        doc=doc, follow_up=src.follow_up, head=layout.heading(doc), L=layout, css=Markup(CSS))
+        doc=doc, follow_up=src.follow_up, W=wording, css=Markup(CSS))

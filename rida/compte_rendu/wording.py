@@ -1,8 +1,10 @@
 """The words of the compte-rendu, whatever its format (``docs/compte-rendu-layout.md``).
 
 Everything here reads the normalised ``rida/1`` document (plain dicts) and returns text:
-names, dates, the header table, markers, labels. The DOCX writer lays it out; other
-writers can reuse it so that every format says the same thing.
+names, dates, the header table, markers, labels. Every writer (DOCX, Markdown, HTML) takes
+its words from here and only decides how they look, so that every format says the same
+thing in the same order (``tests/test_compte_rendu_wording.py``); the DOCX reader matches
+the same constants. Rich-text fields (*md* in ``rida/1``) are left to the writers.
 """
 
 from __future__ import annotations

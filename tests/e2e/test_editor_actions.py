@@ -30,7 +30,8 @@ def test_action_created_from_an_a_row_with_the_keyboard(page, live_server, make_
     page.keyboard.type("Chiffrer les inducteurs")
     expect(page.get_by_label("Ligne RIDA de l'action 4")).to_have_value(
         ed.row(7).get_attribute("data-uid"))
-    page.get_by_label("Porteur de l'action 4").select_option(label="SLOSAR Mathieu (ANS)")
+    owner = page.get_by_label("Porteur de l'action 4", exact=True)
+    owner.select_option(label="SLOSAR Mathieu (ANS)")
     page.get_by_label("Échéance de l'action 4").focus()
     page.keyboard.type("02022022")   # same day and month: JJ/MM or MM/JJ, as Chromium's locale says
     page.keyboard.press("Tab")
@@ -41,8 +42,7 @@ def test_action_created_from_an_a_row_with_the_keyboard(page, live_server, make_
     page.reload()
     expect(page.get_by_label("Intitulé de l'action 4")).to_have_value("Chiffrer les inducteurs")
     expect(page.get_by_label("Échéance de l'action 4")).to_have_value("2022-02-02")
-    expect(page.get_by_label("Porteur de l'action 4").locator("option:checked")).to_have_text(
-        "SLOSAR Mathieu (ANS)")
+    expect(owner.locator("option:checked")).to_have_text("SLOSAR Mathieu (ANS)")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text("Chiffrer les inducteurs")
     stored = ed.document()["actions"][3]
     assert (stored["title"], stored["rida"], stored["due_date"], stored["owner"]["last_name"]) \
@@ -68,9 +68,9 @@ def test_new_organisation_owner_and_an_action_created_offline(editor, context, l
     title = page.get_by_label("Intitulé de l'action 4")
     expect(title).to_be_focused()
     page.keyboard.type("Relancer les éditeurs")
-    owner = page.get_by_label("Porteur de l'action 4")
+    owner = page.get_by_label("Porteur de l'action 4", exact=True)
     owner.select_option("new-org")
-    page.get_by_label("Entité").last.fill("FEIMA")
+    page.get_by_label("Entité du porteur de l'action 4").fill("FEIMA")
     page.keyboard.press("Enter")
     expect(owner).to_be_focused()
     expect(owner.locator("option:checked")).to_contain_text("FEIMA")
@@ -82,8 +82,8 @@ def test_new_organisation_owner_and_an_action_created_offline(editor, context, l
     again = open_editor(context.new_page(), ed.meeting_id)
     expect(again.page.get_by_label("Intitulé de l'action 4")).to_have_value("Relancer les éditeurs")
     again.wait_saved()
-    expect(again.page.get_by_label("Porteur de l'action 4").locator("option:checked")).to_have_text(
-        "FEIMA")
+    owner = again.page.get_by_label("Porteur de l'action 4", exact=True)
+    expect(owner.locator("option:checked")).to_have_text("FEIMA")
     stored = again.document()["actions"][3]
     assert stored["title"] == "Relancer les éditeurs"
     assert stored["owner"] == {"last_name": None, "first_name": None, "entity": "FEIMA",

@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, web
-    from rida.views import api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (API routes)
+    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (routes on api.bp)
 
     db.init_app(app)
     auth.init_app(app)

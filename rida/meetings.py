@@ -248,12 +248,19 @@ def delete_row(session: Session, meeting: Meeting, row: RidaRow) -> list[RidaRow
 def move_row(session: Session, meeting: Meeting, row: RidaRow, direction: str,
              to: Any = None) -> list[RidaRow]:
     """Move ``row`` one place; ``to`` (optional) is the number it should end up with."""
-    rows = rows_of(session, meeting.id)
-    if not already_moved(direction, row.number, to):
-        move_item(rows, row, direction)
-        renumber(session, rows, "number", 1)
+    return move_in(session, meeting, rows_of(session, meeting.id), row, direction, to,
+                   "number", 1)
+
+
+def move_in(session: Session, meeting: Meeting, items: list[Any], item: Any, direction: Any,
+            to: Any, attr: str, start: int) -> list[Any]:
+    """Move ``item`` one place among ``items`` (numbered by ``attr`` from ``start``), unless
+    a replayed move already put it at ``to``; returns the items in their new order."""
+    if not already_moved(direction, getattr(item, attr), to):
+        move_item(items, item, direction)
+        renumber(session, items, attr, start)
         touch(meeting)
-    return rows
+    return items
 
 
 def already_moved(direction: Any, current: int, to: Any) -> bool:

@@ -3,7 +3,8 @@
 Vocabulary follows the ANS compte-rendu: a *series* (a Task Force) holds *meetings*
 (workshops); a meeting has *participations* of *persons*, numbered *RIDA rows* and
 *actions*. Every record the editor changes carries a ``revision`` counter for optimistic
-concurrency, and rows and participations carry a ``uid`` the browser can create offline.
+concurrency, and rows, participations and actions carry a ``uid`` the browser can create
+offline.
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ class RidaRow(SQLModel, table=True):
 
 
 class Action(SQLModel, table=True):
+    """Something to do after the meeting, optionally born from a RIDA row (``row_id``)."""
+
     id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=64, unique=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     row_id: int | None = Field(default=None, foreign_key="rida_row.id", ondelete="SET NULL")
     position: int = 0

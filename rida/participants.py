@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
-from rida.meetings import Conflict, already_moved, check_uid, move_item, renumber, touch
+from rida.meetings import Conflict, check_uid, move_in, renumber, touch
 from rida.models import ATTENDANCES, Meeting, Participation, Person
 from rida.people import PERSON_LIMITS, find_or_create
 
@@ -108,9 +108,5 @@ def remove(session: Session, meeting: Meeting, p: Participation) -> None:
 def move(session: Session, meeting: Meeting, p: Participation, direction: str,
          to: Any = None) -> None:
     """Move ``p`` one place; ``to`` (optional) is the position it should end up at."""
-    if already_moved(direction, p.position, to):
-        return
     items = [q for q, _ in participants_of(session, meeting.id)]
-    move_item(items, p, direction)
-    renumber(session, items, "position", 0)
-    touch(meeting)
+    move_in(session, meeting, items, p, direction, to, "position", 0)

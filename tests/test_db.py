@@ -1,5 +1,6 @@
 """Storage: SQLite pragmas, migrations matching the models, concurrent writers."""
 
+import re
 import threading
 
 from alembic.autogenerate import compare_metadata
@@ -7,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
 from rida import db, exchange
-from rida.models import Meeting, RidaRow
+from rida.models import Action, Meeting, RidaRow
 from tests.conftest import demo_document
 
 
@@ -107,6 +108,11 @@ def test_a_database_at_0001_with_the_demo_upgrades_to_head_with_its_data(tmp_pat
             "INSERT INTO rida_row (uid, meeting_id, number, nature, subject, question, answer,"
             " extensions, revision, updated_at) VALUES ('u1', 1, 1, 'I', 'Financement Ségur',"
             " '', 'Vu', '{}', 1, '2022-01-07 00:00:00')")
+        for position, title in enumerate(("Entretiens bilatéraux", "Atelier industriel")):
+            conn.exec_driver_sql(  # actions had no uid before 0003
+                "INSERT INTO action (meeting_id, row_id, position, title, kind,"
+                " owner_function, due_date, status, notes, extensions, revision) VALUES"
+                f" (1, 1, {position}, '{title}', 'other', '', '2022-02-04', 'open', '', '{{}}', 3)")
     db.upgrade(engine)
     with db.write_session(engine) as s:
         meeting = s.get(Meeting, 1)
@@ -115,4 +121,9 @@ def test_a_database_at_0001_with_the_demo_upgrades_to_head_with_its_data(tmp_pat
         assert meeting.review_deadline is None
         assert [r.subject for r in s.exec(select(RidaRow)).all()] == ["Financement Ségur"]
         assert s.exec(select(MeetingVersion)).all() == []
+        actions = s.exec(select(Action).order_by(Action.position)).all()
+        assert [(a.title, a.row_id, a.revision) for a in actions] == [
+            ("Entretiens bilatéraux", 1, 3), ("Atelier industriel", 1, 3)]
+        assert all(re.fullmatch("[0-9a-f]{32}", a.uid) for a in actions)
+        assert actions[0].uid != actions[1].uid
     engine.dispose()

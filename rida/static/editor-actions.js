@@ -218,6 +218,7 @@
   }
 
   editor.participantForm = participantForm();
+  Object.assign(editor, { shortcutLetter, itemShortcut, focusSame, forget });
 
   // --- Comments -------------------------------------------------------------------
 

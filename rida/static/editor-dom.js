@@ -260,7 +260,7 @@
   window.Rida = Object.assign(window.Rida || {}, {
     Dom: {
       root, grid, people, comments, data, ROW_FIELDS, NATURES,
-      rowItems, partItems, commentItems, find, fillLabels,
+      rowItems, partItems, commentItems, find, fromTemplate, fillLabels,
       renumberRows, rowNumber, createRow, setRowValues, rowValues,
       displayName, personLabel, createParticipant, showPerson, setPersonId, setPartValues,
       showRole, addPersonOption,

@@ -4,15 +4,15 @@
  *
  * Operations (ops), as stored in localStorage:
  *   {kind: 'meeting', field, value, base}       header field; base = last server value
- *   {kind: 'row'|'part', uid, field, value, revision}
- *   {kind: 'row-add', uid, after} / {kind: 'part-add', uid, body}
- *   {kind: 'row-delete'|'part-delete', uid}
- *   {kind: 'row-move'|'part-move', uid, direction, to}
+ *   {kind: 'row'|'part'|'action', uid, field, value, revision}
+ *   {kind: 'row-add', uid, after} / {kind: 'part-add'|'action-add', uid, body}
+ *   {kind: 'row-delete'|'part-delete'|'action-delete', uid}
+ *   {kind: 'row-move'|'part-move'|'action-move', uid, direction, to}
  */
 (function () {
   'use strict';
 
-  const { Queue, Speakers, newId, Dom } = window.Rida;
+  const { Queue, Speakers, Dom, ActionDom } = window.Rida;
   const { root, grid, people, data } = Dom;
   const DEBOUNCE_MS = 600;
   const api = root.dataset.api;
@@ -26,7 +26,18 @@
     meeting: { ...data.meeting },
     row: new Map(data.rows.map((r) => [r.uid, r.revision])),
     part: new Map(data.participants.map((p) => [p.uid, p.revision])),
+    action: new Map(data.actions.map((a) => [a.uid, a.revision])),
   };
+  // Records the editor changes, by family: API path, container, items, first number.
+  const FAMILIES = {
+    row: { path: 'rows', container: grid, items: Dom.rowItems, first: 1, prefix: 'row',
+      field: 'nature', gone: 'cette ligne' },
+    part: { path: 'participants', container: people, items: Dom.partItems, first: 0,
+      prefix: 'p', field: 'function', gone: 'ce participant' },
+    action: { path: 'actions', container: ActionDom.list, items: ActionDom.items, first: 0,
+      prefix: 'action', field: 'title', gone: 'cette action' },
+  };
+  const familyOf = (tb) => Object.keys(FAMILIES).find((k) => FAMILIES[k].container.contains(tb));
   const conflicts = new Map();   // record key -> notice element
 
   const STATUS = {
@@ -49,8 +60,8 @@
 
   // --- Ops ------------------------------------------------------------------------
 
-  const family = (op) => op.kind.split('-')[0];                 // meeting | row | part
-  const isFieldOp = (op) => op.kind === 'meeting' || op.kind === 'row' || op.kind === 'part';
+  const family = (op) => op.kind.split('-')[0];        // meeting | row | part | action
+  const isFieldOp = (op) => !op.kind.includes('-');
   const recordKey = (op) => (op.kind === 'meeting' ? `meeting:${op.field}`
     : `${family(op)}:${op.uid}`);
 
@@ -75,6 +86,12 @@
       const value = field === 'nature' ? el.value || null : el.value;
       return recordOp('row', tb.dataset.uid, field, value);
     }
+    if (tb.classList.contains('action-item')) {
+      if (field === 'owner_id' && !/^\d*$/.test(el.value)) return null;   // a form opens
+      const value = field === 'owner_id' ? Number(el.value) || null
+        : (field === 'row' || field === 'due_date') ? el.value || null : el.value;
+      return recordOp('action', tb.dataset.uid, field, value);
+    }
     return recordOp('part', tb.dataset.uid, field, el.value);
   }
 
@@ -90,22 +107,22 @@
   }
 
   function request(op) {
-    const base = `${api}/${family(op) === 'row' ? 'rows' : 'participants'}`;
+    const base = `${api}/${FAMILIES[family(op)]?.path}`;
     switch (op.kind) {
       case 'meeting':
         return { method: 'PATCH', url: api,
           body: { fields: { [op.field]: op.value }, base: { [op.field]: op.base } } };
-      case 'row': case 'part':
+      case 'row': case 'part': case 'action':
         return { method: 'PATCH', url: `${base}/${op.uid}`,
           body: { revision: op.revision ?? known[op.kind].get(op.uid) ?? null,
             fields: { [op.field]: op.value } } };
       case 'row-add':
         return { method: 'POST', url: base, body: { uid: op.uid, after: op.after, fields: {} } };
-      case 'part-add':
+      case 'part-add': case 'action-add':
         return { method: 'POST', url: base, body: op.body };
-      case 'row-delete': case 'part-delete':
+      case 'row-delete': case 'part-delete': case 'action-delete':
         return { method: 'DELETE', url: `${base}/${op.uid}` };
-      default:   // row-move, part-move
+      default:   // row-move, part-move, action-move
         return { method: 'POST', url: `${base}/${op.uid}/move`,
           body: { direction: op.direction, to: op.to } };
     }
@@ -116,9 +133,9 @@
     if (op.kind === 'meeting') {
       return op.field === 'comments' ? Dom.comments : Dom.meetingInput(op.field);
     }
-    const row = family(op) === 'row';
-    const field = op.field || (row ? 'nature' : 'function');   // structural op: first field
-    return document.getElementById(`${row ? 'row' : 'p'}-${op.uid}-${field}`);
+    const f = FAMILIES[family(op)];
+    const field = op.field === 'owner' ? 'owner_id' : op.field || f.field;   // structural: first
+    return document.getElementById(`${f.prefix}-${op.uid}-${field}`);
   }
 
   // --- Answers from the server ----------------------------------------------------
@@ -153,9 +170,19 @@
         Dom.addPersonOption(answer.participant);
       }
     }
+    if (answer.action) {
+      rebase('action', op.uid, answer.action.revision);
+      const tb = Dom.find(ActionDom.list, op.uid);
+      if (answer.action.owner) ActionDom.addOwner(answer.action.owner);
+      if (tb && op.field === 'owner' && tb.dataset.owner === 'pending') {
+        ActionDom.showOwner(tb, String(answer.action.owner?.id ?? ''));
+        ActionDom.showLinked();
+      }
+    }
     if (op.kind.endsWith('-delete')) known[family(op)].delete(op.uid);
     if (answer.order) syncOrder('row', answer.order.map((o) => o.uid));
     if (answer.participants) syncOrder('part', answer.participants.map((p) => p.uid));
+    if (answer.actions) syncOrder('action', answer.actions.map((a) => a.uid));
   }
 
   function rememberSubject(subject) {
@@ -168,13 +195,13 @@
   /** Once nothing structural is pending, the page's order follows the server's. */
   function syncOrder(kind, uids) {
     if (queue.ops.some((o) => family(o) === kind && !isFieldOp(o))) return;
-    const container = kind === 'row' ? grid : people;
-    const items = kind === 'row' ? Dom.rowItems() : Dom.partItems();
-    const mine = items.map((tb) => tb.dataset.uid);
+    const { container, items } = FAMILIES[kind];
+    const mine = items().map((tb) => tb.dataset.uid);
     if (mine.join() === uids.join()) return;
     if (mine.length !== uids.length || !uids.every((u) => mine.includes(u))) {
-      alertEl.textContent = `${kind === 'row' ? 'Les lignes du RIDA ont été modifiées'
-        : 'Les intervenants ont été modifiés'} par quelqu'un d'autre : rechargez la page pour `
+      const what = { row: 'Les lignes du RIDA ont été modifiées',
+        part: 'Les intervenants ont été modifiés', action: 'Les actions ont été modifiées' };
+      alertEl.textContent = `${what[kind]} par quelqu'un d'autre : rechargez la page pour `
         + 'voir la version à jour.';
       return;
     }
@@ -182,6 +209,7 @@
     for (const uid of uids) container.append(Dom.find(container, uid));
     if (focused && focused !== document.activeElement) focused.focus();
     Dom.renumberRows();
+    ActionDom.renumber();
   }
 
   function onReject(op, status, answer) {
@@ -190,7 +218,7 @@
       || `erreur ${status}`;
     if (status === 404) {
       message = family(op) === 'meeting' ? 'réunion introuvable'
-        : `${family(op) === 'row' ? 'cette ligne' : 'ce participant'} n'existe plus sur le serveur`
+        : `${FAMILIES[family(op)].gone} n'existe plus sur le serveur`
           + ' (supprimé par quelqu\'un d\'autre ?)';
     }
     alertEl.textContent = `Modification refusée : ${message}`;
@@ -238,6 +266,11 @@
       const shown = Dom.ROW_FIELDS.map((f) => `${names[f]} : « ${Dom.shorten(current[f] ?? '—')}`
         + ' »');
       detail.textContent = `Version du serveur : ${shown.join(' ; ')}.`;
+    } else if (op.kind === 'action') {
+      strong.textContent = 'Cette action a été modifiée par quelqu\'un d\'autre.';
+      detail.textContent = `Version du serveur : « ${Dom.shorten(current.title)} », porteur `
+        + `« ${current.owner?.label || 'aucun'} », échéance « ${current.due_date || 'aucune'} », `
+        + `ligne RIDA « ${current.row_number || 'aucune'} ».`;
     } else {
       strong.textContent = 'Ce participant a été modifié par quelqu\'un d\'autre.';
       const attendance = { present: 'Présent', excused: 'Excusé', absent: 'Absent' };
@@ -270,7 +303,7 @@
       (el.closest('.field') || el).after(box);
       return box;
     }
-    const tb = Dom.find(family(op) === 'row' ? grid : people, op.uid);
+    const tb = Dom.find(FAMILIES[family(op)].container, op.uid);
     const tr = document.createElement('tr');
     tr.className = 'notice-row';
     const td = document.createElement('td');
@@ -308,8 +341,9 @@
         Dom.setMeetingField(op.field, current[op.field]);
       } else {
         known[op.kind].set(op.uid, current.revision);
-        const tb = Dom.find(op.kind === 'row' ? grid : people, op.uid);
+        const tb = Dom.find(FAMILIES[op.kind].container, op.uid);
         if (tb && op.kind === 'row') Dom.setRowValues(tb, current);
+        else if (tb && op.kind === 'action') { ActionDom.setValues(tb, current); ActionDom.showLinked(); }
         else if (tb) Dom.setPartValues(tb, current);
       }
       announce('La version du serveur est affichée.');
@@ -350,6 +384,7 @@
   function applyOps(ops) {
     for (const op of ops) applyOp(op);
     Dom.renumberRows();
+    ActionDom.renumber();
     Dom.renumberComments();
     if (ops.length) {
       const s = ops.length > 1 ? 's' : '';
@@ -362,10 +397,15 @@
   }
 
   function applyOp(op) {
-    const container = family(op) === 'row' ? grid : people;
+    const container = FAMILIES[family(op)]?.container;
     const tb = op.uid ? Dom.find(container, op.uid) : null;
     if (op.kind === 'meeting') Dom.setMeetingField(op.field, op.value);
-    else if (isFieldOp(op)) { const el = elementOf(op); if (el) el.value = op.value ?? ''; }
+    else if (op.kind === 'action' && op.field === 'owner') ActionDom.showPendingOwner(tb, op.value);
+    else if (op.kind === 'action' && op.field === 'row') ActionDom.setValues(tb, { row: op.value });
+    else if (op.kind === 'action' && op.field === 'owner_id') {
+      ActionDom.showOwner(tb, String(op.value ?? ''));
+    } else if (isFieldOp(op)) { const el = elementOf(op); if (el) el.value = op.value ?? ''; }
+    else if (op.kind === 'action-add' && !tb) ActionDom.create(op.uid, op.body.fields);
     else if (op.kind === 'row-add' && !tb) {
       Dom.createRow(op.uid, op.after ? Dom.find(grid, op.after) : null);
     }
@@ -379,8 +419,8 @@
 
   /** Swap `tb` with its neighbour unless it already sits at `to` (a replayed move). */
   function moveItem(tb, direction, to) {
-    const items = tb.classList.contains('rida-item') ? Dom.rowItems() : Dom.partItems();
-    const first = tb.classList.contains('rida-item') ? 1 : 0;
+    const { items: all, first } = FAMILIES[familyOf(tb)];
+    const items = all();
     const i = items.indexOf(tb);
     if (to != null && i + first === to) return false;
     const other = items[direction === 'up' ? i - 1 : i + 1];
@@ -397,7 +437,8 @@
     meetingId: root.dataset.meetingId, request, onAck, onConflict, onReject, onFrozen, onState,
   });
 
-  window.Rida.editor = { queue, known, conflicts, edit, announce, moveItem, DEBOUNCE_MS };
+  window.Rida.editor = { queue, known, conflicts, edit, recordOp, announce, moveItem,
+    DEBOUNCE_MS };
 
   // Start from the server's values (a reload may have kept old ones), then unsent edits.
   for (const [field, value] of Object.entries(data.meeting)) {
@@ -405,7 +446,9 @@
   }
   for (const row of data.rows) Dom.setRowValues(Dom.find(grid, row.uid), row);
   for (const p of data.participants) Dom.setPartValues(Dom.find(people, p.uid), p);
+  for (const a of data.actions) ActionDom.setValues(Dom.find(ActionDom.list, a.uid), a);
   applyOps(queue.adopt());
+  ActionDom.showLinked();
   queue.start(applyOps);
 
   // --- Field edits ----------------------------------------------------------------

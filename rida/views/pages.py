@@ -7,10 +7,19 @@ from flask_login import login_required
 from sqlmodel import select
 
 from rida import access, auth, db, meetings, record, validation, versions
+from rida.actions import action_dict, actions_of, owner_dict
 from rida.compte_rendu.files import FORMAT_LABELS
 from rida.fields import FieldError
 from rida.meetings import header_dict, row_dict
-from rida.models import CLASSIFICATIONS, Meeting, Person, Series, SeriesMember
+from rida.models import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    CLASSIFICATIONS,
+    Meeting,
+    Person,
+    Series,
+    SeriesMember,
+)
 from rida.participants import participant_dict
 from rida.people import label
 from rida.views import readable_meeting
@@ -106,9 +115,11 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     if meeting.status == "validated":  # read-only: the read view says why, and how to amend
         return redirect(url_for("pages.view", meeting_id=meeting.id) + "#validation")
     r = record.load(session, meeting)
-    people = session.exec(select(Person).where(Person.last_name != "",
-                                               access.visible_people(auth.user()))
+    visible = select(Person).where(access.visible_people(auth.user()))
+    people = session.exec(visible.where(Person.last_name != "")
                           .order_by(Person.last_name, Person.first_name)).all()
+    organisations = session.exec(visible.where(Person.last_name == "")
+                                 .order_by(Person.entity)).all()
     data = {
         "meeting": header_dict(meeting),
         "rows": [row_dict(row) for row in r.rows],
@@ -116,8 +127,11 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
         "people": [{"id": p.id, "label": label(p), "last_name": p.last_name,
                     "first_name": p.first_name, "entity": p.entity, "function": p.function}
                    for p in people],
+        "organisations": [owner_dict(p) for p in organisations],
+        "actions": [action_dict(session, a) for a in actions_of(session, meeting.id)],
         "suggestions": meetings.suggestions(session, meeting.series_id,
                                             access.readable(auth.user())),
     }
     return render_template("meetings/edit.html", r=r, data=data, people=people,
-                           meeting_types=MEETING_TYPES, classifications=CLASSIFICATIONS)
+                           meeting_types=MEETING_TYPES, classifications=CLASSIFICATIONS,
+                           action_kinds=ACTION_KINDS, action_statuses=ACTION_STATUSES)

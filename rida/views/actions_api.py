@@ -1,0 +1,67 @@
+"""The JSON API of a meeting's actions, as the editor sends them.
+
+Routes are added to the API blueprint (same prefix, same error handlers); every change goes
+through :func:`rida.views.api.editing` (access rule, CSRF, 409 once validated)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_login import login_required
+from sqlmodel import Session
+
+from rida import actions
+from rida.models import Action, Meeting
+from rida.views.api import _prefixed, body, bp, editing, object_field
+
+
+def _action(s: Session, meeting: Meeting, uid: str) -> Action:
+    return actions.find(s, meeting.id, uid) or abort(404)
+
+
+def _order(s: Session, meeting: Meeting) -> list[dict[str, Any]]:
+    return actions.action_order(actions.actions_of(s, meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/actions")
+@login_required
+def add_action(meeting_id: int):  # type: ignore[no-untyped-def]
+    data = body()
+    with editing(meeting_id) as (s, meeting), _prefixed("actions[new]"):
+        action = actions.add(s, meeting, object_field(data, "fields"), uid=data.get("uid"))
+        result = {"action": actions.action_dict(s, action), "actions": _order(s, meeting)}
+    return result, 201
+
+
+@bp.patch("/meetings/<int:meeting_id>/actions/<uid>")
+@login_required
+def patch_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+    data = body()
+    with editing(meeting_id) as (s, meeting):
+        action = _action(s, meeting, uid)
+        with _prefixed(f"actions[{action.position}]"):
+            action = actions.update(s, meeting, action, data.get("revision"),
+                                    object_field(data, "fields"))
+        result = {"action": actions.action_dict(s, action)}
+    return result
+
+
+@bp.delete("/meetings/<int:meeting_id>/actions/<uid>")
+@login_required
+def delete_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+    with editing(meeting_id) as (s, meeting):
+        remaining = actions.delete(s, meeting, _action(s, meeting, uid))
+        result = {"actions": actions.action_order(remaining)}
+    return result
+
+
+@bp.post("/meetings/<int:meeting_id>/actions/<uid>/move")
+@login_required
+def move_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+    data = body()
+    with editing(meeting_id) as (s, meeting):
+        items = actions.move(s, meeting, _action(s, meeting, uid), data.get("direction"),
+                             data.get("to"))
+        result = {"actions": actions.action_order(items)}
+    return result

@@ -200,22 +200,24 @@ def _items(para: Para) -> list[tuple[str, int, str]]:
 def markdown_of(paras: list[Para]) -> str:
     """The Markdown of consecutive paragraphs (one cell, one section)."""
     blocks: list[list[str]] = []
-    in_list = False
+    current: tuple[str, int | None] | None = None  # the open list: marker kind, Word list
     counters: dict[int, int] = {}
     for para in paras:
         if not para.text.strip():
-            in_list = False
+            current = None
             continue
         for kind, level, text in _items(para):
             if kind == "p":
                 blocks.append([text])
-                in_list = False
-                counters.clear()
+                current = None
                 continue
-            if not in_list:
+            key = ("-" if kind == "-" else "1.", para.num_id)
+            restart = level == 0 and current is not None and (
+                key != current or (kind == "1." and para.list_kind is None and 0 in counters))
+            if current is None or restart:
                 blocks.append([])
                 counters.clear()
-                in_list = True
+                current = key
             for deeper in [lv for lv in counters if lv > level]:
                 del counters[deeper]
             if kind == "-":

@@ -13,9 +13,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from rida.compte_rendu.text_reading import has_html, html_to_markdown
+from rida.compte_rendu.text_reading import has_html, html_to_markdown, typed_item
 from rida.people import fold
-from rida.render import markdown_html
+from rida.render import formula_text, markdown_html
 
 Notes = list[tuple[str, str]]
 SCALARS = ("series", "title", "subject", "meeting_type", "date", "start_time", "end_time",
@@ -40,8 +40,19 @@ def _md_eq(visible: Any, embedded: Any) -> bool:
     shown = " ".join(markdown_html(visible or "").split())
     if shown == " ".join(markdown_html(embedded or "").split()):
         return True
-    return bool(embedded) and has_html(embedded) and \
-        _text_eq(visible, html_to_markdown(embedded))
+    if bool(embedded) and has_html(embedded) and _text_eq(visible, html_to_markdown(embedded)):
+        return True
+    return _shown(visible) == _shown(embedded)
+
+
+def _shown(markdown: Any) -> str:
+    """The words a reader sees, list markers and emphasis aside: a paragraph typed
+    `— texte` reads back as a list item, and is still the same text."""
+    lines = []
+    for line in formula_text(str(markdown or "")).split("\n"):
+        typed = typed_item(line)
+        lines.append(typed[1] if typed else line)
+    return " ".join(" ".join(lines).replace("*", " ").replace("`", " ").split())
 
 
 def _person_eq(visible: Any, embedded: Any) -> bool:

@@ -212,8 +212,13 @@ class _Reader:
         return person
 
     def owner(self, text: str) -> dict[str, Any] | None:
-        if not _ENTITY.match(text) and not any(c.islower() for c in text):
-            return {"last_name": None, "first_name": None, "entity": text, "function": None}
+        """`Prénom NOM (Entité)`, `Prénom NOM`, or an organisation alone (`ANS`,
+        `Capgemini Invent`: no word in capitals next to one that is not)."""
+        if not _ENTITY.match(text):
+            _last, first, guessed = split_name(text)
+            if guessed or not first:
+                return {"last_name": None, "first_name": None, "entity": text,
+                        "function": None}
         return self.known(_person(text, self.note, "Prochaines actions, porteur", ""))
 
     def role(self, key: str, marker: str, label: str) -> dict[str, Any] | None:

@@ -33,6 +33,7 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/autosave.py
 	$(BIN)/python benchmarks/page_render.py
+	$(BIN)/python benchmarks/docx_render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 import threading
+import xml.etree.ElementTree as ET
 
 import markdown as md
 import nh3
@@ -76,6 +78,37 @@ def _markdown_html(text: str) -> str:
     html = _converter().reset().convert(formula_text(text))
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+def markdown_tree(text: str) -> ET.Element:
+    """The Markdown of ``text`` as the ElementTree the HTML above is serialised from (same
+    converter, same formulas, raw HTML left as text), for the DOCX writer.
+
+    The root is a ``div`` of block elements (``p``, ``ul``, ``ol``, ``blockquote``…);
+    layout whitespace between blocks is not added, and the entities the converter set
+    aside (``&amp;`` typed as such) are put back as the characters they stand for."""
+    converter = _converter().reset()
+    lines = formula_text(text).split("\n")
+    for step in converter.preprocessors:
+        lines = step.run(lines)
+    root = converter.parser.parseDocument(lines).getroot()
+    prettify = converter.treeprocessors["prettify"]
+    for step in converter.treeprocessors:
+        if step is not prettify:
+            root = step.run(root) or root
+    stash = converter.htmlStash.rawHtmlBlocks
+
+    def unstash(value: str | None) -> str | None:
+        if not value or "\x02" not in value:
+            return value
+        return _STASHED.sub(lambda m: html.unescape(str(stash[int(m.group(1))])), value)
+
+    for element in root.iter():
+        element.text, element.tail = unstash(element.text), unstash(element.tail)
+    return root
 
 
 def date_words(value: dt.date | None) -> str:

@@ -48,6 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
         "main avec `rida init`.",
     ),
     Setting(
+        "RIDA_DOCX_TEMPLATE",
+        "<templates/compte-rendu.docx livré>",
+        "Document DOCX de référence des comptes-rendus (styles, mise en page, numérotation "
+        "des listes) ; par défaut celui livré avec rida.",
+    ),
+    Setting(
         "RIDA_MAX_REQUEST_BYTES",
         "5000000",
         "Taille maximale d'une requête (octets) ; au-delà, réponse 413.",
@@ -68,6 +74,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SECRET_KEY": env.get("RIDA_SECRET_KEY") or None,
         "AUTO_MIGRATE": (env.get("RIDA_AUTO_MIGRATE") or "1") not in ("0", "false", "no"),
         "MAX_CONTENT_LENGTH": int(env.get("RIDA_MAX_REQUEST_BYTES") or 5_000_000),
+        # None: the reference document shipped with rida (rida.compte_rendu.docx).
+        "DOCX_TEMPLATE": Path(env["RIDA_DOCX_TEMPLATE"]).resolve()
+        if env.get("RIDA_DOCX_TEMPLATE") else None,
     }
 
 

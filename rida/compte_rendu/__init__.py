@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, or_, select
@@ -77,12 +78,13 @@ def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
     } for a, m, owner, row in found]
 
 
-def render(src: Source, fmt: str) -> bytes:
-    """The compte-rendu of ``src`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def render(src: Source, fmt: str, *, template: str | Path | None = None) -> bytes:
+    """The compte-rendu of ``src`` in format ``fmt`` (one of :data:`FORMATS`); ``template``:
+    the reference DOCX (setting ``RIDA_DOCX_TEMPLATE``; None: the one shipped)."""
     if fmt == "docx":
         from rida.compte_rendu import docx
 
-        return docx.render(src)
+        return docx.render(src, template)
     raise ValueError(f"unknown format: {fmt}")
 
 

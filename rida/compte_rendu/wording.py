@@ -1,0 +1,162 @@
+"""The words of the compte-rendu, whatever its format (``docs/compte-rendu-layout.md``).
+
+Everything here reads the normalised ``rida/1`` document (plain dicts) and returns text:
+names, dates, the header table, markers, labels. The DOCX writer lays it out; other
+writers can reuse it so that every format says the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rida.people import person_key
+from rida.render import (
+    ACTION_KIND_LABELS,
+    ACTION_STATUS_LABELS,
+    CLASSIFICATION_LABELS,
+    STATUS_LABELS,
+    date_short,
+    date_words,
+)
+
+Person = dict[str, Any]
+
+DOCUMENT_KIND = "COMPTE-RENDU"
+RIDA_TITLE = "Relevé d'Informations, de Décisions et d'Actions (RIDA)"
+RIDA_COLUMNS = ("#", "Nature", "Objet", "Question / Remarque", "Réponse")
+PARTICIPANT_COLUMNS = ("Nom", "Prénom", "Entité", "Fonction")
+ACTION_COLUMNS = ("Action", "Type", "Porteur", "Échéance", "Statut", "Ligne RIDA")
+FOLLOW_UP_COLUMNS = ("Réunion", "Action", "Porteur", "Échéance", "Statut")
+ORGANISER_MARK, RAPPORTEUR_MARK = "¹", "²"
+FOOTNOTES = (
+    f"{ORGANISER_MARK} Personne à l'origine de la réunion (qui en assure l'animation).",
+    f"{RAPPORTEUR_MARK} Personne en charge de la rédaction du compte-rendu de la réunion.",
+)
+HEADINGS = {
+    "object": "1. OBJET DU COMPTE-RENDU",
+    "participants": "2. INTERVENANTS",
+    "summary": "3. COMPTE-RENDU SYNTHÉTIQUE",
+    "comments": "3.1 Commentaire(s)",
+    "results": "3.2 Résultats de l'atelier",
+    "actions": "3.3 Prochaines actions",
+    "follow_up": "3.4 Suivi des actions",
+}
+REFERENCE_DOCUMENTS = "Documents de référence"
+OBJECTIVES_INTRO = "Les objectifs de la réunion étaient les suivants :"
+RESTITUTION = ("Restitution", "Auteur/Emetteur :", "Date de la réunion :")
+EMPTY = {"comments": "Aucun commentaire.", "results": "Aucun résultat consigné.",
+         "actions": "Aucune action."}
+ATTENDANCE = (("excused", "Excusé(s)"), ("absent", "Absent(s)"))
+
+
+def day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def name(person: Person | None) -> str:
+    """`Mathieu SLOSAR`; the entity alone for an organisation."""
+    if not person:
+        return ""
+    full = " ".join(p for p in (person.get("first_name"), (person.get("last_name") or "").upper())
+                    if p)
+    return full or person.get("entity") or ""
+
+
+def name_and_entity(person: Person | None, sep: str = " ({})") -> str:
+    """`Mathieu SLOSAR (ANS)`, or `ANS` alone for an organisation."""
+    if not person:
+        return ""
+    full, entity = name(person), person.get("entity") or ""
+    if not entity or full == entity:
+        return full
+    return full + sep.format(entity)
+
+
+def key(person: Person | None) -> str | None:
+    if not person:
+        return None
+    return person_key(*(person.get(k) or "" for k in ("last_name", "first_name", "entity")))
+
+
+def status_line(doc: dict[str, Any]) -> str:
+    return (f"Statut : {STATUS_LABELS.get(doc['status'], doc['status'])} | Classification : "
+            f"{classification(doc)} | Version : v{doc['version']}")
+
+
+def classification(doc: dict[str, Any]) -> str:
+    return CLASSIFICATION_LABELS.get(doc["classification"], doc["classification"])
+
+
+def date_line(doc: dict[str, Any]) -> str:
+    return f"Réunion du {date_short(day(doc['date']))}"
+
+
+def when(doc: dict[str, Any]) -> str:
+    """`7 janvier 2022, de 14:00 à 16:00` (or `…, à 14:00` with only a start)."""
+    text = date_words(day(doc["date"]))
+    start, end = doc.get("start_time"), doc.get("end_time")
+    if start and end:
+        return f"{text}, de {start} à {end}"
+    if start:
+        return f"{text}, à {start}"
+    return text
+
+
+def header_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The two-column header table (element 7), in order."""
+    organiser = doc.get("organiser")
+    participant_keys = {key(p) for p in doc.get("participants") or []}
+    shown = name(organiser) if key(organiser) in participant_keys else name_and_entity(organiser)
+    rows = [("Objet", doc.get("subject") or ""), ("Date", when(doc))]
+    if doc.get("location"):
+        rows.append(("Lieu", doc["location"]))
+    rows += [(f"Organisateur {ORGANISER_MARK}", shown),
+             ("Type de réunion", doc.get("meeting_type") or ""),
+             (f"Rédacteur {RAPPORTEUR_MARK}", name(doc.get("rapporteur")))]
+    return rows
+
+
+def participant_cells(doc: dict[str, Any], person: Person) -> tuple[str, str, str, str]:
+    """`SLOSAR ¹` | `Mathieu` | `ANS` | `Responsable de produit MSSanté`."""
+    marks = [mark for role, mark in (("organiser", ORGANISER_MARK),
+                                     ("rapporteur", RAPPORTEUR_MARK))
+             if doc.get(role) and key(doc[role]) == key(person)]
+    last = " ".join([(person.get("last_name") or "").upper(), *marks]).strip()
+    return (last, person.get("first_name") or "", person.get("entity") or "",
+            person.get("function") or "")
+
+
+def attendance_lines(doc: dict[str, Any]) -> list[str]:
+    """`Excusé(s) : Prénom NOM, …` then `Absent(s) : …`, only for who is concerned."""
+    lines = []
+    for value, label in ATTENDANCE:
+        who = [name(p) for p in doc.get("participants") or [] if p.get("attendance") == value]
+        if who:
+            lines.append(f"{label} : {', '.join(who)}")
+    return lines
+
+
+def restitution_values(doc: dict[str, Any]) -> tuple[str, str]:
+    """`Samy ABDICHE / Capgemini Invent` and `07/01/2022`."""
+    return (name_and_entity(doc.get("rapporteur"), " / {}"), date_short(day(doc["date"])))
+
+
+def action_cells(action: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    """Type, Porteur, Échéance, Statut, Ligne RIDA of an action (the title is apart)."""
+    return (ACTION_KIND_LABELS.get(action.get("kind") or "other", action.get("kind") or ""),
+            name_and_entity(action.get("owner")),
+            date_short(day(action.get("due_date"))),
+            ACTION_STATUS_LABELS.get(action.get("status") or "open", action.get("status") or ""),
+            str(action["rida"]) if action.get("rida") is not None else "")
+
+
+def follow_up_cells(item: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    meeting = item["meeting"]
+    kind, owner, due, status, _ = action_cells(item)
+    return (f"{meeting['title']} ({date_short(day(meeting['date']))})", item["title"], owner,
+            due, status)
+
+
+def page_header(doc: dict[str, Any]) -> tuple[str, str]:
+    return f"{doc['series']} – {doc['title']}", f"{classification(doc)} – v{doc['version']}"

@@ -127,7 +127,8 @@ word = st.one_of(st.sampled_from(WORDS),
 # and Markdown reads `#1 …` at the start of a line as a heading: sentences start with a word.
 sentence = st.tuples(word.filter(lambda w: w not in ("—", "#1")), st.lists(word, max_size=29)).map(
     lambda t: " ".join([t[0], *t[1]]))
-long_sentence = st.lists(word, min_size=150, max_size=400).map(" ".join)
+long_sentence = st.tuples(sentence, st.lists(word, min_size=150, max_size=400)).map(
+    lambda t: " ".join([t[0], *t[1]]))
 styled = st.one_of(sentence, sentence.map(lambda s: f"**{s}**"),
                    sentence.map(lambda s: f"*{s}*"),
                    st.tuples(sentence, sentence).map(lambda t: f"{t[0]} **{t[1]}** fin"))

@@ -80,7 +80,7 @@ def split_name(text: str) -> tuple[str, str | None, bool]:
 
 # --- Typed lists and pasted HTML --------------------------------------------------------
 
-_DASH = re.compile(r"^\s*(?:[-•–—*·▪◦]|o(?=\s))\s+")
+_DASH = re.compile(r"^\s*[-•–—*·▪◦]\s+")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+")
 _TAG = re.compile(r"<\s*(/?)\s*(p|ul|ol|li|br|div|span|strong|b|em|i|u)\b[^<>]*?/?>",
                   re.IGNORECASE)

@@ -15,6 +15,7 @@ from typing import Any
 
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
 from docx.table import Table, _Cell
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
@@ -58,10 +59,13 @@ def cell_text(cell: Cell) -> str:
 
 
 class _Numbering:
-    """Whether a `w:numPr` list level is bulleted or numbered (numbering part lookup)."""
+    """Whether a `w:numPr` list level is bulleted or numbered (numbering part lookup), and
+    style names by id (python-docx looks a style up by scanning every style, per run)."""
 
     def __init__(self, document: WordDocument):
         self.cache: dict[tuple[int, int], str] = {}
+        self.styles = {style.styleId: BabelFish.internal2ui(style.name_val or style.styleId)
+                       for style in document.styles.element.style_lst}
         try:
             self.root: Any = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -94,15 +98,16 @@ def _wrap(text: str, marker: str) -> str:
     return f"{lead}{marker}{core}{marker[::-1]}{trail}"
 
 
-def _run_parts(paragraph: Paragraph) -> Iterator[tuple[str, str, str]]:
+def _run_parts(paragraph: Paragraph, numbering: _Numbering
+               ) -> Iterator[tuple[str, str, str]]:
     """(plain text, markdown marker, kind) of each run, hyperlinks opened."""
     for item in paragraph.iter_inner_content():
         runs = item.runs if isinstance(item, Hyperlink) else [item]
         for run in runs:
-            yield from _run_part(run)
+            yield from _run_part(run, numbering)
 
 
-def _run_part(run: Run) -> Iterator[tuple[str, str, str]]:
+def _run_part(run: Run, numbering: _Numbering) -> Iterator[tuple[str, str, str]]:
     text = run.text
     if not text:
         return
@@ -110,7 +115,9 @@ def _run_part(run: Run) -> Iterator[tuple[str, str, str]]:
     if font.superscript and text.strip() in SUPERSCRIPTS:
         yield SUPERSCRIPTS[text.strip()], "", "sup"
         return
-    name = (font.name or "").lower() + " " + (run.style.name.lower() if run.style else "")
+    style_id = run._r.style
+    style = numbering.styles.get(style_id, style_id or "")
+    name = (font.name or "").lower() + " " + style.lower()
     if any(m in name for m in MONOSPACE) or "code" in name:
         yield text, "`", "code"
         return
@@ -119,7 +126,7 @@ def _run_part(run: Run) -> Iterator[tuple[str, str, str]]:
 
 
 def read_paragraph(paragraph: Paragraph, numbering: _Numbering) -> Para:
-    parts = list(_run_parts(paragraph))
+    parts = list(_run_parts(paragraph, numbering))
     # Join neighbouring runs with the same formatting before adding the markers.
     merged: list[list[str]] = []
     for text, marker, _kind in parts:
@@ -128,7 +135,8 @@ def read_paragraph(paragraph: Paragraph, numbering: _Numbering) -> Para:
         else:
             merged.append([text, marker])
     inline = "".join(_wrap(text, marker) for text, marker in merged)
-    style = paragraph.style.name if paragraph.style is not None else ""
+    style_id = paragraph._p.style
+    style = numbering.styles.get(style_id, style_id) if style_id else "Normal"
     para = Para(style=style or "", text="".join(p[0] for p in parts), inline=inline)
     m = _LIST_STYLE.match(para.style)
     num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None

@@ -5,12 +5,12 @@ the questions as bullet lists, a fifth of the answers with a numbered list, a fo
 validates it like an import does, then times ``rida.compte_rendu.render(src, "docx")``
 (the shipped reference template) several times and reports the median. When the DOCX
 importer (``rida.compte_rendu.docx_import.read_docx``) exists, reading the generated file
-back is timed too; otherwise its column shows ``n/a``.
+back is timed too (and must give back every row); otherwise its column shows ``n/a``.
 
     .venv/bin/python benchmarks/docx_render.py [--sizes 10 100 500] [--runs 7]
 
 Prints a table and writes ``benchmarks/results/docx.json``. Exit status 1 if a generated
-file does not hold the expected number of RIDA rows.
+file does not hold, or its import does not give back, the expected number of RIDA rows.
 """
 
 from __future__ import annotations
@@ -105,7 +105,10 @@ def main() -> int:
                                  round(len(data) / 1024, 1), "generate": ms(samples),
                                  "rows_read_back": rows}
         if read_docx is not None:
-            entry["import"] = ms(timed(lambda data=data: read_docx(data), args.runs)[0])
+            import_samples, read = timed(lambda data=data: read_docx(data), args.runs)
+            entry["import"] = ms(import_samples)
+            entry["rows_imported"] = len(read.doc["rida"])
+            failed |= entry["rows_imported"] != size
         results.append(entry)
         table.append([size, entry["generate"]["median_ms"], entry["generate"]["min_ms"],
                       entry["generate"]["max_ms"], entry["size_kb"],
@@ -120,7 +123,8 @@ def main() -> int:
                                   "target_100_rows_ms": TARGET_100_MS, "results": results})
     print(f"written: {path.relative_to(ROOT)}")
     if failed:
-        print("error: a generated DOCX does not hold the expected RIDA rows", file=sys.stderr)
+        print("error: a generated or imported DOCX does not hold the expected RIDA rows",
+              file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -13,7 +13,8 @@ from flask import Flask
 from sqlmodel import select
 
 from rida import accounts, create_app, db, exchange, meetings, validation, versions
-from rida.compte_rendu import files
+from rida.compte_rendu import docx_package, files
+from rida.compte_rendu.docx_import import DocxError, read_docx
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
@@ -106,10 +107,15 @@ def list_meetings(app: Flask, as_json: bool) -> None:
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True,
+              help="Lit et vérifie les fichiers, affiche les avertissements, n'écrit rien.")
 @with_app
-def import_files(app: Flask, files: tuple[str, ...]) -> None:
-    """Importe des documents rida/1 (JSON) ; affiche l'id de chaque nouvelle réunion.
+def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
+    """Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de
+    chaque nouvelle réunion.
 
+    Le format est reconnu au contenu. Les avertissements de lecture d'un DOCX (ce qui a
+    été deviné ou ignoré) sont écrits sur la sortie d'erreur, précédés du nom du fichier.
     Tous les fichiers sont importés dans une seule transaction : si l'un est refusé,
     aucun n'est écrit.
     """
@@ -120,7 +126,7 @@ def import_files(app: Flask, files: tuple[str, ...]) -> None:
         except OSError as e:
             raise FieldError(name, f"lecture impossible : {e.strerror}") from None
         try:
-            docs.append(exchange.loads(raw))
+            docs.append(_read_document(name, raw))
         except ValidationError as e:
             raise ValidationError([FieldError(f"{name}:{x.path}", x.message)
                                    for x in e.errors]) from None
@@ -133,8 +139,28 @@ def import_files(app: Flask, files: tuple[str, ...]) -> None:
             except ValidationError as e:
                 raise ValidationError([FieldError(f"{name}:{x.path}", x.message)
                                        for x in e.errors]) from None
+        if dry_run:
+            s.rollback()
+            click.echo(f"Vérification seule : {len(docs)} document(s) lisible(s), rien "
+                       "d'écrit.", err=True)
+            return
     for meeting_id in ids:
         click.echo(meeting_id)
+
+
+def _read_document(name: str, raw: bytes) -> Any:
+    """A rida/1 document from JSON or DOCX bytes (told apart by their content, or a
+    .doc/.docx name for a useful error); a DOCX's reading warnings go to stderr."""
+    if not (docx_package.is_docx(raw) or raw.startswith(docx_package.OLE_MAGIC)
+            or name.lower().endswith((".docx", ".doc"))):
+        return exchange.loads(raw)
+    try:
+        result = read_docx(raw)
+    except DocxError as e:
+        raise FieldError(name, f"DOCX refusé : {e}") from None
+    for warning in result.warnings:
+        click.echo(f"{name} : {warning}", err=True)
+    return result.doc
 
 
 @main.command()

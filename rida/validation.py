@@ -182,6 +182,8 @@ def _texts(doc: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
 
 def _markers(doc: dict[str, Any]) -> Iterator[Finding]:
     for path, place, text in _texts(doc):
+        if "???" not in text and "TODO" not in text and "XXX" not in text:
+            continue  # the common case, without running the regular expression
         found = sorted(set(DRAFT_MARKER.findall(text)))
         if found:
             marks = ", ".join(f"« {m} »" for m in found)

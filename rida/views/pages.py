@@ -97,7 +97,8 @@ _FIELD_LABELS = {"title": "titre", "date": "date", "series_id": "série",
 def view(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     session = db.session()
-    checks = versions.checks(session, meeting)
+    # The checklist only matters until validation (the panel hides it afterwards).
+    checks = versions.checks(session, meeting) if meeting.status != "validated" else []
     return render_template("meetings/view.html", r=record.load(session, meeting),
                            can_edit=access.may_write(auth.user()), checks=checks,
                            check_summary=validation.summary(checks),

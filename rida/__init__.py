@@ -33,7 +33,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, web
-    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (routes on api.bp)
+    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, imports, pages
+
+    del actions_api, circuit_api  # imported for the routes they add to api.bp
 
     db.init_app(app)
     auth.init_app(app)
@@ -42,4 +44,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(circuit_pages.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(imports.bp)
     return app

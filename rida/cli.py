@@ -12,9 +12,8 @@ import click
 from flask import Flask
 from sqlmodel import select
 
-from rida import accounts, create_app, db, exchange, meetings, validation, versions
-from rida.compte_rendu import docx_package, files
-from rida.compte_rendu.docx_import import DocxError, read_docx
+from rida import accounts, create_app, db, meetings, validation, versions
+from rida.compte_rendu import files, incoming
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
@@ -149,18 +148,11 @@ def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
 
 
 def _read_document(name: str, raw: bytes) -> Any:
-    """A rida/1 document from JSON or DOCX bytes (told apart by their content, or a
-    .doc/.docx name for a useful error); a DOCX's reading warnings go to stderr."""
-    if not (docx_package.is_docx(raw) or raw.startswith(docx_package.OLE_MAGIC)
-            or name.lower().endswith((".docx", ".doc"))):
-        return exchange.loads(raw)
-    try:
-        result = read_docx(raw)
-    except DocxError as e:
-        raise FieldError(name, f"DOCX refusé : {e}") from None
-    for warning in result.warnings:
+    """A rida/1 document from JSON or DOCX bytes; a DOCX's reading warnings go to stderr."""
+    found = incoming.read(name, raw)
+    for warning in found.warnings:
         click.echo(f"{name} : {warning}", err=True)
-    return result.doc
+    return found.doc
 
 
 @main.command()

@@ -1,0 +1,49 @@
+"""Importing a compte-rendu from the browser: a DOCX or a rida/1 JSON file."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import login_required
+
+from rida import access, auth, db, versions
+from rida.compte_rendu import incoming
+from rida.fields import FieldError, ValidationError
+from rida.views import docx_template
+
+bp = Blueprint("imports", __name__)
+MAX_SHOWN = 12  # errors or warnings listed in the page; the rest are counted
+
+
+@bp.post("/import")
+@login_required
+def upload():  # type: ignore[no-untyped-def]
+    user = auth.user()
+    if not access.can_create(user):
+        abort(403)
+    back = redirect(url_for("pages.home") + "#import-title")
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        flash("Choisissez un fichier : compte-rendu DOCX ou document rida/1 (JSON).", "error")
+        return back
+    name = sent.filename
+    try:
+        found = incoming.read(name, sent.read())
+        with db.transaction() as s:
+            meeting_id = versions.import_document(s, found.doc, user,
+                                                  template=docx_template()).id
+    except (ValidationError, FieldError) as e:
+        errors = e.errors if isinstance(e, ValidationError) else [e]
+        flash(f"Import de « {name} » refusé, rien n'a été enregistré :", "error")
+        for error in errors[:MAX_SHOWN]:
+            flash(f"{error.path} : {error.message}", "error")
+        if len(errors) > MAX_SHOWN:
+            flash(f"… et {len(errors) - MAX_SHOWN} autre(s) erreur(s).", "error")
+        return back
+    count = len(found.warnings)
+    flash(f"« {name} » importé" + (f", avec {count} avertissement(s) de lecture :" if count
+                                   else "."), "info")
+    for warning in found.warnings[:MAX_SHOWN]:
+        flash(warning, "warning")
+    if count > MAX_SHOWN:
+        flash(f"… et {count - MAX_SHOWN} autre(s) avertissement(s).", "warning")
+    return redirect(url_for("pages.view", meeting_id=meeting_id))

@@ -14,7 +14,13 @@ from tests.conftest import demo_document
 from tests.search_support import demo_with, find, index_document, rows
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def app(module_app: Flask) -> Flask:
+    """The tests of this module only read: one app for all."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
 def two(app: Flask) -> tuple[int, int]:
     """The demo (2022, series MSSanté) and a later draft in another series."""
     first = index_document(app, demo_document())
@@ -147,6 +153,8 @@ def test_glossary_of_the_series_applies_at_query_time(app: Flask, two: tuple[int
     assert rows(find(app, "CR", filters=Filters(series=("Task Force MSSanté",)))) == []
     assert {h.kind for h in find(app, "CR").hits} == {"meeting"}  # the summary says « CR »
     assert set(rows(find(app, "MSSanté"))) >= {2, 9}
+    with app.app_context(), db.transaction() as s:
+        set_groups(s, series_id, [])
 
 
 def test_a_glossary_group_needs_two_terms(app: Flask, two: tuple[int, int]) -> None:

@@ -16,7 +16,13 @@ from tests.search_support import find, index_document, rows
 NOISY = Path(__file__).parent / "fixtures" / "search_noisy.json"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def app(module_app: Flask) -> Flask:
+    """The tests of this module only read: one app for all."""
+    return module_app
+
+
+@pytest.fixture(scope="module")
 def demo(app: Flask) -> int:
     return index_document(app, demo_document())
 
@@ -81,13 +87,14 @@ def test_ans_ranks_the_organisation_above_the_word(app: Flask) -> None:
     doc["rida"][8]["question"] = "Depuis des ans, rien ne change pour les opérateurs."
     doc["rida"][8]["answer"] = "Vu"
     doc["rida"][0]["answer"] = "ANS : la mise en conformité est à organiser."
-    index_document(app, doc)
-    found = find(app, "ANS")
+    meeting = index_document(app, doc)
+    found = find(app, "ANS", per_page=100)
+    mine = [h for h in found.hits if h.meeting == meeting]
     assert 9 in rows(found)
-    assert found.hits[-1].row == 9
+    assert mine[-1].row == 9  # « ans » the word comes after every « ANS »
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def noisy(app: Flask) -> int:
     doc = demo_document()
     extra = json.loads(NOISY.read_text(encoding="utf-8"))["rows"]
@@ -100,6 +107,7 @@ def noisy(app: Flask) -> int:
     ("pièces jointes", 1),        # OCR « piéces »
     ("même", None),               # a stop word: nothing to search
     ("lui-même", 1),              # OCR « lui-méme »: hyphenated, accent misread
+    ("lui-meme", 1),
     ("état d'avancement", 1),     # OCR « I'état »
     ("très grandes entreprises", 2),
     ("entièrement", 2),           # OCR « entiérement »
@@ -110,7 +118,8 @@ def noisy(app: Flask) -> int:
 ])
 def test_noisy_seed_snippets_are_found(app: Flask, noisy: int, text: str,
                                        row: int | None) -> None:
-    assert rows(find(app, text)) == ([row] if row else [])
+    found = find(app, text, per_page=100)
+    assert sorted(h.row for h in found.hits if h.meeting == noisy) == ([row] if row else [])
 
 
 def test_a_speaker_before_a_non_breaking_space_and_colon_is_an_organisation(

@@ -167,3 +167,12 @@ def test_concurrent_indexing_and_searching_end_equal_to_the_database(app: Flask)
     assert check(app).ok
     # Rows 1 (edited), 4-8 and the header of each meeting.
     assert len(find(app, "inducteur", per_page=100).hits) == 4 * 7
+
+
+def test_a_first_start_creates_the_index_without_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="rida.search"):
+        app = make_app(tmp_path / "data")
+    assert [r.levelname for r in caplog.records if r.name == "rida.search"] == ["INFO"]
+    with app.app_context():
+        db.engine().dispose()

@@ -91,8 +91,12 @@ class WhooshBackend:
             problem = self._try_open()
             if problem is None:
                 return
-            log.warning("Index de recherche %s dans %s : reconstruction depuis la base.",
-                        problem, self.directory)
+            # A first start (no index, no meeting yet) is no loss: not worth a warning.
+            first_start = problem == "absent" and (
+                session is None or session.exec(select(Meeting.id).limit(1)).first() is None)
+            log.log(logging.INFO if first_start else logging.WARNING,
+                    "Index de recherche %s dans %s : reconstruction depuis la base.",
+                    problem, self.directory)
             self._create()
             if session is not None:
                 self.rebuild(session)

@@ -184,3 +184,15 @@ class SeriesMember(SQLModel, table=True):
 
     series_id: int = Field(foreign_key="series.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+
+
+class SearchOutbox(SQLModel, table=True):
+    """A meeting whose search documents must be (re)indexed: written in the same
+    transaction as the change, deleted by the indexer once the index has it. No foreign
+    key: the meeting may have been deleted, which the indexer turns into a removal."""
+
+    __tablename__ = "search_outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int
+    created_at: dt.datetime = Field(default_factory=utcnow)

@@ -28,7 +28,7 @@ def with_app(func):  # type: ignore[no-untyped-def]
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        app = create_app()
+        app = create_app({"SEARCH_INDEXER": False})  # no indexer thread in a command
         try:
             with app.app_context():
                 return func(app, *args, **kwargs)
@@ -284,6 +284,8 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
     if not password_stdin:
         click.echo(f"Mot de passe : {password}")
 
+
+from rida import index_cli  # noqa: E402, F401  (registers reindex and search-check)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

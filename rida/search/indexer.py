@@ -43,6 +43,23 @@ def _default_index(session: Session, meeting_ids: Iterable[int]) -> None:
     search.index_meetings(session, meeting_ids)  # type: ignore[attr-defined]
 
 
+@contextmanager
+def flocked(path: Path, *, wait: bool) -> Iterator[bool]:
+    """Hold an exclusive ``flock`` on ``path`` (waiting for it if ``wait``); yields whether
+    it is held."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
 class Indexer:
     def __init__(self, app: Flask, lock_path: Path, index: IndexFunction = _default_index, *,
                  poll: float = 0.5, max_delay: float = 30.0, batch: int = 200):
@@ -61,7 +78,7 @@ class Indexer:
     def drain(self) -> int:
         """Index everything pending now; the number of outbox entries processed, or 0 if
         another process holds the lock. Index errors propagate (entries stay queued)."""
-        with self._locked() as held:
+        with flocked(self.lock_path, wait=False) as held:
             if not held:
                 return 0
             total = 0
@@ -82,20 +99,6 @@ class Indexer:
                 with db.transaction() as session:
                     outbox.done(session, [entry for entry, _ in entries])
         return len(entries)
-
-    @contextmanager
-    def _locked(self) -> Iterator[bool]:
-        self.lock_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            yield True
-        finally:
-            os.close(fd)  # releases the lock
 
     # --- the thread ----------------------------------------------------------------
 
@@ -159,6 +162,13 @@ def init_app(app: Flask, index: IndexFunction = _default_index) -> Indexer | Non
                       max_delay=float(app.config.get("SEARCH_INDEXER_MAX_DELAY", 30.0)))
     app.extensions[EXTENSION] = indexer.start()
     return indexer
+
+
+@contextmanager
+def exclusive(app: Flask) -> Iterator[None]:
+    """No indexer of any process drains while this holds (``rida reindex``)."""
+    with flocked(lock_path(app), wait=True):
+        yield
 
 
 def of(app: Flask) -> Indexer | None:

@@ -164,3 +164,11 @@ def edit_row(app: Flask, meeting_id: int, subject: str) -> None:
     with app.app_context(), db.transaction() as s:
         row = meetings.rows_of(s, meeting_id)[0]
         meetings.update_row(s, row, row.revision, {"subject": subject})
+
+
+def test_catching_up_drains_now_and_never_raises(app, demo_meeting, recorder, caplog):
+    recorder.failures = 1
+    assert indexing.catch_up(app, recorder) == 0
+    assert queued(app) == [demo_meeting]
+    assert "Indexation de la recherche différée (index en lecture seule)" in caplog.text
+    assert indexing.catch_up(app, recorder) == 1 and queued(app) == []

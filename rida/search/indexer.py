@@ -174,3 +174,15 @@ def exclusive(app: Flask) -> Iterator[None]:
 def of(app: Flask) -> Indexer | None:
     """The running indexer of ``app``, if any."""
     return app.extensions.get(EXTENSION)
+
+
+def catch_up(app: Flask, index: IndexFunction = _default_index) -> int:
+    """Drain the outbox now, in this process, unless another process is draining (a
+    command that changed meetings, ``rida search-check``). Never raises: an index error
+    is logged and the entries stay queued for the server."""
+    try:
+        return Indexer(app, lock_path(app), index).drain()
+    except Exception as e:  # the index is derived: never fail the caller because of it
+        log.warning("Indexation de la recherche différée (%s) : les réunions restent en file.",
+                    e)
+        return 0

@@ -186,6 +186,16 @@ class SeriesMember(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
 
 
+class SeriesGlossary(SQLModel, table=True):
+    """Terms a series uses for one thing (``MSS``, ``MSSanté``), equivalent in searches."""
+
+    __tablename__ = "series_glossary"
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="series.id", index=True, ondelete="CASCADE")
+    terms: list[str] = json_list()
+
+
 class SearchOutbox(SQLModel, table=True):
     """A meeting whose search documents must be (re)indexed: written in the same
     transaction as the change, deleted by the indexer once the index has it. No foreign

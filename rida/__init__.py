@@ -33,10 +33,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, search, web
+    from rida.search import indexer
     from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (routes on api.bp)
 
     db.init_app(app)
     search.init_app(app)
+    indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
     auth.init_app(app)
     web.init_app(app)
     app.register_blueprint(pages.bp)

@@ -18,6 +18,7 @@ from rida.compte_rendu.docx_import import DocxError, read_docx
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
+from rida.search import indexer
 
 DEMO_FIXTURE = Path(__file__).parent / "fixtures" / "demo_tf_mssante_2022-01-07.json"
 DEMO_LOGIN = "demo"
@@ -31,7 +32,9 @@ def with_app(func):  # type: ignore[no-untyped-def]
         app = create_app({"SEARCH_INDEXER": False})  # no indexer thread in a command
         try:
             with app.app_context():
-                return func(app, *args, **kwargs)
+                result = func(app, *args, **kwargs)
+            indexer.catch_up(app)  # index what the command changed, unless a server does
+            return result
         except ValidationError as e:
             _fail(e.as_dict())
         except FieldError as e:

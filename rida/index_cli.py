@@ -42,6 +42,7 @@ def reindex(app: Flask) -> None:
 @with_app
 def search_check(app: Flask, as_json: bool) -> None:
     """Compare l'index de recherche et la base ; code de sortie 1 s'ils diffèrent."""
+    indexer.catch_up(app)  # pending changes first, unless a server is indexing them
     with db.read_session(db.engine()) as session:
         report = search.check(session)  # type: ignore[attr-defined]
         pending = session.exec(select(func.count()).select_from(SearchOutbox)).one()

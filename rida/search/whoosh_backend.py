@@ -137,7 +137,10 @@ class WhooshBackend:
     def searcher(self) -> Searcher:
         local = self._local
         s: Searcher | None = getattr(local, "searcher", None)
-        if s is not None and local.generation == self._generation:
+        # A searcher opened on an empty index holds an EmptyReader, which Whoosh cannot
+        # refresh (its segments() is None): open a new one instead.
+        if s is not None and local.generation == self._generation \
+                and s.reader().segments() is not None:
             fresh = s.refresh()
             if fresh is not s:
                 if s in self._opened:

@@ -33,12 +33,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, search, web
+    from rida.search import indexer
     from rida.views import actions_api, api, circuit_api, circuit_pages, exports, imports, pages
 
     del actions_api, circuit_api  # imported for the routes they add to api.bp
 
     db.init_app(app)
     search.init_app(app)
+    indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
     auth.init_app(app)
     web.init_app(app)
     app.register_blueprint(pages.bp)

@@ -17,6 +17,7 @@ from rida.compte_rendu import files, incoming
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
+from rida.search import indexer
 
 DEMO_FIXTURE = Path(__file__).parent / "fixtures" / "demo_tf_mssante_2022-01-07.json"
 DEMO_LOGIN = "demo"
@@ -27,10 +28,12 @@ def with_app(func):  # type: ignore[no-untyped-def]
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        app = create_app()
+        app = create_app({"SEARCH_INDEXER": False})  # no indexer thread in a command
         try:
             with app.app_context():
-                return func(app, *args, **kwargs)
+                result = func(app, *args, **kwargs)
+            indexer.catch_up(app)  # index what the command changed, unless a server does
+            return result
         except ValidationError as e:
             _fail(e.as_dict())
         except FieldError as e:
@@ -276,6 +279,8 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
     if not password_stdin:
         click.echo(f"Mot de passe : {password}")
 
+
+from rida import index_cli  # noqa: E402, F401  (registers reindex and search-check)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

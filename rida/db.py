@@ -71,11 +71,17 @@ def read_session(engine: Engine) -> Session:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction: committed on success, rolled back whole on any error."""
+    """One write transaction: committed on success, rolled back whole on any error.
+
+    The meetings it changes are queued for the search index in the same transaction
+    (:mod:`rida.search.outbox`)."""
+    from rida.search import outbox  # here, not at the top: rida.search imports this module
+
     lock = _WRITE_LOCKS.get(engine)
     with lock if lock is not None else nullcontext():
         session = Session(engine.execution_options(**{WRITE_OPTION: True}),
                           expire_on_commit=False)
+        outbox.track(session)
         try:
             yield session
             session.commit()

@@ -194,3 +194,15 @@ class SeriesGlossary(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     series_id: int = Field(foreign_key="series.id", index=True, ondelete="CASCADE")
     terms: list[str] = json_list()
+
+
+class SearchOutbox(SQLModel, table=True):
+    """A meeting whose search documents must be (re)indexed: written in the same
+    transaction as the change, deleted by the indexer once the index has it. No foreign
+    key: the meeting may have been deleted, which the indexer turns into a removal."""
+
+    __tablename__ = "search_outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int
+    created_at: dt.datetime = Field(default_factory=utcnow)

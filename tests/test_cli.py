@@ -58,7 +58,8 @@ class Cli:
 
     def error(self, done: subprocess.CompletedProcess[str]) -> dict:
         assert "Traceback" not in done.stderr, done.stderr
-        return json.loads(done.stderr)
+        # Log lines (e.g. the search index being built on first use) may come first.
+        return json.loads(done.stderr[done.stderr.index("{"):])
 
 
 @pytest.fixture

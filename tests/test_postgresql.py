@@ -83,3 +83,28 @@ def test_validation_freezes_a_version_on_postgresql(pg_app):
         meeting = versions.import_document(s, demo_document())  # validated: frozen at import
         frozen = versions.find(s, meeting.id, "1.0")
         assert isinstance(frozen, MeetingVersion) and frozen.docx.startswith(b"PK")
+
+
+def test_the_search_outbox_on_postgresql(pg_app):
+    from sqlmodel import select
+
+    from rida.models import Person, SearchOutbox
+
+    def queued() -> list[int]:
+        with db.transaction() as s:
+            return list(s.exec(select(SearchOutbox.meeting_id).order_by(SearchOutbox.id)))
+
+    with pg_app.app_context():
+        with db.transaction() as s:
+            first = exchange.import_document(s, draft_document()).id
+            second = exchange.import_document(s, draft_document()).id
+        assert queued() == [first, second]
+        with pytest.raises(RuntimeError), db.transaction() as s:
+            meetings.add_row(s, s.get(Meeting, first), {"subject": "Annulé"})
+            raise RuntimeError("rolled back")
+        assert queued() == [first, second]
+        with db.transaction() as s:  # a person named in both meetings
+            person = s.exec(select(Person).where(Person.last_name != "")).first()
+            person.function = "Directeur"
+            s.add(person)
+        assert queued()[2:] == [first, second]

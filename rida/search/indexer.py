@@ -1,0 +1,188 @@
+"""The indexer: one background thread per server process that drains the search outbox.
+
+It wakes when a commit of this process queued meetings (an event set by
+:mod:`rida.search.outbox`) and polls every ``poll`` seconds for the other processes. Each
+pass reads the oldest pending entries, (re)indexes their meetings through the index
+function (``rida.search.index_meetings`` by default) and then deletes exactly the entries
+it read: entries queued meanwhile stay for the next pass. Delivery is at least once;
+indexing a meeting twice is harmless. An index error is logged and retried with a
+growing delay; the web requests never wait for the index and never fail because of it.
+At start, whatever a crash left in the outbox is drained first.
+
+Only one process drains at a time: each pass holds an exclusive ``flock`` on a lock file
+next to the index directory (``<index dir>.lock``), taken without waiting; a process that
+finds it held skips the pass (another process is draining). The lock is released with the
+pass, or by the kernel if the process dies. It assumes the server processes share one
+machine, as they share the index directory.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask
+from sqlmodel import Session
+
+from rida import db
+from rida.search import outbox
+
+log = logging.getLogger(__name__)
+
+IndexFunction = Callable[[Session, Iterable[int]], None]
+
+
+def _default_index(session: Session, meeting_ids: Iterable[int]) -> None:
+    from rida import search
+
+    search.index_meetings(session, meeting_ids)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def flocked(path: Path, *, wait: bool) -> Iterator[bool]:
+    """Hold an exclusive ``flock`` on ``path`` (waiting for it if ``wait``); yields whether
+    it is held."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+class Indexer:
+    def __init__(self, app: Flask, lock_path: Path, index: IndexFunction = _default_index, *,
+                 poll: float = 0.5, max_delay: float = 30.0, batch: int = 200):
+        self.app = app
+        self.lock_path = lock_path
+        self.index = index
+        self.poll = poll
+        self.max_delay = max_delay
+        self.batch = batch
+        self.wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- one pass ------------------------------------------------------------------
+
+    def drain(self) -> int:
+        """Index everything pending now; the number of outbox entries processed, or 0 if
+        another process holds the lock. Index errors propagate (entries stay queued)."""
+        with flocked(self.lock_path, wait=False) as held:
+            if not held:
+                return 0
+            total = 0
+            while not self._stop.is_set():
+                count = self._drain_batch()
+                total += count
+                if count < self.batch:
+                    break
+            return total
+
+    def _drain_batch(self) -> int:
+        with self.app.app_context():
+            with db.read_session(db.engine()) as session:
+                entries = outbox.pending(session, self.batch)
+                if entries:
+                    self.index(session, sorted({meeting for _, meeting in entries}))
+            if entries:
+                with db.transaction() as session:
+                    outbox.done(session, [entry for entry, _ in entries])
+        return len(entries)
+
+    # --- the thread ----------------------------------------------------------------
+
+    def start(self) -> Indexer:
+        outbox.add_waker(self.wake)
+        self._thread = threading.Thread(target=self._run, name="rida-search-indexer",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self.wake.set()
+        outbox.remove_waker(self.wake)
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            self.wake.clear()  # before the pass: a commit during it wakes the next one
+            try:
+                self.drain()
+            except Exception:
+                failures += 1
+                delay = min(self.poll * 2 ** failures, self.max_delay)
+                if failures == 1:
+                    log.exception("Indexation de la recherche en échec ; nouvel essai dans "
+                                  "%.1f s (les modifications restent en file).", delay)
+                else:
+                    log.warning("Indexation de la recherche toujours en échec (%d essais) ; "
+                                "nouvel essai dans %.1f s.", failures, delay)
+                self._stop.wait(delay)
+                continue
+            if failures:
+                log.info("Indexation de la recherche rétablie après %d échecs.", failures)
+                failures = 0
+            self.wake.wait(self.poll)
+
+
+EXTENSION = "rida.search.indexer"
+
+
+def lock_path(app: Flask) -> Path:
+    """``<index dir>.lock``: beside the index directory, which a rebuild may replace."""
+    directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
+    return directory.with_name(directory.name + ".lock")
+
+
+def init_app(app: Flask, index: IndexFunction = _default_index) -> Indexer | None:
+    """Start the app's indexer unless ``SEARCH_INDEXER`` is false (the default under
+    ``TESTING`` and in the ``rida`` command, which never leave a thread behind)."""
+    if not app.config.get("SEARCH_INDEXER", not app.testing):
+        return None
+    indexer = Indexer(app, lock_path(app), index,
+                      poll=float(app.config.get("SEARCH_INDEXER_POLL", 0.5)),
+                      max_delay=float(app.config.get("SEARCH_INDEXER_MAX_DELAY", 30.0)))
+    app.extensions[EXTENSION] = indexer.start()
+    return indexer
+
+
+@contextmanager
+def exclusive(app: Flask) -> Iterator[None]:
+    """No indexer of any process drains while this holds (``rida reindex``)."""
+    with flocked(lock_path(app), wait=True):
+        yield
+
+
+def of(app: Flask) -> Indexer | None:
+    """The running indexer of ``app``, if any."""
+    return app.extensions.get(EXTENSION)
+
+
+def catch_up(app: Flask, index: IndexFunction = _default_index) -> int:
+    """Drain the outbox now, in this process, unless another process is draining (a
+    command that changed meetings, ``rida search-check``). Never raises: an index error
+    is logged and the entries stay queued for the server."""
+    try:
+        return Indexer(app, lock_path(app), index).drain()
+    except Exception as e:  # the index is derived: never fail the caller because of it
+        log.warning("Indexation de la recherche différée (%s) : les réunions restent en file.",
+                    e)
+        return 0

@@ -1,0 +1,159 @@
+"""The search outbox: which meetings must be (re)indexed, recorded with each change.
+
+Every write session of :mod:`rida.db` is *tracked*: after each flush, the meetings whose
+header, participants, RIDA rows, actions or frozen versions were inserted, updated or
+deleted, and the meetings naming a changed person or belonging to a renamed series, get
+one ``search_outbox`` row each, inserted on the same connection, hence committed or rolled
+back with the change itself. Nothing in the domain code knows about it.
+
+The indexer (:mod:`rida.search.indexer`) drains the table; this module only writes it and
+tells the indexers of this process, after a commit, that there is work.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from itertools import chain
+
+from sqlalchemy import delete, insert, inspect, select, union
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
+from sqlmodel import Session
+
+from rida.models import (
+    Action,
+    Meeting,
+    MeetingVersion,
+    Participation,
+    Person,
+    RidaRow,
+    SearchOutbox,
+    Series,
+    utcnow,
+)
+
+TRACKED = "rida.search.track"        # session.info key: this session records changes
+QUEUED = "rida.search.queued"        # session.info key: meeting ids queued in this transaction
+OUTBOX = SearchOutbox.__table__
+# Records of these classes belong to the meeting named by their ``meeting_id``.
+MEETING_PARTS = (RidaRow, Action, Participation, MeetingVersion)
+
+_wakers: set[threading.Event] = set()
+_wakers_lock = threading.Lock()
+
+
+def track(session: Session) -> None:
+    """Record the meetings changed through ``session`` in the outbox."""
+    session.info[TRACKED] = True
+
+
+def add_waker(event: threading.Event) -> None:
+    """``event`` is set after every commit that queued meetings (the indexer waits on it)."""
+    with _wakers_lock:
+        _wakers.add(event)
+
+
+def remove_waker(event: threading.Event) -> None:
+    with _wakers_lock:
+        _wakers.discard(event)
+
+
+def enqueue(session: OrmSession, meeting_ids: Iterable[int]) -> set[int]:
+    """Queue ``meeting_ids`` in the current transaction of ``session`` (once each per
+    transaction); returns the ids newly queued."""
+    queued: set[int] = session.info.setdefault(QUEUED, set())
+    fresh = set(meeting_ids) - queued
+    if fresh:
+        now = utcnow()
+        session.connection().execute(insert(OUTBOX), [{"meeting_id": m, "created_at": now}
+                                                      for m in sorted(fresh)])
+        queued |= fresh
+    return fresh
+
+
+def pending(session: Session, limit: int) -> list[tuple[int, int]]:
+    """The oldest ``limit`` outbox entries, as ``(entry id, meeting id)``."""
+    found = session.exec(select(SearchOutbox.id, SearchOutbox.meeting_id)
+                         .order_by(SearchOutbox.id).limit(limit))
+    return [(entry, meeting) for entry, meeting in found.all()]
+
+
+def done(session: Session, entry_ids: list[int]) -> None:
+    """Delete these entries (only these: entries queued meanwhile stay)."""
+    session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(entry_ids)))
+
+
+def changed_meetings(session: OrmSession) -> set[int]:
+    """The meetings touched by the pending changes of ``session`` (called after a flush,
+    while ``new``, ``dirty`` and ``deleted`` still describe what was flushed)."""
+    meetings: set[int] = set()
+    people: set[int] = set()
+    series: set[int] = set()
+    for obj in chain(session.new, session.deleted, _modified(session)):
+        if isinstance(obj, Meeting):
+            meetings.add(obj.id)
+        elif isinstance(obj, MEETING_PARTS):
+            meetings.update(_values(obj, "meeting_id"))
+        elif isinstance(obj, Person) and obj not in session.new:
+            people.add(obj.id)
+        elif isinstance(obj, Series) and obj not in session.new:
+            series.add(obj.id)
+    if people or series:
+        meetings.update(_naming(session, people, series))
+    meetings.discard(None)  # type: ignore[arg-type]
+    return meetings
+
+
+def _modified(session: OrmSession) -> Iterator[object]:
+    return (obj for obj in session.dirty if session.is_modified(obj, include_collections=False))
+
+
+def _values(obj: object, attr: str) -> set[int]:
+    """The current value of ``attr`` and, if it changed in this flush, the previous one."""
+    history = inspect(obj).attrs[attr].history
+    return {v for v in chain(history.unchanged, history.added, history.deleted) if v is not None}
+
+
+def _naming(session: OrmSession, people: set[int], series: set[int]) -> set[int]:
+    """Meetings that name one of ``people`` (participant, organiser, rapporteur, owner)
+    or belong to one of ``series``."""
+    queries = []
+    if people:
+        queries += [
+            select(Participation.meeting_id).where(Participation.person_id.in_(people)),
+            select(Action.meeting_id).where(Action.owner_id.in_(people)),
+            select(Meeting.id).where(Meeting.organiser_id.in_(people)),
+            select(Meeting.id).where(Meeting.rapporteur_id.in_(people)),
+        ]
+    if series:
+        queries.append(select(Meeting.id).where(Meeting.series_id.in_(series)))
+    return set(session.connection().execute(union(*queries)).scalars())
+
+
+def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
+    if session.info.get(TRACKED):
+        enqueue(session, changed_meetings(session))
+
+
+def _after_commit(session: OrmSession) -> None:
+    if session.info.pop(QUEUED, None):
+        with _wakers_lock:
+            for event in _wakers:
+                event.set()
+
+
+def _after_rollback(session: OrmSession, _previous: object) -> None:
+    # Whatever was queued is rolled back with the change; queue again if flushed again.
+    session.info.pop(QUEUED, None)
+
+
+def _listen() -> None:
+    from sqlalchemy import event
+
+    event.listen(OrmSession, "after_flush", _after_flush)
+    event.listen(OrmSession, "after_commit", _after_commit)
+    event.listen(OrmSession, "after_soft_rollback", _after_rollback)
+
+
+_listen()

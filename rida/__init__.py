@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, web
-    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (routes on api.bp)
+    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages, search  # noqa: F401 (actions_api, circuit_api: routes on api.bp)
 
     db.init_app(app)
     auth.init_app(app)
@@ -42,4 +42,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(circuit_pages.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(search.bp)
     return app

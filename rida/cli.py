@@ -285,5 +285,10 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
         click.echo(f"Mot de passe : {password}")
 
 
+from rida.cli_search import search_command  # noqa: E402 (needs with_app)
+
+main.add_command(search_command(with_app))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

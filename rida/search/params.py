@@ -23,6 +23,7 @@ from rida.search import SORTS, Filters, Query
 
 MAX_PAGE = 1_000
 MAX_PER_PAGE = 100
+PER_PAGE = 20
 MAX_VALUES = 50                 # values per filter
 NATURE_VALUES = (*NATURES, "none")
 
@@ -36,7 +37,7 @@ CHOICES: dict[str, Sequence[str]] = {"nature": NATURE_VALUES, "status": STATUSES
 Args = Mapping[str, Sequence[str]]
 
 
-def parse(args: Args, *, per_page: int = 20) -> Query:
+def parse(args: Args, *, per_page: int = PER_PAGE) -> Query:
     """The query these arguments describe; :class:`ValidationError` listing every bad
     parameter otherwise (nothing is guessed)."""
     errors: list[FieldError] = []
@@ -115,6 +116,7 @@ def to_args(query: Query, *, page: bool = True) -> list[tuple[str, str]]:
     args += [("to", f.date_to.isoformat())] if f.date_to else []
     args += [("sort", query.sort)] if query.sort != "relevance" else []
     args += [("page", str(query.page))] if page and query.page != 1 else []
+    args += [("per_page", str(query.per_page))] if query.per_page != PER_PAGE else []
     return args
 
 

@@ -7,12 +7,13 @@ the access rule; filters live in the URL, so a results page can be bookmarked an
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 
 from rida import auth, db, render, search
@@ -95,7 +96,7 @@ def common_model(query: Query) -> dict[str, Any]:
         "sorts": [Link(label, search_url(dataclasses.replace(query, sort=sort, page=1)),
                        current=sort == query.sort) for sort, label in SORT_LABELS.items()],
         "hidden": [(n, v) for n, v in params.to_args(query, page=False)
-                   if n in ("series", "nature", "organisation", "sort")],
+                   if n in ("series", "nature", "organisation", "sort", "per_page")],
     }
 
 
@@ -123,4 +124,7 @@ def results():  # type: ignore[no-untyped-def]
 def api_search():  # type: ignore[no-untyped-def]
     """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
     query = params.parse(request.args.to_dict(flat=False))
-    return output.results_dict(search.search(db.session(), auth.user(), query))
+    found = output.results_dict(search.search(db.session(), auth.user(), query))
+    # Not jsonify: it sorts keys, and the required ones come first.
+    return current_app.response_class(json.dumps(found, ensure_ascii=False),
+                                      mimetype="application/json")

@@ -32,15 +32,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The CSRF token lives as long as the session: an editor left open all day still saves.
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
-    from rida import auth, db, web
-    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages, search  # noqa: F401 (actions_api, circuit_api: routes on api.bp)
+    from rida import auth, db, search, web
+    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (routes on api.bp)
+    from rida.views import search as search_pages
 
     db.init_app(app)
+    search.init_app(app)
     auth.init_app(app)
     web.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(circuit_pages.bp)
     app.register_blueprint(exports.bp)
-    app.register_blueprint(search.bp)
+    app.register_blueprint(search_pages.bp)
     return app

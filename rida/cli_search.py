@@ -14,10 +14,10 @@ import click
 from flask import Flask
 from sqlmodel import select
 
-from rida import db, search
+from rida import db
 from rida.fields import FieldError, ValidationError
 from rida.models import STATUSES, User
-from rida.search import SORTS, output, params
+from rida.search import SORTS, guard, output, params
 
 CLI_ADMIN = "cli"
 OPTION_NAMES = {"q": "QUERY", "type": "--type", "per_page": "--page"}
@@ -72,7 +72,7 @@ def search_command(with_app: Callable[..., Any]) -> click.Command:
             user = session.exec(select(User).where(User.login == login)).first()
             if user is None:
                 raise FieldError("--user", f"compte « {login} » inconnu")
-        found = search.search(session, user, parsed)
+        found = guard.search(session, user, parsed)
         if as_json:
             click.echo(json.dumps(output.results_dict(found), ensure_ascii=False, indent=2))
             return
@@ -80,7 +80,7 @@ def search_command(with_app: Callable[..., Any]) -> click.Command:
             click.echo(found.message, err=True)
         for hit in found.hits:
             click.echo(output.plain_line(hit))
-        summary = f"{found.total} résultat{'s' if found.total != 1 else ''}"
+        summary = f"{found.total} résultat{'s' if found.total > 1 else ''}"
         if found.suggestion:
             summary += f" ; vouliez-vous dire « {found.suggestion} » ?"
         click.echo(summary, err=True)

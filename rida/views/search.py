@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 
-from rida import auth, db, render, search
+from rida import auth, db, render
 from rida.fields import ValidationError
-from rida.search import FACETS, Query, Results, output, params
+from rida.search import FACETS, Query, Results, guard, output, params
 from rida.views.api import bp as api_bp
 
 bp = Blueprint("search", __name__)
@@ -112,7 +112,7 @@ def results():  # type: ignore[no-untyped-def]
                                **common_model(empty)), 400
     found = None
     if query.text.strip() or params.active(query):
-        found = search.search(db.session(), auth.user(), query)
+        found = guard.search(db.session(), auth.user(), query)
     return render_template("search/results.html", query=query, errors=[], results=found,
                            kinds=KIND_LABELS, hit_path=output.hit_path,
                            param_labels=PARAM_LABELS, **common_model(query),
@@ -124,7 +124,7 @@ def results():  # type: ignore[no-untyped-def]
 def api_search():  # type: ignore[no-untyped-def]
     """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
     query = params.parse(request.args.to_dict(flat=False))
-    found = output.results_dict(search.search(db.session(), auth.user(), query))
+    found = output.results_dict(guard.search(db.session(), auth.user(), query))
     # Not jsonify: it sorts keys, and the required ones come first.
     return current_app.response_class(json.dumps(found, ensure_ascii=False),
                                       mimetype="application/json")

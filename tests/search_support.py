@@ -1,46 +1,40 @@
-"""Meetings imported and indexed for the search tests (the real index, no outbox)."""
+"""Helpers for the search tests: import documents, index them, search as an account."""
 
 from __future__ import annotations
 
-import copy
-
 from flask import Flask
+from sqlmodel import select
 
-from rida import db, exchange, search
-from tests.conftest import draft_document
-
-SECRET_WORD = "zorglubien"
-SCRIPT = "<script>alert('rida')</script>"
-
-
-def index(app: Flask, *docs: dict) -> list[int]:
-    """Import these rida/1 documents and index them; their meeting ids."""
-    with app.app_context(), db.transaction() as s:
-        ids = [exchange.import_document(s, doc).id for doc in docs]
-    with app.app_context(), db.transaction() as s:
-        search.index_meetings(s, ids)
-    return ids
+from rida import db, search, versions
+from rida.models import User
+from rida.search import Filters, Query, Results
+from tests.conftest import demo_document
 
 
-def demo() -> dict:
-    return draft_document()
+def index_document(app: Flask, doc: dict) -> int:
+    """Import a rida/1 document (frozen if validated) and index its meeting."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        meeting_id = versions.import_document(s, doc).id
+    reindex(app, meeting_id)
+    return meeting_id
 
 
-def confidential() -> dict:
-    """A confidential meeting nobody but admins may read, with a word of its own."""
-    doc = copy.deepcopy(draft_document())
-    doc.update(classification="confidential", title=f"Atelier {SECRET_WORD}",
-               series="Task Force secrète")
-    doc["rida"][0]["question"] = f"Le financement {SECRET_WORD} des inducteurs."
-    return doc
+def reindex(app: Flask, *meeting_ids: int) -> None:
+    with app.app_context(), db.write_session(db.engine()) as s:
+        search.index_meetings(s, meeting_ids)
 
 
-def scripted() -> dict:
-    """The demo with a ``<script>`` typed in a row (it must show as text)."""
-    doc = copy.deepcopy(draft_document())
-    doc["rida"][2]["question"] = f"Injection {SCRIPT} dans la ligne"
-    return doc
+def find(app: Flask, text: str = "", login: str = "admin", **options: object) -> Results:
+    filters = options.pop("filters", Filters())
+    with app.app_context(), db.write_session(db.engine()) as s:
+        user = s.exec(select(User).where(User.login == login)).one()
+        return search.search(s, user, Query(text, filters=filters, **options))  # type: ignore[arg-type]
 
 
-def rows(hits: list[dict]) -> set[int]:
-    return {h["row"] for h in hits if h["kind"] == "row"}
+def rows(results: Results) -> list[int]:
+    """Row numbers of the row hits, sorted."""
+    return sorted(h.row for h in results.hits if h.kind == "row" and h.row is not None)
+
+
+def demo_with(**changes: object) -> dict:
+    return {**demo_document(), **changes}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search_support import SECRET_WORD, confidential, demo, index, rows, scripted
+from tests.search_ui_support import SECRET_WORD, confidential, demo, index, rows, scripted
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from rida.cli import main
-from tests.search_support import SECRET_WORD, confidential, demo, index, rows
+from tests.search_ui_support import SECRET_WORD, confidential, demo, index, rows
 
 
 @pytest.fixture

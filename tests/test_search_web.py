@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import Browser
-from tests.search_support import SCRIPT, SECRET_WORD, confidential, demo, index, scripted
+from tests.search_ui_support import SCRIPT, SECRET_WORD, confidential, demo, index, scripted
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from rida import auth, db, search, web
     from rida.search import indexer
     from rida.views import actions_api, api, circuit_api, circuit_pages, exports, imports, pages
+    from rida.views import search as search_pages
 
     del actions_api, circuit_api  # imported for the routes they add to api.bp
 
@@ -48,4 +49,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(circuit_pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(search_pages.bp)
     return app

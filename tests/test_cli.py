@@ -58,8 +58,8 @@ class Cli:
 
     def error(self, done: subprocess.CompletedProcess[str]) -> dict:
         assert "Traceback" not in done.stderr, done.stderr
-        # Log lines (e.g. the search index being built on first use) may come first.
-        return json.loads(done.stderr[done.stderr.index("{"):])
+        # Log lines may come first (a missing search index rebuilt at start says so).
+        return json.loads(done.stderr[done.stderr.index("{\n"):])
 
 
 @pytest.fixture

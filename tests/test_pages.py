@@ -71,7 +71,7 @@ def test_read_view_follows_the_template_order(browser, validated_meeting):
         assert found >= 0, f"{text!r} missing or out of order"
         position = found + len(text)
     assert "A + B × X" in html
-    assert html.count('<tr id="row-') == 9
+    assert html.count('<tr id="ligne-') == 9
 
 
 def test_unknown_meeting_is_404(browser):

@@ -1,0 +1,130 @@
+"""Search: the results page ``/recherche`` and ``GET /api/search`` (same parameters).
+
+Both parse with :mod:`rida.search.params` and call :func:`rida.search.search`, which applies
+the access rule; filters live in the URL, so a results page can be bookmarked and shared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import login_required
+
+from rida import auth, db, render
+from rida.fields import ValidationError
+from rida.search import FACETS, Query, Results, guard, output, params
+from rida.views.api import bp as api_bp
+
+bp = Blueprint("search", __name__)
+
+FACET_LABELS = {"nature": "Nature", "series": "Série", "organisation": "Organisation",
+                "year": "Année"}
+PARAM_LABELS = {"series": "Série", "nature": "Nature", "type": "Type de réunion",
+                "organisation": "Organisation", "status": "Statut",
+                "classification": "Classification", "from": "Depuis le", "to": "Jusqu'au"}
+KIND_LABELS = {"row": "Ligne", "action": "Action", "meeting": "Réunion"}
+SORT_LABELS = {"relevance": "pertinence", "date": "date (récentes d'abord)"}
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    count: int | None = None
+    current: bool = False
+
+
+def search_url(query: Query) -> str:
+    args = params.to_args(query)
+    return "?" + urlencode(args) if args else "?"
+
+
+def value_label(name: str, value: str) -> str:
+    """A filter value as people read it (``D`` → Décision, ``2022-01-07`` → 07/01/2022)."""
+    if name == "nature":
+        return render.NATURE_LABELS.get(value, "Sans nature" if value == "none" else value)
+    if name == "status":
+        return render.STATUS_LABELS.get(value, value)
+    if name == "classification":
+        return render.CLASSIFICATION_LABELS.get(value, value)
+    if name in ("from", "to"):
+        return "/".join(reversed(value.split("-")))
+    return value
+
+
+def facets(query: Query, results: Results) -> list[tuple[str, str, list[Link]]]:
+    """``(name, label, links)`` per facet; each link adds its value or removes it."""
+    shown = []
+    for name in FACETS:
+        links = [Link(value_label(name, value), search_url(params.toggle(query, name, value)),
+                      count, params.selected(query, name, value))
+                 for value, count in results.facets.get(name, [])]
+        if links:
+            shown.append((name, FACET_LABELS[name], links))
+    return shown
+
+
+def page_model(query: Query, results: Results) -> dict[str, Any]:
+    pages = max(1, math.ceil(results.total / query.per_page))
+    near = range(max(1, query.page - 2), min(pages, query.page + 2) + 1)
+    return {
+        "facets": facets(query, results),
+        "pages": [Link(str(n), search_url(params.with_page(query, n)), current=n == query.page)
+                  for n in near],
+        "previous": search_url(params.with_page(query, query.page - 1))
+        if query.page > 1 else None,
+        "next": search_url(params.with_page(query, query.page + 1))
+        if query.page < pages else None,
+        "last_page": pages,
+        "suggestion": search_url(params.with_text(query, results.suggestion))
+        if results.suggestion else None,
+        "first": (query.page - 1) * query.per_page + 1,
+    }
+
+
+def common_model(query: Query) -> dict[str, Any]:
+    return {
+        "active": [Link(f"{PARAM_LABELS[name]} : {value_label(name, value)}",
+                        search_url(params.toggle(query, name, value)))
+                   for name, value in params.active(query)],
+        "sorts": [Link(label, search_url(dataclasses.replace(query, sort=sort, page=1)),
+                       current=sort == query.sort) for sort, label in SORT_LABELS.items()],
+        "hidden": [(n, v) for n, v in params.to_args(query, page=False)
+                   if n in ("series", "nature", "organisation", "sort", "per_page")],
+    }
+
+
+@bp.route("/recherche")
+@login_required
+def results():  # type: ignore[no-untyped-def]
+    try:
+        query = params.parse(request.args.to_dict(flat=False))
+    except ValidationError as e:
+        empty = Query(text=request.args.get("q", "")[:1000])
+        return render_template("search/results.html", query=empty, errors=e.errors,
+                               results=None, param_labels=PARAM_LABELS,
+                               **common_model(empty)), 400
+    found = None
+    if query.text.strip() or params.active(query):
+        found = guard.search(db.session(), auth.user(), query)
+    return render_template("search/results.html", query=query, errors=[], results=found,
+                           kinds=KIND_LABELS, hit_path=output.hit_path,
+                           param_labels=PARAM_LABELS, **common_model(query),
+                           **(page_model(query, found) if found else {}))
+
+
+@api_bp.get("/search")
+@login_required
+def api_search():  # type: ignore[no-untyped-def]
+    """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
+    query = params.parse(request.args.to_dict(flat=False))
+    found = output.results_dict(guard.search(db.session(), auth.user(), query))
+    # Not jsonify: it sorts keys, and the required ones come first.
+    return current_app.response_class(json.dumps(found, ensure_ascii=False),
+                                      mimetype="application/json")

@@ -32,10 +32,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The CSRF token lives as long as the session: an editor left open all day still saves.
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
-    from rida import auth, db, web
+    from rida import auth, db, search, web
     from rida.views import actions_api, api, circuit_api, circuit_pages, exports, pages  # noqa: F401 (routes on api.bp)
 
     db.init_app(app)
+    search.init_app(app)
     auth.init_app(app)
     web.init_app(app)
     app.register_blueprint(pages.bp)

@@ -184,3 +184,13 @@ class SeriesMember(SQLModel, table=True):
 
     series_id: int = Field(foreign_key="series.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+
+
+class SeriesGlossary(SQLModel, table=True):
+    """Terms a series uses for one thing (``MSS``, ``MSSanté``), equivalent in searches."""
+
+    __tablename__ = "series_glossary"
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="series.id", index=True, ondelete="CASCADE")
+    terms: list[str] = json_list()

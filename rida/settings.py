@@ -64,6 +64,17 @@ SETTINGS: tuple[Setting, ...] = (
         "5000000",
         "Taille maximale d'une requête (octets) ; au-delà, réponse 413.",
     ),
+    Setting(
+        "RIDA_SEARCH_BACKEND",
+        "whoosh",
+        "Moteur de la recherche plein texte (`whoosh`, embarqué).",
+    ),
+    Setting(
+        "RIDA_SEARCH_DIR",
+        "<RIDA_DATA_DIR>/search",
+        "Dossier de l'index de recherche ; reconstruit depuis la base s'il manque ou est "
+        "illisible.",
+    ),
 )
 
 
@@ -80,6 +91,10 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SOFFICE": env.get("RIDA_SOFFICE") or None,
         "SECRET_KEY": env.get("RIDA_SECRET_KEY") or None,
         "AUTO_MIGRATE": (env.get("RIDA_AUTO_MIGRATE") or "1") not in ("0", "false", "no"),
+        "SEARCH_BACKEND": env.get("RIDA_SEARCH_BACKEND") or "whoosh",
+        # None: RIDA_DATA_DIR/search, resolved once the data dir is known (rida.search).
+        "SEARCH_DIR": Path(env["RIDA_SEARCH_DIR"]).resolve()
+        if env.get("RIDA_SEARCH_DIR") else None,
         "MAX_CONTENT_LENGTH": int(env.get("RIDA_MAX_REQUEST_BYTES") or 5_000_000),
         # None: the reference document shipped with rida (rida.compte_rendu.docx).
         "DOCX_TEMPLATE": Path(env["RIDA_DOCX_TEMPLATE"]).resolve()

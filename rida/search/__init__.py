@@ -13,8 +13,18 @@ the exact row or action. Results only include what the searching account may rea
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlmodel import Session
+
+    from rida.models import User
 
 Kind = Literal["row", "action", "meeting"]
 SORTS = ("relevance", "date")
@@ -66,3 +76,95 @@ class Results:
     facets: dict[str, list[tuple[str, int]]]   # FACETS -> [(value, count)], readable only
     suggestion: str | None = None              # a corrected query when nothing matched
     message: str | None = None                 # French, e.g. why a query was simplified
+
+
+@dataclass
+class CheckReport:
+    """Differences between the index and the database, as ``(meeting_id, kind, key)``:
+    key is the row number, the action id, or None for a meeting's header."""
+
+    missing: list[tuple[int, str, int | None]] = field(default_factory=list)
+    extra: list[tuple[int, str, int | None]] = field(default_factory=list)
+    stale: list[tuple[int, str, int | None]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.stale)
+
+
+# Engines by name (setting RIDA_SEARCH_BACKEND): "module:class", built with the index dir.
+BACKENDS = {"whoosh": "rida.search.whoosh_backend:WhooshBackend"}
+EXTENSION = "rida.search"
+log = logging.getLogger("rida.search")
+
+
+def make_backend(name: str, directory: Path) -> Any:
+    if name not in BACKENDS:
+        raise ValueError(f"RIDA_SEARCH_BACKEND : moteur de recherche inconnu « {name} » "
+                         f"(connus : {', '.join(sorted(BACKENDS))}).")
+    module, cls = BACKENDS[name].split(":")
+    return getattr(importlib.import_module(module), cls)(directory)
+
+
+def init_app(app: Flask) -> None:
+    """Open the app's index (rebuilt from the database if missing or corrupt)."""
+    from rida import db
+
+    directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
+    engine = app.extensions["rida.engine"]
+    found = make_backend(app.config.get("SEARCH_BACKEND") or "whoosh", directory)
+    if db.is_initialised(engine):
+        with db.read_session(engine) as session:
+            found.open(session)
+    else:
+        found.open(None)
+    app.extensions[EXTENSION] = found
+
+
+def backend() -> Any:
+    """The current app's search engine."""
+    from flask import current_app
+
+    return current_app.extensions[EXTENSION]
+
+
+def readable_meetings(session: Session, user: User | None) -> set[int]:
+    from sqlmodel import select
+
+    from rida.access import readable
+    from rida.models import Meeting
+
+    return set(session.exec(select(Meeting.id).where(readable(user))).all())
+
+
+def search(session: Session, user: User | None, query: Query) -> Results:
+    """The hits ``user`` may read; bad query text gives a French ``message``, not an error."""
+    from rida.search import glossary
+
+    engine = backend()
+    readable = readable_meetings(session, user)
+    terms = glossary.by_series(session)
+    try:
+        return engine.search(query, readable, terms)
+    except Exception:
+        log.exception("Recherche en erreur : l'index est reconstruit depuis la base.")
+        engine.recover(session)
+        return engine.search(query, readable, terms)
+
+
+def index_meetings(session: Session, meeting_ids: Iterable[int]) -> None:
+    """(Re)index every document of these meetings; one that no longer exists is removed."""
+    backend().index_meetings(session, meeting_ids)
+
+
+def remove_meeting(meeting_id: int) -> None:
+    backend().remove_meeting(meeting_id)
+
+
+def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the whole index from the database; the number of meetings indexed."""
+    return backend().rebuild(session, progress)
+
+
+def check(session: Session) -> CheckReport:
+    return backend().check(session)

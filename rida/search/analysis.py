@@ -1,0 +1,139 @@
+"""French text analysis for search: the same chain at index and query time.
+
+In this order: tokenise (hyphenated words kept whole, then emitted joined *and* split),
+lowercase, French stop words, fold accents, ligatures and apostrophes (``é→e``,
+``œ→oe``, ``æ→ae``, ``’→'``), strip elisions (``l'``, ``d'``, ``qu'``…; a word left as a
+stop word, ``qu'elles``, is dropped too), French Snowball stemming.
+
+Acronyms (an all-capitals word of 2 to 6 letters: ``BAL``, ``MSS``, ``ANS``) are also
+kept exact-case by :data:`ACRONYMS`, for a field of their own, so that stop words never
+swallow them and ``ANS`` the organisation ranks above *ans* the word.
+
+Stop words are removed without renumbering positions: ``"nombre de domaines"`` is
+``nombre`` then ``domain`` two positions later, which phrase queries check exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from whoosh.analysis import CompositeAnalyzer as Composite
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis import StopFilter as _WhooshStopFilter
+from whoosh.analysis.acore import Token
+from whoosh.lang.stopwords import stoplists
+from whoosh.support.charset import accent_map
+
+# Words joined by hyphens or apostrophes (straight or curly) form one token.
+WORD = r"\w+(?:[-'’‘ʼ]\w+)*"
+
+STOP_WORDS = frozenset(stoplists["fr"]) | {
+    "les", "ils", "elles", "cette", "cet", "ceux", "celle", "celles", "celui", "leurs",
+}
+ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu",
+                      "puisqu", "quoiqu"})
+FOLD = {**accent_map, **{ord(k): v for k, v in {
+    "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "‘": "'", "ʼ": "'", "ß": "ss",
+}.items()}}
+ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def fold(text: str) -> str:
+    """Fold accents, ligatures and apostrophes: ``Œuvre d’été`` → ``OEuvre d'ete``."""
+    return text.translate(FOLD)
+
+
+class HyphenFilter(Filter):
+    """``auto-configuration`` → ``autoconfiguration`` and ``auto``, ``configuration``: the
+    joined form at the first part's position, the parts at consecutive positions."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        shift = 0
+        for t in tokens:
+            if t.positions:
+                t.pos += shift
+            if "-" not in t.text:
+                yield t
+                continue
+            parts = t.text.split("-")
+            start = getattr(t, "startchar", 0)
+            pos = getattr(t, "pos", 0)
+            joined = t.copy()
+            joined.text = "".join(parts)
+            yield joined
+            offset = 0
+            for i, part in enumerate(parts):
+                piece = t.copy()
+                piece.text = part
+                if t.positions:
+                    piece.pos = pos + i
+                if t.chars:
+                    piece.startchar = start + offset
+                    piece.endchar = start + offset + len(part)
+                offset += len(part) + 1
+                yield piece
+            shift += len(parts) - 1
+
+
+class FoldFilter(Filter):
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = t.text.translate(FOLD)
+            yield t
+
+
+class ElisionFilter(Filter):
+    """``l'operateur`` → ``operateur``; ``qu'elles`` → dropped (a stop word once bare)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            head, apostrophe, rest = t.text.partition("'")
+            if apostrophe and head in ELISIONS and rest:
+                t.text = rest
+                if rest in STOP_WORDS:
+                    if t.removestops:
+                        continue
+                    t.stopped = True
+            yield t
+
+
+class AcronymFilter(Filter):
+    """Keeps only the all-capitals words of 2 to 6 letters, exact case."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if ACRONYM.fullmatch(t.text):
+                yield t
+
+
+def french_analyzer() -> Composite:
+    return (RegexTokenizer(WORD) | HyphenFilter() | LowercaseFilter()
+            | _WhooshStopFilter(stoplist=STOP_WORDS, minsize=1, renumber=False)
+            | FoldFilter() | ElisionFilter() | StemFilter(lang="fr"))
+
+
+def acronym_analyzer() -> Composite:
+    return RegexTokenizer(r"\w+") | AcronymFilter()
+
+
+FRENCH = french_analyzer()
+ACRONYMS = acronym_analyzer()
+
+
+def terms(text: str) -> list[str]:
+    """The indexed terms of ``text``, in order (for tests and other engines)."""
+    return [t.text for t in FRENCH(text)]
+
+
+def positioned_terms(text: str) -> list[tuple[int, str]]:
+    """``(position, term)`` of ``text`` with hyphens read as spaces: what a phrase is."""
+    return [(t.pos, t.text) for t in FRENCH(text.replace("-", " "), positions=True)]
+
+
+def acronyms(text: str) -> list[str]:
+    return [t.text for t in ACRONYMS(text)]
+
+
+def is_acronym(word: str) -> bool:
+    return ACRONYM.fullmatch(word) is not None

@@ -1,0 +1,248 @@
+"""The Whoosh engine: one index directory, one writer at a time, a cached searcher per
+thread refreshed when the index changed.
+
+Whoosh allows a single writer: every write goes through ``_write_lock`` (and Whoosh's own
+file lock, waited on, for other processes). A missing, unreadable or outdated index is
+rebuilt from the database, with a log line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import shutil
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+from whoosh import index
+from whoosh.reading import ReaderClosed
+from whoosh.searching import Searcher
+from whoosh.writing import CLEAR
+
+from rida.models import Meeting
+from rida.search import CheckReport, Query, Results
+from rida.search.documents import SearchDoc, documents
+from rida.search.whoosh_query import schema
+from rida.search.whoosh_results import run_search
+
+log = logging.getLogger("rida.search")
+INDEX_NAME = "rida"
+WRITE_TIMEOUT = 30.0
+BATCH = 200
+NO_ORGANISATION = "_"
+
+
+def fields_of(doc: SearchDoc) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "key": doc.key, "kind": doc.kind, "meeting_id": str(doc.meeting_id),
+        "row": doc.row, "action": doc.action, "title": doc.title, "text": doc.text,
+        "acronyms": f"{doc.title}\n{doc.text}", "series": doc.series,
+        "status": doc.status, "classification": doc.classification,
+        "date": dt.datetime.combine(doc.date, dt.time()), "year": str(doc.date.year),
+        "meeting_title": doc.meeting_title, "stamp": doc.stamp,
+    }
+    if doc.nature:
+        values["nature"] = doc.nature
+    if doc.meeting_type:
+        values["meeting_type"] = doc.meeting_type
+    # Every document has a value (facets read term vectors): NO_ORGANISATION if none.
+    values["organisations"] = ",".join(o.replace(",", " ") for o in doc.organisations) \
+        or NO_ORGANISATION
+    return values
+
+
+def _close(s: Searcher) -> None:
+    if not s.is_closed:
+        with contextlib.suppress(ReaderClosed):
+            s.close()
+
+
+def _close_all(searchers: list[Searcher]) -> None:
+    for s in searchers:
+        _close(s)
+    searchers.clear()
+
+
+class WhooshBackend:
+    name = "whoosh"
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        self.schema = schema()
+        self.ix: index.Index | None = None
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._opened: list[Searcher] = []
+        self._generation = 0
+        weakref.finalize(self, _close_all, self._opened)
+
+    # --- opening ---------------------------------------------------------------------
+
+    def open(self, session: Session | None) -> None:
+        """Open the index; rebuild it from the database if missing or unreadable."""
+        with self._write_lock:
+            problem = self._try_open()
+            if problem is None:
+                return
+            log.warning("Index de recherche %s dans %s : reconstruction depuis la base.",
+                        problem, self.directory)
+            self._create()
+            if session is not None:
+                self.rebuild(session)
+
+    def _try_open(self) -> str | None:
+        if not index.exists_in(str(self.directory), indexname=INDEX_NAME):
+            return "absent"
+        try:
+            ix = index.open_dir(str(self.directory), indexname=INDEX_NAME)
+            if sorted(ix.schema.names()) != sorted(self.schema.names()):
+                ix.close()
+                return "d'une version précédente"
+            with ix.searcher() as s:
+                s.doc_count()
+                list(s.lexicon("meeting_id"))
+                for stored in s.all_stored_fields():
+                    stored.get("key")
+                    break
+        except Exception as error:  # noqa: BLE001 (any unreadable index is rebuilt)
+            return f"illisible ({type(error).__name__}: {error})"
+        self._set_index(ix)
+        return None
+
+    def _create(self) -> None:
+        if self.directory.exists():
+            shutil.rmtree(self.directory)
+        self.directory.mkdir(mode=0o700, parents=True)
+        self._set_index(index.create_in(str(self.directory), self.schema, indexname=INDEX_NAME))
+
+    def _set_index(self, ix: index.Index) -> None:
+        self.ix = ix
+        self._generation += 1
+
+    def recover(self, session: Session) -> None:
+        """Start again from an empty index filled from the database (after an error)."""
+        with self._write_lock:
+            log.warning("Index de recherche en erreur dans %s : reconstruction depuis la base.",
+                        self.directory)
+            self._create()
+            self.rebuild(session)
+
+    # --- reading ---------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        local = self._local
+        s: Searcher | None = getattr(local, "searcher", None)
+        if s is not None and local.generation == self._generation:
+            fresh = s.refresh()
+            if fresh is not s:
+                if s in self._opened:
+                    self._opened.remove(s)
+                self._opened.append(fresh)
+                local.searcher = fresh
+            return fresh
+        if s is not None:
+            _close(s)
+            if s in self._opened:
+                self._opened.remove(s)
+        assert self.ix is not None, "search index not opened"
+        s = self.ix.searcher()
+        self._opened.append(s)
+        local.searcher, local.generation = s, self._generation
+        return s
+
+    def search(self, query: Query, readable: set[int],
+               glossary: dict[str, list[list[str]]]) -> Results:
+        return run_search(self.searcher(), query, readable, glossary)
+
+    def close(self) -> None:
+        _close_all(self._opened)
+        self._local = threading.local()
+
+    # --- writing ---------------------------------------------------------------------
+
+    def index_meetings(self, session: Session, meeting_ids: Iterable[int]) -> None:
+        ids = sorted(set(meeting_ids))
+        if not ids:
+            return
+        found = documents(session, ids)
+        with self._write_lock:
+            assert self.ix is not None, "search index not opened"
+            writer = self.ix.writer(timeout=WRITE_TIMEOUT)
+            try:
+                for meeting_id in ids:
+                    writer.delete_by_term("meeting_id", str(meeting_id))
+                for docs in found.values():
+                    for doc in docs:
+                        writer.add_document(**fields_of(doc))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def remove_meeting(self, meeting_id: int) -> None:
+        with self._write_lock:
+            assert self.ix is not None, "search index not opened"
+            writer = self.ix.writer(timeout=WRITE_TIMEOUT)
+            writer.delete_by_term("meeting_id", str(meeting_id))
+            writer.commit()
+
+    def rebuild(self, session: Session,
+                progress: Callable[[int, int], None] | None = None) -> int:
+        """Replace the whole index by the database's documents, in one commit."""
+        ids = list(session.exec(select(Meeting.id).order_by(Meeting.id)).all())
+        with self._write_lock:
+            assert self.ix is not None, "search index not opened"
+            writer = self.ix.writer(timeout=WRITE_TIMEOUT, limitmb=128)
+            done = 0
+            try:
+                for start in range(0, len(ids), BATCH):
+                    chunk = ids[start:start + BATCH]
+                    for docs in documents(session, chunk).values():
+                        for doc in docs:
+                            writer.add_document(**fields_of(doc))
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, len(ids))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=CLEAR)
+        if progress is not None and not ids:
+            progress(0, 0)
+        return len(ids)
+
+    # --- checking --------------------------------------------------------------------
+
+    def indexed(self) -> dict[str, tuple[tuple[int, str, int | None], str]]:
+        """Every indexed document: key -> ((meeting_id, kind, key), stamp)."""
+        found = {}
+        s = self.searcher()
+        for stored in s.all_stored_fields():
+            kind = stored["kind"]
+            number = stored.get("row") if kind == "row" else stored.get("action")
+            found[stored["key"]] = ((int(stored["meeting_id"]), kind, number), stored["stamp"])
+        return found
+
+    def check(self, session: Session) -> CheckReport:
+        report = CheckReport()
+        indexed = self.indexed()
+        ids = list(session.exec(select(Meeting.id).order_by(Meeting.id)).all())
+        seen: set[str] = set()
+        for start in range(0, len(ids), BATCH):
+            for docs in documents(session, ids[start:start + BATCH]).values():
+                for doc in docs:
+                    seen.add(doc.key)
+                    if doc.key not in indexed:
+                        report.missing.append(doc.ident)
+                    elif indexed[doc.key][1] != doc.stamp:
+                        report.stale.append(doc.ident)
+        report.extra.extend(ident for key, (ident, _) in indexed.items() if key not in seen)
+        return report
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()

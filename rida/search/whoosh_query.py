@@ -1,0 +1,165 @@
+"""The Whoosh schema and the translation of parsed clauses into Whoosh queries.
+
+A word is looked up, stemmed, in the title and the text; an all-capitals word also as an
+exact-case acronym (boosted: ``ANS`` the organisation before *ans* the word); a
+hyphenated word as its joined form or its parts in sequence. A phrase keeps the distance
+between its words (stop words leave gaps, not holes). A prefix is expanded over the
+index's unstemmed vocabulary, then stemmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoosh import fields
+from whoosh import query as wq
+from whoosh.query.spans import SpanNear2
+from whoosh.reading import IndexReader
+
+from rida.search import Filters
+from rida.search.analysis import ACRONYMS, FRENCH, fold, is_acronym, positioned_terms, terms
+from rida.search.querytext import WORD_RE, Clause
+
+TEXT_FIELDS = ("title", "text")
+SPELL_FIELDS = ("spell_title", "spell_text")
+ACRONYM_BOOST = 3.0
+MAX_EXPANSIONS = 64
+FILTER_FIELDS = (("series", "series"), ("nature", "nature"), ("meeting_type", "meeting_type"),
+                 ("organisation", "organisations"), ("status", "status"),
+                 ("classification", "classification"))
+
+
+def schema() -> fields.Schema:
+    return fields.Schema(
+        key=fields.ID(unique=True, stored=True),
+        kind=fields.ID(stored=True),
+        meeting_id=fields.ID(stored=True),
+        row=fields.STORED,
+        action=fields.STORED,
+        title=fields.TEXT(analyzer=FRENCH, stored=True, phrase=True, spelling=True,
+                          field_boost=1.5),
+        text=fields.TEXT(analyzer=FRENCH, stored=True, phrase=True, spelling=True),
+        acronyms=fields.TEXT(analyzer=ACRONYMS, phrase=False),
+        series=fields.ID(stored=True, sortable=True),
+        nature=fields.ID(stored=True, sortable=True),
+        meeting_type=fields.ID,
+        organisations=fields.KEYWORD(commas=True, lowercase=False, vector=True),
+        status=fields.ID,
+        classification=fields.ID,
+        date=fields.DATETIME(stored=True, sortable=True),
+        year=fields.ID(sortable=True),
+        meeting_title=fields.STORED,
+        stamp=fields.STORED,
+    )
+
+
+def any_field(term: str) -> wq.Query:
+    return wq.Or([wq.Term(f, term) for f in TEXT_FIELDS])
+
+
+def exact_phrase(field: str, positioned: list[tuple[int, str]]) -> wq.Query:
+    """The terms at exactly these relative positions."""
+    if all(b[0] - a[0] == 1 for a, b in zip(positioned, positioned[1:], strict=False)):
+        return wq.Phrase(field, [t for _, t in positioned])
+    q: wq.Query = wq.Term(field, positioned[0][1])
+    for (p0, _), (p1, t) in zip(positioned, positioned[1:], strict=False):
+        q = SpanNear2([q, wq.Term(field, t)], slop=p1 - p0, mindist=p1 - p0)
+    return q
+
+
+def phrase_query(text: str) -> wq.Query | None:
+    positioned = positioned_terms(text)
+    if not positioned:
+        return None
+    if len(positioned) == 1:
+        return any_field(positioned[0][1])
+    return wq.Or([exact_phrase(f, positioned) for f in TEXT_FIELDS])
+
+
+def word_query(word: str) -> wq.Query | None:
+    found = terms(word)
+    alternatives: list[wq.Query] = []
+    if is_acronym(word):
+        alternatives.append(wq.Term("acronyms", word, boost=ACRONYM_BOOST))
+    if "-" in word:
+        joined = terms(word.replace("-", ""))
+        if joined:
+            alternatives.append(any_field(joined[0]))
+        parts = phrase_query(word)
+        if parts is not None:
+            alternatives.append(parts)
+    elif found:
+        alternatives.append(any_field(found[0]))
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def text_query(text: str) -> wq.Query | None:
+    """A glossary term: one word, or several read as a phrase."""
+    words = WORD_RE.findall(text)
+    if len(words) == 1:
+        return word_query(words[0])
+    return phrase_query(text)
+
+
+def prefix_query(prefix: str, reader: IndexReader) -> wq.Query:
+    start = fold(prefix).lower()
+    stems: set[str] = set()
+    for field in SPELL_FIELDS:
+        if field not in reader.schema:
+            continue
+        for i, word in enumerate(reader.expand_prefix(field, start)):
+            if i >= MAX_EXPANSIONS:
+                break
+            stems.update(terms(word.decode() if isinstance(word, bytes) else word))
+    if not stems:
+        return wq.NullQuery
+    return wq.Or([any_field(s) for s in sorted(stems)])
+
+
+def clause_query(clause: Clause, reader: IndexReader) -> wq.Query | None:
+    if clause.kind == "phrase":
+        return phrase_query(clause.text)
+    if clause.kind == "prefix":
+        return prefix_query(clause.text, reader)
+    if clause.kind == "any":
+        options = [q for q in [text_query(clause.text)] if q is not None]
+        for series, equivalents in clause.alternatives:
+            found = [q for q in map(text_query, equivalents) if q is not None]
+            if found:
+                options.append(wq.And([wq.Or(found), wq.Term("series", series)]))
+        return wq.Or(options) if options else None
+    return word_query(clause.text)
+
+
+def compile_clauses(clauses: list[Clause], reader: IndexReader) -> tuple[wq.Query | None, bool]:
+    """The query (None when no clause is searchable) and whether words were ignored."""
+    positive, negative, ignored = [], [], False
+    for clause in clauses:
+        q = clause_query(clause, reader)
+        if q is None:
+            ignored = True
+        elif clause.negated:
+            negative.append(wq.Not(q))
+        else:
+            positive.append(q)
+    if not positive:
+        return None, ignored
+    return wq.And(positive + negative) if len(positive) + len(negative) > 1 else positive[0], \
+        ignored
+
+
+def filter_query(filters: Filters) -> list[wq.Query]:
+    """The restrictions of ``filters`` (passed to Whoosh as ``filter=``: never scored)."""
+    parts: list[wq.Query] = []
+    for attr, field in FILTER_FIELDS:
+        values = [v for v in getattr(filters, attr) if v]
+        if values:
+            parts.append(wq.Or([wq.Term(field, v) for v in values]))
+    if filters.date_from or filters.date_to:
+        start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
+        end = (dt.datetime.combine(filters.date_to, dt.time(23, 59, 59))
+               if filters.date_to else None)
+        parts.append(wq.DateRange("date", start, end))
+    return parts

@@ -136,7 +136,7 @@ class Rida:
 
         self.app, self.facade = app, facade
         self.engine = app.extensions["rida.engine"]
-        with Session(self.engine) as s:
+        with Session(self.engine, expire_on_commit=False) as s:
             admin = User(login="bench-admin", password_hash="-", role="admin")
             reader = User(login="bench-reader", password_hash="-", role="reader")
             s.add_all([admin, reader])

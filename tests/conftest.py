@@ -68,6 +68,12 @@ def app(tmp_path: Path, template_db: Path) -> Iterator[Flask]:
     yield from app_on_copy(tmp_path / "data", template_db)
 
 
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Flask]:
+    """One real app for a module's read-only tests (built once: faster)."""
+    yield from app_on_copy(tmp_path_factory.mktemp("module") / "data", template_db)
+
+
 TABLES = (Meeting, RidaRow, Participation, Person, Action, Series, SeriesMember)
 
 

@@ -31,7 +31,8 @@ WORD = r"\w+(?:[-'’‘ʼ]\w+)*"
 STOP_WORDS = frozenset(stoplists["fr"]) | {
     "les", "ils", "elles", "cette", "cet", "ceux", "celle", "celles", "celui", "leurs",
 }
-ELISIONS = frozenset({"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu",
+# "i" is "l" misread by OCR (« I'état »).
+ELISIONS = frozenset({"l", "i", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu",
                       "puisqu", "quoiqu"})
 FOLD = {**accent_map, **{ord(k): v for k, v in {
     "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "‘": "'", "ʼ": "'", "ß": "ss",

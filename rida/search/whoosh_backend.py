@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import shutil
 import threading
+import warnings
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -89,16 +91,30 @@ class WhooshBackend:
             problem = self._try_open()
             if problem is None:
                 return
-            log.warning("Index de recherche %s dans %s : reconstruction depuis la base.",
-                        problem, self.directory)
+            # A first start (no index, no meeting yet) is no loss: not worth a warning.
+            first_start = problem == "absent" and (
+                session is None or session.exec(select(Meeting.id).limit(1)).first() is None)
+            log.log(logging.INFO if first_start else logging.WARNING,
+                    "Index de recherche %s dans %s : reconstruction depuis la base.",
+                    problem, self.directory)
             self._create()
             if session is not None:
                 self.rebuild(session)
 
     def _try_open(self) -> str | None:
-        if not index.exists_in(str(self.directory), indexname=INDEX_NAME):
-            return "absent"
+        # Whoosh leaves open the file it failed to read: ignore the warning while the
+        # exception that holds it is collected.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            problem = self._open_index()
+            if problem is not None:
+                gc.collect()
+        return problem
+
+    def _open_index(self) -> str | None:
         try:
+            if not index.exists_in(str(self.directory), indexname=INDEX_NAME):
+                return "absent"
             ix = index.open_dir(str(self.directory), indexname=INDEX_NAME)
             if sorted(ix.schema.names()) != sorted(self.schema.names()):
                 ix.close()
@@ -137,7 +153,9 @@ class WhooshBackend:
     def searcher(self) -> Searcher:
         local = self._local
         s: Searcher | None = getattr(local, "searcher", None)
-        if s is not None and local.generation == self._generation:
+        # A searcher opened on an empty index cannot be refreshed (Whoosh 2.7.5: its
+        # EmptyReader has no segments to reuse): open a new one then.
+        if s is not None and local.generation == self._generation and s.reader().segments():
             fresh = s.refresh()
             if fresh is not s:
                 if s in self._opened:

@@ -1,0 +1,178 @@
+"""The index's life: kept equal to the database, checked, rebuilt when missing or corrupt,
+safe under concurrent writers and readers."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from rida import db, search
+from rida.models import Meeting, RidaRow
+from tests.conftest import demo_document, import_doc, make_app
+from tests.search_support import find, index_document, reindex, rows
+
+
+def check(app: Flask) -> search.CheckReport:
+    with app.app_context(), db.write_session(db.engine()) as s:
+        return search.check(s)
+
+
+def test_check_reports_missing_stale_and_extra_documents(app: Flask) -> None:
+    meeting_id = import_doc(app, {**demo_document(), "status": "draft", "version": "0.1"})
+    report = check(app)
+    assert not report.ok and len(report.missing) == 1 + 9 + 3
+    assert (meeting_id, "row", 4) in report.missing and (meeting_id, "meeting", None) in \
+        report.missing
+    reindex(app, meeting_id)
+    assert check(app).ok
+    with app.app_context(), db.transaction() as s:
+        row = s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
+                                           RidaRow.number == 4)).one()
+        row.answer = "Changé"
+    assert check(app).stale == [(meeting_id, "row", 4)]
+    with app.app_context(), db.transaction() as s:
+        s.delete(s.get(Meeting, meeting_id))
+    report = check(app)
+    assert len(report.extra) == 13 and not report.missing and not report.stale
+
+
+def test_indexing_a_deleted_meeting_removes_it(app: Flask) -> None:
+    meeting_id = index_document(app, demo_document())
+    with app.app_context(), db.transaction() as s:
+        s.delete(s.get(Meeting, meeting_id))
+    reindex(app, meeting_id)
+    assert check(app).ok and find(app, "inducteur").total == 0
+
+
+def test_remove_meeting(app: Flask) -> None:
+    meeting_id = index_document(app, demo_document())
+    with app.app_context():
+        search.remove_meeting(meeting_id)
+    assert find(app, "inducteur").total == 0
+
+
+def test_reindexing_replaces_a_meeting_s_documents(app: Flask) -> None:
+    meeting_id = index_document(app, demo_document())
+    with app.app_context(), db.transaction() as s:
+        s.exec(select(RidaRow).where(RidaRow.number == 9)).one().subject = "Inducteurs bis"
+    reindex(app, meeting_id)
+    assert rows(find(app, "inducteur")) == [4, 5, 6, 7, 8, 9]
+    assert check(app).ok
+
+
+def test_rebuild_reports_progress_and_counts_meetings(app: Flask) -> None:
+    ids = [import_doc(app, {**demo_document(), "status": "draft", "version": "0.1",
+                            "title": f"Atelier {i}"}) for i in range(3)]
+    seen: list[tuple[int, int]] = []
+    with app.app_context(), db.write_session(db.engine()) as s:
+        assert search.rebuild(s, lambda done, total: seen.append((done, total))) == 3
+    assert seen[-1] == (3, 3)
+    assert check(app).ok
+    assert {h.meeting for h in find(app, "inducteur", per_page=100).hits} == set(ids)
+
+
+def restart(app: Flask) -> Flask:
+    with app.app_context():
+        search.backend().close()
+        db.engine().dispose()
+    return make_app(app.config["DATA_DIR"])
+
+
+def test_a_missing_index_is_rebuilt_at_start_with_a_log_line(
+        app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    index_document(app, demo_document())
+    directory = Path(app.config["DATA_DIR"]) / "search"
+    with app.app_context():
+        search.backend().close()
+    shutil.rmtree(directory)
+    with caplog.at_level(logging.WARNING, logger="rida.search"):
+        again = restart(app)
+    assert "absent" in caplog.text and "reconstruction depuis la base" in caplog.text
+    assert rows(find(again, "inducteur")) == [4, 5, 6, 7, 8]
+    with again.app_context():
+        db.engine().dispose()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "toc"])
+def test_a_corrupt_index_is_rebuilt_at_start_with_a_log_line(
+        app: Flask, caplog: pytest.LogCaptureFixture, damage: str) -> None:
+    index_document(app, demo_document())
+    directory = Path(app.config["DATA_DIR"]) / "search"
+    with app.app_context():
+        search.backend().close()
+    for path in directory.iterdir():
+        if damage == "toc" and path.suffix == ".toc":
+            path.write_bytes(b"\x80\x04not a pickle")
+        elif damage == "garbage" and path.suffix == ".seg":
+            path.write_bytes(b"\x00" * 64)
+        elif damage == "truncate" and path.suffix == ".seg":
+            path.write_bytes(path.read_bytes()[:100])
+    with caplog.at_level(logging.WARNING, logger="rida.search"):
+        again = restart(app)
+    assert "reconstruction depuis la base" in caplog.text
+    assert rows(find(again, "inducteur")) == [4, 5, 6, 7, 8]
+    with again.app_context():
+        db.engine().dispose()
+
+
+def test_an_unknown_backend_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="moteur de recherche inconnu « solr »"):
+        make_app(tmp_path / "data", SEARCH_BACKEND="solr")
+
+
+def test_the_index_directory_is_a_setting(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data", SEARCH_DIR=tmp_path / "elsewhere")
+    with app.app_context():
+        assert search.backend().directory == tmp_path / "elsewhere"
+        db.engine().dispose()
+    assert (tmp_path / "elsewhere").stat().st_mode & 0o777 == 0o700
+
+
+def test_concurrent_indexing_and_searching_end_equal_to_the_database(app: Flask) -> None:
+    ids = [import_doc(app, {**demo_document(), "status": "draft", "version": "0.1"})
+           for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def edit(meeting_id: int) -> None:
+        try:
+            for i in range(5):
+                with app.app_context(), db.transaction() as s:
+                    row = s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
+                                                       RidaRow.number == 1)).one()
+                    row.answer = f"Réponse {i} inducteur"
+                reindex(app, meeting_id)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    def read() -> None:
+        try:
+            for _ in range(10):
+                find(app, "inducteur")
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=edit, args=(i,)) for i in ids]
+    threads += [threading.Thread(target=read) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert check(app).ok
+    # Rows 1 (edited), 4-8 and the header of each meeting.
+    assert len(find(app, "inducteur", per_page=100).hits) == 4 * 7
+
+
+def test_a_first_start_creates_the_index_without_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="rida.search"):
+        app = make_app(tmp_path / "data")
+    assert [r.levelname for r in caplog.records if r.name == "rida.search"] == ["INFO"]
+    with app.app_context():
+        db.engine().dispose()

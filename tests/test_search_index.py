@@ -15,7 +15,7 @@ from sqlmodel import select
 from rida import db, search
 from rida.models import Meeting, RidaRow
 from tests.conftest import demo_document, import_doc, make_app
-from tests.search_support import find, index_document, reindex, rows
+from tests.search_support import demo_with, find, index_document, reindex, rows
 
 
 def check(app: Flask) -> search.CheckReport:
@@ -176,3 +176,15 @@ def test_a_first_start_creates_the_index_without_a_warning(
     assert [r.levelname for r in caplog.records if r.name == "rida.search"] == ["INFO"]
     with app.app_context():
         db.engine().dispose()
+
+
+def test_reindexing_never_leaves_replaced_documents_searchable(app: Flask) -> None:
+    """A cached searcher must not keep documents that a re-indexing replaced (Whoosh's
+    ``Searcher.refresh()`` did, and counted them twice)."""
+    first = index_document(app, demo_with(status="draft", version="0.1"))
+    index_document(app, demo_with(status="draft", version="0.1", title="Autre atelier"))
+    before = find(app, "inducteur").total
+    for _ in range(3):
+        reindex(app, first)
+        assert find(app, "inducteur").total == before
+

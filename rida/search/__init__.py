@@ -147,7 +147,14 @@ def search(session: Session, user: User | None, query: Query) -> Results:
     try:
         return engine.search(query, readable, terms)
     except Exception:
-        log.exception("Recherche en erreur : l'index est reconstruit depuis la base.")
+        # Only an unreadable index is rebuilt (minutes on a large archive): any other
+        # failure is logged and answered with a message, never an error page.
+        if engine.healthy():
+            log.exception("Recherche en erreur (index lisible, non reconstruit).")
+            return Results(total=0, hits=[], facets={name: [] for name in FACETS},
+                           message="La recherche n'a pas pu aboutir. Réessayez ou "
+                                   "simplifiez la requête.")
+        log.exception("Index de recherche illisible : reconstruction depuis la base.")
         engine.recover(session)
         return engine.search(query, readable, terms)
 

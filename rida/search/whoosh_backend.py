@@ -151,18 +151,16 @@ class WhooshBackend:
     # --- reading ---------------------------------------------------------------------
 
     def searcher(self) -> Searcher:
+        """This thread's searcher, reopened when the index changed.
+
+        Never ``Searcher.refresh()``: in whoosh-reloaded 2.7.5 it reuses the old segment
+        readers with their old deletion lists, so a re-indexed meeting's replaced
+        documents stayed searchable (counted twice). Reopening costs a few ms, once per
+        change of the index, not per query."""
         local = self._local
         s: Searcher | None = getattr(local, "searcher", None)
-        # A searcher opened on an empty index cannot be refreshed (Whoosh 2.7.5: its
-        # EmptyReader has no segments to reuse): open a new one then.
-        if s is not None and local.generation == self._generation and s.reader().segments():
-            fresh = s.refresh()
-            if fresh is not s:
-                if s in self._opened:
-                    self._opened.remove(s)
-                self._opened.append(fresh)
-                local.searcher = fresh
-            return fresh
+        if s is not None and local.generation == self._generation and s.up_to_date():
+            return s
         if s is not None:
             _close(s)
             if s in self._opened:
@@ -172,6 +170,11 @@ class WhooshBackend:
         self._opened.append(s)
         local.searcher, local.generation = s, self._generation
         return s
+
+    def healthy(self) -> bool:
+        """Whether the index on disk still opens and reads (else it is to be rebuilt)."""
+        with self._write_lock:
+            return self._try_open() is None
 
     def search(self, query: Query, readable: set[int],
                glossary: dict[str, list[list[str]]]) -> Results:

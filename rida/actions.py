@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from rida import fields
+from rida import action_status, fields
 from rida.fields import FieldError
 from rida.meetings import Conflict, check_uid, find_row, move_in, renumber, touch
-from rida.models import ACTION_KINDS, ACTION_STATUSES, Action, Meeting, Person, RidaRow
+from rida.models import ACTION_KINDS, ACTION_STATUSES, Action, Meeting, Person, RidaRow, User
 from rida.people import PERSON_LIMITS, find_or_create, label
 
 ACTION_FIELDS = ("title", "kind", "status", "due_date", "notes", "row", "owner_id", "owner")
@@ -153,9 +153,10 @@ def add(session: Session, meeting: Meeting, values: dict[str, Any], *,
 
 
 def update(session: Session, meeting: Meeting, action: Action, revision: Any,
-           values: dict[str, Any]) -> Action:
+           values: dict[str, Any], user: User | None = None) -> Action:
     """Change fields of ``action`` seen at ``revision``; a stale revision is a Conflict,
-    unless the action already holds these values (a replayed save)."""
+    unless the action already holds these values (a replayed save). A status change is
+    kept in the action's history, as made by ``user`` during ``meeting``'s session."""
     clean = check_fields(session, meeting, values)
     if not clean:
         raise FieldError("fields", "aucun champ à modifier")
@@ -169,11 +170,15 @@ def update(session: Session, meeting: Meeting, action: Action, revision: Any,
         raise Conflict(action_dict(session, action),
                        f"L'action {action.position + 1} a été modifiée par quelqu'un d'autre.")
     if not same:
+        old_status = action.status
         for name, value in clean.items():
             setattr(action, name, value)
         action.revision += 1
         session.add(action)
         session.flush()
+        if action.status != old_status:
+            action_status.record(session, action, action.status, old_status=old_status,
+                                 user=user, meeting_id=meeting.id)
         touch(meeting)
     return action
 

@@ -136,6 +136,43 @@ class Action(SQLModel, table=True):
     notes: str = ""
     extensions: dict[str, Any] = json_dict()
     revision: int = 1
+    # The meeting record this action opened (an *Entretien bilatéral* for a
+    # ``bilateral_interview``): validating its minutes offers to close the action.
+    linked_meeting_id: int | None = Field(default=None, foreign_key="meeting.id",
+                                          ondelete="SET NULL")
+
+
+class ActionEvent(SQLModel, table=True):
+    """One status change of an action, kept forever: who, when, why, and in which meeting's
+    session (``meeting_id``: the follow-up that reviewed it; None from the dashboard/CLI).
+    ``old_status`` is None for the action's creation."""
+
+    __tablename__ = "action_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL")
+    old_status: str | None = Field(default=None, max_length=20)
+    new_status: str = Field(max_length=20)
+    comment: str = ""
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    user_name: str = Field(default="", max_length=200)
+    at: dt.datetime = Field(default_factory=utcnow)
+
+
+class FeedToken(SQLModel, table=True):
+    """A secret calendar-feed URL (stored hashed) for one series or one person. The feed
+    shows what its creator (``user_id``) may read, nothing more."""
+
+    __tablename__ = "feed_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    series_id: int | None = Field(default=None, foreign_key="series.id", ondelete="CASCADE")
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    revoked_at: dt.datetime | None = None
 
 
 class MeetingVersion(SQLModel, table=True):

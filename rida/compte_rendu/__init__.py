@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from rida import exchange
-from rida.models import CLASSIFICATIONS, Action, Meeting, Person, RidaRow
+from rida.follow_up import follow_up as follow_up_items
+from rida.models import Meeting
 
 FORMATS = ("docx", "md", "html", "pdf")
 MEDIA_TYPES = {
@@ -25,7 +26,6 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
 }
-OPEN_STATUSES = ("open", "in_progress")
 
 
 @dataclass(frozen=True)
@@ -51,22 +51,8 @@ def source(session: Session, meeting: Meeting) -> Source:
 
 
 def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
-    """Open actions of the earlier meetings of ``meeting``'s series, oldest first.
-
-    Only meetings classified no more strictly than ``meeting`` contribute, so that the
-    compte-rendu of a public meeting never shows what a confidential one decided."""
-    allowed = CLASSIFICATIONS[:CLASSIFICATIONS.index(meeting.classification) + 1]
-    found = session.exec(
-        select(Action, Meeting, Person, RidaRow)
-        .join(Meeting, col(Action.meeting_id) == Meeting.id)
-        .outerjoin(Person, col(Action.owner_id) == Person.id)
-        .outerjoin(RidaRow, col(Action.row_id) == RidaRow.id)
-        .where(Meeting.series_id == meeting.series_id, Meeting.id != meeting.id,
-               col(Meeting.classification).in_(allowed),
-               or_(Meeting.date < meeting.date,
-                   (Meeting.date == meeting.date) & (col(Meeting.id) < meeting.id)),
-               col(Action.status).in_(OPEN_STATUSES))
-        .order_by(Meeting.date, Meeting.id, Action.position, Action.id)).all()
+    """The "Suivi des actions" of ``meeting`` (rule in :mod:`rida.follow_up`)."""
+    found = follow_up_items(session, meeting)
     return [{
         "meeting": {"id": m.id, "title": m.title, "date": m.date.isoformat()},
         "title": a.title,

@@ -11,7 +11,7 @@ from flask import abort
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import actions
+from rida import actions, auth
 from rida.models import Action, Meeting
 from rida.views.api import _prefixed, body, bp, editing, object_field
 
@@ -42,7 +42,7 @@ def patch_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
         action = _action(s, meeting, uid)
         with _prefixed(f"actions[{action.position}]"):
             action = actions.update(s, meeting, action, data.get("revision"),
-                                    object_field(data, "fields"))
+                                    object_field(data, "fields"), auth.user())
         result = {"action": actions.action_dict(s, action)}
     return result
 

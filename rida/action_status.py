@@ -1,0 +1,113 @@
+"""An action's status and its history (no Flask here).
+
+Every status change is an :class:`~rida.models.ActionEvent`: who, when, the comment, and the
+meeting whose session reviewed it (the follow-up of a later meeting, or the action's own
+meeting in the editor); changes from the dashboard, the API or the CLI carry no meeting.
+Setting the status an action already has changes nothing and records nothing, so a replayed
+request or closing an already closed action never duplicates the history.
+
+Status changes are allowed on actions of validated meetings: the follow-up happens after the
+minutes are frozen, and the frozen compte-rendu keeps the status it was validated with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from rida import fields
+from rida.fields import FieldError
+from rida.meetings import Conflict
+from rida.models import ACTION_STATUSES, Action, ActionEvent, Meeting, User
+
+OPEN_STATUSES = ("open", "in_progress")
+CLOSED_STATUSES = ("done", "cancelled")
+COMMENT_LIMIT = 2000
+
+
+def who(user: User | None, name: str = "cli") -> tuple[int | None, str]:
+    """The id and name kept in a history entry: the account, or ``name`` (e.g. ``cli``)."""
+    return (user.id, user.login) if user is not None else (None, name)
+
+
+def record(session: Session, action: Action, new_status: str, *, old_status: str | None,
+           user: User | None = None, name: str = "cli", comment: str = "",
+           meeting_id: int | None = None) -> ActionEvent:
+    user_id, user_name = who(user, name)
+    event = ActionEvent(action_id=action.id, old_status=old_status, new_status=new_status,
+                        comment=comment, user_id=user_id, user_name=user_name,
+                        meeting_id=meeting_id)
+    session.add(event)
+    return event
+
+
+def set_status(session: Session, action: Action, status: Any, *, user: User | None = None,
+               name: str = "cli", comment: Any = "", meeting: Meeting | None = None,
+               revision: Any = None) -> ActionEvent | None:
+    """Give ``action`` the status ``status``; the event recorded, or None when it already had
+    it (idempotent). ``revision`` (optional): the revision the caller saw; a stale one is a
+    :class:`~rida.meetings.Conflict` unless the action already has ``status``."""
+    status = fields.choice(status, "status", ACTION_STATUSES)
+    comment = fields.text(comment, "comment", limit=COMMENT_LIMIT) or ""
+    if revision is not None and type(revision) is not int:
+        raise FieldError("revision", "entier attendu")
+    if action.status == status:
+        return None
+    if revision is not None and revision != action.revision:
+        from rida.actions import action_dict
+
+        raise Conflict(action_dict(session, action),
+                       "Cette action a été modifiée par quelqu'un d'autre.")
+    if meeting is not None and meeting.status == "validated":
+        raise FieldError("meeting", "le compte-rendu de cette réunion est validé")
+    old = action.status
+    action.status = status
+    action.revision += 1
+    session.add(action)
+    session.flush()
+    event = record(session, action, status, old_status=old, user=user, name=name,
+                   comment=comment, meeting_id=meeting.id if meeting is not None else None)
+    session.flush()
+    return event
+
+
+def history(session: Session, action_id: int) -> list[ActionEvent]:
+    """The status changes of one action, oldest first, across every meeting."""
+    return list(session.exec(select(ActionEvent).where(ActionEvent.action_id == action_id)
+                             .order_by(col(ActionEvent.at), col(ActionEvent.id))).all())
+
+
+def event_dict(event: ActionEvent, meetings: dict[int, Meeting] | None = None) -> dict[str, Any]:
+    meeting = (meetings or {}).get(event.meeting_id) if event.meeting_id else None
+    return {"at": event.at.isoformat(), "user": event.user_name,
+            "old_status": event.old_status, "status": event.new_status,
+            "comment": event.comment, "meeting": event.meeting_id,
+            "meeting_title": meeting.title if meeting is not None else None}
+
+
+def closing_days(session: Session, actions: Iterable[Action]) -> dict[int, dt.date]:
+    """For each closed action (done or cancelled), the day it was closed: the date of the
+    meeting whose session closed it, else the day of the change; an action closed with no
+    history (imported closed) counts as closed on its own meeting's date."""
+    closed = {a.id: a for a in actions if a.status in CLOSED_STATUSES and a.id is not None}
+    if not closed:
+        return {}
+    found = session.exec(
+        select(ActionEvent, Meeting.date)
+        .outerjoin(Meeting, col(ActionEvent.meeting_id) == Meeting.id)
+        .where(col(ActionEvent.action_id).in_(list(closed)))
+        .order_by(col(ActionEvent.at), col(ActionEvent.id))).all()
+    days: dict[int, dt.date] = {}
+    for event, meeting_day in found:
+        if event.new_status in CLOSED_STATUSES and event.old_status not in CLOSED_STATUSES:
+            days[event.action_id] = meeting_day or event.at.date()
+    missing = [a.meeting_id for i, a in closed.items() if i not in days]
+    if missing:
+        dates = dict(session.exec(select(Meeting.id, Meeting.date)
+                                  .where(col(Meeting.id).in_(missing))).all())
+        for i, a in closed.items():
+            days.setdefault(i, dates[a.meeting_id])
+    return days

@@ -1,0 +1,41 @@
+"""The "Suivi des actions" of a meeting (no Flask here).
+
+The follow-up of meeting M lists the actions born in the earlier meetings of its series
+that were still open on M's date: those open now, and those closed on or after M's date
+(closed during M's own session, or later). So an action open in meeting 1 appears in
+meetings 2 and 3 until it is done, then disappears from the meetings after; a cancelled
+action never appears after it was cancelled. Nothing is copied: the rule is evaluated from
+the actions and their history, so a new meeting of the series shows the open actions at
+once, and the meeting where an action was closed keeps showing it (with its new status).
+A validated compte-rendu freezes its follow-up with its version.
+
+Only meetings classified no more strictly than M contribute, so that the follow-up of a
+public meeting never shows what a confidential one decided.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, or_, select
+
+from rida.action_status import CLOSED_STATUSES, closing_days
+from rida.models import CLASSIFICATIONS, Action, Meeting, Person, RidaRow
+
+FollowUpItem = tuple[Action, Meeting, Person | None, RidaRow | None]
+
+
+def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
+    """(action, origin meeting, owner, origin row) reviewed in ``meeting``, oldest first."""
+    allowed = CLASSIFICATIONS[:CLASSIFICATIONS.index(meeting.classification) + 1]
+    found = session.exec(
+        select(Action, Meeting, Person, RidaRow)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .outerjoin(Person, col(Action.owner_id) == Person.id)
+        .outerjoin(RidaRow, col(Action.row_id) == RidaRow.id)
+        .where(Meeting.series_id == meeting.series_id, Meeting.id != meeting.id,
+               col(Meeting.classification).in_(allowed),
+               or_(Meeting.date < meeting.date,
+                   (Meeting.date == meeting.date) & (col(Meeting.id) < meeting.id)))
+        .order_by(Meeting.date, Meeting.id, Action.position, Action.id)).all()
+    closed = closing_days(session, [a for a, *_ in found if a.status in CLOSED_STATUSES])
+    return [(a, m, owner, row) for a, m, owner, row in found
+            if a.id not in closed or closed[a.id] >= meeting.date]

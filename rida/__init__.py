@@ -34,10 +34,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from rida import auth, db, search, web
     from rida.search import indexer
-    from rida.views import actions_api, api, circuit_api, circuit_pages, exports, imports, pages
+    from rida.views import (
+        action_status_api,
+        actions_api,
+        api,
+        circuit_api,
+        circuit_pages,
+        exports,
+        imports,
+        pages,
+    )
     from rida.views import search as search_pages
 
-    del actions_api, circuit_api  # imported for the routes they add to api.bp
+    # imported for the routes they add to api.bp
+    del action_status_api, actions_api, circuit_api
 
     db.init_app(app)
     search.init_app(app)

@@ -7,7 +7,8 @@ Reading a meeting depends on its classification:
 - ``confidential``: the meeting's participants who have an account, its rapporteur;
 
 and admins read everything. The account that created a meeting keeps reading it.
-Writing needs the right to read plus the ``admin`` or ``rapporteur`` role.
+Writing needs the right to read plus the ``admin`` or ``rapporteur`` role. The status of
+an action may also be changed by its owner (a member following up their own actions).
 Every list, page and API call goes through :func:`readable`.
 """
 
@@ -59,6 +60,13 @@ def may_write(user: User | None) -> bool:
 
 def can_edit(session: Session, user: User | None, meeting_id: int) -> bool:
     return may_write(user) and can_read(session, user, meeting_id)
+
+
+def may_set_status(user: User | None, action: Action) -> bool:
+    """Whether ``user`` (who may read the action's meeting) may change its status."""
+    return may_write(user) or (user is not None and user.active
+                               and user.person_id is not None
+                               and user.person_id == action.owner_id)
 
 
 def can_create(user: User | None) -> bool:

@@ -1,0 +1,67 @@
+"""Changing an action's status from anywhere (follow-up, dashboard): one JSON endpoint.
+
+``POST /api/actions/<id>/status`` with ``{"status", "comment"?, "revision"?, "meeting"?}``:
+``meeting`` is the id of the meeting whose follow-up is being reviewed (the change is then
+part of that meeting's record). Same rules as the editor: 404 when the action's meeting may
+not be read, 403 without the right to change it, 409 with the current action on a stale
+revision, idempotent when the action already has the status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_login import login_required
+from sqlmodel import Session
+
+from rida import access, action_status, actions, auth, db
+from rida.fields import FieldError
+from rida.models import Action, Meeting
+from rida.views.api import body, bp
+
+
+def action_summary(s: Session, action: Action) -> dict[str, Any]:
+    """The editor's action dict plus what pages outside the meeting need."""
+    return actions.action_dict(s, action) | {"id": action.id, "meeting": action.meeting_id}
+
+
+def _reviewing_meeting(s: Session, value: Any) -> Meeting | None:
+    if value is None:
+        return None
+    if type(value) is not int:
+        raise FieldError("meeting", "identifiant de réunion (entier) attendu")
+    user = auth.user()
+    meeting = access.readable_meeting(s, user, value)
+    if meeting is None or not access.may_write(user):
+        raise FieldError("meeting", "réunion inconnue ou non modifiable")
+    return meeting
+
+
+@bp.post("/actions/<int:action_id>/status")
+@login_required
+def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
+    data = body()
+    user = auth.user()
+    with db.transaction() as s:
+        action = s.get(Action, action_id)
+        if action is None or not access.can_read(s, user, action.meeting_id):
+            abort(404)
+        if not access.may_set_status(user, action):
+            abort(403)
+        event = action_status.set_status(
+            s, action, data.get("status"), user=user, comment=data.get("comment", ""),
+            meeting=_reviewing_meeting(s, data.get("meeting")), revision=data.get("revision"))
+        result = {"action": action_summary(s, action),
+                  "event": action_status.event_dict(event) if event else None}
+    return result
+
+
+@bp.get("/actions/<int:action_id>/history")
+@login_required
+def action_history(action_id: int):  # type: ignore[no-untyped-def]
+    s = db.session()
+    action = s.get(Action, action_id)
+    if action is None or not access.can_read(s, auth.user(), action.meeting_id):
+        abort(404)
+    return {"action": action_summary(s, action),
+            "history": [action_status.event_dict(e) for e in action_status.history(s, action_id)]}

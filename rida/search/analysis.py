@@ -10,7 +10,11 @@ kept exact-case by :data:`ACRONYMS`, for a field of their own, so that stop word
 swallow them and ``ANS`` the organisation ranks above *ans* the word.
 
 Stop words are removed without renumbering positions: ``"nombre de domaines"`` is
-``nombre`` then ``domain`` two positions later, which phrase queries check exactly.
+``nombre`` then ``domain`` two positions later. The indexed text fields go one step
+further (:data:`FRENCH_INDEX`): each removed stop word leaves the reserved term
+:data:`GAP` at its position, a term no query word can produce, so that a phrase query can
+require a stop word in its gaps (``"données de santé"`` does not match « données
+publiques santé »). Ordinary queries never look for :data:`GAP`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from collections.abc import Iterator
 
 from whoosh.analysis import CompositeAnalyzer as Composite
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
-from whoosh.analysis import StopFilter as _WhooshStopFilter
 from whoosh.analysis.acore import Token
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
@@ -38,6 +41,8 @@ FOLD = {**accent_map, **{ord(k): v for k, v in {
     "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "‘": "'", "ʼ": "'", "ß": "ss",
 }.items()}}
 ACRONYM = re.compile(r"[A-Z]{2,6}")
+# The term indexed in place of a stop word: not a word character, so no query word yields it.
+GAP = "\u2205"
 
 
 def fold(text: str) -> str:
@@ -84,18 +89,43 @@ class FoldFilter(Filter):
             yield t
 
 
+def gap(t: Token, gaps: bool) -> bool:
+    """Whether the stop word ``t`` stays in the stream, as :data:`GAP` (index time, not
+    for the spelling words of ``no_morph``)."""
+    if gaps and not getattr(t, "no_morph", False):
+        t.text = GAP
+        return True
+    if t.removestops:
+        return False
+    t.stopped = True
+    return True
+
+
+class StopFilter(Filter):
+    """French stop words dropped, positions kept; with ``gaps``, replaced by :data:`GAP`."""
+
+    def __init__(self, gaps: bool = False) -> None:
+        self.gaps = gaps
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.text not in STOP_WORDS or gap(t, self.gaps):
+                yield t
+
+
 class ElisionFilter(Filter):
-    """``l'operateur`` → ``operateur``; ``qu'elles`` → dropped (a stop word once bare)."""
+    """``l'operateur`` → ``operateur``; ``qu'elles`` → a stop word once bare."""
+
+    def __init__(self, gaps: bool = False) -> None:
+        self.gaps = gaps
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
             head, apostrophe, rest = t.text.partition("'")
             if apostrophe and head in ELISIONS and rest:
                 t.text = rest
-                if rest in STOP_WORDS:
-                    if t.removestops:
-                        continue
-                    t.stopped = True
+                if rest in STOP_WORDS and not gap(t, self.gaps):
+                    continue
             yield t
 
 
@@ -108,10 +138,9 @@ class AcronymFilter(Filter):
                 yield t
 
 
-def french_analyzer() -> Composite:
-    return (RegexTokenizer(WORD) | HyphenFilter() | LowercaseFilter()
-            | _WhooshStopFilter(stoplist=STOP_WORDS, minsize=1, renumber=False)
-            | FoldFilter() | ElisionFilter() | StemFilter(lang="fr"))
+def french_analyzer(gaps: bool = False) -> Composite:
+    return (RegexTokenizer(WORD) | HyphenFilter() | LowercaseFilter() | StopFilter(gaps)
+            | FoldFilter() | ElisionFilter(gaps) | StemFilter(lang="fr"))
 
 
 def acronym_analyzer() -> Composite:
@@ -119,6 +148,7 @@ def acronym_analyzer() -> Composite:
 
 
 FRENCH = french_analyzer()
+FRENCH_INDEX = french_analyzer(gaps=True)
 ACRONYMS = acronym_analyzer()
 
 
@@ -130,6 +160,14 @@ def terms(text: str) -> list[str]:
 def positioned_terms(text: str) -> list[tuple[int, str]]:
     """``(position, term)`` of ``text`` with hyphens read as spaces: what a phrase is."""
     return [(t.pos, t.text) for t in FRENCH(text.replace("-", " "), positions=True)]
+
+
+def phrase_terms(text: str) -> list[tuple[int, str]]:
+    """:func:`positioned_terms` with :data:`GAP` where a stop word stands between two words
+    (none at either end): what a phrase query requires."""
+    found = [(t.pos, t.text) for t in FRENCH_INDEX(text.replace("-", " "), positions=True)]
+    words = [i for i, (_, term) in enumerate(found) if term != GAP]
+    return found[words[0]:words[-1] + 1] if words else []
 
 
 def acronyms(text: str) -> list[str]:

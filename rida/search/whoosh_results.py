@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from rida.search import FACETS, Hit, Query, Results
-from rida.search.analysis import fold
+from rida.search.analysis import GAP, fold
 from rida.search.querytext import Clause, Parsed, apply_glossary, parse
 from rida.search.whoosh_query import compile_clauses, filter_query
 
@@ -36,6 +36,8 @@ class MarkFormatter(highlight.Formatter):
         return html.escape(text, quote=False)
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        if token.text == GAP:  # a stop word matched inside a phrase: not worth a mark
+            return self._text(highlight.get_text(text, token, replace))
         return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
 

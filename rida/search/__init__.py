@@ -76,6 +76,7 @@ class Results:
     facets: dict[str, list[tuple[str, int]]]   # FACETS -> [(value, count)], readable only
     suggestion: str | None = None              # a corrected query when nothing matched
     message: str | None = None                 # French, e.g. why a query was simplified
+    total_is_exact: bool = True                # False: at least ``total`` (« plus de »)
 
 
 @dataclass

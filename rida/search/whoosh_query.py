@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 from whoosh.reading import IndexReader
@@ -43,7 +43,8 @@ def schema() -> fields.Schema:
         series=fields.ID(stored=True, sortable=True),
         nature=fields.ID(stored=True, sortable=True),
         meeting_type=fields.ID,
-        organisations=fields.KEYWORD(commas=True, lowercase=False, vector=True),
+        organisations=fields.KEYWORD(commas=True, lowercase=False),
+        org_facet=fields.COLUMN(columns.VarBytesColumn()),
         status=fields.ID,
         classification=fields.ID,
         date=fields.DATETIME(stored=True, sortable=True),

@@ -11,10 +11,13 @@ swallow them and ``ANS`` the organisation ranks above *ans* the word.
 
 Stop words are removed without renumbering positions: ``"nombre de domaines"`` is
 ``nombre`` then ``domain`` two positions later. The indexed text fields go one step
-further (:data:`FRENCH_INDEX`): each removed stop word leaves the reserved term
-:data:`GAP` at its position, a term no query word can produce, so that a phrase query can
-require a stop word in its gaps (``"données de santé"`` does not match « données
-publiques santé »). Ordinary queries never look for :data:`GAP`.
+further (:data:`FRENCH_INDEX`): each removed stop word leaves a gap term at its position,
+:data:`GAP` followed by the next word's term (``de domaines`` → ``∅domain``, ``domain``),
+which no query word can produce, so that a phrase query can require a stop word in its
+gaps (``"données de santé"`` does not match « données publiques santé »). One gap term
+per following word, not one for all: a single reserved term would be in every document
+and make every phrase query read its huge posting list. Ordinary queries never look for
+gap terms.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ class HyphenFilter(Filter):
         for t in tokens:
             if t.positions:
                 t.pos += shift
+            t.joined = False
             if "-" not in t.text:
                 yield t
                 continue
@@ -67,11 +71,12 @@ class HyphenFilter(Filter):
             pos = getattr(t, "pos", 0)
             joined = t.copy()
             joined.text = "".join(parts)
+            joined.joined = True
             yield joined
             offset = 0
             for i, part in enumerate(parts):
                 piece = t.copy()
-                piece.text = part
+                piece.text, piece.joined = part, False
                 if t.positions:
                     piece.pos = pos + i
                 if t.chars:
@@ -89,27 +94,24 @@ class FoldFilter(Filter):
             yield t
 
 
-def gap(t: Token, gaps: bool) -> bool:
-    """Whether the stop word ``t`` stays in the stream, as :data:`GAP` (index time, not
-    for the spelling words of ``no_morph``)."""
-    if gaps and not getattr(t, "no_morph", False):
-        t.text = GAP
-        return True
-    if t.removestops:
+def stop(t: Token, gaps: bool) -> bool:
+    """Whether the stop word ``t`` stays in the stream (marked ``stopped``)."""
+    if t.removestops and not gaps:
         return False
     t.stopped = True
     return True
 
 
 class StopFilter(Filter):
-    """French stop words dropped, positions kept; with ``gaps``, replaced by :data:`GAP`."""
+    """French stop words dropped, positions kept; with ``gaps``, kept as ``stopped`` for
+    :class:`GapFilter`."""
 
     def __init__(self, gaps: bool = False) -> None:
         self.gaps = gaps
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            if t.text not in STOP_WORDS or gap(t, self.gaps):
+            if t.text not in STOP_WORDS or stop(t, self.gaps):
                 yield t
 
 
@@ -124,9 +126,40 @@ class ElisionFilter(Filter):
             head, apostrophe, rest = t.text.partition("'")
             if apostrophe and head in ELISIONS and rest:
                 t.text = rest
-                if rest in STOP_WORDS and not gap(t, self.gaps):
+                if rest in STOP_WORDS and not stop(t, self.gaps):
                     continue
             yield t
+
+
+class GapFilter(Filter):
+    """Each stopped token becomes :data:`GAP` + the next word's term (a plain :data:`GAP`
+    at the end), in stream order. A morphological step: skipped for the spelling words
+    (``no_morph``), whose stop words :class:`UnstoppedFilter` drops."""
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        held: list[Token] = []  # gaps, and the joined forms of hyphenated words after them
+        for t in tokens:
+            if t.stopped or (held and getattr(t, "joined", False)):
+                held.append(t.copy())
+                continue
+            yield from named(held, GAP + t.text)
+            held.clear()
+            yield t
+        yield from named(held, GAP)
+
+
+def named(held: list[Token], text: str) -> Iterator[Token]:
+    for t in held:
+        if t.stopped:
+            t.text, t.stopped = text, False
+        yield t
+
+
+class UnstoppedFilter(Filter):
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        return (t for t in tokens if not t.stopped)
 
 
 class AcronymFilter(Filter):
@@ -139,8 +172,9 @@ class AcronymFilter(Filter):
 
 
 def french_analyzer(gaps: bool = False) -> Composite:
-    return (RegexTokenizer(WORD) | HyphenFilter() | LowercaseFilter() | StopFilter(gaps)
-            | FoldFilter() | ElisionFilter(gaps) | StemFilter(lang="fr"))
+    chain = (RegexTokenizer(WORD) | HyphenFilter() | LowercaseFilter() | StopFilter(gaps)
+             | FoldFilter() | ElisionFilter(gaps) | StemFilter(lang="fr"))
+    return chain | GapFilter() | UnstoppedFilter() if gaps else chain
 
 
 def acronym_analyzer() -> Composite:
@@ -163,10 +197,10 @@ def positioned_terms(text: str) -> list[tuple[int, str]]:
 
 
 def phrase_terms(text: str) -> list[tuple[int, str]]:
-    """:func:`positioned_terms` with :data:`GAP` where a stop word stands between two words
+    """:func:`positioned_terms` with a gap term where a stop word stands between two words
     (none at either end): what a phrase query requires."""
     found = [(t.pos, t.text) for t in FRENCH_INDEX(text.replace("-", " "), positions=True)]
-    words = [i for i, (_, term) in enumerate(found) if term != GAP]
+    words = [i for i, (_, term) in enumerate(found) if not term.startswith(GAP)]
     return found[words[0]:words[-1] + 1] if words else []
 
 

@@ -36,7 +36,7 @@ class MarkFormatter(highlight.Formatter):
         return html.escape(text, quote=False)
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        if token.text == GAP:  # a stop word matched inside a phrase: not worth a mark
+        if token.text.startswith(GAP):  # a stop word matched in a phrase: not worth a mark
             return self._text(highlight.get_text(text, token, replace))
         return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 

@@ -76,15 +76,16 @@ def indexed_meetings(s: Searcher) -> set[int]:
                                           for t in s.lexicon("meeting_id")})
 
 
-def column(leaf: Searcher, field: str) -> list[Any]:
-    """The values of ``field`` for every document of this segment (cached by segment)."""
+def column(leaf: Searcher, name: str) -> list[tuple[str, ...]]:
+    """The facet values of every document of this segment (cached by segment)."""
     reader = leaf.reader()
     segment = reader.segment() if hasattr(reader, "segment") else None
-    key = (segment.segment_id() if segment is not None else str(id(reader)), field)
+    key = (segment.segment_id() if segment is not None else str(id(reader)), name)
     found = _segment_columns.get(key)
     if found is None:
-        found = (list(reader.column_reader(field)) if reader.has_column(field)
-                 else [None] * reader.doc_count_all())
+        field = FACET_COLUMNS[name]
+        found = ([facet_values(name, v) for v in reader.column_reader(field)]
+                 if reader.has_column(field) else [()] * reader.doc_count_all())
         _segment_columns[key] = found
         while len(_segment_columns) > _SEGMENT_CACHE_SIZE:
             _segment_columns.popitem(last=False)
@@ -93,29 +94,33 @@ def column(leaf: Searcher, field: str) -> list[Any]:
     return found
 
 
-def facet_values(name: str, value: Any) -> list[str]:
+def facet_values(name: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, bytes):
         value = value.decode()
     if not value:
-        return []
-    return value.split(ORG_SEPARATOR) if name == "organisation" else [str(value)]
+        return ()
+    return tuple(value.split(ORG_SEPARATOR)) if name == "organisation" else (str(value),)
 
 
 def count(s: Searcher, q: wq.Query, allow: set[int] | None,
           deny: set[int] | None) -> tuple[int, bool, dict[str, Counter[str]]]:
     """(total, exact, facet counters) over the first :data:`COUNT_CAP` matches."""
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_COLUMNS}
-    total = 0
+    total, exact = 0, True
     for leaf, offset in s.leaf_searchers():
-        columns = {name: column(leaf, field) for name, field in FACET_COLUMNS.items()}
-        matcher = q.matcher(leaf, leaf.boolean_context())
-        for local in matcher.all_ids():
+        found: list[int] = []
+        for local in q.matcher(leaf, leaf.boolean_context()).all_ids():
             docnum = offset + local
             if (allow is not None and docnum not in allow) or (deny and docnum in deny):
                 continue
             if total == COUNT_CAP:
-                return total, False, counters
+                exact = False
+                break
+            found.append(local)
             total += 1
-            for name, values in columns.items():
-                counters[name].update(facet_values(name, values[local]))
-    return total, True, counters
+        for name, counter in counters.items():
+            values = column(leaf, name)
+            counter.update(v for i in found for v in values[i])
+        if not exact:
+            break
+    return total, exact, counters

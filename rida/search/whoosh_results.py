@@ -69,7 +69,7 @@ def run_search(s: Searcher, query: Query, readable: set[int],
     page = max(1, query.page)
     by_date = query.sort == "date" or isinstance(q, wq.Every)
     results = s.search(q, limit=page * per_page, filter=allow, mask=deny,
-                       sortedby="date" if by_date else None, reverse=by_date, terms=True)
+                       sortedby="date" if by_date else None, reverse=by_date)
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
     results.formatter = MarkFormatter()
     total, exact, counters = count(s, q, allow, deny)

@@ -80,7 +80,7 @@ def search_command(with_app: Callable[..., Any]) -> click.Command:
             click.echo(found.message, err=True)
         for hit in found.hits:
             click.echo(output.plain_line(hit))
-        summary = f"{found.total} résultat{'s' if found.total > 1 else ''}"
+        summary = output.total_label(found)
         if found.suggestion:
             summary += f" ; vouliez-vous dire « {found.suggestion} » ?"
         click.echo(summary, err=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from rida.search import Results, output, whoosh_collect
 from tests.conftest import demo_document
 from tests.search_support import find, index_document, rows
 
@@ -127,3 +128,30 @@ def test_a_speaker_before_a_non_breaking_space_and_colon_is_an_organisation(
     found = find(app, "cloud")
     assert rows(found) == [3]
     assert ("NUMSPOT", 1) in found.facets["organisation"]
+
+
+# Broad queries count at most COUNT_CAP matches: the total becomes « plus de N », the
+# page of hits is unchanged.
+
+
+def test_exact_total_under_the_cap(app: Flask, demo: int) -> None:
+    found = find(app, "BAL")
+    assert found.total == len(found.hits) > 3 and found.total_is_exact
+    assert output.results_dict(found)["total_is_exact"] is True
+
+
+def test_a_broad_query_counts_up_to_the_cap(app: Flask, demo: int,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    complete = find(app, "BAL").hits
+    monkeypatch.setattr(whoosh_collect, "COUNT_CAP", 3)
+    found = find(app, "BAL")
+    assert found.hits == complete  # the page is unchanged
+    assert found.total == 3 and not found.total_is_exact
+    assert sum(count for _, count in found.facets["nature"]) == 3
+    assert output.total_label(found) == "plus de 3 résultats"
+
+
+def test_total_labels() -> None:
+    assert output.total_label(Results(total=1, hits=[], facets={})) == "1 résultat"
+    assert output.total_label(Results(total=2000, hits=[], facets={}, total_is_exact=False)) \
+        == "plus de 2\u202f000 résultats"

@@ -76,6 +76,7 @@ class Results:
     facets: dict[str, list[tuple[str, int]]]   # FACETS -> [(value, count)], readable only
     suggestion: str | None = None              # a corrected query when nothing matched
     message: str | None = None                 # French, e.g. why a query was simplified
+    total_is_exact: bool = True                # False: at least ``total`` (« plus de »)
 
 
 @dataclass
@@ -129,12 +130,14 @@ def backend() -> Any:
 
 
 def readable_meetings(session: Session, user: User | None) -> set[int]:
-    from sqlmodel import select
+    """The ids of the meetings ``user`` may read (core query: no ORM loading per row)."""
+    from sqlalchemy import select
 
     from rida.access import readable
     from rida.models import Meeting
 
-    return set(session.exec(select(Meeting.id).where(readable(user))).all())
+    rows = session.connection().execute(select(Meeting.id).where(readable(user)))
+    return {meeting_id for (meeting_id,) in rows}
 
 
 def search(session: Session, user: User | None, query: Query) -> Results:

@@ -1,8 +1,10 @@
 """Search results as the API and the CLI print them (pure, no Flask).
 
 JSON: ``{"total", "hits": [{"meeting", "kind", "row", "title", "snippet", …}], "facets",
-"suggestion", "message"}``; the required keys come first, extra ones after. The snippet is
-HTML (text escaped by the core, matches in ``<mark>``), as the results page shows it.
+"suggestion", "message", "total_is_exact"}``; the required keys come first, extra ones
+after; on a broad query ``total`` is a lower bound (``total_is_exact`` false: « plus
+de »). The snippet is HTML (text escaped by the core, matches in ``<mark>``), as the
+results page shows it.
 """
 
 from __future__ import annotations
@@ -47,7 +49,16 @@ def results_dict(results: Results) -> dict[str, Any]:
                    for name, values in results.facets.items()},
         "suggestion": results.suggestion,
         "message": results.message,
+        "total_is_exact": results.total_is_exact,
     }
+
+
+def total_label(results: Results) -> str:
+    """« 1 résultat », « 12 résultats », « plus de 2 000 résultats »."""
+    count = f"{results.total:,}".replace(",", "\u202f")
+    if not results.total_is_exact:
+        return f"plus de {count} résultats"
+    return f"{count} résultat{'s' if results.total > 1 else ''}"
 
 
 def plain_snippet(snippet: str) -> str:

@@ -3,21 +3,21 @@
 A word is looked up, stemmed, in the title and the text; an all-capitals word also as an
 exact-case acronym (boosted: ``ANS`` the organisation before *ans* the word); a
 hyphenated word as its joined form or its parts in sequence. A phrase keeps the distance
-between its words (stop words leave gaps, not holes). A prefix is expanded over the
-index's unstemmed vocabulary, then stemmed.
+between its words and requires a stop word (the indexed ``GAP``) where it has one. A
+prefix is expanded over the index's unstemmed vocabulary, then stemmed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from whoosh import fields
+from whoosh import columns, fields
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2
 from whoosh.reading import IndexReader
 
 from rida.search import Filters
-from rida.search.analysis import ACRONYMS, FRENCH, fold, is_acronym, positioned_terms, terms
+from rida.search.analysis import ACRONYMS, FRENCH_INDEX, fold, is_acronym, phrase_terms, terms
 from rida.search.querytext import WORD_RE, Clause
 
 TEXT_FIELDS = ("title", "text")
@@ -36,14 +36,15 @@ def schema() -> fields.Schema:
         meeting_id=fields.ID(stored=True),
         row=fields.STORED,
         action=fields.STORED,
-        title=fields.TEXT(analyzer=FRENCH, stored=True, phrase=True, spelling=True,
+        title=fields.TEXT(analyzer=FRENCH_INDEX, stored=True, phrase=True, spelling=True,
                           field_boost=1.5),
-        text=fields.TEXT(analyzer=FRENCH, stored=True, phrase=True, spelling=True),
+        text=fields.TEXT(analyzer=FRENCH_INDEX, stored=True, phrase=True, spelling=True),
         acronyms=fields.TEXT(analyzer=ACRONYMS, phrase=False),
         series=fields.ID(stored=True, sortable=True),
         nature=fields.ID(stored=True, sortable=True),
         meeting_type=fields.ID,
-        organisations=fields.KEYWORD(commas=True, lowercase=False, vector=True),
+        organisations=fields.KEYWORD(commas=True, lowercase=False),
+        org_facet=fields.COLUMN(columns.VarBytesColumn()),
         status=fields.ID,
         classification=fields.ID,
         date=fields.DATETIME(stored=True, sortable=True),
@@ -68,7 +69,7 @@ def exact_phrase(field: str, positioned: list[tuple[int, str]]) -> wq.Query:
 
 
 def phrase_query(text: str) -> wq.Query | None:
-    positioned = positioned_terms(text)
+    positioned = phrase_terms(text)
     if not positioned:
         return None
     if len(positioned) == 1:

@@ -1,9 +1,10 @@
 """One search on a Whoosh searcher: query, restrictions, facets, page, snippets,
 suggestion.
 
-Access and filters are restrictions (``filter=``/``mask=``), never scored clauses, so
-they change which documents match but not their order; facet counts come from the same
-restricted match set, so a document one may not read is never counted.
+Access and filters are restrictions (``filter=``/``mask=``, sets of document numbers
+cached per searcher), never scored clauses, so they change which documents match but not
+their order; the total and facet counts come from the same restricted match set (capped,
+see :mod:`rida.search.whoosh_collect`), so a document one may not read is never counted.
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ import datetime as dt
 import html
 from typing import Any
 
-from whoosh import highlight, sorting
+from whoosh import highlight
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from rida.search import FACETS, Hit, Query, Results
-from rida.search.analysis import fold
+from rida.search.analysis import GAP, fold
 from rida.search.querytext import Clause, Parsed, apply_glossary, parse
+from rida.search.whoosh_collect import count, restriction
 from rida.search.whoosh_query import compile_clauses, filter_query
 
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 240
-FACET_FIELDS = {"nature": "nature", "series": "series", "organisation": "organisations",
-                "year": "year"}
 
 
 class MarkFormatter(highlight.Formatter):
@@ -36,44 +36,14 @@ class MarkFormatter(highlight.Formatter):
         return html.escape(text, quote=False)
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        if token.text.startswith(GAP):  # a stop word matched in a phrase: not worth a mark
+            return self._text(highlight.get_text(text, token, replace))
         return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
-
-
-def facets() -> sorting.Facets:
-    found = sorting.Facets()
-    for name, field in FACET_FIELDS.items():
-        found.add_facet(name, sorting.FieldFacet(field, allow_overlap=name == "organisation",
-                                                 maptype=sorting.Count))
-    return found
 
 
 def empty(message: str | None = None, suggestion: str | None = None) -> Results:
     return Results(total=0, hits=[], facets={name: [] for name in FACETS},
                    suggestion=suggestion, message=message)
-
-
-def indexed_meetings(s: Searcher) -> set[int]:
-    """Meeting ids present in this searcher's index (cached on the searcher)."""
-    cached = getattr(s, "_rida_meetings", None)
-    if cached is None:
-        cached = {int(t.decode() if isinstance(t, bytes) else t)
-                  for t in s.lexicon("meeting_id")}
-        s._rida_meetings = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def access(s: Searcher, readable: set[int]) -> tuple[wq.Query | None, wq.Query | None, bool]:
-    """(filter, mask, nothing readable): the cheaper of « only these » and « not those »."""
-    present = indexed_meetings(s)
-    allowed = present & readable
-    denied = present - readable
-    if not denied:
-        return None, None, False
-    if not allowed:
-        return None, None, True
-    if len(allowed) <= len(denied):
-        return wq.Or([wq.Term("meeting_id", str(i)) for i in sorted(allowed)]), None, False
-    return None, wq.Or([wq.Term("meeting_id", str(i)) for i in sorted(denied)]), False
 
 
 def run_search(s: Searcher, query: Query, readable: set[int],
@@ -92,29 +62,24 @@ def run_search(s: Searcher, query: Query, readable: set[int],
         if not restrictions:
             return empty(" ".join([*notes, "Saisissez un ou plusieurs mots à rechercher."]))
         q = wq.Every()
-    allowed, mask, nothing = access(s, readable)
-    if nothing:
+    allow, deny = restriction(s, restrictions, readable)
+    if allow is not None and not allow:
         return empty(" ".join(notes) or None)
-    if allowed is not None:
-        restrictions.append(allowed)
-    restrict = (wq.And(restrictions) if len(restrictions) > 1
-                else restrictions[0] if restrictions else None)
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
     by_date = query.sort == "date" or isinstance(q, wq.Every)
-    results = s.search(q, limit=page * per_page, filter=restrict, mask=mask,
-                       sortedby="date" if by_date else None, reverse=by_date,
-                       groupedby=facets(), terms=True)
+    results = s.search(q, limit=page * per_page, filter=allow, mask=deny,
+                       sortedby="date" if by_date else None, reverse=by_date)
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
     results.formatter = MarkFormatter()
-    counts = {name: sorted(((str(k), v) for k, v in results.groups(name).items()
-                            if k not in (None, "", "_")), key=lambda kv: (-kv[1], kv[0]))
+    total, exact, counters = count(s, q, allow, deny)
+    counts = {name: sorted(((str(k), v) for k, v in counters[name].items()
+                            if k not in ("", "_")), key=lambda kv: (-kv[1], kv[0]))
               for name in FACETS}
-    total = sum(v for _, v in counts["year"])
     hits = [make_hit(h) for h in results[(page - 1) * per_page:page * per_page]]
     suggestion = suggest(s, parsed) if total == 0 else None
     return Results(total=total, hits=hits, facets=counts, suggestion=suggestion,
-                   message=" ".join(notes) or None)
+                   message=" ".join(notes) or None, total_is_exact=exact)
 
 
 def make_hit(h: Any) -> Hit:

@@ -115,6 +115,7 @@ def results():  # type: ignore[no-untyped-def]
         found = guard.search(db.session(), auth.user(), query)
     return render_template("search/results.html", query=query, errors=[], results=found,
                            kinds=KIND_LABELS, hit_path=output.hit_path,
+                           total_label=output.total_label,
                            param_labels=PARAM_LABELS, **common_model(query),
                            **(page_model(query, found) if found else {}))
 

@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         imports,
         pages,
     )
+    from rida.views import glossary as glossary_pages
     from rida.views import search as search_pages
 
     # imported for the routes they add to api.bp
@@ -60,4 +61,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(search_pages.bp)
+    app.register_blueprint(glossary_pages.bp)
     return app

@@ -69,6 +69,21 @@ def may_set_status(user: User | None, action: Action) -> bool:
                                and user.person_id == action.owner_id)
 
 
+def can_see_series(session: Session, user: User | None, series_id: int) -> bool:
+    """A series is visible to admins, to its members, and to whoever may read one of its
+    meetings (the home page lists the same ones)."""
+    if user is None or not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    member = session.exec(select(SeriesMember).where(SeriesMember.series_id == series_id,
+                                                     SeriesMember.user_id == user.id))
+    if member.first() is not None:
+        return True
+    return session.exec(select(Meeting.id).where(Meeting.series_id == series_id,
+                                                 readable(user))).first() is not None
+
+
 def can_create(user: User | None) -> bool:
     return may_write(user)
 

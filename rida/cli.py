@@ -17,7 +17,7 @@ from rida.compte_rendu import files, incoming
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
 from rida.models import ROLES, Meeting, User
-from rida.search import indexer
+from rida.search import glossary, indexer
 
 DEMO_FIXTURE = Path(__file__).parent / "fixtures" / "demo_tf_mssante_2022-01-07.json"
 DEMO_LOGIN = "demo"
@@ -69,6 +69,11 @@ def init(app: Flask) -> None:
     click.echo(f"Base prête : {db.engine().url.render_as_string(hide_password=True)}")
 
 
+# The Task Force's usual abbreviations, equivalent in its searches (editable in the UI).
+DEMO_GLOSSARY = [["MSS", "MSSanté"], ["CR", "compte-rendu"],
+                 ["ESEA NA", "ESEA Nouvelle Aquitaine"]]
+
+
 @main.command()
 @click.option("--if-empty", is_flag=True,
               help="Ne charge le compte-rendu de démonstration que si la base n'a aucune réunion.")
@@ -89,6 +94,8 @@ def demo(app: Flask, if_empty: bool) -> None:
             meeting = versions.import_document(s, doc, user,
                                                template=app.config.get("DOCX_TEMPLATE"))
             click.echo(f"Réunion de démonstration chargée : {meeting.id}")
+            if not glossary.groups_of(s, meeting.series_id):
+                glossary.set_groups(s, meeting.series_id, DEMO_GLOSSARY)
     password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"
     click.echo(f"Connexion : identifiant « {DEMO_LOGIN} », mot de passe « {password} »")
 
@@ -281,9 +288,11 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
 
 
 from rida import index_cli  # noqa: E402, F401  (registers reindex and search-check)
+from rida.cli_glossary import glossary_command  # noqa: E402 (needs with_app)
 from rida.cli_search import search_command  # noqa: E402 (needs with_app)
 
 main.add_command(search_command(with_app))
+main.add_command(glossary_command(with_app, _fail))
 
 
 if __name__ == "__main__":  # pragma: no cover

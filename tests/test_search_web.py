@@ -123,3 +123,10 @@ def test_a_reader_sees_no_confidential_row_snippet_or_facet(client, meetings):
 def test_login_required(client):
     response = client.get("/recherche?q=bal")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_action_title_is_highlighted_and_status_reads_like_the_page(browser, meetings):
+    html = page(browser.login(), "/recherche?q=bilatéraux&kind=action")
+    titles = re.findall(r"<h3>(.*?)</h3>", html, re.S)
+    assert any("<mark>" in t for t in titles), titles
+    assert "À faire" in html

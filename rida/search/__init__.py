@@ -67,6 +67,7 @@ class Hit:
     date: dt.date
     nature: str | None = None
     score: float = 0.0
+    title_html: str = ""                  # HTML: escaped title, matches in <mark>
 
 
 @dataclass

@@ -20,11 +20,10 @@ from sqlmodel import Session, col, select
 
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series
 from rida.people import display_name
+from rida.render import ACTION_STATUS_LABELS  # what the pages show: snippets read the same
 
 # « LIFEN : », « - ESEA Nouvelle Aquitaine : », « GCS SARA : » at the start of a line.
 SPEAKER = re.compile(r"^\s*(?:[-–•*]\s*)?([A-Z]{2,}(?:[ '’-][\w’'-]+){0,3}?)\s*:", re.M)
-ACTION_STATUS_LABELS = {"open": "ouverte", "in_progress": "en cours", "done": "terminée",
-                        "cancelled": "annulée"}
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,11 @@ def run_search(s: Searcher, query: Query, readable: set[int],
                    message=" ".join(notes) or None, total_is_exact=exact)
 
 
+# Titles are short: marked whole, never cut into fragments.
+TITLE_HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(),
+                                          formatter=MarkFormatter())
+
+
 def make_hit(h: Any) -> Hit:
     stored = h.fields()
     kind = stored["kind"]
@@ -89,6 +94,10 @@ def make_hit(h: Any) -> Hit:
     snippet = h.highlights("text", text=text, top=2) or html.escape(
         text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""), quote=False)
     title = stored.get("title") or (f"Ligne {stored.get('row')}" if kind == "row" else "")
+    title_html = (TITLE_HIGHLIGHTER.highlight_hit(h, "title", text=title, top=1)
+                  if stored.get("title") else "")
+    if not title_html or "<mark" not in title_html:
+        title_html = html.escape(title, quote=False)
     date: dt.datetime = stored["date"]
     return Hit(meeting=int(stored["meeting_id"]), kind=kind,
                row=stored.get("row") if kind == "row" else None,
@@ -96,7 +105,7 @@ def make_hit(h: Any) -> Hit:
                title=title, snippet=snippet, meeting_title=stored.get("meeting_title", ""),
                series=stored.get("series", ""), date=date.date(),
                nature=stored.get("nature") if kind == "row" else None,
-               score=float(h.score or 0.0))
+               score=float(h.score or 0.0), title_html=title_html)
 
 
 def render(clause: Clause, text: str) -> str:

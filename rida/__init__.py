@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         circuit_api,
         circuit_pages,
         exports,
+        feeds,
         imports,
         pages,
     )
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(circuit_pages.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(search_pages.bp)
     app.register_blueprint(glossary_pages.bp)

@@ -57,7 +57,7 @@ def main() -> None:
     """rida : comptes-rendus d'ateliers et relevés RIDA des Task Forces.
 
     La configuration se lit dans l'environnement (RIDA_DATA_DIR, RIDA_DATABASE_URL,
-    RIDA_EXPORT_DIR, RIDA_SOFFICE, RIDA_SECRET_KEY) : voir le README.
+    RIDA_EXPORT_DIR, RIDA_SOFFICE, RIDA_SECRET_KEY, RIDA_SMTP_URL…) : voir le README.
     """
 
 
@@ -289,10 +289,14 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
 
 from rida import index_cli  # noqa: E402, F401  (registers reindex and search-check)
 from rida.cli_glossary import glossary_command  # noqa: E402 (needs with_app)
+from rida.cli_people import person_group  # noqa: E402 (needs with_app)
+from rida.cli_remind import remind_command  # noqa: E402 (needs with_app)
 from rida.cli_search import search_command  # noqa: E402 (needs with_app)
 
 main.add_command(search_command(with_app))
 main.add_command(glossary_command(with_app, _fail))
+main.add_command(remind_command(with_app))
+main.add_command(person_group(with_app))
 
 
 if __name__ == "__main__":  # pragma: no cover

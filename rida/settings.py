@@ -75,6 +75,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Dossier de l'index de recherche ; reconstruit depuis la base s'il manque ou est "
         "illisible.",
     ),
+    Setting(
+        "RIDA_BASE_URL",
+        "http://127.0.0.1:5000",
+        "Adresse publique de rida, pour les liens des rappels envoyés par `rida remind`.",
+    ),
+    Setting(
+        "RIDA_SMTP_URL",
+        "<aucun>",
+        "Serveur d'envoi des rappels : `smtp://utilisateur:mdp@hôte:port`, "
+        "`smtp+starttls://…` ou `smtps://…` ; sans lui, `rida remind` refuse d'envoyer.",
+    ),
+    Setting(
+        "RIDA_MAIL_FROM",
+        "rida@localhost",
+        "Expéditeur des rappels.",
+    ),
+    Setting(
+        "RIDA_REMIND_DAYS",
+        "7",
+        "Horizon des rappels : actions en retard et à échéance dans ce nombre de jours.",
+    ),
 )
 
 
@@ -99,6 +120,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         # None: the reference document shipped with rida (rida.compte_rendu.docx).
         "DOCX_TEMPLATE": Path(env["RIDA_DOCX_TEMPLATE"]).resolve()
         if env.get("RIDA_DOCX_TEMPLATE") else None,
+        # Reminders (rida remind); checked by the command, not at start-up.
+        "BASE_URL": env.get("RIDA_BASE_URL") or "http://127.0.0.1:5000",
+        "SMTP_URL": env.get("RIDA_SMTP_URL") or "",
+        "MAIL_FROM": env.get("RIDA_MAIL_FROM") or "rida@localhost",
+        "REMIND_DAYS": env.get("RIDA_REMIND_DAYS") or "7",
     }
 
 

@@ -30,6 +30,7 @@ from rida.models import Meeting
 from rida.search import CheckReport, Query, Results
 from rida.search.documents import SearchDoc, documents
 from rida.search.whoosh_collect import ORG_SEPARATOR
+from rida.search.whoosh_merge import merge_tiers
 from rida.search.whoosh_query import schema
 from rida.search.whoosh_results import run_search
 
@@ -203,14 +204,14 @@ class WhooshBackend:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            writer.commit(mergetype=merge_tiers)
 
     def remove_meeting(self, meeting_id: int) -> None:
         with self._write_lock:
             assert self.ix is not None, "search index not opened"
             writer = self.ix.writer(timeout=WRITE_TIMEOUT)
             writer.delete_by_term("meeting_id", str(meeting_id))
-            writer.commit()
+            writer.commit(mergetype=merge_tiers)
 
     def rebuild(self, session: Session,
                 progress: Callable[[int, int], None] | None = None) -> int:

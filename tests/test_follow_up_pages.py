@@ -48,7 +48,7 @@ def test_follow_up_in_the_read_view_with_history(app, browser):
     assert "M1 / action 0" in follow and "Fait" in follow and "En cours" in follow
     history = section(follow, "<details class=\"history\">", "</details>")
     assert "Historique<span class=\"visually-hidden\"> de l'action « M1 / action 0 »" \
-        "</span> (1)" in history
+        "</span> (<span class=\"history-count\">1</span>)" in history
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d</time>, admin :\s*À faire → "
                      r"<strong>Fait</strong>, pendant <a href=\"/meetings/\d+\">M2 "
                      r"\(07/02/2022\)</a> — « Entretiens menés »", history)

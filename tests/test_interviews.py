@@ -28,7 +28,8 @@ def load(app, model, ident):  # type: ignore[no-untyped-def]
 
 
 def open_form(browser: Browser, ident: int):  # type: ignore[no-untyped-def]
-    return browser.form(f"/actions/{ident}/interview", {})
+    action = load(browser.client.application, Action, ident)
+    return browser.form(f"/meetings/{action.meeting_id}/actions/{action.uid}/interview", {})
 
 
 def ready_to_validate(app, meeting_id: int) -> None:
@@ -42,12 +43,13 @@ def ready_to_validate(app, meeting_id: int) -> None:
 
 def test_read_view_offers_the_button_with_csrf(app, browser, demo_meeting):
     page = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
-    form = re.search(r'<form method="post" class="interview-form" action="/actions/(\d+)/'
-                     r'interview">\s*<input type="hidden" name="csrf_token"', page)
-    assert form and int(form.group(1)) == action_id(app)
+    action = load(app, Action, action_id(app))
+    url = f"/meetings/{demo_meeting}/actions/{action.uid}/interview"
+    assert re.search(f'<form method="post" class="interview-form" action="{url}">'
+                     r'\s*<input type="hidden" name="csrf_token"', page)
     assert page.count("Ouvrir l'entretien bilatéral") == 1  # only the bilateral one
     # Without the token, nothing is created.
-    assert browser.client.post(f"/actions/{action_id(app)}/interview").status_code == 400
+    assert browser.client.post(url).status_code == 400
 
 
 def test_opening_creates_the_meeting_once(app, browser, demo_meeting):
@@ -101,7 +103,8 @@ def test_other_kinds_are_refused(app, browser, demo_meeting):
 def test_readers_may_not_open_and_unknown_is_404(app, client, demo_meeting):
     reader = Browser(client).login("reader")
     assert open_form(reader, action_id(app)).status_code == 403
-    assert open_form(reader, 9999).status_code == 404
+    assert reader.form(f"/meetings/{demo_meeting}/actions/nope/interview", {}).status_code == 404
+    assert reader.form("/meetings/99/actions/nope/interview", {}).status_code == 404
     assert load(app, Action, action_id(app)).linked_meeting_id is None
 
 

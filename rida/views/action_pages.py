@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import access, action_history, auth, db, interviews
+from rida import access, action_history, actions, auth, db, interviews
 from rida.actions import actions_of
 from rida.fields import FieldError
 from rida.models import Action, Meeting, User
@@ -24,26 +24,29 @@ def _readable_action(s: Session, user: User | None, action_id: int) -> Action:
     return action
 
 
-@bp.post("/actions/<int:action_id>/interview")
+@bp.post("/meetings/<int:meeting_id>/actions/<uid>/interview")
 @login_required
-def open_interview(action_id: int):  # type: ignore[no-untyped-def]
-    """Create (once) the action's « Entretien bilatéral » meeting; open its editor."""
+def open_interview(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+    """Create (once) the « Entretien bilatéral » meeting of the action ``uid`` of
+    ``meeting_id`` (the editor knows actions by uid); open its editor."""
     user = auth.user()
     try:
         with db.transaction() as s:
-            action = _readable_action(s, user, action_id)
+            if access.readable_meeting(s, user, meeting_id) is None:
+                abort(404)
+            action = actions.find(s, meeting_id, uid) or abort(404)
             if not access.can_create(user):
                 abort(403)
             meeting, created = interviews.open_interview(s, action, user)
-            meeting_id = meeting.id
+            interview_id = meeting.id
     except FieldError as e:
         flash(f"Entretien non ouvert : {e.message}.", "error")
-        return redirect(url_for("pages.view", meeting_id=_origin(action_id)))
+        return redirect(url_for("pages.view", meeting_id=meeting_id))
     if not created:
         flash("Cet entretien bilatéral existe déjà : le voici.", "info")
     # The creator may read the meeting; whoever may create one may edit it.
     target = "pages.edit" if access.may_write(user) else "pages.view"
-    return redirect(url_for(target, meeting_id=meeting_id))
+    return redirect(url_for(target, meeting_id=interview_id))
 
 
 def _origin(action_id: int) -> int:
@@ -77,10 +80,12 @@ def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, A
     follow-up, each action's history and interview, the actions this (validated) interview
     may close."""
     own = actions_of(s, meeting.id)
+    linked = action_history.interviews(s, own, user)
     return {
         "follow_up": action_history.follow_up_lines(s, meeting, user),
         "histories": action_history.histories(s, [a.id for a in own if a.id], user),
-        "interviews": action_history.interviews(s, own, user),
+        "interviews": linked,
+        "interview_by_uid": {a.uid: linked[a.id] for a in own if a.id in linked},
         "to_close": [a for a in interviews.actions_to_close(s, meeting, user)
                      if access.may_set_status(user, a)],
         "closing_comment": interviews.closing_comment(meeting),

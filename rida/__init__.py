@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from rida import auth, db, search, web
     from rida.search import indexer
     from rida.views import (
+        action_pages,
         action_status_api,
         actions_api,
         api,
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(circuit_pages.bp)
+    app.register_blueprint(action_pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(imports.bp)

@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from sqlmodel import select
 
-from rida import accounts, create_app, db, meetings, validation, versions
+from rida import accounts, create_app, db, interviews, meetings, validation, versions
 from rida.compte_rendu import files, incoming
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
@@ -235,6 +235,8 @@ def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: boo
                   "summary": validation.summary(checks),
                   "checks": [c.as_dict() for c in checks],
                   "frozen": versions.version_dict(frozen) if frozen else None}
+        hints = [(a.id, a.title) for a in interviews.actions_to_close(s, meeting, None)]
+        comment = interviews.closing_comment(meeting)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -244,6 +246,9 @@ def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: boo
         if frozen is not None:
             click.echo(f"Réunion {meeting_id} validée : version v{frozen.version} figée "
                        f"(DOCX SHA-256 {frozen.sha256}).")
+        for action_id, title in hints if frozen is not None else ():
+            click.echo(f"Clore l'action « {title} » : rida action set-status {action_id} done "
+                       f"--comment \"{comment}\"")
     if blocked:
         raise click.exceptions.Exit(1)
 
@@ -287,7 +292,8 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
         click.echo(f"Mot de passe : {password}")
 
 
-from rida import index_cli  # noqa: E402, F401  (registers reindex and search-check)
+# imported for the commands they register: reindex, search-check; action set-status
+from rida import cli_action_status, index_cli  # noqa: E402, F401
 from rida.cli_glossary import glossary_command  # noqa: E402 (needs with_app)
 from rida.cli_people import person_group  # noqa: E402 (needs with_app)
 from rida.cli_remind import remind_command  # noqa: E402 (needs with_app)

@@ -8,6 +8,8 @@
  *   {kind: 'row-add', uid, after} / {kind: 'part-add'|'action-add', uid, body}
  *   {kind: 'row-delete'|'part-delete'|'action-delete', uid}
  *   {kind: 'row-move'|'part-move'|'action-move', uid, direction, to}
+ * Other scripts add kinds of ops in `Rida.opKinds` (before this one runs): `{request,
+ * onAck, onConflict, onReject, apply}` for that kind (follow-up.js: 'followup').
  */
 (function () {
   'use strict';
@@ -37,6 +39,7 @@
     action: { path: 'actions', container: ActionDom.list, items: ActionDom.items, first: 0,
       prefix: 'action', field: 'title', gone: 'cette action' },
   };
+  const opKinds = window.Rida.opKinds || {};
   const familyOf = (tb) => Object.keys(FAMILIES).find((k) => FAMILIES[k].container.contains(tb));
   const conflicts = new Map();   // record key -> notice element
 
@@ -107,6 +110,7 @@
   }
 
   function request(op) {
+    if (opKinds[op.kind]) return opKinds[op.kind].request(op);
     const base = `${api}/${FAMILIES[family(op)]?.path}`;
     switch (op.kind) {
       case 'meeting':
@@ -149,6 +153,7 @@
   }
 
   function onAck(op, answer) {
+    if (opKinds[op.kind]) { opKinds[op.kind].onAck(op, answer); return; }
     Dom.clearError(elementOf(op));
     if (op.kind === 'meeting') {
       const value = answer.meeting[op.field];
@@ -213,6 +218,7 @@
   }
 
   function onReject(op, status, answer) {
+    if (opKinds[op.kind]) { opKinds[op.kind].onReject(op, status, answer); return; }
     if (op.kind.endsWith('-delete') && status === 404) { onAck(op, {}); return; }
     let message = (answer.errors || []).map((e) => e.message).join(' ; ') || answer.message
       || `erreur ${status}`;
@@ -236,6 +242,7 @@
   // --- Conflicts ------------------------------------------------------------------
 
   function onConflict(op, answer) {
+    if (opKinds[op.kind]) { opKinds[op.kind].onConflict(op, answer); return; }
     const key = recordKey(op);
     const current = answer.current || {};
     for (const o of queue.ops) {   // do not send more edits built on the stale version
@@ -397,6 +404,7 @@
   }
 
   function applyOp(op) {
+    if (opKinds[op.kind]) { opKinds[op.kind].apply(op); return; }
     const container = FAMILIES[family(op)]?.container;
     const tb = op.uid ? Dom.find(container, op.uid) : null;
     if (op.kind === 'meeting') Dom.setMeetingField(op.field, op.value);

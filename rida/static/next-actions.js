@@ -157,6 +157,10 @@
   list.addEventListener('change', (e) => {
     const tb = e.target.closest('tbody.action-item');
     if (!tb) return;
+    if (e.target.matches('[data-field="kind"]')) {
+      const form = tb.querySelector('.interview-form');
+      if (form) form.hidden = e.target.value !== 'bilateral_interview';
+    }
     if (e.target.matches('[data-field="owner_id"]')) {
       const value = e.target.value;
       if (ActionDom.NEW_OWNER[value]) openOwnerForm(tb, value);
@@ -169,6 +173,13 @@
   });
 
   list.addEventListener('input', () => ActionDom.showLinked());
+
+  // The interview is made from the saved action: wait until everything is saved.
+  list.addEventListener('submit', (e) => {
+    if (!e.target.matches('.interview-form') || !queue.ops.length) return;
+    e.preventDefault();
+    announce('Enregistrement en cours : ouvrez l\'entretien dans un instant.');
+  });
 
   addButton.addEventListener('click', () => {
     const tb = addAction({ title: 'Nouvelle action' });

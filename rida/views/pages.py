@@ -23,6 +23,7 @@ from rida.models import (
 from rida.participants import participant_dict
 from rida.people import label
 from rida.views import readable_meeting
+from rida.views.action_pages import page_context
 
 bp = Blueprint("pages", __name__)
 
@@ -101,6 +102,7 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
     checks = versions.checks(session, meeting) if meeting.status != "validated" else []
     return render_template("meetings/view.html", r=record.load(session, meeting),
                            can_edit=access.may_write(auth.user()), checks=checks,
+                           acts=page_context(session, meeting, auth.user()),
                            check_summary=validation.summary(checks),
                            frozen_message=versions.frozen_message(meeting),
                            download_formats=DOWNLOADS)
@@ -135,4 +137,5 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     }
     return render_template("meetings/edit.html", r=r, data=data, people=people,
                            meeting_types=MEETING_TYPES, classifications=CLASSIFICATIONS,
-                           action_kinds=ACTION_KINDS, action_statuses=ACTION_STATUSES)
+                           action_kinds=ACTION_KINDS, action_statuses=ACTION_STATUSES,
+                           acts=page_context(session, meeting, auth.user()))

@@ -1,0 +1,158 @@
+/* rida editor — the "Suivi des actions": the rapporteur changes the status of the earlier
+ * meetings' open actions during the session. A change is an op of the editor's queue
+ * (autosave.js: kept in the browser, sent in order, retried offline):
+ *   {kind: 'followup', key, id, value: {status, comment}, revision}
+ * sent to POST /api/actions/<id>/status with this meeting's id, so that the change is part
+ * of this meeting's record. Arrowing through the select coalesces into one op (sent after a
+ * pause, or when the select loses focus). A 409 shows the status someone else gave the
+ * action; the rapporteur chooses again if needed.
+ *
+ * Loaded before editor.js, which sends the ops: the op kind is registered here, the page
+ * is wired once every deferred script has run.
+ */
+(function () {
+  'use strict';
+
+  const section = document.getElementById('follow-up');
+  const editor = () => window.Rida.editor;
+  const meetingId = () => Number(document.getElementById('editor').dataset.meetingId);
+
+  const item = (id) => section.querySelector(`tbody.follow-up-item[data-action-id="${id}"]`);
+  const part = (tb, name) => tb.querySelector(`[data-fu="${name}"]`);
+  const label = (tb, status) => part(tb, 'status')
+    .querySelector(`option[value="${status}"]`)?.textContent || status;
+  const title = (tb) => tb.rows[0].cells[1].firstChild.textContent.trim();
+
+  function say(tb, text, alert) {
+    const el = tb.querySelector('.fu-message');
+    el.setAttribute('role', alert ? 'alert' : 'status');
+    el.classList.toggle('error', Boolean(alert));
+    el.textContent = text;
+  }
+
+  function request(op) {
+    return { method: 'POST', url: `/api/actions/${op.id}/status`,
+      body: { status: op.value.status, comment: op.value.comment, revision: op.revision,
+        meeting: meetingId() } };
+  }
+
+  /** The saved change joins the history shown under the action. */
+  function addHistory(tb, event) {
+    const details = tb.querySelector('details.history');
+    let list = details.querySelector('ol.history-list');
+    if (!list) {
+      details.querySelector('p.empty')?.remove();
+      list = document.createElement('ol');
+      list.className = 'history-list';
+      details.append(list);
+    }
+    const at = new Date(event.at);
+    const li = document.createElement('li');
+    const time = document.createElement('time');
+    time.dateTime = event.at;
+    time.textContent = at.toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
+    const status = document.createElement('strong');
+    status.textContent = label(tb, event.status);
+    li.append(time, `, ${event.user} : ${label(tb, event.old_status)} → `, status,
+      `, pendant ${section.dataset.meetingLabel}`);
+    if (event.comment) li.append(` — « ${event.comment} »`);
+    list.append(li);
+    details.querySelector('.history-count').textContent = String(list.children.length);
+  }
+
+  function onAck(op, answer) {
+    const tb = item(op.id);
+    if (!tb || !answer.action) return;
+    tb.dataset.revision = answer.action.revision;
+    tb.dataset.status = answer.action.status;
+    for (const o of editor().queue.ops) {
+      if (o.kind === 'followup' && o.id === op.id && !o.held) o.revision = answer.action.revision;
+    }
+    if (answer.event) {
+      addHistory(tb, answer.event);
+      if (part(tb, 'comment').value.trim() === (op.value.comment || '').trim()) {
+        part(tb, 'comment').value = '';
+      }
+      say(tb, `Statut enregistré : ${label(tb, answer.action.status)}.`);
+    } else {
+      say(tb, `Statut inchangé : ${label(tb, answer.action.status)}.`);
+    }
+  }
+
+  function onConflict(op, answer) {
+    const tb = item(op.id);
+    editor().queue.drop((o) => o === op);
+    const current = answer.current || {};
+    if (!tb) return;
+    if (current.revision) tb.dataset.revision = current.revision;
+    if (current.status) {
+      tb.dataset.status = current.status;
+      part(tb, 'status').value = current.status;
+    }
+    say(tb, `Cette action a été modifiée par quelqu'un d'autre : son statut est maintenant `
+      + `« ${label(tb, current.status)} ». Votre choix n'a pas été enregistré ; choisissez `
+      + 'de nouveau si besoin (le commentaire est conservé).', true);
+  }
+
+  function onReject(op, status, answer) {
+    const tb = item(op.id);
+    if (!tb) return;
+    part(tb, 'status').value = tb.dataset.status;
+    const message = (answer.errors || []).map((e) => e.message).join(' ; ') || answer.message
+      || (status === 404 ? 'action introuvable' : `erreur ${status}`);
+    say(tb, `Statut non enregistré : ${message}.`, true);
+  }
+
+  /** An unsent change left by a closed page: show it again (it is being sent). */
+  function apply(op) {
+    const tb = item(op.id);
+    if (!tb) return;
+    part(tb, 'status').value = op.value.status;
+    part(tb, 'comment').value = op.value.comment || '';
+  }
+
+  window.Rida = window.Rida || {};
+  window.Rida.opKinds = Object.assign(window.Rida.opKinds || {},
+    { followup: { request, onAck, onConflict, onReject, apply } });
+
+  // --- Events (once editor.js has made the queue) ------------------------------------
+
+  const key = (tb) => `followup:${tb.dataset.actionId}`;
+
+  function queueStatus(tb, delay) {
+    const { queue } = editor();
+    const status = part(tb, 'status').value;
+    const op = { kind: 'followup', key: key(tb), id: Number(tb.dataset.actionId),
+      value: { status, comment: part(tb, 'comment').value.trim() },
+      revision: Number(tb.dataset.revision) };
+    queue.put(op, delay);
+    say(tb, status === tb.dataset.status ? '' : `Statut « ${label(tb, status)} » `
+      + `de « ${title(tb)} » : enregistrement…`);
+  }
+
+  /** A comment typed while the status change waits goes with it. */
+  function updateComment(tb) {
+    const { queue } = editor();
+    const op = queue.ops.find((o) => o.key === key(tb) && o !== queue.inflight && !o.tried);
+    if (op) {
+      op.value = { ...op.value, comment: part(tb, 'comment').value.trim() };
+      queue.persist();
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    if (!section) return;
+    section.addEventListener('change', (e) => {
+      const tb = e.target.closest('tbody.follow-up-item');
+      if (tb && e.target.matches('[data-fu="status"]')) queueStatus(tb, editor().DEBOUNCE_MS);
+    });
+    section.addEventListener('input', (e) => {
+      const tb = e.target.closest('tbody.follow-up-item');
+      if (tb && e.target.matches('[data-fu="comment"]')) updateComment(tb);
+    });
+    section.addEventListener('focusout', (e) => {
+      const tb = e.target.closest('tbody.follow-up-item');
+      if (tb && e.target.matches('[data-fu="status"]')) editor().queue.flush(key(tb));
+    });
+  });
+})();

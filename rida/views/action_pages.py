@@ -1,0 +1,93 @@
+"""Pages' forms on one action: open its bilateral interview, close it once the interview's
+minutes are validated. POST forms (CSRF), back to a page with a French message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_login import login_required
+from sqlmodel import Session
+
+from rida import access, action_history, actions, auth, db, interviews
+from rida.actions import actions_of
+from rida.fields import FieldError
+from rida.models import Action, Meeting, User
+
+bp = Blueprint("action_pages", __name__)
+
+
+def _readable_action(s: Session, user: User | None, action_id: int) -> Action:
+    action = s.get(Action, action_id)
+    if action is None or not access.can_read(s, user, action.meeting_id):
+        abort(404)
+    return action
+
+
+@bp.post("/meetings/<int:meeting_id>/actions/<uid>/interview")
+@login_required
+def open_interview(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+    """Create (once) the « Entretien bilatéral » meeting of the action ``uid`` of
+    ``meeting_id`` (the editor knows actions by uid); open its editor."""
+    user = auth.user()
+    try:
+        with db.transaction() as s:
+            if access.readable_meeting(s, user, meeting_id) is None:
+                abort(404)
+            action = actions.find(s, meeting_id, uid) or abort(404)
+            if not access.can_create(user):
+                abort(403)
+            meeting, created = interviews.open_interview(s, action, user)
+            interview_id = meeting.id
+    except FieldError as e:
+        flash(f"Entretien non ouvert : {e.message}.", "error")
+        return redirect(url_for("pages.view", meeting_id=meeting_id))
+    if not created:
+        flash("Cet entretien bilatéral existe déjà : le voici.", "info")
+    # The creator may read the meeting; whoever may create one may edit it.
+    target = "pages.edit" if access.may_write(user) else "pages.view"
+    return redirect(url_for(target, meeting_id=interview_id))
+
+
+def _origin(action_id: int) -> int:
+    action = db.session().get(Action, action_id)
+    return action.meeting_id if action is not None else 0
+
+
+@bp.post("/actions/<int:action_id>/close-interview")
+@login_required
+def close_interview(action_id: int):  # type: ignore[no-untyped-def]
+    """Close the action (done) because its interview's minutes were validated."""
+    user = auth.user()
+    try:
+        with db.transaction() as s:
+            action = _readable_action(s, user, action_id)
+            if not access.may_set_status(user, action):
+                abort(403)
+            interview_id = action.linked_meeting_id
+            event = interviews.close_action(s, action, user, name=user.login)
+            title = action.title
+    except FieldError as e:
+        flash(f"Action non close : {e.message}.", "error")
+        return redirect(url_for("pages.view", meeting_id=_origin(action_id)))
+    flash(f"Action « {title} » close." if event else f"L'action « {title} » était déjà close.",
+          "info")
+    return redirect(url_for("pages.view", meeting_id=interview_id) + "#interview-actions")
+
+
+def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, Any]:
+    """What the read view and the editor show of actions beyond their fields: the
+    follow-up, each action's history and interview, the actions this (validated) interview
+    may close."""
+    own = actions_of(s, meeting.id)
+    linked = action_history.interviews(s, own, user)
+    return {
+        "follow_up": action_history.follow_up_lines(s, meeting, user),
+        "histories": action_history.histories(s, [a.id for a in own if a.id], user),
+        "interviews": linked,
+        "interview_by_uid": {a.uid: linked[a.id] for a in own if a.id in linked},
+        "to_close": [a for a in interviews.actions_to_close(s, meeting, user)
+                     if access.may_set_status(user, a)],
+        "closing_comment": interviews.closing_comment(meeting),
+        "may_open_interview": access.can_create(user),
+    }

@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         pages,
     )
     from rida.views import glossary as glossary_pages
+    from rida.views import people as people_pages
     from rida.views import search as search_pages
 
     # imported for the routes they add to api.bp
@@ -66,4 +67,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(imports.bp)
     app.register_blueprint(search_pages.bp)
     app.register_blueprint(glossary_pages.bp)
+    app.register_blueprint(people_pages.bp)
     return app

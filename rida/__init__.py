@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from rida import auth, db, search, web
     from rida.search import indexer
     from rida.views import (
+        action_board,
         action_status_api,
         actions_api,
         api,
@@ -60,4 +61,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(search_pages.bp)
+    app.register_blueprint(action_board.bp)
     return app

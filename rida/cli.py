@@ -281,9 +281,11 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
 
 
 from rida import index_cli  # noqa: E402, F401  (registers reindex and search-check)
+from rida.cli_actions import actions_command  # noqa: E402 (needs with_app)
 from rida.cli_search import search_command  # noqa: E402 (needs with_app)
 
 main.add_command(search_command(with_app))
+main.add_command(actions_command(with_app))
 
 
 if __name__ == "__main__":  # pragma: no cover

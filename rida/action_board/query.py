@@ -94,11 +94,13 @@ def _order(query: BoardQuery) -> list[Any]:
 
     status_rank = case({s: i for i, s in enumerate(ACTION_STATUSES)}, value=Action.status)
     due = [col(Action.due_date).is_(None), way(col(Action.due_date))]  # no due date: last
+    # as labelled: a person by last name, an organisation by its name
+    owner_name = case((col(Person.last_name) == "", Person.entity), else_=Person.last_name)
     keys = {
         "due_date": due,
         "status": [way(status_rank), *due],
         "series": [way(col(Series.name)), *due],
-        "owner": [col(Action.owner_id).is_(None), way(func.lower(Person.last_name)),
+        "owner": [col(Action.owner_id).is_(None), way(func.lower(owner_name)),
                   way(func.lower(Person.first_name)), way(func.lower(Person.entity)), *due],
         "meeting": [way(col(Meeting.date)), way(col(Meeting.id)), col(Action.position)],
     }

@@ -33,6 +33,7 @@ def _option_name(path: str) -> str:
 
 def actions_command(with_app: Callable[..., Any]) -> click.Command:
     formats = list(tables.WRITERS)
+    others = [f for f in formats if f not in ("table", "json", "csv", "xlsx")]
 
     @click.command("actions")
     @click.option("--series", multiple=True, metavar="NOM",
@@ -63,7 +64,8 @@ def actions_command(with_app: Callable[..., Any]) -> click.Command:
                   show_default=True,
                   help="table (une ligne par action), json (une liste d'objets id, title, "
                        "kind, owner, due_date, status, meeting, rida), csv (Excel français : "
-                       "UTF-8 avec BOM, « ; ») ou xlsx.")
+                       "UTF-8 avec BOM, « ; ») ou xlsx"
+                       + (f" ; aussi : {', '.join(others)}." if others else "."))
     @click.option("-o", "--output", metavar="CHEMIN",
                   help="Fichier de sortie (sinon la sortie standard ; xlsx exige -o).")
     @with_app
@@ -100,7 +102,7 @@ def actions_command(with_app: Callable[..., Any]) -> click.Command:
             click.echo(message, err=True)
         data = tables.WRITERS[fmt](items)
         if output in (None, "-"):
-            click.get_binary_stream("stdout").write(data)
+            click.echo(data, nl=False)  # bytes: written as they are
         else:
             try:
                 write_atomic(Path(output), data)

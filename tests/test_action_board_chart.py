@@ -69,3 +69,14 @@ def test_geometry_one_point_per_period(app):
     assert [line["key"] for line in svg["lines"]] == ["open", "done", "overdue"]
     assert all(len(line["points"].split()) == len(c.points) for line in svg["lines"])
     assert svg["y_ticks"][0]["label"] == 0
+
+
+def test_a_status_change_shows_at_once_in_the_cached_chart(app):
+    ids = load(app)
+    before = chart_of(app, "month")
+    assert chart_of(app, "month") is before            # the same actions: cached
+    with app.app_context(), db.transaction() as s:
+        a = s.exec(select(Action).where(Action.title == "Relancer les éditeurs")).one()
+        action_status.set_status(s, a, "done", meeting=s.get(Meeting, ids["annuaire"]))
+    after = chart_of(app, "month")
+    assert after.points[-1].done == before.points[-1].done + 1

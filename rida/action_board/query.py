@@ -10,6 +10,7 @@ filter applies. "Overdue" means not closed (``open`` or ``in_progress``) and due
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,11 +20,21 @@ from sqlalchemy import ColumnElement, case, false, func
 from sqlmodel import Session, col, select
 
 from rida import access
+from rida.action_board import chart_cache
 from rida.action_board.chart import Chart, chart, chart_select
 from rida.action_board.names import Resolved, resolve
 from rida.action_board.params import BoardQuery
 from rida.action_status import OPEN_STATUSES
-from rida.models import ACTION_STATUSES, Action, Meeting, Person, RidaRow, Series, User
+from rida.models import (
+    ACTION_STATUSES,
+    Action,
+    ActionEvent,
+    Meeting,
+    Person,
+    RidaRow,
+    Series,
+    User,
+)
 
 OWNER_COUNTS = 15   # owners listed in the counts (the most loaded ones)
 
@@ -139,12 +150,17 @@ def board(session: Session, user: User | None, query: BoardQuery, *,
     overdue_sum = func.sum(case((overdue_clause(today), 1), else_=0))
     by_status = {s: 0 for s in ACTION_STATUSES}
     overdue = 0
-    for status, n, late in session.exec(
-            _joined(select(Action.status, func.count(), overdue_sum))
+    # The revisions, ids and meeting changes of a superset of the chart's actions: they
+    # tell whether a chart computed earlier still holds (see chart_cache).
+    stamp: list[Any] = []
+    for status, n, late, *changes in session.exec(
+            _joined(select(Action.status, func.count(), overdue_sum, func.sum(Action.revision),
+                           func.max(Action.id), func.max(Meeting.updated_at)))
             .where(*conditions(user, query, found, today, skip=("status",)))
-            .group_by(Action.status)).all():
+            .group_by(Action.status).order_by(Action.status)).all():
         by_status[status] = n
         overdue += late or 0
+        stamp += [status, n, *changes]
     owners = session.exec(
         _joined(select(Action.owner_id, func.count().label("n")))
         .where(*conditions(user, query, found, today, skip=("owner",)))
@@ -155,8 +171,19 @@ def board(session: Session, user: User | None, query: BoardQuery, *,
     return Board(items=_items(session, page, today), total=total, by_status=by_status,
                  overdue=overdue, by_owner=[(people.get(o) if o else None, n) for o, n in owners],
                  messages=found.messages,
-                 chart=chart(session, chart_select(where), today, query.chart)
+                 chart=cached_chart(session, user, query, where, today, stamp)
                  if with_chart else None)
+
+
+def cached_chart(session: Session, user: User | None, query: BoardQuery,
+                 where: list[ColumnElement[bool]], today: dt.date, stamp: list[Any]) -> Chart:
+    """The chart of the filtered actions, computed again only when they changed."""
+    last_event = session.exec(select(func.max(ActionEvent.id))).one()
+    filters = dataclasses.replace(query, sort="due_date", order="asc", page=1, per_page=1)
+    key = (user.id if user else None, user.role if user else None,
+           user.person_id if user else None, filters, today, tuple(stamp), last_event)
+    return chart_cache.get(key, lambda: chart(session, chart_select(where), today,
+                                              query.chart))
 
 
 def all_items(session: Session, user: User | None, query: BoardQuery, *,

@@ -7,9 +7,13 @@ import pytest
 from rida import db
 from rida.action_board import all_items, board, parse
 from rida.action_board.params import to_args
+from rida.action_board.tables import to_csv
 from rida.fields import ValidationError
+from rida.models import User
 from rida.people import label
 from tests.action_board_support import INJECTION, SECRET, TODAY, link_person, load, user
+from tests.test_postgresql import URL as PG_URL
+from tests.test_postgresql import pg_app  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -135,3 +139,19 @@ def test_url_round_trip():
     again = parse({k: [v for n, v in to_args(query) if n == k] for k, _ in to_args(query)})
     assert again == query
     assert to_args(parse({})) == []
+
+
+@pytest.mark.skipif(not PG_URL, reason="RIDA_TEST_POSTGRES_URL is not set")
+@pytest.mark.parametrize("sort", ["due_date", "status", "series", "owner", "meeting"])
+def test_same_answers_on_postgresql(pg_app, sort):  # noqa: F811 (the fixture)
+    load(pg_app)
+    admin = User(id=10_000, login="x", password_hash="", role="admin")
+    member = User(id=10_001, login="y", password_hash="", role="member")
+    with pg_app.app_context():
+        s = db.session()
+        found = board(s, admin, parse({"sort": [sort], "order": ["desc"]}), today=TODAY,
+                      with_chart=True)
+        assert found.total == 7 and found.overdue == 4 and found.chart.points
+        assert board(s, member, parse({"owner": ["SECRET"]}), today=TODAY).total == 0
+        items, _ = all_items(s, member, parse({"organisation": ["lifen"]}), today=TODAY)
+        assert len(to_csv(items).splitlines()) == 3

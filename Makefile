@@ -35,6 +35,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/page_render.py
 	$(BIN)/python benchmarks/docx_render.py
 	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/actions.py
 
 # Pictures of the demo compte-rendu for the README (needs LibreOffice and poppler-utils).
 docs-images: $(VENV)/.installed

@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from rida import auth, db, search, web
     from rida.search import indexer
     from rida.views import (
+        action_board,
         action_pages,
         action_status_api,
         actions_api,
@@ -68,4 +69,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_pages.bp)
     app.register_blueprint(glossary_pages.bp)
     app.register_blueprint(people_pages.bp)
+    app.register_blueprint(action_board.bp)
     return app

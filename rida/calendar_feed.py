@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, Todo
@@ -196,3 +197,13 @@ def ics_for(session: Session, user: User | None, series_id: int | None = None,
                    planned_meetings(session, user, series_id, person_id, today),
                    base_url=base_url, name=feed_name(session, series_id, person_id))
     return cal.to_ical()
+
+
+def ics_of_items(items: Sequence[Any], *, base_url: str, name: str = "rida — actions") -> bytes:
+    """A VCALENDAR of dashboard items (``rida actions --format ics``): one VTODO per action
+    not done nor cancelled, in the order given; no meetings."""
+    feed = [FeedAction(i.action, Meeting(id=i.meeting_id, title=i.meeting_title,
+                                         date=i.meeting_date, series_id=0),
+                       Series(name=i.series), i.owner)
+            for i in items if i.action.status in OPEN_STATUSES]
+    return calendar(feed, [], base_url=base_url, name=name).to_ical()

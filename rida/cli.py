@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlmodel import select
 
 from rida import accounts, create_app, db, interviews, meetings, validation, versions
@@ -294,12 +294,18 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
 
 # imported for the commands they register: reindex, search-check; action set-status
 from rida import cli_action_status, index_cli  # noqa: E402, F401
+from rida.action_board import tables  # noqa: E402
+from rida.calendar_feed import ics_of_items  # noqa: E402
+from rida.cli_actions import actions_command  # noqa: E402 (needs with_app)
 from rida.cli_glossary import glossary_command  # noqa: E402 (needs with_app)
 from rida.cli_people import person_group  # noqa: E402 (needs with_app)
 from rida.cli_remind import remind_command  # noqa: E402 (needs with_app)
 from rida.cli_search import search_command  # noqa: E402 (needs with_app)
 
 main.add_command(search_command(with_app))
+tables.register("ics", lambda items: ics_of_items(
+    items, base_url=current_app.config["BASE_URL"]), "text/calendar; charset=utf-8")
+main.add_command(actions_command(with_app))
 main.add_command(glossary_command(with_app, _fail))
 main.add_command(remind_command(with_app))
 main.add_command(person_group(with_app))

@@ -129,9 +129,9 @@ class Action(SQLModel, table=True):
     position: int = 0
     title: str
     kind: str = Field(default="other", max_length=30)
-    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     owner_function: str = Field(default="", max_length=300)
-    due_date: dt.date | None = None
+    due_date: dt.date | None = Field(default=None, index=True)
     status: str = Field(default="open", max_length=20)
     notes: str = ""
     extensions: dict[str, Any] = json_dict()

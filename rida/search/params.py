@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from rida import fields
+from rida import fields, url_args
 from rida.fields import FieldError, ValidationError
 from rida.models import CLASSIFICATIONS, NATURES, STATUSES
 from rida.search import SORTS, Filters, Query
@@ -40,14 +40,8 @@ Args = Mapping[str, Sequence[str]]
 def parse(args: Args, *, per_page: int = PER_PAGE) -> Query:
     """The query these arguments describe; :class:`ValidationError` listing every bad
     parameter otherwise (nothing is guessed)."""
-    errors: list[FieldError] = []
-
-    def attempt(check, *a, **kw):  # type: ignore[no-untyped-def]
-        try:
-            return check(*a, **kw)
-        except FieldError as e:
-            errors.append(e)
-            return None
+    errors = url_args.Errors()
+    attempt = errors.attempt
 
     text = _first(args, "q") or ""
     chosen = {attr: attempt(_values, args, name) or () for name, attr in FILTER_PARAMS.items()}
@@ -68,12 +62,7 @@ def parse(args: Args, *, per_page: int = PER_PAGE) -> Query:
                  sort=sort, page=page, per_page=size)
 
 
-def _first(args: Args, name: str) -> str | None:
-    """The first non-empty value of ``name``, trimmed."""
-    for value in args.get(name, ()):
-        if value.strip():
-            return value.strip()
-    return None
+_first = url_args.first
 
 
 def _values(args: Args, name: str) -> tuple[str, ...]:
@@ -88,22 +77,10 @@ def _values(args: Args, name: str) -> tuple[str, ...]:
 
 
 def _choice(value: str, name: str) -> str:
-    options = CHOICES[name]
-    for option in options:
-        if value.casefold() == option.casefold():
-            return option
-    raise FieldError(name, f"valeur inconnue « {value} » : attendu {', '.join(options)}")
+    return url_args.choice(value, name, CHOICES[name])
 
 
-def _number(value: str | None, name: str, default: int, maximum: int) -> int:
-    if value is None:
-        return default
-    if not value.isascii() or not value.isdigit():
-        raise FieldError(name, f"entier attendu, reçu « {value[:50]} »")
-    number = int(value)
-    if not 1 <= number <= maximum:
-        raise FieldError(name, f"entier attendu entre 1 et {maximum}, reçu {number}")
-    return number
+_number = url_args.number
 
 
 def to_args(query: Query, *, page: bool = True) -> list[tuple[str, str]]:

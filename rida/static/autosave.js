@@ -24,6 +24,18 @@
   const MAX_BACKOFF_MS = 10000;
   const TIMEOUT_MS = 20000;      // a request without an answer by then counts as offline
   const OFFLINE_STATUSES = new Set([0, 502, 503, 504]);
+  /** What a page says in its save status for each state of the queue (pages add
+   *  `conflict` and `frozen`, which point to their own messages). */
+  const SAVE_STATES = {
+    saved: 'Enregistré',
+    saving: 'Enregistrement…',
+    offline: 'Hors ligne — modifications conservées dans le navigateur',
+    auth: 'Session expirée : reconnectez-vous (vos modifications sont conservées)',
+    csrf: 'Session modifiée : rechargez la page (vos modifications sont conservées)',
+    server: 'Erreur du serveur : nouvel essai automatique (vos modifications sont conservées)',
+    storage: 'Attention : le navigateur ne peut pas conserver les modifications non '
+      + 'enregistrées (stockage local plein ou désactivé)',
+  };
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replaceAll('-', '');
@@ -341,5 +353,5 @@
     }
   }
 
-  window.Rida = Object.assign(window.Rida || {}, { Queue, newId });
+  window.Rida = Object.assign(window.Rida || {}, { Queue, newId, SAVE_STATES });
 })();

@@ -44,16 +44,9 @@
   const conflicts = new Map();   // record key -> notice element
 
   const STATUS = {
-    saved: 'Enregistré',
-    saving: 'Enregistrement…',
-    offline: 'Hors ligne — modifications conservées dans le navigateur',
-    auth: 'Session expirée : reconnectez-vous (vos modifications sont conservées)',
-    csrf: 'Session modifiée : rechargez la page (vos modifications sont conservées)',
-    server: 'Erreur du serveur : nouvel essai automatique (vos modifications sont conservées)',
+    ...window.Rida.SAVE_STATES,
     conflict: 'Conflit de modification à résoudre (voir le message dans la page)',
     frozen: 'Compte-rendu validé : modifications refusées (voir le message dans la page)',
-    storage: 'Attention : le navigateur ne peut pas conserver les modifications non '
-      + 'enregistrées (stockage local plein ou désactivé)',
   };
 
   function announce(message) {

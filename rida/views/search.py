@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +18,7 @@ from rida import auth, db, render
 from rida.fields import ValidationError
 from rida.search import FACETS, Query, Results, guard, output, params
 from rida.views.api import bp as api_bp
+from rida.views.paging import Link, pagination
 
 bp = Blueprint("search", __name__)
 
@@ -30,14 +29,6 @@ PARAM_LABELS = {"series": "Série", "nature": "Nature", "type": "Type de réunio
                 "classification": "Classification", "from": "Depuis le", "to": "Jusqu'au"}
 KIND_LABELS = {"row": "Ligne", "action": "Action", "meeting": "Réunion"}
 SORT_LABELS = {"relevance": "pertinence", "date": "date (récentes d'abord)"}
-
-
-@dataclass
-class Link:
-    label: str
-    url: str
-    count: int | None = None
-    current: bool = False
 
 
 def search_url(query: Query) -> str:
@@ -71,20 +62,12 @@ def facets(query: Query, results: Results) -> list[tuple[str, str, list[Link]]]:
 
 
 def page_model(query: Query, results: Results) -> dict[str, Any]:
-    pages = max(1, math.ceil(results.total / query.per_page))
-    near = range(max(1, query.page - 2), min(pages, query.page + 2) + 1)
     return {
         "facets": facets(query, results),
-        "pages": [Link(str(n), search_url(params.with_page(query, n)), current=n == query.page)
-                  for n in near],
-        "previous": search_url(params.with_page(query, query.page - 1))
-        if query.page > 1 else None,
-        "next": search_url(params.with_page(query, query.page + 1))
-        if query.page < pages else None,
-        "last_page": pages,
+        **pagination(query.page, query.per_page, results.total,
+                     lambda n: search_url(params.with_page(query, n))),
         "suggestion": search_url(params.with_text(query, results.suggestion))
         if results.suggestion else None,
-        "first": (query.page - 1) * query.per_page + 1,
     }
 
 

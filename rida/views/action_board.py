@@ -1,0 +1,124 @@
+"""The Task Force dashboard ``/actions`` and its exports ``/actions.csv``, ``/actions.xlsx``.
+
+All three parse the same URL arguments (:mod:`rida.action_board.params`) and query through
+:mod:`rida.action_board`, which applies the access rule; filters live in the URL, so a
+dashboard can be bookmarked and shared. Status changes go through
+``POST /api/actions/<id>/status`` (:mod:`rida.views.action_status_api`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import login_required
+
+from rida import access, action_board, auth, db
+from rida.action_board import BoardQuery, params, tables
+from rida.action_board.chart import geometry
+from rida.action_board.names import owner_choices, series_choices
+from rida.fields import ValidationError
+from rida.models import ACTION_KINDS, ACTION_STATUSES, Person
+from rida.people import label
+from rida.render import ACTION_STATUS_LABELS
+from rida.views.paging import Link, pagination
+
+bp = Blueprint("action_board", __name__)
+
+PARAM_LABELS = {"series": "Série", "owner": "Porteur", "organisation": "Organisation",
+                "kind": "Type", "status": "Statut", "due_from": "Échéance à partir du",
+                "due_to": "Échéance jusqu'au", "overdue": "En retard", "mine": "Mes actions",
+                "sort": "Tri", "order": "Ordre", "chart": "Graphique", "page": "Page",
+                "per_page": "Actions par page"}
+# (sort key, column header) of the sortable columns, in table order
+COLUMNS = (("due_date", "Échéance"), ("status", "Statut"), ("owner", "Porteur"),
+           ("series", "Série"), ("meeting", "Réunion"))
+
+
+def board_url(query: BoardQuery, endpoint: str = "/actions", page: bool = True) -> str:
+    args = params.to_args(query, page=page)
+    return endpoint + ("?" + urlencode(args) if args else "")
+
+
+def sort_headers(query: BoardQuery) -> list[dict[str, Any]]:
+    """Each sortable column: its link (the other order when already sorted by it) and its
+    ``aria-sort``."""
+    headers = []
+    for key, title in COLUMNS:
+        current = query.sort == key
+        order = "desc" if current and query.order == "asc" else "asc"
+        headers.append({
+            "key": key, "title": title,
+            "url": board_url(params.replace(query, sort=key, order=order)),
+            "aria_sort": ("ascending" if query.order == "asc" else "descending")
+            if current else None,
+            "hint": f"trier par {params.SORTS[key]}, "
+                    f"{'décroissant' if order == 'desc' else 'croissant'}"})
+    return headers
+
+
+def page_model(query: BoardQuery, found: action_board.Board) -> dict[str, Any]:
+    status_links = [Link(label, board_url(params.replace(query, status=(status,))),
+                         found.by_status.get(status, 0), query.status == (status,))
+                    for status, label in _status_labels()]
+    owner_links = [Link(person_label(p), board_url(params.replace(
+        query, owner=(str(p.id),), mine=False)) if p else "", n) for p, n in found.by_owner]
+    return {"board": found, "headers": sort_headers(query),
+            "status_links": status_links, "owner_links": owner_links,
+            "overdue_link": board_url(params.replace(query, overdue=True, status=())),
+            "chart": found.chart, "svg": geometry(found.chart) if found.chart else None,
+            **pagination(query.page, query.per_page, found.total,
+                         lambda n: board_url(params.replace(query, page=n)))}
+
+
+def _status_labels() -> list[tuple[str, str]]:
+    return [(s, ACTION_STATUS_LABELS[s]) for s in ACTION_STATUSES]
+
+
+def person_label(person: Person | None) -> str:
+    return label(person) if person is not None else "Sans porteur"
+
+
+def _form_model(query: BoardQuery) -> dict[str, Any]:
+    session, user = db.session(), auth.user()
+    owners = owner_choices(session, user)
+    return {"query": query, "param_labels": PARAM_LABELS, "kinds": ACTION_KINDS,
+            "statuses": ACTION_STATUSES, "series_names": series_choices(session, user),
+            "owners": [(str(p.id), person_label(p)) for p in owners],
+            "organisations": sorted({p.entity for p in owners if p.entity}),
+            "mine_url": board_url(BoardQuery(mine=True)),
+            "exports": [(fmt, board_url(query, f"/actions.{fmt}", page=False))
+                        for fmt in ("csv", "xlsx")],
+            "can_set_status": partial(access.may_set_status, user),
+            "today": dt.date.today()}
+
+
+@bp.route("/actions")
+@login_required
+def dashboard():  # type: ignore[no-untyped-def]
+    try:
+        query = params.parse(request.args.to_dict(flat=False))
+    except ValidationError as e:
+        return render_template("actions/board.html", errors=e.errors,
+                               **_form_model(BoardQuery())), 400
+    found = action_board.board(db.session(), auth.user(), query, with_chart=True)
+    return render_template("actions/board.html", errors=[], **_form_model(query),
+                           **page_model(query, found))
+
+
+@bp.route("/actions.<any(csv, xlsx):fmt>")
+@login_required
+def export(fmt: str):  # type: ignore[no-untyped-def]
+    try:
+        query = params.parse(request.args.to_dict(flat=False))
+    except ValidationError as e:
+        return render_template("actions/board.html", errors=e.errors,
+                               **_form_model(BoardQuery())), 400
+    items, _ = action_board.all_items(db.session(), auth.user(), query)
+    data = tables.WRITERS[fmt](items)
+    name = f"actions_{dt.date.today():%Y-%m-%d}.{fmt}"
+    return Response(data, mimetype=tables.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

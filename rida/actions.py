@@ -126,6 +126,14 @@ def check_fields(session: Session, meeting: Meeting, values: dict[str, Any]) -> 
     return clean
 
 
+def warnings(meeting: Meeting, action: Action) -> list[dict[str, str]]:
+    """What is allowed but worth saying: a due date before the meeting."""
+    if action.due_date is not None and action.due_date < meeting.date:
+        return [{"path": "due_date", "message": "échéance antérieure à la réunion "
+                 f"({meeting.date:%d/%m/%Y}) : acceptée, signalée à la validation"}]
+    return []
+
+
 # --- Changes -------------------------------------------------------------------------------
 
 

@@ -6,9 +6,9 @@ or the export gives it) and returns every check, passed or not, in a fixed order
 failure names its place in French (``Ligne 5 : nature manquante``) and by its rida/1 field
 path (``rida[4].nature``, index from 0).
 
-Dates are consistent when the end time is after the start time, no action is due before
-the meeting date, and the review deadline (when there is one) is not before the meeting
-date.
+Dates are consistent when the end time is after the start time and the review deadline
+(when there is one) is not before the meeting date. An action due before the meeting date
+is only a warning: it is allowed (an action recorded after the fact).
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ def checklist(doc: dict[str, Any], review_deadline: str | None = None) -> list[C
               tuple(_markers(doc))),
         Check("dates", "Dates et heures cohérentes", True,
               tuple(_dates(doc, review_deadline))),
+        Check("due_dates", "Aucune action n'est due avant la réunion", False,
+              tuple(_due_dates(doc))),
         Check("answers", "Chaque ligne du RIDA a une réponse", False, tuple(_answers(doc))),
         Check("results", "Résultats de l'atelier renseignés", False,
               () if (doc.get("results") or "").strip() else
@@ -195,15 +197,20 @@ def _dates(doc: dict[str, Any], review_deadline: str | None) -> Iterator[Finding
     if start and end and end <= start:
         yield Finding("end_time", f"Heure de fin ({end}) avant ou égale à l'heure de début "
                                   f"({start})")
+    if review_deadline and day and review_deadline < day:
+        yield Finding("review_deadline", f"Date limite de relecture ({_fr(review_deadline)}) "
+                                         f"antérieure à la réunion ({_fr(day)})")
+
+
+def _due_dates(doc: dict[str, Any]) -> Iterator[Finding]:
+    """Actions due before the meeting: allowed (a follow-up recorded late), but shown."""
+    day = doc.get("date") or ""
     for i, action in enumerate(doc.get("actions") or []):
         due = action.get("due_date")
         if due and day and due < day:
             yield Finding(f"actions[{i}].due_date",
                           f"{_action_name(doc, i)} : échéance ({_fr(due)}) antérieure à la "
                           f"réunion ({_fr(day)})")
-    if review_deadline and day and review_deadline < day:
-        yield Finding("review_deadline", f"Date limite de relecture ({_fr(review_deadline)}) "
-                                         f"antérieure à la réunion ({_fr(day)})")
 
 
 def _answers(doc: dict[str, Any]) -> Iterator[Finding]:

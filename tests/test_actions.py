@@ -202,3 +202,14 @@ def test_an_a_row_linked_from_the_editor_passes_the_check(app, browser, demo_mee
     add(browser, demo_meeting, {"title": "Chiffrer", "row": row_uid(app, demo_meeting, 7),
                                 "owner": {"entity": "ANS"}, "due_date": "2022-02-01"})
     assert failing() == set()
+
+
+def test_due_date_before_the_meeting_is_accepted_with_a_warning(browser, demo_meeting):
+    browser.login()
+    r = add(browser, demo_meeting, {"title": "Rattrapage", "due_date": "2022-01-03"})
+    assert r.status_code == 201
+    assert r.get_json()["warnings"][0]["path"] == "due_date"
+    assert r.get_json()["action"]["due_date"] == "2022-01-03"
+    later = patch(browser, demo_meeting, UID, r.get_json()["action"]["revision"],
+                  {"due_date": "2022-02-01"})
+    assert later.get_json()["warnings"] == []

@@ -10,7 +10,7 @@ from rida import exchange, validation
 from tests.conftest import demo_document
 
 CODES = ["header", "participants", "roles", "rows", "actions", "action_rows", "draft_markers",
-         "dates", "answers", "results"]
+         "dates", "due_dates", "answers", "results"]
 
 
 def ready() -> dict:
@@ -135,10 +135,13 @@ def test_end_time_after_start_time():
     assert failed(doc) == {}
 
 
-def test_action_due_dates_not_before_the_meeting():
+def test_action_due_before_the_meeting_is_a_warning_not_a_refusal():
     doc = ready()
     doc["actions"][0]["due_date"] = "2022-01-06"
-    assert failed(doc)["dates"] == [(
+    checks = {c.code: c for c in validation.checklist(doc)}
+    assert not checks["due_dates"].blocking and checks["dates"].passed
+    assert validation.blocking(validation.checklist(doc)) == []
+    assert failed(doc)["due_dates"] == [(
         "actions[0].due_date",
         "Action 1 « Entretiens bilatéraux avec les opérateurs pour ob… » : "
         "échéance (06/01/2022) antérieure à la réunion (07/01/2022)")]

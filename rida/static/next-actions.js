@@ -174,6 +174,19 @@
 
   list.addEventListener('input', () => ActionDom.showLinked());
 
+  /** An action due before the meeting is allowed, but said (and warned at validation). */
+  const meetingDate = document.getElementById('f-date');
+  function showDueWarnings() {
+    for (const input of list.querySelectorAll('[data-field="due_date"]')) {
+      const warning = input.parentElement.querySelector('[data-due-warning]');
+      if (warning) warning.hidden = !(input.value && meetingDate && input.value < meetingDate.value);
+    }
+  }
+  list.addEventListener('input', showDueWarnings);
+  list.addEventListener('change', showDueWarnings);
+  if (meetingDate) meetingDate.addEventListener('change', showDueWarnings);
+  showDueWarnings();
+
   // The interview is made from the saved action: wait until everything is saved.
   list.addEventListener('submit', (e) => {
     if (!e.target.matches('.interview-form') || !queue.ops.length) return;

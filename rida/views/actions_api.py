@@ -30,7 +30,8 @@ def add_action(meeting_id: int):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting), _prefixed("actions[new]"):
         action = actions.add(s, meeting, object_field(data, "fields"), uid=data.get("uid"))
-        result = {"action": actions.action_dict(s, action), "actions": _order(s, meeting)}
+        result = {"action": actions.action_dict(s, action), "actions": _order(s, meeting),
+                  "warnings": actions.warnings(meeting, action)}
     return result, 201
 
 
@@ -43,7 +44,8 @@ def patch_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
         with _prefixed(f"actions[{action.position}]"):
             action = actions.update(s, meeting, action, data.get("revision"),
                                     object_field(data, "fields"), auth.user())
-        result = {"action": actions.action_dict(s, action)}
+        result = {"action": actions.action_dict(s, action),
+                  "warnings": actions.warnings(meeting, action)}
     return result
 
 

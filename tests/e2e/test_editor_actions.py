@@ -88,3 +88,20 @@ def test_new_organisation_owner_and_an_action_created_offline(editor, context, l
     assert stored["title"] == "Relancer les éditeurs"
     assert stored["owner"] == {"last_name": None, "first_name": None, "entity": "FEIMA",
                                "function": None}
+
+
+def test_due_date_before_the_meeting_is_kept_with_a_visible_warning(page, live_server,
+                                                                    make_meeting, open_editor):
+    meeting = make_meeting(page, "E2E échéance passée", lambda doc: None)
+    ed = open_editor(page, meeting)
+    due = page.get_by_label("Échéance de l'action 1")
+    warning = page.locator("#actions-grid tbody.action-item").first.locator("[data-due-warning]")
+    expect(warning).to_be_hidden()
+    due.fill("2022-01-03")   # the meeting is on 07/01/2022
+    due.dispatch_event("change")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("antérieure à la réunion")
+    ed.wait_saved()
+    page.reload()
+    expect(due).to_have_value("2022-01-03")
+    expect(warning).to_be_visible()

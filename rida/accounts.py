@@ -46,3 +46,18 @@ def new_password() -> str:
 
 
 _DUMMY_HASH = generate_password_hash("not a password")
+
+
+CLI_ADMIN = "cli"
+
+
+def cli_account(session: Session, login: str | None, *, admin: bool = False) -> User | None:
+    """The account a command acts as (its ``--user LOGIN`` option); without one, an
+    unsaved ``cli`` administrator when ``admin`` (listing commands read everything), else
+    None (history then records « cli »)."""
+    if login is None:
+        return User(login=CLI_ADMIN, password_hash="", role="admin") if admin else None
+    user = session.exec(select(User).where(User.login == login)).first()
+    if user is None:
+        raise FieldError("--user", f"compte « {login} » inconnu")
+    return user

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from rida import action_status, fields
 from rida.fields import FieldError
-from rida.meetings import Conflict, check_uid, find_row, move_in, renumber, touch
+from rida.meetings import apply_revision, check_uid, delete_in, find_row, move_in, touch
 from rida.models import ACTION_KINDS, ACTION_STATUSES, Action, Meeting, Person, RidaRow, User
 from rida.people import PERSON_LIMITS, find_or_create, label
 
@@ -168,22 +168,10 @@ def update(session: Session, meeting: Meeting, action: Action, revision: Any,
     clean = check_fields(session, meeting, values)
     if not clean:
         raise FieldError("fields", "aucun champ à modifier")
-    if type(revision) is not int:
-        raise FieldError("revision", "entier attendu")
-    same = all(getattr(action, name) == value for name, value in clean.items()
-               if name != "owner_function")
-    if revision != action.revision:
-        if same:
-            return action
-        raise Conflict(action_dict(session, action),
-                       f"L'action {action.position + 1} a été modifiée par quelqu'un d'autre.")
-    if not same:
-        old_status = action.status
-        for name, value in clean.items():
-            setattr(action, name, value)
-        action.revision += 1
-        session.add(action)
-        session.flush()
+    old_status = action.status
+    if apply_revision(session, action, revision, clean, lambda: action_dict(session, action),
+                      f"L'action {action.position + 1} a été modifiée par quelqu'un d'autre.",
+                      derived=("owner_function",)):
         if action.status != old_status:
             action_status.record(session, action, action.status, old_status=old_status,
                                  user=user, meeting_id=meeting.id)
@@ -192,12 +180,8 @@ def update(session: Session, meeting: Meeting, action: Action, revision: Any,
 
 
 def delete(session: Session, meeting: Meeting, action: Action) -> list[Action]:
-    session.delete(action)
-    session.flush()
-    remaining = actions_of(session, meeting.id)
-    renumber(session, remaining, "position", 0)
-    touch(meeting)
-    return remaining
+    return delete_in(session, meeting, action, lambda: actions_of(session, meeting.id),
+                     "position", 0)
 
 
 def move(session: Session, meeting: Meeting, action: Action, direction: Any,

@@ -219,11 +219,7 @@ def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: boo
         meeting = s.get(Meeting, meeting_id)
         if meeting is None:
             _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
-        user = None
-        if login is not None:
-            user = s.exec(select(User).where(User.login == login)).first()
-            if user is None:
-                raise FieldError("--user", f"compte « {login} » inconnu")
+        user = accounts.cli_account(s, login)
         versions.ensure_editable(meeting)
         checks = versions.checks(s, meeting)
         blocked = bool(validation.blocking(checks))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlmodel import select
 
-from rida import action_status, db
+from rida import accounts, action_status, db
 from rida.cli import main, with_app
 from rida.fields import FieldError
-from rida.models import Action, User
+from rida.models import Action
 from rida.render import ACTION_STATUS_LABELS
 
 
@@ -35,11 +34,7 @@ def set_status(app: Flask, action_id: int, status: str, comment: str,
         found = s.get(Action, action_id)
         if found is None:
             raise FieldError("id", f"action {action_id} introuvable")
-        user = None
-        if login is not None:
-            user = s.exec(select(User).where(User.login == login)).first()
-            if user is None:
-                raise FieldError("--user", f"compte « {login} » inconnu")
+        user = accounts.cli_account(s, login)
         event = action_status.set_status(s, found, status, user=user, comment=comment)
         label = ACTION_STATUS_LABELS[found.status]
         title = found.title

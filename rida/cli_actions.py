@@ -15,15 +15,13 @@ from typing import Any
 
 import click
 from flask import Flask
-from sqlmodel import select
 
-from rida import action_board, db
+from rida import accounts, action_board, db
 from rida.action_board import params, tables
 from rida.compte_rendu.files import write_atomic
 from rida.fields import FieldError, ValidationError
-from rida.models import ACTION_KINDS, ACTION_STATUSES, User
+from rida.models import ACTION_KINDS, ACTION_STATUSES
 
-CLI_ADMIN = "cli"
 BINARY = ("xlsx",)
 
 
@@ -92,11 +90,7 @@ def actions_command(with_app: Callable[..., Any]) -> click.Command:
             raise ValidationError([FieldError(_option_name(x.path), x.message)
                                    for x in e.errors]) from None
         session = db.session()
-        user = User(login=CLI_ADMIN, password_hash="", role="admin")
-        if login is not None:
-            user = session.exec(select(User).where(User.login == login)).first()
-            if user is None:
-                raise FieldError("--user", f"compte « {login} » inconnu")
+        user = accounts.cli_account(session, login, admin=True)
         items, messages = action_board.all_items(session, user, query)
         for message in messages:
             click.echo(message, err=True)

@@ -13,11 +13,10 @@ import click
 from flask import Flask
 from sqlmodel import select
 
-from rida import db
+from rida import db, reminders
 from rida.fields import FieldError
 from rida.models import Person
 from rida.people import label
-from rida.reminders import valid_address
 
 
 def person_group(with_app: Callable[..., Any]) -> click.Group:
@@ -46,16 +45,15 @@ def person_group(with_app: Callable[..., Any]) -> click.Group:
     @with_app
     def set_email(app: Flask, person_id: int, address: str) -> None:
         """Donne à une personne son adresse e-mail (« - » pour l'effacer)."""
-        address = "" if address == "-" else address.strip()
-        if address and not valid_address(address):
-            raise FieldError("address", f"adresse e-mail invalide « {address} »")
         with db.transaction() as s:
             found = s.get(Person, person_id)
             if found is None:
                 raise FieldError("person_id", f"personne {person_id} inconnue")
-            if not found.last_name and address:
-                raise FieldError("person_id", "une organisation ne reçoit pas de rappel")
-            found.email = address
+            try:
+                address = reminders.set_email(found, "" if address == "-" else address)
+            except FieldError as e:  # the option as the command names it
+                raise FieldError("person_id" if not found.last_name else "address",
+                                 e.message) from None
             s.add(found)
             click.echo(f"{label(found)} : {address or 'adresse effacée'}")
 

@@ -12,14 +12,12 @@ from typing import Any
 
 import click
 from flask import Flask
-from sqlmodel import select
 
-from rida import db
+from rida import accounts, db
 from rida.fields import FieldError, ValidationError
-from rida.models import STATUSES, User
+from rida.models import STATUSES
 from rida.search import SORTS, guard, output, params
 
-CLI_ADMIN = "cli"
 OPTION_NAMES = {"q": "QUERY", "type": "--type", "per_page": "--page"}
 
 
@@ -67,11 +65,7 @@ def search_command(with_app: Callable[..., Any]) -> click.Command:
             raise ValidationError([FieldError(OPTION_NAMES.get(x.path, f"--{x.path}"),
                                               x.message) for x in e.errors]) from None
         session = db.session()
-        user = User(login=CLI_ADMIN, password_hash="", role="admin")
-        if login is not None:
-            user = session.exec(select(User).where(User.login == login)).first()
-            if user is None:
-                raise FieldError("--user", f"compte « {login} » inconnu")
+        user = accounts.cli_account(session, login, admin=True)
         found = guard.search(session, user, parsed)
         if as_json:
             click.echo(json.dumps(output.results_dict(found), ensure_ascii=False, indent=2))

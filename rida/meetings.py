@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlmodel import Session, select
@@ -213,36 +213,55 @@ def add_row(session: Session, meeting: Meeting, values: dict[str, Any], *,
     return row
 
 
+def apply_revision(session: Session, item: Any, revision: Any, clean: dict[str, Any],
+                   current: Callable[[], dict[str, Any]], message: str,
+                   derived: Sequence[str] = ()) -> bool:
+    """The editor's optimistic change of a record (row, participant, action) seen at
+    ``revision``: True when ``clean`` changed it (its revision is then bumped). A stale
+    revision is a :class:`Conflict` carrying ``current()``, unless the record already holds
+    these values (a replayed save). ``derived`` fields follow others and are not compared."""
+    if type(revision) is not int:
+        raise FieldError("revision", "entier attendu")
+    same = all(getattr(item, name) == value for name, value in clean.items()
+               if name not in derived)
+    if revision != item.revision:
+        if same:
+            return False
+        raise Conflict(current(), message)
+    if same:
+        return False
+    for name, value in clean.items():
+        setattr(item, name, value)
+    item.revision += 1
+    session.add(item)
+    session.flush()
+    return True
+
+
 def update_row(session: Session, row: RidaRow, revision: Any,
                values: dict[str, Any]) -> RidaRow:
     clean = {name: check_row_field(name, value) for name, value in values.items()}
     if not clean:
         raise FieldError("fields", "aucun champ à modifier")
-    if type(revision) is not int:
-        raise FieldError("revision", "entier attendu")
-    if revision != row.revision:
-        if all(getattr(row, name) == value for name, value in clean.items()):
-            return row
-        raise Conflict(row_dict(row),
-                       f"La ligne {row.number} a été modifiée par quelqu'un d'autre.")
-    changed = {n: v for n, v in clean.items() if getattr(row, n) != v}
-    if changed:
-        for name, value in changed.items():
-            setattr(row, name, value)
-        row.revision += 1
+    if apply_revision(session, row, revision, clean, lambda: row_dict(row),
+                      f"La ligne {row.number} a été modifiée par quelqu'un d'autre."):
         row.updated_at = utcnow()
-        session.add(row)
-        session.flush()
     return row
 
 
 def delete_row(session: Session, meeting: Meeting, row: RidaRow) -> list[RidaRow]:
-    session.delete(row)
+    return delete_in(session, meeting, row, lambda: rows_of(session, meeting.id), "number", 1)
+
+
+def delete_in(session: Session, meeting: Meeting, item: Any,
+              remaining: Callable[[], list[Any]], attr: str, start: int) -> list[Any]:
+    """Delete ``item`` of ``meeting`` and renumber ``remaining()`` from ``start``."""
+    session.delete(item)
     session.flush()
-    rows = rows_of(session, meeting.id)
-    renumber(session, rows, "number", 1)
+    items = remaining()
+    renumber(session, items, attr, start)
     touch(meeting)
-    return rows
+    return items
 
 
 def move_row(session: Session, meeting: Meeting, row: RidaRow, direction: str,

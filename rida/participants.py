@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
-from rida.meetings import Conflict, check_uid, move_in, renumber, touch
+from rida.meetings import apply_revision, check_uid, delete_in, move_in, touch
 from rida.models import ATTENDANCES, Meeting, Participation, Person
 from rida.people import PERSON_LIMITS, find_or_create
 
@@ -81,28 +81,15 @@ def update(session: Session, p: Participation, revision: Any,
             clean[name] = fields.text(value, name, limit=PERSON_LIMITS["function"])
         else:
             raise FieldError(name, "champ inconnu ou non modifiable")
-    if type(revision) is not int:
-        raise FieldError("revision", "entier attendu")
-    if revision != p.revision:
-        if all(getattr(p, n) == v for n, v in clean.items()):
-            return p
-        person = session.get(Person, p.person_id)
-        raise Conflict(participant_dict(p, person),
-                       "Ce participant a été modifié par quelqu'un d'autre.")
-    if any(getattr(p, n) != v for n, v in clean.items()):
-        for name, value in clean.items():
-            setattr(p, name, value)
-        p.revision += 1
-        session.add(p)
-        session.flush()
+    apply_revision(session, p, revision, clean,
+                   lambda: participant_dict(p, session.get(Person, p.person_id)),
+                   "Ce participant a été modifié par quelqu'un d'autre.")
     return p
 
 
 def remove(session: Session, meeting: Meeting, p: Participation) -> None:
-    session.delete(p)
-    session.flush()
-    renumber(session, [q for q, _ in participants_of(session, meeting.id)], "position", 0)
-    touch(meeting)
+    delete_in(session, meeting, p, lambda: [q for q, _ in participants_of(session, meeting.id)],
+              "position", 0)
 
 
 def move(session: Session, meeting: Meeting, p: Participation, direction: str,

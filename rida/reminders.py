@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from rida.action_status import OPEN_STATUSES
 from rida.calendar_feed import action_url
+from rida.fields import FieldError
 from rida.models import Action, Meeting, Person, Series
 from rida.people import display_name
 from rida.render import ACTION_STATUS_LABELS, date_short
@@ -170,3 +171,16 @@ def message(digest: Digest, today: dt.date, days: int, *, base_url: str,
     msg.set_content(text_body(digest, today, days, base_url))
     msg.add_alternative(html_body(digest, today, days, base_url), subtype="html")
     return msg
+
+
+def set_email(person: Person, address: str) -> str:
+    """Give ``person`` the address their reminders go to (empty: none); the address kept.
+    Raises :class:`~rida.fields.FieldError` (path ``email``) for a bad address or an
+    organisation, which receives no reminder."""
+    address = address.strip()
+    if address and not person.last_name:
+        raise FieldError("email", "une organisation ne reçoit pas de rappel")
+    if address and not valid_address(address):
+        raise FieldError("email", f"adresse e-mail invalide « {address} »")
+    person.email = address
+    return address

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlmodel import select
 
-from rida import access, auth, db
+from rida import access, auth, db, reminders
+from rida.fields import FieldError
 from rida.models import Person
 from rida.people import label
-from rida.reminders import valid_address
 
 bp = Blueprint("people", __name__)
 
@@ -33,19 +33,18 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def set_email(person_id: int):  # type: ignore[no-untyped-def]
     _editor()
-    address = request.form.get("email", "").strip()
+    address = request.form.get("email", "")
     with db.transaction() as s:
         person = s.exec(select(Person).where(Person.id == person_id,
                                              access.visible_people(auth.user()))).first()
         if person is None:
             abort(404)
         name = label(person)
-        if address and not person.last_name:
-            flash(f"« {name} » est une organisation : elle ne reçoit pas de rappel.", "error")
-        elif address and not valid_address(address):
-            flash(f"Adresse e-mail invalide pour {name} : « {address} ».", "error")
+        try:
+            address = reminders.set_email(person, address)
+        except FieldError as e:
+            flash(f"{e.message[:1].upper()}{e.message[1:]} : {name}.", "error")
         else:
-            person.email = address
             s.add(person)
             flash(f"{name} : {'adresse enregistrée' if address else 'adresse effacée'}.",
                   "success")

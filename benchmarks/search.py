@@ -65,38 +65,48 @@ def fill(app: Any, rows: int, seed: int) -> dict[str, Any]:
 
 
 def measure_updates(rida: Rida, refs: list[Any], count: int) -> dict[str, list[float]]:
-    """Seconds from the committed change to a query that finds the new word."""
+    """Seconds from a change to a query that finds the new word. For rida, the real path:
+    the change is committed as the app commits (queued in the outbox in the same
+    transaction) and the app's indexer thread makes it searchable; the clock starts
+    before the commit. The references are given the new document directly."""
     times: dict[str, list[float]] = {e.name: [] for e in [rida, *refs]}
     for i in range(count):
+        start = time.perf_counter()
         meeting_id, word = rida.change_row(i)
+        wait_visible(rida, word, start)
+        times[rida.name].append(time.perf_counter() - start)
         doc = row_document(rida.app, meeting_id, 1)
-        for engine in [rida, *refs]:
+        for engine in refs:
             start = time.perf_counter()
-            if engine is rida:
-                rida.reindex(meeting_id)
-            else:
-                engine.replace(doc)
-            while engine.search(update_word(word))[0] < 1:
-                if time.perf_counter() - start > 10:
-                    log(f"{engine.name}: update {word!r} not visible after 10 s")
-                    break
-                time.sleep(0.01)
+            engine.replace(doc)
+            wait_visible(engine, word, start)
             times[engine.name].append(time.perf_counter() - start)
     return times
 
 
+def wait_visible(engine: Any, word: str, start: float, limit: float = 30.0) -> None:
+    while engine.search(update_word(word))[0] < 1:
+        if time.perf_counter() - start > limit:
+            log(f"{engine.name}: update {word!r} not visible after {limit:.0f} s")
+            return
+        time.sleep(0.01)
+
+
 def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from rida import create_app
+    from rida.search import indexer
 
     data = tmp / f"rows{rows}"
     app = create_app({"DATA_DIR": data, "EXPORT_DIR": data / "exports",
                       "DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
-                      "SECRET_KEY": secrets.token_hex(16)})
+                      "SECRET_KEY": secrets.token_hex(16), "SEARCH_INDEXER": False})
     log(f"[{rows} rows] filling the database…")
     corpus = fill(app, rows, args.seed)
     rida = Rida(app)
     log(f"[{rows} rows] rida: rebuild…")
     engines: dict[str, dict[str, Any]] = {"rida": {"index_s": rida.build()}}
+    app.config["SEARCH_INDEXER"] = True  # from now on, as in a server: the indexer thread
+    indexer.init_app(app)
     start = time.perf_counter()
     docs = documents(app)
     extract_s = time.perf_counter() - start

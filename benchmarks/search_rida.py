@@ -172,18 +172,17 @@ class Rida:
         return lambda q: self._search(self.reader, q)
 
     def change_row(self, i: int) -> tuple[int, str]:
-        """Append a new word to row 1 of a meeting (committed); returns (meeting, word)."""
+        """Append a new word to row 1 of a meeting, committed as the app commits (the
+        outbox entry in the same transaction, the indexer thread woken); returns
+        (meeting, word)."""
+        from rida import db
+
         meeting_id = self.meeting_ids[(i * 7919) % len(self.meeting_ids)]
         word = f"zorglub{chr(97 + i // 26 % 26)}{chr(97 + i % 26)}ik"
-        with Session(self.engine) as s:
+        with self.app.app_context(), db.transaction() as s:
             row = s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
                                                RidaRow.number == 1)).one()
             row.answer = f"{row.answer} {word}"
             row.revision += 1
-            s.add(row)
-            s.commit()
         return meeting_id, word
 
-    def reindex(self, meeting_id: int) -> None:
-        with self.app.app_context(), Session(self.engine) as s:
-            self.facade.index_meetings(s, [meeting_id])

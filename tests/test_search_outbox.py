@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from rida import actions, db, exchange, meetings
+from rida import actions, db, exchange, meetings, search
 from rida.models import Meeting, Person, SearchOutbox, Series
 from tests.conftest import draft_document
 
@@ -133,3 +133,18 @@ def test_deleting_a_meeting_queues_its_removal(app, demo_meeting):
     with app.app_context(), db.transaction() as s:
         s.delete(s.get(Meeting, demo_meeting))
     assert queued(app) == [demo_meeting]
+
+
+def test_a_rebuild_forgets_the_entries_it_covers_and_keeps_later_ones(app, demo_meeting):
+    # After a bulk import and « rida reindex », the indexer must not index it all again.
+    other = second_meeting(app)
+    assert queued(app) == [demo_meeting, other]
+    with app.app_context(), db.read_session(db.engine()) as s:
+        s.exec(select(Meeting.id)).all()  # the rebuild's snapshot starts here
+        with db.transaction() as w:  # committed after it: not covered
+            w.get(Meeting, other).title = "Atelier 2 bis"
+        assert search.rebuild(s) == 2
+    assert queued(app) == [other]
+    with app.app_context(), db.write_session(db.engine()) as s:
+        assert search.rebuild(s) == 2  # a write session: deleted in its transaction
+    assert queued(app) == []

@@ -173,8 +173,23 @@ def remove_meeting(meeting_id: int) -> None:
 
 
 def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the whole index from the database; the number of meetings indexed."""
-    return backend().rebuild(session, progress)
+    """Rebuild the whole index from the database; the number of meetings indexed.
+
+    The outbox entries committed before the rebuild started are covered by it: they are
+    deleted afterwards, else the indexer would index every meeting of a bulk import a
+    second time, one batch after another (minutes on a large archive, during which
+    autosaves wait for their turn). Entries queued during the rebuild stay."""
+    from rida import db
+    from rida.search import outbox
+
+    covered = outbox.entry_ids(session)
+    count = backend().rebuild(session, progress)
+    if covered and session.info.get(outbox.TRACKED):  # a write session: in its transaction
+        outbox.done(session, covered)
+    elif covered:
+        with db.write_session(session.get_bind()) as writer:  # type: ignore[arg-type]
+            outbox.done(writer, covered)
+    return count
 
 
 def check(session: Session) -> CheckReport:

@@ -81,7 +81,15 @@ def pending(session: Session, limit: int) -> list[tuple[int, int]]:
 
 def done(session: Session, entry_ids: list[int]) -> None:
     """Delete these entries (only these: entries queued meanwhile stay)."""
-    session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(entry_ids)))
+    for start in range(0, len(entry_ids), 500):
+        chunk = entry_ids[start:start + 500]
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
+
+
+def entry_ids(session: Session) -> list[int]:
+    """Every entry visible now (committed): what a rebuild reading the database from
+    now on covers."""
+    return list(session.exec(select(SearchOutbox.id).order_by(SearchOutbox.id)).scalars())
 
 
 def changed_meetings(session: OrmSession) -> set[int]:

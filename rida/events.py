@@ -1,0 +1,52 @@
+"""Things worth recording that are not (only) a change of rows: logins, exports, downloads,
+permission and token changes, validations.
+
+The code where they happen calls :func:`emit`; the audit log subscribes to
+:data:`happened` (blinker, no Flask import). Row changes themselves (create, update,
+delete) are seen by the audit log through the write sessions, not through here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from blinker import Namespace
+
+_signals = Namespace()
+happened = _signals.signal("rida.event")
+
+# The actions emitted (the audit log's vocabulary beyond create/update/delete).
+LOGIN_SUCCEEDED = "login.success"
+LOGIN_FAILED = "login.failure"
+LOGIN_LOCKED = "login.locked"
+LOGGED_OUT = "logout"
+PERMISSION_CHANGED = "permission.change"   # role, active flag, series membership
+TOKEN_CREATED = "token.create"
+TOKEN_REVOKED = "token.revoke"
+EXPORTED = "export"                        # a document generated (DOCX, PDF, CSV…)
+DOWNLOADED = "download"                    # a stored document sent (frozen version)
+VALIDATED = "validation"
+STATUS_CHANGED = "status.change"           # an action's status
+
+
+@dataclass
+class Event:
+    action: str
+    user_id: int | None = None        # who did it (None: anonymous, the CLI without --user)
+    login: str | None = None          # the login typed or the account's (kept if deleted)
+    ip: str | None = None             # where from (remote address; "cli" for commands)
+    object_type: str | None = None    # "meeting", "user", "api_token", …
+    object_id: str | None = None
+    meeting_id: int | None = None     # the meeting concerned, for its history tab
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def emit(action: str, *, session: Any = None, **fields: Any) -> Event:
+    """Tell the subscribers that ``action`` happened. ``session``: the write session of
+    the change, when there is one, so that the record joins its transaction."""
+    event = Event(action, **fields)
+    happened.send(event, session=session)
+    return event

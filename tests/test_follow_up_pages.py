@@ -68,6 +68,12 @@ def test_history_hides_meetings_the_reader_may_not_read(app, browser):
     text = page(reader, m1)
     own = section(text, f'<tr id="action-{action}">', "</tr>")
     assert "À faire → <strong>En cours</strong>" in own and "M2" not in own
+    # The API's history says neither the meeting's title nor its id.
+    history = reader.json("GET", f"/api/actions/{action}/history").get_json()["history"]
+    assert [(e["status"], e["meeting"], e["meeting_title"]) for e in history] == [
+        ("in_progress", None, None)]
+    mine = browser.json("GET", f"/api/actions/{action}/history").get_json()["history"]
+    assert [(e["meeting"], e["meeting_title"]) for e in mine] == [(m2, "M2")]
 
 
 def test_rows_show_their_actions(app, browser):

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import login_required
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from rida import access, action_status, actions, auth, db
 from rida.fields import FieldError
@@ -60,8 +60,13 @@ def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def action_history(action_id: int):  # type: ignore[no-untyped-def]
     s = db.session()
+    user = auth.user()
     action = s.get(Action, action_id)
-    if action is None or not access.can_read(s, auth.user(), action.meeting_id):
+    if action is None or not access.can_read(s, user, action.meeting_id):
         abort(404)
+    events = action_status.history(s, action_id)
+    reviewing = {e.meeting_id for e in events if e.meeting_id is not None}
+    readable = {m.id: m for m in s.exec(select(Meeting).where(
+        col(Meeting.id).in_(reviewing), access.readable(user)))} if reviewing else {}
     return {"action": action_summary(s, action),
-            "history": [action_status.event_dict(e) for e in action_status.history(s, action_id)]}
+            "history": [action_status.event_dict(e, readable) for e in events]}

@@ -17,7 +17,8 @@ bp = Blueprint("session_api", __name__, url_prefix="/api")
 def _state() -> dict[str, object]:
     clock = auth.clock()
     left = clock.seconds_left(session, time.time())
-    return {"seconds_left": max(0, math.floor(left)), "warning_seconds": round(clock.warning),
+    # Rounded up: the editor never announces the end before the server decides it.
+    return {"seconds_left": max(0, math.ceil(left)), "warning_seconds": round(clock.warning),
             "idle_seconds": round(clock.idle)}
 
 

@@ -53,7 +53,8 @@ def test_expired_session_warns_then_keeps_every_edit(short_server: Server, chrom
     ed.cell(1, "subject").fill("Avant l'avertissement")
     ed.wait_saved()
     # No activity: the warning comes, « Rester connecté » extends the session.
-    expect(banner.get_by_role("alert")).to_contain_text("Votre session va expirer")
+    expect(banner.get_by_role("alert")).to_contain_text("Votre session va expirer",
+                                                        timeout=20_000)
     page.get_by_role("button", name="Rester connecté").click()
     expect(banner).to_be_hidden()
 
@@ -62,7 +63,8 @@ def test_expired_session_warns_then_keeps_every_edit(short_server: Server, chrom
     ed.cell(1, "subject").fill("Après l'expiration")
     ed.cell(2, "subject").fill("Deuxième modification")
     expect(ed.status).to_have_text(
-        "Session expirée : reconnectez-vous (vos modifications sont conservées)")
+        "Session expirée : reconnectez-vous (vos modifications sont conservées)",
+        timeout=10_000)
     assert len(ed.queued()) == 2
 
     # Log in again in the same tab, through the banner: back to the editor, edits sent.

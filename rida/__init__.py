@@ -28,13 +28,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(app.config["DATA_DIR"])
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"  # Secure: RIDA_SECURE_COOKIES
     # The CSRF token lives as long as the session: an editor left open all day still saves.
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
     from rida import auth, db, search, web
     from rida.search import indexer
     from rida.views import (
+        account_tokens,
         action_board,
         action_pages,
         action_status_api,
@@ -46,7 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         feeds,
         imports,
         pages,
+        session_api,
     )
+    from rida.views import admin_accounts as admin_account_pages
     from rida.views import glossary as glossary_pages
     from rida.views import people as people_pages
     from rida.views import search as search_pages
@@ -70,4 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(glossary_pages.bp)
     app.register_blueprint(people_pages.bp)
     app.register_blueprint(action_board.bp)
+    app.register_blueprint(session_api.bp)
+    app.register_blueprint(admin_account_pages.bp)
+    app.register_blueprint(account_tokens.bp)
     return app

@@ -6,10 +6,16 @@ Reading a meeting depends on its classification:
 - ``restricted``: members of the meeting's series;
 - ``confidential``: the meeting's participants who have an account, its rapporteur;
 
-and admins read everything. The account that created a meeting keeps reading it.
-Writing needs the right to read plus the ``admin`` or ``rapporteur`` role. The status of
-an action may also be changed by its owner (a member following up their own actions).
-Every list, page and API call goes through :func:`readable`.
+and admins read everything. The account that created a meeting keeps reading it. When the
+instance allows it (``RIDA_PUBLIC_READ=1``), anonymous visitors read the *validated*
+*public* minutes, nothing else.
+
+Writing needs the right to read plus the ``admin`` role, or the ``rapporteur`` role and
+one of: membership of the meeting's series, being the meeting's rapporteur, having created
+it. The status of an action may be changed by whoever may edit its meeting, and by its
+owner (a member following up their own actions). Readers read. Every list, page and API
+call goes through :func:`readable`; a meeting one may not read answers 404 (its existence
+is not revealed), one readable but not editable 403.
 """
 
 from __future__ import annotations
@@ -22,9 +28,17 @@ from rida.models import Action, Meeting, Participation, Person, SeriesMember, Us
 EDITOR_ROLES = ("admin", "rapporteur")
 
 
-def readable(user: User | None) -> ColumnElement[bool]:
-    """A WHERE clause on ``Meeting`` selecting the meetings ``user`` may read."""
-    if user is None or not user.active:
+def published() -> ColumnElement[bool]:
+    """The meetings anonymous visitors may read when the instance is public."""
+    return (Meeting.classification == "public") & (Meeting.status == "validated")
+
+
+def readable(user: User | None, *, public_read: bool = False) -> ColumnElement[bool]:
+    """A WHERE clause on ``Meeting`` selecting the meetings ``user`` may read;
+    ``public_read``: anonymous visitors (``user`` None) read the published minutes."""
+    if user is None:
+        return published() if public_read else false()
+    if not user.active:
         return false()
     if user.role == "admin":
         return true()
@@ -42,10 +56,12 @@ def readable(user: User | None) -> ColumnElement[bool]:
     return or_(*clauses)
 
 
-def readable_meeting(session: Session, user: User | None, meeting_id: int) -> Meeting | None:
+def readable_meeting(session: Session, user: User | None, meeting_id: int, *,
+                     public_read: bool = False) -> Meeting | None:
     """The meeting, loaded in one query with the access rule, or None if ``user`` may not
     read it (or it does not exist)."""
-    return session.exec(select(Meeting).where(Meeting.id == meeting_id, readable(user))).first()
+    return session.exec(select(Meeting).where(
+        Meeting.id == meeting_id, readable(user, public_read=public_read))).first()
 
 
 def can_read(session: Session, user: User | None, meeting_id: int) -> bool:
@@ -54,19 +70,41 @@ def can_read(session: Session, user: User | None, meeting_id: int) -> bool:
 
 
 def may_write(user: User | None) -> bool:
-    """Whether ``user``'s role lets them change the meetings they may read."""
+    """Whether ``user``'s role lets them change some meetings (see :func:`may_edit`)."""
     return user is not None and user.active and user.role in EDITOR_ROLES
 
 
+def can_edit_series(session: Session, user: User | None, series_id: int) -> bool:
+    """Admins edit every series; rapporteurs the series they are members of."""
+    if not may_write(user):
+        return False
+    assert user is not None
+    return user.role == "admin" or session.get(SeriesMember, (series_id, user.id)) is not None
+
+
+def may_edit(session: Session, user: User | None, meeting: Meeting) -> bool:
+    """Whether ``user``, who may read ``meeting``, may change it."""
+    if not may_write(user):
+        return False
+    assert user is not None
+    return (user.role == "admin" or meeting.created_by == user.id
+            or (user.person_id is not None and meeting.rapporteur_id == user.person_id)
+            or can_edit_series(session, user, meeting.series_id))
+
+
 def can_edit(session: Session, user: User | None, meeting_id: int) -> bool:
-    return may_write(user) and can_read(session, user, meeting_id)
+    meeting = readable_meeting(session, user, meeting_id)
+    return meeting is not None and may_edit(session, user, meeting)
 
 
-def may_set_status(user: User | None, action: Action) -> bool:
+def may_set_status(session: Session, user: User | None, action: Action) -> bool:
     """Whether ``user`` (who may read the action's meeting) may change its status."""
-    return may_write(user) or (user is not None and user.active
-                               and user.person_id is not None
-                               and user.person_id == action.owner_id)
+    if user is None or not user.active:
+        return False
+    if user.person_id is not None and user.person_id == action.owner_id:
+        return True
+    meeting = session.get(Meeting, action.meeting_id)
+    return meeting is not None and may_edit(session, user, meeting)
 
 
 def can_see_series(session: Session, user: User | None, series_id: int) -> bool:

@@ -16,7 +16,7 @@ from rida import accounts, create_app, db, interviews, meetings, validation, ver
 from rida.compte_rendu import files, incoming
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
-from rida.models import ROLES, Meeting, User
+from rida.models import Meeting, User
 from rida.search import glossary, indexer
 
 DEMO_FIXTURE = Path(__file__).parent / "fixtures" / "demo_tf_mssante_2022-01-07.json"
@@ -265,29 +265,6 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(app, host=host, port=port, threads=threads, ident="rida")
 
 
-@main.group()
-def user() -> None:
-    """Gère les comptes."""
-
-
-@user.command("add")
-@click.argument("login")
-@click.option("--role", type=click.Choice(ROLES), default="reader", show_default=True,
-              help="Rôle du compte.")
-@click.option("--password-stdin/--generate-password", default=True, show_default=True,
-              help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.")
-@with_app
-def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
-    """Crée un compte ; le mot de passe est lu sur l'entrée standard (première ligne)."""
-    password = (sys.stdin.readline().rstrip("\r\n") if password_stdin
-                else accounts.new_password())
-    with db.transaction() as s:
-        accounts.create_user(s, login, password, role)
-    click.echo(f"Compte « {login} » créé ({role}).")
-    if not password_stdin:
-        click.echo(f"Mot de passe : {password}")
-
-
 # imported for the commands they register: reindex, search-check; action set-status
 from rida import cli_action_status, index_cli  # noqa: E402, F401
 from rida.action_board import tables  # noqa: E402
@@ -297,6 +274,7 @@ from rida.cli_glossary import glossary_command  # noqa: E402 (needs with_app)
 from rida.cli_people import person_group  # noqa: E402 (needs with_app)
 from rida.cli_remind import remind_command  # noqa: E402 (needs with_app)
 from rida.cli_search import search_command  # noqa: E402 (needs with_app)
+from rida.cli_users import token_group, user_group  # noqa: E402 (needs with_app)
 
 main.add_command(search_command(with_app))
 tables.register("ics", lambda items: ics_of_items(
@@ -305,6 +283,8 @@ main.add_command(actions_command(with_app))
 main.add_command(glossary_command(with_app, _fail))
 main.add_command(remind_command(with_app))
 main.add_command(person_group(with_app))
+main.add_command(user_group(with_app))
+main.add_command(token_group(with_app))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -223,6 +223,35 @@ class SeriesMember(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
 
 
+class ApiToken(SQLModel, table=True):
+    """A secret for scripts (``Authorization: Bearer rida_<prefix>_<secret>``), shown once:
+    only its SHA-256 is kept; ``prefix`` (visible) names it for listing and revoking."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=200)
+    prefix: str = Field(max_length=16, unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_used_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
+class LoginFailure(SQLModel, table=True):
+    """One refused login (wrong password or unknown login), for the lockout; the rows of a
+    login are forgotten at its next successful login, all rows after a day."""
+
+    __tablename__ = "login_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=100, index=True)
+    ip: str = Field(default="", max_length=64, index=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
 class SeriesGlossary(SQLModel, table=True):
     """Terms a series uses for one thing (``MSS``, ``MSSanté``), equivalent in searches."""
 

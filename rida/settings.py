@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +97,71 @@ SETTINGS: tuple[Setting, ...] = (
         "7",
         "Horizon des rappels : actions en retard et à échéance dans ce nombre de jours.",
     ),
+    Setting(
+        "RIDA_PUBLIC_READ",
+        "0",
+        "`1` : les visiteurs non connectés lisent les comptes-rendus **validés** et "
+        "**publics** (page, exports, téléchargements), rien d'autre.",
+    ),
+    Setting(
+        "RIDA_SECURE_COOKIES",
+        "0",
+        "`1` derrière HTTPS : le cookie de session n'est envoyé que sur HTTPS (`Secure`).",
+    ),
+    Setting(
+        "RIDA_SESSION_IDLE_MINUTES",
+        "60",
+        "Une session sans aucune requête pendant ce temps expire (décimales acceptées).",
+    ),
+    Setting(
+        "RIDA_SESSION_MAX_HOURS",
+        "12",
+        "Durée maximale d'une session depuis la connexion, activité ou non.",
+    ),
+    Setting(
+        "RIDA_SESSION_WARNING_MINUTES",
+        "5",
+        "L'éditeur avertit ce temps avant la fin de la session (« Rester connecté »).",
+    ),
+    Setting(
+        "RIDA_LOGIN_MAX_FAILURES",
+        "5",
+        "Échecs de connexion d'un identifiant, dans la fenêtre, qui le bloquent.",
+    ),
+    Setting(
+        "RIDA_LOGIN_MAX_FAILURES_PER_IP",
+        "20",
+        "Échecs de connexion depuis une adresse IP, dans la fenêtre, qui la bloquent.",
+    ),
+    Setting(
+        "RIDA_LOGIN_WINDOW_MINUTES",
+        "15",
+        "Fenêtre de décompte des échecs de connexion.",
+    ),
+    Setting(
+        "RIDA_LOGIN_LOCKOUT_MINUTES",
+        "15",
+        "Durée du blocage d'un identifiant ou d'une adresse.",
+    ),
 )
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def number(env: Mapping[str, str], name: str) -> float:
+    """A positive number setting (its default when unset); a clear error otherwise."""
+    raw = env.get(name) or _DEFAULTS[name]
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{name} : nombre positif attendu, reçu « {raw} »")
+    return value
+
+
+def flag(env: Mapping[str, str], name: str) -> bool:
+    return (env.get(name) or _DEFAULTS[name]).strip().lower() in ("1", "true", "yes", "oui")
 
 
 def load(environ: dict[str, str] | None = None) -> dict[str, object]:
@@ -125,6 +190,16 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SMTP_URL": env.get("RIDA_SMTP_URL") or "",
         "MAIL_FROM": env.get("RIDA_MAIL_FROM") or "rida@localhost",
         "REMIND_DAYS": env.get("RIDA_REMIND_DAYS") or "7",
+        # Accounts and sessions (rida.auth, rida.session_clock, rida.login_guard).
+        "PUBLIC_READ": flag(env, "RIDA_PUBLIC_READ"),
+        "SESSION_COOKIE_SECURE": flag(env, "RIDA_SECURE_COOKIES"),
+        "SESSION_IDLE_SECONDS": number(env, "RIDA_SESSION_IDLE_MINUTES") * 60,
+        "SESSION_MAX_SECONDS": number(env, "RIDA_SESSION_MAX_HOURS") * 3600,
+        "SESSION_WARNING_SECONDS": number(env, "RIDA_SESSION_WARNING_MINUTES") * 60,
+        "LOGIN_MAX_FAILURES": int(number(env, "RIDA_LOGIN_MAX_FAILURES")),
+        "LOGIN_MAX_FAILURES_PER_IP": int(number(env, "RIDA_LOGIN_MAX_FAILURES_PER_IP")),
+        "LOGIN_WINDOW_SECONDS": number(env, "RIDA_LOGIN_WINDOW_MINUTES") * 60,
+        "LOGIN_LOCKOUT_SECONDS": number(env, "RIDA_LOGIN_LOCKOUT_MINUTES") * 60,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -40,8 +40,22 @@ def error_response(status: int, message: str | None = None, **extra: object
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def _check_csrf() -> None:
+    """CSRF on every state-changing request, except those authenticated by an API token
+    (``Authorization: Bearer``: no cookie is involved, nothing a foreign page can forge)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True) or not request.endpoint \
+            or request.method not in current_app.config["WTF_CSRF_METHODS"] \
+            or auth.by_token():
+        return
+    csrf.protect()
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    # The check runs in _check_csrf (after rida.auth has read any API token), not in
+    # Flask-WTF's own hook.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.before_request(_check_csrf)
 
     @app.errorhandler(CSRFError)
     def _csrf(e: CSRFError):  # type: ignore[no-untyped-def]

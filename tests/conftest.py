@@ -93,6 +93,16 @@ def export_doc(app: Flask, meeting_id: int) -> dict:
         return exchange.export_document(s, s.get(Meeting, meeting_id))
 
 
+def join_series(app: Flask, login: str, meeting_id: int) -> None:
+    """Make ``login`` a member of the series of ``meeting_id`` (a rapporteur then edits
+    its meetings)."""
+    from rida.models import User
+
+    with app.app_context(), db.write_session(db.engine()) as s:
+        user = s.exec(select(User).where(User.login == login)).one()
+        s.add(SeriesMember(series_id=s.get(Meeting, meeting_id).series_id, user_id=user.id))
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

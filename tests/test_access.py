@@ -59,6 +59,11 @@ def test_edit_needs_read_and_an_editor_role(world):
         assert access.can_edit(s, users["writer"], ids["confidential"])
         assert not access.can_edit(s, users["insider"], ids["public"])  # member role
         assert not access.can_edit(s, users["rapporteur"], ids["confidential"])  # cannot read
+        # A rapporteur edits the meetings of the series they are a member of.
+        assert not access.can_edit(s, users["rapporteur"], ids["public"])
+        series_id = s.get(Meeting, ids["public"]).series_id
+        s.add(SeriesMember(series_id=series_id, user_id=users["rapporteur"].id))
+        s.flush()
         assert access.can_edit(s, users["rapporteur"], ids["public"])
         assert not access.can_create(users["reader"])
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from rida import db, exchange, meetings
 from rida.models import Meeting, Person
-from tests.conftest import Browser, demo_document, draft_document
+from tests.conftest import Browser, demo_document, draft_document, join_series
 
 HOSTILE = '<script>alert("{0}")</script><img src=x onerror=alert(1)> [lien](javascript:alert(1))'
 
@@ -326,6 +326,7 @@ def test_stale_row_revision_is_409_with_current_unless_replayed(browser, app, de
 
 def test_header_patch_conflicts_per_field(browser, app, demo_meeting):
     url = f"/api/meetings/{demo_meeting}"
+    join_series(app, "rapporteur", demo_meeting)
     rapporteur = as_user(app, "rapporteur")
     base = {"title": "Atelier modèle économique #1", "location": ""}
     one = browser.json("PATCH", url, {"fields": {"title": "Titre A"}, "base": base})

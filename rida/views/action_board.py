@@ -92,7 +92,7 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
             "mine_url": board_url(BoardQuery(mine=True)),
             "exports": [(fmt, board_url(query, f"/actions.{fmt}", page=False))
                         for fmt in ("csv", "xlsx")],
-            "can_set_status": partial(access.may_set_status, user),
+            "can_set_status": partial(access.may_set_status, session, user),
             "today": dt.date.today()}
 
 

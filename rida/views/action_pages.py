@@ -44,7 +44,7 @@ def open_interview(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("pages.view", meeting_id=meeting_id))
     if not created:
         flash("Cet entretien bilatéral existe déjà : le voici.", "info")
-    # The creator may read the meeting; whoever may create one may edit it.
+    # The creator may read the meeting, and edit it with an editor role.
     target = "pages.edit" if access.may_write(user) else "pages.view"
     return redirect(url_for(target, meeting_id=interview_id))
 
@@ -62,7 +62,7 @@ def close_interview(action_id: int):  # type: ignore[no-untyped-def]
     try:
         with db.transaction() as s:
             action = _readable_action(s, user, action_id)
-            if not access.may_set_status(user, action):
+            if not access.may_set_status(s, user, action):
                 abort(403)
             interview_id = action.linked_meeting_id
             event = interviews.close_action(s, action, user, name=user.login)
@@ -87,7 +87,7 @@ def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, A
         "interviews": linked,
         "interview_by_uid": {a.uid: linked[a.id] for a in own if a.id in linked},
         "to_close": [a for a in interviews.actions_to_close(s, meeting, user)
-                     if access.may_set_status(user, a)],
+                     if access.may_set_status(s, user, a)],
         "closing_comment": interviews.closing_comment(meeting),
         "may_open_interview": access.can_create(user),
     }

@@ -32,7 +32,7 @@ def _reviewing_meeting(s: Session, value: Any) -> Meeting | None:
         raise FieldError("meeting", "identifiant de réunion (entier) attendu")
     user = auth.user()
     meeting = access.readable_meeting(s, user, value)
-    if meeting is None or not access.may_write(user):
+    if meeting is None or not access.may_edit(s, user, meeting):
         raise FieldError("meeting", "réunion inconnue ou non modifiable")
     return meeting
 
@@ -46,7 +46,7 @@ def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
         action = s.get(Action, action_id)
         if action is None or not access.can_read(s, user, action.meeting_id):
             abort(404)
-        if not access.may_set_status(user, action):
+        if not access.may_set_status(s, user, action):
             abort(403)
         event = action_status.set_status(
             s, action, data.get("status"), user=user, comment=data.get("comment", ""),

@@ -86,7 +86,7 @@ def writable(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
         meeting = access.readable_meeting(s, user, meeting_id)
         if meeting is None:
             abort(404)
-        if not access.may_write(user):
+        if not access.may_edit(s, user, meeting):
             abort(403)
         yield s, meeting
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from rida import auth, compte_rendu, db, versions
 from rida.models import Meeting, MeetingVersion
-from rida.views import docx_template, readable_meeting
+from rida.views import docx_template, login_or_public, readable_meeting
 from rida.views.api import body, bp, writable
 
 
@@ -81,7 +81,7 @@ def list_versions(meeting_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/meetings/<int:meeting_id>/versions/<name>")
-@login_required
+@login_or_public
 def frozen_version(meeting_id: int, name: str):  # type: ignore[no-untyped-def]
     """``1.0`` or ``1.0.json``: the frozen rida/1 document; ``1.0.docx``: the frozen DOCX."""
     meeting = readable_meeting(meeting_id)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from rida import auth, db, version_diff, versions
 from rida.fields import FieldError
 from rida.models import Meeting
-from rida.views import docx_template, readable_meeting
+from rida.views import docx_template, login_or_public, readable_meeting
 from rida.views.api import writable
 
 bp = Blueprint("circuit", __name__)
@@ -72,7 +72,7 @@ def amend(meeting_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/meetings/<int:meeting_id>/versions")
-@login_required
+@login_or_public
 def history(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     s = db.session()

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app
-from flask_login import login_required
 
 from rida import db
 from rida.compte_rendu import files, html
 from rida.compte_rendu.pdf import PdfUnavailable
-from rida.views import docx_template, readable_meeting
+from rida.views import docx_template, login_or_public, readable_meeting
 from rida.web import error_response
 
 bp = Blueprint("exports", __name__)
 
 
 @bp.route("/meetings/<int:meeting_id>/compte-rendu.<fmt>")
-@login_required
+@login_or_public
 def download(meeting_id: int, fmt: str):  # type: ignore[no-untyped-def]
     """The compte-rendu as an attachment, also kept in RIDA_EXPORT_DIR."""
     if fmt not in files.EXPORT_FORMATS:

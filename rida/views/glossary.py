@@ -27,14 +27,14 @@ def show(series_id: int):  # type: ignore[no-untyped-def]
     groups = glossary.groups_of(db.session(), series_id)
     return render_template("search/glossary.html", series=series, groups=groups,
                            text=glossary.as_lines(groups), error=None,
-                           can_edit=access.may_write(auth.user()))
+                           can_edit=access.can_edit_series(db.session(), auth.user(), series_id))
 
 
 @bp.post("/series/<int:series_id>/glossaire")
 @login_required
 def save(series_id: int):  # type: ignore[no-untyped-def]
     series = _series(series_id)
-    if not access.may_write(auth.user()):
+    if not access.can_edit_series(db.session(), auth.user(), series_id):
         abort(403)
     text = request.form.get("groups", "")
     try:

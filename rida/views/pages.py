@@ -22,7 +22,7 @@ from rida.models import (
 )
 from rida.participants import participant_dict
 from rida.people import label
-from rida.views import readable_meeting
+from rida.views import login_or_public, readable_meeting
 from rida.views.action_pages import page_context
 
 bp = Blueprint("pages", __name__)
@@ -94,14 +94,14 @@ _FIELD_LABELS = {"title": "titre", "date": "date", "series_id": "série",
 
 
 @bp.route("/meetings/<int:meeting_id>")
-@login_required
+@login_or_public
 def view(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     session = db.session()
     # The checklist only matters until validation (the panel hides it afterwards).
     checks = versions.checks(session, meeting) if meeting.status != "validated" else []
     return render_template("meetings/view.html", r=record.load(session, meeting),
-                           can_edit=access.may_write(auth.user()), checks=checks,
+                           can_edit=access.may_edit(session, auth.user(), meeting), checks=checks,
                            acts=page_context(session, meeting, auth.user()),
                            check_summary=validation.summary(checks),
                            frozen_message=versions.frozen_message(meeting),
@@ -113,7 +113,7 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
 def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     session = db.session()
-    if not access.may_write(auth.user()):
+    if not access.may_edit(session, auth.user(), meeting):
         abort(403)
     if meeting.status == "validated":  # read-only: the read view says why, and how to amend
         return redirect(url_for("pages.view", meeting_id=meeting.id) + "#validation")

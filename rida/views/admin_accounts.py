@@ -1,0 +1,162 @@
+"""``/admin/comptes``: administrators manage accounts (404 for everyone else).
+
+A new or reset password is shown once, in the answer to the form (never in a flash
+message: those travel in the session cookie), with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlmodel import Session, select
+
+from rida import account_admin, accounts, auth, db
+from rida.account_admin import Actor
+from rida.fields import FieldError
+from rida.models import ROLES, Person, Series, User
+from rida.people import label
+
+bp = Blueprint("admin_accounts", __name__, url_prefix="/admin/comptes")
+
+
+def _admin() -> User:
+    user = auth.user()
+    if user is None or user.role != "admin":
+        abort(404)
+    return user
+
+
+def _actor() -> Actor:
+    return Actor(user=_admin(), ip=request.remote_addr)
+
+
+def _page(*, shown: dict[str, str] | None = None, error: str | None = None,
+          status: int = 200) -> Response:
+    s = db.session()
+    people = s.exec(select(Person).order_by(Person.last_name, Person.first_name,
+                                            Person.entity)).all()
+    page = render_template("admin/accounts.html", accounts=account_admin.overview(s),
+                           roles=ROLES, people=[(p.id, label(p)) for p in people],
+                           all_series=s.exec(select(Series).order_by(Series.name)).all(),
+                           shown=shown, error=error)
+    response = Response(page, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _target(s: Session, user_id: int) -> User:
+    target = s.get(User, user_id)
+    if target is None:
+        abort(404)
+    return target
+
+
+def _done(message: str) -> Response:
+    flash(message, "info")
+    return redirect(url_for("admin_accounts.index"))  # type: ignore[return-value]
+
+
+@bp.get("")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    _admin()
+    return _page()
+
+
+@bp.post("")
+@login_required
+def create():  # type: ignore[no-untyped-def]
+    _admin()
+    form = request.form
+    login = form.get("login", "").strip()
+    password = accounts.new_password()
+    try:
+        person = form.get("person_id") or None
+        with db.transaction() as s:
+            accounts.create_user(s, login, password, form.get("role", ""),
+                                 person_id=_person_id(s, person))
+    except FieldError as e:
+        return _page(error=f"Compte non créé : {e.message}.", status=400)
+    return _page(shown={"login": login, "password": password, "what": "créé"})
+
+
+def _person_id(s: Session, raw: str | None) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or s.get(Person, int(raw)) is None:
+        raise FieldError("person_id", "personne inconnue")
+    return int(raw)
+
+
+def _change(user_id: int, refused: str, apply: Callable[[Session, User], str]) -> Response:
+    """Apply one change to an account, in one transaction; ``apply`` returns the message
+    to flash. A refused change shows the page with ``refused : reason``."""
+    try:
+        with db.transaction() as s:
+            message = apply(s, _target(s, user_id))
+    except FieldError as e:
+        return _page(error=f"{refused} : {e.message}.", status=400)
+    return _done(message)
+
+
+@bp.post("/<int:user_id>/role")
+@login_required
+def set_role(user_id: int):  # type: ignore[no-untyped-def]
+    actor, role = _actor(), request.form.get("role", "")
+
+    def apply(s: Session, target: User) -> str:
+        account_admin.set_role(s, target, role, actor)
+        return f"Compte « {target.login} » : rôle « {role} »."
+
+    return _change(user_id, "Rôle inchangé", apply)
+
+
+@bp.post("/<int:user_id>/actif")
+@login_required
+def set_active(user_id: int):  # type: ignore[no-untyped-def]
+    actor, active = _actor(), request.form.get("active") == "1"
+
+    def apply(s: Session, target: User) -> str:
+        account_admin.set_active(s, target, active, actor)
+        return f"Compte « {target.login} » {'réactivé' if active else 'désactivé'}."
+
+    return _change(user_id, "Compte inchangé", apply)
+
+
+@bp.post("/<int:user_id>/mot-de-passe")
+@login_required
+def reset_password(user_id: int):  # type: ignore[no-untyped-def]
+    _admin()
+    with db.transaction() as s:
+        target = _target(s, user_id)
+        password = account_admin.set_password(s, target)
+        login = target.login
+    return _page(shown={"login": login, "password": password, "what": "réinitialisé"})
+
+
+@bp.post("/<int:user_id>/personne")
+@login_required
+def link_person(user_id: int):  # type: ignore[no-untyped-def]
+    actor = _actor()
+
+    def apply(s: Session, target: User) -> str:
+        account_admin.link_person(s, target, _person_id(s, request.form.get("person_id")),
+                                  actor)
+        return f"Compte « {target.login} » : personne enregistrée."
+
+    return _change(user_id, "Personne inchangée", apply)
+
+
+@bp.post("/<int:user_id>/series")
+@login_required
+def membership(user_id: int):  # type: ignore[no-untyped-def]
+    actor, add = _actor(), request.form.get("action") != "remove"
+
+    def apply(s: Session, target: User) -> str:
+        series = account_admin.find_series(s, request.form.get("series_id", ""))
+        account_admin.set_member(s, target, series, add, actor)
+        return f"« {target.login} » {'membre de' if add else 'retiré de'} « {series.name} »."
+
+    return _change(user_id, "Séries inchangées", apply)

@@ -1,0 +1,143 @@
+"""Administrators manage accounts: ``/admin/comptes`` and ``rida user …``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlmodel import select
+
+from rida import db, events
+from rida.models import Person, Series, SeriesMember
+from tests.accounts_support import Rida, account, post_login, recorded
+from tests.conftest import PASSWORD, Browser
+
+
+@pytest.fixture
+def rida(app, tmp_path) -> Rida:  # type: ignore[no-untyped-def]
+    return Rida(tmp_path / "data")
+
+
+@pytest.fixture
+def series_id(app, demo_meeting) -> int:
+    with app.app_context(), db.write_session(db.engine()) as s:
+        return s.exec(select(Series.id)).one()
+
+
+def shown_password(response) -> str:  # type: ignore[no-untyped-def]
+    return re.search(r'id="shown-password"[^>]*value="([^"]+)"',
+                     response.get_data(as_text=True)).group(1)
+
+
+def test_only_admins_see_the_page(app, client):
+    assert client.get("/admin/comptes").status_code == 302  # anonymous: log in first
+    for login in ("rapporteur", "member", "reader"):
+        user = Browser(app.test_client()).login(login)
+        assert user.client.get("/admin/comptes").status_code == 404
+        assert user.form("/admin/comptes", {"login": "x1", "role": "admin"}).status_code == 404
+        assert "/admin/comptes" not in user.client.get("/").get_data(as_text=True)
+    admin = Browser(app.test_client()).login("admin")
+    home = admin.client.get("/").get_data(as_text=True)
+    assert 'href="/admin/comptes"' in home and 'href="/compte/jetons"' in home
+    page = admin.client.get("/admin/comptes").get_data(as_text=True)
+    for login in ("admin", "rapporteur", "member", "reader"):
+        assert f'<th scope="row">{login}</th>' in page
+
+
+def test_create_an_account_with_a_password_shown_once(app, browser):
+    created = browser.form("/admin/comptes", {"login": "nouvelle", "role": "member"})
+    assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
+    password = shown_password(created)
+    assert post_login(app.test_client(), "nouvelle", password).status_code == 302
+    assert password not in browser.client.get("/admin/comptes").get_data(as_text=True)
+    again = browser.form("/admin/comptes", {"login": "nouvelle", "role": "member"})
+    assert again.status_code == 400 and "existe déjà" in again.get_data(as_text=True)
+    assert browser.form("/admin/comptes", {"login": "x y", "role": "member"}).status_code == 400
+    assert browser.form("/admin/comptes", {"login": "ok2", "role": "boss"}).status_code == 400
+    assert browser.client.post("/admin/comptes", data={"login": "z9", "role": "reader"}
+                               ).status_code == 400  # no CSRF token
+
+
+def test_role_active_password_person_and_series(app, browser, series_id):
+    member = account(app, "member")
+    with recorded() as seen:
+        assert browser.form(f"/admin/comptes/{member.id}/role",
+                            {"role": "rapporteur"}).status_code == 302
+        assert browser.form(f"/admin/comptes/{member.id}/series",
+                            {"series_id": str(series_id), "action": "add"}).status_code == 302
+        assert browser.form(f"/admin/comptes/{member.id}/actif", {"active": "0"}).status_code == 302
+    assert [e.action for e in seen] == [events.PERMISSION_CHANGED] * 3
+    assert (seen[0].before, seen[0].after) == ({"role": "member"}, {"role": "rapporteur"})
+    assert seen[2].after == {"active": False} and seen[0].ip == "127.0.0.1"
+    assert seen[0].user_id == account(app, "admin").id and seen[0].object_id == str(member.id)
+    assert post_login(app.test_client(), "member", PASSWORD).status_code == 401  # disabled
+    page = browser.client.get("/admin/comptes").get_data(as_text=True)
+    assert "désactivé" in page and "Réactiver" in page
+    browser.form(f"/admin/comptes/{member.id}/actif", {"active": "1"})
+    reset = browser.form(f"/admin/comptes/{member.id}/mot-de-passe", {})
+    password = shown_password(reset)
+    assert post_login(app.test_client(), "member", PASSWORD).status_code == 401
+    assert post_login(app.test_client(), "member", password).status_code == 302
+    with app.app_context(), db.write_session(db.engine()) as s:
+        person = s.exec(select(Person).where(Person.last_name == "GUEYE")).one().id
+        assert s.get(SeriesMember, (series_id, member.id)) is not None
+    browser.form(f"/admin/comptes/{member.id}/personne", {"person_id": str(person)})
+    assert account(app, "member").person_id == person
+    assert browser.form(f"/admin/comptes/{member.id}/personne",
+                        {"person_id": "99999"}).status_code == 400
+    browser.form(f"/admin/comptes/{member.id}/series",
+                 {"series_id": str(series_id), "action": "remove"})
+    with app.app_context(), db.write_session(db.engine()) as s:
+        assert s.get(SeriesMember, (series_id, member.id)) is None
+    assert browser.form("/admin/comptes/99999/role", {"role": "reader"}).status_code == 404
+
+
+def test_the_last_admin_stays(app, browser):
+    admin = account(app, "admin")
+    refused = browser.form(f"/admin/comptes/{admin.id}/role", {"role": "reader"})
+    assert refused.status_code == 400
+    assert "au moins un administrateur actif" in refused.get_data(as_text=True)
+    assert browser.form(f"/admin/comptes/{admin.id}/actif", {"active": "0"}).status_code == 400
+    assert account(app, "admin").role == "admin" and account(app, "admin").active
+
+
+def test_cli_user_commands(app, rida, series_id):
+    rows = json.loads(rida("user", "list", "--json").stdout)
+    assert [(r["login"], r["role"], r["active"]) for r in rows] == [
+        ("admin", "admin", True), ("member", "member", True),
+        ("rapporteur", "rapporteur", True), ("reader", "reader", True)]
+    with recorded() as seen:
+        assert "rôle rapporteur" in rida("user", "set-role", "reader", "rapporteur").stdout
+        rida("user", "disable", "reader")
+        rida("user", "enable", "reader")
+        rida("user", "member", "add", "reader", str(series_id))
+    assert [e.ip for e in seen] == ["cli"] * 4
+    assert {e.action for e in seen} == {events.PERMISSION_CHANGED}
+    assert "(déjà)" in rida("user", "member", "add", "reader", "Task Force MSSanté").stdout
+    listed = rida("user", "list").stdout
+    assert re.search(r"reader\s+rapporteur\s+actif .*séries : Task Force MSSanté", listed), listed
+    rida("user", "member", "remove", "reader", "Task Force MSSanté")
+    rida("user", "password", "reader", stdin="un nouveau mot de passe\n")
+    assert post_login(app.test_client(), "reader", "un nouveau mot de passe").status_code == 302
+    generated = rida("user", "password", "reader", "--generate-password").stdout
+    password = generated.split("Mot de passe : ")[1].strip()
+    assert post_login(app.test_client(), "reader", password).status_code == 302
+
+
+@pytest.mark.parametrize(("args", "path"), [
+    (("user", "set-role", "reader", "boss"), "role"),
+    (("user", "set-role", "ghost", "reader"), "login"),
+    (("user", "disable", "ghost"), "login"),
+    (("user", "disable", "admin"), "active"),
+    (("user", "set-role", "admin", "reader"), "role"),
+    (("user", "member", "add", "reader", "Série inconnue"), "series"),
+    (("user", "member", "remove", "ghost", "1"), "login"),
+])
+def test_cli_user_errors_name_the_field(rida, args, path):
+    assert rida.error_paths(*args) == [path]
+
+
+def test_cli_short_password_is_refused(rida):
+    stderr = rida("user", "password", "reader", stdin="court\n", code=1).stderr
+    assert '"path": "password"' in stderr

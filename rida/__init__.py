@@ -27,12 +27,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["EXPORT_DIR"] = Path(app.config["EXPORT_DIR"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(app.config["DATA_DIR"])
+    # One size limit for every request (form fields included: Flask's own default is 500 kB).
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"  # Secure: RIDA_SECURE_COOKIES
     # The CSRF token lives as long as the session: an editor left open all day still saves.
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
-    from rida import auth, db, search, web
+    from rida import auth, db, search, server_lock, web
     from rida.search import indexer
     from rida.views import (
         account_tokens,
@@ -57,6 +59,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # imported for the routes they add to api.bp
     del action_status_api, actions_api, circuit_api
 
+    if app.config.get("SEARCH_INDEXER", not app.testing):  # a server process
+        server_lock.hold(app)  # before touching the database: waits for a restore
     db.init_app(app)
     search.init_app(app)
     indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)

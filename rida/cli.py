@@ -12,7 +12,16 @@ import click
 from flask import Flask, current_app
 from sqlmodel import select
 
-from rida import accounts, create_app, db, interviews, meetings, validation, versions
+from rida import (
+    accounts,
+    create_app,
+    db,
+    interviews,
+    meetings,
+    upload_check,
+    validation,
+    versions,
+)
 from rida.compte_rendu import files, incoming
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
@@ -131,7 +140,7 @@ def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
     docs = []
     for name in files:
         try:
-            raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            raw = _read_input(name)
         except OSError as e:
             raise FieldError(name, f"lecture impossible : {e.strerror}") from None
         try:
@@ -157,6 +166,16 @@ def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
         click.echo(meeting_id)
 
 
+def _read_input(name: str) -> bytes:
+    """The bytes of a file to import (``-``: standard input), refused above the size limit
+    before being read whole."""
+    limit = upload_check.MAX_FILE_BYTES
+    raw = sys.stdin.buffer.read(limit + 1) if name == "-" else b""
+    if (len(raw) if name == "-" else Path(name).stat().st_size) > limit:
+        raise FieldError(name, upload_check.too_big(limit))
+    return raw if name == "-" else Path(name).read_bytes()
+
+
 def _read_document(name: str, raw: bytes) -> Any:
     """A rida/1 document from JSON or DOCX bytes; a DOCX's reading warnings go to stderr."""
     found = incoming.read(name, raw)
@@ -172,8 +191,9 @@ def _read_document(name: str, raw: bytes) -> Any:
               help="Format de sortie : json (rida/1), docx, md (Markdown), html (page "
                    "imprimable) ou pdf (demande LibreOffice).")
 @click.option("-o", "--output", default=None,
-              help="Fichier de sortie ; « - » pour la sortie standard. Sans -o : sortie "
-                   "standard pour json, sinon fichier au nom standard dans RIDA_EXPORT_DIR.")
+              help="Fichier de sortie ; « - » pour la sortie standard ; un dossier : le nom "
+                   "standard dans ce dossier. Sans -o : sortie standard pour json, sinon "
+                   "fichier au nom standard dans RIDA_EXPORT_DIR.")
 @with_app
 def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
     """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF)."""
@@ -191,8 +211,12 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
         click.echo(made.data, nl=False)  # bytes: written as they are
         return
     try:
-        path = (files.write_atomic(Path(output), made.data) if output is not None
-                else made.save(app.config["EXPORT_DIR"]))
+        if output is None:
+            path = made.save(app.config["EXPORT_DIR"])
+        elif Path(output).is_dir():  # a folder: the standard name, inside it
+            path = files.write_atomic(files.inside(Path(output), made.name), made.data)
+        else:  # exactly the path asked for
+            path = files.write_atomic(Path(output), made.data)
     except OSError as e:
         raise FieldError(output or "RIDA_EXPORT_DIR",
                          f"écriture impossible : {e.strerror or e}") from None
@@ -270,6 +294,7 @@ from rida import cli_action_status, index_cli  # noqa: E402, F401
 from rida.action_board import tables  # noqa: E402
 from rida.calendar_feed import ics_of_items  # noqa: E402
 from rida.cli_actions import actions_command  # noqa: E402 (needs with_app)
+from rida.cli_backup import backup_commands  # noqa: E402 (needs _fail)
 from rida.cli_glossary import glossary_command  # noqa: E402 (needs with_app)
 from rida.cli_people import person_group  # noqa: E402 (needs with_app)
 from rida.cli_remind import remind_command  # noqa: E402 (needs with_app)
@@ -285,6 +310,7 @@ main.add_command(remind_command(with_app))
 main.add_command(person_group(with_app))
 main.add_command(user_group(with_app))
 main.add_command(token_group(with_app))
+backup_commands(main, _fail)
 
 
 if __name__ == "__main__":  # pragma: no cover

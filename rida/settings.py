@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from rida import atomic
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -203,14 +205,26 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
     }
 
 
+MIN_SECRET_LENGTH = 32
+
+
+class SecretKeyError(RuntimeError):
+    """The secret key file cannot be used; the message is French and says why."""
+
+
 def secret_key(data_dir: Path) -> str:
-    """Return the secret key kept in the data dir, creating it (mode 0600) if needed."""
+    """The secret key kept in ``data_dir/secret_key``, created (random, mode 0600) on
+    first use. Never a default: a key file that is empty or too short is refused, and one
+    readable by others is made private again."""
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(key)
+    if not path.exists():
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic.write_file(path, secrets.token_hex(32).encode(), mode=0o600, replace=False)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_LENGTH:
+        raise SecretKeyError(f"{path} : clé secrète vide ou trop courte (au moins "
+                             f"{MIN_SECRET_LENGTH} caractères) ; supprimez le fichier pour "
+                             "qu'une nouvelle clé soit générée.")
     return key

@@ -11,9 +11,24 @@ from rida import auth, people, render
 
 csrf = CSRFProtect()
 
+# No inline script or style, no other origin; set on every response (pages, API, errors,
+# downloads, static files). A download that needs more (the HTML compte-rendu) sets its own.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    # rida needs none of these browser features.
+    "Permissions-Policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                          "magnetometer=(), microphone=(), payment=(), usb=()",
+}
+# Sent only when the cookies are marked Secure, i.e. rida is served over HTTPS.
+HSTS = "max-age=31536000"
 
 MESSAGES = {
     400: "Requête invalide.",
@@ -22,7 +37,6 @@ MESSAGES = {
     404: "Page introuvable.",
     405: "Méthode non autorisée.",
     409: "Conflit de modification.",
-    413: "Requête trop volumineuse.",
     500: "Erreur interne du serveur. L'incident a été consigné.",
 }
 
@@ -31,8 +45,25 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def size_words(size: int) -> str:
+    """``5000000`` -> ``5 Mo``; ``1500000`` -> ``1,5 Mo``; ``800000`` -> ``800 Ko``."""
+    for unit, name in ((1_000_000, "Mo"), (1_000, "Ko")):
+        if size >= unit:
+            return f"{round(size / unit, 1):g} {name}".replace(".", ",")
+    return f"{size} octets"
+
+
+def too_large_message() -> str:
+    return (f"Requête trop volumineuse : "
+            f"{size_words(current_app.config['MAX_CONTENT_LENGTH'])} au plus.")
+
+
 def error_response(status: int, message: str | None = None, **extra: object
                    ) -> tuple[object, int]:
+    """The error page, or ``{"error", "message"}`` under ``/api/``: only our own French
+    message, never an exception's text or a stack trace."""
+    if status == 413 and message is None:
+        message = too_large_message()
     message = message or MESSAGES.get(status, "Erreur.")
     if wants_json():
         return {"error": extra.pop("code", None) or str(status), "message": message,
@@ -73,10 +104,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if request.path.startswith("/api/") or request.endpoint == "pages.edit":
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -194,7 +194,8 @@ def test_request_over_five_megabytes_is_413(browser, app):
     doc = demo_document() | {"x-padding": "a" * 5_000_001}
     response = browser.json("POST", "/api/meetings", doc)
     assert response.status_code == 413
-    assert response.get_json() == {"error": "413", "message": "Requête trop volumineuse."}
+    assert response.get_json() == {"error": "413",
+                                   "message": "Requête trop volumineuse : 5 Mo au plus."}
     assert meeting_count(app) == 0
 
 

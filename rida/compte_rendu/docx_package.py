@@ -1,5 +1,6 @@
-"""Opening a DOCX safely: clear French errors for what is not one, and the embedded
-``rida/1`` part (``/customXml/rida-1.json``) when present."""
+"""Opening a DOCX safely (checked first by :mod:`rida.upload_check`): clear French errors
+for what is not one, and the embedded ``rida/1`` part (``/customXml/rida-1.json``) when
+present."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from typing import Any
 import docx
 from docx.document import Document as WordDocument
 
-from rida import exchange
+from rida import exchange, upload_check
 from rida.fields import ValidationError
 
 EMBEDDED_PART = "customXml/rida-1.json"
-ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = upload_check.ZIP_MAGIC
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc (Word 97-2003)
-MAX_UNPACKED = 300_000_000  # a zip bomb is refused before parsing
 
 
 class DocxError(Exception):
@@ -35,29 +35,21 @@ def open_docx(data: bytes) -> tuple[WordDocument, bytes | None]:
     if data.startswith(OLE_MAGIC):
         raise DocxError("document Word 97-2003 (.doc) : enregistrez-le au format .docx "
                         "puis importez-le à nouveau")
-    if not is_docx(data):
-        raise DocxError("ce fichier n'est pas un document Word (.docx) : "
-                        "il n'est pas une archive ZIP")
+    try:
+        upload_check.check_docx(data)
+    except upload_check.UploadRefused as e:
+        raise DocxError(str(e)) from None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "word/document.xml" not in names:
-                raise DocxError("archive ZIP sans word/document.xml : ce n'est pas un "
-                                "document Word (.docx)")
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED:
-                raise DocxError("archive trop volumineuse une fois décompressée")
-            bad = archive.testzip()
-            if bad is not None:
-                raise DocxError(f"fichier DOCX corrompu : la partie {bad} est illisible")
             embedded = archive.read(EMBEDDED_PART) if EMBEDDED_PART in names else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as e:
-        raise DocxError(f"fichier DOCX corrompu (archive ZIP illisible : {e})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error):
+        raise DocxError("fichier DOCX corrompu (archive ZIP illisible)") from None
     try:
         document = docx.Document(io.BytesIO(data))
-    except DocxError:
-        raise
-    except Exception as e:  # python-docx and lxml raise many types on a broken package
-        raise DocxError(f"document Word illisible ({type(e).__name__} : {e})") from None
+    except Exception:  # python-docx and lxml raise many types on a broken package
+        raise DocxError("document Word illisible : une partie du fichier est mal formée "
+                        "ou manquante") from None
     return document, embedded
 
 

@@ -8,16 +8,16 @@ directory (``RIDA_EXPORT_DIR``) atomically.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlmodel import Session
 
+from rida import atomic
 from rida.compte_rendu import FORMATS, MEDIA_TYPES, Source, render, source
 from rida.models import Meeting
 
@@ -117,24 +117,57 @@ def file_name(doc: dict[str, Any], fmt: str) -> str:
             f"{slug(doc.get('title') or '', TITLE_MAX, 'sans-titre')}_v{version}.{extension}")
 
 
+NAME_MAX = 150
+_UNSAFE_IN_NAME = set('/\\"\';:*?<>|')
+
+
+def _unsafe(c: str) -> bool:
+    return c in _UNSAFE_IN_NAME or (unicodedata.category(c)[0] in "CZ" and c != " ")
+
+
+def safe_name(name: str, default: str = "document") -> str:
+    """A file name as it may be offered to a browser or written by rida: no directory
+    part, no control or invisible formatting character (bidi overrides included), no
+    quote, no ``..``, no leading dot; accents kept."""
+    kept = "".join("-" if _unsafe(c) else c for c in unicodedata.normalize("NFC", name))
+    kept = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", kept)).strip(" .-")
+    return kept[:NAME_MAX].strip(" .-") or default
+
+
+def ascii_name(name: str, default: str = "document") -> str:
+    """:func:`safe_name` reduced to ``[A-Za-z0-9._-]`` (the ``filename=`` fallback)."""
+    decomposed = unicodedata.normalize("NFKD", safe_name(name).translate(_LIGATURES))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "-", plain)
+    return re.sub(r"\.{2,}", ".", plain).strip(".-") or default
+
+
+def content_disposition(name: str, *, inline: bool = False) -> str:
+    """``attachment; filename="…"`` for ``name`` made safe, with the RFC 6266
+    ``filename*`` (UTF-8) when the name has characters beyond ASCII."""
+    kind = "inline" if inline else "attachment"
+    fallback, full = ascii_name(name), safe_name(name)
+    header = f'{kind}; filename="{fallback}"'
+    if full != fallback:
+        header += f"; filename*=UTF-8''{quote(full, safe='')}"
+    return header
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a
-    rename: readers see the old file or the new one, never half of it."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``data`` to ``path`` whole or not at all (:func:`rida.atomic.write_file`)."""
+    return atomic.write_file(path, data)
 
 
 def save(export_dir: Path, doc: dict[str, Any], fmt: str, data: bytes) -> Path:
     """Write a generated file into ``export_dir`` under its standard name."""
     export_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(export_dir / file_name(doc, fmt), data)
+    return write_atomic(inside(export_dir, file_name(doc, fmt)), data)
+
+
+def inside(directory: Path, name: str) -> Path:
+    """``directory / name`` for a name rida derived itself; refuses (ValueError) any name
+    that would land elsewhere (a defence in depth: :func:`file_name` never makes one)."""
+    path = directory / name
+    if name != safe_name(name) or path.resolve().parent != directory.resolve():
+        raise ValueError(f"unsafe export file name: {name!r}")
+    return path

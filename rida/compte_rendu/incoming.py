@@ -10,6 +10,7 @@ from rida import exchange
 from rida.compte_rendu import docx_package
 from rida.compte_rendu.docx_import import DocxError, read_docx
 from rida.fields import FieldError
+from rida.upload_check import UploadRefused, check_name
 
 
 @dataclass
@@ -29,7 +30,9 @@ def read(name: str, raw: bytes) -> Incoming:
     if not looks_like_docx(name, raw):
         return Incoming(exchange.loads(raw))
     try:
+        if docx_package.is_docx(raw):
+            check_name(name)
         result = read_docx(raw)
-    except DocxError as e:
+    except (DocxError, UploadRefused) as e:
         raise FieldError(name, f"DOCX refusé : {e}") from None
     return Incoming(result.doc, list(result.warnings))

@@ -20,6 +20,7 @@ from rida import access, action_board, auth, db
 from rida.action_board import BoardQuery, params, tables
 from rida.action_board.chart import geometry
 from rida.action_board.names import owner_choices, series_choices
+from rida.compte_rendu import files
 from rida.fields import ValidationError
 from rida.models import ACTION_KINDS, ACTION_STATUSES, Person
 from rida.people import label
@@ -121,4 +122,4 @@ def export(fmt: str):  # type: ignore[no-untyped-def]
     data = tables.WRITERS[fmt](items)
     name = f"actions_{dt.date.today():%Y-%m-%d}.{fmt}"
     return Response(data, mimetype=tables.MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": files.content_disposition(name)})

@@ -12,6 +12,7 @@ from flask_login import login_required
 from sqlmodel import Session
 
 from rida import auth, compte_rendu, db, versions
+from rida.compte_rendu import files
 from rida.models import Meeting, MeetingVersion
 from rida.views import docx_template, login_or_public, readable_meeting
 from rida.views.api import body, bp, writable
@@ -91,7 +92,7 @@ def frozen_version(meeting_id: int, name: str):  # type: ignore[no-untyped-def]
     stem = f"compte-rendu-{meeting.id}-v{frozen.version}"
     if fmt == "docx":
         return Response(frozen.docx, mimetype=compte_rendu.MEDIA_TYPES["docx"], headers={
-            "Content-Disposition": f'attachment; filename="{stem}.docx"',
+            "Content-Disposition": files.content_disposition(f"{stem}.docx"),
             "X-Content-SHA256": frozen.sha256})
-    return Response(versions.frozen_json(frozen), mimetype="application/json",
-                    headers={"Content-Disposition": f'inline; filename="{stem}.json"'})
+    return Response(versions.frozen_json(frozen), mimetype="application/json", headers={
+        "Content-Disposition": files.content_disposition(f"{stem}.json", inline=True)})

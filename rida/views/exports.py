@@ -31,7 +31,7 @@ def download(meeting_id: int, fmt: str):  # type: ignore[no-untyped-def]
         current_app.logger.warning("Export not kept in %s: %s",
                                    current_app.config["EXPORT_DIR"], e)
     response = Response(made.data, content_type=made.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{made.name}"'
+    response.headers["Content-Disposition"] = files.content_disposition(made.name)
     response.headers["Cache-Control"] = "private, no-store"
     if fmt == "html":  # displayable even inline: its own style sheet, nothing else
         response.headers["Content-Security-Policy"] = html.CSP

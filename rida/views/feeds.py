@@ -19,6 +19,7 @@ from flask import (
 from flask_login import login_required
 
 from rida import auth, calendar_feed, db, feed_tokens
+from rida.compte_rendu import files
 from rida.fields import FieldError
 from rida.models import Person, User
 
@@ -87,5 +88,6 @@ def ics(token: str):  # type: ignore[no-untyped-def]
                                  base_url=request.host_url)
     response = Response(data, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["Content-Disposition"] = 'inline; filename="rida.ics"'
+    response.headers["Content-Disposition"] = files.content_disposition("rida.ics",
+                                                                        inline=True)
     return response

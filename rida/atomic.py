@@ -1,0 +1,30 @@
+"""Writing a file whole or not at all (no Flask, no database)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+
+def write_file(path: Path, data: bytes, *, mode: int = 0o666, replace: bool = True) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same directory (created
+    with ``mode``), flushed to disk, then renamed: readers see the old file or the new one,
+    never half of it. With ``replace=False`` an existing ``path`` is kept as it is (two
+    processes creating it at once agree on the first one)."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if replace:
+            os.replace(tmp, path)
+        else:
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

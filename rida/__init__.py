@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exports,
         feeds,
         imports,
+        journal,
         pages,
     )
     from rida.views import glossary as glossary_pages
@@ -70,4 +71,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(glossary_pages.bp)
     app.register_blueprint(people_pages.bp)
     app.register_blueprint(action_board.bp)
+    app.register_blueprint(journal.bp)
     return app

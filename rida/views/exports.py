@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app
 from flask_login import login_required
 
-from rida import db
+from rida import db, events
 from rida.compte_rendu import files, html
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.views import docx_template, readable_meeting
@@ -31,6 +31,8 @@ def download(meeting_id: int, fmt: str):  # type: ignore[no-untyped-def]
     except OSError as e:  # the download matters more than the server-side copy
         current_app.logger.warning("Export not kept in %s: %s",
                                    current_app.config["EXPORT_DIR"], e)
+    events.emit(events.EXPORTED, object_type="meeting", object_id=str(meeting.id),
+                meeting_id=meeting.id, after={"format": fmt, "file": made.name})
     response = Response(made.data, content_type=made.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{made.name}"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -84,6 +84,8 @@ def value_text(name: str, value: Any) -> str:
         return EMPTY
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if name.endswith("_id") and isinstance(value, int):
+        return f"n° {value}"
     if isinstance(value, str):
         return VALUE_LABELS.get(name, {}).get(value, value)
     if isinstance(value, list):

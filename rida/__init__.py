@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exports,
         feeds,
         imports,
+        journal,
         pages,
         session_api,
     )
@@ -80,4 +81,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(session_api.bp)
     app.register_blueprint(admin_account_pages.bp)
     app.register_blueprint(account_tokens.bp)
+    app.register_blueprint(journal.bp)
     return app

@@ -85,7 +85,9 @@ def _load_bearer(req) -> SessionUser | None:  # type: ignore[no-untyped-def]
         return None
     record, user = found
     if api_tokens.needs_touch(record):
-        with db.transaction() as s:
+        # Not db.transaction(): it asks who acts, which would load the user again (here).
+        # Stamping the last use is bookkeeping, not an audited change.
+        with db.write_session(db.engine()) as s:
             api_tokens.touch(s, record.id)
     g.api_token = record.prefix
     return SessionUser(user)

@@ -9,19 +9,22 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from flask import Flask, current_app
-from sqlmodel import select
+from flask import Flask, current_app, g
+from sqlmodel import Session, select
 
 from rida import (
     accounts,
     create_app,
     db,
+    events,
     interviews,
     meetings,
     upload_check,
     validation,
     versions,
 )
+from rida.audit import hooks as audit_hooks
+from rida.audit.record import Actor
 from rida.compte_rendu import files, incoming
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.fields import FieldError, ValidationError
@@ -30,6 +33,13 @@ from rida.search import glossary, indexer
 
 DEMO_FIXTURE = Path(__file__).parent / "fixtures" / "demo_tf_mssante_2022-01-07.json"
 DEMO_LOGIN = "demo"
+CLI_ACTOR = Actor(None, accounts.CLI_ADMIN, "cli")  # a command run without --user
+
+
+def act_as(session: Session, user: User | None) -> None:
+    """Record the changes of ``session`` as ``user``'s (a command's ``--user``)."""
+    if user is not None and user.id is not None:
+        audit_hooks.act_as(session, Actor(user.id, user.login, "cli"))
 
 
 def with_app(func):  # type: ignore[no-untyped-def]
@@ -40,6 +50,7 @@ def with_app(func):  # type: ignore[no-untyped-def]
         app = create_app({"SEARCH_INDEXER": False})  # no indexer thread in a command
         try:
             with app.app_context():
+                g.setdefault(db.ACTOR, CLI_ACTOR)
                 result = func(app, *args, **kwargs)
             indexer.catch_up(app)  # index what the command changed, unless a server does
             return result
@@ -209,6 +220,7 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
         output = "-"
     if output == "-":
         click.echo(made.data, nl=False)  # bytes: written as they are
+        _exported(meeting, fmt, made.name, "-")
         return
     try:
         if output is None:
@@ -224,6 +236,12 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
         click.echo(path)
     else:
         click.echo(f"Écrit : {path}", err=True)
+    _exported(meeting, fmt, made.name, str(path))
+
+
+def _exported(meeting: Meeting, fmt: str, name: str, output: str) -> None:
+    events.emit(events.EXPORTED, object_type="meeting", object_id=str(meeting.id),
+                meeting_id=meeting.id, after={"format": fmt, "file": name, "output": output})
 
 
 @main.command("validate")
@@ -244,6 +262,7 @@ def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: boo
         if meeting is None:
             _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
         user = accounts.cli_account(s, login)
+        act_as(s, user)
         versions.ensure_editable(meeting)
         checks = versions.checks(s, meeting)
         blocked = bool(validation.blocking(checks))
@@ -289,8 +308,8 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(app, host=host, port=port, threads=threads, ident="rida")
 
 
-# imported for the commands they register: reindex, search-check; action set-status
-from rida import cli_action_status, index_cli  # noqa: E402, F401
+# imported for the commands they register: reindex, search-check; action set-status; audit
+from rida import cli_action_status, cli_audit, index_cli  # noqa: E402, F401
 from rida.action_board import tables  # noqa: E402
 from rida.calendar_feed import ics_of_items  # noqa: E402
 from rida.cli_actions import actions_command  # noqa: E402 (needs with_app)

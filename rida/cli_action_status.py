@@ -6,7 +6,7 @@ import click
 from flask import Flask
 
 from rida import accounts, action_status, db
-from rida.cli import main, with_app
+from rida.cli import act_as, main, with_app
 from rida.fields import FieldError
 from rida.models import Action
 from rida.render import ACTION_STATUS_LABELS
@@ -35,6 +35,7 @@ def set_status(app: Flask, action_id: int, status: str, comment: str,
         if found is None:
             raise FieldError("id", f"action {action_id} introuvable")
         user = accounts.cli_account(s, login)
+        act_as(s, user)
         event = action_status.set_status(s, found, status, user=user, comment=comment)
         label = ACTION_STATUS_LABELS[found.status]
         title = found.title

@@ -16,9 +16,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlmodel import Session
+
+from rida.audit import hooks as audit_hooks
+from rida.audit.record import Actor
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_OPTION = "rida_write"
@@ -29,6 +32,11 @@ WRITE_OPTION = "rida_write"
 # on the busy timeout.
 _WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
+
+# The write session each thread has open, per engine: an event emitted without its
+# session while one is open joins it (a second write session would wait for the lock the
+# thread itself holds).
+_OPEN = threading.local()
 
 # A request may hold a read and a write connection; the server runs 8 threads.
 POOL = {"pool_size": 10, "max_overflow": 20}
@@ -73,8 +81,9 @@ def read_session(engine: Engine) -> Session:
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back whole on any error.
 
-    The meetings it changes are queued for the search index in the same transaction
-    (:mod:`rida.search.outbox`)."""
+    The meetings it changes are queued for the search index, and every create, update
+    and delete is recorded in the audit log, in the same transaction
+    (:mod:`rida.search.outbox`, :mod:`rida.audit.hooks`)."""
     from rida.search import outbox  # here, not at the top: rida.search imports this module
 
     lock = _WRITE_LOCKS.get(engine)
@@ -82,6 +91,10 @@ def write_session(engine: Engine) -> Iterator[Session]:
         session = Session(engine.execution_options(**{WRITE_OPTION: True}),
                           expire_on_commit=False)
         outbox.track(session)
+        audit_hooks.track(session)
+        opened = _open_sessions()
+        outer = opened.get(engine)
+        opened[engine] = session
         try:
             yield session
             session.commit()
@@ -89,7 +102,22 @@ def write_session(engine: Engine) -> Iterator[Session]:
             session.rollback()
             raise
         finally:
+            if outer is None:
+                opened.pop(engine, None)
+            else:
+                opened[engine] = outer
             session.close()
+
+
+def _open_sessions() -> dict[Engine, Session]:
+    if not hasattr(_OPEN, "sessions"):
+        _OPEN.sessions = {}
+    return _OPEN.sessions
+
+
+def open_write_session(engine: Engine) -> Session | None:
+    """The write session this thread has open on ``engine``, if any."""
+    return _open_sessions().get(engine)
 
 
 def alembic_config(url: str) -> Config:
@@ -144,10 +172,29 @@ def session() -> Session:
     return g.db_session
 
 
+ACTOR = "rida_actor"  # flask.g key: who the changes of this app context are by (commands)
+
+
+def current_actor() -> Actor:
+    """Who acts: the command's actor (``g``), else the logged-in account of the request
+    and its remote address, else nobody."""
+    actor = g.get(ACTOR)
+    if actor is not None:
+        return actor
+    if not has_request_context():
+        return Actor()
+    from rida import auth  # here: rida.auth imports this module
+
+    account = auth.user()
+    ip = request.remote_addr
+    return Actor(account.id, account.login, ip) if account is not None else Actor(ip=ip)
+
+
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """A write transaction for the current request."""
+    """A write transaction for the current request (or command), by :func:`current_actor`."""
     with write_session(engine()) as s:
+        audit_hooks.act_as(s, current_actor())
         yield s
 
 

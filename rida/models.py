@@ -272,3 +272,27 @@ class SearchOutbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One line of the audit log, never updated nor deleted (triggers refuse it): who
+    (``login`` kept even once the account is gone), when (UTC), from where, what, the
+    changed values. ``hash`` is the SHA-256 of the entry's canonical JSON, which includes
+    ``prev_hash``, the previous entry's hash (:mod:`rida.audit.chain`). Ids are given by
+    the chain (1, 2, 3…), not by the database."""
+
+    __tablename__ = "audit_entry"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: dt.datetime = Field(index=True)
+    user_id: int | None = Field(default=None, index=True)
+    login: str | None = Field(default=None, max_length=200)
+    ip: str | None = Field(default=None, max_length=100)
+    action: str = Field(max_length=40, index=True)
+    object_type: str | None = Field(default=None, max_length=60)
+    object_id: str | None = Field(default=None, max_length=100)
+    meeting_id: int | None = Field(default=None, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

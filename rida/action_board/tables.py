@@ -6,9 +6,8 @@ exactly its keys, so another format (``ics``) is added by registering its writer
 :func:`register` in a module imported by ``rida.cli`` (nothing else to change).
 
 CSV is for French Excel: UTF-8 with a byte order mark, ``;`` between fields, dates
-``JJ/MM/AAAA``. In CSV and XLSX a text cell starting with ``=``, ``+``, ``-``, ``@``, a
-tab or a carriage return is prefixed with ``'`` so that a spreadsheet never runs it as a
-formula (formula injection).
+``JJ/MM/AAAA``. In CSV and XLSX text cells are neutralised
+(:func:`rida.spreadsheet.neutralise`: no formula injection).
 """
 
 from __future__ import annotations
@@ -23,22 +22,15 @@ from typing import Any
 from rida.action_board.query import Item
 from rida.people import label
 from rida.render import ACTION_KIND_LABELS, ACTION_STATUS_LABELS
+from rida.spreadsheet import neutralise
 
 Writer = Callable[[Sequence[Item]], bytes]
 
 HEADERS = ("N°", "Action", "Type", "Porteur", "Organisation", "Échéance", "Statut",
            "En retard", "Série", "Réunion", "Date de la réunion", "Ligne RIDA", "Adresse")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "json": "application/json", "table": "text/plain; charset=utf-8"}
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet will not read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def action_path(item: Item) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 
-from rida import access, action_board, auth, db
+from rida import access, action_board, auth, db, events
 from rida.action_board import BoardQuery, params, tables
 from rida.action_board.chart import geometry
 from rida.action_board.names import owner_choices, series_choices
@@ -121,5 +121,8 @@ def export(fmt: str):  # type: ignore[no-untyped-def]
     items, _ = action_board.all_items(db.session(), auth.user(), query)
     data = tables.WRITERS[fmt](items)
     name = f"actions_{dt.date.today():%Y-%m-%d}.{fmt}"
+    events.emit(events.EXPORTED, object_type="actions", after={
+        "format": fmt, "file": name, "count": len(items),
+        "filters": request.query_string.decode("utf-8", "replace")[:1000]})
     return Response(data, mimetype=tables.MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": files.content_disposition(name)})

@@ -11,7 +11,7 @@ from flask import Response, abort
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import auth, compte_rendu, db, versions
+from rida import auth, compte_rendu, db, events, versions
 from rida.compte_rendu import files
 from rida.models import Meeting, MeetingVersion
 from rida.views import docx_template, login_or_public, readable_meeting
@@ -90,6 +90,9 @@ def frozen_version(meeting_id: int, name: str):  # type: ignore[no-untyped-def]
     version = name.removesuffix(f".{fmt}")
     frozen = versions.find(db.session(), meeting.id, version) or abort(404)
     stem = f"compte-rendu-{meeting.id}-v{frozen.version}"
+    events.emit(events.DOWNLOADED, object_type="meeting_version", object_id=str(frozen.id),
+                meeting_id=meeting.id, after={"version": frozen.version, "format": fmt,
+                                              "file": f"{stem}.{fmt}", "sha256": frozen.sha256})
     if fmt == "docx":
         return Response(frozen.docx, mimetype=compte_rendu.MEDIA_TYPES["docx"], headers={
             "Content-Disposition": files.content_disposition(f"{stem}.docx"),

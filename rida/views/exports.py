@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app
 
-from rida import db
+from rida import db, events
 from rida.compte_rendu import files, html
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.views import docx_template, login_or_public, readable_meeting
@@ -30,6 +30,8 @@ def download(meeting_id: int, fmt: str):  # type: ignore[no-untyped-def]
     except OSError as e:  # the download matters more than the server-side copy
         current_app.logger.warning("Export not kept in %s: %s",
                                    current_app.config["EXPORT_DIR"], e)
+    events.emit(events.EXPORTED, object_type="meeting", object_id=str(meeting.id),
+                meeting_id=meeting.id, after={"format": fmt, "file": made.name})
     response = Response(made.data, content_type=made.media_type)
     response.headers["Content-Disposition"] = files.content_disposition(made.name)
     response.headers["Cache-Control"] = "private, no-store"

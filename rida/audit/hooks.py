@@ -1,0 +1,169 @@
+"""Every create, update and delete of a write session, recorded in its transaction.
+
+:func:`rida.db.write_session` *tracks* each session it opens. After each flush, every
+inserted, changed or deleted record (except the log itself and the search outbox) gets an
+entry: all its values for a creation or a deletion, only the changed columns' before and
+after values for an update. Bulk ``DELETE`` statements are recorded too, row by row. Two
+changes are named by what they mean: an action whose status changes
+(``status.change``) and a frozen version (``validation``). Who acts is the session's
+:class:`~rida.audit.record.Actor` (``session.info``), set by the web or CLI layer.
+
+Nothing in the domain code knows about it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import ORMExecuteState, UOWTransaction
+from sqlalchemy.orm import Session as OrmSession
+
+from rida import events
+from rida.audit import chain
+from rida.audit.record import ACTOR, Actor, entry, event_entry
+
+TRACKED = "rida.audit.track"    # session.info key: this session's changes are recorded
+# Not audited: the log itself, the search queue, and the failed-login counter (each
+# failure is already an event of its own, ``login.failure``).
+NOT_AUDITED = {"audit_entry", "search_outbox", "login_failure"}
+MEETING = "meeting"
+# An update changing only these is not worth an entry (a token's use is stamped once a
+# minute at most: the API calls themselves are not what the log traces).
+BOOKKEEPING = {"updated_at", "last_used_at"}
+
+
+def track(session: OrmSession, actor: Actor | None = None) -> None:
+    session.info[TRACKED] = True
+    if actor is not None:
+        session.info[ACTOR] = actor
+
+
+def act_as(session: OrmSession, actor: Actor) -> None:
+    """The changes of ``session`` from now on are ``actor``'s (e.g. a command's --user)."""
+    session.info[ACTOR] = actor
+
+
+def actor_of(session: OrmSession) -> Actor:
+    return session.info.get(ACTOR) or Actor()
+
+
+def record_event(session: OrmSession, event: events.Event) -> None:
+    """Append the entry of ``event`` in the transaction of ``session``, after the changes
+    made so far (flushed first: an event follows the changes it tells about)."""
+    session.flush()
+    chain.append(session.connection(), [event_entry(event, actor_of(session))])
+
+
+# --- Row changes ---------------------------------------------------------------------------
+
+
+def _table(obj: object) -> str | None:
+    table = getattr(type(obj), "__tablename__", None)
+    return table if isinstance(table, str) and table not in NOT_AUDITED else None
+
+
+def _key(obj: object) -> str:
+    """The primary key (set once flushed; the identity is not yet, for a new record)."""
+    state = inspect(obj)
+    return ",".join(str(part) for part in state.mapper.primary_key_from_instance(obj))
+
+
+def _meeting_of(table: str, values: dict[str, Any]) -> int | None:
+    return values.get("id") if table == MEETING else values.get("meeting_id")
+
+
+def _values(obj: object) -> dict[str, Any]:
+    """The loaded column values of ``obj``, empty ones left out."""
+    state = inspect(obj)
+    loaded = state.dict
+    return {attr.key: loaded[attr.key] for attr in state.mapper.column_attrs
+            if attr.key in loaded and loaded[attr.key] not in (None, "", [], {})}
+
+
+def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changed columns of ``obj`` in this flush: (before, after)."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.added:
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0]
+        if old != new:
+            before[attr.key], after[attr.key] = old, new
+    return before, after
+
+
+def _created(table: str, obj: object, actor: Actor) -> dict[str, Any]:
+    values = _values(obj)
+    action = events.VALIDATED if table == "meeting_version" else "create"
+    return entry(action, actor, object_type=table, object_id=_key(obj),
+                 meeting_id=_meeting_of(table, values), after=values)
+
+
+def _updated(table: str, obj: object, actor: Actor) -> dict[str, Any] | None:
+    before, after = _changes(obj)
+    if not set(after) - BOOKKEEPING:
+        return None
+    action = events.STATUS_CHANGED if table == "action" and "status" in after else "update"
+    meeting = _meeting_of(table, inspect(obj).dict)
+    return entry(action, actor, object_type=table, object_id=_key(obj), meeting_id=meeting,
+                 before=before, after=after)
+
+
+def _deleted(table: str, values: dict[str, Any], key: str, actor: Actor) -> dict[str, Any]:
+    return entry("delete", actor, object_type=table, object_id=key,
+                 meeting_id=_meeting_of(table, values), before=values)
+
+
+def flushed(session: OrmSession) -> list[dict[str, Any]]:
+    """The entries of what ``session`` just flushed (called after a flush)."""
+    actor = actor_of(session)
+    found: list[dict[str, Any]] = []
+    for obj in session.new:
+        if (table := _table(obj)) is not None:
+            found.append(_created(table, obj, actor))
+    for obj in session.dirty:
+        table = _table(obj)
+        updated = _updated(table, obj, actor) if table and session.is_modified(obj) else None
+        if updated is not None:
+            found.append(updated)
+    for obj in session.deleted:
+        if (table := _table(obj)) is not None:
+            found.append(_deleted(table, _values(obj), _key(obj), actor))
+    return found
+
+
+def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
+    if session.info.get(TRACKED):
+        chain.append(session.connection(), flushed(session))
+
+
+def _bulk_delete(state: ORMExecuteState) -> None:
+    """Record the rows a bulk ``DELETE`` is about to remove (same transaction)."""
+    session = state.session
+    if not (state.is_delete and session.info.get(TRACKED)):
+        return
+    table = state.statement.table  # type: ignore[attr-defined]
+    if table.name in NOT_AUDITED:
+        return
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    query = select(table) if where is None else select(table).where(where)
+    rows = session.connection().execute(query).mappings().all()
+    keys = [column.name for column in table.primary_key.columns]
+    actor = actor_of(session)
+    chain.append(session.connection(), [
+        _deleted(table.name, {k: v for k, v in row.items() if v not in (None, "", [], {})},
+                 ",".join(str(row[k]) for k in keys), actor) for row in rows])
+
+
+def _listen() -> None:
+    sa_event.listen(OrmSession, "after_flush", _after_flush)
+    sa_event.listen(OrmSession, "do_orm_execute", _bulk_delete)
+
+
+_listen()

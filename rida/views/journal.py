@@ -1,0 +1,112 @@
+"""The audit log on the web: `/admin/journal` (admins), a meeting's « Historique », and
+the subscriber that records :mod:`rida.events` into the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, abort, has_app_context, render_template, request, url_for
+from flask_login import login_required
+
+from rida import auth, db, events
+from rida.audit import hooks, labels, query
+from rida.audit.record import utc
+from rida.fields import FieldError
+from rida.models import AuditEntry
+from rida.views import readable_meeting
+from rida.views.paging import pagination
+
+bp = Blueprint("journal", __name__)
+PER_PAGE = 50
+
+
+@events.happened.connect
+def _record(event: events.Event, session: Any = None) -> None:
+    """Record an emitted event: in the caller's transaction (given, or the one this thread
+    has open), else in one of its own."""
+    if session is None and has_app_context():
+        session = db.open_write_session(db.engine())
+    if session is not None:
+        hooks.record_event(session, event)
+    elif has_app_context():
+        with db.transaction() as s:
+            hooks.record_event(s, event)
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return max(1, int(value)) if value.isdigit() and len(value) < 7 else 1
+
+
+def _lines(found: list[AuditEntry]) -> list[dict[str, Any]]:
+    return [{"entry": e, "at": utc(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+             "action": labels.action_label(e.action),
+             "object": labels.object_label(e.object_type),
+             "changes": labels.changes(e)} for e in found]
+
+
+def _admin() -> None:
+    user = auth.user()
+    if user is None or user.role != "admin":
+        abort(404)
+
+
+@bp.route("/admin/journal")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    _admin()
+    s = db.session()
+    try:
+        filters, error = query.parse(request.args), None
+    except FieldError as e:
+        filters, error = query.Filters(), f"Filtre ignoré ({e.path}) : {e.message}."
+    number = _page_number()
+    found, total = query.page(s, filters, number, PER_PAGE)
+    args = filters.as_args()
+    pages = pagination(number, PER_PAGE, total,
+                       lambda n: url_for("journal.index", **args, page=n))
+    return render_template("admin/journal.html", lines=_lines(found), total=total,
+                           filters=filters, args=args, error=error, paging=pages,
+                           choices=query.choices(s), action_labels=labels.ACTIONS,
+                           object_labels=labels.OBJECTS), 400 if error else 200
+
+
+@bp.route("/admin/journal.csv")
+@login_required
+def export_csv():  # type: ignore[no-untyped-def]
+    _admin()
+    try:
+        filters = query.parse(request.args)
+    except FieldError as e:
+        return render_template("errors/error.html", status=400,
+                               message=f"Filtre invalide ({e.path}) : {e.message}."), 400
+    name = f"journal_{dt.date.today():%Y-%m-%d}.csv"
+    events.emit(events.EXPORTED, object_type="audit_entry",
+                after={"format": "csv", "file": name, "filters": filters.as_args()})
+    session = db.read_session(db.engine())
+
+    def stream():  # type: ignore[no-untyped-def]
+        try:
+            yield from (line.encode("utf-8") for line in
+                        query.to_csv(query.entries(session, filters)))
+        finally:
+            session.close()
+
+    return Response(stream(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/meetings/<int:meeting_id>/historique")
+@login_required
+def meeting_history(meeting_id: int):  # type: ignore[no-untyped-def]
+    """Who changed what in this meeting, newest first (whoever may read the meeting)."""
+    meeting = readable_meeting(meeting_id)
+    number = _page_number()
+    changes = query.Filters(meeting_id=meeting.id, kinds=query.CHANGES)
+    found, total = query.page(db.session(), changes, number, PER_PAGE)
+    pages = pagination(number, PER_PAGE, total, lambda n: url_for(
+        "journal.meeting_history", meeting_id=meeting.id, page=n))
+    return render_template("meetings/history.html", m=meeting, lines=_lines(found),
+                           total=total, paging=pages)

@@ -92,13 +92,17 @@ def run_load(server: Server, plan: Plan, args: argparse.Namespace) -> dict[str, 
     cpu_after = server.cpu_seconds()
     stuck = sum(t.is_alive() for t in threads)
     everyone: list[Person] = [*rapporteurs, *readers]
+    kinds = kinds_summary(everyone, marks, wall)
+    requests = sum(kinds[k]["requests"] for k in TIMED_KINDS if k in kinds)
     return {
         "wall_s": round(wall, 2),
         "stuck_clients": stuck,
         "server_cpu_utilisation": round((cpu_after - cpu_before) / wall, 2)
         if cpu_after is not None and cpu_before is not None else None,
+        "server_cpu_ms_per_request": round((cpu_after - cpu_before) * 1000 / requests, 1)
+        if cpu_after is not None and cpu_before is not None and requests else None,
         "client_cpu_utilisation": round((time.process_time() - client_cpu_before) / wall, 2),
-        "kinds": kinds_summary(everyone, marks, wall),
+        "kinds": kinds,
         "errors": [e for p in everyone for e in p.errors],
         "edits_sent": sum(len(r.tokens_tried) for r in rapporteurs),
         "edits_acknowledged": sum(len(r.acknowledged) for r in rapporteurs),
@@ -189,8 +193,9 @@ def report(result: dict[str, Any], check: dict[str, Any], args: argparse.Namespa
     print(f"Edits: {result['edits_sent']} sent, {result['edits_acknowledged']} acknowledged; "
           f"conflicts (409): {result['conflicts']}, resolved by the retry: "
           f"{result['conflicts_resolved']}; searches: {result['searches']}")
-    print(f"CPU: server {_pct(result['server_cpu_utilisation'])}, load client "
-          f"{_pct(result['client_cpu_utilisation'])} of one core")
+    print(f"CPU: server {_pct(result['server_cpu_utilisation'])} of one core "
+          f"({result['server_cpu_ms_per_request']} ms per request), load client "
+          f"{_pct(result['client_cpu_utilisation'])}")
     print(f"Durability check: {'ok' if check['ok'] else 'FAILED'} "
           f"({check['acknowledged_checked']} acknowledged edits in {check['rows_checked']} "
           f"rows, integrity_check {check['integrity_check']})")

@@ -162,7 +162,7 @@ class Rapporteur(Person):
         due = time.monotonic() + self.rng.uniform(0, interval)
         k = 0
         while True:
-            time.sleep(max(0.0, due - time.monotonic()))
+            time.sleep(max(0.0, min(due, end) - time.monotonic()))
             if time.monotonic() >= end:
                 return
             k += 1

@@ -12,25 +12,24 @@
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from rida.lru import Lru
+
 COUNT_CAP = 2000
 FACET_COLUMNS = {"nature": "nature", "series": "series", "organisation": "org_facet",
                  "year": "year"}
 ORG_SEPARATOR = "\n"
-_SEGMENT_CACHE_SIZE = 256
-_segment_columns: OrderedDict[tuple[str, str], list[Any]] = OrderedDict()
+# (segment, facet) -> the facet values of each document of that segment.
+_segment_columns: Lru[list[Any]] = Lru(256)
 # (segment, meeting ids) -> that segment's documents of those meetings; one entry per
 # distinct set of readable meetings and segment (a few readers' profiles).
-_SEGMENT_DOCS_SIZE = 64
-_lru_lock = threading.Lock()
-_segment_docs: OrderedDict[tuple[str, frozenset[int]], frozenset[int]] = OrderedDict()
+_segment_docs: Lru[frozenset[int]] = Lru(64)
 
 
 def cached(s: Searcher, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -79,27 +78,9 @@ def meeting_docs(s: Searcher, ids: frozenset[int]) -> set[int]:
     a deleted document left in one is harmless: the matchers skip deleted documents)."""
     found: set[int] = set()
     for leaf, offset in s.leaf_searchers():
-        local = _lru(_segment_docs, (_segment_key(leaf), ids), _SEGMENT_DOCS_SIZE,
-                     lambda leaf=leaf: frozenset(leaf.docs_for_query(meetings(set(ids)))))
+        local = _per_segment(_segment_docs, leaf, ids,
+                             lambda leaf=leaf: frozenset(leaf.docs_for_query(meetings(set(ids)))))
         found.update(local if not offset else (offset + d for d in local))
-    return found
-
-
-def _lru(cache: OrderedDict[Any, Any], key: Any, size: int, build: Callable[[], Any]) -> Any:
-    """``cache[key]``, built if missing (outside the lock: two threads may both build it),
-    the least recently used entries dropped beyond ``size``; not kept without a segment."""
-    if key[0] is None:
-        return build()
-    with _lru_lock:
-        found = cache.get(key)
-        if found is not None:
-            cache.move_to_end(key)
-            return found
-    found = build()
-    with _lru_lock:
-        cache[key] = found
-        while len(cache) > size:
-            cache.popitem(last=False)
     return found
 
 
@@ -117,16 +98,20 @@ def column(leaf: Searcher, name: str) -> list[tuple[str, ...]]:
     """The facet values of every document of this segment (cached by segment)."""
     reader = leaf.reader()
     field = FACET_COLUMNS[name]
-    return _lru(_segment_columns, (_segment_key(leaf), name), _SEGMENT_CACHE_SIZE,
-                lambda: [facet_values(name, v) for v in reader.column_reader(field)]
-                if reader.has_column(field) else [()] * reader.doc_count_all())
+    return _per_segment(_segment_columns, leaf, name,
+                        lambda: [facet_values(name, v) for v in reader.column_reader(field)]
+                        if reader.has_column(field) else [()] * reader.doc_count_all())
 
 
-def _segment_key(leaf: Searcher) -> str | None:
-    """The segment's id (never reused); None for a reader without segment (not cached)."""
+def _per_segment(cache: Lru[Any], leaf: Searcher, key: Hashable, build: Callable[[], Any]
+                 ) -> Any:
+    """``build()`` kept in ``cache`` for this segment (a segment's id is never reused);
+    not kept for a reader without segment."""
     reader = leaf.reader()
     segment = reader.segment() if hasattr(reader, "segment") else None
-    return segment.segment_id() if segment is not None else None
+    if segment is None:
+        return build()
+    return cache.get((segment.segment_id(), key), build)
 
 
 def facet_values(name: str, value: Any) -> tuple[str, ...]:

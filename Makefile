@@ -36,6 +36,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/docx_render.py
 	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/actions.py
+	$(BIN)/python benchmarks/load.py
 
 # Pictures of the demo compte-rendu for the README (needs LibreOffice and poppler-utils).
 docs-images: $(VENV)/.installed

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -308,11 +308,25 @@ class Server:
         fields = stat.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 10 s) and wait for it."""
+        _stop(self.process)
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def _wait_ready(server: Server) -> None:
@@ -350,9 +364,13 @@ def _raise_interrupt(signum: int, _frame: Any) -> None:
 
 
 @contextmanager
-def running_server(threads: int | None = None) -> Iterator[Server]:
+def running_server(
+    threads: int | None = None, prepare: Callable[[dict[str, str]], None] | None = None
+) -> Iterator[Server]:
     """``rida init``, ``rida user add``, then ``rida serve`` on a fresh temp data dir.
 
+    ``prepare``, if given, is called with the server's environment (``RIDA_DATA_DIR``…)
+    after the admin account exists and before the server starts, to fill the data dir.
     The server process and the directory are removed on exit, also on error or Ctrl+C.
     """
     tmp = Path(tempfile.mkdtemp(prefix="rida-bench-"))
@@ -377,6 +395,8 @@ def running_server(threads: int | None = None) -> Iterator[Server]:
             capture_output=True,
             timeout=60,
         )
+        if prepare is not None:
+            prepare(env)
         port = free_port()
         log = tmp / "server.log"
         command = [rida, "serve", "--host", HOST, "--port", str(port)]
@@ -395,13 +415,8 @@ def running_server(threads: int | None = None) -> Iterator[Server]:
         _wait_ready(server)
         yield server
     finally:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        if process is not None:
+            _stop(process)
         shutil.rmtree(tmp, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous)
 

@@ -5,31 +5,18 @@ aggregate the counts compute anyway."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from rida.action_board.chart import Chart
+from rida.lru import Lru
 
 SIZE = 64
-_charts: OrderedDict[Hashable, Chart] = OrderedDict()
-_lock = threading.Lock()
+_charts: Lru[Chart] = Lru(SIZE)
 
 
 def get(key: Hashable, compute: Callable[[], Chart]) -> Chart:
-    with _lock:
-        found = _charts.get(key)
-        if found is not None:
-            _charts.move_to_end(key)
-            return found
-    made = compute()
-    with _lock:
-        _charts[key] = made
-        while len(_charts) > SIZE:
-            _charts.popitem(last=False)
-    return made
+    return _charts.get(key, compute)
 
 
 def clear() -> None:
-    with _lock:
-        _charts.clear()
+    _charts.clear()

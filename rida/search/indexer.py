@@ -1,7 +1,10 @@
 """The indexer: one background thread per server process that drains the search outbox.
 
 It wakes when a commit of this process queued meetings (an event set by
-:mod:`rida.search.outbox`) and polls every ``poll`` seconds for the other processes. Each
+:mod:`rida.search.outbox`) and polls every ``poll`` seconds for the other processes. Under
+a stream of commits (autosaves) it starts at most one pass every ``interval`` seconds
+after a pass that indexed something, so that one pass (one index commit) covers the
+changes of that time; a change made after a quiet moment is indexed at once. Each
 pass reads the oldest pending entries, (re)indexes their meetings through the index
 function (``rida.search.index_meetings`` by default) and then deletes exactly the entries
 it read: entries queued meanwhile stay for the next pass. Delivery is at least once;
@@ -22,6 +25,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,11 +66,13 @@ def flocked(path: Path, *, wait: bool) -> Iterator[bool]:
 
 class Indexer:
     def __init__(self, app: Flask, lock_path: Path, index: IndexFunction = _default_index, *,
-                 poll: float = 0.5, max_delay: float = 30.0, batch: int = 200):
+                 poll: float = 0.5, max_delay: float = 30.0, batch: int = 200,
+                 interval: float = 0.0):
         self.app = app
         self.lock_path = lock_path
         self.index = index
         self.poll = poll
+        self.interval = interval
         self.max_delay = max_delay
         self.batch = batch
         self.wake = threading.Event()
@@ -124,8 +130,9 @@ class Indexer:
         failures = 0
         while not self._stop.is_set():
             self.wake.clear()  # before the pass: a commit during it wakes the next one
+            started = time.monotonic()
             try:
-                self.drain()
+                indexed = self.drain()
             except Exception:
                 failures += 1
                 delay = min(self.poll * 2 ** failures, self.max_delay)
@@ -141,6 +148,10 @@ class Indexer:
                 log.info("Indexation de la recherche rétablie après %d échecs.", failures)
                 failures = 0
             self.wake.wait(self.poll)
+            if indexed:
+                # An index commit costs more than indexing a meeting (segment flush, merge,
+                # every thread's searcher reopened): gather what a stream of autosaves queues.
+                self._stop.wait(max(0.0, started + self.interval - time.monotonic()))
 
 
 EXTENSION = "rida.search.indexer"
@@ -159,7 +170,8 @@ def init_app(app: Flask, index: IndexFunction = _default_index) -> Indexer | Non
         return None
     indexer = Indexer(app, lock_path(app), index,
                       poll=float(app.config.get("SEARCH_INDEXER_POLL", 0.5)),
-                      max_delay=float(app.config.get("SEARCH_INDEXER_MAX_DELAY", 30.0)))
+                      max_delay=float(app.config.get("SEARCH_INDEXER_MAX_DELAY", 30.0)),
+                      interval=float(app.config.get("SEARCH_INDEXER_INTERVAL", 0.5)))
     app.extensions[EXTENSION] = indexer.start()
     return indexer
 

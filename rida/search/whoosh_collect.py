@@ -2,7 +2,9 @@
 
 - Restrictions (access, filters) become sets of document numbers, built once per
   searcher (an index generation) and reused by every query on it: Whoosh takes a set as
-  ``filter=``/``mask=`` without re-running a query.
+  ``filter=``/``mask=`` without re-running a query. The access sets are assembled from
+  per-segment sets cached by segment, since every index change (an autosave) makes a new
+  searcher: only the new, small segments are read again.
 - Totals and facet counts read at most :data:`COUNT_CAP` matches (beyond, the total is
   « plus de N » and the facets count those first N), from per-segment value columns
   cached by segment (segments never change; deletions are skipped by the matchers).
@@ -10,19 +12,24 @@
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from rida.lru import Lru
+
 COUNT_CAP = 2000
 FACET_COLUMNS = {"nature": "nature", "series": "series", "organisation": "org_facet",
                  "year": "year"}
 ORG_SEPARATOR = "\n"
-_SEGMENT_CACHE_SIZE = 256
-_segment_columns: OrderedDict[tuple[str, str], list[Any]] = OrderedDict()
+# (segment, facet) -> the facet values of each document of that segment.
+_segment_columns: Lru[list[Any]] = Lru(256)
+# (segment, meeting ids) -> that segment's documents of those meetings; one entry per
+# distinct set of readable meetings and segment (a few readers' profiles).
+_segment_docs: Lru[frozenset[int]] = Lru(64)
 
 
 def cached(s: Searcher, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -61,9 +68,20 @@ def access(s: Searcher, readable: frozenset[int]) -> tuple[set[int] | None, set[
         if not denied:
             return None, None
         if len(allowed) <= len(denied):
-            return docnums(s, meetings(allowed)), None
-        return None, docnums(s, meetings(denied))
+            return meeting_docs(s, frozenset(allowed)), None
+        return None, meeting_docs(s, frozenset(denied))
     return cached(s, ("access", readable), build)
+
+
+def meeting_docs(s: Searcher, ids: frozenset[int]) -> set[int]:
+    """The documents of these meetings, from each segment's set (cached by segment;
+    a deleted document left in one is harmless: the matchers skip deleted documents)."""
+    found: set[int] = set()
+    for leaf, offset in s.leaf_searchers():
+        local = _per_segment(_segment_docs, leaf, ids,
+                             lambda leaf=leaf: frozenset(leaf.docs_for_query(meetings(set(ids)))))
+        found.update(local if not offset else (offset + d for d in local))
+    return found
 
 
 def meetings(ids: set[int]) -> wq.Query:
@@ -79,19 +97,21 @@ def indexed_meetings(s: Searcher) -> set[int]:
 def column(leaf: Searcher, name: str) -> list[tuple[str, ...]]:
     """The facet values of every document of this segment (cached by segment)."""
     reader = leaf.reader()
+    field = FACET_COLUMNS[name]
+    return _per_segment(_segment_columns, leaf, name,
+                        lambda: [facet_values(name, v) for v in reader.column_reader(field)]
+                        if reader.has_column(field) else [()] * reader.doc_count_all())
+
+
+def _per_segment(cache: Lru[Any], leaf: Searcher, key: Hashable, build: Callable[[], Any]
+                 ) -> Any:
+    """``build()`` kept in ``cache`` for this segment (a segment's id is never reused);
+    not kept for a reader without segment."""
+    reader = leaf.reader()
     segment = reader.segment() if hasattr(reader, "segment") else None
-    key = (segment.segment_id() if segment is not None else str(id(reader)), name)
-    found = _segment_columns.get(key)
-    if found is None:
-        field = FACET_COLUMNS[name]
-        found = ([facet_values(name, v) for v in reader.column_reader(field)]
-                 if reader.has_column(field) else [()] * reader.doc_count_all())
-        _segment_columns[key] = found
-        while len(_segment_columns) > _SEGMENT_CACHE_SIZE:
-            _segment_columns.popitem(last=False)
-    else:
-        _segment_columns.move_to_end(key)
-    return found
+    if segment is None:
+        return build()
+    return cache.get((segment.segment_id(), key), build)
 
 
 def facet_values(name: str, value: Any) -> tuple[str, ...]:

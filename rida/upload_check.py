@@ -6,8 +6,9 @@ makes sure that it is what it claims to be and that reading it is cheap and safe
 - its name ends with ``.docx`` (or it has no name: standard input);
 - its size, and the sum of its parts once decompressed, stay under limits; no part
   decompresses more than :data:`MAX_RATIO` times (a *zip bomb* does it 1000 times); not
-  too many parts; no archive inside (nested zips); no encrypted part; no part named with
-  an absolute path or ``..``;
+  too many parts; no archive inside (nested zips), except the embedded objects Word keeps
+  in ``word/embeddings/`` (a chart's workbook, an OLE object: counted in the limits,
+  never opened); no encrypted part; no part named with an absolute path or ``..``;
 - no XML part declares a DTD (``<!DOCTYPE``) or an entity (``<!ENTITY``): entity
   expansion (*billion laughs*) and external entities (files, network) cannot happen;
 - ``[Content_Types].xml`` declares ``/word/document.xml`` as a WordprocessingML main
@@ -37,6 +38,7 @@ CONTENT_TYPES = "[Content_Types].xml"
 MAIN_PART = "/word/document.xml"
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
+EMBEDDINGS = "word/embeddings/"  # Word's embedded objects: archives allowed, never opened
 _FORBIDDEN_MARKUP = (b"<!doctype", b"<!entity")
 _CHUNK = 1 << 16
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -95,7 +97,8 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> None:
                 info.compress_size, 1):
             raise UploadRefused(f"partie « {name} » anormalement compressée (bombe de "
                                 "décompression ?)")
-        if name.lower().endswith((".zip", ".docx", ".xlsx", ".pptx", ".jar")):
+        if name.lower().endswith((".zip", ".docx", ".xlsx", ".pptx", ".jar")) \
+                and not name.startswith(EMBEDDINGS):
             raise UploadRefused(f"archive imbriquée refusée : « {name} »")
 
 
@@ -114,7 +117,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     if info.is_dir():
         return
     data = _read_part(archive, info)
-    if data.startswith(ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC) and not info.filename.startswith(EMBEDDINGS):
         raise UploadRefused(f"archive imbriquée refusée : « {info.filename} »")
     if info.filename.lower().endswith(XML_SUFFIXES) and declares_dtd(data):
         raise UploadRefused(f"partie « {info.filename} » refusée : déclaration DTD ou "

@@ -60,7 +60,7 @@ HOSTILE = {
                                **{f"p{i}.bin": b"\0" * 900_000 for i in range(112)}}),
                          "trop volumineuse une fois décompressée"),
     "too many parts": (_zip({f"p{i}.xml": b"<a/>" for i in range(2_001)}), "2001 parties"),
-    "nested zip by name": (_docx({"word/embeddings/x.zip": b"hello"}), "archive imbriquée"),
+    "nested zip by name": (_docx({"word/media/x.zip": b"hello"}), "archive imbriquée"),
     "nested zip by content": (_docx({"word/media/image1.png": _zip({"a": b"b"})}),
                               "archive imbriquée"),
     "billion laughs": (_zip({"[Content_Types].xml": CONTENT_TYPES,
@@ -92,6 +92,14 @@ def test_hostile_docx_is_refused_before_parsing(name):
 def test_a_real_docx_passes(tmp_path):
     check_docx(build(tmp_path / "x.docx").read_bytes())
     check_docx(_docx())
+
+
+def test_a_chart_s_embedded_workbook_is_accepted_and_never_opened():
+    # Word keeps a chart's data as a whole .xlsx in word/embeddings/: real minutes have them.
+    check_docx(_docx({"word/embeddings/Microsoft_Excel_Worksheet.xlsx": _zip({"a": b"b"})}))
+    bomb = _docx({"word/embeddings/bomb.bin": b"\0" * 30_000_000})
+    with pytest.raises(UploadRefused, match="anormalement compressée"):
+        check_docx(bomb)  # the size limits still hold there
 
 
 def test_the_archive_bomb_is_cheap_to_refuse():

@@ -93,6 +93,20 @@ def export_doc(app: Flask, meeting_id: int) -> dict:
         return exchange.export_document(s, s.get(Meeting, meeting_id))
 
 
+def multipart(files: dict[str, tuple[str, bytes]], fields: dict[str, str] | None = None
+              ) -> tuple[bytes, str]:
+    """A multipart/form-data body and its content type, built in memory: the test client
+    spools a large one to a temporary file that it never closes (a ResourceWarning)."""
+    boundary = "rida-test-boundary-7d1f"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+             f"{value}\r\n".encode() for name, value in (fields or {}).items()]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+              f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+              .encode() + data + b"\r\n" for name, (filename, data) in files.items()]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), \
+        f"multipart/form-data; boundary={boundary}"
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

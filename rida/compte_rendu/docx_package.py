@@ -50,7 +50,10 @@ def open_docx(data: bytes) -> tuple[WordDocument, bytes | None]:
             if bad is not None:
                 raise DocxError(f"fichier DOCX corrompu : la partie {bad} est illisible")
             embedded = archive.read(EMBEDDED_PART) if EMBEDDED_PART in names else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as e:
+    # A damaged header may also name a part in invalid UTF-8 (UnicodeDecodeError, a
+    # ValueError), an unknown compression (NotImplementedError) or encryption (RuntimeError).
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
+            ValueError, NotImplementedError, RuntimeError) as e:
         raise DocxError(f"fichier DOCX corrompu (archive ZIP illisible : {e})") from None
     try:
         document = docx.Document(io.BytesIO(data))

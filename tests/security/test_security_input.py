@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from rida import db
 from rida.models import Meeting
-from tests.conftest import counts, demo_document
+from tests.conftest import counts, demo_document, multipart
 from tests.security import routes as r
 from tests.security.attempts import Actor, check, record
 from tests.security.conftest import snapshot
@@ -70,11 +70,9 @@ def test_oversized_bodies_get_413(app):
         response = admin.attack(method, url, expect=(413,), raw=big, what="(JSON)")
         check(f"413 of {url} says why", response.is_json and "volumineuse" in
               response.get_json().get("message", ""))
-    # multipart built here: the test client would spool it to a file it never closes
-    upload = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="big.docx"\r\n'
-              b"Content-Type: application/octet-stream\r\n\r\n" + big + b"\r\n--B--\r\n")
+    upload, multipart_type = multipart({"file": ("big.docx", big)})
     for url in ("/import", "/series", "/login"):
-        for content_type, raw in (("multipart/form-data; boundary=B", upload),
+        for content_type, raw in ((multipart_type, upload),
                                   ("application/x-www-form-urlencoded", b"name=" + big)):
             response = admin.attack("POST", url, expect=(413,), raw=raw,
                                     content_type=content_type, what=f"({content_type})")

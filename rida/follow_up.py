@@ -9,8 +9,11 @@ the actions and their history, so a new meeting of the series shows the open act
 once, and the meeting where an action was closed keeps showing it (with its new status).
 A validated compte-rendu freezes its follow-up with its version.
 
-Only meetings classified no more strictly than M contribute, so that the follow-up of a
-public meeting never shows what a confidential one decided.
+Only meetings that every reader of M may read contribute (the follow-up is part of the
+document, exported and frozen alike for all its readers): public ones, and for a
+restricted M the restricted ones of its series. A confidential meeting is read by its own
+participants, who need be neither members of the series nor at the other confidential
+meetings: only public meetings feed its follow-up.
 """
 
 from __future__ import annotations
@@ -18,14 +21,16 @@ from __future__ import annotations
 from sqlmodel import Session, col, or_, select
 
 from rida.action_status import CLOSED_STATUSES, closing_days
-from rida.models import CLASSIFICATIONS, Action, Meeting, Person, RidaRow
+from rida.models import Action, Meeting, Person, RidaRow
 
 FollowUpItem = tuple[Action, Meeting, Person | None, RidaRow | None]
+CONTRIBUTORS = {"public": ("public",), "restricted": ("public", "restricted"),
+                "confidential": ("public",)}
 
 
 def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
     """(action, origin meeting, owner, origin row) reviewed in ``meeting``, oldest first."""
-    allowed = CLASSIFICATIONS[:CLASSIFICATIONS.index(meeting.classification) + 1]
+    allowed = CONTRIBUTORS.get(meeting.classification, ("public",))
     found = session.exec(
         select(Action, Meeting, Person, RidaRow)
         .join(Meeting, col(Action.meeting_id) == Meeting.id)

@@ -45,9 +45,13 @@ def test_follow_up_lists_open_actions_of_earlier_meetings_only(app):
     assert follow[1]["rida"] == 2
 
 
-def test_a_confidential_meeting_follows_up_every_classification(app):
+def test_a_confidential_meeting_follows_up_public_meetings_only(app):
+    """Its readers (its participants) need not read the series' restricted meetings nor
+    the other confidential ones: those stay out of its document."""
     import_doc(app, earlier_meeting("2021-11-01", "confidential", title="Secret"))
+    import_doc(app, earlier_meeting("2021-11-02", "restricted", title="Restreint"))
+    import_doc(app, earlier_meeting("2021-11-03", title="Public"))
     doc = demo_document()
     doc.update(classification="confidential", status="draft", version="0.1")
     follow = source_of(app, import_doc(app, doc)).follow_up
-    assert {f["meeting"]["title"] for f in follow} == {"Secret"}
+    assert {f["meeting"]["title"] for f in follow} == {"Public"}

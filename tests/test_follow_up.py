@@ -92,3 +92,18 @@ def test_bad_status_and_validated_meeting_are_refused(app, three, validated_meet
     with pytest.raises(FieldError) as frozen:
         change(app, "M1 / action 0", "done", validated_meeting)
     assert frozen.value.path == "meeting"
+
+
+def test_only_meetings_every_reader_may_read_feed_the_follow_up(app):
+    """A confidential meeting is read by its participants, who need not be members of the
+    series: restricted and other confidential meetings stay out of its follow-up."""
+    earlier = {}
+    for i, classification in enumerate(("public", "restricted", "confidential")):
+        doc = meeting_doc(f"2022-01-0{i + 1}", classification, ("open",))
+        earlier[classification] = import_doc(app, doc | {"classification": classification})
+    later = {c: import_doc(app, meeting_doc("2022-02-07", f"later {c}")
+                           | {"classification": c})
+             for c in ("public", "restricted", "confidential")}
+    assert titles(app, later["public"]) == ["public / action 0"]
+    assert titles(app, later["restricted"]) == ["public / action 0", "restricted / action 0"]
+    assert titles(app, later["confidential"]) == ["public / action 0"]

@@ -43,7 +43,10 @@ def open_docx(data: bytes) -> tuple[WordDocument, bytes | None]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             embedded = archive.read(EMBEDDED_PART) if EMBEDDED_PART in names else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error):
+    # A damaged header may also name a part in invalid UTF-8 (UnicodeDecodeError, a
+    # ValueError), an unknown compression (NotImplementedError) or encryption (RuntimeError).
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
+            ValueError, NotImplementedError, RuntimeError):
         raise DocxError("fichier DOCX corrompu (archive ZIP illisible)") from None
     try:
         document = docx.Document(io.BytesIO(data))

@@ -1,0 +1,81 @@
+"""The security suite: one fixture world, one actor per role, and the attempt count.
+
+CSRF protection is ON here as in production (Flask-WTF's ``WTF_CSRF_ENABLED`` is never
+turned off by the test configuration): every write sends the token a page would, unless
+the attempt is precisely to leave it out."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import inspect
+
+from rida import db
+from tests.conftest import app_on_copy
+from tests.security import world as world_module
+from tests.security.attempts import TALLY, Actor
+from tests.security.world import ROLES, World
+
+LAST_RUN = Path(__file__).parent / "last-run.json"
+
+
+@pytest.fixture(scope="session")
+def world_app(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Flask]:
+    yield from app_on_copy(tmp_path_factory.mktemp("security") / "data", template_db)
+
+
+@pytest.fixture(scope="session")
+def world(world_app: Flask) -> World:
+    assert world_app.config.get("WTF_CSRF_ENABLED", True), "CSRF must be on for these tests"
+    return world_module.build(world_app)
+
+
+@pytest.fixture(scope="session")
+def actors(world_app: Flask, world: World) -> dict[str, Actor]:
+    return {role: Actor.log_in(role, world_app.test_client()) for role in ROLES}
+
+
+# Tables that record attempts rather than content (an audit trail, login throttling):
+# a refused attack may rightly add to them.
+JOURNALS = re.compile(r"audit|login|lockout|throttl", re.I)
+
+
+def snapshot(app: Flask) -> str:
+    """Every row of every content table, for « nothing changed »."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        tables = [t for t in inspect(s.connection()).get_table_names()
+                  if not JOURNALS.search(t)]
+        return json.dumps({t: [list(map(str, r)) for r in s.connection().exec_driver_sql(
+            f'SELECT * FROM "{t}"')] for t in sorted(tables)}, ensure_ascii=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test fails, at its end, with every attempt of it that got through."""
+    start = len(TALLY.failures)
+    result = yield
+    failed = TALLY.failures[start:]
+    if failed:
+        shown = "\n".join(failed[:40])
+        more = f"\n... and {len(failed) - 40} more" if len(failed) > 40 else ""
+        raise AssertionError(f"{len(failed)} attempt(s) got through:\n{shown}{more}")
+    return result
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if TALLY.attempts:
+        LAST_RUN.write_text(json.dumps({"attempts": TALLY.attempts,
+                                        "failures": len(TALLY.failures),
+                                        "failed": TALLY.failures}, ensure_ascii=False,
+                                       indent=2) + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if TALLY.attempts:
+        terminalreporter.write_line(
+            f"Sécurité : {TALLY.attempts} tentatives, {len(TALLY.failures)} échecs")

@@ -71,14 +71,19 @@ def error_response(status: int, message: str | None = None, **extra: object
     return render_template("errors/error.html", status=status, message=message), status
 
 
-def _check_csrf() -> None:
+def _check_csrf() -> Response | None:
     """CSRF on every state-changing request, except those authenticated by an API token
-    (``Authorization: Bearer``: no cookie is involved, nothing a foreign page can forge)."""
+    (``Authorization: Bearer``: no cookie is involved, nothing a foreign page can forge).
+    A request whose token does not authenticate it gets the API's 401 at once (the header
+    decides, never the cookie), not a CSRF error that would send a script astray."""
     if not current_app.config.get("WTF_CSRF_ENABLED", True) or not request.endpoint \
             or request.method not in current_app.config["WTF_CSRF_METHODS"] \
             or auth.by_token():
-        return
+        return None
+    if auth.bearer_token() is not None:
+        return auth.BAD_TOKEN, 401  # type: ignore[return-value]
     csrf.protect()
+    return None
 
 
 def init_app(app: Flask) -> None:

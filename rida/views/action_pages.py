@@ -32,10 +32,10 @@ def open_interview(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     user = auth.user()
     try:
         with db.transaction() as s:
-            if access.readable_meeting(s, user, meeting_id) is None:
-                abort(404)
+            origin = access.readable_meeting(s, user, meeting_id) or abort(404)
             action = actions.find(s, meeting_id, uid) or abort(404)
-            if not access.can_create(user):
+            # It links the action to the new meeting: a change of the origin meeting.
+            if not access.may_edit(s, user, origin):
                 abort(403)
             meeting, created = interviews.open_interview(s, action, user)
             interview_id = meeting.id
@@ -89,5 +89,5 @@ def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, A
         "to_close": [a for a in interviews.actions_to_close(s, meeting, user)
                      if access.may_set_status(s, user, a)],
         "closing_comment": interviews.closing_comment(meeting),
-        "may_open_interview": access.can_create(user),
+        "may_open_interview": access.may_edit(s, user, meeting),
     }

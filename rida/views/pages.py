@@ -81,6 +81,8 @@ def create_meeting():  # type: ignore[no-untyped-def]
         series_id = 0
     try:
         with db.transaction() as s:
+            if not access.can_see_series(s, user, series_id):  # as for an unknown id
+                raise FieldError("series_id", "série inconnue")
             meeting = meetings.create_meeting(s, series_id, user, dict(form))
     except FieldError as e:
         flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.",

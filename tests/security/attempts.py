@@ -144,3 +144,18 @@ class Actor:
         problems += [f"leaks « {m} »" for m in hidden if m in text]
         record(f"{self.role} {method} {url}{' ' + what if what else ''}", problems)
         return response
+
+
+class Script(Actor):
+    """A script holding an API token: ``Authorization: Bearer``, no cookie, no CSRF token
+    (none is needed: nothing a foreign page can forge)."""
+
+    def __init__(self, role: str, client: FlaskClient, bearer: str):
+        super().__init__(f"{role} (jeton)", client, "")
+        self.bearer = bearer
+
+    def send(self, method: str, url: str, **kwargs: object) -> TestResponse:
+        headers = dict(kwargs.pop("headers", None) or {})  # type: ignore[call-overload]
+        headers.setdefault("Authorization", f"Bearer {self.bearer}")
+        kwargs.pop("csrf", None)
+        return super().send(method, url, headers=headers, csrf=False, **kwargs)  # type: ignore[arg-type]

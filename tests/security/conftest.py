@@ -18,7 +18,7 @@ from sqlalchemy import inspect
 from rida import db
 from tests.conftest import app_on_copy
 from tests.security import world as world_module
-from tests.security.attempts import TALLY, Actor
+from tests.security.attempts import TALLY, Actor, Script
 from tests.security.world import ROLES, World
 
 LAST_RUN = Path(__file__).parent / "last-run.json"
@@ -40,18 +40,35 @@ def actors(world_app: Flask, world: World) -> dict[str, Actor]:
     return {role: Actor.log_in(role, world_app.test_client()) for role in ROLES}
 
 
+@pytest.fixture(scope="session")
+def scripts(world_app: Flask, world: World) -> dict[str, Script]:
+    """One script per role (but anonymous), with its account's live API token."""
+    return {role: Script(role, world_app.test_client(use_cookies=False),
+                         world.tokens[role][1]) for role in ROLES if role != "anonymous"}
+
+
 # Tables that record attempts rather than content (an audit trail, login throttling):
 # a refused attack may rightly add to them.
 JOURNALS = re.compile(r"audit|login|lockout|throttl", re.I)
 
 
+# Columns that stamp a use rather than hold content (an API token's last use).
+STAMPS = re.compile(r"^last_used_at$")
+
+
 def snapshot(app: Flask) -> str:
     """Every row of every content table, for « nothing changed »."""
     with app.app_context(), db.write_session(db.engine()) as s:
-        tables = [t for t in inspect(s.connection()).get_table_names()
-                  if not JOURNALS.search(t)]
-        return json.dumps({t: [list(map(str, r)) for r in s.connection().exec_driver_sql(
-            f'SELECT * FROM "{t}"')] for t in sorted(tables)}, ensure_ascii=False)
+        found = inspect(s.connection())
+        rows = {}
+        for table in sorted(found.get_table_names()):
+            if JOURNALS.search(table):
+                continue
+            columns = ", ".join(f'"{c["name"]}"' for c in found.get_columns(table)
+                                if not STAMPS.search(c["name"]))
+            rows[table] = [list(map(str, r)) for r in s.connection().exec_driver_sql(
+                f'SELECT {columns} FROM "{table}"')]
+        return json.dumps(rows, ensure_ascii=False)
 
 
 @pytest.hookimpl(wrapper=True)

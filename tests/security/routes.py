@@ -26,6 +26,7 @@ SERIES_READ = "series read"      # a series one may see
 SERIES_WRITE = "series write"
 PERSON_WRITE = "person write"    # a person one may see, for an editor
 FEED_OWNER = "feed owner"        # one's own calendar feed
+OWN_TOKEN = "own token"          # one's own API token (another account's: 404)
 
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/login"): PUBLIC,
@@ -84,6 +85,21 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/meetings/<int:meeting_id>/actions/<uid>/move"): MEETING_WRITE,
     ("POST", "/api/actions/<int:action_id>/status"): ACTION_STATUS,
     ("GET", "/api/actions/<int:action_id>/history"): ACTION_READ,
+    ("GET", "/meetings/<int:meeting_id>/historique"): MEETING_READ,
+    ("GET", "/api/session"): LOGIN,
+    ("POST", "/api/session"): LOGIN,
+    ("GET", "/compte/jetons"): LOGIN,
+    ("POST", "/compte/jetons"): LOGIN,
+    ("POST", "/compte/jetons/<prefix>/revoke"): OWN_TOKEN,
+    ("GET", "/admin/journal"): ADMIN,
+    ("GET", "/admin/journal.csv"): ADMIN,
+    ("GET", "/admin/comptes"): ADMIN,
+    ("POST", "/admin/comptes"): ADMIN,
+    ("POST", "/admin/comptes/<int:user_id>/role"): ADMIN,
+    ("POST", "/admin/comptes/<int:user_id>/actif"): ADMIN,
+    ("POST", "/admin/comptes/<int:user_id>/mot-de-passe"): ADMIN,
+    ("POST", "/admin/comptes/<int:user_id>/personne"): ADMIN,
+    ("POST", "/admin/comptes/<int:user_id>/series"): ADMIN,
 }
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # A body that every write route accepts as well-formed, so that a refusal comes from the
@@ -93,7 +109,8 @@ PAYLOAD = {"fields": {"title": "piraté", "subject": "piraté"}, "revision": 1,
            "last_name": "PIRATE"}
 FORM = {"name": "piratée", "email": "pirate@example.org", "groups": "a = b",
         "deadline": "2099-01-01", "feed": "mine", "series_id": "1", "title": "piratée",
-        "date": "2022-01-07"}
+        "date": "2022-01-07", "login": "pirate", "role": "admin", "active": "1",
+        "action": "add", "person_id": "1", "expires_days": "1"}
 
 
 @dataclass(frozen=True)

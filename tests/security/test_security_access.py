@@ -10,7 +10,7 @@ from tests.conftest import PASSWORD
 from tests.security import routes as r
 from tests.security.attempts import Actor, check
 from tests.security.conftest import snapshot
-from tests.security.world import EDITORS, READS, SEES_PERSON_X, SEES_SERIES_B, World
+from tests.security.world import EDITORS, EDITS, READS, SEES_PERSON_X, SEES_SERIES_B, World
 
 MISSING = 987654
 
@@ -36,20 +36,23 @@ def test_anonymous_visitors_get_the_login_page(world_app, world: World, actors):
         if route.kind in (r.PUBLIC, r.TOKEN):
             continue
         for target in (world.meetings["qzpubval"], world.meetings["qzconfdft"]):
-            url = route.url(**_values(world, target, "rapporteur"))
+            url = route.url(**world.values(target))
             anonymous.attack(route.method, url, expect=(401,) if route.api else to_login,
                              hidden=hidden, **route.body())
     assert snapshot(world_app) == before
 
 
-def _values(world: World, target, owner: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {"meeting_id": target.id, "uid": target.action_uid, "action_id": target.action_id,
-            "name": "1.0", "fmt": "docx", "series_id": target.series_id,
-            "person_id": world.person_x, "feed_id": world.feeds["rapporteur_a"][0],
-            "token": "x", "filename": "style.css"}
-
-
 def test_forbidden_meetings_answer_404_on_every_url(world_app, world: World, actors):
+    _forbidden_meetings(world_app, world, actors)
+
+
+def test_a_token_reaches_no_more_than_its_account(world_app, world: World, scripts):
+    """The same attacks as an API token of each role: 404 beyond its account's reach."""
+    _forbidden_meetings(world_app, world, scripts)
+    _read_but_not_write(world_app, world, scripts)
+
+
+def _forbidden_meetings(world_app, world: World, actors: dict[str, Actor]) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(world_app)
     kinds = (r.MEETING_READ, r.MEETING_WRITE, r.ACTION_READ, r.ACTION_STATUS)
     for role, actor in actors.items():
@@ -69,8 +72,8 @@ def test_forbidden_meetings_answer_404_on_every_url(world_app, world: World, act
                 # as for a made-up uid: 404 for editors; 403 (the role) or 404 for others
                 unknown = actor.send(route.method, route.url(meeting_id=mine.id, uid="nope"),
                                      **route.body()).status_code
-                check(f"{role} {route.method} {route.rule} made-up uid", unknown in (
-                    (404,) if role in EDITORS else (403, 404)), str(unknown))
+                check(f"{actor.role} {route.method} {route.rule} made-up uid", unknown in (
+                    (404,) if mine.key in EDITS[role] else (403, 404)), str(unknown))
                 for target in world.forbidden(role) or [world.meetings["qzconfdft"]]:
                     actor.attack(route.method, route.object_url(mine, uid_of=target),
                                  expect=(unknown,), hidden=hidden, **route.body())
@@ -85,6 +88,10 @@ def test_forbidden_meetings_answer_404_on_every_url(world_app, world: World, act
 def test_readers_read_and_only_editors_write(world_app, world: World, actors):
     """The other side of the boundary: what one may read answers, and a role without the
     right to change it gets 403 (the object's existence is no secret to them)."""
+    _read_but_not_write(world_app, world, actors)
+
+
+def _read_but_not_write(world_app, world: World, actors: dict[str, Actor]) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(world_app)
     for role, actor in actors.items():
         if role == "anonymous":
@@ -96,7 +103,7 @@ def test_readers_read_and_only_editors_write(world_app, world: World, actors):
                     continue
                 actor.attack(route.method, route.object_url(target), expect=(200,),
                              hidden=hidden)
-            if role in EDITORS:
+            if target.key in EDITS[role]:
                 continue
             for route in r.routes(world_app, r.MEETING_WRITE):
                 actor.attack(route.method, route.object_url(target), expect=(403,),

@@ -21,10 +21,7 @@ def refused(response) -> bool:  # type: ignore[no-untyped-def]
 def test_writes_without_a_valid_csrf_token_are_refused(world_app, world: World, actors):
     before = snapshot(world_app)
     target = world.meetings["qzpubdft"]
-    values = {"meeting_id": target.id, "action_id": target.action_id, "name": "1.0",
-              "fmt": "docx", "series_id": target.series_id, "person_id": world.person_x,
-              "feed_id": world.feeds["rapporteur_a"][0], "token": "x",
-              "filename": "style.css"}
+    values = world.values(target)
     writes = [route for route in r.routes(world_app) if route.writes]
     assert writes
     for role in ("admin", "rapporteur", "anonymous"):

@@ -10,12 +10,13 @@ participants with an account, its rapporteur, admins), independently of ``rida.a
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlmodel import select
 
-from rida import db, feed_tokens, search, versions
+from rida import api_tokens, db, feed_tokens, models, search, versions
 from rida.accounts import create_user
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series, SeriesMember, User
 from tests.conftest import PASSWORD, demo_document
@@ -49,6 +50,12 @@ READS = {
     "anonymous": set(),
 }
 EDITORS = {"admin", "rapporteur", "rapporteur_b"}
+# Rapporteurs edit the meetings of the series they are members of (SeriesMember below).
+EDITS = {role: set() for role in ROLES} | {
+    "admin": set(MEETINGS),
+    "rapporteur": READS["rapporteur"],                     # all of series A it reads
+    "rapporteur_b": {"qzresbdft"},                         # reads series A's public ones
+}
 # Series B has only a restricted meeting; series A has public ones.
 SEES_SERIES_B = {"admin", "rapporteur_b"}
 # Person X is named only in the confidential meetings; the people page is for editors.
@@ -76,6 +83,18 @@ class World:
     person_x: int
     feeds: dict[str, tuple[int, str]] = field(default_factory=dict)  # name -> (id, token)
     users: dict[str, int] = field(default_factory=dict)
+    # API tokens: a live one per account (named after its role), and the revoked, expired
+    # and deactivated account's ones -> (prefix, token)
+    tokens: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def values(self, target: Target) -> dict[str, object]:
+        """A value for every URL parameter of the app, on ``target``'s objects."""
+        return {"meeting_id": target.id, "uid": target.action_uid,
+                "action_id": target.action_id, "name": "1.0", "fmt": "docx",
+                "series_id": target.series_id, "person_id": self.person_x,
+                "feed_id": self.feeds["rapporteur_a"][0], "token": "x",
+                "filename": "style.css", "user_id": self.users["reader"],
+                "prefix": self.tokens["rapporteur"][0]}
 
     def forbidden(self, role: str) -> list[Target]:
         return [t for k, t in self.meetings.items() if k not in READS[role]]
@@ -154,6 +173,16 @@ def build(app: Flask) -> World:
             feed, token = feed_tokens.create(s, _user(s, login), **options)
             world.feeds[name] = (feed.id, token)
         feed_tokens.revoke(s, _user(s, "rapporteur"), world.feeds["revoked"][0])
+        for name, login in (*((r, r) for r in ROLES if r != "anonymous"),
+                            ("revoked", "rapporteur"), ("expired", "rapporteur"),
+                            ("departed", "departed")):
+            record, token = api_tokens.create(s, _user(s, login), name=f"jeton {name}",
+                                              expires_days=1 if name == "expired" else None)
+            world.tokens[name] = (record.prefix, token)
+            if name == "expired":
+                record.expires_at = models.utcnow() - dt.timedelta(minutes=1)
+                s.add(record)
+        api_tokens.revoke(s, world.tokens["revoked"][0])
         _user(s, "departed").active = False
     with app.app_context(), db.write_session(db.engine()) as s:
         search.index_meetings(s, [t.id for t in targets.values()])

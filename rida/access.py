@@ -74,6 +74,10 @@ def may_write(user: User | None) -> bool:
     return user is not None and user.active and user.role in EDITOR_ROLES
 
 
+NOT_A_MEMBER = ("réservée aux membres de la série : demandez à un administrateur de vous y "
+                "ajouter")
+
+
 def can_edit_series(session: Session, user: User | None, series_id: int) -> bool:
     """Admins edit every series; rapporteurs the series they are members of."""
     if not may_write(user):

@@ -59,12 +59,16 @@ class SessionUser:
 
 
 def bearer_token() -> str | None:
-    """The token of an ``Authorization: Bearer`` header ('' if malformed), or None."""
+    """The token of an ``Authorization: Bearer`` header ('' if malformed: a bearer
+    without a token, or a bare ``rida_…`` token), or None. Another scheme (``Basic`` from a
+    reverse proxy asking for its own password) is not ours: ignored, the cookie decides."""
     header = request.headers.get("Authorization")
     if header is None:
         return None
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return token.strip()
+    return "" if scheme.startswith("rida_") else None
 
 
 @login_manager.user_loader

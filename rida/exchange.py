@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from rida import fields, people
+from rida.access import NOT_A_MEMBER, can_edit_series
 from rida.fields import FieldError, ValidationError
 from rida.models import (
     ACTION_KINDS,
@@ -282,6 +283,10 @@ def import_document(session: Session, doc: Any, user: User | None = None) -> Mee
     """Validate ``doc`` and create a new meeting from it in the caller's transaction."""
     data = validate(doc)
     series = session.exec(select(Series).where(Series.name == data["series"])).first()
+    if series is not None and user is not None and not can_edit_series(session, user,
+                                                                          series.id):
+        # A new meeting joins an existing series only by its members (or an admin).
+        raise ValidationError([FieldError("series", f"« {series.name} » : {NOT_A_MEMBER}")])
     if series is None:
         series = Series(name=data["series"])
         session.add(series)

@@ -31,6 +31,27 @@ def test_a_rapporteur_edits_the_meetings_of_their_series(app, demo_meeting):
     assert rapporteur.client.get(f"/meetings/{demo_meeting}/edit").status_code == 200
 
 
+def test_new_meetings_join_an_existing_series_only_through_its_members(app, demo_meeting):
+    rapporteur = Browser(app.test_client()).login("rapporteur")
+    home = rapporteur.client.get("/").get_data(as_text=True)
+    with app.app_context():
+        series_id = db.session().get(Meeting, demo_meeting).series_id
+    assert f'<option value="{series_id}">' not in home  # not offered in the form
+    created = rapporteur.form("/meetings", {"series_id": str(series_id), "title": "Atelier",
+                                            "date": "2022-02-01"})
+    assert "réservée aux membres de la série" in rapporteur.client.get(
+        created.headers["Location"]).get_data(as_text=True)
+    refused = rapporteur.json("POST", "/api/meetings", draft_document())  # same series
+    assert refused.status_code == 400, refused.get_json()
+    assert [e["path"] for e in refused.get_json()["errors"]] == ["series"]
+    # A new series is theirs: its creator becomes a member.
+    new = rapporteur.json("POST", "/api/meetings", {**draft_document(), "series": "TF Neuve"})
+    assert new.status_code == 201, new.get_json()
+    with app.app_context(), db.write_session(db.engine()) as s:
+        s.add(SeriesMember(series_id=series_id, user_id=user_named(s, "rapporteur").id))
+    assert rapporteur.json("POST", "/api/meetings", draft_document()).status_code == 201
+
+
 def test_the_meetings_rapporteur_and_creator_edit_it(app, demo_meeting):
     with app.app_context(), db.write_session(db.engine()) as s:
         meeting = s.get(Meeting, demo_meeting)

@@ -67,7 +67,7 @@ def test_the_token_decides_over_a_cookie(app, rida, demo_meeting):
     "Bearer rida_00000000_" + "x" * 43,     # unknown
     "Bearer not-a-token",                    # malformed
     "Bearer ",                               # empty
-    "Basic YWRtaW46YWRtaW4=",                # another scheme
+    "rida_00000000_" + "x" * 43,            # a token without its scheme
 ])
 def test_wrong_tokens_get_a_json_401(client, header):
     response = client.get("/api/meetings", headers={"Authorization": header})
@@ -76,6 +76,21 @@ def test_wrong_tokens_get_a_json_401(client, header):
                                    "message": "Jeton d'API invalide, expiré ou révoqué."}
     # Not even a page: a script is told, not redirected to the login form.
     assert client.get("/actions", headers={"Authorization": header}).status_code == 401
+
+
+def test_another_scheme_is_left_to_the_proxy_that_sent_it(app, browser, demo_meeting):
+    # A reverse proxy's own password (Basic) reaches the app too: the cookie still decides.
+    basic = {"Authorization": "Basic YWRtaW46YWRtaW4="}
+    anonymous = app.test_client().get("/api/meetings", headers=basic)
+    assert anonymous.status_code == 401 and anonymous.get_json()["error"] == "unauthorized"
+    mine = browser.client.get("/api/meetings", headers=basic).get_json()["meetings"]
+    assert demo_meeting in [m["id"] for m in mine]
+    change = browser.client.patch(f"/api/meetings/{demo_meeting}", json={
+        "fields": {"location": "Salle 2"}}, headers={**basic, "X-CSRFToken": browser.token})
+    assert change.status_code in (200, 409), change.get_json()  # served as the session
+    no_csrf = browser.client.patch(f"/api/meetings/{demo_meeting}", headers=basic,
+                                   json={"fields": {"location": "x"}})
+    assert no_csrf.status_code == 400  # and CSRF still applies
 
 
 def test_revoked_expired_and_disabled_tokens_are_refused(app, rida, client):

@@ -47,7 +47,9 @@ def home():  # type: ignore[no-untyped-def]
     by_series: dict[int, list[Meeting]] = {s.id: [] for s in all_series}
     for m, s in found:
         by_series.setdefault(s.id, []).append(m)
+    creatable = {x.id for x in all_series if access.can_edit_series(session, user, x.id)}
     return render_template("home.html", series=all_series, by_series=by_series,
+                           creatable=creatable,
                            can_create=access.can_create(user), meeting_types=MEETING_TYPES,
                            classifications=CLASSIFICATIONS)
 
@@ -83,6 +85,8 @@ def create_meeting():  # type: ignore[no-untyped-def]
         with db.transaction() as s:
             if not access.can_see_series(s, user, series_id):  # as for an unknown id
                 raise FieldError("series_id", "série inconnue")
+            if not access.can_edit_series(s, user, series_id):
+                raise FieldError("series_id", access.NOT_A_MEMBER)
             meeting = meetings.create_meeting(s, series_id, user, dict(form))
     except FieldError as e:
         flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.",

@@ -106,15 +106,17 @@ def prepare(env: dict[str, str], plan: Plan, *, rapporteurs: int, readers: int, 
             users = [accounts.create_user(s, f"redacteur{i + 1:02d}", plan.password,
                                           "rapporteur") for i in range(rapporteurs)]
             plan.rapporteurs = [u.login for u in users]
+            load_series = Series(name=LOAD_SERIES)  # the rapporteurs' series: all members
+            s.add(load_series)
+            s.flush()
+            for u in users:
+                s.add(SeriesMember(series_id=load_series.id, user_id=u.id))
+            s.flush()
             for k in range(0, rapporteurs, per_meeting):
                 group = users[k:k + per_meeting]
                 meeting = versions.import_document(s, _draft(k // per_meeting + 1, seed),
                                                    group[0])
                 plan.meetings.append(DraftMeeting(meeting.id, [u.login for u in group]))
-            s.flush()
-            load_series = s.exec(select(Series).where(Series.name == LOAD_SERIES)).one()
-            for u in users[1:]:  # the first one became a member by creating the series
-                s.add(SeriesMember(series_id=load_series.id, user_id=u.id))
         _read_rows(engine, plan)
         with app.app_context(), write_session(engine) as s:
             search.rebuild(s)

@@ -104,6 +104,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv.cli("init")
     srv.cli("demo")
     srv.cli("user", "add", RAPPORTEUR[0], "--role", "rapporteur", stdin=RAPPORTEUR[1] + "\n")
+    # The rapporteur of the demo's series (new meetings join a series through its members).
+    srv.cli("user", "member", "add", RAPPORTEUR[0], "Task Force MSSanté")
     srv.start()
     yield srv
     srv.stop()

@@ -72,6 +72,14 @@ def test_meeting_history_in_french_for_readers(app, browser, demo_meeting):
     assert "10.0.0" not in page and "127.0.0.1" not in page  # no addresses for readers
 
 
+def test_history_names_the_people(app, browser, demo_meeting):
+    # The demo imports « Envoi de la nouvelle version des exigences », owned by E. BRIS.
+    page = _page(browser, f"/meetings/{demo_meeting}/historique")
+    line = next(m.group(0) for m in re.finditer(r"<tr id=\"entree-\d+\">.*?</tr>", page, re.S)
+                if "Envoi de la nouvelle version des exigences" in m.group(0))
+    assert re.search(r"porteur</span> :\s*« Edouard BRIS \(n° \d+\) »", line), line
+
+
 def test_history_of_an_unreadable_meeting_is_404(app):
     secret = import_doc(app, {**draft_document(), "classification": "confidential"})
     reader = Browser(app.test_client()).login("reader")

@@ -55,6 +55,8 @@ FIELDS = {
     "entity": "organisation", "email": "courriel", "name": "nom", "terms": "termes",
     "deadline": "date limite", "row_id": "ligne RIDA", "extensions": "extensions",
 }
+# Columns holding a person's id: shown with the person's name when it is known.
+PERSON_FIELDS = {"owner_id", "person_id", "organiser_id", "rapporteur_id"}
 # Bookkeeping columns, not worth a line in the history.
 HIDDEN = {"id", "uid", "revision", "updated_at", "created_at", "meeting_id"}
 VALUE_LABELS = {
@@ -78,12 +80,14 @@ def field_label(name: str) -> str:
     return FIELDS.get(name, name)
 
 
-def value_text(name: str, value: Any) -> str:
-    """A logged value as a reader wants to see it."""
+def value_text(name: str, value: Any, people: dict[int, str] | None = None) -> str:
+    """A logged value as a reader wants to see it (``people``: names by person id)."""
     if value is None or value in ("", [], {}):
         return EMPTY
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if name in PERSON_FIELDS and isinstance(value, int) and (people or {}).get(value):
+        return f"{(people or {})[value]} (n° {value})"
     if name.endswith("_id") and isinstance(value, int):
         return f"n° {value}"
     if isinstance(value, str):
@@ -102,10 +106,17 @@ class Change:
     after: str | None    # None: nothing after (deletion)
 
 
-def changes(entry: AuditEntry) -> list[Change]:
+def changes(entry: AuditEntry, people: dict[int, str] | None = None) -> list[Change]:
     """What the entry changed, field by field, in French (bookkeeping columns hidden)."""
     before, after = entry.before or {}, entry.after or {}
     names = [n for n in dict.fromkeys([*after, *before]) if n not in HIDDEN]
     return [Change(field_label(n),
-                   value_text(n, before[n]) if n in before else None,
-                   value_text(n, after[n]) if n in after else None) for n in names]
+                   value_text(n, before[n], people) if n in before else None,
+                   value_text(n, after[n], people) if n in after else None) for n in names]
+
+
+def person_ids(entries: list[AuditEntry]) -> set[int]:
+    """The people the entries name (to look their names up once)."""
+    return {value for e in entries for values in (e.before or {}, e.after or {})
+            for name, value in values.items()
+            if name in PERSON_FIELDS and isinstance(value, int)}

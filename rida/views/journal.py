@@ -8,12 +8,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, has_app_context, render_template, request, url_for
 from flask_login import login_required
+from sqlmodel import col, select
 
-from rida import auth, db, events
+from rida import auth, db, events, people
 from rida.audit import hooks, labels, query
 from rida.audit.record import utc
 from rida.fields import FieldError
-from rida.models import AuditEntry
+from rida.models import AuditEntry, Person
 from rida.views import readable_meeting
 from rida.views.paging import pagination
 
@@ -40,10 +41,13 @@ def _page_number() -> int:
 
 
 def _lines(found: list[AuditEntry]) -> list[dict[str, Any]]:
+    ids = labels.person_ids(found)
+    names = {p.id: people.display_name(p) for p in db.session().exec(
+        select(Person).where(col(Person.id).in_(ids)))} if ids else {}
     return [{"entry": e, "at": utc(e.at).strftime("%d/%m/%Y %H:%M:%S"),
              "action": labels.action_label(e.action),
              "object": labels.object_label(e.object_type),
-             "changes": labels.changes(e)} for e in found]
+             "changes": labels.changes(e, names)} for e in found]
 
 
 def _admin() -> None:

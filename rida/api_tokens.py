@@ -9,15 +9,15 @@ revoked, when expired, or when its account is deactivated.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 
 from sqlmodel import Session, col, select
 
 from rida import events
+from rida.feed_tokens import digest  # one way to hash a secret token
 from rida.fields import FieldError
-from rida.models import ApiToken, User, utcnow
+from rida.models import ApiToken, User, aware, utcnow
 
 PREFIX_BYTES = 4
 SECRET_BYTES = 32
@@ -25,14 +25,6 @@ MAX_EXPIRES_DAYS = 3650
 FORMAT = re.compile(r"rida_([0-9a-f]{8})_[A-Za-z0-9_-]{20,100}", re.ASCII)
 # last_used_at is written at most this often (not one write per API call).
 TOUCH_EVERY = dt.timedelta(minutes=1)
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _aware(at: dt.datetime | None) -> dt.datetime | None:
-    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
 def create(session: Session, user: User, *, name: str = "", expires_days: int | None = None,
@@ -80,7 +72,7 @@ def state(token: ApiToken, now: dt.datetime | None = None) -> str:
     """``active``, ``revoked`` or ``expired``."""
     if token.revoked_at is not None:
         return "revoked"
-    expires = _aware(token.expires_at)
+    expires = aware(token.expires_at)
     if expires is not None and expires <= (now or utcnow()):
         return "expired"
     return "active"
@@ -120,7 +112,7 @@ def resolve(session: Session, token: str, now: dt.datetime | None = None
 
 
 def needs_touch(token: ApiToken, now: dt.datetime | None = None) -> bool:
-    last = _aware(token.last_used_at)
+    last = aware(token.last_used_at)
     return last is None or (now or utcnow()) - last >= TOUCH_EVERY
 
 
@@ -133,7 +125,7 @@ def touch(session: Session, token_id: int) -> None:
 
 def as_dict(token: ApiToken, user: User) -> dict[str, object]:
     def iso(at: dt.datetime | None) -> str | None:
-        at = _aware(at)
+        at = aware(at)
         return at.isoformat(timespec="seconds") if at is not None else None
 
     return {"prefix": token.prefix, "login": user.login, "name": token.name,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from rida.models import LoginFailure, utcnow
+from rida.models import LoginFailure, aware, utcnow
 
 KEEP = dt.timedelta(days=1)
 
@@ -27,10 +27,6 @@ class Limits:
     per_ip: int = 20
     window: dt.timedelta = dt.timedelta(minutes=15)
     lockout: dt.timedelta = dt.timedelta(minutes=15)
-
-
-def _aware(at: dt.datetime) -> dt.datetime:
-    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
 
 
 def _locked_until(times: list[dt.datetime], threshold: int, limits: Limits
@@ -54,7 +50,7 @@ def locked_until(session: Session, login: str, ip: str, limits: Limits,
                                      (LoginFailure.ip, ip, limits.per_ip)):
         if not value:
             continue
-        times = [_aware(t) for t in session.exec(
+        times = [aware(t) for t in session.exec(
             select(LoginFailure.at).where(column == value, col(LoginFailure.at) > since)
             .order_by(col(LoginFailure.at)))]
         until = _locked_until(times, threshold, limits)

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from rida import compte_rendu, exchange, fields, validation
 from rida.meetings import touch
-from rida.models import Meeting, MeetingVersion, ReviewRound, User
+from rida.models import Meeting, MeetingVersion, ReviewRound, User, aware
 from rida.validation import Check
 
 Template = str | Path | None
@@ -226,11 +226,6 @@ def document(session: Session, meeting: Meeting, version: str) -> dict[str, Any]
         return exchange.export_document(session, meeting)
     frozen = find(session, meeting.id, version)
     return frozen_document(frozen) if frozen is not None else None
-
-
-def aware(moment: dt.datetime) -> dt.datetime:
-    """Stored datetimes come back naive from SQLite: they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def version_dict(frozen: MeetingVersion) -> dict[str, Any]:

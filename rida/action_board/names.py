@@ -115,11 +115,6 @@ def owner_choices(session: Session, user: User | None) -> list[Person]:
     return sorted(_visible_owners(session, user), key=lambda p: fold(label(p)))
 
 
-def organisation_choices(session: Session, user: User | None) -> list[str]:
-    entities = {p.entity for p in _visible_owners(session, user) if p.entity}
-    return sorted(entities, key=fold)
-
-
 def series_choices(session: Session, user: User | None) -> list[str]:
     return sorted(session.exec(select(Series.name).distinct()
                                .join(Meeting, col(Meeting.series_id) == Series.id)

@@ -66,10 +66,15 @@ START = dt.date(2024, 1, 8)
 
 
 def scenarios(series: str, owner_id: int) -> list[tuple[str, dict[str, list[str]]]]:
-    return [("none", {}), ("series", {"series": [series]}), ("owner", {"owner": [str(owner_id)]}),
-            ("status open", {"status": ["open"]}), ("overdue", {"overdue": ["1"]}),
-            ("mine", {"mine": ["1"]}), ("sort by due date desc",
-                                        {"sort": ["due_date"], "order": ["desc"]})]
+    return [
+        ("none", {}),
+        ("series", {"series": [series]}),
+        ("owner", {"owner": [str(owner_id)]}),
+        ("status open", {"status": ["open"]}),
+        ("overdue", {"overdue": ["1"]}),
+        ("mine", {"mine": ["1"]}),
+        ("sort by due date desc", {"sort": ["due_date"], "order": ["desc"]}),
+    ]
 
 
 def fill(meetings: int, per_meeting: int, seed: int = 5) -> tuple[int, int]:
@@ -78,46 +83,77 @@ def fill(meetings: int, per_meeting: int, seed: int = 5) -> tuple[int, int]:
     with db.transaction() as s:
         series = [Series(name=f"Task Force {i + 1}") for i in range(10)]
         s.add_all(series)
-        people = [Person(key=f"p{i}", last_name=f"NOM{i}", first_name=f"Prénom{i}",
-                         entity=SPEAKERS[i % len(SPEAKERS)] + f" {i % 25}") for i in range(300)]
+        people = [
+            Person(
+                key=f"p{i}",
+                last_name=f"NOM{i}",
+                first_name=f"Prénom{i}",
+                entity=SPEAKERS[i % len(SPEAKERS)] + f" {i % 25}",
+            )
+            for i in range(300)
+        ]
         s.add_all(people)
         s.flush()
         rows_made: list[Meeting] = []
         for i in range(meetings):
             kind = rng.random()
-            m = Meeting(series_id=series[i % 10].id, title=f"Atelier {i + 1}",
-                        date=START + dt.timedelta(days=i * 730 // meetings),
-                        classification="public" if kind < .8 else
-                        "restricted" if kind < .95 else "confidential")
+            m = Meeting(
+                series_id=series[i % 10].id,
+                title=f"Atelier {i + 1}",
+                date=START + dt.timedelta(days=i * 730 // meetings),
+                classification="public"
+                if kind < 0.8
+                else "restricted"
+                if kind < 0.95
+                else "confidential",
+            )
             rows_made.append(m)
         s.add_all(rows_made)
         s.flush()
-        rida = [RidaRow(meeting_id=m.id, number=n, nature="A", subject=rng.choice(SUBJECTS))
-                for m in rows_made for n in range(1, 6)]
+        rida = [
+            RidaRow(meeting_id=m.id, number=n, nature="A", subject=rng.choice(SUBJECTS))
+            for m in rows_made
+            for n in range(1, 6)
+        ]
         s.add_all(rida)
         s.flush()
         row_ids = {(r.meeting_id, r.number): r.id for r in rida}
         actions, closing = [], []
         for k, m in enumerate(rows_made):
             for p in range(per_meeting):
-                status = rng.choices(("open", "in_progress", "done", "cancelled"),
-                                     (50, 17, 25, 8))[0]
-                a = Action(meeting_id=m.id, position=p, title=f"Action {k}-{p} : "
-                           f"{rng.choice(SUBJECTS)}", kind=rng.choice(ACTION_KINDS),
-                           owner_id=rng.choice(people).id if rng.random() < .95 else None,
-                           due_date=m.date + dt.timedelta(days=rng.randint(7, 120))
-                           if rng.random() < .9 else None, status=status,
-                           row_id=row_ids[(m.id, rng.randint(1, 5))] if rng.random() < .7
-                           else None)
+                status = rng.choices(("open", "in_progress", "done", "cancelled"), (50, 17, 25, 8))[
+                    0
+                ]
+                a = Action(
+                    meeting_id=m.id,
+                    position=p,
+                    title=f"Action {k}-{p} : {rng.choice(SUBJECTS)}",
+                    kind=rng.choice(ACTION_KINDS),
+                    owner_id=rng.choice(people).id if rng.random() < 0.95 else None,
+                    due_date=m.date + dt.timedelta(days=rng.randint(7, 120))
+                    if rng.random() < 0.9
+                    else None,
+                    status=status,
+                    row_id=row_ids[(m.id, rng.randint(1, 5))] if rng.random() < 0.7 else None,
+                )
                 actions.append(a)
                 if status in ("done", "cancelled"):
                     later = rows_made[min(k + rng.randint(1, 30), meetings - 1)]
-                    closing.append((a, later if rng.random() < .66 else None))
+                    closing.append((a, later if rng.random() < 0.66 else None))
         s.add_all(actions)
         s.flush()
-        s.add_all([ActionEvent(action_id=a.id, meeting_id=later.id if later else None,
-                               old_status="open", new_status=a.status, user_name="bench")
-                   for a, later in closing])
+        s.add_all(
+            [
+                ActionEvent(
+                    action_id=a.id,
+                    meeting_id=later.id if later else None,
+                    old_status="open",
+                    new_status=a.status,
+                    user_name="bench",
+                )
+                for a, later in closing
+            ]
+        )
         member = create_user(s, "member", PASSWORD, "member")
         member.person_id = people[7].id
         s.add_all([SeriesMember(series_id=series[i].id, user_id=member.id) for i in range(3)])
@@ -128,8 +164,7 @@ def fill(meetings: int, per_meeting: int, seed: int = 5) -> tuple[int, int]:
 def log_in(client: Any, login: str) -> None:
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"login": login, "password": PASSWORD,
-                                         "csrf_token": token})
+    answer = client.post("/login", data={"login": login, "password": PASSWORD, "csrf_token": token})
     if answer.status_code != 302:
         raise RuntimeError(f"login {login}: HTTP {answer.status_code}")
 
@@ -156,9 +191,15 @@ def main() -> int:
     results: list[dict[str, Any]] = []
     failures = 0
     try:
-        app = create_app({"DATA_DIR": tmp, "EXPORT_DIR": tmp / "exports",
-                          "DATABASE_URL": f"sqlite:///{tmp / 'rida.sqlite3'}",
-                          "SECRET_KEY": "bench", "SEARCH_INDEXER": False})
+        app = create_app(
+            {
+                "DATA_DIR": tmp,
+                "EXPORT_DIR": tmp / "exports",
+                "DATABASE_URL": f"sqlite:///{tmp / 'rida.sqlite3'}",
+                "SECRET_KEY": "bench",
+                "SEARCH_INDEXER": False,
+            }
+        )
         with app.app_context():
             db.upgrade(db.engine())
             owner_id, _ = fill(args.meetings, args.per_meeting)
@@ -172,37 +213,78 @@ def main() -> int:
                     account = db.session().exec(select(User).where(User.login == login)).one()
                     query = parse(query_args)
                     found = board(db.session(), account, query, with_chart=True)
-                    query_s = timed(lambda q=query, a=account: board(
-                        db.session(), a, q, with_chart=True), args.runs)
-                    cold_s = timed(lambda q=query, a=account: (chart_cache.clear(), board(
-                        db.session(), a, q, with_chart=True)), max(3, args.runs // 5))
-                url = "/actions?" + "&".join(f"{k}={v}" for k, vs in query_args.items()
-                                             for v in vs)
+                    query_s = timed(
+                        lambda q=query, a=account: board(db.session(), a, q, with_chart=True),
+                        args.runs,
+                    )
+                    cold_s = timed(
+                        lambda q=query, a=account: (
+                            chart_cache.clear(),
+                            board(db.session(), a, q, with_chart=True),
+                        ),
+                        max(3, args.runs // 5),
+                    )
+                url = "/actions?" + "&".join(f"{k}={v}" for k, vs in query_args.items() for v in vs)
                 answer = client.get(url)
                 shown = "board-action-" in answer.get_data(as_text=True)
                 if answer.status_code != 200 or shown != bool(found.total):
                     print(f"FAIL {login} {url}: HTTP {answer.status_code}", file=sys.stderr)
                     failures += 1
                 page_s = timed(lambda u=url, c=client: c.get(u), args.runs)
-                results.append({"user": login, "scenario": name, "total": found.total,
-                                "query": summarise(query_s), "page": summarise(page_s),
-                                "query_cold_chart": summarise(cold_s),
-                                "page_kb": round(len(answer.data) / 1024)})
+                results.append(
+                    {
+                        "user": login,
+                        "scenario": name,
+                        "total": found.total,
+                        "query": summarise(query_s),
+                        "page": summarise(page_s),
+                        "query_cold_chart": summarise(cold_s),
+                        "page_kb": round(len(answer.data) / 1024),
+                    }
+                )
         with app.app_context():
             db.engine().dispose()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print_table(["user / filter", "actions", "query p50", "query p95", "page p50", "page p95",
-                 "cold chart p50", "page KB"],
-                [[f"{r['user']} / {r['scenario']}", r["total"], r["query"]["p50_ms"],
-                  r["query"]["p95_ms"], r["page"]["p50_ms"], r["page"]["p95_ms"],
-                  r["query_cold_chart"]["p50_ms"], r["page_kb"]] for r in results])
+    print_table(
+        [
+            "user / filter",
+            "actions",
+            "query p50",
+            "query p95",
+            "page p50",
+            "page p95",
+            "cold chart p50",
+            "page KB",
+        ],
+        [
+            [
+                f"{r['user']} / {r['scenario']}",
+                r["total"],
+                r["query"]["p50_ms"],
+                r["query"]["p95_ms"],
+                r["page"]["p50_ms"],
+                r["page"]["p95_ms"],
+                r["query_cold_chart"]["p50_ms"],
+                r["page_kb"],
+            ]
+            for r in results
+        ],
+    )
     worst = max(r["page"]["p95_ms"] for r in results)
-    print(f"\nworst page p95: {worst:.1f} ms (target < {TARGET_MS:.0f} ms): "
-          f"{'met' if worst < TARGET_MS else 'MISSED'}")
-    path = write_results(args.results_name, {"settings": vars(args),
-                                             "load_average_at_start": load,
-                                             "target_ms": TARGET_MS, "results": results})
+    print(
+        f"\nworst page p95: {worst:.1f} ms (target < {TARGET_MS:.0f} ms): "
+        f"{'met' if worst < TARGET_MS else 'MISSED'}"
+    )
+    path = write_results(
+        args.results_name,
+        {
+            "settings": vars(args),
+            "load_average_at_start": load,
+            "target_ms": TARGET_MS,
+            "results": results,
+        },
+    )
     print(f"written: {path}")
     return 1 if failures else 0
 

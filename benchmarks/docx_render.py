@@ -52,10 +52,10 @@ def document(rows: int) -> dict[str, Any]:
         n = row["number"]
         if n % 3 == 0:
             row["question"] = "Remarques des opérateurs :\n\n" + "\n".join(
-                f"- {paragraph(rng, 12)}" for _ in range(3))
+                f"- {paragraph(rng, 12)}" for _ in range(3)
+            )
         if n % 5 == 0:
-            row["answer"] += "\n\n" + "\n".join(
-                f"{i}. {paragraph(rng, 8)}" for i in range(1, 4))
+            row["answer"] += "\n\n" + "\n".join(f"{i}. {paragraph(rng, 8)}" for i in range(1, 4))
         if n % 7 == 0:
             row["answer"] += " Formule : $A + B \\times X$, à **valider** en *comité*."
     doc["comments"] = [paragraph(rng, 30) for _ in range(3)]
@@ -81,16 +81,28 @@ def timed(action: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
 
 
 def ms(samples: list[float]) -> dict[str, float]:
-    return {"median_ms": round(statistics.median(samples) * 1000, 1),
-            "min_ms": round(min(samples) * 1000, 1), "max_ms": round(max(samples) * 1000, 1)}
+    return {
+        "median_ms": round(statistics.median(samples) * 1000, 1),
+        "min_ms": round(min(samples) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 500],
-                        help="numbers of RIDA rows to time (default: 10 100 500)")
-    parser.add_argument("--runs", type=int, default=7,
-                        help="timed runs per size, after one warm-up run (default: 7)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10, 100, 500],
+        help="numbers of RIDA rows to time (default: 10 100 500)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=7,
+        help="timed runs per size, after one warm-up run (default: 7)",
+    )
     args = parser.parse_args()
     load = check_machine_idle()
     read_docx = importer()
@@ -101,30 +113,49 @@ def main() -> int:
         samples, data = timed(lambda src=src: render(src, "docx"), args.runs)
         rows = len(Document(io.BytesIO(data)).tables[3].rows) - 2
         failed |= rows != size
-        entry: dict[str, Any] = {"rows": size, "runs": args.runs, "size_kb":
-                                 round(len(data) / 1024, 1), "generate": ms(samples),
-                                 "rows_read_back": rows}
+        entry: dict[str, Any] = {
+            "rows": size,
+            "runs": args.runs,
+            "size_kb": round(len(data) / 1024, 1),
+            "generate": ms(samples),
+            "rows_read_back": rows,
+        }
         if read_docx is not None:
             import_samples, read = timed(lambda data=data: read_docx(data), args.runs)
             entry["import"] = ms(import_samples)
             entry["rows_imported"] = len(read.doc["rida"])
             failed |= entry["rows_imported"] != size
         results.append(entry)
-        table.append([size, entry["generate"]["median_ms"], entry["generate"]["min_ms"],
-                      entry["generate"]["max_ms"], entry["size_kb"],
-                      entry["import"]["median_ms"] if "import" in entry else "n/a"])
-    print_table(["rows", "generate p50 ms", "min ms", "max ms", "size KB", "import p50 ms"],
-                table)
+        table.append(
+            [
+                size,
+                entry["generate"]["median_ms"],
+                entry["generate"]["min_ms"],
+                entry["generate"]["max_ms"],
+                entry["size_kb"],
+                entry["import"]["median_ms"] if "import" in entry else "n/a",
+            ]
+        )
+    print_table(["rows", "generate p50 ms", "min ms", "max ms", "size KB", "import p50 ms"], table)
     hundred = next((r for r in results if r["rows"] == 100), None)
     if hundred:
         verdict = "met" if hundred["generate"]["median_ms"] < TARGET_100_MS else "MISSED"
         print(f"target: 100 rows under {TARGET_100_MS:.0f} ms: {verdict}")
-    path = write_results("docx", {"settings": vars(args), "load_average_at_start": load,
-                                  "target_100_rows_ms": TARGET_100_MS, "results": results})
+    path = write_results(
+        "docx",
+        {
+            "settings": vars(args),
+            "load_average_at_start": load,
+            "target_100_rows_ms": TARGET_100_MS,
+            "results": results,
+        },
+    )
     print(f"written: {path.relative_to(ROOT)}")
     if failed:
-        print("error: a generated or imported DOCX does not hold the expected RIDA rows",
-              file=sys.stderr)
+        print(
+            "error: a generated or imported DOCX does not hold the expected RIDA rows",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

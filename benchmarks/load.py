@@ -59,11 +59,20 @@ def people(server: Server, plan: Plan, seed: int) -> tuple[list[Rapporteur], lis
     rapporteurs = []
     for i, login in enumerate(plan.rapporteurs):
         meeting, slot = plan.meeting_of(login)
-        rapporteurs.append(Rapporteur(server.client(), login, random.Random(seed * 1000 + i),
-                                      meeting_id=meeting.id, slot=slot,
-                                      writers=len(meeting.rapporteurs)))
-    readers = [Reader(server.client(), login, random.Random(seed * 1000 + 500 + i))
-               for i, login in enumerate(plan.readers)]
+        rapporteurs.append(
+            Rapporteur(
+                server.client(),
+                login,
+                random.Random(seed * 1000 + i),
+                meeting_id=meeting.id,
+                slot=slot,
+                writers=len(meeting.rapporteurs),
+            )
+        )
+    readers = [
+        Reader(server.client(), login, random.Random(seed * 1000 + 500 + i))
+        for i, login in enumerate(plan.readers)
+    ]
     return rapporteurs, readers
 
 
@@ -76,10 +85,16 @@ def run_load(server: Server, plan: Plan, args: argparse.Namespace) -> dict[str, 
         r.open_editor()
     log(f"load for {args.seconds:g} s…")
     start = threading.Barrier(len(rapporteurs) + len(readers) + 1)
-    threads = [threading.Thread(target=r.guarded, args=(r.run, start, args.seconds, 1.0),
-                                daemon=True) for r in rapporteurs]
-    threads += [threading.Thread(target=r.guarded, args=(r.run, start, args.seconds, args.think),
-                                 daemon=True) for r in readers]
+    threads = [
+        threading.Thread(target=r.guarded, args=(r.run, start, args.seconds, 1.0), daemon=True)
+        for r in rapporteurs
+    ]
+    threads += [
+        threading.Thread(
+            target=r.guarded, args=(r.run, start, args.seconds, args.think), daemon=True
+        )
+        for r in readers
+    ]
     marks = {id(p): len(p.samples) for p in [*rapporteurs, *readers]}
     for t in threads:
         t.start()
@@ -98,9 +113,11 @@ def run_load(server: Server, plan: Plan, args: argparse.Namespace) -> dict[str, 
         "wall_s": round(wall, 2),
         "stuck_clients": stuck,
         "server_cpu_utilisation": round((cpu_after - cpu_before) / wall, 2)
-        if cpu_after is not None and cpu_before is not None else None,
+        if cpu_after is not None and cpu_before is not None
+        else None,
         "server_cpu_ms_per_request": round((cpu_after - cpu_before) * 1000 / requests, 1)
-        if cpu_after is not None and cpu_before is not None and requests else None,
+        if cpu_after is not None and cpu_before is not None and requests
+        else None,
         "client_cpu_utilisation": round((time.process_time() - client_cpu_before) / wall, 2),
         "kinds": kinds,
         "errors": [e for p in everyone for e in p.errors],
@@ -113,23 +130,30 @@ def run_load(server: Server, plan: Plan, args: argparse.Namespace) -> dict[str, 
     }
 
 
-def kinds_summary(everyone: list[Person], marks: dict[int, int], wall: float
-                  ) -> dict[str, dict[str, Any]]:
+def kinds_summary(
+    everyone: list[Person], marks: dict[int, int], wall: float
+) -> dict[str, dict[str, Any]]:
     """Latency and status counts per kind; the timed kinds over the load window only."""
     found: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
         timed = kind in TIMED_KINDS
-        samples = [(s, status) for p in everyone
-                   for k, s, status in (p.samples[marks[id(p)]:] if timed else p.samples)
-                   if k == kind]
+        samples = [
+            (s, status)
+            for p in everyone
+            for k, s, status in (p.samples[marks[id(p)] :] if timed else p.samples)
+            if k == kind
+        ]
         if not samples:
             continue
         statuses: dict[str, int] = {}
         for _, status in samples:
             statuses[str(status)] = statuses.get(str(status), 0) + 1
-        found[kind] = {"requests": len(samples), "statuses": statuses,
-                       "per_s": round(len(samples) / wall, 1) if timed else None,
-                       **summarise([s for s, _ in samples])}
+        found[kind] = {
+            "requests": len(samples),
+            "statuses": statuses,
+            "per_s": round(len(samples) / wall, 1) if timed else None,
+            **summarise([s for s, _ in samples]),
+        }
     return found
 
 
@@ -141,8 +165,12 @@ def verify(server: Server, plan: Plan, rapporteurs: list[Rapporteur]) -> dict[st
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
         ids = [m.id for m in plan.meetings]
         marks = ",".join("?" * len(ids))
-        final = {uid: (answer, revision) for uid, answer, revision in db.execute(
-            f"SELECT uid, answer, revision FROM rida_row WHERE meeting_id IN ({marks})", ids)}
+        final = {
+            uid: (answer, revision)
+            for uid, answer, revision in db.execute(
+                f"SELECT uid, answer, revision FROM rida_row WHERE meeting_id IN ({marks})", ids
+            )
+        }
     if integrity != "ok":
         problems.append(f"PRAGMA integrity_check: {integrity}")
     sent = {e.token for r in rapporteurs for e in r.tokens_tried}
@@ -158,8 +186,9 @@ def verify(server: Server, plan: Plan, rapporteurs: list[Rapporteur]) -> dict[st
             missing = [t for t in mine if t not in answer]
             lost += len(missing)
             if missing:
-                problems.append(f"row {row.uid}: {len(missing)} acknowledged edit(s) lost, "
-                                f"e.g. {missing[0]}")
+                problems.append(
+                    f"row {row.uid}: {len(missing)} acknowledged edit(s) lost, e.g. {missing[0]}"
+                )
             twice = [t for t in mine if answer.count(t) > 1]
             if twice:
                 problems.append(f"row {row.uid}: {twice[0]} written twice")
@@ -169,36 +198,63 @@ def verify(server: Server, plan: Plan, rapporteurs: list[Rapporteur]) -> dict[st
             if not answer.startswith(row.answer):
                 problems.append(f"row {row.uid}: the original text was lost")
             if revision < row.revision + len(mine):
-                problems.append(f"row {row.uid}: revision {revision} < {row.revision} + "
-                                f"{len(mine)} acknowledged edits")
-    return {"ok": not problems, "integrity_check": integrity, "lost_edits": lost,
-            "acknowledged_checked": sum(len(v) for v in acked.values()),
-            "rows_checked": sum(len(m.rows) for m in plan.meetings), "problems": problems[:20]}
+                problems.append(
+                    f"row {row.uid}: revision {revision} < {row.revision} + "
+                    f"{len(mine)} acknowledged edits"
+                )
+    return {
+        "ok": not problems,
+        "integrity_check": integrity,
+        "lost_edits": lost,
+        "acknowledged_checked": sum(len(v) for v in acked.values()),
+        "rows_checked": sum(len(m.rows) for m in plan.meetings),
+        "problems": problems[:20],
+    }
 
 
 def report(result: dict[str, Any], check: dict[str, Any], args: argparse.Namespace) -> None:
     kinds = result["kinds"]
-    print(f"\nLoad test: {args.rapporteurs} rapporteurs (1 autosave/s each) and {args.readers} "
-          f"readers (think time {args.think:g} s) for {result['wall_s']:.1f} s, rida serve "
-          f"with {args.threads or 8} threads")
-    print_table(("kind", "requests", "non-2xx", "req/s", "p50 ms", "p95 ms", "p99 ms",
-                 "max ms"),
-                [(k, v["requests"],
-                  sum(n for s, n in v["statuses"].items() if not s.startswith("2")),
-                  "-" if v["per_s"] is None else v["per_s"], v["p50_ms"], v["p95_ms"],
-                  v["p99_ms"], v["max_ms"]) for k, v in kinds.items()])
+    print(
+        f"\nLoad test: {args.rapporteurs} rapporteurs (1 autosave/s each) and {args.readers} "
+        f"readers (think time {args.think:g} s) for {result['wall_s']:.1f} s, rida serve "
+        f"with {args.threads or 8} threads"
+    )
+    print_table(
+        ("kind", "requests", "non-2xx", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"),
+        [
+            (
+                k,
+                v["requests"],
+                sum(n for s, n in v["statuses"].items() if not s.startswith("2")),
+                "-" if v["per_s"] is None else v["per_s"],
+                v["p50_ms"],
+                v["p95_ms"],
+                v["p99_ms"],
+                v["max_ms"],
+            )
+            for k, v in kinds.items()
+        ],
+    )
     timed = sum(kinds[k]["requests"] for k in TIMED_KINDS if k in kinds)
-    print(f"\nRequests in the load window: {timed} ({timed / result['wall_s']:.1f}/s); "
-          f"errors: {len(result['errors'])}; lost edits: {check['lost_edits']}")
-    print(f"Edits: {result['edits_sent']} sent, {result['edits_acknowledged']} acknowledged; "
-          f"conflicts (409): {result['conflicts']}, resolved by the retry: "
-          f"{result['conflicts_resolved']}; searches: {result['searches']}")
-    print(f"CPU: server {_pct(result['server_cpu_utilisation'])} of one core "
-          f"({result['server_cpu_ms_per_request']} ms per request), load client "
-          f"{_pct(result['client_cpu_utilisation'])}")
-    print(f"Durability check: {'ok' if check['ok'] else 'FAILED'} "
-          f"({check['acknowledged_checked']} acknowledged edits in {check['rows_checked']} "
-          f"rows, integrity_check {check['integrity_check']})")
+    print(
+        f"\nRequests in the load window: {timed} ({timed / result['wall_s']:.1f}/s); "
+        f"errors: {len(result['errors'])}; lost edits: {check['lost_edits']}"
+    )
+    print(
+        f"Edits: {result['edits_sent']} sent, {result['edits_acknowledged']} acknowledged; "
+        f"conflicts (409): {result['conflicts']}, resolved by the retry: "
+        f"{result['conflicts_resolved']}; searches: {result['searches']}"
+    )
+    print(
+        f"CPU: server {_pct(result['server_cpu_utilisation'])} of one core "
+        f"({result['server_cpu_ms_per_request']} ms per request), load client "
+        f"{_pct(result['client_cpu_utilisation'])}"
+    )
+    print(
+        f"Durability check: {'ok' if check['ok'] else 'FAILED'} "
+        f"({check['acknowledged_checked']} acknowledged edits in {check['rows_checked']} "
+        f"rows, integrity_check {check['integrity_check']})"
+    )
     for line in [*check["problems"], *result["errors"][:10]]:
         print(f"  ! {line}")
 
@@ -209,28 +265,58 @@ def _pct(value: float | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=60,
-                        help="duration of the load, after the logins (default: 60)")
-    parser.add_argument("--rapporteurs", type=int, default=20,
-                        help="rapporteurs autosaving one edit a second each (default: 20)")
-    parser.add_argument("--readers", type=int, default=50,
-                        help="readers searching the archive (default: 50)")
-    parser.add_argument("--rows", type=int, default=5000,
-                        help="RIDA rows of the synthetic archive searched (default: 5000)")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="request threads of rida serve (default: its own, 8)")
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="readers' mean pause between two searches, s (0: back to back; "
-                             "default: 1)")
-    parser.add_argument("--per-meeting", type=int, default=2,
-                        help="rapporteurs sharing one draft meeting (default: 2)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=60,
+        help="duration of the load, after the logins (default: 60)",
+    )
+    parser.add_argument(
+        "--rapporteurs",
+        type=int,
+        default=20,
+        help="rapporteurs autosaving one edit a second each (default: 20)",
+    )
+    parser.add_argument(
+        "--readers", type=int, default=50, help="readers searching the archive (default: 50)"
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=5000,
+        help="RIDA rows of the synthetic archive searched (default: 5000)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="request threads of rida serve (default: its own, 8)",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="readers' mean pause between two searches, s (0: back to back; default: 1)",
+    )
+    parser.add_argument(
+        "--per-meeting",
+        type=int,
+        default=2,
+        help="rapporteurs sharing one draft meeting (default: 2)",
+    )
     parser.add_argument("--seed", type=int, default=6, help="seed of the data and the clients")
-    parser.add_argument("--results-name", default="load",
-                        help="benchmarks/results/<name>.json (default: load)")
+    parser.add_argument(
+        "--results-name", default="load", help="benchmarks/results/<name>.json (default: load)"
+    )
     args = parser.parse_args()
-    if not (0 < args.seconds <= 3600 and 1 <= args.rapporteurs <= 200
-            and 0 <= args.readers <= 500 and 0 <= args.rows <= 200_000
-            and 1 <= args.per_meeting <= args.rapporteurs and args.think >= 0):
+    if not (
+        0 < args.seconds <= 3600
+        and 1 <= args.rapporteurs <= 200
+        and 0 <= args.readers <= 500
+        and 0 <= args.rows <= 200_000
+        and 1 <= args.per_meeting <= args.rapporteurs
+        and args.think >= 0
+    ):
         parser.error("values out of range")
     load = check_machine_idle()
     started = time.perf_counter()
@@ -238,8 +324,15 @@ def main() -> int:
 
     def fill(env: dict[str, str]) -> None:
         log(f"preparing the data dir ({args.rows} archive rows)…")
-        prepare(env, plan, rapporteurs=args.rapporteurs, readers=args.readers,
-                rows=args.rows, per_meeting=args.per_meeting, seed=args.seed)
+        prepare(
+            env,
+            plan,
+            rapporteurs=args.rapporteurs,
+            readers=args.readers,
+            rows=args.rows,
+            per_meeting=args.per_meeting,
+            seed=args.seed,
+        )
 
     with running_server(args.threads, prepare=fill) as server:
         prepared_s = time.perf_counter() - started
@@ -251,25 +344,35 @@ def main() -> int:
     if log_tail:
         print(f"\nServer log tail:\n{log_tail}")
     errors = result.pop("errors")
-    path = write_results(args.results_name, {
-        "description": "rapporteurs autosaving and readers searching at the same time against "
-                       "rida serve over loopback; latency from send to whole response",
-        "config": {"seconds": args.seconds, "rapporteurs": args.rapporteurs,
-                   "readers": args.readers, "rows": args.rows, "think_s": args.think,
-                   "rapporteurs_per_meeting": args.per_meeting, "seed": args.seed,
-                   "server": f"rida serve (waitress, {args.threads or 8} threads)",
-                   "archive": plan.archive},
-        "requests": sum(result["kinds"][k]["requests"] for k in TIMED_KINDS
-                        if k in result["kinds"]),
-        "errors": len(errors),
-        "error_samples": errors[:20],
-        "lost_edits": check["lost_edits"],
-        **result,
-        "durability": check,
-        "prepare_s": round(prepared_s, 1),
-        "load_average_at_start": load,
-        "duration_s": round(time.perf_counter() - started, 1),
-    })
+    path = write_results(
+        args.results_name,
+        {
+            "description": "rapporteurs autosaving and readers searching at the same time against "
+            "rida serve over loopback; latency from send to whole response",
+            "config": {
+                "seconds": args.seconds,
+                "rapporteurs": args.rapporteurs,
+                "readers": args.readers,
+                "rows": args.rows,
+                "think_s": args.think,
+                "rapporteurs_per_meeting": args.per_meeting,
+                "seed": args.seed,
+                "server": f"rida serve (waitress, {args.threads or 8} threads)",
+                "archive": plan.archive,
+            },
+            "requests": sum(
+                result["kinds"][k]["requests"] for k in TIMED_KINDS if k in result["kinds"]
+            ),
+            "errors": len(errors),
+            "error_samples": errors[:20],
+            "lost_edits": check["lost_edits"],
+            **result,
+            "durability": check,
+            "prepare_s": round(prepared_s, 1),
+            "load_average_at_start": load,
+            "duration_s": round(time.perf_counter() - started, 1),
+        },
+    )
     print(f"Results: {path} ({time.perf_counter() - started:.0f} s)")
     return 0 if not errors and check["ok"] and not result["stuck_clients"] else 1
 

@@ -23,8 +23,7 @@ from search_rida import QUERIES
 MAX_CONFLICT_RETRIES = 5
 SEARCH_FAILED = "pas pu aboutir"  # « La recherche n'a pas pu aboutir… » (rida.search)
 OWN_ROWS_SHARE = 0.9  # edits in the rapporteur's own rows; the rest in the co-rapporteur's
-EDITOR_DATA = re.compile(
-    r'<script type="application/json" id="editor-data">(.*?)</script>', re.S)
+EDITOR_DATA = re.compile(r'<script type="application/json" id="editor-data">(.*?)</script>', re.S)
 
 
 @dataclass
@@ -92,8 +91,9 @@ class Rapporteur(Person):
 
     def open_editor(self) -> None:
         """``GET /meetings/<id>/edit``: the rows and revisions the editor starts from."""
-        answer = self.timed("editor page", lambda: self.client.get(
-            f"/meetings/{self.meeting_id}/edit"))
+        answer = self.timed(
+            "editor page", lambda: self.client.get(f"/meetings/{self.meeting_id}/edit")
+        )
         found = EDITOR_DATA.search(answer.text) if answer is not None else None
         if answer is None or answer.status != 200 or not found:
             if answer is not None:
@@ -131,10 +131,13 @@ class Rapporteur(Person):
         path = f"/api/meetings/{self.meeting_id}/rows/{uid}"
         for attempt in range(MAX_CONFLICT_RETRIES + 1):
             row = self.rows[uid]
-            payload = {"revision": row["revision"],
-                       "fields": {"answer": f"{row['answer']} {edit.token}"}}
-            answer = self.timed("autosave", lambda p=payload: self.client.send_json(
-                "PATCH", path, p))
+            payload = {
+                "revision": row["revision"],
+                "fields": {"answer": f"{row['answer']} {edit.token}"},
+            }
+            answer = self.timed(
+                "autosave", lambda p=payload: self.client.send_json("PATCH", path, p)
+            )
             if answer is None:
                 self.rows = {}  # unknown state: reload the editor before the next edit
                 return
@@ -151,8 +154,9 @@ class Rapporteur(Person):
             self.fail("autosave", answer)
             self.rows = {}
             return
-        self.errors.append(f"{self.login} autosave: still in conflict after "
-                           f"{MAX_CONFLICT_RETRIES} retries")
+        self.errors.append(
+            f"{self.login} autosave: still in conflict after {MAX_CONFLICT_RETRIES} retries"
+        )
 
     def run(self, start: threading.Barrier, seconds: float, interval: float) -> None:
         """One edit every ``interval`` s from a random phase; a late edit is sent at once
@@ -225,8 +229,11 @@ class Reader(Person):
         while time.monotonic() < end:
             self.search()
             if think:
-                time.sleep(min(self.rng.uniform(0.5 * think, 1.5 * think),
-                               max(0.0, end - time.monotonic())))
+                time.sleep(
+                    min(
+                        self.rng.uniform(0.5 * think, 1.5 * think), max(0.0, end - time.monotonic())
+                    )
+                )
 
 
 def _json(answer: Response) -> dict[str, Any]:

@@ -67,20 +67,38 @@ def _app(env: dict[str, str]) -> Any:
     from rida import create_app
 
     data = Path(env["RIDA_DATA_DIR"])
-    return create_app({"DATA_DIR": data, "EXPORT_DIR": Path(env["RIDA_EXPORT_DIR"]),
-                       "DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
-                       "SECRET_KEY": env["RIDA_SECRET_KEY"], "SEARCH_INDEXER": False})
+    return create_app(
+        {
+            "DATA_DIR": data,
+            "EXPORT_DIR": Path(env["RIDA_EXPORT_DIR"]),
+            "DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
+            "SECRET_KEY": env["RIDA_SECRET_KEY"],
+            "SEARCH_INDEXER": False,
+        }
+    )
 
 
 def _draft(number: int, seed: int) -> dict[str, Any]:
     doc = meeting_document(ROWS_PER_MEETING, seed=seed + number, date="2026-11-23")
-    doc.update(series=LOAD_SERIES, classification="restricted", status="draft",
-               title=f"Atelier de charge n° {number}")
+    doc.update(
+        series=LOAD_SERIES,
+        classification="restricted",
+        status="draft",
+        title=f"Atelier de charge n° {number}",
+    )
     return doc
 
 
-def prepare(env: dict[str, str], plan: Plan, *, rapporteurs: int, readers: int, rows: int,
-            per_meeting: int, seed: int) -> None:
+def prepare(
+    env: dict[str, str],
+    plan: Plan,
+    *,
+    rapporteurs: int,
+    readers: int,
+    rows: int,
+    per_meeting: int,
+    seed: int,
+) -> None:
     """Fill the data dir of ``env`` and record in ``plan`` what the clients need."""
     from sqlmodel import select
 
@@ -103,8 +121,10 @@ def prepare(env: dict[str, str], plan: Plan, *, rapporteurs: int, readers: int, 
                 for name in (SERIES[i % len(SERIES)], SERIES[(i + 3) % len(SERIES)]):
                     if name in series:
                         s.add(SeriesMember(series_id=series[name], user_id=user.id))
-            users = [accounts.create_user(s, f"redacteur{i + 1:02d}", plan.password,
-                                          "rapporteur") for i in range(rapporteurs)]
+            users = [
+                accounts.create_user(s, f"redacteur{i + 1:02d}", plan.password, "rapporteur")
+                for i in range(rapporteurs)
+            ]
             plan.rapporteurs = [u.login for u in users]
             load_series = Series(name=LOAD_SERIES)  # the rapporteurs' series: all members
             s.add(load_series)
@@ -113,9 +133,8 @@ def prepare(env: dict[str, str], plan: Plan, *, rapporteurs: int, readers: int, 
                 s.add(SeriesMember(series_id=load_series.id, user_id=u.id))
             s.flush()
             for k in range(0, rapporteurs, per_meeting):
-                group = users[k:k + per_meeting]
-                meeting = versions.import_document(s, _draft(k // per_meeting + 1, seed),
-                                                   group[0])
+                group = users[k : k + per_meeting]
+                meeting = versions.import_document(s, _draft(k // per_meeting + 1, seed), group[0])
                 plan.meetings.append(DraftMeeting(meeting.id, [u.login for u in group]))
         _read_rows(engine, plan)
         with app.app_context(), write_session(engine) as s:
@@ -131,6 +150,7 @@ def _read_rows(engine: Any, plan: Plan) -> None:
 
     with Session(engine) as s:
         for m in plan.meetings:
-            found = s.exec(select(RidaRow).where(RidaRow.meeting_id == m.id)
-                           .order_by(RidaRow.number))
+            found = s.exec(
+                select(RidaRow).where(RidaRow.meeting_id == m.id).order_by(RidaRow.number)
+            )
             m.rows = [Row(r.uid, r.number, r.revision, r.answer) for r in found]

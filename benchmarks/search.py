@@ -57,11 +57,15 @@ def fill(app: Any, rows: int, seed: int) -> dict[str, Any]:
     start = time.perf_counter()
     for i in range(0, len(docs), 100):
         with write_session(engine) as s:
-            for d in docs[i:i + 100]:
+            for d in docs[i : i + 100]:
                 import_document(s, d)
-    return {"meetings": len(docs), "rows": rows,
-            "actions": sum(len(d["actions"]) for d in docs),
-            "generate_s": round(generated, 2), "db_fill_s": round(time.perf_counter() - start, 2)}
+    return {
+        "meetings": len(docs),
+        "rows": rows,
+        "actions": sum(len(d["actions"]) for d in docs),
+        "generate_s": round(generated, 2),
+        "db_fill_s": round(time.perf_counter() - start, 2),
+    }
 
 
 def measure_updates(rida: Rida, refs: list[Any], count: int) -> dict[str, list[float]]:
@@ -97,9 +101,15 @@ def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     from rida.search import indexer
 
     data = tmp / f"rows{rows}"
-    app = create_app({"DATA_DIR": data, "EXPORT_DIR": data / "exports",
-                      "DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
-                      "SECRET_KEY": secrets.token_hex(16), "SEARCH_INDEXER": False})
+    app = create_app(
+        {
+            "DATA_DIR": data,
+            "EXPORT_DIR": data / "exports",
+            "DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
+            "SECRET_KEY": secrets.token_hex(16),
+            "SEARCH_INDEXER": False,
+        }
+    )
     log(f"[{rows} rows] filling the database…")
     corpus = fill(app, rows, args.seed)
     rida = Rida(app)
@@ -121,8 +131,10 @@ def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         log(f"[{rows} rows] {engine.name}: indexing…")
         start = time.perf_counter()
         engine.build(docs)
-        engines[engine.name] = {"index_s": round(extract_s + time.perf_counter() - start, 2),
-                                "engine_only_index_s": round(time.perf_counter() - start, 2)}
+        engines[engine.name] = {
+            "index_s": round(extract_s + time.perf_counter() - start, 2),
+            "engine_only_index_s": round(time.perf_counter() - start, 2),
+        }
     del docs
     log(f"[{rows} rows] incremental updates…")
     updates = measure_updates(rida, refs, args.updates)
@@ -133,13 +145,20 @@ def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         result["rows_per_s"] = round(rows / result["index_s"], 1)
         result["update"] = updates[engine.name]
         result["query"], result["per_query"], totals[engine.name] = timed_queries(
-            engine.search, args.repeat)
+            engine.search, args.repeat
+        )
     reader = rida.as_reader()
     engines["rida (reader)"] = {"index_s": None, "update": []}
-    engines["rida (reader)"]["query"], engines["rida (reader)"]["per_query"], _ = (
-        timed_queries(reader, args.repeat))
-    return {"rows": rows, "corpus": corpus, "engines": engines,
-            "disagreements": disagreements(totals), "totals": totals}
+    engines["rida (reader)"]["query"], engines["rida (reader)"]["per_query"], _ = timed_queries(
+        reader, args.repeat
+    )
+    return {
+        "rows": rows,
+        "corpus": corpus,
+        "engines": engines,
+        "disagreements": disagreements(totals),
+        "totals": totals,
+    }
 
 
 def disagreements(totals: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
@@ -159,26 +178,53 @@ def _ms(samples: list[float], which: str = "p50") -> float:
 
 def report(size: dict[str, Any]) -> None:
     c = size["corpus"]
-    print(f"\nSearch, {size['rows']} RIDA rows ({c['meetings']} meetings, {c['actions']} "
-          f"actions, {c['documents']} documents); database filled in {c['db_fill_s']:.1f} s")
+    print(
+        f"\nSearch, {size['rows']} RIDA rows ({c['meetings']} meetings, {c['actions']} "
+        f"actions, {c['documents']} documents); database filled in {c['db_fill_s']:.1f} s"
+    )
     table = []
     for name, e in size["engines"].items():
         q = e["query"]
-        table.append((name, "-" if e["index_s"] is None else e["index_s"],
-                      e.get("rows_per_s", "-"), _ms(e["update"], "p50"), _ms(e["update"], "max"),
-                      q["p50_ms"], q["p95_ms"], q["max_ms"]))
-    print_table(("engine", "index s", "rows/s", "update p50 ms", "update max ms",
-                 "query p50 ms", "query p95 ms", "query max ms"), table)
+        table.append(
+            (
+                name,
+                "-" if e["index_s"] is None else e["index_s"],
+                e.get("rows_per_s", "-"),
+                _ms(e["update"], "p50"),
+                _ms(e["update"], "max"),
+                q["p50_ms"],
+                q["p95_ms"],
+                q["max_ms"],
+            )
+        )
+    print_table(
+        (
+            "engine",
+            "index s",
+            "rows/s",
+            "update p50 ms",
+            "update max ms",
+            "query p50 ms",
+            "query p95 ms",
+            "query max ms",
+        ),
+        table,
+    )
     for ratio in ratios(size):
-        print(f"  rida/{ratio['engine']}: index ×{ratio['index']:.1f}, update ×"
-              f"{ratio['update_p50']:.1f}, query p50 ×{ratio['query_p50']:.1f}, p95 ×"
-              f"{ratio['query_p95']:.1f}")
+        print(
+            f"  rida/{ratio['engine']}: index ×{ratio['index']:.1f}, update ×"
+            f"{ratio['update_p50']:.1f}, query p50 ×{ratio['query_p50']:.1f}, p95 ×"
+            f"{ratio['query_p95']:.1f}"
+        )
     slow = sorted(size["engines"]["rida"]["per_query"], key=lambda p: -p["p50_ms"])[:3]
-    print("  slowest rida queries: " + ", ".join(f"{p['label']} {p['p50_ms']:.0f} ms"
-                                                  for p in slow))
+    print(
+        "  slowest rida queries: " + ", ".join(f"{p['label']} {p['p50_ms']:.0f} ms" for p in slow)
+    )
     for d in size["disagreements"]:
-        print(f"  totals differ for {d['query']}: "
-              + ", ".join(f"{k} {v}" for k, v in d["totals"].items()))
+        print(
+            f"  totals differ for {d['query']}: "
+            + ", ".join(f"{k} {v}" for k, v in d["totals"].items())
+        )
 
 
 def ratios(size: dict[str, Any]) -> list[dict[str, Any]]:
@@ -188,27 +234,35 @@ def ratios(size: dict[str, Any]) -> list[dict[str, Any]]:
     for name in ("FTS5", "tantivy"):
         if name in e:
             ref = e[name]
-            found.append({
-                "engine": name,
-                "index": rida["index_s"] / ref["index_s"],
-                "update_p50": _ms(rida["update"]) / _ms(ref["update"]),
-                "query_p50": rida["query"]["p50_ms"] / ref["query"]["p50_ms"],
-                "query_p95": rida["query"]["p95_ms"] / ref["query"]["p95_ms"],
-            })
+            found.append(
+                {
+                    "engine": name,
+                    "index": rida["index_s"] / ref["index_s"],
+                    "update_p50": _ms(rida["update"]) / _ms(ref["update"]),
+                    "query_p50": rida["query"]["p50_ms"] / ref["query"]["p50_ms"],
+                    "query_p95": rida["query"]["p95_ms"] / ref["query"]["p95_ms"],
+                }
+            )
     return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000],
-                        help="archive sizes in RIDA rows (default: 10000 100000)")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000],
+        help="archive sizes in RIDA rows (default: 10000 100000)",
+    )
     parser.add_argument("--quick", action="store_true", help="one small archive of 1000 rows")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of the query mix")
     parser.add_argument("--updates", type=int, default=5, help="incremental updates timed")
     parser.add_argument("--seed", type=int, default=4, help="seed of the synthetic archive")
     parser.add_argument("--no-tantivy", action="store_true", help="skip the tantivy column")
-    parser.add_argument("--results-name", default="search",
-                        help="benchmarks/results/<name>.json (default: search)")
+    parser.add_argument(
+        "--results-name", default="search", help="benchmarks/results/<name>.json (default: search)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.rows, args.repeat, args.updates = [1000], 2, 2
@@ -227,22 +281,33 @@ def main() -> int:
     big = [s for s in sizes if s["rows"] >= TARGET_ROWS] or sizes[-1:]
     p95 = big[-1]["engines"]["rida"]["query"]["p95_ms"]
     update = max(big[-1]["engines"]["rida"]["update"], default=float("nan"))
-    print(f"\nTargets at {big[-1]['rows']} rows: rida query p95 < {TARGET_P95_MS:.0f} ms: "
-          f"{p95:.0f} ms, {'met' if p95 < TARGET_P95_MS else 'MISSED'}; update visible < "
-          f"{TARGET_UPDATE_S:.0f} s: {update:.2f} s, "
-          f"{'met' if update < TARGET_UPDATE_S else 'MISSED'}")
-    path = write_results(args.results_name, {
-        "description": "rida search (whoosh) vs SQLite FTS5 vs tantivy on the same synthetic "
-                       "archive, in process; query = top 20 + total",
-        "config": {"rows": args.rows, "repeat": args.repeat, "updates": args.updates,
-                   "seed": args.seed, "queries": [q.__dict__ | {"date_from": str(q.date_from),
-                                                               "date_to": str(q.date_to)}
-                                                  for q in QUERIES]},
-        "target": {"p95_ms": TARGET_P95_MS, "update_s": TARGET_UPDATE_S, "rows": TARGET_ROWS},
-        "sizes": sizes,
-        "load_average_at_start": load,
-        "duration_s": round(time.perf_counter() - started, 1),
-    })
+    print(
+        f"\nTargets at {big[-1]['rows']} rows: rida query p95 < {TARGET_P95_MS:.0f} ms: "
+        f"{p95:.0f} ms, {'met' if p95 < TARGET_P95_MS else 'MISSED'}; update visible < "
+        f"{TARGET_UPDATE_S:.0f} s: {update:.2f} s, "
+        f"{'met' if update < TARGET_UPDATE_S else 'MISSED'}"
+    )
+    path = write_results(
+        args.results_name,
+        {
+            "description": "rida search (whoosh) vs SQLite FTS5 vs tantivy on the same synthetic "
+            "archive, in process; query = top 20 + total",
+            "config": {
+                "rows": args.rows,
+                "repeat": args.repeat,
+                "updates": args.updates,
+                "seed": args.seed,
+                "queries": [
+                    q.__dict__ | {"date_from": str(q.date_from), "date_to": str(q.date_to)}
+                    for q in QUERIES
+                ],
+            },
+            "target": {"p95_ms": TARGET_P95_MS, "update_s": TARGET_UPDATE_S, "rows": TARGET_ROWS},
+            "sizes": sizes,
+            "load_average_at_start": load,
+            "duration_s": round(time.perf_counter() - started, 1),
+        },
+    )
     print(f"Results: {path} ({time.perf_counter() - started:.0f} s)")
     return 0
 

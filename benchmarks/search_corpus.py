@@ -27,35 +27,94 @@ from typing import Any
 VOCAB = Path(__file__).resolve().parent / "data" / "search_vocab.json"
 
 ORGANISATIONS = (
-    "ANS", "DNS", "LIFEN", "ENOVACOM", "MIPIH", "GCS SARA", "ESEA NA",
-    "ESEA Nouvelle Aquitaine", "GCS CVL", "MAINCARE", "DOCTOLIB", "CNAM",
-    "GRADeS Occitanie", "SIB", "APICRYPT", "GIE SESAM-VITALE",
+    "ANS",
+    "DNS",
+    "LIFEN",
+    "ENOVACOM",
+    "MIPIH",
+    "GCS SARA",
+    "ESEA NA",
+    "ESEA Nouvelle Aquitaine",
+    "GCS CVL",
+    "MAINCARE",
+    "DOCTOLIB",
+    "CNAM",
+    "GRADeS Occitanie",
+    "SIB",
+    "APICRYPT",
+    "GIE SESAM-VITALE",
 )
 SERIES = (
-    "Task Force MSSanté", "Task Force Ségur Hôpital", "Comité des opérateurs",
-    "Task Force DMP", "Groupe de travail INS", "Task Force e-prescription",
-    "Comité Doctrine du numérique en santé", "Atelier Pro Santé Connect",
+    "Task Force MSSanté",
+    "Task Force Ségur Hôpital",
+    "Comité des opérateurs",
+    "Task Force DMP",
+    "Groupe de travail INS",
+    "Task Force e-prescription",
+    "Comité Doctrine du numérique en santé",
+    "Atelier Pro Santé Connect",
 )
 MEETING_TYPES = ("Atelier", "Atelier", "Comité", "Entretien bilatéral", "Réunion plénière")
 EXTRA_SUBJECTS = (
-    "Annuaire santé", "Référentiel #1", "Messagerie citoyenne", "Identité nationale de santé",
-    "Calendrier de bascule", "Homologation des opérateurs", "Interopérabilité",
-    "Accompagnement des éditeurs", "Sécurité des échanges", "Pilotage de la Task Force",
-    "Auto-configuration des clients", "Modèle économique", "Boîtes aux lettres (BAL)",
+    "Annuaire santé",
+    "Référentiel #1",
+    "Messagerie citoyenne",
+    "Identité nationale de santé",
+    "Calendrier de bascule",
+    "Homologation des opérateurs",
+    "Interopérabilité",
+    "Accompagnement des éditeurs",
+    "Sécurité des échanges",
+    "Pilotage de la Task Force",
+    "Auto-configuration des clients",
+    "Modèle économique",
+    "Boîtes aux lettres (BAL)",
 )
 ACTION_TITLES = (
-    ("bilateral_interview", "Entretiens bilatéraux avec les opérateurs pour obtenir les "
-                            "éléments de coûts"),
+    (
+        "bilateral_interview",
+        "Entretiens bilatéraux avec les opérateurs pour obtenir les éléments de coûts",
+    ),
     ("workshop", "Atelier industriel avec les éditeurs"),
     ("document", "Envoi de la nouvelle version des exigences"),
     ("document", "Publication du guide d'auto-configuration des clients de messagerie"),
     ("other", "Relance des opérateurs n'ayant pas répondu au sondage"),
     ("workshop", "Préparation de l'atelier sur les preuves de déploiement"),
 )
-FIRST_NAMES = ("Mathieu", "Edouard", "Mike", "Jean-Baptiste", "Samy", "Claire", "Hélène",
-               "Sophie", "Thomas", "Nadia", "Zoé", "François", "Amélie", "Karim", "Lucie")
-LAST_NAMES = ("SLOSAR", "BRIS", "GUEYE", "LAPEYRIE", "ABDICHE", "MARTIN", "BERNARD", "DUBOIS",
-              "LEFÈVRE", "MOREAU", "GARNIER", "ROUSSEAU", "FAURE", "CHEVALIER", "NGUYEN")
+FIRST_NAMES = (
+    "Mathieu",
+    "Edouard",
+    "Mike",
+    "Jean-Baptiste",
+    "Samy",
+    "Claire",
+    "Hélène",
+    "Sophie",
+    "Thomas",
+    "Nadia",
+    "Zoé",
+    "François",
+    "Amélie",
+    "Karim",
+    "Lucie",
+)
+LAST_NAMES = (
+    "SLOSAR",
+    "BRIS",
+    "GUEYE",
+    "LAPEYRIE",
+    "ABDICHE",
+    "MARTIN",
+    "BERNARD",
+    "DUBOIS",
+    "LEFÈVRE",
+    "MOREAU",
+    "GARNIER",
+    "ROUSSEAU",
+    "FAURE",
+    "CHEVALIER",
+    "NGUYEN",
+)
 START = dt.date(2015, 1, 1)
 DAYS = (dt.date(2024, 12, 31) - START).days
 MUTATION_RATE = 1 / 8
@@ -66,8 +125,12 @@ def vocabulary() -> dict[str, Any]:
     data = json.loads(VOCAB.read_text(encoding="utf-8"))
     words = [w for w, _ in data["words"]]
     weights = list(itertools.accumulate(c for _, c in data["words"]))
-    return {"sentences": data["sentences"], "subjects": data["subjects"] + list(EXTRA_SUBJECTS),
-            "words": words, "cum_weights": weights}
+    return {
+        "sentences": data["sentences"],
+        "subjects": data["subjects"] + list(EXTRA_SUBJECTS),
+        "words": words,
+        "cum_weights": weights,
+    }
 
 
 class _Writer:
@@ -77,9 +140,19 @@ class _Writer:
         self.rng = rng
         self.v = vocabulary()
         self.people = [
-            {"last_name": f"{last}", "first_name": first, "entity": rng.choice(ORGANISATIONS),
-             "function": rng.choice(("Chef de projet", "Directeur de projets",
-                                     "Responsable de produit", "Architecte"))}
+            {
+                "last_name": f"{last}",
+                "first_name": first,
+                "entity": rng.choice(ORGANISATIONS),
+                "function": rng.choice(
+                    (
+                        "Chef de projet",
+                        "Directeur de projets",
+                        "Responsable de produit",
+                        "Architecte",
+                    )
+                ),
+            }
             for first, last in itertools.product(FIRST_NAMES, LAST_NAMES)
         ]
 
@@ -144,8 +217,9 @@ def workshops(rows: int, seed: int = 4) -> Iterator[dict[str, Any]]:
             "meeting_type": rng.choice(MEETING_TYPES),
             "date": date.isoformat(),
             "status": rng.choice(("draft", "review")) if recent else "validated",
-            "classification": rng.choices(("public", "restricted", "confidential"),
-                                          weights=(80, 15, 5))[0],
+            "classification": rng.choices(
+                ("public", "restricted", "confidential"), weights=(80, 15, 5)
+            )[0],
             "participants": rng.sample(w.people, rng.randint(4, 10)),
             "objectives": [w.sentence() for _ in range(rng.randint(2, 4))],
             "summary": w.sentence(),

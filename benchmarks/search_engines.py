@@ -34,7 +34,7 @@ QUERY_ITEM = re.compile(r'-?"[^"]*"|\S+')
 
 @dataclass(frozen=True)
 class Doc:
-    key: str            # "row:<meeting>:<number>", "action:<id>", "meeting:<id>"
+    key: str  # "row:<meeting>:<number>", "action:<id>", "meeting:<id>"
     meeting: int
     kind: str
     row: int | None
@@ -47,8 +47,8 @@ class Doc:
 @dataclass(frozen=True)
 class BenchQuery:
     label: str
-    category: str        # organisation, topic, phrase, operator, filtered, sorted
-    text: str            # rida's query syntax
+    category: str  # organisation, topic, phrase, operator, filtered, sorted
+    text: str  # rida's query syntax
     series: tuple[str, ...] = ()
     nature: tuple[str, ...] = ()
     date_from: dt.date | None = None
@@ -60,7 +60,7 @@ class BenchQuery:
 class Clause:
     """One item of a query, analysed: what must (or must not) match."""
 
-    kind: str                          # term, phrase, prefix, acronym
+    kind: str  # term, phrase, prefix, acronym
     terms: tuple[tuple[int, str], ...]  # (position, term); one for term/prefix/acronym
     negated: bool = False
 
@@ -87,8 +87,7 @@ def parse(text: str) -> list[Clause]:
             clauses.append(Clause("prefix", ((0, prefix),), negated))
         elif analysis.is_acronym(item):
             stems = analysis.terms(item)
-            clauses.append(Clause("acronym", ((0, item), (0, stems[0] if stems else "")),
-                                  negated))
+            clauses.append(Clause("acronym", ((0, item), (0, stems[0] if stems else "")), negated))
         elif found := analysis.terms(item):
             clauses.append(Clause("term", ((0, found[0]),), negated))
     return clauses
@@ -120,7 +119,8 @@ class Fts5:
             "CREATE VIRTUAL TABLE fts USING fts5(body, acro, tokenize='unicode61');"
             "CREATE TABLE meta (id INTEGER PRIMARY KEY, key TEXT UNIQUE, meeting INT,"
             " kind TEXT, row INT, series TEXT, nature TEXT, date TEXT);"
-            "CREATE INDEX meta_series ON meta(series); CREATE INDEX meta_date ON meta(date);")
+            "CREATE INDEX meta_series ON meta(series); CREATE INDEX meta_date ON meta(date);"
+        )
 
     def build(self, docs: Iterable[Doc]) -> None:
         with self.db:
@@ -128,11 +128,14 @@ class Fts5:
                 self._insert(i, d)
 
     def _insert(self, rowid: int, d: Doc) -> None:
-        self.db.execute("INSERT INTO fts(rowid, body, acro) VALUES (?, ?, ?)",
-                        (rowid, _flat(d.text), " ".join(analysis.acronyms(d.text))))
-        self.db.execute("INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (rowid, d.key, d.meeting, d.kind, d.row, d.series, d.nature,
-                         d.date.isoformat()))
+        self.db.execute(
+            "INSERT INTO fts(rowid, body, acro) VALUES (?, ?, ?)",
+            (rowid, _flat(d.text), " ".join(analysis.acronyms(d.text))),
+        )
+        self.db.execute(
+            "INSERT INTO meta VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (rowid, d.key, d.meeting, d.kind, d.row, d.series, d.nature, d.date.isoformat()),
+        )
 
     def replace(self, d: Doc) -> None:
         with self.db:
@@ -248,17 +251,28 @@ class Tantivy:
         clauses = parse(q.text)
         if not clauses or all(c.negated for c in clauses):
             return 0, []
-        parts = [(t.Occur.MustNot if c.negated else t.Occur.Must, self._clause(c))
-                 for c in clauses]
+        parts = [(t.Occur.MustNot if c.negated else t.Occur.Must, self._clause(c)) for c in clauses]
         for field, values in (("series", q.series), ("nature", q.nature)):
             if values:
-                parts.append((t.Occur.Must, t.Query.const_score_query(
-                    t.Query.term_set_query(s, field, list(values)), 0.0)))
+                parts.append(
+                    (
+                        t.Occur.Must,
+                        t.Query.const_score_query(
+                            t.Query.term_set_query(s, field, list(values)), 0.0
+                        ),
+                    )
+                )
         if q.date_from or q.date_to:
             low = int(q.date_from.strftime("%Y%m%d")) if q.date_from else None
             high = int(q.date_to.strftime("%Y%m%d")) if q.date_to else None
-            parts.append((t.Occur.Must, t.Query.const_score_query(
-                t.Query.range_query(s, "date", t.FieldType.Integer, low, high), 0.0)))
+            parts.append(
+                (
+                    t.Occur.Must,
+                    t.Query.const_score_query(
+                        t.Query.range_query(s, "date", t.FieldType.Integer, low, high), 0.0
+                    ),
+                )
+            )
         searcher = self.index.searcher()
         extra = {"order_by_field": "date"} if q.sort == "date" else {}
         found = searcher.search(t.Query.boolean_query(parts), limit=PAGE, count=True, **extra)

@@ -40,13 +40,19 @@ QUERIES = (
     BenchQuery("financement -Ségur", "operator", "financement -Ségur"),
     BenchQuery("financement | series", "filtered", "financement", series=(SERIES[0],)),
     BenchQuery("déploiement | nature D", "filtered", "déploiement", nature=("D",)),
-    BenchQuery("BAL | 2019-2020", "filtered", "BAL", date_from=D(2019, 1, 1),
-               date_to=D(2020, 12, 31)),
-    BenchQuery("ANS | series, nature A, 2022+", "filtered", "ANS", series=(SERIES[0],),
-               nature=("A",), date_from=D(2022, 1, 1)),
+    BenchQuery(
+        "BAL | 2019-2020", "filtered", "BAL", date_from=D(2019, 1, 1), date_to=D(2020, 12, 31)
+    ),
+    BenchQuery(
+        "ANS | series, nature A, 2022+",
+        "filtered",
+        "ANS",
+        series=(SERIES[0],),
+        nature=("A",),
+        date_from=D(2022, 1, 1),
+    ),
     BenchQuery("données | by date", "sorted", "données", sort="date"),
-    BenchQuery("opérateurs messagerie | by date", "sorted", "opérateurs messagerie",
-               sort="date"),
+    BenchQuery("opérateurs messagerie | by date", "sorted", "opérateurs messagerie", sort="date"),
 )
 
 
@@ -66,8 +72,15 @@ def timed_queries(
             start = time.perf_counter()
             search(q)
             per[q.label].append(time.perf_counter() - start)
-    per_query = [{"label": q.label, "category": q.category, "total": totals[q.label],
-                  **summarise(per[q.label])} for q in QUERIES]
+    per_query = [
+        {
+            "label": q.label,
+            "category": q.category,
+            "total": totals[q.label],
+            **summarise(per[q.label]),
+        }
+        for q in QUERIES
+    ]
     return summarise([s for v in per.values() for s in v]), per_query, totals
 
 
@@ -88,22 +101,60 @@ def _docs(s: Session, meetings: list[Meeting]) -> list[Doc]:
     for p in s.exec(select(Participation).where(Participation.meeting_id.in_(ids))):
         attendees.setdefault(p.meeting_id, []).append(_person(people.get(p.person_id)))
     for m in meetings:
-        header = [series[m.series_id], m.title, m.subject, m.meeting_type, *m.objectives,
-                  m.summary, *m.comments, *attendees.get(m.id, []), m.date.isoformat(),
-                  m.status, m.classification]
-        found.append(Doc(f"meeting:{m.id}", m.id, "meeting", None, series[m.series_id], "",
-                         m.date, "\n".join(header)))
+        header = [
+            series[m.series_id],
+            m.title,
+            m.subject,
+            m.meeting_type,
+            *m.objectives,
+            m.summary,
+            *m.comments,
+            *attendees.get(m.id, []),
+            m.date.isoformat(),
+            m.status,
+            m.classification,
+        ]
+        found.append(
+            Doc(
+                f"meeting:{m.id}",
+                m.id,
+                "meeting",
+                None,
+                series[m.series_id],
+                "",
+                m.date,
+                "\n".join(header),
+            )
+        )
     for r in s.exec(select(RidaRow).where(RidaRow.meeting_id.in_(ids))):
         m = by_meeting[r.meeting_id]
         text = "\n".join((r.subject, r.question, r.answer, r.nature or "", str(r.number)))
-        found.append(Doc(f"row:{m.id}:{r.number}", m.id, "row", r.number,
-                         series[m.series_id], r.nature or "", m.date, text))
+        found.append(
+            Doc(
+                f"row:{m.id}:{r.number}",
+                m.id,
+                "row",
+                r.number,
+                series[m.series_id],
+                r.nature or "",
+                m.date,
+                text,
+            )
+        )
     for a in s.exec(select(Action).where(Action.meeting_id.in_(ids))):
         m = by_meeting[a.meeting_id]
-        text = "\n".join((a.title, a.notes, _person(people.get(a.owner_id)), a.status,
-                          a.due_date.isoformat() if a.due_date else ""))
-        found.append(Doc(f"action:{a.id}", m.id, "action", None, series[m.series_id], "",
-                         m.date, text))
+        text = "\n".join(
+            (
+                a.title,
+                a.notes,
+                _person(people.get(a.owner_id)),
+                a.status,
+                a.due_date.isoformat() if a.due_date else "",
+            )
+        )
+        found.append(
+            Doc(f"action:{a.id}", m.id, "action", None, series[m.series_id], "", m.date, text)
+        )
     return found
 
 
@@ -113,7 +164,7 @@ def documents(app: Any) -> list[Doc]:
     with Session(app.extensions["rida.engine"]) as s:
         ids = list(s.exec(select(Meeting.id).order_by(Meeting.id)))
         for i in range(0, len(ids), 500):
-            batch = list(s.exec(select(Meeting).where(Meeting.id.in_(ids[i:i + 500]))))
+            batch = list(s.exec(select(Meeting).where(Meeting.id.in_(ids[i : i + 500]))))
             found += _docs(s, batch)
     return found
 
@@ -155,14 +206,21 @@ class Rida:
 
     def _search(self, user: User, q: BenchQuery) -> tuple[int, list[str]]:
         f = self.facade
-        query = f.Query(q.text, f.Filters(series=q.series, nature=q.nature,
-                                          date_from=q.date_from, date_to=q.date_to),
-                        sort=q.sort)
+        query = f.Query(
+            q.text,
+            f.Filters(series=q.series, nature=q.nature, date_from=q.date_from, date_to=q.date_to),
+            sort=q.sort,
+        )
         with self.app.app_context(), Session(self.engine) as s:
             found = f.search(s, user, query)
-        keys = [f"row:{h.meeting}:{h.row}" if h.kind == "row" else
-                f"action:{h.action}" if h.kind == "action" else f"meeting:{h.meeting}"
-                for h in found.hits]
+        keys = [
+            f"row:{h.meeting}:{h.row}"
+            if h.kind == "row"
+            else f"action:{h.action}"
+            if h.kind == "action"
+            else f"meeting:{h.meeting}"
+            for h in found.hits
+        ]
         return found.total, keys
 
     def search(self, q: BenchQuery) -> tuple[int, list[str]]:
@@ -180,9 +238,9 @@ class Rida:
         meeting_id = self.meeting_ids[(i * 7919) % len(self.meeting_ids)]
         word = f"zorglub{chr(97 + i // 26 % 26)}{chr(97 + i % 26)}ik"
         with self.app.app_context(), db.transaction() as s:
-            row = s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
-                                               RidaRow.number == 1)).one()
+            row = s.exec(
+                select(RidaRow).where(RidaRow.meeting_id == meeting_id, RidaRow.number == 1)
+            ).one()
             row.answer = f"{row.answer} {word}"
             row.revision += 1
         return meeting_id, word
-

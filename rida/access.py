@@ -49,19 +49,20 @@ def readable(user: User | None, *, public_read: bool = False) -> ColumnElement[b
         Meeting.created_by == user.id,
     ]
     if user.person_id is not None:
-        attended = select(Participation.meeting_id).where(
-            Participation.person_id == user.person_id)
+        attended = select(Participation.meeting_id).where(Participation.person_id == user.person_id)
         clauses.append(Meeting.rapporteur_id == user.person_id)
         clauses.append(Meeting.id.in_(attended))
     return or_(*clauses)
 
 
-def readable_meeting(session: Session, user: User | None, meeting_id: int, *,
-                     public_read: bool = False) -> Meeting | None:
+def readable_meeting(
+    session: Session, user: User | None, meeting_id: int, *, public_read: bool = False
+) -> Meeting | None:
     """The meeting, loaded in one query with the access rule, or None if ``user`` may not
     read it (or it does not exist)."""
-    return session.exec(select(Meeting).where(
-        Meeting.id == meeting_id, readable(user, public_read=public_read))).first()
+    return session.exec(
+        select(Meeting).where(Meeting.id == meeting_id, readable(user, public_read=public_read))
+    ).first()
 
 
 def can_read(session: Session, user: User | None, meeting_id: int) -> bool:
@@ -74,8 +75,7 @@ def may_write(user: User | None) -> bool:
     return user is not None and user.active and user.role in EDITOR_ROLES
 
 
-NOT_A_MEMBER = ("réservée aux membres de la série : demandez à un administrateur de vous y "
-                "ajouter")
+NOT_A_MEMBER = "réservée aux membres de la série : demandez à un administrateur de vous y ajouter"
 
 
 def can_edit_series(session: Session, user: User | None, series_id: int) -> bool:
@@ -91,9 +91,12 @@ def may_edit(session: Session, user: User | None, meeting: Meeting) -> bool:
     if not may_write(user):
         return False
     assert user is not None
-    return (user.role == "admin" or meeting.created_by == user.id
-            or (user.person_id is not None and meeting.rapporteur_id == user.person_id)
-            or can_edit_series(session, user, meeting.series_id))
+    return (
+        user.role == "admin"
+        or meeting.created_by == user.id
+        or (user.person_id is not None and meeting.rapporteur_id == user.person_id)
+        or can_edit_series(session, user, meeting.series_id)
+    )
 
 
 def can_edit(session: Session, user: User | None, meeting_id: int) -> bool:
@@ -118,12 +121,19 @@ def can_see_series(session: Session, user: User | None, series_id: int) -> bool:
         return False
     if user.role == "admin":
         return True
-    member = session.exec(select(SeriesMember).where(SeriesMember.series_id == series_id,
-                                                     SeriesMember.user_id == user.id))
+    member = session.exec(
+        select(SeriesMember).where(
+            SeriesMember.series_id == series_id, SeriesMember.user_id == user.id
+        )
+    )
     if member.first() is not None:
         return True
-    return session.exec(select(Meeting.id).where(Meeting.series_id == series_id,
-                                                 readable(user))).first() is not None
+    return (
+        session.exec(
+            select(Meeting.id).where(Meeting.series_id == series_id, readable(user))
+        ).first()
+        is not None
+    )
 
 
 def can_create(user: User | None) -> bool:
@@ -135,8 +145,9 @@ def visible_people(user: User | None) -> ColumnElement[bool]:
     confidential meeting does not leak who attended it through the people picker)."""
     meetings = select(Meeting.id).where(readable(user))
     return or_(
-        Person.id.in_(select(Participation.person_id)
-                      .where(Participation.meeting_id.in_(meetings))),
+        Person.id.in_(
+            select(Participation.person_id).where(Participation.meeting_id.in_(meetings))
+        ),
         Person.id.in_(select(Meeting.organiser_id).where(readable(user))),
         Person.id.in_(select(Meeting.rapporteur_id).where(readable(user))),
         Person.id.in_(select(Action.owner_id).where(Action.meeting_id.in_(meetings))),

@@ -28,20 +28,31 @@ class Actor:
     ip: str | None
 
 
-def _emit(session: Session, actor: Actor, target: User, before: dict[str, Any],
-          after: dict[str, Any]) -> None:
-    events.emit(events.PERMISSION_CHANGED, session=session,
-                user_id=actor.user.id if actor.user else None,
-                login=actor.user.login if actor.user else None, ip=actor.ip,
-                object_type="user", object_id=str(target.id),
-                before=before, after=after, details={"account": target.login})
+def _emit(
+    session: Session, actor: Actor, target: User, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    events.emit(
+        events.PERMISSION_CHANGED,
+        session=session,
+        user_id=actor.user.id if actor.user else None,
+        login=actor.user.login if actor.user else None,
+        ip=actor.ip,
+        object_type="user",
+        object_id=str(target.id),
+        before=before,
+        after=after,
+        details={"account": target.login},
+    )
 
 
 def _keep_an_admin(session: Session, target: User, path: str) -> None:
     if target.role != "admin" or not target.active:
         return
-    others = session.exec(select(func.count()).select_from(User).where(
-        User.role == "admin", col(User.active).is_(True), User.id != target.id)).one()
+    others = session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", col(User.active).is_(True), User.id != target.id)
+    ).one()
     if others == 0:
         raise FieldError(path, "il faut garder au moins un administrateur actif")
 
@@ -72,8 +83,9 @@ def set_active(session: Session, target: User, active: bool, actor: Actor) -> bo
 
 def set_password(session: Session, target: User, password: str | None = None) -> str:
     """Give the account ``password`` (checked), or a generated one; returns it."""
-    password = accounts.valid_password(password) if password is not None \
-        else accounts.new_password()
+    password = (
+        accounts.valid_password(password) if password is not None else accounts.new_password()
+    )
     target.password_hash = accounts.hash_password(password)
     session.add(target)
     return password
@@ -94,15 +106,17 @@ def link_person(session: Session, target: User, person_id: int | None, actor: Ac
 def find_series(session: Session, ref: str | int) -> Series:
     """A series by id or by exact name."""
     text = str(ref).strip()
-    found = session.get(Series, int(text)) if text.isdigit() else session.exec(
-        select(Series).where(Series.name == text)).first()
+    found = (
+        session.get(Series, int(text))
+        if text.isdigit()
+        else session.exec(select(Series).where(Series.name == text)).first()
+    )
     if found is None:
         raise FieldError("series", f"série « {text} » inconnue")
     return found
 
 
-def set_member(session: Session, target: User, series: Series, member: bool,
-               actor: Actor) -> bool:
+def set_member(session: Session, target: User, series: Series, member: bool, actor: Actor) -> bool:
     """Add or remove a series membership; False if nothing changed."""
     found = session.get(SeriesMember, (series.id, target.id))
     if (found is not None) == member:
@@ -111,22 +125,44 @@ def set_member(session: Session, target: User, series: Series, member: bool,
         session.add(SeriesMember(series_id=series.id, user_id=target.id))
     else:
         session.delete(found)
-    _emit(session, actor, target, {"series": series.name, "member": not member},
-          {"series": series.name, "member": member})
+    _emit(
+        session,
+        actor,
+        target,
+        {"series": series.name, "member": not member},
+        {"series": series.name, "member": member},
+    )
     return True
 
 
 def overview(session: Session) -> list[dict[str, Any]]:
     """Every account with its person and series, by login."""
     users = session.exec(select(User).order_by(User.login)).all()
-    people = {p.id: p for p in session.exec(select(Person).where(
-        col(Person.id).in_([u.person_id for u in users if u.person_id is not None])))}
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Person).where(
+                col(Person.id).in_([u.person_id for u in users if u.person_id is not None])
+            )
+        )
+    }
     series: dict[int, list[Series]] = {}
-    for m, s in session.exec(select(SeriesMember, Series).join(
-            Series, col(SeriesMember.series_id) == Series.id).order_by(Series.name)):
+    for m, s in session.exec(
+        select(SeriesMember, Series)
+        .join(Series, col(SeriesMember.series_id) == Series.id)
+        .order_by(Series.name)
+    ):
         series.setdefault(m.user_id, []).append(s)
-    return [{"id": u.id, "login": u.login, "role": u.role, "active": u.active,
-             "person_id": u.person_id,
-             "person": label(people[u.person_id]) if u.person_id in people else "",
-             "series": [{"id": s.id, "name": s.name} for s in series.get(u.id, [])],
-             "user": u} for u in users]
+    return [
+        {
+            "id": u.id,
+            "login": u.login,
+            "role": u.role,
+            "active": u.active,
+            "person_id": u.person_id,
+            "person": label(people[u.person_id]) if u.person_id in people else "",
+            "series": [{"id": s.id, "name": s.name} for s in series.get(u.id, [])],
+            "user": u,
+        }
+        for u in users
+    ]

@@ -60,16 +60,16 @@ def valid_role(role: str) -> str:
     return role
 
 
-def create_user(session: Session, login: str, password: str, role: str,
-                person_id: int | None = None) -> User:
+def create_user(
+    session: Session, login: str, password: str, role: str, person_id: int | None = None
+) -> User:
     if not LOGIN.fullmatch(login or ""):
         raise FieldError("login", "identifiant de 2 à 100 caractères parmi A-Z a-z 0-9 . _ @ -")
     valid_role(role)
     valid_password(password)
     if session.exec(select(User).where(User.login == login)).first():
         raise FieldError("login", f"l'identifiant « {login} » existe déjà")
-    user = User(login=login, password_hash=hash_password(password), role=role,
-                person_id=person_id)
+    user = User(login=login, password_hash=hash_password(password), role=role, person_id=person_id)
     session.add(user)
     session.flush()
     return user

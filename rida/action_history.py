@@ -40,8 +40,9 @@ class FollowUpLine:
     interview: Meeting | None = None
 
 
-def histories(session: Session, action_ids: Iterable[int],
-              user: User | None) -> dict[int, list[HistoryLine]]:
+def histories(
+    session: Session, action_ids: Iterable[int], user: User | None
+) -> dict[int, list[HistoryLine]]:
     """The status changes of each action, oldest first (one query)."""
     ids = list(action_ids)
     if not ids:
@@ -50,23 +51,36 @@ def histories(session: Session, action_ids: Iterable[int],
         select(ActionEvent, Meeting)
         .outerjoin(Meeting, (col(ActionEvent.meeting_id) == Meeting.id) & readable(user))
         .where(col(ActionEvent.action_id).in_(ids))
-        .order_by(col(ActionEvent.at), col(ActionEvent.id))).all()
+        .order_by(col(ActionEvent.at), col(ActionEvent.id))
+    ).all()
     out: dict[int, list[HistoryLine]] = {i: [] for i in ids}
     for event, meeting in found:
-        out[event.action_id].append(HistoryLine(
-            at=event.at, user=event.user_name, old_status=event.old_status,
-            new_status=event.new_status, comment=event.comment, meeting=meeting))
+        out[event.action_id].append(
+            HistoryLine(
+                at=event.at,
+                user=event.user_name,
+                old_status=event.old_status,
+                new_status=event.new_status,
+                comment=event.comment,
+                meeting=meeting,
+            )
+        )
     return out
 
 
-def interviews(session: Session, actions: Iterable[Action],
-               user: User | None) -> dict[int, Meeting]:
+def interviews(
+    session: Session, actions: Iterable[Action], user: User | None
+) -> dict[int, Meeting]:
     """The interview meeting each action opened, when ``user`` may read it."""
     linked = {a.id: a.linked_meeting_id for a in actions if a.linked_meeting_id is not None}
     if not linked:
         return {}
-    found = {m.id: m for m in session.exec(
-        select(Meeting).where(col(Meeting.id).in_(set(linked.values())), readable(user)))}
+    found = {
+        m.id: m
+        for m in session.exec(
+            select(Meeting).where(col(Meeting.id).in_(set(linked.values())), readable(user))
+        )
+    }
     return {i: found[m] for i, m in linked.items() if m in found}
 
 

@@ -33,20 +33,42 @@ def who(user: User | None, name: str = "cli") -> tuple[int | None, str]:
     return (user.id, user.login) if user is not None else (None, name)
 
 
-def record(session: Session, action: Action, new_status: str, *, old_status: str | None,
-           user: User | None = None, name: str = "cli", comment: str = "",
-           meeting_id: int | None = None) -> ActionEvent:
+def record(
+    session: Session,
+    action: Action,
+    new_status: str,
+    *,
+    old_status: str | None,
+    user: User | None = None,
+    name: str = "cli",
+    comment: str = "",
+    meeting_id: int | None = None,
+) -> ActionEvent:
     user_id, user_name = who(user, name)
-    event = ActionEvent(action_id=action.id, old_status=old_status, new_status=new_status,
-                        comment=comment, user_id=user_id, user_name=user_name,
-                        meeting_id=meeting_id)
+    event = ActionEvent(
+        action_id=action.id,
+        old_status=old_status,
+        new_status=new_status,
+        comment=comment,
+        user_id=user_id,
+        user_name=user_name,
+        meeting_id=meeting_id,
+    )
     session.add(event)
     return event
 
 
-def set_status(session: Session, action: Action, status: Any, *, user: User | None = None,
-               name: str = "cli", comment: Any = "", meeting: Meeting | None = None,
-               revision: Any = None) -> ActionEvent | None:
+def set_status(
+    session: Session,
+    action: Action,
+    status: Any,
+    *,
+    user: User | None = None,
+    name: str = "cli",
+    comment: Any = "",
+    meeting: Meeting | None = None,
+    revision: Any = None,
+) -> ActionEvent | None:
     """Give ``action`` the status ``status``; the event recorded, or None when it already had
     it (idempotent). ``revision`` (optional): the revision the caller saw; a stale one is a
     :class:`~rida.meetings.Conflict` unless the action already has ``status``."""
@@ -59,8 +81,9 @@ def set_status(session: Session, action: Action, status: Any, *, user: User | No
     if revision is not None and revision != action.revision:
         from rida.actions import action_dict
 
-        raise Conflict(action_dict(session, action),
-                       "Cette action a été modifiée par quelqu'un d'autre.")
+        raise Conflict(
+            action_dict(session, action), "Cette action a été modifiée par quelqu'un d'autre."
+        )
     if meeting is not None and meeting.status == "validated":
         raise FieldError("meeting", "le compte-rendu de cette réunion est validé")
     old = action.status
@@ -68,16 +91,29 @@ def set_status(session: Session, action: Action, status: Any, *, user: User | No
     action.revision += 1
     session.add(action)
     session.flush()
-    event = record(session, action, status, old_status=old, user=user, name=name,
-                   comment=comment, meeting_id=meeting.id if meeting is not None else None)
+    event = record(
+        session,
+        action,
+        status,
+        old_status=old,
+        user=user,
+        name=name,
+        comment=comment,
+        meeting_id=meeting.id if meeting is not None else None,
+    )
     session.flush()
     return event
 
 
 def history(session: Session, action_id: int) -> list[ActionEvent]:
     """The status changes of one action, oldest first, across every meeting."""
-    return list(session.exec(select(ActionEvent).where(ActionEvent.action_id == action_id)
-                             .order_by(col(ActionEvent.at), col(ActionEvent.id))).all())
+    return list(
+        session.exec(
+            select(ActionEvent)
+            .where(ActionEvent.action_id == action_id)
+            .order_by(col(ActionEvent.at), col(ActionEvent.id))
+        ).all()
+    )
 
 
 def event_dict(event: ActionEvent, meetings: dict[int, Meeting] | None = None) -> dict[str, Any]:
@@ -85,10 +121,15 @@ def event_dict(event: ActionEvent, meetings: dict[int, Meeting] | None = None) -
     shown as null (neither id nor title of a meeting one may not read)."""
     meeting = (meetings or {}).get(event.meeting_id) if event.meeting_id else None
     shown = event.meeting_id if meetings is None else meeting.id if meeting else None
-    return {"at": event.at.isoformat(), "user": event.user_name,
-            "old_status": event.old_status, "status": event.new_status,
-            "comment": event.comment, "meeting": shown,
-            "meeting_title": meeting.title if meeting is not None else None}
+    return {
+        "at": event.at.isoformat(),
+        "user": event.user_name,
+        "old_status": event.old_status,
+        "status": event.new_status,
+        "comment": event.comment,
+        "meeting": shown,
+        "meeting_title": meeting.title if meeting is not None else None,
+    }
 
 
 def closing_days(session: Session, actions: Iterable[Action]) -> dict[int, dt.date]:
@@ -100,19 +141,26 @@ def closing_days(session: Session, actions: Iterable[Action]) -> dict[int, dt.da
         return {}
     # Columns, not ActionEvent objects: five times faster for the dashboard's chart.
     found = session.exec(
-        select(ActionEvent.action_id, ActionEvent.old_status, ActionEvent.new_status,
-               ActionEvent.at, Meeting.date)
+        select(
+            ActionEvent.action_id,
+            ActionEvent.old_status,
+            ActionEvent.new_status,
+            ActionEvent.at,
+            Meeting.date,
+        )
         .outerjoin(Meeting, col(ActionEvent.meeting_id) == Meeting.id)
         .where(col(ActionEvent.action_id).in_(list(closed)))
-        .order_by(col(ActionEvent.at), col(ActionEvent.id))).all()
+        .order_by(col(ActionEvent.at), col(ActionEvent.id))
+    ).all()
     days: dict[int, dt.date] = {}
     for action_id, old_status, new_status, at, meeting_day in found:
         if new_status in CLOSED_STATUSES and old_status not in CLOSED_STATUSES:
             days[action_id] = meeting_day or at.date()
     missing = [a.meeting_id for i, a in closed.items() if i not in days]
     if missing:
-        dates = dict(session.exec(select(Meeting.id, Meeting.date)
-                                  .where(col(Meeting.id).in_(missing))).all())
+        dates = dict(
+            session.exec(select(Meeting.id, Meeting.date).where(col(Meeting.id).in_(missing))).all()
+        )
         for i, a in closed.items():
             days.setdefault(i, dates[a.meeting_id])
     return days

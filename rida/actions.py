@@ -25,31 +25,49 @@ OWNER_FIELDS = ("last_name", "first_name", "entity")
 
 
 def actions_of(session: Session, meeting_id: int) -> list[Action]:
-    return list(session.exec(select(Action).where(Action.meeting_id == meeting_id)
-                             .order_by(Action.position, Action.id)).all())
+    return list(
+        session.exec(
+            select(Action)
+            .where(Action.meeting_id == meeting_id)
+            .order_by(Action.position, Action.id)
+        ).all()
+    )
 
 
 def find(session: Session, meeting_id: int, uid: str) -> Action | None:
-    return session.exec(select(Action).where(Action.meeting_id == meeting_id,
-                                             Action.uid == uid)).first()
+    return session.exec(
+        select(Action).where(Action.meeting_id == meeting_id, Action.uid == uid)
+    ).first()
 
 
 def owner_dict(person: Person | None) -> dict[str, Any] | None:
     if person is None:
         return None
-    return {"id": person.id, "label": label(person), "last_name": person.last_name,
-            "first_name": person.first_name, "entity": person.entity}
+    return {
+        "id": person.id,
+        "label": label(person),
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "entity": person.entity,
+    }
 
 
 def action_dict(session: Session, action: Action) -> dict[str, Any]:
     row = session.get(RidaRow, action.row_id) if action.row_id is not None else None
     owner = session.get(Person, action.owner_id) if action.owner_id is not None else None
-    return {"uid": action.uid, "position": action.position, "title": action.title,
-            "kind": action.kind, "status": action.status,
-            "due_date": action.due_date.isoformat() if action.due_date else None,
-            "notes": action.notes, "row": row.uid if row else None,
-            "row_number": row.number if row else None, "owner": owner_dict(owner),
-            "revision": action.revision}
+    return {
+        "uid": action.uid,
+        "position": action.position,
+        "title": action.title,
+        "kind": action.kind,
+        "status": action.status,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "notes": action.notes,
+        "row": row.uid if row else None,
+        "row_number": row.number if row else None,
+        "owner": owner_dict(owner),
+        "revision": action.revision,
+    }
 
 
 def action_order(actions: list[Action]) -> list[dict[str, Any]]:
@@ -67,14 +85,16 @@ def _owner_from_fields(session: Session, value: Any) -> Person | None:
     unknown = sorted(set(value) - set(OWNER_FIELDS))
     if unknown:
         raise FieldError(f"owner.{unknown[0]}", "champ inconnu")
-    names = {k: fields.text(value.get(k), f"owner.{k}", limit=PERSON_LIMITS[k])
-             for k in OWNER_FIELDS}
+    names = {
+        k: fields.text(value.get(k), f"owner.{k}", limit=PERSON_LIMITS[k]) for k in OWNER_FIELDS
+    }
     if not names["last_name"]:
         if names["first_name"]:
             raise FieldError("owner.last_name", "le nom est obligatoire avec un prénom")
         if not names["entity"]:
-            raise FieldError("owner.last_name",
-                             "nom attendu (ou entité seule pour une organisation)")
+            raise FieldError(
+                "owner.last_name", "nom attendu (ou entité seule pour une organisation)"
+            )
     return find_or_create(session, names)
 
 
@@ -129,16 +149,22 @@ def check_fields(session: Session, meeting: Meeting, values: dict[str, Any]) -> 
 def warnings(meeting: Meeting, action: Action) -> list[dict[str, str]]:
     """What is allowed but worth saying: a due date before the meeting."""
     if action.due_date is not None and action.due_date < meeting.date:
-        return [{"path": "due_date", "message": "échéance antérieure à la réunion "
-                 f"({meeting.date:%d/%m/%Y}) : acceptée, signalée à la validation"}]
+        return [
+            {
+                "path": "due_date",
+                "message": "échéance antérieure à la réunion "
+                f"({meeting.date:%d/%m/%Y}) : acceptée, signalée à la validation",
+            }
+        ]
     return []
 
 
 # --- Changes -------------------------------------------------------------------------------
 
 
-def add(session: Session, meeting: Meeting, values: dict[str, Any], *,
-        uid: str | None = None) -> Action:
+def add(
+    session: Session, meeting: Meeting, values: dict[str, Any], *, uid: str | None = None
+) -> Action:
     """A new action at the end of the list; idempotent on ``uid``."""
     if uid is not None:
         uid = check_uid(uid)
@@ -150,8 +176,7 @@ def add(session: Session, meeting: Meeting, values: dict[str, Any], *,
     if "title" not in values:
         raise FieldError("title", "champ obligatoire manquant")
     clean = check_fields(session, meeting, values)
-    action = Action(meeting_id=meeting.id, position=len(actions_of(session, meeting.id)),
-                    **clean)
+    action = Action(meeting_id=meeting.id, position=len(actions_of(session, meeting.id)), **clean)
     if uid is not None:
         action.uid = uid
     session.add(action)
@@ -160,8 +185,14 @@ def add(session: Session, meeting: Meeting, values: dict[str, Any], *,
     return action
 
 
-def update(session: Session, meeting: Meeting, action: Action, revision: Any,
-           values: dict[str, Any], user: User | None = None) -> Action:
+def update(
+    session: Session,
+    meeting: Meeting,
+    action: Action,
+    revision: Any,
+    values: dict[str, Any],
+    user: User | None = None,
+) -> Action:
     """Change fields of ``action`` seen at ``revision``; a stale revision is a Conflict,
     unless the action already holds these values (a replayed save). A status change is
     kept in the action's history, as made by ``user`` during ``meeting``'s session."""
@@ -169,23 +200,38 @@ def update(session: Session, meeting: Meeting, action: Action, revision: Any,
     if not clean:
         raise FieldError("fields", "aucun champ à modifier")
     old_status = action.status
-    if apply_revision(session, action, revision, clean, lambda: action_dict(session, action),
-                      f"L'action {action.position + 1} a été modifiée par quelqu'un d'autre.",
-                      derived=("owner_function",)):
+    if apply_revision(
+        session,
+        action,
+        revision,
+        clean,
+        lambda: action_dict(session, action),
+        f"L'action {action.position + 1} a été modifiée par quelqu'un d'autre.",
+        derived=("owner_function",),
+    ):
         if action.status != old_status:
-            action_status.record(session, action, action.status, old_status=old_status,
-                                 user=user, meeting_id=meeting.id)
+            action_status.record(
+                session,
+                action,
+                action.status,
+                old_status=old_status,
+                user=user,
+                meeting_id=meeting.id,
+            )
         touch(meeting)
     return action
 
 
 def delete(session: Session, meeting: Meeting, action: Action) -> list[Action]:
-    return delete_in(session, meeting, action, lambda: actions_of(session, meeting.id),
-                     "position", 0)
+    return delete_in(
+        session, meeting, action, lambda: actions_of(session, meeting.id), "position", 0
+    )
 
 
-def move(session: Session, meeting: Meeting, action: Action, direction: Any,
-         to: Any = None) -> list[Action]:
+def move(
+    session: Session, meeting: Meeting, action: Action, direction: Any, to: Any = None
+) -> list[Action]:
     """Move ``action`` one place; ``to`` (optional) is the position it should end up at."""
-    return move_in(session, meeting, actions_of(session, meeting.id), action, direction, to,
-                   "position", 0)
+    return move_in(
+        session, meeting, actions_of(session, meeting.id), action, direction, to, "position", 0
+    )

@@ -27,8 +27,15 @@ FORMAT = re.compile(r"rida_([0-9a-f]{8})_[A-Za-z0-9_-]{20,100}", re.ASCII)
 TOUCH_EVERY = dt.timedelta(minutes=1)
 
 
-def create(session: Session, user: User, *, name: str = "", expires_days: int | None = None,
-           actor: User | None = None, ip: str | None = None) -> tuple[ApiToken, str]:
+def create(
+    session: Session,
+    user: User,
+    *,
+    name: str = "",
+    expires_days: int | None = None,
+    actor: User | None = None,
+    ip: str | None = None,
+) -> tuple[ApiToken, str]:
     """A new token of ``user``: the record and the token itself (kept nowhere)."""
     name = (name or "").strip()
     if len(name) > 200:
@@ -42,21 +49,37 @@ def create(session: Session, user: User, *, name: str = "", expires_days: int | 
         prefix = secrets.token_hex(PREFIX_BYTES)  # pragma: no cover - 1 in 4 billion
     token = f"rida_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
     now = utcnow()
-    record = ApiToken(user_id=user.id, name=name, prefix=prefix, token_hash=digest(token),
-                      created_at=now,
-                      expires_at=now + dt.timedelta(days=expires_days) if expires_days else None)
+    record = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=prefix,
+        token_hash=digest(token),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=expires_days) if expires_days else None,
+    )
     session.add(record)
     session.flush()
-    events.emit(events.TOKEN_CREATED, session=session, **_who(actor, ip),
-                object_type="api_token", object_id=prefix,
-                after={"user": user.login, "name": name,
-                       "expires_at": record.expires_at.isoformat() if record.expires_at else None})
+    events.emit(
+        events.TOKEN_CREATED,
+        session=session,
+        **_who(actor, ip),
+        object_type="api_token",
+        object_id=prefix,
+        after={
+            "user": user.login,
+            "name": name,
+            "expires_at": record.expires_at.isoformat() if record.expires_at else None,
+        },
+    )
     return record, token
 
 
 def _who(actor: User | None, ip: str | None) -> dict[str, object]:
-    return {"user_id": actor.id if actor else None, "login": actor.login if actor else None,
-            "ip": ip}
+    return {
+        "user_id": actor.id if actor else None,
+        "login": actor.login if actor else None,
+        "ip": ip,
+    }
 
 
 def tokens_of(session: Session, user: User | None = None) -> list[tuple[ApiToken, User]]:
@@ -64,8 +87,12 @@ def tokens_of(session: Session, user: User | None = None) -> list[tuple[ApiToken
     query = select(ApiToken, User).join(User, col(ApiToken.user_id) == User.id)
     if user is not None:
         query = query.where(ApiToken.user_id == user.id)
-    return [(t, u) for t, u in session.exec(
-        query.order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())).all()]
+    return [
+        (t, u)
+        for t, u in session.exec(
+            query.order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+        ).all()
+    ]
 
 
 def state(token: ApiToken, now: dt.datetime | None = None) -> str:
@@ -78,8 +105,14 @@ def state(token: ApiToken, now: dt.datetime | None = None) -> str:
     return "active"
 
 
-def revoke(session: Session, prefix: str, *, owner: User | None = None,
-           actor: User | None = None, ip: str | None = None) -> ApiToken:
+def revoke(
+    session: Session,
+    prefix: str,
+    *,
+    owner: User | None = None,
+    actor: User | None = None,
+    ip: str | None = None,
+) -> ApiToken:
     """Revoke the token named ``prefix`` (of ``owner`` only, when given); idempotent."""
     query = select(ApiToken).where(ApiToken.prefix == (prefix or "").strip())
     if owner is not None:
@@ -90,22 +123,34 @@ def revoke(session: Session, prefix: str, *, owner: User | None = None,
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)
-        events.emit(events.TOKEN_REVOKED, session=session, **_who(actor, ip),
-                    object_type="api_token", object_id=token.prefix,
-                    before={"revoked": False}, after={"revoked": True})
+        events.emit(
+            events.TOKEN_REVOKED,
+            session=session,
+            **_who(actor, ip),
+            object_type="api_token",
+            object_id=token.prefix,
+            before={"revoked": False},
+            after={"revoked": True},
+        )
     return token
 
 
-def resolve(session: Session, token: str, now: dt.datetime | None = None
-            ) -> tuple[ApiToken, User] | None:
+def resolve(
+    session: Session, token: str, now: dt.datetime | None = None
+) -> tuple[ApiToken, User] | None:
     """The live token and its active account; None for a malformed, unknown, revoked or
     expired token, or one whose account is deactivated (all alike)."""
     if not FORMAT.fullmatch(token or ""):
         return None
     found = session.exec(
-        select(ApiToken, User).join(User, col(ApiToken.user_id) == User.id)
-        .where(ApiToken.token_hash == digest(token), col(ApiToken.revoked_at).is_(None),
-               col(User.active).is_(True))).first()
+        select(ApiToken, User)
+        .join(User, col(ApiToken.user_id) == User.id)
+        .where(
+            ApiToken.token_hash == digest(token),
+            col(ApiToken.revoked_at).is_(None),
+            col(User.active).is_(True),
+        )
+    ).first()
     if found is None or state(found[0], now) != "active":
         return None
     return found[0], found[1]
@@ -128,7 +173,13 @@ def as_dict(token: ApiToken, user: User) -> dict[str, object]:
         at = aware(at)
         return at.isoformat(timespec="seconds") if at is not None else None
 
-    return {"prefix": token.prefix, "login": user.login, "name": token.name,
-            "state": state(token), "created_at": iso(token.created_at),
-            "last_used_at": iso(token.last_used_at), "expires_at": iso(token.expires_at),
-            "revoked_at": iso(token.revoked_at)}
+    return {
+        "prefix": token.prefix,
+        "login": user.login,
+        "name": token.name,
+        "state": state(token),
+        "created_at": iso(token.created_at),
+        "last_used_at": iso(token.last_used_at),
+        "expires_at": iso(token.expires_at),
+        "revoked_at": iso(token.revoked_at),
+    }

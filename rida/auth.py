@@ -38,8 +38,10 @@ login_manager.login_view = "auth.login"
 login_manager.login_message = "Connectez-vous pour accéder à cette page."
 
 WRONG = "Identifiant ou mot de passe incorrect."
-LOCKED = ("Trop de tentatives de connexion échouées : connexion impossible pour le moment. "
-          "Réessayez dans quelques minutes.")
+LOCKED = (
+    "Trop de tentatives de connexion échouées : connexion impossible pour le moment. "
+    "Réessayez dans quelques minutes."
+)
 EXPIRED = "Votre session a expiré : reconnectez-vous."
 BAD_TOKEN = {"error": "invalid_token", "message": "Jeton d'API invalide, expiré ou révoqué."}
 
@@ -109,22 +111,30 @@ def by_token() -> bool:
 
 def clock() -> session_clock.Clock:
     c = current_app.config
-    return session_clock.Clock(idle=float(c["SESSION_IDLE_SECONDS"]),
-                               lifetime=float(c["SESSION_MAX_SECONDS"]),
-                               warning=float(c["SESSION_WARNING_SECONDS"]))
+    return session_clock.Clock(
+        idle=float(c["SESSION_IDLE_SECONDS"]),
+        lifetime=float(c["SESSION_MAX_SECONDS"]),
+        warning=float(c["SESSION_WARNING_SECONDS"]),
+    )
 
 
 def limits() -> login_guard.Limits:
     c = current_app.config
     return login_guard.Limits(
-        per_login=int(c["LOGIN_MAX_FAILURES"]), per_ip=int(c["LOGIN_MAX_FAILURES_PER_IP"]),
+        per_login=int(c["LOGIN_MAX_FAILURES"]),
+        per_ip=int(c["LOGIN_MAX_FAILURES_PER_IP"]),
         window=dt.timedelta(seconds=float(c["LOGIN_WINDOW_SECONDS"])),
-        lockout=dt.timedelta(seconds=float(c["LOGIN_LOCKOUT_SECONDS"])))
+        lockout=dt.timedelta(seconds=float(c["LOGIN_LOCKOUT_SECONDS"])),
+    )
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("pages.home")
 
@@ -148,8 +158,15 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
             if stored is not None:
                 stored.password_hash = new_hash
                 s.add(stored)
-        events.emit(events.LOGIN_SUCCEEDED, session=s, user_id=found.id, login=found.login,
-                    ip=ip, object_type="user", object_id=str(found.id))
+        events.emit(
+            events.LOGIN_SUCCEEDED,
+            session=s,
+            user_id=found.id,
+            login=found.login,
+            ip=ip,
+            object_type="user",
+            object_id=str(found.id),
+        )
         return found, False
 
 
@@ -157,8 +174,9 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
 def login():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         login_name = request.form.get("login", "")[:100]
-        found, locked = _attempt(login_name, request.form.get("password", "")[:1000],
-                                 request.remote_addr or "")
+        found, locked = _attempt(
+            login_name, request.form.get("password", "")[:1000], request.remote_addr or ""
+        )
         if found is not None:
             login_user(SessionUser(found), remember=False)
             session_clock.start(session, time.time())
@@ -172,8 +190,14 @@ def login():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     account = user()
     if account is not None:
-        events.emit(events.LOGGED_OUT, user_id=account.id, login=account.login,
-                    ip=request.remote_addr, object_type="user", object_id=str(account.id))
+        events.emit(
+            events.LOGGED_OUT,
+            user_id=account.id,
+            login=account.login,
+            ip=request.remote_addr,
+            object_type="user",
+            object_id=str(account.id),
+        )
     logout_user()
     session_clock.forget(session)
     flash("Vous êtes déconnecté.", "info")
@@ -189,9 +213,14 @@ def _expire_session() -> None:
     c = clock()
     if c.seconds_left(session, now) <= 0:
         user_id = str(session.get("_user_id"))
-        events.emit(events.LOGGED_OUT, user_id=int(user_id) if user_id.isdigit() else None,
-                    ip=request.remote_addr, object_type="user", object_id=user_id,
-                    details={"reason": "session_expired"})
+        events.emit(
+            events.LOGGED_OUT,
+            user_id=int(user_id) if user_id.isdigit() else None,
+            ip=request.remote_addr,
+            object_type="user",
+            object_id=user_id,
+            details={"reason": "session_expired"},
+        )
         logout_user()
         session_clock.forget(session)
         g.session_expired = True
@@ -211,8 +240,10 @@ def init_app(app: Flask) -> None:
             return BAD_TOKEN, 401
         expired = g.get("session_expired", False)
         if request.path.startswith("/api/"):
-            return {"error": "session_expired" if expired else "unauthorized",
-                    "message": EXPIRED if expired else "Authentification requise."}, 401
+            return {
+                "error": "session_expired" if expired else "unauthorized",
+                "message": EXPIRED if expired else "Authentification requise.",
+            }, 401
         flash(EXPIRED if expired else login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 

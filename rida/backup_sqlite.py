@@ -43,8 +43,10 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 def copy_online(source: Path, target: Path) -> None:
     """A consistent copy of the live database ``source`` into the new file ``target``."""
-    with closing(sqlite3.connect(source, timeout=30)) as src, \
-            closing(sqlite3.connect(target)) as dst:
+    with (
+        closing(sqlite3.connect(source, timeout=30)) as src,
+        closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst)  # pages=-1: everything in one step, one snapshot
         dst.execute("PRAGMA journal_mode=DELETE")
     _fsync(target)
@@ -66,8 +68,10 @@ def facts(path: Path) -> tuple[str | None, dict[str, int]]:
     try:
         with closing(_read_only(path)) as conn:
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            counts = {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                      for name, table in COUNTED.items()}
+            counts = {
+                name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for name, table in COUNTED.items()
+            }
     except sqlite3.DatabaseError:
         return None, {}
     return (revision[0] if revision else None), counts

@@ -63,9 +63,11 @@ class Place:
         try:
             return backup_sqlite.database_file(self.database_url)
         except backup_sqlite.NotSQLite:
-            raise BackupError("La base n'est pas un fichier SQLite (PostgreSQL) : utilisez "
-                              "pg_dump et pg_restore pour la sauvegarder et la restaurer.",
-                              "postgresql") from None
+            raise BackupError(
+                "La base n'est pas un fichier SQLite (PostgreSQL) : utilisez "
+                "pg_dump et pg_restore pour la sauvegarder et la restaurer.",
+                "postgresql",
+            ) from None
 
 
 def sha256(path: Path) -> str:
@@ -87,9 +89,11 @@ def _export_files(export_dir: Path) -> list[Path]:
     """The files of the export dir, relative; hidden files (half-written exports) left out."""
     if not export_dir.is_dir():
         return []
-    return sorted(p.relative_to(export_dir) for p in export_dir.rglob("*")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(export_dir).parts))
+    return sorted(
+        p.relative_to(export_dir)
+        for p in export_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(export_dir).parts)
+    )
 
 
 def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -98,8 +102,7 @@ def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dic
     if not source.is_file():
         raise BackupError(f"Base introuvable : {source}.", "not_found")
     if target.resolve().is_relative_to(place.export_dir.resolve()):
-        raise BackupError("Une sauvegarde ne se range pas dans le dossier des exports.",
-                          "exists")
+        raise BackupError("Une sauvegarde ne se range pas dans le dossier des exports.", "exists")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} existe déjà : choisissez un nouveau dossier.", "exists")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,15 +116,19 @@ def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dic
             shutil.copy2(place.export_dir / relative, copy)
         revision, counts = backup_sqlite.facts(staging / DATABASE)
         manifest = {
-            "format": FORMAT, "rida_version": rida_version(), "schema_revision": revision,
+            "format": FORMAT,
+            "rida_version": rida_version(),
+            "schema_revision": revision,
             "created_at": (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
             "counts": counts,
-            "files": {name: {"bytes": (staging / name).stat().st_size,
-                             "sha256": sha256(staging / name)}
-                      for name in _listed(staging)},
+            "files": {
+                name: {"bytes": (staging / name).stat().st_size, "sha256": sha256(staging / name)}
+                for name in _listed(staging)
+            },
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2)
-                                        + "\n", encoding="utf-8")
+        (staging / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         if target.exists():
             target.rmdir()  # empty, checked above
         os.rename(staging, target)
@@ -133,8 +140,11 @@ def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dic
 
 def _listed(directory: Path) -> list[str]:
     """Every file of a backup directory but the manifest, as POSIX relative paths."""
-    found = (p.relative_to(directory).as_posix() for p in directory.rglob("*")
-             if p.is_file() and not p.is_symlink())
+    found = (
+        p.relative_to(directory).as_posix()
+        for p in directory.rglob("*")
+        if p.is_file() and not p.is_symlink()
+    )
     return sorted(name for name in found if name != MANIFEST)
 
 
@@ -146,16 +156,16 @@ def verify(backup: Path) -> dict[str, Any]:
         if manifest.get("format") != FORMAT or not isinstance(files, dict):
             raise ValueError(manifest.get("format"))
     except (OSError, ValueError, KeyError, TypeError):
-        raise BackupError(f"{backup} n'est pas une sauvegarde rida lisible ({MANIFEST} "
-                          "absent ou invalide).", "invalid") from None
+        raise BackupError(
+            f"{backup} n'est pas une sauvegarde rida lisible ({MANIFEST} absent ou invalide).",
+            "invalid",
+        ) from None
     if DATABASE not in files:
-        raise BackupError(f"Sauvegarde incomplète : {DATABASE} absent du manifeste.",
-                          "invalid")
+        raise BackupError(f"Sauvegarde incomplète : {DATABASE} absent du manifeste.", "invalid")
     listed = set(_listed(backup))
     extra = sorted(listed - set(files))
     if extra:
-        raise BackupError(f"Sauvegarde altérée : fichier non répertorié ({extra[0]}).",
-                          "tampered")
+        raise BackupError(f"Sauvegarde altérée : fichier non répertorié ({extra[0]}).", "tampered")
     for name, expected in files.items():
         if name not in listed:  # also any name that would lead outside the backup
             raise BackupError(f"Sauvegarde incomplète : {name} manquant.", "tampered")
@@ -167,5 +177,6 @@ def check_file(path: Path, expected: dict[str, Any], name: str) -> None:
     if not path.is_file():
         raise BackupError(f"Sauvegarde incomplète : {name} manquant.", "tampered")
     if path.stat().st_size != expected.get("bytes") or sha256(path) != expected.get("sha256"):
-        raise BackupError(f"Sauvegarde altérée : {name} ne correspond pas à son empreinte "
-                          "SHA-256.", "tampered")
+        raise BackupError(
+            f"Sauvegarde altérée : {name} ne correspond pas à son empreinte SHA-256.", "tampered"
+        )

@@ -56,37 +56,53 @@ def meeting_url(base_url: str, meeting_id: int) -> str:
     return f"{base_url.rstrip('/')}/meetings/{meeting_id}"
 
 
-def open_actions(session: Session, user: User | None, series_id: int | None = None,
-                 person_id: int | None = None) -> list[FeedAction]:
+def open_actions(
+    session: Session, user: User | None, series_id: int | None = None, person_id: int | None = None
+) -> list[FeedAction]:
     """The open and in-progress actions ``user`` may read, of one series and/or owned by
     one person, by due date (undated last)."""
-    query = (select(Action, Meeting, Series, Person)
-             .join(Meeting, col(Action.meeting_id) == Meeting.id)
-             .join(Series, col(Meeting.series_id) == Series.id)
-             .outerjoin(Person, col(Action.owner_id) == Person.id)
-             .where(readable(user), col(Action.status).in_(OPEN_STATUSES)))
+    query = (
+        select(Action, Meeting, Series, Person)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .join(Series, col(Meeting.series_id) == Series.id)
+        .outerjoin(Person, col(Action.owner_id) == Person.id)
+        .where(readable(user), col(Action.status).in_(OPEN_STATUSES))
+    )
     if series_id is not None:
         query = query.where(Meeting.series_id == series_id)
     if person_id is not None:
         query = query.where(Action.owner_id == person_id)
-    found = session.exec(query.order_by(col(Action.due_date).is_(None), Action.due_date,
-                                        Action.id)).all()
+    found = session.exec(
+        query.order_by(col(Action.due_date).is_(None), Action.due_date, Action.id)
+    ).all()
     return [FeedAction(a, m, s, p) for a, m, s, p in found]
 
 
-def planned_meetings(session: Session, user: User | None, series_id: int | None = None,
-                     person_id: int | None = None,
-                     today: dt.date | None = None) -> list[FeedMeeting]:
+def planned_meetings(
+    session: Session,
+    user: User | None,
+    series_id: int | None = None,
+    person_id: int | None = None,
+    today: dt.date | None = None,
+) -> list[FeedMeeting]:
     """Meetings dated ``today`` or later that ``user`` may read, of one series and/or where
     one person takes part (participant, organiser or rapporteur)."""
-    query = (select(Meeting, Series).join(Series, col(Meeting.series_id) == Series.id)
-             .where(readable(user), Meeting.date >= (today or today_in_paris())))
+    query = (
+        select(Meeting, Series)
+        .join(Series, col(Meeting.series_id) == Series.id)
+        .where(readable(user), Meeting.date >= (today or today_in_paris()))
+    )
     if series_id is not None:
         query = query.where(Meeting.series_id == series_id)
     if person_id is not None:
         attends = select(Participation.meeting_id).where(Participation.person_id == person_id)
-        query = query.where(or_(col(Meeting.id).in_(attends), Meeting.organiser_id == person_id,
-                                Meeting.rapporteur_id == person_id))
+        query = query.where(
+            or_(
+                col(Meeting.id).in_(attends),
+                Meeting.organiser_id == person_id,
+                Meeting.rapporteur_id == person_id,
+            )
+        )
     found = session.exec(query.order_by(Meeting.date, Meeting.id)).all()
     return [FeedMeeting(m, s) for m, s in found]
 
@@ -96,8 +112,9 @@ def paris_timezone() -> Timezone:
     tz = Timezone()
     tz.add("tzid", "Europe/Paris")
     for part, name, start, before, after, month in (
-            (TimezoneDaylight, "CEST", dt.datetime(1970, 3, 29, 2), "+0100", "+0200", 3),
-            (TimezoneStandard, "CET", dt.datetime(1970, 10, 25, 3), "+0200", "+0100", 10)):
+        (TimezoneDaylight, "CEST", dt.datetime(1970, 3, 29, 2), "+0100", "+0200", 3),
+        (TimezoneStandard, "CET", dt.datetime(1970, 10, 25, 3), "+0200", "+0100", 10),
+    ):
         item = part()
         item.add("tzname", name)
         item.add("dtstart", start)
@@ -126,9 +143,11 @@ def todo(item: FeedAction, base_url: str, stamp: dt.datetime) -> Todo:
     if action.due_date is not None:
         component.add("due", action.due_date)
     component.add("status", TODO_STATUS[action.status])
-    lines = [f"Porteur : {display_name(item.owner) or 'non désigné'}",
-             f"Série : {item.series.name}",
-             f"Réunion : {meeting.title} du {meeting.date.strftime('%d/%m/%Y')}"]
+    lines = [
+        f"Porteur : {display_name(item.owner) or 'non désigné'}",
+        f"Série : {item.series.name}",
+        f"Réunion : {meeting.title} du {meeting.date.strftime('%d/%m/%Y')}",
+    ]
     if action.notes:
         lines += ["", action.notes]
     component.add("description", "\n".join([*lines, "", url]))
@@ -162,9 +181,14 @@ def event(item: FeedMeeting, base_url: str, stamp: dt.datetime) -> Event:
     return component
 
 
-def calendar(actions: Sequence[FeedAction], meetings: Sequence[FeedMeeting], *,
-             base_url: str, name: str = "rida",
-             stamp: dt.datetime | None = None) -> Calendar:
+def calendar(
+    actions: Sequence[FeedAction],
+    meetings: Sequence[FeedMeeting],
+    *,
+    base_url: str,
+    name: str = "rida",
+    stamp: dt.datetime | None = None,
+) -> Calendar:
     """The VCALENDAR of these actions (VTODO) and meetings (VEVENT)."""
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     cal = Calendar()
@@ -189,21 +213,36 @@ def feed_name(session: Session, series_id: int | None, person_id: int | None) ->
     return "rida — " + (" — ".join(parts) or "actions")
 
 
-def ics_for(session: Session, user: User | None, series_id: int | None = None,
-            person_id: int | None = None, *, base_url: str,
-            today: dt.date | None = None) -> bytes:
+def ics_for(
+    session: Session,
+    user: User | None,
+    series_id: int | None = None,
+    person_id: int | None = None,
+    *,
+    base_url: str,
+    today: dt.date | None = None,
+) -> bytes:
     """The feed of one series and/or one person, as ``user`` may read it, in bytes."""
-    cal = calendar(open_actions(session, user, series_id, person_id),
-                   planned_meetings(session, user, series_id, person_id, today),
-                   base_url=base_url, name=feed_name(session, series_id, person_id))
+    cal = calendar(
+        open_actions(session, user, series_id, person_id),
+        planned_meetings(session, user, series_id, person_id, today),
+        base_url=base_url,
+        name=feed_name(session, series_id, person_id),
+    )
     return cal.to_ical()
 
 
 def ics_of_items(items: Sequence[Any], *, base_url: str, name: str = "rida — actions") -> bytes:
     """A VCALENDAR of dashboard items (``rida actions --format ics``): one VTODO per action
     not done nor cancelled, in the order given; no meetings."""
-    feed = [FeedAction(i.action, Meeting(id=i.meeting_id, title=i.meeting_title,
-                                         date=i.meeting_date, series_id=0),
-                       Series(name=i.series), i.owner)
-            for i in items if i.action.status in OPEN_STATUSES]
+    feed = [
+        FeedAction(
+            i.action,
+            Meeting(id=i.meeting_id, title=i.meeting_title, date=i.meeting_date, series_id=0),
+            Series(name=i.series),
+            i.owner,
+        )
+        for i in items
+        if i.action.status in OPEN_STATUSES
+    ]
     return calendar(feed, [], base_url=base_url, name=name).to_ical()

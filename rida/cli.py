@@ -90,13 +90,15 @@ def init(app: Flask) -> None:
 
 
 # The Task Force's usual abbreviations, equivalent in its searches (editable in the UI).
-DEMO_GLOSSARY = [["MSS", "MSSanté"], ["CR", "compte-rendu"],
-                 ["ESEA NA", "ESEA Nouvelle Aquitaine"]]
+DEMO_GLOSSARY = [["MSS", "MSSanté"], ["CR", "compte-rendu"], ["ESEA NA", "ESEA Nouvelle Aquitaine"]]
 
 
 @main.command()
-@click.option("--if-empty", is_flag=True,
-              help="Ne charge le compte-rendu de démonstration que si la base n'a aucune réunion.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Ne charge le compte-rendu de démonstration que si la base n'a aucune réunion.",
+)
 @with_app
 def demo(app: Flask, if_empty: bool) -> None:
     """Charge le compte-rendu de démonstration et crée le compte « demo »."""
@@ -111,8 +113,9 @@ def demo(app: Flask, if_empty: bool) -> None:
             password_file.chmod(0o600)
         if not (if_empty and has_meetings):
             doc = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
-            meeting = versions.import_document(s, doc, user,
-                                               template=app.config.get("DOCX_TEMPLATE"))
+            meeting = versions.import_document(
+                s, doc, user, template=app.config.get("DOCX_TEMPLATE")
+            )
             click.echo(f"Réunion de démonstration chargée : {meeting.id}")
             if not glossary.groups_of(s, meeting.series_id):
                 glossary.set_groups(s, meeting.series_id, DEMO_GLOSSARY)
@@ -130,14 +133,19 @@ def list_meetings(app: Flask, as_json: bool) -> None:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     for m in found:
-        click.echo(f"{m['id']:>5}  {m['date']}  v{m['version']:<5} {m['status']:<10} "
-                   f"{m['classification']:<12} {m['series']} — {m['title']}")
+        click.echo(
+            f"{m['id']:>5}  {m['date']}  v{m['version']:<5} {m['status']:<10} "
+            f"{m['classification']:<12} {m['series']} — {m['title']}"
+        )
 
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--dry-run", is_flag=True,
-              help="Lit et vérifie les fichiers, affiche les avertissements, n'écrit rien.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Lit et vérifie les fichiers, affiche les avertissements, n'écrit rien.",
+)
 @with_app
 def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
     """Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de
@@ -157,21 +165,25 @@ def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
         try:
             docs.append(_read_document(name, raw))
         except ValidationError as e:
-            raise ValidationError([FieldError(f"{name}:{x.path}", x.message)
-                                   for x in e.errors]) from None
+            raise ValidationError(
+                [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
+            ) from None
     ids = []
     with db.transaction() as s:
         for name, doc in zip(files, docs, strict=True):
             try:
-                ids.append(versions.import_document(
-                    s, doc, template=app.config.get("DOCX_TEMPLATE")).id)
+                ids.append(
+                    versions.import_document(s, doc, template=app.config.get("DOCX_TEMPLATE")).id
+                )
             except ValidationError as e:
-                raise ValidationError([FieldError(f"{name}:{x.path}", x.message)
-                                       for x in e.errors]) from None
+                raise ValidationError(
+                    [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
+                ) from None
         if dry_run:
             s.rollback()
-            click.echo(f"Vérification seule : {len(docs)} document(s) lisible(s), rien "
-                       "d'écrit.", err=True)
+            click.echo(
+                f"Vérification seule : {len(docs)} document(s) lisible(s), rien d'écrit.", err=True
+            )
             return
     for meeting_id in ids:
         click.echo(meeting_id)
@@ -197,14 +209,23 @@ def _read_document(name: str, raw: bytes) -> Any:
 
 @main.command()
 @click.argument("meeting_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(files.EXPORT_FORMATS), default="json",
-              show_default=True,
-              help="Format de sortie : json (rida/1), docx, md (Markdown), html (page "
-                   "imprimable) ou pdf (demande LibreOffice).")
-@click.option("-o", "--output", default=None,
-              help="Fichier de sortie ; « - » pour la sortie standard ; un dossier : le nom "
-                   "standard dans ce dossier. Sans -o : sortie standard pour json, sinon "
-                   "fichier au nom standard dans RIDA_EXPORT_DIR.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(files.EXPORT_FORMATS),
+    default="json",
+    show_default=True,
+    help="Format de sortie : json (rida/1), docx, md (Markdown), html (page "
+    "imprimable) ou pdf (demande LibreOffice).",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    help="Fichier de sortie ; « - » pour la sortie standard ; un dossier : le nom "
+    "standard dans ce dossier. Sans -o : sortie standard pour json, sinon "
+    "fichier au nom standard dans RIDA_EXPORT_DIR.",
+)
 @with_app
 def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
     """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF)."""
@@ -212,8 +233,13 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
     if meeting is None:
         _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
     try:
-        made = files.export(db.session(), meeting, fmt, soffice=app.config.get("SOFFICE"),
-                            template=app.config.get("DOCX_TEMPLATE"))
+        made = files.export(
+            db.session(),
+            meeting,
+            fmt,
+            soffice=app.config.get("SOFFICE"),
+            template=app.config.get("DOCX_TEMPLATE"),
+        )
     except PdfUnavailable as e:
         _fail({"error": "pdf_unavailable", "message": e.message})
     if output is None and fmt == "json":
@@ -230,8 +256,9 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
         else:  # exactly the path asked for
             path = files.write_atomic(Path(output), made.data)
     except OSError as e:
-        raise FieldError(output or "RIDA_EXPORT_DIR",
-                         f"écriture impossible : {e.strerror or e}") from None
+        raise FieldError(
+            output or "RIDA_EXPORT_DIR", f"écriture impossible : {e.strerror or e}"
+        ) from None
     if output is None:
         click.echo(path)
     else:
@@ -240,21 +267,26 @@ def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
 
 
 def _exported(meeting: Meeting, fmt: str, name: str, output: str) -> None:
-    events.emit(events.EXPORTED, object_type="meeting", object_id=str(meeting.id),
-                meeting_id=meeting.id, after={"format": fmt, "file": name, "output": output})
+    events.emit(
+        events.EXPORTED,
+        object_type="meeting",
+        object_id=str(meeting.id),
+        meeting_id=meeting.id,
+        after={"format": fmt, "file": name, "output": output},
+    )
 
 
 @main.command("validate")
 @click.argument("meeting_id", type=int)
-@click.option("--check", "check_only", is_flag=True,
-              help="Lance les contrôles sans valider.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Sortie JSON : statut, version et contrôles.")
-@click.option("--user", "login", default=None,
-              help="Compte enregistré comme valideur (par défaut : « cli »).")
+@click.option("--check", "check_only", is_flag=True, help="Lance les contrôles sans valider.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON : statut, version et contrôles.")
+@click.option(
+    "--user", "login", default=None, help="Compte enregistré comme valideur (par défaut : « cli »)."
+)
 @with_app
-def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: bool,
-                     login: str | None) -> None:
+def validate_meeting(
+    app: Flask, meeting_id: int, check_only: bool, as_json: bool, login: str | None
+) -> None:
     """Contrôle une réunion et la valide (depuis brouillon ou relecture) si aucun contrôle
     bloquant n'échoue ; sort avec le code 1 sinon."""
     with db.transaction() as s:
@@ -268,12 +300,15 @@ def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: boo
         blocked = bool(validation.blocking(checks))
         frozen = None
         if not (check_only or blocked):
-            frozen = versions.validate(s, meeting, user,
-                                       template=app.config.get("DOCX_TEMPLATE"))
-        result = {"id": meeting.id, "status": meeting.status, "version": meeting.version,
-                  "summary": validation.summary(checks),
-                  "checks": [c.as_dict() for c in checks],
-                  "frozen": versions.version_dict(frozen) if frozen else None}
+            frozen = versions.validate(s, meeting, user, template=app.config.get("DOCX_TEMPLATE"))
+        result = {
+            "id": meeting.id,
+            "status": meeting.status,
+            "version": meeting.version,
+            "summary": validation.summary(checks),
+            "checks": [c.as_dict() for c in checks],
+            "frozen": versions.version_dict(frozen) if frozen else None,
+        }
         hints = [(a.id, a.title) for a in interviews.actions_to_close(s, meeting, None)]
         comment = interviews.closing_comment(meeting)
     if as_json:
@@ -283,22 +318,33 @@ def validate_meeting(app: Flask, meeting_id: int, check_only: bool, as_json: boo
             click.echo(line)
         click.echo(result["summary"])
         if frozen is not None:
-            click.echo(f"Réunion {meeting_id} validée : version v{frozen.version} figée "
-                       f"(DOCX SHA-256 {frozen.sha256}).")
+            click.echo(
+                f"Réunion {meeting_id} validée : version v{frozen.version} figée "
+                f"(DOCX SHA-256 {frozen.sha256})."
+            )
         for action_id, title in hints if frozen is not None else ():
-            click.echo(f"Clore l'action « {title} » : rida action set-status {action_id} done "
-                       f"--comment \"{comment}\"")
+            click.echo(
+                f"Clore l'action « {title} » : rida action set-status {action_id} done "
+                f'--comment "{comment}"'
+            )
     if blocked:
         raise click.exceptions.Exit(1)
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="HOST",
-              help="Adresse d'écoute.")
-@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT",
-              help="Port d'écoute.")
-@click.option("--threads", default=8, show_default=True, type=int,
-              help="Nombre de fils de traitement des requêtes.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, envvar="HOST", help="Adresse d'écoute."
+)
+@click.option(
+    "--port", default=5000, show_default=True, type=int, envvar="PORT", help="Port d'écoute."
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=int,
+    help="Nombre de fils de traitement des requêtes.",
+)
 def serve(host: str, port: int, threads: int) -> None:
     """Sert l'application avec un serveur WSGI de production (waitress)."""
     from waitress import serve as waitress_serve
@@ -321,8 +367,11 @@ from rida.cli_search import search_command  # noqa: E402 (needs with_app)
 from rida.cli_users import token_group, user_group  # noqa: E402 (needs with_app)
 
 main.add_command(search_command(with_app))
-tables.register("ics", lambda items: ics_of_items(
-    items, base_url=current_app.config["BASE_URL"]), "text/calendar; charset=utf-8")
+tables.register(
+    "ics",
+    lambda items: ics_of_items(items, base_url=current_app.config["BASE_URL"]),
+    "text/calendar; charset=utf-8",
+)
 main.add_command(actions_command(with_app))
 main.add_command(glossary_command(with_app, _fail))
 main.add_command(remind_command(with_app))

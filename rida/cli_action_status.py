@@ -20,13 +20,21 @@ def action() -> None:
 @action.command("set-status")
 @click.argument("action_id", metavar="ID", type=int)
 @click.argument("status", metavar="STATUS")
-@click.option("--comment", default="", metavar="TEXTE",
-              help="Commentaire gardé dans l'historique de l'action.")
-@click.option("--user", "login", default=None, metavar="LOGIN",
-              help="Compte enregistré comme auteur du changement (par défaut : « cli »).")
+@click.option(
+    "--comment",
+    default="",
+    metavar="TEXTE",
+    help="Commentaire gardé dans l'historique de l'action.",
+)
+@click.option(
+    "--user",
+    "login",
+    default=None,
+    metavar="LOGIN",
+    help="Compte enregistré comme auteur du changement (par défaut : « cli »).",
+)
 @with_app
-def set_status(app: Flask, action_id: int, status: str, comment: str,
-               login: str | None) -> None:
+def set_status(app: Flask, action_id: int, status: str, comment: str, login: str | None) -> None:
     """Donne le statut STATUS (open, in_progress, done ou cancelled) à l'action ID.
 
     Sans effet si l'action a déjà ce statut (rien n'est ajouté à l'historique)."""

@@ -34,41 +34,76 @@ def actions_command(with_app: Callable[..., Any]) -> click.Command:
     others = [f for f in formats if f not in ("table", "json", "csv", "xlsx")]
 
     @click.command("actions")
-    @click.option("--series", multiple=True, metavar="NOM",
-                  help="Série, par son nom (répétable : l'une ou l'autre).")
-    @click.option("--owner", multiple=True, metavar="PORTEUR",
-                  help="Porteur : identifiant de la personne, nom (« SLOSAR », « Mathieu "
-                       "SLOSAR ») ou nom d'une organisation porteuse (répétable).")
-    @click.option("--organisation", multiple=True, metavar="ENTITÉ",
-                  help="Organisation (entité) du porteur (répétable).")
-    @click.option("--kind", multiple=True, metavar="|".join(ACTION_KINDS),
-                  help="Type d'action (répétable).")
-    @click.option("--status", multiple=True, metavar="|".join(ACTION_STATUSES),
-                  help="Statut de l'action (répétable : l'un ou l'autre).")
+    @click.option(
+        "--series",
+        multiple=True,
+        metavar="NOM",
+        help="Série, par son nom (répétable : l'une ou l'autre).",
+    )
+    @click.option(
+        "--owner",
+        multiple=True,
+        metavar="PORTEUR",
+        help="Porteur : identifiant de la personne, nom (« SLOSAR », « Mathieu "
+        "SLOSAR ») ou nom d'une organisation porteuse (répétable).",
+    )
+    @click.option(
+        "--organisation",
+        multiple=True,
+        metavar="ENTITÉ",
+        help="Organisation (entité) du porteur (répétable).",
+    )
+    @click.option(
+        "--kind", multiple=True, metavar="|".join(ACTION_KINDS), help="Type d'action (répétable)."
+    )
+    @click.option(
+        "--status",
+        multiple=True,
+        metavar="|".join(ACTION_STATUSES),
+        help="Statut de l'action (répétable : l'un ou l'autre).",
+    )
     @click.option("--due-from", metavar="AAAA-MM-JJ", help="Échéance à partir de ce jour.")
     @click.option("--due-to", metavar="AAAA-MM-JJ", help="Échéance jusqu'à ce jour (inclus).")
-    @click.option("--overdue", is_flag=True,
-                  help="En retard seulement : à faire ou en cours, échéance dépassée.")
-    @click.option("--mine", is_flag=True,
-                  help="Actions de la personne reliée au compte --user seulement.")
-    @click.option("--sort", metavar="|".join(params.SORTS),
-                  help="Tri : due_date (échéance, par défaut ; sans échéance en dernier), "
-                       "status, series, owner ou meeting (date de la réunion).")
+    @click.option(
+        "--overdue",
+        is_flag=True,
+        help="En retard seulement : à faire ou en cours, échéance dépassée.",
+    )
+    @click.option(
+        "--mine", is_flag=True, help="Actions de la personne reliée au compte --user seulement."
+    )
+    @click.option(
+        "--sort",
+        metavar="|".join(params.SORTS),
+        help="Tri : due_date (échéance, par défaut ; sans échéance en dernier), "
+        "status, series, owner ou meeting (date de la réunion).",
+    )
     @click.option("--order", metavar="asc|desc", help="Ordre du tri (asc par défaut).")
-    @click.option("--user", "login", metavar="IDENTIFIANT",
-                  help="Lister avec les droits de lecture de ce compte (par défaut : "
-                       "administrateur, qui lit tout).")
-    @click.option("--format", "fmt", type=click.Choice(formats), default="table",
-                  show_default=True,
-                  help="table (une ligne par action), json (une liste d'objets id, title, "
-                       "kind, owner, due_date, status, meeting, rida), csv (Excel français : "
-                       "UTF-8 avec BOM, « ; ») ou xlsx"
-                       + (f" ; aussi : {', '.join(others)}." if others else "."))
-    @click.option("-o", "--output", metavar="CHEMIN",
-                  help="Fichier de sortie (sinon la sortie standard ; xlsx exige -o).")
+    @click.option(
+        "--user",
+        "login",
+        metavar="IDENTIFIANT",
+        help="Lister avec les droits de lecture de ce compte (par défaut : "
+        "administrateur, qui lit tout).",
+    )
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default="table",
+        show_default=True,
+        help="table (une ligne par action), json (une liste d'objets id, title, "
+        "kind, owner, due_date, status, meeting, rida), csv (Excel français : "
+        "UTF-8 avec BOM, « ; ») ou xlsx" + (f" ; aussi : {', '.join(others)}." if others else "."),
+    )
+    @click.option(
+        "-o",
+        "--output",
+        metavar="CHEMIN",
+        help="Fichier de sortie (sinon la sortie standard ; xlsx exige -o).",
+    )
     @with_app
-    def run(app: Flask, login: str | None, fmt: str, output: str | None,
-            **options: Any) -> None:
+    def run(app: Flask, login: str | None, fmt: str, output: str | None, **options: Any) -> None:
         """Liste les actions de toutes les séries, filtrées et triées comme le tableau de
         bord /actions.
 
@@ -87,8 +122,9 @@ def actions_command(with_app: Callable[..., Any]) -> click.Command:
         try:
             query = params.parse(params.cli_args(**options))
         except ValidationError as e:  # paths as the options are spelt
-            raise ValidationError([FieldError(_option_name(x.path), x.message)
-                                   for x in e.errors]) from None
+            raise ValidationError(
+                [FieldError(_option_name(x.path), x.message) for x in e.errors]
+            ) from None
         session = db.session()
         user = accounts.cli_account(session, login, admin=True)
         items, messages = action_board.all_items(session, user, query)
@@ -102,8 +138,10 @@ def actions_command(with_app: Callable[..., Any]) -> click.Command:
                 write_atomic(Path(output), data)
             except OSError as e:
                 raise FieldError("-o", f"écriture impossible : {e.strerror or e}") from None
-        click.echo(f"{len(items)} action{'s' if len(items) != 1 else ''}"
-                   + (f" écrites dans {output}" if output not in (None, "-") else ""),
-                   err=True)
+        click.echo(
+            f"{len(items)} action{'s' if len(items) != 1 else ''}"
+            + (f" écrites dans {output}" if output not in (None, "-") else ""),
+            err=True,
+        )
 
     return run

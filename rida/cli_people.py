@@ -29,10 +29,15 @@ def person_group(with_app: Callable[..., Any]) -> click.Group:
     @with_app
     def list_people(app: Flask, as_json: bool) -> None:
         """Liste les personnes et organisations : id, nom, adresse e-mail."""
-        found = db.session().exec(select(Person).order_by(Person.last_name, Person.first_name,
-                                                          Person.entity)).all()
-        rows = [{"id": p.id, "label": label(p), "email": p.email,
-                 "organisation": not p.last_name} for p in found]
+        found = (
+            db.session()
+            .exec(select(Person).order_by(Person.last_name, Person.first_name, Person.entity))
+            .all()
+        )
+        rows = [
+            {"id": p.id, "label": label(p), "email": p.email, "organisation": not p.last_name}
+            for p in found
+        ]
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
@@ -52,8 +57,9 @@ def person_group(with_app: Callable[..., Any]) -> click.Group:
             try:
                 address = reminders.set_email(found, "" if address == "-" else address)
             except FieldError as e:  # the option as the command names it
-                raise FieldError("person_id" if not found.last_name else "address",
-                                 e.message) from None
+                raise FieldError(
+                    "person_id" if not found.last_name else "address", e.message
+                ) from None
             s.add(found)
             click.echo(f"{label(found)} : {address or 'adresse effacée'}")
 

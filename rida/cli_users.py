@@ -22,8 +22,7 @@ CLI = Actor(user=None, ip="cli")
 
 
 def _read_password(password_stdin: bool) -> str:
-    return (sys.stdin.readline().rstrip("\r\n") if password_stdin
-            else accounts.new_password())
+    return sys.stdin.readline().rstrip("\r\n") if password_stdin else accounts.new_password()
 
 
 def user_group(with_app: Callable[..., Any]) -> click.Group:
@@ -33,11 +32,19 @@ def user_group(with_app: Callable[..., Any]) -> click.Group:
 
     @user.command("add")
     @click.argument("login")
-    @click.option("--role", type=click.Choice(ROLES), default="reader", show_default=True,
-                  help="Rôle du compte.")
-    @click.option("--password-stdin/--generate-password", default=True, show_default=True,
-                  help="Lire le mot de passe sur l'entrée standard, ou en générer un et "
-                       "l'afficher.")
+    @click.option(
+        "--role",
+        type=click.Choice(ROLES),
+        default="reader",
+        show_default=True,
+        help="Rôle du compte.",
+    )
+    @click.option(
+        "--password-stdin/--generate-password",
+        default=True,
+        show_default=True,
+        help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
+    )
     @with_app
     def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
         """Crée un compte ; le mot de passe est lu sur l'entrée standard (première ligne)."""
@@ -53,16 +60,20 @@ def user_group(with_app: Callable[..., Any]) -> click.Group:
     @with_app
     def user_list(app: Flask, as_json: bool) -> None:
         """Liste les comptes : identifiant, rôle, actif, personne, séries."""
-        rows = [{k: v for k, v in row.items() if k != "user"}
-                for row in account_admin.overview(db.session())]
+        rows = [
+            {k: v for k, v in row.items() if k != "user"}
+            for row in account_admin.overview(db.session())
+        ]
         if as_json:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         for row in rows:
             series = ", ".join(s["name"] for s in row["series"]) or "-"
-            click.echo(f"{row['login']:<20} {row['role']:<11} "
-                       f"{'actif' if row['active'] else 'désactivé':<10} "
-                       f"{row['person'] or '-'}  séries : {series}")
+            click.echo(
+                f"{row['login']:<20} {row['role']:<11} "
+                f"{'actif' if row['active'] else 'désactivé':<10} "
+                f"{row['person'] or '-'}  séries : {series}"
+            )
 
     @user.command("set-role")
     @click.argument("login")
@@ -96,9 +107,12 @@ def user_group(with_app: Callable[..., Any]) -> click.Group:
 
     @user.command("password")
     @click.argument("login")
-    @click.option("--password-stdin/--generate-password", default=True, show_default=True,
-                  help="Lire le mot de passe sur l'entrée standard, ou en générer un et "
-                       "l'afficher.")
+    @click.option(
+        "--password-stdin/--generate-password",
+        default=True,
+        show_default=True,
+        help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
+    )
     @with_app
     def password(app: Flask, login: str, password_stdin: bool) -> None:
         """Change le mot de passe d'un compte (lu sur l'entrée standard, ou généré)."""
@@ -149,14 +163,19 @@ def token_group(with_app: Callable[..., Any]) -> click.Group:
     @token.command("create")
     @click.argument("login")
     @click.option("--name", default="", help="Nom du jeton (à quoi il sert).")
-    @click.option("--expires-days", type=int, default=None,
-                  help="Expire après ce nombre de jours (sans : n'expire pas).")
+    @click.option(
+        "--expires-days",
+        type=int,
+        default=None,
+        help="Expire après ce nombre de jours (sans : n'expire pas).",
+    )
     @with_app
     def create(app: Flask, login: str, name: str, expires_days: int | None) -> None:
         """Crée un jeton pour LOGIN et l'affiche, une seule fois."""
         with db.transaction() as s:
-            _, secret = api_tokens.create(s, accounts.by_login(s, login), name=name,
-                                          expires_days=expires_days, ip="cli")
+            _, secret = api_tokens.create(
+                s, accounts.by_login(s, login), name=name, expires_days=expires_days, ip="cli"
+            )
         click.echo(secret)
 
     @token.command("revoke")
@@ -181,8 +200,10 @@ def token_group(with_app: Callable[..., Any]) -> click.Group:
             click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         for row in rows:
-            click.echo(f"{row['prefix']}  {row['login']:<20} {row['state']:<8} "
-                       f"créé {row['created_at']}  utilisé {row['last_used_at'] or '-'}  "
-                       f"expire {row['expires_at'] or '-'}  {row['name']}")
+            click.echo(
+                f"{row['prefix']}  {row['login']:<20} {row['state']:<8} "
+                f"créé {row['created_at']}  utilisé {row['last_used_at'] or '-'}  "
+                f"expire {row['expires_at'] or '-'}  {row['name']}"
+            )
 
     return token

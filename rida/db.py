@@ -46,8 +46,9 @@ def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **POOL)
     in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one shared connection
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                           **({} if in_memory else POOL))
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, **({} if in_memory else POOL)
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -88,8 +89,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
     lock = _WRITE_LOCKS.get(engine)
     with lock if lock is not None else nullcontext():
-        session = Session(engine.execution_options(**{WRITE_OPTION: True}),
-                          expire_on_commit=False)
+        session = Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
         outbox.track(session)
         audit_hooks.track(session)
         opened = _open_sessions()

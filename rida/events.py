@@ -21,24 +21,24 @@ LOGIN_SUCCEEDED = "login.success"
 LOGIN_FAILED = "login.failure"
 LOGIN_LOCKED = "login.locked"
 LOGGED_OUT = "logout"
-PERMISSION_CHANGED = "permission.change"   # role, active flag, series membership
+PERMISSION_CHANGED = "permission.change"  # role, active flag, series membership
 TOKEN_CREATED = "token.create"
 TOKEN_REVOKED = "token.revoke"
-EXPORTED = "export"                        # a document generated (DOCX, PDF, CSV…)
-DOWNLOADED = "download"                    # a stored document sent (frozen version)
+EXPORTED = "export"  # a document generated (DOCX, PDF, CSV…)
+DOWNLOADED = "download"  # a stored document sent (frozen version)
 VALIDATED = "validation"
-STATUS_CHANGED = "status.change"           # an action's status
+STATUS_CHANGED = "status.change"  # an action's status
 
 
 @dataclass
 class Event:
     action: str
-    user_id: int | None = None        # who did it (None: anonymous, the CLI without --user)
-    login: str | None = None          # the login typed or the account's (kept if deleted)
-    ip: str | None = None             # where from (remote address; "cli" for commands)
-    object_type: str | None = None    # "meeting", "user", "api_token", …
+    user_id: int | None = None  # who did it (None: anonymous, the CLI without --user)
+    login: str | None = None  # the login typed or the account's (kept if deleted)
+    ip: str | None = None  # where from (remote address; "cli" for commands)
+    object_type: str | None = None  # "meeting", "user", "api_token", …
     object_id: str | None = None
-    meeting_id: int | None = None     # the meeting concerned, for its history tab
+    meeting_id: int | None = None  # the meeting concerned, for its history tab
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     details: dict[str, Any] = field(default_factory=dict)

@@ -39,10 +39,29 @@ from rida.people import find_or_create, person_key
 
 FORMAT = "rida/1"
 TOP_KEYS = (
-    "format", "id", "series", "title", "subject", "meeting_type", "date", "start_time",
-    "end_time", "location", "status", "classification", "version", "organiser", "rapporteur",
-    "reference_documents", "participants", "objectives", "summary", "rida", "comments",
-    "results", "actions",
+    "format",
+    "id",
+    "series",
+    "title",
+    "subject",
+    "meeting_type",
+    "date",
+    "start_time",
+    "end_time",
+    "location",
+    "status",
+    "classification",
+    "version",
+    "organiser",
+    "rapporteur",
+    "reference_documents",
+    "participants",
+    "objectives",
+    "summary",
+    "rida",
+    "comments",
+    "results",
+    "actions",
 )
 PERSON_KEYS = ("last_name", "first_name", "entity", "function")
 ROW_KEYS = ("number", "nature", "subject", "question", "answer")
@@ -105,8 +124,9 @@ def _checked_extensions(c: _Collector, data: dict, path: str) -> dict:
     return found
 
 
-def _person(c: _Collector, value: Any, path: str, *, entity_only: bool = False,
-            extra: tuple[str, ...] = ()) -> dict | None:
+def _person(
+    c: _Collector, value: Any, path: str, *, entity_only: bool = False, extra: tuple[str, ...] = ()
+) -> dict | None:
     if value is None:
         return None
     data = c.obj(value, path, PERSON_KEYS + extra, extensions=bool(extra))
@@ -114,14 +134,22 @@ def _person(c: _Collector, value: Any, path: str, *, entity_only: bool = False,
         return None
     before = len(c.errors)
     limits = people.PERSON_LIMITS
-    person = {k: _opt(c(fields.text, data.get(k), f"{path}.{k}", limit=limits[k]) or "")
-              for k in PERSON_KEYS}
+    person = {
+        k: _opt(c(fields.text, data.get(k), f"{path}.{k}", limit=limits[k]) or "")
+        for k in PERSON_KEYS
+    }
     reported = {e.path for e in c.errors[before:]}
     # An organisation alone (`{"entity": "ANS"}`) may own an action; a first name may not.
-    if not person["last_name"] and f"{path}.last_name" not in reported and not (
-            entity_only and person["entity"] and not person["first_name"]):
-        message = "ne peut pas être vide" if data.get("last_name") is not None else \
-            "champ obligatoire manquant"
+    if (
+        not person["last_name"]
+        and f"{path}.last_name" not in reported
+        and not (entity_only and person["entity"] and not person["first_name"])
+    ):
+        message = (
+            "ne peut pas être vide"
+            if data.get("last_name") is not None
+            else "champ obligatoire manquant"
+        )
         hint = " (ou entity seule, sans first_name, pour un porteur)" if entity_only else ""
         c.add(f"{path}.last_name", message + hint)
     return person
@@ -134,20 +162,27 @@ def validate(doc: Any) -> dict[str, Any]:
         raise ValidationError([FieldError("$", f"objet attendu, reçu {fields.type_name(doc)}")])
     data = c.obj(doc, "", TOP_KEYS, extensions=True)
     if "format" not in data:
-        c.add("format", f"champ obligatoire manquant (\"{FORMAT}\")")
+        c.add("format", f'champ obligatoire manquant ("{FORMAT}")')
     elif data["format"] != FORMAT:
-        c.add("format", f"\"{FORMAT}\" attendu, reçu {data.get('format')!r}")
-    if "id" in data and not (data["id"] is None or isinstance(data["id"], str)
-                             or type(data["id"]) is int):
+        c.add("format", f'"{FORMAT}" attendu, reçu {data.get("format")!r}')
+    if "id" in data and not (
+        data["id"] is None or isinstance(data["id"], str) or type(data["id"]) is int
+    ):
         c.add("id", "texte ou entier attendu")
     for key in ("series", "title", "date"):
         if key not in data:
             c.add(key, "champ obligatoire manquant")
     out: dict[str, Any] = {"format": FORMAT}
-    out["series"] = c(fields.text, data.get("series"), "series", required=True, nonempty=True,
-                      limit=200) if "series" in data else None
-    out["title"] = c(fields.text, data.get("title"), "title", required=True, nonempty=True
-                     ) if "title" in data else None
+    out["series"] = (
+        c(fields.text, data.get("series"), "series", required=True, nonempty=True, limit=200)
+        if "series" in data
+        else None
+    )
+    out["title"] = (
+        c(fields.text, data.get("title"), "title", required=True, nonempty=True)
+        if "title" in data
+        else None
+    )
     for key in ("subject", "meeting_type"):
         out[key] = _opt(c(fields.text, data.get(key), key) or "")
     d = c(fields.date, data.get("date"), "date", required=True) if "date" in data else None
@@ -156,19 +191,22 @@ def validate(doc: Any) -> dict[str, Any]:
     out["end_time"] = _opt(c(fields.time, data.get("end_time"), "end_time") or "")
     out["location"] = _opt(c(fields.text, data.get("location"), "location") or "")
     out["status"] = c(fields.choice, data.get("status"), "status", STATUSES, "draft")
-    out["classification"] = c(fields.choice, data.get("classification"), "classification",
-                              CLASSIFICATIONS, "public")
+    out["classification"] = c(
+        fields.choice, data.get("classification"), "classification", CLASSIFICATIONS, "public"
+    )
     out["version"] = c(fields.version, data.get("version"), "version")
     out["organiser"] = _person(c, data.get("organiser"), "organiser")
     out["rapporteur"] = _person(c, data.get("rapporteur"), "rapporteur")
-    out["reference_documents"] = c(fields.text_list, data.get("reference_documents"),
-                                   "reference_documents") or []
+    out["reference_documents"] = (
+        c(fields.text_list, data.get("reference_documents"), "reference_documents") or []
+    )
     out["participants"] = _participants(c, data.get("participants"))
     out["objectives"] = c(fields.text_list, data.get("objectives"), "objectives") or []
     out["summary"] = _opt(c(fields.markdown, data.get("summary"), "summary") or "")
     out["rida"] = _rows(c, data.get("rida"))
-    out["comments"] = c(fields.text_list, data.get("comments"), "comments",
-                        limit=fields.LONG_TEXT) or []
+    out["comments"] = (
+        c(fields.text_list, data.get("comments"), "comments", limit=fields.LONG_TEXT) or []
+    )
     out["results"] = _opt(c(fields.markdown, data.get("results"), "results") or "")
     numbers = {row["number"] for row in out["rida"]}
     out["actions"] = _actions(c, data.get("actions"), numbers)
@@ -176,8 +214,14 @@ def validate(doc: Any) -> dict[str, Any]:
     if c.errors:
         raise ValidationError(c.errors)
     out["rida"].sort(key=lambda row: row["number"])  # the order export gives them back in
-    people.merge_spellings([out["organiser"], out["rapporteur"], *out["participants"],
-                            *(a["owner"] for a in out["actions"])])
+    people.merge_spellings(
+        [
+            out["organiser"],
+            out["rapporteur"],
+            *out["participants"],
+            *(a["owner"] for a in out["actions"]),
+        ]
+    )
     return out
 
 
@@ -191,15 +235,16 @@ def _participants(c: _Collector, value: Any) -> list[dict]:
         person = _person(c, item, path, extra=("attendance",))
         if person is None:
             continue
-        attendance = c(fields.choice, item.get("attendance"), f"{path}.attendance",
-                       ATTENDANCES, "present")
-        key = person_key(person["last_name"] or "", person["first_name"] or "",
-                         person["entity"] or "")
+        attendance = c(
+            fields.choice, item.get("attendance"), f"{path}.attendance", ATTENDANCES, "present"
+        )
+        key = person_key(
+            person["last_name"] or "", person["first_name"] or "", person["entity"] or ""
+        )
         if key in seen:
             c.add(path, f"même personne que participants[{seen[key]}]")
         seen[key] = i
-        result.append({**person, "attendance": attendance,
-                       **_checked_extensions(c, item, path)})
+        result.append({**person, "attendance": attendance, **_checked_extensions(c, item, path)})
     return result
 
 
@@ -213,21 +258,28 @@ def _rows(c: _Collector, value: Any) -> list[dict]:
         for key in ("number", "nature", "subject"):
             if key not in data:
                 c.add(f"{path}.{key}", "champ obligatoire manquant")
-        number = c(fields.integer, data.get("number"), f"{path}.number") if "number" in data \
-            else None
+        number = (
+            c(fields.integer, data.get("number"), f"{path}.number") if "number" in data else None
+        )
         if number is not None:
             if number in seen:
                 c.add(f"{path}.number", f"numéro {number} déjà utilisé par rida[{seen[number]}]")
             seen[number] = i
-        result.append({
-            "number": number,
-            "nature": c(fields.choice, data.get("nature"), f"{path}.nature", (*NATURES, None)),
-            "subject": c(fields.text, data.get("subject"), f"{path}.subject",
-                         required="subject" in data) or "",
-            "question": _opt(c(fields.markdown, data.get("question"), f"{path}.question") or ""),
-            "answer": _opt(c(fields.markdown, data.get("answer"), f"{path}.answer") or ""),
-            **_checked_extensions(c, data, path),
-        })
+        result.append(
+            {
+                "number": number,
+                "nature": c(fields.choice, data.get("nature"), f"{path}.nature", (*NATURES, None)),
+                "subject": c(
+                    fields.text, data.get("subject"), f"{path}.subject", required="subject" in data
+                )
+                or "",
+                "question": _opt(
+                    c(fields.markdown, data.get("question"), f"{path}.question") or ""
+                ),
+                "answer": _opt(c(fields.markdown, data.get("answer"), f"{path}.answer") or ""),
+                **_checked_extensions(c, data, path),
+            }
+        )
     return result
 
 
@@ -246,18 +298,24 @@ def _actions(c: _Collector, value: Any, numbers: set[int]) -> list[dict]:
             if rida is not None and rida not in numbers:
                 c.add(f"{path}.rida", f"aucune ligne RIDA numéro {rida}")
         due = c(fields.date, data.get("due_date"), f"{path}.due_date")
-        result.append({
-            "title": c(fields.text, data.get("title"), f"{path}.title", required=True,
-                       nonempty=True) if "title" in data else None,
-            "kind": c(fields.choice, data.get("kind"), f"{path}.kind", ACTION_KINDS, "other"),
-            "owner": _person(c, data.get("owner"), f"{path}.owner", entity_only=True),
-            "due_date": due.isoformat() if due else None,
-            "status": c(fields.choice, data.get("status"), f"{path}.status", ACTION_STATUSES,
-                        "open"),
-            "rida": rida,
-            "notes": _opt(c(fields.markdown, data.get("notes"), f"{path}.notes") or ""),
-            **_checked_extensions(c, data, path),
-        })
+        result.append(
+            {
+                "title": c(
+                    fields.text, data.get("title"), f"{path}.title", required=True, nonempty=True
+                )
+                if "title" in data
+                else None,
+                "kind": c(fields.choice, data.get("kind"), f"{path}.kind", ACTION_KINDS, "other"),
+                "owner": _person(c, data.get("owner"), f"{path}.owner", entity_only=True),
+                "due_date": due.isoformat() if due else None,
+                "status": c(
+                    fields.choice, data.get("status"), f"{path}.status", ACTION_STATUSES, "open"
+                ),
+                "rida": rida,
+                "notes": _opt(c(fields.markdown, data.get("notes"), f"{path}.notes") or ""),
+                **_checked_extensions(c, data, path),
+            }
+        )
     return result
 
 
@@ -270,8 +328,9 @@ def loads(text: str | bytes) -> Any:
     except UnicodeDecodeError:
         raise ValidationError([FieldError("$", "le document n'est pas en UTF-8")]) from None
     except json.JSONDecodeError as e:
-        raise ValidationError([FieldError(
-            "$", f"JSON mal formé (ligne {e.lineno}, colonne {e.colno}) : {e.msg}")]) from None
+        raise ValidationError(
+            [FieldError("$", f"JSON mal formé (ligne {e.lineno}, colonne {e.colno}) : {e.msg}")]
+        ) from None
     except RecursionError:
         raise ValidationError([FieldError("$", "JSON trop profondément imbriqué")]) from None
 
@@ -283,8 +342,7 @@ def import_document(session: Session, doc: Any, user: User | None = None) -> Mee
     """Validate ``doc`` and create a new meeting from it in the caller's transaction."""
     data = validate(doc)
     series = session.exec(select(Series).where(Series.name == data["series"])).first()
-    if series is not None and user is not None and not can_edit_series(session, user,
-                                                                          series.id):
+    if series is not None and user is not None and not can_edit_series(session, user, series.id):
         # A new meeting joins an existing series only by its members (or an admin).
         raise ValidationError([FieldError("series", f"« {series.name} » : {NOT_A_MEMBER}")])
     if series is None:
@@ -293,32 +351,54 @@ def import_document(session: Session, doc: Any, user: User | None = None) -> Mee
         session.flush()
         if user is not None:
             session.add(SeriesMember(series_id=series.id, user_id=user.id))
-    meeting = Meeting(series_id=series.id, created_by=user.id if user else None,
-                      **header_values(session, data))
+    meeting = Meeting(
+        series_id=series.id, created_by=user.id if user else None, **header_values(session, data)
+    )
     session.add(meeting)
     session.flush()
     for i, p in enumerate(data["participants"]):
         person = find_or_create(session, p)
-        session.add(Participation(meeting_id=meeting.id, person_id=person.id, position=i,
-                                  attendance=p["attendance"], function=p["function"] or "",
-                                  extensions=_extensions(p)))
+        session.add(
+            Participation(
+                meeting_id=meeting.id,
+                person_id=person.id,
+                position=i,
+                attendance=p["attendance"],
+                function=p["function"] or "",
+                extensions=_extensions(p),
+            )
+        )
     rows = {}
     for r in data["rida"]:
-        row = RidaRow(meeting_id=meeting.id, number=r["number"], nature=r["nature"],
-                      subject=r["subject"], question=r["question"] or "",
-                      answer=r["answer"] or "", extensions=_extensions(r))
+        row = RidaRow(
+            meeting_id=meeting.id,
+            number=r["number"],
+            nature=r["nature"],
+            subject=r["subject"],
+            question=r["question"] or "",
+            answer=r["answer"] or "",
+            extensions=_extensions(r),
+        )
         session.add(row)
         rows[r["number"]] = row
     session.flush()
     for i, a in enumerate(data["actions"]):
         owner = find_or_create(session, a["owner"]) if a["owner"] else None
-        session.add(Action(
-            meeting_id=meeting.id, position=i, title=a["title"], kind=a["kind"],
-            owner_id=owner.id if owner else None,
-            owner_function=(a["owner"] or {}).get("function") or "",
-            due_date=fields.date(a["due_date"], ""), status=a["status"],
-            row_id=rows[a["rida"]].id if a["rida"] is not None else None,
-            notes=a["notes"] or "", extensions=_extensions(a)))
+        session.add(
+            Action(
+                meeting_id=meeting.id,
+                position=i,
+                title=a["title"],
+                kind=a["kind"],
+                owner_id=owner.id if owner else None,
+                owner_function=(a["owner"] or {}).get("function") or "",
+                due_date=fields.date(a["due_date"], ""),
+                status=a["status"],
+                row_id=rows[a["rida"]].id if a["rida"] is not None else None,
+                notes=a["notes"] or "",
+                extensions=_extensions(a),
+            )
+        )
     session.flush()
     return meeting
 
@@ -336,8 +416,15 @@ def header_values(session: Session, data: dict[str, Any]) -> dict[str, Any]:
         "comments": data["comments"],
         "extensions": _extensions(data),
     }
-    for key in ("subject", "meeting_type", "start_time", "end_time", "location", "summary",
-                "results"):
+    for key in (
+        "subject",
+        "meeting_type",
+        "start_time",
+        "end_time",
+        "location",
+        "summary",
+        "results",
+    ):
         values[key] = data[key] or ""
     for role in ("organiser", "rapporteur"):
         person = find_or_create(session, data[role]) if data[role] else None
@@ -352,21 +439,30 @@ def header_values(session: Session, data: dict[str, Any]) -> dict[str, Any]:
 def person_dict(person: Person | None, function: str = "") -> dict[str, str | None] | None:
     if person is None:
         return None
-    return {"last_name": _opt(person.last_name), "first_name": _opt(person.first_name),
-            "entity": _opt(person.entity), "function": _opt(function)}
+    return {
+        "last_name": _opt(person.last_name),
+        "first_name": _opt(person.first_name),
+        "entity": _opt(person.entity),
+        "function": _opt(function),
+    }
 
 
 def export_document(session: Session, meeting: Meeting) -> dict[str, Any]:
     """The meeting as a normalised rida/1 document."""
     series = session.get(Series, meeting.series_id)
     people = _people(session, meeting)
-    participations = session.exec(select(Participation).where(
-        Participation.meeting_id == meeting.id).order_by(Participation.position)).all()
-    rows = session.exec(select(RidaRow).where(RidaRow.meeting_id == meeting.id)
-                        .order_by(RidaRow.number)).all()
+    participations = session.exec(
+        select(Participation)
+        .where(Participation.meeting_id == meeting.id)
+        .order_by(Participation.position)
+    ).all()
+    rows = session.exec(
+        select(RidaRow).where(RidaRow.meeting_id == meeting.id).order_by(RidaRow.number)
+    ).all()
     numbers = {row.id: row.number for row in rows}
-    actions = session.exec(select(Action).where(Action.meeting_id == meeting.id)
-                           .order_by(Action.position, Action.id)).all()
+    actions = session.exec(
+        select(Action).where(Action.meeting_id == meeting.id).order_by(Action.position, Action.id)
+    ).all()
     return {
         "format": FORMAT,
         "id": meeting.id,
@@ -382,34 +478,55 @@ def export_document(session: Session, meeting: Meeting) -> dict[str, Any]:
         "classification": meeting.classification,
         "version": meeting.version,
         "organiser": person_dict(people.get(meeting.organiser_id), meeting.organiser_function),
-        "rapporteur": person_dict(people.get(meeting.rapporteur_id),
-                                  meeting.rapporteur_function),
+        "rapporteur": person_dict(people.get(meeting.rapporteur_id), meeting.rapporteur_function),
         "reference_documents": list(meeting.reference_documents),
         "participants": [
-            {**person_dict(people[p.person_id], p.function), "attendance": p.attendance,
-             **p.extensions} for p in participations],
+            {
+                **person_dict(people[p.person_id], p.function),
+                "attendance": p.attendance,
+                **p.extensions,
+            }
+            for p in participations
+        ],
         "objectives": list(meeting.objectives),
         "summary": _opt(meeting.summary),
         "rida": [
-            {"number": r.number, "nature": r.nature, "subject": r.subject,
-             "question": _opt(r.question), "answer": _opt(r.answer), **r.extensions}
-            for r in rows],
+            {
+                "number": r.number,
+                "nature": r.nature,
+                "subject": r.subject,
+                "question": _opt(r.question),
+                "answer": _opt(r.answer),
+                **r.extensions,
+            }
+            for r in rows
+        ],
         "comments": list(meeting.comments),
         "results": _opt(meeting.results),
         "actions": [
-            {"title": a.title, "kind": a.kind,
-             "owner": person_dict(people.get(a.owner_id), a.owner_function),
-             "due_date": a.due_date.isoformat() if a.due_date else None, "status": a.status,
-             "rida": numbers.get(a.row_id), "notes": _opt(a.notes), **a.extensions}
-            for a in actions],
+            {
+                "title": a.title,
+                "kind": a.kind,
+                "owner": person_dict(people.get(a.owner_id), a.owner_function),
+                "due_date": a.due_date.isoformat() if a.due_date else None,
+                "status": a.status,
+                "rida": numbers.get(a.row_id),
+                "notes": _opt(a.notes),
+                **a.extensions,
+            }
+            for a in actions
+        ],
         **meeting.extensions,
     }
 
 
 def _people(session: Session, meeting: Meeting) -> dict[int, Person]:
     ids = {meeting.organiser_id, meeting.rapporteur_id}
-    ids |= set(session.exec(select(Participation.person_id).where(
-        Participation.meeting_id == meeting.id)).all())
+    ids |= set(
+        session.exec(
+            select(Participation.person_id).where(Participation.meeting_id == meeting.id)
+        ).all()
+    )
     ids |= set(session.exec(select(Action.owner_id).where(Action.meeting_id == meeting.id)).all())
     ids.discard(None)
     found = session.exec(select(Person).where(Person.id.in_(ids))).all() if ids else []

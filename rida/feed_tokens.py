@@ -44,8 +44,9 @@ def readable_series(session: Session, user: User) -> list[Series]:
     return list(session.exec(query).all())
 
 
-def create(session: Session, user: User, *, series_id: int | None = None,
-           mine: bool = False) -> tuple[FeedToken, str]:
+def create(
+    session: Session, user: User, *, series_id: int | None = None, mine: bool = False
+) -> tuple[FeedToken, str]:
     """A new feed of one readable series, or (``mine``) of the user's own actions; the
     record and the secret token, which is not kept anywhere."""
     if mine == (series_id is not None):
@@ -58,8 +59,9 @@ def create(session: Session, user: User, *, series_id: int | None = None,
     elif series_id not in {s.id for s in readable_series(session, user)}:
         raise FieldError("series_id", "série inconnue")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    feed = FeedToken(token_hash=digest(token), user_id=user.id, series_id=series_id,
-                     person_id=person_id)
+    feed = FeedToken(
+        token_hash=digest(token), user_id=user.id, series_id=series_id, person_id=person_id
+    )
     session.add(feed)
     session.flush()
     return feed, token
@@ -72,7 +74,8 @@ def feeds_of(session: Session, user: User) -> list[Feed]:
         .outerjoin(Series, col(FeedToken.series_id) == Series.id)
         .outerjoin(Person, col(FeedToken.person_id) == Person.id)
         .where(FeedToken.user_id == user.id, col(FeedToken.revoked_at).is_(None))
-        .order_by(col(FeedToken.created_at).desc(), col(FeedToken.id).desc())).all()
+        .order_by(col(FeedToken.created_at).desc(), col(FeedToken.id).desc())
+    ).all()
     return [Feed(t, s, p) for t, s, p in found]
 
 
@@ -91,7 +94,12 @@ def resolve(session: Session, token: str) -> tuple[FeedToken, User] | None:
     """The live feed and its active creator for ``token``; None for a wrong, revoked or
     orphaned token, or one whose account is deactivated (all alike)."""
     found = session.exec(
-        select(FeedToken, User).join(User, col(FeedToken.user_id) == User.id)
-        .where(FeedToken.token_hash == digest(token), col(FeedToken.revoked_at).is_(None),
-               col(User.active).is_(True))).first()
+        select(FeedToken, User)
+        .join(User, col(FeedToken.user_id) == User.id)
+        .where(
+            FeedToken.token_hash == digest(token),
+            col(FeedToken.revoked_at).is_(None),
+            col(User.active).is_(True),
+        )
+    ).first()
     return (found[0], found[1]) if found is not None else None

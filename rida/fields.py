@@ -55,13 +55,26 @@ class ValidationError(Exception):
 
 
 def type_name(value: Any) -> str:
-    names = {bool: "booléen", int: "entier", float: "nombre", str: "texte", list: "liste",
-             dict: "objet", type(None): "null"}
+    names = {
+        bool: "booléen",
+        int: "entier",
+        float: "nombre",
+        str: "texte",
+        list: "liste",
+        dict: "objet",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 
-def text(value: Any, path: str, *, limit: int = SHORT_TEXT, required: bool = False,
-         nonempty: bool = False) -> str:
+def text(
+    value: Any,
+    path: str,
+    *,
+    limit: int = SHORT_TEXT,
+    required: bool = False,
+    nonempty: bool = False,
+) -> str:
     """A string, trimmed; ``None`` means empty unless ``required``."""
     if value is None and not required:
         return ""
@@ -82,8 +95,9 @@ def markdown(value: Any, path: str) -> str:
     return text(value, path, limit=LONG_TEXT)
 
 
-def choice(value: Any, path: str, options: Sequence[str | None], default: str | None = None
-           ) -> str | None:
+def choice(
+    value: Any, path: str, options: Sequence[str | None], default: str | None = None
+) -> str | None:
     if value is None and default is not None:
         return default
     if value not in options or isinstance(value, bool):

@@ -24,8 +24,11 @@ from rida.action_status import CLOSED_STATUSES, closing_days
 from rida.models import Action, Meeting, Person, RidaRow
 
 FollowUpItem = tuple[Action, Meeting, Person | None, RidaRow | None]
-CONTRIBUTORS = {"public": ("public",), "restricted": ("public", "restricted"),
-                "confidential": ("public",)}
+CONTRIBUTORS = {
+    "public": ("public",),
+    "restricted": ("public", "restricted"),
+    "confidential": ("public",),
+}
 
 
 def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
@@ -36,11 +39,20 @@ def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
         .join(Meeting, col(Action.meeting_id) == Meeting.id)
         .outerjoin(Person, col(Action.owner_id) == Person.id)
         .outerjoin(RidaRow, col(Action.row_id) == RidaRow.id)
-        .where(Meeting.series_id == meeting.series_id, Meeting.id != meeting.id,
-               col(Meeting.classification).in_(allowed),
-               or_(Meeting.date < meeting.date,
-                   (Meeting.date == meeting.date) & (col(Meeting.id) < meeting.id)))
-        .order_by(Meeting.date, Meeting.id, Action.position, Action.id)).all()
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.id != meeting.id,
+            col(Meeting.classification).in_(allowed),
+            or_(
+                Meeting.date < meeting.date,
+                (Meeting.date == meeting.date) & (col(Meeting.id) < meeting.id),
+            ),
+        )
+        .order_by(Meeting.date, Meeting.id, Action.position, Action.id)
+    ).all()
     closed = closing_days(session, [a for a, *_ in found if a.status in CLOSED_STATUSES])
-    return [(a, m, owner, row) for a, m, owner, row in found
-            if a.id not in closed or closed[a.id] >= meeting.date]
+    return [
+        (a, m, owner, row)
+        for a, m, owner, row in found
+        if a.id not in closed or closed[a.id] >= meeting.date
+    ]

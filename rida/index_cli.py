@@ -16,8 +16,11 @@ from rida.models import Meeting, SearchOutbox
 from rida.search import indexer
 
 KIND_LABELS = {"row": "ligne", "action": "action", "meeting": "en-tête"}
-PROBLEMS = (("missing", "absent de l'index"), ("extra", "dans l'index mais plus en base"),
-            ("stale", "périmé dans l'index"))
+PROBLEMS = (
+    ("missing", "absent de l'index"),
+    ("extra", "dans l'index mais plus en base"),
+    ("stale", "périmé dans l'index"),
+)
 
 
 @main.command()
@@ -26,8 +29,7 @@ def reindex(app: Flask) -> None:
     """Reconstruit tout l'index de recherche à partir de la base de données."""
     with indexer.exclusive(app), db.read_session(db.engine()) as session:
         total = session.exec(select(func.count()).select_from(Meeting)).one()
-        with click.progressbar(length=total, label="Indexation des réunions",
-                               show_pos=True) as bar:
+        with click.progressbar(length=total, label="Indexation des réunions", show_pos=True) as bar:
 
             def progress(done: int, _total: int) -> None:
                 bar.update(done - bar.pos)
@@ -37,8 +39,12 @@ def reindex(app: Flask) -> None:
 
 
 @main.command("search-check")
-@click.option("--json", "as_json", is_flag=True,
-              help="Écrit le rapport en JSON (clés ok, pending, missing, extra, stale).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Écrit le rapport en JSON (clés ok, pending, missing, extra, stale).",
+)
 @with_app
 def search_check(app: Flask, as_json: bool) -> None:
     """Compare l'index de recherche et la base ; code de sortie 1 s'ils diffèrent."""
@@ -49,8 +55,9 @@ def search_check(app: Flask, as_json: bool) -> None:
     if as_json:
         out: dict[str, Any] = {"ok": report.ok, "pending": pending}
         for name, _label in PROBLEMS:
-            out[name] = [{"meeting": m, "kind": k, "key": key}
-                         for m, k, key in getattr(report, name)]
+            out[name] = [
+                {"meeting": m, "kind": k, "key": key} for m, k, key in getattr(report, name)
+            ]
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         for name, label in PROBLEMS:
@@ -58,8 +65,11 @@ def search_check(app: Flask, as_json: bool) -> None:
                 click.echo(f"Réunion {meeting}, {_describe(kind, key)} : {label}.")
         if pending:
             click.echo(f"{pending} modification(s) en attente d'indexation.")
-        click.echo("Index et base concordent." if report.ok
-                   else "L'index diffère de la base : lancez « rida reindex ».")
+        click.echo(
+            "Index et base concordent."
+            if report.ok
+            else "L'index diffère de la base : lancez « rida reindex »."
+        )
     if not report.ok:
         raise click.exceptions.Exit(1)
 

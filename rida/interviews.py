@@ -30,12 +30,14 @@ def interview_title(action: Action, owner: Person | None) -> str:
     return f"{MEETING_TYPE} — {about or action.title}"
 
 
-def open_interview(session: Session, action: Action, user: User | None,
-                   today: dt.date | None = None) -> tuple[Meeting, bool]:
+def open_interview(
+    session: Session, action: Action, user: User | None, today: dt.date | None = None
+) -> tuple[Meeting, bool]:
     """The interview meeting of ``action`` and whether it was created now."""
     if action.kind != "bilateral_interview":
-        raise FieldError("kind", "seule une action de type « Entretien bilatéral » ouvre "
-                                 "un entretien")
+        raise FieldError(
+            "kind", "seule une action de type « Entretien bilatéral » ouvre un entretien"
+        )
     if action.linked_meeting_id is not None:
         existing = session.get(Meeting, action.linked_meeting_id)
         if existing is not None:
@@ -43,13 +45,18 @@ def open_interview(session: Session, action: Action, user: User | None,
     origin = session.get(Meeting, action.meeting_id)
     assert origin is not None
     owner = session.get(Person, action.owner_id) if action.owner_id is not None else None
-    meeting = meetings.create_meeting(session, origin.series_id, user, {
-        "title": interview_title(action, owner),
-        "date": (action.due_date or today or dt.date.today()).isoformat(),
-        "meeting_type": MEETING_TYPE,
-        "classification": CLASSIFICATION,
-        "subject": action.title,
-    })
+    meeting = meetings.create_meeting(
+        session,
+        origin.series_id,
+        user,
+        {
+            "title": interview_title(action, owner),
+            "date": (action.due_date or today or dt.date.today()).isoformat(),
+            "meeting_type": MEETING_TYPE,
+            "classification": CLASSIFICATION,
+            "subject": action.title,
+        },
+    )
     if owner is not None and owner.last_name:
         participants.add(session, meeting, {"person_id": owner.id})
     action.linked_meeting_id = meeting.id
@@ -67,22 +74,32 @@ def actions_to_close(session: Session, meeting: Meeting, user: User | None) -> l
     validated, among those ``user`` may read (``user`` None: all, for the CLI)."""
     if meeting.status != "validated":
         return []
-    query = (select(Action).join(Meeting, col(Action.meeting_id) == Meeting.id)
-             .where(Action.linked_meeting_id == meeting.id,
-                    col(Action.status).in_(action_status.OPEN_STATUSES))
-             .order_by(Action.id))
+    query = (
+        select(Action)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .where(
+            Action.linked_meeting_id == meeting.id,
+            col(Action.status).in_(action_status.OPEN_STATUSES),
+        )
+        .order_by(Action.id)
+    )
     if user is not None:
         query = query.where(readable(user))
     return list(session.exec(query).all())
 
 
-def close_action(session: Session, action: Action, user: User | None,
-                 name: str = "cli") -> ActionEvent | None:
+def close_action(
+    session: Session, action: Action, user: User | None, name: str = "cli"
+) -> ActionEvent | None:
     """Close ``action`` (status ``done``) because its interview's minutes are validated;
     None when it was already done (idempotent)."""
-    meeting = (session.get(Meeting, action.linked_meeting_id)
-               if action.linked_meeting_id is not None else None)
+    meeting = (
+        session.get(Meeting, action.linked_meeting_id)
+        if action.linked_meeting_id is not None
+        else None
+    )
     if meeting is None or meeting.status != "validated":
         raise FieldError("action", "le compte-rendu de l'entretien n'est pas validé")
-    return action_status.set_status(session, action, "done", user=user, name=name,
-                                    comment=closing_comment(meeting))
+    return action_status.set_status(
+        session, action, "done", user=user, name=name, comment=closing_comment(meeting)
+    )

@@ -29,8 +29,7 @@ class Limits:
     lockout: dt.timedelta = dt.timedelta(minutes=15)
 
 
-def _locked_until(times: list[dt.datetime], threshold: int, limits: Limits
-                  ) -> dt.datetime | None:
+def _locked_until(times: list[dt.datetime], threshold: int, limits: Limits) -> dt.datetime | None:
     """The end of the lockout started by the latest run of ``threshold`` failures within
     the window (``times`` ascending), or None."""
     until = None
@@ -40,27 +39,34 @@ def _locked_until(times: list[dt.datetime], threshold: int, limits: Limits
     return until
 
 
-def locked_until(session: Session, login: str, ip: str, limits: Limits,
-                 now: dt.datetime | None = None) -> dt.datetime | None:
+def locked_until(
+    session: Session, login: str, ip: str, limits: Limits, now: dt.datetime | None = None
+) -> dt.datetime | None:
     """When the lockout of this login or address ends, if one is in force now."""
     now = now or utcnow()
     since = now - limits.window - limits.lockout
     ends = []
-    for column, value, threshold in ((LoginFailure.login, login, limits.per_login),
-                                     (LoginFailure.ip, ip, limits.per_ip)):
+    for column, value, threshold in (
+        (LoginFailure.login, login, limits.per_login),
+        (LoginFailure.ip, ip, limits.per_ip),
+    ):
         if not value:
             continue
-        times = [aware(t) for t in session.exec(
-            select(LoginFailure.at).where(column == value, col(LoginFailure.at) > since)
-            .order_by(col(LoginFailure.at)))]
+        times = [
+            aware(t)
+            for t in session.exec(
+                select(LoginFailure.at)
+                .where(column == value, col(LoginFailure.at) > since)
+                .order_by(col(LoginFailure.at))
+            )
+        ]
         until = _locked_until(times, threshold, limits)
         if until is not None and until > now:
             ends.append(until)
     return max(ends) if ends else None
 
 
-def record_failure(session: Session, login: str, ip: str,
-                   now: dt.datetime | None = None) -> None:
+def record_failure(session: Session, login: str, ip: str, now: dt.datetime | None = None) -> None:
     now = now or utcnow()
     session.add(LoginFailure(login=login[:100], ip=(ip or "")[:64], at=now))
     session.exec(delete(LoginFailure).where(col(LoginFailure.at) < now - KEEP))
@@ -72,5 +78,6 @@ def forget(session: Session, login: str) -> None:
 
 
 def failures(session: Session, login: str) -> int:
-    return session.exec(select(func.count()).select_from(LoginFailure)
-                        .where(LoginFailure.login == login)).one()
+    return session.exec(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.login == login)
+    ).one()

@@ -35,21 +35,26 @@ class SmtpServer:
 def parse_url(url: str) -> SmtpServer:
     """The server of an ``RIDA_SMTP_URL`` value; a :class:`FieldError` on the setting."""
     if not url:
-        raise FieldError(SETTING, "réglage absent : indiquez le serveur d'envoi, par "
-                                  "exemple smtp+starttls://utilisateur:mdp@smtp.exemple.fr:587")
+        raise FieldError(
+            SETTING,
+            "réglage absent : indiquez le serveur d'envoi, par "
+            "exemple smtp+starttls://utilisateur:mdp@smtp.exemple.fr:587",
+        )
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in PORTS:
-        raise FieldError(SETTING, f"schéma « {parts.scheme} » inconnu (attendu : "
-                                  "smtp, smtp+starttls ou smtps)")
+        raise FieldError(
+            SETTING, f"schéma « {parts.scheme} » inconnu (attendu : smtp, smtp+starttls ou smtps)"
+        )
     try:
         port = parts.port or PORTS[scheme]
     except ValueError:
         raise FieldError(SETTING, "port invalide") from None
     if not parts.hostname:
         raise FieldError(SETTING, "nom du serveur manquant")
-    return SmtpServer(scheme, parts.hostname, port, unquote(parts.username or ""),
-                      unquote(parts.password or ""))
+    return SmtpServer(
+        scheme, parts.hostname, port, unquote(parts.username or ""), unquote(parts.password or "")
+    )
 
 
 def connect(server: SmtpServer, timeout: float = TIMEOUT) -> smtplib.SMTP:
@@ -80,8 +85,9 @@ def send(server: SmtpServer, message: EmailMessage, timeout: float = TIMEOUT) ->
 def failure(error: BaseException) -> str:
     """A French one-line reason for an SMTP or network error."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = ", ".join(f"{code} {text.decode(errors='replace')}"
-                          for code, text in error.recipients.values())
+        codes = ", ".join(
+            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+        )
         return f"destinataire refusé par le serveur ({codes})"
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return "authentification refusée par le serveur"
@@ -89,5 +95,8 @@ def failure(error: BaseException) -> str:
         return f"refus du serveur ({error.smtp_code} {error.smtp_error.decode(errors='replace')})"
     if isinstance(error, smtplib.SMTPException):
         return f"erreur SMTP ({error})"
-    return f"serveur injoignable ({error.strerror or error})" if isinstance(error, OSError) \
+    return (
+        f"serveur injoignable ({error.strerror or error})"
+        if isinstance(error, OSError)
         else str(error)
+    )

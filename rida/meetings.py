@@ -58,15 +58,20 @@ def create_series(session: Session, name: str, user: User | None) -> Series:
     return series
 
 
-def create_meeting(session: Session, series_id: int, user: User | None,
-                   values: dict[str, Any]) -> Meeting:
+def create_meeting(
+    session: Session, series_id: int, user: User | None, values: dict[str, Any]
+) -> Meeting:
     if session.get(Series, series_id) is None:
         raise FieldError("series_id", "série inconnue")
     title = fields.text(values.get("title"), "title", required=True, nonempty=True)
     date = fields.date(values.get("date"), "date", required=True)
-    meeting = Meeting(series_id=series_id, title=title, date=date,
-                      created_by=user.id if user else None,
-                      rapporteur_id=user.person_id if user else None)
+    meeting = Meeting(
+        series_id=series_id,
+        title=title,
+        date=date,
+        created_by=user.id if user else None,
+        rapporteur_id=user.person_id if user else None,
+    )
     for name in ("meeting_type", "classification", "subject", "location"):
         if values.get(name):
             setattr(meeting, name, check_header_field(session, name, values[name]))
@@ -76,9 +81,20 @@ def create_meeting(session: Session, series_id: int, user: User | None,
 
 
 HEADER_TEXT = ("title", "subject", "meeting_type", "location")
-HEADER_FIELDS = (*HEADER_TEXT, "date", "start_time", "end_time", "classification",
-                 "organiser_id", "rapporteur_id", "reference_documents", "objectives",
-                 "summary", "comments", "results")
+HEADER_FIELDS = (
+    *HEADER_TEXT,
+    "date",
+    "start_time",
+    "end_time",
+    "classification",
+    "organiser_id",
+    "rapporteur_id",
+    "reference_documents",
+    "objectives",
+    "summary",
+    "comments",
+    "results",
+)
 
 
 def check_header_field(session: Session, name: str, value: Any) -> Any:
@@ -119,8 +135,9 @@ def header_dict(meeting: Meeting) -> dict[str, Any]:
     return out
 
 
-def update_meeting(session: Session, meeting: Meeting, changes: dict[str, Any],
-                   base: dict[str, Any] | None = None) -> dict[str, Any]:
+def update_meeting(
+    session: Session, meeting: Meeting, changes: dict[str, Any], base: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Apply header ``changes``; a field whose server value moved away from ``base``
     (and differs from the new value) is a conflict."""
     if not isinstance(changes, dict) or not changes:
@@ -158,19 +175,29 @@ def check_row_field(name: str, value: Any) -> Any:
 
 
 def row_dict(row: RidaRow) -> dict[str, Any]:
-    return {"uid": row.uid, "number": row.number, "nature": row.nature,
-            "subject": row.subject, "question": row.question, "answer": row.answer,
-            "revision": row.revision}
+    return {
+        "uid": row.uid,
+        "number": row.number,
+        "nature": row.nature,
+        "subject": row.subject,
+        "question": row.question,
+        "answer": row.answer,
+        "revision": row.revision,
+    }
 
 
 def rows_of(session: Session, meeting_id: int) -> list[RidaRow]:
-    return list(session.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id)
-                             .order_by(RidaRow.number)).all())
+    return list(
+        session.exec(
+            select(RidaRow).where(RidaRow.meeting_id == meeting_id).order_by(RidaRow.number)
+        ).all()
+    )
 
 
 def find_row(session: Session, meeting_id: int, uid: str) -> RidaRow | None:
-    return session.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
-                                              RidaRow.uid == uid)).first()
+    return session.exec(
+        select(RidaRow).where(RidaRow.meeting_id == meeting_id, RidaRow.uid == uid)
+    ).first()
 
 
 def renumber(session: Session, items: Sequence[Any], attr: str, start: int) -> None:
@@ -190,8 +217,14 @@ def row_order(rows: Sequence[RidaRow]) -> list[dict[str, Any]]:
     return [{"uid": r.uid, "number": r.number} for r in rows]
 
 
-def add_row(session: Session, meeting: Meeting, values: dict[str, Any], *,
-            uid: str | None = None, after: str | None = None) -> RidaRow:
+def add_row(
+    session: Session,
+    meeting: Meeting,
+    values: dict[str, Any],
+    *,
+    uid: str | None = None,
+    after: str | None = None,
+) -> RidaRow:
     """A new row below the row ``after`` (at the end when absent); idempotent on ``uid``."""
     if uid is not None:
         uid = check_uid(uid)
@@ -213,17 +246,22 @@ def add_row(session: Session, meeting: Meeting, values: dict[str, Any], *,
     return row
 
 
-def apply_revision(session: Session, item: Any, revision: Any, clean: dict[str, Any],
-                   current: Callable[[], dict[str, Any]], message: str,
-                   derived: Sequence[str] = ()) -> bool:
+def apply_revision(
+    session: Session,
+    item: Any,
+    revision: Any,
+    clean: dict[str, Any],
+    current: Callable[[], dict[str, Any]],
+    message: str,
+    derived: Sequence[str] = (),
+) -> bool:
     """The editor's optimistic change of a record (row, participant, action) seen at
     ``revision``: True when ``clean`` changed it (its revision is then bumped). A stale
     revision is a :class:`Conflict` carrying ``current()``, unless the record already holds
     these values (a replayed save). ``derived`` fields follow others and are not compared."""
     if type(revision) is not int:
         raise FieldError("revision", "entier attendu")
-    same = all(getattr(item, name) == value for name, value in clean.items()
-               if name not in derived)
+    same = all(getattr(item, name) == value for name, value in clean.items() if name not in derived)
     if revision != item.revision:
         if same:
             return False
@@ -238,13 +276,18 @@ def apply_revision(session: Session, item: Any, revision: Any, clean: dict[str, 
     return True
 
 
-def update_row(session: Session, row: RidaRow, revision: Any,
-               values: dict[str, Any]) -> RidaRow:
+def update_row(session: Session, row: RidaRow, revision: Any, values: dict[str, Any]) -> RidaRow:
     clean = {name: check_row_field(name, value) for name, value in values.items()}
     if not clean:
         raise FieldError("fields", "aucun champ à modifier")
-    if apply_revision(session, row, revision, clean, lambda: row_dict(row),
-                      f"La ligne {row.number} a été modifiée par quelqu'un d'autre."):
+    if apply_revision(
+        session,
+        row,
+        revision,
+        clean,
+        lambda: row_dict(row),
+        f"La ligne {row.number} a été modifiée par quelqu'un d'autre.",
+    ):
         row.updated_at = utcnow()
     return row
 
@@ -253,8 +296,14 @@ def delete_row(session: Session, meeting: Meeting, row: RidaRow) -> list[RidaRow
     return delete_in(session, meeting, row, lambda: rows_of(session, meeting.id), "number", 1)
 
 
-def delete_in(session: Session, meeting: Meeting, item: Any,
-              remaining: Callable[[], list[Any]], attr: str, start: int) -> list[Any]:
+def delete_in(
+    session: Session,
+    meeting: Meeting,
+    item: Any,
+    remaining: Callable[[], list[Any]],
+    attr: str,
+    start: int,
+) -> list[Any]:
     """Delete ``item`` of ``meeting`` and renumber ``remaining()`` from ``start``."""
     session.delete(item)
     session.flush()
@@ -264,15 +313,23 @@ def delete_in(session: Session, meeting: Meeting, item: Any,
     return items
 
 
-def move_row(session: Session, meeting: Meeting, row: RidaRow, direction: str,
-             to: Any = None) -> list[RidaRow]:
+def move_row(
+    session: Session, meeting: Meeting, row: RidaRow, direction: str, to: Any = None
+) -> list[RidaRow]:
     """Move ``row`` one place; ``to`` (optional) is the number it should end up with."""
-    return move_in(session, meeting, rows_of(session, meeting.id), row, direction, to,
-                   "number", 1)
+    return move_in(session, meeting, rows_of(session, meeting.id), row, direction, to, "number", 1)
 
 
-def move_in(session: Session, meeting: Meeting, items: list[Any], item: Any, direction: Any,
-            to: Any, attr: str, start: int) -> list[Any]:
+def move_in(
+    session: Session,
+    meeting: Meeting,
+    items: list[Any],
+    item: Any,
+    direction: Any,
+    to: Any,
+    attr: str,
+    start: int,
+) -> list[Any]:
     """Move ``item`` one place among ``items`` (numbered by ``attr`` from ``start``), unless
     a replayed move already put it at ``to``; returns the items in their new order."""
     if not already_moved(direction, getattr(item, attr), to):
@@ -317,35 +374,56 @@ SPEAKER = re.compile(r"(?m)^[ \t]*(?:[-*][ \t]+)?([A-ZÀ-Ý0-9][A-ZÀ-Ý0-9 '&./
 _SPEAKER_AFTER_NEWLINE = re.compile("\n" + SPEAKER.pattern.removeprefix("(?m)^"))
 
 
-def suggestions(session: Session, series_id: int, where: Any = None,
-                limit_meetings: int = 50) -> dict[str, list[str]]:
+def suggestions(
+    session: Session, series_id: int, where: Any = None, limit_meetings: int = 50
+) -> dict[str, list[str]]:
     """Subjects and speaker prefixes (`LIFEN : `) used in the series' recent meetings
     (those ``where`` allows: see rida.access.readable), most used first."""
-    recent = select(Meeting.id).where(Meeting.series_id == series_id) \
-        .order_by(Meeting.date.desc()).limit(limit_meetings)
+    recent = (
+        select(Meeting.id)
+        .where(Meeting.series_id == series_id)
+        .order_by(Meeting.date.desc())
+        .limit(limit_meetings)
+    )
     if where is not None:
         recent = recent.where(where)
-    found = session.exec(select(RidaRow.subject, RidaRow.question, RidaRow.answer)
-                         .where(RidaRow.meeting_id.in_(recent))).all()
+    found = session.exec(
+        select(RidaRow.subject, RidaRow.question, RidaRow.answer).where(
+            RidaRow.meeting_id.in_(recent)
+        )
+    ).all()
     subjects = Counter(subject for subject, _, _ in found if subject)
     # One regex pass over all the texts (each put on its own lines) instead of one per
     # field: same matches in the same order, several times faster on a long history.
     texts = "".join(f"\n{question or ''}\n{answer or ''}" for _, question, answer in found)
     speakers = Counter(map(str.strip, _SPEAKER_AFTER_NEWLINE.findall(texts)))
-    entities = session.exec(select(Person.entity).join(Participation)
-                            .where(Participation.meeting_id.in_(recent))).all()
+    entities = session.exec(
+        select(Person.entity).join(Participation).where(Participation.meeting_id.in_(recent))
+    ).all()
     speakers.update(e for e in entities if e)
-    return {"subjects": [s for s, _ in subjects.most_common(200)],
-            "speakers": [f"{s} : " for s, _ in speakers.most_common(200)]}
+    return {
+        "subjects": [s for s, _ in subjects.most_common(200)],
+        "speakers": [f"{s} : " for s, _ in speakers.most_common(200)],
+    }
 
 
 def catalogue(session: Session, where: Any = None) -> list[dict[str, Any]]:
     """Meetings as summaries (id, series, title, date, status, classification, version),
     newest first; ``where`` restricts them (see rida.access.readable)."""
-    query = select(Meeting, Series.name).join(Series) \
-        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    query = (
+        select(Meeting, Series.name).join(Series).order_by(Meeting.date.desc(), Meeting.id.desc())
+    )
     if where is not None:
         query = query.where(where)
-    return [{"id": m.id, "series": name, "title": m.title, "date": m.date.isoformat(),
-             "status": m.status, "classification": m.classification, "version": m.version}
-            for m, name in session.exec(query).all()]
+    return [
+        {
+            "id": m.id,
+            "series": name,
+            "title": m.title,
+            "date": m.date.isoformat(),
+            "status": m.status,
+            "classification": m.classification,
+            "version": m.version,
+        }
+        for m, name in session.exec(query).all()
+    ]

@@ -147,8 +147,9 @@ class Action(SQLModel, table=True):
     revision: int = 1
     # The meeting record this action opened (an *Entretien bilatéral* for a
     # ``bilateral_interview``): validating its minutes offers to close the action.
-    linked_meeting_id: int | None = Field(default=None, foreign_key="meeting.id",
-                                          ondelete="SET NULL")
+    linked_meeting_id: int | None = Field(
+        default=None, foreign_key="meeting.id", ondelete="SET NULL"
+    )
 
 
 class ActionEvent(SQLModel, table=True):

@@ -16,25 +16,40 @@ PERSON_FIELDS = ("last_name", "first_name", "entity", "function")
 
 
 def participant_dict(p: Participation, person: Person) -> dict[str, Any]:
-    return {"uid": p.uid, "person_id": person.id, "last_name": person.last_name,
-            "first_name": person.first_name, "entity": person.entity,
-            "function": p.function, "attendance": p.attendance, "revision": p.revision}
+    return {
+        "uid": p.uid,
+        "person_id": person.id,
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "entity": person.entity,
+        "function": p.function,
+        "attendance": p.attendance,
+        "revision": p.revision,
+    }
 
 
 def participants_of(session: Session, meeting_id: int) -> list[tuple[Participation, Person]]:
-    return list(session.exec(
-        select(Participation, Person).join(Person)
-        .where(Participation.meeting_id == meeting_id)
-        .order_by(Participation.position, Participation.id)).all())
+    return list(
+        session.exec(
+            select(Participation, Person)
+            .join(Person)
+            .where(Participation.meeting_id == meeting_id)
+            .order_by(Participation.position, Participation.id)
+        ).all()
+    )
 
 
 def find(session: Session, meeting_id: int, uid: str) -> Participation | None:
-    return session.exec(select(Participation).where(
-        Participation.meeting_id == meeting_id, Participation.uid == uid)).first()
+    return session.exec(
+        select(Participation).where(
+            Participation.meeting_id == meeting_id, Participation.uid == uid
+        )
+    ).first()
 
 
-def add(session: Session, meeting: Meeting, data: dict[str, Any], *,
-        uid: str | None = None) -> tuple[Participation, Person]:
+def add(
+    session: Session, meeting: Meeting, data: dict[str, Any], *, uid: str | None = None
+) -> tuple[Participation, Person]:
     """Add a participant from ``person_id`` or from person fields; idempotent on ``uid``."""
     if uid is not None:
         uid = check_uid(uid)
@@ -56,13 +71,21 @@ def add(session: Session, meeting: Meeting, data: dict[str, Any], *,
         if not values["last_name"]:
             raise FieldError("last_name", "le nom est obligatoire")
         person = find_or_create(session, values)
-    taken = session.exec(select(Participation).where(
-        Participation.meeting_id == meeting.id, Participation.person_id == person.id)).first()
+    taken = session.exec(
+        select(Participation).where(
+            Participation.meeting_id == meeting.id, Participation.person_id == person.id
+        )
+    ).first()
     if taken is not None:
         raise FieldError("person_id", "cette personne participe déjà à la réunion")
     count = len(participants_of(session, meeting.id))
-    p = Participation(meeting_id=meeting.id, person_id=person.id, position=count,
-                      attendance=attendance, function=function or person.function)
+    p = Participation(
+        meeting_id=meeting.id,
+        person_id=person.id,
+        position=count,
+        attendance=attendance,
+        function=function or person.function,
+    )
     if uid is not None:
         p.uid = uid
     session.add(p)
@@ -71,8 +94,9 @@ def add(session: Session, meeting: Meeting, data: dict[str, Any], *,
     return p, person
 
 
-def update(session: Session, p: Participation, revision: Any,
-           values: dict[str, Any]) -> Participation:
+def update(
+    session: Session, p: Participation, revision: Any, values: dict[str, Any]
+) -> Participation:
     clean: dict[str, Any] = {}
     for name, value in values.items():
         if name == "attendance":
@@ -81,19 +105,31 @@ def update(session: Session, p: Participation, revision: Any,
             clean[name] = fields.text(value, name, limit=PERSON_LIMITS["function"])
         else:
             raise FieldError(name, "champ inconnu ou non modifiable")
-    apply_revision(session, p, revision, clean,
-                   lambda: participant_dict(p, session.get(Person, p.person_id)),
-                   "Ce participant a été modifié par quelqu'un d'autre.")
+    apply_revision(
+        session,
+        p,
+        revision,
+        clean,
+        lambda: participant_dict(p, session.get(Person, p.person_id)),
+        "Ce participant a été modifié par quelqu'un d'autre.",
+    )
     return p
 
 
 def remove(session: Session, meeting: Meeting, p: Participation) -> None:
-    delete_in(session, meeting, p, lambda: [q for q, _ in participants_of(session, meeting.id)],
-              "position", 0)
+    delete_in(
+        session,
+        meeting,
+        p,
+        lambda: [q for q, _ in participants_of(session, meeting.id)],
+        "position",
+        0,
+    )
 
 
-def move(session: Session, meeting: Meeting, p: Participation, direction: str,
-         to: Any = None) -> None:
+def move(
+    session: Session, meeting: Meeting, p: Participation, direction: str, to: Any = None
+) -> None:
     """Move ``p`` one place; ``to`` (optional) is the position it should end up at."""
     items = [q for q, _ in participants_of(session, meeting.id)]
     move_in(session, meeting, items, p, direction, to, "position", 0)

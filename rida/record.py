@@ -37,12 +37,18 @@ class Record:
 
 
 def load(session: Session, meeting: Meeting) -> Record:
-    rows = list(session.exec(select(RidaRow).where(RidaRow.meeting_id == meeting.id)
-                             .order_by(RidaRow.number)).all())
+    rows = list(
+        session.exec(
+            select(RidaRow).where(RidaRow.meeting_id == meeting.id).order_by(RidaRow.number)
+        ).all()
+    )
     numbers = {r.id: r.number for r in rows}
-    found = session.exec(select(Action, Person).outerjoin(Person, Action.owner_id == Person.id)
-                         .where(Action.meeting_id == meeting.id)
-                         .order_by(Action.position, Action.id)).all()
+    found = session.exec(
+        select(Action, Person)
+        .outerjoin(Person, Action.owner_id == Person.id)
+        .where(Action.meeting_id == meeting.id)
+        .order_by(Action.position, Action.id)
+    ).all()
     return Record(
         meeting=meeting,
         series=session.get(Series, meeting.series_id),

@@ -75,13 +75,16 @@ def collect(session: Session, today: dt.date, days: int) -> tuple[list[Digest], 
         .join(Meeting, col(Action.meeting_id) == Meeting.id)
         .join(Series, col(Meeting.series_id) == Series.id)
         .outerjoin(Person, col(Action.owner_id) == Person.id)
-        .where(col(Action.status).in_(OPEN_STATUSES), col(Action.due_date).is_not(None),
-               col(Action.due_date) <= horizon)
-        .order_by(Action.due_date, Meeting.date, Action.id)).all()
+        .where(
+            col(Action.status).in_(OPEN_STATUSES),
+            col(Action.due_date).is_not(None),
+            col(Action.due_date) <= horizon,
+        )
+        .order_by(Action.due_date, Meeting.date, Action.id)
+    ).all()
     by_owner: dict[int | None, tuple[Person | None, list[Item]]] = {}
     for action, meeting, series, person in found:
-        by_owner.setdefault(action.owner_id, (person, []))[1].append(
-            Item(action, meeting, series))
+        by_owner.setdefault(action.owner_id, (person, []))[1].append(Item(action, meeting, series))
     digests, skipped = [], []
     for person, items in by_owner.values():
         if person is None:
@@ -91,8 +94,9 @@ def collect(session: Session, today: dt.date, days: int) -> tuple[list[Digest], 
         elif not person.email:
             skipped.append(Skipped(person, "pas d'adresse e-mail", len(items)))
         elif not valid_address(person.email):
-            skipped.append(Skipped(person, f"adresse e-mail invalide « {person.email} »",
-                                   len(items)))
+            skipped.append(
+                Skipped(person, f"adresse e-mail invalide « {person.email} »", len(items))
+            )
         else:
             digests.append(Digest(person, items))
     digests.sort(key=lambda d: (d.person.last_name.casefold(), d.person.first_name, d.person.id))
@@ -111,9 +115,14 @@ def _sections(digest: Digest, today: dt.date, days: int) -> list[tuple[str, list
     late = [i for i in digest.items if i.overdue(today)]
     soon = [i for i in digest.items if not i.overdue(today)]
     horizon = date_short(today + dt.timedelta(days=days))
-    return [(title, items) for title, items in (
-        (f"En retard ({len(late)})", late),
-        (f"À échéance d'ici le {horizon} ({len(soon)})", soon)) if items]
+    return [
+        (title, items)
+        for title, items in (
+            (f"En retard ({len(late)})", late),
+            (f"À échéance d'ici le {horizon} ({len(soon)})", soon),
+        )
+        if items
+    ]
 
 
 def _lines(item: Item, today: dt.date) -> list[str]:
@@ -121,12 +130,17 @@ def _lines(item: Item, today: dt.date) -> list[str]:
     due = f"Échéance : {date_short(action.due_date)}"
     if item.overdue(today):
         due += f" (en retard de {plural((today - action.due_date).days, 'jour')})"
-    return [action.title, f"{due} · {ACTION_STATUS_LABELS[action.status]}",
-            f"{item.series.name} — {meeting.title} du {date_short(meeting.date)}"]
+    return [
+        action.title,
+        f"{due} · {ACTION_STATUS_LABELS[action.status]}",
+        f"{item.series.name} — {meeting.title} du {date_short(meeting.date)}",
+    ]
 
 
-INTRO = ("Voici les actions dont vous êtes porteur qui sont en retard ou arrivent à "
-         "échéance prochainement.")
+INTRO = (
+    "Voici les actions dont vous êtes porteur qui sont en retard ou arrivent à "
+    "échéance prochainement."
+)
 OUTRO = "Pour mettre une action à jour, ouvrez son lien dans rida."
 SIGNATURE = "rida, comptes-rendus des Task Forces (message automatique)"
 
@@ -137,8 +151,12 @@ def text_body(digest: Digest, today: dt.date, days: int, base_url: str) -> str:
         out += [title, ""]
         for item in items:
             first, *rest = _lines(item, today)
-            out += [f"- {first}", *(f"  {line}" for line in rest),
-                    f"  {action_url(base_url, item.meeting.id, item.action.id)}", ""]
+            out += [
+                f"- {first}",
+                *(f"  {line}" for line in rest),
+                f"  {action_url(base_url, item.meeting.id, item.action.id)}",
+                "",
+            ]
     return "\n".join([*out, OUTRO, "", "-- ", SIGNATURE, ""])
 
 
@@ -150,16 +168,23 @@ def html_body(digest: Digest, today: dt.date, days: int, base_url: str) -> str:
         for item in items:
             first, *rest = _lines(item, today)
             url = e(action_url(base_url, item.meeting.id, item.action.id))
-            out.append(f'<li><a href="{url}">{e(first)}</a><br>'
-                       + "<br>".join(e(line) for line in rest) + "</li>")
+            out.append(
+                f'<li><a href="{url}">{e(first)}</a><br>'
+                + "<br>".join(e(line) for line in rest)
+                + "</li>"
+            )
         out.append("</ul>")
     out += [f"<p>{e(OUTRO)}</p>", f"<p>-- <br>{e(SIGNATURE)}</p>"]
-    return ('<!doctype html><html lang="fr"><meta charset="utf-8"><body>'
-            + "\n".join(out) + "</body></html>\n")
+    return (
+        '<!doctype html><html lang="fr"><meta charset="utf-8"><body>'
+        + "\n".join(out)
+        + "</body></html>\n"
+    )
 
 
-def message(digest: Digest, today: dt.date, days: int, *, base_url: str,
-            sender: str) -> EmailMessage:
+def message(
+    digest: Digest, today: dt.date, days: int, *, base_url: str, sender: str
+) -> EmailMessage:
     """The digest as a French plain-text e-mail with an HTML alternative."""
     msg = EmailMessage()
     msg["From"] = sender

@@ -12,19 +12,46 @@ import xml.etree.ElementTree as ET
 import markdown as md
 import nh3
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 STATUS_LABELS = {"draft": "Brouillon", "review": "En relecture", "validated": "Validé"}
-CLASSIFICATION_LABELS = {"public": "Publique", "restricted": "Diffusion restreinte",
-                         "confidential": "Confidentiel"}
+CLASSIFICATION_LABELS = {
+    "public": "Publique",
+    "restricted": "Diffusion restreinte",
+    "confidential": "Confidentiel",
+}
 NATURE_LABELS = {"I": "Information", "D": "Décision", "A": "Action"}
 ATTENDANCE_LABELS = {"present": "Présent", "excused": "Excusé", "absent": "Absent"}
-ACTION_KIND_LABELS = {"bilateral_interview": "Entretien bilatéral", "workshop": "Atelier",
-                      "document": "Document", "other": "Autre"}
-ACTION_STATUS_LABELS = {"open": "À faire", "in_progress": "En cours", "done": "Fait",
-                        "cancelled": "Annulé"}
-ROLE_LABELS = {"admin": "administrateur", "rapporteur": "rapporteur", "member": "membre",
-               "reader": "lecteur"}
+ACTION_KIND_LABELS = {
+    "bilateral_interview": "Entretien bilatéral",
+    "workshop": "Atelier",
+    "document": "Document",
+    "other": "Autre",
+}
+ACTION_STATUS_LABELS = {
+    "open": "À faire",
+    "in_progress": "En cours",
+    "done": "Fait",
+    "cancelled": "Annulé",
+}
+ROLE_LABELS = {
+    "admin": "administrateur",
+    "rapporteur": "rapporteur",
+    "member": "membre",
+    "reader": "lecteur",
+}
 
 ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "br", "a", "code", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -50,19 +77,32 @@ def _converter() -> md.Markdown:
     return converter
 
 
-LATEX_SYMBOLS = {r"\times": "×", r"\cdot": "·", r"\div": "÷", r"\leq": "≤", r"\geq": "≥",
-                 r"\le": "≤", r"\ge": "≥", r"\neq": "≠", r"\approx": "≈", r"\pm": "±",
-                 r"\sum": "∑", r"\infty": "∞", r"\%": "%"}
+LATEX_SYMBOLS = {
+    r"\times": "×",
+    r"\cdot": "·",
+    r"\div": "÷",
+    r"\leq": "≤",
+    r"\geq": "≥",
+    r"\le": "≤",
+    r"\ge": "≥",
+    r"\neq": "≠",
+    r"\approx": "≈",
+    r"\pm": "±",
+    r"\sum": "∑",
+    r"\infty": "∞",
+    r"\%": "%",
+}
 _FORMULA = re.compile(r"\$(?=\S)([^$\n]{1,300}?)(?<=\S)\$(?!\d)")
 _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+|\\%")
 
 
 def formula_text(text: str) -> str:
     """Inline formulas written `$A + B \\times X$` made readable: `A + B × X`."""
+
     def plain(match: re.Match[str]) -> str:
-        body = _LATEX_COMMAND.sub(lambda m: LATEX_SYMBOLS.get(m.group(), m.group()),
-                                  match.group(1))
+        body = _LATEX_COMMAND.sub(lambda m: LATEX_SYMBOLS.get(m.group(), m.group()), match.group(1))
         return " ".join(body.split())
+
     return _FORMULA.sub(plain, text)
 
 
@@ -76,8 +116,13 @@ def markdown_html(text: str | None) -> str:
 @functools.lru_cache(maxsize=4096)
 def _markdown_html(text: str) -> str:
     html = _converter().reset().convert(formula_text(text))
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
 
 
 _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")

@@ -17,8 +17,12 @@ from rida import backup_sqlite
 from rida.backups import DATABASE, EXPORTS, BackupError, Place, check_file, verify
 
 
-def restore(backup: Path, place: Place, known_revisions: Collection[str],
-            confirm: Callable[[], None] | None = None) -> dict[str, Any]:
+def restore(
+    backup: Path,
+    place: Place,
+    known_revisions: Collection[str],
+    confirm: Callable[[], None] | None = None,
+) -> dict[str, Any]:
     """Replace ``place``'s database and exports with ``backup``; its manifest.
     ``confirm`` is called once everything is verified, before anything is replaced (it
     raises to cancel)."""
@@ -35,16 +39,25 @@ def restore(backup: Path, place: Place, known_revisions: Collection[str],
         check_file(staged, files[DATABASE], DATABASE)
         problem = backup_sqlite.integrity(staged)
         if problem != "ok":
-            raise BackupError(f"Base de la sauvegarde endommagée (PRAGMA integrity_check : "
-                              f"{problem}) : rien n'a été modifié.", "corrupt")
+            raise BackupError(
+                f"Base de la sauvegarde endommagée (PRAGMA integrity_check : "
+                f"{problem}) : rien n'a été modifié.",
+                "corrupt",
+            )
         revision, _ = backup_sqlite.facts(staged)
         if revision != manifest.get("schema_revision"):
-            raise BackupError("Sauvegarde altérée : la révision du schéma de la base ne "
-                              "correspond pas au manifeste.", "tampered")
+            raise BackupError(
+                "Sauvegarde altérée : la révision du schéma de la base ne "
+                "correspond pas au manifeste.",
+                "tampered",
+            )
         if revision not in known_revisions:
-            raise BackupError(f"Sauvegarde d'un schéma inconnu de cette version de rida "
-                              f"(révision {revision}) : mettez rida à jour avant de la "
-                              "restaurer.", "schema")
+            raise BackupError(
+                f"Sauvegarde d'un schéma inconnu de cette version de rida "
+                f"(révision {revision}) : mettez rida à jour avant de la "
+                "restaurer.",
+                "schema",
+            )
         exports.mkdir(parents=True)
         for name, expected in files.items():
             if name.startswith(f"{EXPORTS}/"):

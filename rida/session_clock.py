@@ -17,9 +17,9 @@ SEEN_AT = "rida_seen_at"
 
 @dataclass(frozen=True)
 class Clock:
-    idle: float       # seconds
-    lifetime: float   # seconds
-    warning: float    # seconds before the end when the editor warns
+    idle: float  # seconds
+    lifetime: float  # seconds
+    warning: float  # seconds before the end when the editor warns
 
     def seconds_left(self, session: MutableMapping[str, Any], now: float) -> float:
         """Seconds before the session ends (0 or less: over, or never started)."""
@@ -39,8 +39,9 @@ def start(session: MutableMapping[str, Any], now: float) -> None:
     session[SEEN_AT] = now
 
 
-def seen(session: MutableMapping[str, Any], clock: Clock, now: float, *,
-         force: bool = False) -> None:
+def seen(
+    session: MutableMapping[str, Any], clock: Clock, now: float, *, force: bool = False
+) -> None:
     """A request of the session's user: its idle time starts again."""
     last = session.get(SEEN_AT)
     if force or not isinstance(last, (int, float)) or now - last >= clock.refresh_step():

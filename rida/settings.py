@@ -182,11 +182,13 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SEARCH_BACKEND": env.get("RIDA_SEARCH_BACKEND") or "whoosh",
         # None: RIDA_DATA_DIR/search, resolved once the data dir is known (rida.search).
         "SEARCH_DIR": Path(env["RIDA_SEARCH_DIR"]).resolve()
-        if env.get("RIDA_SEARCH_DIR") else None,
+        if env.get("RIDA_SEARCH_DIR")
+        else None,
         "MAX_CONTENT_LENGTH": int(env.get("RIDA_MAX_REQUEST_BYTES") or 5_000_000),
         # None: the reference document shipped with rida (rida.compte_rendu.docx).
         "DOCX_TEMPLATE": Path(env["RIDA_DOCX_TEMPLATE"]).resolve()
-        if env.get("RIDA_DOCX_TEMPLATE") else None,
+        if env.get("RIDA_DOCX_TEMPLATE")
+        else None,
         # Reminders (rida remind); checked by the command, not at start-up.
         "BASE_URL": env.get("RIDA_BASE_URL") or "http://127.0.0.1:5000",
         "SMTP_URL": env.get("RIDA_SMTP_URL") or "",
@@ -224,7 +226,9 @@ def secret_key(data_dir: Path) -> str:
         path.chmod(0o600)
     key = path.read_text().strip()
     if len(key) < MIN_SECRET_LENGTH:
-        raise SecretKeyError(f"{path} : clé secrète vide ou trop courte (au moins "
-                             f"{MIN_SECRET_LENGTH} caractères) ; supprimez le fichier pour "
-                             "qu'une nouvelle clé soit générée.")
+        raise SecretKeyError(
+            f"{path} : clé secrète vide ou trop courte (au moins "
+            f"{MIN_SECRET_LENGTH} caractères) ; supprimez le fichier pour "
+            "qu'une nouvelle clé soit générée."
+        )
     return key

@@ -21,8 +21,12 @@ from typing import Any
 # `???` anywhere; TODO and XXX as words, in capitals (a "todo" in prose is not a marker).
 DRAFT_MARKER = re.compile(r"\?\?\?|(?<!\w)(?:TODO|XXX)(?!\w)")
 
-HEADER_FIELDS = (("title", "titre"), ("date", "date"), ("subject", "objet"),
-                 ("meeting_type", "type de réunion"))
+HEADER_FIELDS = (
+    ("title", "titre"),
+    ("date", "date"),
+    ("subject", "objet"),
+    ("meeting_type", "type de réunion"),
+)
 ROW_TEXTS = (("subject", "objet"), ("question", "question / remarque"), ("answer", "réponse"))
 
 
@@ -49,36 +53,60 @@ class Check:
         return "✓" if self.passed else "✗" if self.blocking else "⚠"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label,
-                "level": "blocking" if self.blocking else "warning", "passed": self.passed,
-                "details": [{"path": f.path, "message": f.message} for f in self.findings]}
+        return {
+            "code": self.code,
+            "label": self.label,
+            "level": "blocking" if self.blocking else "warning",
+            "passed": self.passed,
+            "details": [{"path": f.path, "message": f.message} for f in self.findings],
+        }
 
 
 def checklist(doc: dict[str, Any], review_deadline: str | None = None) -> list[Check]:
     """Every check of ``doc``; ``review_deadline`` (ISO date) is not part of rida/1."""
     return [
-        Check("header", "En-tête complet (titre, date, objet, type de réunion)", True,
-              tuple(_header(doc))),
-        Check("participants", "Au moins un intervenant", True,
-              () if doc.get("participants") else
-              (Finding("participants", "Aucun intervenant saisi"),)),
+        Check(
+            "header",
+            "En-tête complet (titre, date, objet, type de réunion)",
+            True,
+            tuple(_header(doc)),
+        ),
+        Check(
+            "participants",
+            "Au moins un intervenant",
+            True,
+            ()
+            if doc.get("participants")
+            else (Finding("participants", "Aucun intervenant saisi"),),
+        ),
         Check("roles", "Organisateur et rédacteur désignés", True, tuple(_roles(doc))),
-        Check("rows", "Chaque ligne du RIDA a une nature et un objet", True,
-              tuple(_rows(doc))),
-        Check("actions", "Chaque action a un porteur et une échéance", True,
-              tuple(_actions(doc))),
-        Check("action_rows", "Chaque ligne de nature A est reliée à au moins une action", True,
-              tuple(_action_rows(doc))),
-        Check("draft_markers", "Aucune marque de brouillon (???, TODO, XXX)", True,
-              tuple(_markers(doc))),
-        Check("dates", "Dates et heures cohérentes", True,
-              tuple(_dates(doc, review_deadline))),
-        Check("due_dates", "Aucune action n'est due avant la réunion", False,
-              tuple(_due_dates(doc))),
+        Check("rows", "Chaque ligne du RIDA a une nature et un objet", True, tuple(_rows(doc))),
+        Check("actions", "Chaque action a un porteur et une échéance", True, tuple(_actions(doc))),
+        Check(
+            "action_rows",
+            "Chaque ligne de nature A est reliée à au moins une action",
+            True,
+            tuple(_action_rows(doc)),
+        ),
+        Check(
+            "draft_markers",
+            "Aucune marque de brouillon (???, TODO, XXX)",
+            True,
+            tuple(_markers(doc)),
+        ),
+        Check("dates", "Dates et heures cohérentes", True, tuple(_dates(doc, review_deadline))),
+        Check(
+            "due_dates", "Aucune action n'est due avant la réunion", False, tuple(_due_dates(doc))
+        ),
         Check("answers", "Chaque ligne du RIDA a une réponse", False, tuple(_answers(doc))),
-        Check("results", "Résultats de l'atelier renseignés", False,
-              () if (doc.get("results") or "").strip() else
-              (Finding("results", "La section « Résultats de l'atelier » est vide"),)),
+        Check(
+            "results",
+            "Résultats de l'atelier renseignés",
+            False,
+            ()
+            if (doc.get("results") or "").strip()
+            else (Finding("results", "La section « Résultats de l'atelier » est vide"),),
+        ),
     ]
 
 
@@ -122,7 +150,7 @@ def _action_name(doc: dict[str, Any], i: int) -> str:
 
 
 def _short(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _header(doc: dict[str, Any]) -> Iterator[Finding]:
@@ -151,27 +179,37 @@ def _actions(doc: dict[str, Any]) -> Iterator[Finding]:
         if not action.get("owner"):
             yield Finding(f"actions[{i}].owner", f"{_action_name(doc, i)} : porteur manquant")
         if not action.get("due_date"):
-            yield Finding(f"actions[{i}].due_date",
-                          f"{_action_name(doc, i)} : échéance manquante")
+            yield Finding(f"actions[{i}].due_date", f"{_action_name(doc, i)} : échéance manquante")
 
 
 def _action_rows(doc: dict[str, Any]) -> Iterator[Finding]:
     linked = {a.get("rida") for a in doc.get("actions") or []}
     for i, row in enumerate(doc.get("rida") or []):
         if row.get("nature") == "A" and row.get("number") not in linked:
-            yield Finding(f"rida[{i}]", f"{_row_name(doc, i)} : ligne d'action sans action "
-                                        "associée (aucune action ne s'y rapporte)")
+            yield Finding(
+                f"rida[{i}]",
+                f"{_row_name(doc, i)} : ligne d'action sans action "
+                "associée (aucune action ne s'y rapporte)",
+            )
 
 
 def _texts(doc: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     """(path, French place, text) for every text of the document."""
-    places = {"title": "En-tête (titre)", "subject": "En-tête (objet)",
-              "meeting_type": "En-tête (type de réunion)", "location": "En-tête (lieu)",
-              "summary": "Synthèse", "results": "Résultats de l'atelier"}
+    places = {
+        "title": "En-tête (titre)",
+        "subject": "En-tête (objet)",
+        "meeting_type": "En-tête (type de réunion)",
+        "location": "En-tête (lieu)",
+        "summary": "Synthèse",
+        "results": "Résultats de l'atelier",
+    }
     for key, place in places.items():
         yield key, place, doc.get(key) or ""
-    for key, name in (("objectives", "Objectif"), ("reference_documents", "Document de "
-                      "référence"), ("comments", "Commentaire")):
+    for key, name in (
+        ("objectives", "Objectif"),
+        ("reference_documents", "Document de référence"),
+        ("comments", "Commentaire"),
+    ):
         for i, text in enumerate(doc.get(key) or []):
             yield f"{key}[{i}]", f"{name} {i + 1}", text or ""
     for i, row in enumerate(doc.get("rida") or []):
@@ -195,11 +233,15 @@ def _markers(doc: dict[str, Any]) -> Iterator[Finding]:
 def _dates(doc: dict[str, Any], review_deadline: str | None) -> Iterator[Finding]:
     start, end, day = doc.get("start_time"), doc.get("end_time"), doc.get("date") or ""
     if start and end and end <= start:
-        yield Finding("end_time", f"Heure de fin ({end}) avant ou égale à l'heure de début "
-                                  f"({start})")
+        yield Finding(
+            "end_time", f"Heure de fin ({end}) avant ou égale à l'heure de début ({start})"
+        )
     if review_deadline and day and review_deadline < day:
-        yield Finding("review_deadline", f"Date limite de relecture ({_fr(review_deadline)}) "
-                                         f"antérieure à la réunion ({_fr(day)})")
+        yield Finding(
+            "review_deadline",
+            f"Date limite de relecture ({_fr(review_deadline)}) "
+            f"antérieure à la réunion ({_fr(day)})",
+        )
 
 
 def _due_dates(doc: dict[str, Any]) -> Iterator[Finding]:
@@ -208,9 +250,11 @@ def _due_dates(doc: dict[str, Any]) -> Iterator[Finding]:
     for i, action in enumerate(doc.get("actions") or []):
         due = action.get("due_date")
         if due and day and due < day:
-            yield Finding(f"actions[{i}].due_date",
-                          f"{_action_name(doc, i)} : échéance ({_fr(due)}) antérieure à la "
-                          f"réunion ({_fr(day)})")
+            yield Finding(
+                f"actions[{i}].due_date",
+                f"{_action_name(doc, i)} : échéance ({_fr(due)}) antérieure à la "
+                f"réunion ({_fr(day)})",
+            )
 
 
 def _answers(doc: dict[str, Any]) -> Iterator[Finding]:

@@ -17,23 +17,58 @@ from typing import Any
 from rida.people import person_key
 from rida.render import ACTION_STATUS_LABELS, CLASSIFICATION_LABELS, STATUS_LABELS
 
-HEADER = (("title", "Titre"), ("subject", "Objet"), ("meeting_type", "Type de réunion"),
-          ("date", "Date"), ("start_time", "Heure de début"), ("end_time", "Heure de fin"),
-          ("location", "Lieu"), ("status", "Statut"), ("classification", "Classification"),
-          ("version", "Version"), ("organiser", "Organisateur"), ("rapporteur", "Rédacteur"),
-          ("reference_documents", "Documents de référence"), ("objectives", "Objectifs"),
-          ("summary", "Synthèse"), ("comments", "Commentaires"),
-          ("results", "Résultats de l'atelier"))
-ROW_FIELDS = (("number", "#"), ("nature", "Nature"), ("subject", "Objet"),
-              ("question", "Question / Remarque"), ("answer", "Réponse"))
-ACTION_FIELDS = (("title", "Action"), ("owner", "Porteur"), ("due_date", "Échéance"),
-                 ("status", "Statut"), ("rida", "Ligne RIDA"), ("notes", "Notes"))
+HEADER = (
+    ("title", "Titre"),
+    ("subject", "Objet"),
+    ("meeting_type", "Type de réunion"),
+    ("date", "Date"),
+    ("start_time", "Heure de début"),
+    ("end_time", "Heure de fin"),
+    ("location", "Lieu"),
+    ("status", "Statut"),
+    ("classification", "Classification"),
+    ("version", "Version"),
+    ("organiser", "Organisateur"),
+    ("rapporteur", "Rédacteur"),
+    ("reference_documents", "Documents de référence"),
+    ("objectives", "Objectifs"),
+    ("summary", "Synthèse"),
+    ("comments", "Commentaires"),
+    ("results", "Résultats de l'atelier"),
+)
+ROW_FIELDS = (
+    ("number", "#"),
+    ("nature", "Nature"),
+    ("subject", "Objet"),
+    ("question", "Question / Remarque"),
+    ("answer", "Réponse"),
+)
+ACTION_FIELDS = (
+    ("title", "Action"),
+    ("owner", "Porteur"),
+    ("due_date", "Échéance"),
+    ("status", "Statut"),
+    ("rida", "Ligne RIDA"),
+    ("notes", "Notes"),
+)
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 # Codes shown as their French label; values compared whole (a version is not a text).
-VALUE_LABELS = {"status": {**STATUS_LABELS, **ACTION_STATUS_LABELS},
-                "classification": CLASSIFICATION_LABELS}
-ATOMIC = {"status", "classification", "version", "date", "start_time", "end_time", "number",
-          "nature", "due_date", "rida"}
+VALUE_LABELS = {
+    "status": {**STATUS_LABELS, **ACTION_STATUS_LABELS},
+    "classification": CLASSIFICATION_LABELS,
+}
+ATOMIC = {
+    "status",
+    "classification",
+    "version",
+    "date",
+    "start_time",
+    "end_time",
+    "number",
+    "nature",
+    "due_date",
+    "rida",
+}
 
 
 def words(old: str, new: str) -> list[tuple[str, str]]:
@@ -64,8 +99,9 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def _changes(old: dict[str, Any], new: dict[str, Any],
-             fields: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+def _changes(
+    old: dict[str, Any], new: dict[str, Any], fields: tuple[tuple[str, str], ...]
+) -> list[dict[str, Any]]:
     out = []
     for key, label in fields:
         a, b = text(old.get(key)), text(new.get(key))
@@ -90,8 +126,11 @@ def _participants(old: list[dict], new: list[dict]) -> dict[str, list]:
     return {
         "added": [text(p) for k, p in after.items() if k not in before],
         "removed": [text(p) for k, p in before.items() if k not in after],
-        "changed": [{"name": text(p), "fields": _changes(before[k], p, fields)}
-                    for k, p in after.items() if k in before and _changes(before[k], p, fields)],
+        "changed": [
+            {"name": text(p), "fields": _changes(before[k], p, fields)}
+            for k, p in after.items()
+            if k in before and _changes(before[k], p, fields)
+        ],
     }
 
 
@@ -115,42 +154,57 @@ def _content(row: dict[str, Any]) -> tuple:  # type: ignore[type-arg]
     return tuple(row.get(k) for k, _ in ROW_FIELDS[1:])
 
 
-def _items(old: list[dict], new: list[dict], keys: list, fields: tuple[tuple[str, str], ...],
-           name: Any) -> dict[str, list]:  # type: ignore[type-arg]
+def _items(
+    old: list[dict], new: list[dict], keys: list, fields: tuple[tuple[str, str], ...], name: Any
+) -> dict[str, list]:  # type: ignore[type-arg]
     pairs = _match(old, new, keys)
     matched_old, matched_new = {i for i, _ in pairs}, {j for _, j in pairs}
     changed = []
     for i, j in pairs:
         fields_changed = _changes(old[i], new[j], fields)
         if fields_changed:
-            changed.append({"old_name": name(old[i], i), "name": name(new[j], j),
-                            "fields": fields_changed})
+            changed.append(
+                {"old_name": name(old[i], i), "name": name(new[j], j), "fields": fields_changed}
+            )
     return {
-        "added": [{"name": name(x, j), "item": x} for j, x in enumerate(new)
-                  if j not in matched_new],
-        "removed": [{"name": name(x, i), "item": x} for i, x in enumerate(old)
-                    if i not in matched_old],
+        "added": [
+            {"name": name(x, j), "item": x} for j, x in enumerate(new) if j not in matched_new
+        ],
+        "removed": [
+            {"name": name(x, i), "item": x} for i, x in enumerate(old) if i not in matched_old
+        ],
         "changed": changed,
     }
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The differences from ``old`` to ``new`` (two normalised rida/1 documents)."""
-    rows = _items(old.get("rida") or [], new.get("rida") or [],
-                  [_content, lambda r: r.get("subject"), lambda r: r.get("number")],
-                  ROW_FIELDS, lambda r, _i: f"Ligne {r.get('number')}")
+    rows = _items(
+        old.get("rida") or [],
+        new.get("rida") or [],
+        [_content, lambda r: r.get("subject"), lambda r: r.get("number")],
+        ROW_FIELDS,
+        lambda r, _i: f"Ligne {r.get('number')}",
+    )
     positions = {id(a): i for i, a in enumerate(old.get("actions") or [])}
     positions.update({id(a): i for i, a in enumerate(new.get("actions") or [])})
-    actions = _items(old.get("actions") or [], new.get("actions") or [],
-                     [lambda a: a.get("title"), lambda a: positions[id(a)]],
-                     ACTION_FIELDS, lambda a, i: f"Action {i + 1} « {a.get('title')} »")
+    actions = _items(
+        old.get("actions") or [],
+        new.get("actions") or [],
+        [lambda a: a.get("title"), lambda a: positions[id(a)]],
+        ACTION_FIELDS,
+        lambda a, i: f"Action {i + 1} « {a.get('title')} »",
+    )
     diff = {
         "header": _changes(old, new, HEADER),
-        "participants": _participants(old.get("participants") or [],
-                                      new.get("participants") or []),
+        "participants": _participants(old.get("participants") or [], new.get("participants") or []),
         "rows": rows,
         "actions": actions,
     }
-    diff["empty"] = not (diff["header"] or any(diff["participants"].values())
-                         or any(rows.values()) or any(actions.values()))
+    diff["empty"] = not (
+        diff["header"]
+        or any(diff["participants"].values())
+        or any(rows.values())
+        or any(actions.values())
+    )
     return diff

@@ -78,8 +78,10 @@ def bump_minor(version: str) -> str:
 
 
 def frozen_message(meeting: Meeting) -> str:
-    return (f"Ce compte-rendu est validé (v{meeting.version}) : il ne peut plus être modifié. "
-            "Créez une nouvelle version pour l'amender.")
+    return (
+        f"Ce compte-rendu est validé (v{meeting.version}) : il ne peut plus être modifié. "
+        "Créez une nouvelle version pour l'amender."
+    )
 
 
 def ensure_editable(meeting: Meeting) -> None:
@@ -100,8 +102,14 @@ def checks(session: Session, meeting: Meeting) -> list[Check]:
     return validation.checklist(doc, deadline)
 
 
-def send_to_review(session: Session, meeting: Meeting, deadline: Any, user: User | None,
-                   name: str = "cli", today: dt.date | None = None) -> ReviewRound:
+def send_to_review(
+    session: Session,
+    meeting: Meeting,
+    deadline: Any,
+    user: User | None,
+    name: str = "cli",
+    today: dt.date | None = None,
+) -> ReviewRound:
     """draft → review, until ``deadline`` (ISO date, not before the meeting nor today)."""
     ensure_editable(meeting)
     if meeting.status != "draft":
@@ -110,15 +118,21 @@ def send_to_review(session: Session, meeting: Meeting, deadline: Any, user: User
     assert day is not None
     today = today or dt.date.today()
     if day < meeting.date:
-        raise fields.FieldError("deadline", "la date limite de relecture ne peut pas précéder "
-                                            "la réunion")
+        raise fields.FieldError(
+            "deadline", "la date limite de relecture ne peut pas précéder la réunion"
+        )
     if day < today:
         raise fields.FieldError("deadline", "la date limite de relecture est déjà passée")
     by, by_name = _who(user, name)
     meeting.status, meeting.review_deadline = "review", day
     touch(meeting)
-    review = ReviewRound(meeting_id=meeting.id, version=meeting.version, deadline=day,
-                         sent_by=by, sent_by_name=by_name)
+    review = ReviewRound(
+        meeting_id=meeting.id,
+        version=meeting.version,
+        deadline=day,
+        sent_by=by,
+        sent_by_name=by_name,
+    )
     session.add_all([meeting, review])
     session.flush()
     return review
@@ -140,8 +154,14 @@ def _next_draft(session: Session, meeting: Meeting) -> None:
     session.flush()
 
 
-def validate(session: Session, meeting: Meeting, user: User | None,
-             name: str = "cli", *, template: Template = None) -> MeetingVersion:
+def validate(
+    session: Session,
+    meeting: Meeting,
+    user: User | None,
+    name: str = "cli",
+    *,
+    template: Template = None,
+) -> MeetingVersion:
     """draft or review → validated, when no blocking check fails; freezes the version."""
     ensure_editable(meeting)
     found = checks(session, meeting)
@@ -164,8 +184,9 @@ def amend(session: Session, meeting: Meeting) -> None:
     _next_draft(session, meeting)
 
 
-def freeze(session: Session, meeting: Meeting, user: User | None, name: str, *,
-           template: Template = None) -> MeetingVersion:
+def freeze(
+    session: Session, meeting: Meeting, user: User | None, name: str, *, template: Template = None
+) -> MeetingVersion:
     """Snapshot the meeting as it is now (status and version already set); ``template``:
     the reference DOCX (None: the one shipped)."""
     if find(session, meeting.id, meeting.version) is not None:
@@ -173,17 +194,23 @@ def freeze(session: Session, meeting: Meeting, user: User | None, name: str, *,
     src = compte_rendu.source(session, meeting)
     docx = compte_rendu.render(src, "docx", template=template)
     by, by_name = _who(user, name)
-    frozen = MeetingVersion(meeting_id=meeting.id, version=meeting.version,
-                            source=src.to_json(), docx=docx,
-                            sha256=hashlib.sha256(docx).hexdigest(),
-                            validated_by=by, validated_by_name=by_name)
+    frozen = MeetingVersion(
+        meeting_id=meeting.id,
+        version=meeting.version,
+        source=src.to_json(),
+        docx=docx,
+        sha256=hashlib.sha256(docx).hexdigest(),
+        validated_by=by,
+        validated_by_name=by_name,
+    )
     session.add(frozen)
     session.flush()
     return frozen
 
 
-def import_document(session: Session, doc: Any, user: User | None = None, *,
-                    template: Template = None) -> Meeting:
+def import_document(
+    session: Session, doc: Any, user: User | None = None, *, template: Template = None
+) -> Meeting:
     """Import a rida/1 document; a validated one is frozen at once (by « import »)."""
     meeting = exchange.import_document(session, doc, user)
     if meeting.status == "validated":
@@ -195,19 +222,30 @@ def import_document(session: Session, doc: Any, user: User | None = None, *,
 
 
 def find(session: Session, meeting_id: int, version: str) -> MeetingVersion | None:
-    return session.exec(select(MeetingVersion).where(MeetingVersion.meeting_id == meeting_id,
-                                                     MeetingVersion.version == version)).first()
+    return session.exec(
+        select(MeetingVersion).where(
+            MeetingVersion.meeting_id == meeting_id, MeetingVersion.version == version
+        )
+    ).first()
 
 
 def frozen_versions(session: Session, meeting_id: int) -> list[MeetingVersion]:
-    found = session.exec(select(MeetingVersion).where(MeetingVersion.meeting_id == meeting_id)
-                         .order_by(col(MeetingVersion.validated_at), col(MeetingVersion.id)))
+    found = session.exec(
+        select(MeetingVersion)
+        .where(MeetingVersion.meeting_id == meeting_id)
+        .order_by(col(MeetingVersion.validated_at), col(MeetingVersion.id))
+    )
     return sorted(found.all(), key=lambda v: parse(v.version))
 
 
 def review_rounds(session: Session, meeting_id: int) -> list[ReviewRound]:
-    return list(session.exec(select(ReviewRound).where(ReviewRound.meeting_id == meeting_id)
-                             .order_by(col(ReviewRound.sent_at), col(ReviewRound.id))).all())
+    return list(
+        session.exec(
+            select(ReviewRound)
+            .where(ReviewRound.meeting_id == meeting_id)
+            .order_by(col(ReviewRound.sent_at), col(ReviewRound.id))
+        ).all()
+    )
 
 
 def frozen_document(frozen: MeetingVersion) -> dict[str, Any]:
@@ -229,11 +267,19 @@ def document(session: Session, meeting: Meeting, version: str) -> dict[str, Any]
 
 
 def version_dict(frozen: MeetingVersion) -> dict[str, Any]:
-    return {"version": frozen.version, "status": "validated", "sha256": frozen.sha256,
-            "validated_by": frozen.validated_by_name,
-            "validated_at": aware(frozen.validated_at).isoformat()}
+    return {
+        "version": frozen.version,
+        "status": "validated",
+        "sha256": frozen.sha256,
+        "validated_by": frozen.validated_by_name,
+        "validated_at": aware(frozen.validated_at).isoformat(),
+    }
 
 
 def review_dict(review: ReviewRound) -> dict[str, Any]:
-    return {"version": review.version, "deadline": review.deadline.isoformat(),
-            "sent_by": review.sent_by_name, "sent_at": aware(review.sent_at).isoformat()}
+    return {
+        "version": review.version,
+        "deadline": review.deadline.isoformat(),
+        "sent_by": review.sent_by_name,
+        "sent_at": aware(review.sent_at).isoformat(),
+    }

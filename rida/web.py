@@ -13,9 +13,11 @@ csrf = CSRFProtect()
 
 # No inline script or style, no other origin; set on every response (pages, API, errors,
 # downloads, static files). A download that needs more (the HTML compte-rendu) sets its own.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -25,7 +27,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     # rida needs none of these browser features.
     "Permissions-Policy": "accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
-                          "magnetometer=(), microphone=(), payment=(), usb=()",
+    "magnetometer=(), microphone=(), payment=(), usb=()",
 }
 # Sent only when the cookies are marked Secure, i.e. rida is served over HTTPS.
 HSTS = "max-age=31536000"
@@ -54,20 +56,24 @@ def size_words(size: int) -> str:
 
 
 def too_large_message() -> str:
-    return (f"Requête trop volumineuse : "
-            f"{size_words(current_app.config['MAX_CONTENT_LENGTH'])} au plus.")
+    return (
+        f"Requête trop volumineuse : "
+        f"{size_words(current_app.config['MAX_CONTENT_LENGTH'])} au plus."
+    )
 
 
-def error_response(status: int, message: str | None = None, **extra: object
-                   ) -> tuple[object, int]:
+def error_response(status: int, message: str | None = None, **extra: object) -> tuple[object, int]:
     """The error page, or ``{"error", "message"}`` under ``/api/``: only our own French
     message, never an exception's text or a stack trace."""
     if status == 413 and message is None:
         message = too_large_message()
     message = message or MESSAGES.get(status, "Erreur.")
     if wants_json():
-        return {"error": extra.pop("code", None) or str(status), "message": message,
-                **extra}, status
+        return {
+            "error": extra.pop("code", None) or str(status),
+            "message": message,
+            **extra,
+        }, status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -76,9 +82,12 @@ def _check_csrf() -> Response | None:
     (``Authorization: Bearer``: no cookie is involved, nothing a foreign page can forge).
     A request whose token does not authenticate it gets the API's 401 at once (the header
     decides, never the cookie), not a CSRF error that would send a script astray."""
-    if not current_app.config.get("WTF_CSRF_ENABLED", True) or not request.endpoint \
-            or request.method not in current_app.config["WTF_CSRF_METHODS"] \
-            or auth.by_token():
+    if (
+        not current_app.config.get("WTF_CSRF_ENABLED", True)
+        or not request.endpoint
+        or request.method not in current_app.config["WTF_CSRF_METHODS"]
+        or auth.by_token()
+    ):
         return None
     if auth.bearer_token() is not None:
         return auth.BAD_TOKEN, 401  # type: ignore[return-value]
@@ -95,8 +104,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(e: CSRFError):  # type: ignore[no-untyped-def]
-        return error_response(400, "Jeton CSRF absent ou invalide : rechargez la page.",
-                              code="csrf")
+        return error_response(
+            400, "Jeton CSRF absent ou invalide : rechargez la page.", code="csrf"
+        )
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException):  # type: ignore[no-untyped-def]
@@ -121,9 +131,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_words"] = render.date_words
     app.jinja_env.filters["date_short"] = render.date_short
     app.jinja_env.globals.update(
-        labels={"status": render.STATUS_LABELS,
-                "classification": render.CLASSIFICATION_LABELS,
-                "nature": render.NATURE_LABELS, "attendance": render.ATTENDANCE_LABELS,
-                "action_kind": render.ACTION_KIND_LABELS,
-                "action_status": render.ACTION_STATUS_LABELS, "role": render.ROLE_LABELS},
-        current_account=auth.user, person_name=people.display_name)
+        labels={
+            "status": render.STATUS_LABELS,
+            "classification": render.CLASSIFICATION_LABELS,
+            "nature": render.NATURE_LABELS,
+            "attendance": render.ATTENDANCE_LABELS,
+            "action_kind": render.ACTION_KIND_LABELS,
+            "action_status": render.ACTION_STATUS_LABELS,
+            "role": render.ROLE_LABELS,
+        },
+        current_account=auth.user,
+        person_name=people.display_name,
+    )

@@ -50,8 +50,14 @@ def _strip_theme(document: Document) -> None:
             color.attrib.pop(qn(attr), None)
 
 
-def _font(style: BaseStyle, size: float, *, bold: bool | None = None,
-          italic: bool | None = None, color: RGBColor | None = None) -> None:
+def _font(
+    style: BaseStyle,
+    size: float,
+    *,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    color: RGBColor | None = None,
+) -> None:
     font = style.font
     font.name = FONT
     fonts = style.element.rPr.rFonts
@@ -74,8 +80,14 @@ def _paragraph_style(document: Document, name: str, base: str = "Normal") -> Bas
     return style
 
 
-def _spacing(style: BaseStyle, before: float, after: float, *,
-             align: WD_ALIGN_PARAGRAPH | None = None, keep_next: bool = False) -> None:
+def _spacing(
+    style: BaseStyle,
+    before: float,
+    after: float,
+    *,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    keep_next: bool = False,
+) -> None:
     fmt = style.paragraph_format
     fmt.space_before = Pt(before)
     fmt.space_after = Pt(after)
@@ -86,8 +98,9 @@ def _spacing(style: BaseStyle, before: float, after: float, *,
 
 
 def _defaults(document: Document) -> None:
-    rpr = document.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/"
-                                       + qn("w:rPr"))
+    rpr = document.styles.element.find(
+        qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr")
+    )
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -117,8 +130,10 @@ def _styles(document: Document) -> None:
     _spacing(normal, 0, 6)
     normal.paragraph_format.line_spacing = 1.1
     for name, size, before, after, color in (
-        ("CR Document", 22, 0, 12, BLUE), ("CR Série", 14, 0, 6, BLUE),
-        ("CR Date", 11, 6, 2, GREY), ("CR Statut", 9, 0, 18, GREY),
+        ("CR Document", 22, 0, 12, BLUE),
+        ("CR Série", 14, 0, 6, BLUE),
+        ("CR Date", 11, 6, 2, GREY),
+        ("CR Statut", 9, 0, 18, GREY),
     ):
         style = _paragraph_style(document, name)
         _font(style, size, bold=name == "CR Document", color=color)
@@ -139,8 +154,14 @@ def _styles(document: Document) -> None:
     head = _paragraph_style(document, "CR En-tête de tableau")
     _font(head, 10, bold=True, color=BLUE)
     _spacing(head, 0, 0, keep_next=True)
-    for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2",
-                 "List Continue", "List Continue 2"):
+    for name in (
+        "List Bullet",
+        "List Bullet 2",
+        "List Number",
+        "List Number 2",
+        "List Continue",
+        "List Continue 2",
+    ):
         _spacing(document.styles[name], 0, 3)
     quote = document.styles["Quote"]
     _font(quote, 10, italic=True, color=GREY)
@@ -163,14 +184,19 @@ def _remove(parent: OxmlElement | None, *tags: str) -> None:
 def _numbering(document: Document) -> None:
     """List styles: `•`/`–` bullets and `1.`/`a)` numbers, indented for A4 and table cells."""
     numbering = document.part.numbering_part.element
-    kinds = {"ListBullet": ("bullet", "•", 0), "ListBullet2": ("bullet", "–", 1),
-             "ListNumber": ("decimal", "%1.", 0), "ListNumber2": ("lowerLetter", "%1)", 1)}
+    kinds = {
+        "ListBullet": ("bullet", "•", 0),
+        "ListBullet2": ("bullet", "–", 1),
+        "ListNumber": ("decimal", "%1.", 0),
+        "ListNumber2": ("lowerLetter", "%1)", 1),
+    }
     for style_id, (fmt, text, level) in kinds.items():
         style = document.styles.element.get_by_id(style_id)
         num_id = style.pPr.numPr.numId.val
         num = numbering.num_having_numId(num_id)
         abstract = numbering.find(
-            f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{num.abstractNumId.val}']")
+            f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='{num.abstractNumId.val}']"
+        )
         lvl = abstract.find(qn("w:lvl"))
         lvl.find(qn("w:numFmt")).set(qn("w:val"), fmt)
         lvl.find(qn("w:lvlText")).set(qn("w:val"), text)
@@ -195,8 +221,7 @@ def _numbering(document: Document) -> None:
 
 def _border(tag: str) -> OxmlElement:
     border = OxmlElement(tag)
-    for attr, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"),
-                        ("w:color", BORDER)):
+    for attr, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", BORDER)):
         border.set(qn(attr), value)
     return border
 
@@ -233,19 +258,26 @@ def _table_style(document: Document) -> None:
     element.append(first)
 
 
-FONT_DECLARATIONS = (("Arial", "020B0604020202020204", "swiss"),
-                     ("Courier New", "02070309020205020404", "modern"))
+FONT_DECLARATIONS = (
+    ("Arial", "020B0604020202020204", "swiss"),
+    ("Courier New", "02070309020205020404", "modern"),
+)
 
 
 def _font_table(document: Document) -> None:
     """Declare Arial as a sans-serif face (else LibreOffice may fall back to a serif)."""
-    part = next(p for p in document.part.package.iter_parts()
-                if p.partname == "/word/fontTable.xml")
+    part = next(
+        p for p in document.part.package.iter_parts() if p.partname == "/word/fontTable.xml"
+    )
     root = etree.fromstring(part.blob)
     for name, panose, family in FONT_DECLARATIONS:
         font = etree.SubElement(root, qn("w:font"), {qn("w:name"): name})
-        for tag, value in (("w:panose1", panose), ("w:charset", "00"), ("w:family", family),
-                           ("w:pitch", "variable")):
+        for tag, value in (
+            ("w:panose1", panose),
+            ("w:charset", "00"),
+            ("w:family", family),
+            ("w:pitch", "variable"),
+        ):
             etree.SubElement(font, qn(tag), {qn("w:val"): value})
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -277,8 +309,13 @@ def build() -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-o", "--output", type=Path, default=OUTPUT,
-                        help=f"where to write the reference docx (default: {OUTPUT})")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=OUTPUT,
+        help=f"where to write the reference docx (default: {OUTPUT})",
+    )
     args = parser.parse_args()
     args.output.write_bytes(build())
     print(f"wrote {args.output}")

@@ -26,8 +26,9 @@ RIDA_MARKERS = ("Relevéd'Informations", "Question/Remarque")
 
 def page_texts(pdf_path: Path) -> list[str]:
     """The text of each page, without whitespace (``\\f`` separates pages)."""
-    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return ["".join(page.split()) for page in text.split("\f")]
 
 
@@ -42,8 +43,22 @@ def rida_page(pages: list[str]) -> int:
 
 
 def snapshot(pdf_path: Path, page: int, target: Path) -> None:
-    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page),
-                    "-singlefile", str(pdf_path), str(target.with_suffix(""))], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(DPI),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf_path),
+            str(target.with_suffix("")),
+        ],
+        check=True,
+    )
 
 
 def main() -> None:
@@ -60,8 +75,10 @@ def main() -> None:
         pdf_path = Path(tmp) / "demo.pdf"
         pdf_path.write_bytes(data)
         pages = page_texts(pdf_path)
-        for page, name in ((1, "compte-rendu-page-1.png"),
-                           (rida_page(pages), "compte-rendu-rida.png")):
+        for page, name in (
+            (1, "compte-rendu-page-1.png"),
+            (rida_page(pages), "compte-rendu-rida.png"),
+        ):
             snapshot(pdf_path, page, OUT / name)
             print(f"{OUT / name} (page {page}, {(OUT / name).stat().st_size // 1024} Ko)")
 

@@ -24,8 +24,11 @@ def login_form_token(client: FlaskClient) -> str:
 
 
 def post_login(client: FlaskClient, login: str, password: str, **kwargs):  # type: ignore[no-untyped-def]
-    return client.post("/login", data={"login": login, "password": password,
-                                       "csrf_token": login_form_token(client)}, **kwargs)
+    return client.post(
+        "/login",
+        data={"login": login, "password": password, "csrf_token": login_form_token(client)},
+        **kwargs,
+    )
 
 
 def account(app: Flask, login: str) -> User:
@@ -53,12 +56,14 @@ class Rida:
 
     def __init__(self, data_dir: Path):
         self.env: dict[str, str | None] = {
-            "RIDA_DATA_DIR": str(data_dir), "RIDA_EXPORT_DIR": str(data_dir.parent / "x"),
-            "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+            "RIDA_DATA_DIR": str(data_dir),
+            "RIDA_EXPORT_DIR": str(data_dir.parent / "x"),
+            "RIDA_SECRET_KEY": "test",
+            "RIDA_DATABASE_URL": None,
+        }
 
     def __call__(self, *args: str, code: int = 0, stdin: str = "") -> Result:
-        result = CliRunner().invoke(main, list(args), input=stdin, env=self.env,
-                                    prog_name="rida")
+        result = CliRunner().invoke(main, list(args), input=stdin, env=self.env, prog_name="rida")
         if not isinstance(result.exception, (SystemExit, type(None))):
             raise result.exception
         assert result.exit_code == code, (args, result.stdout, result.stderr)
@@ -67,4 +72,4 @@ class Rida:
     def error_paths(self, *args: str) -> list[str]:
         """The field paths of a refused command (exit 1, JSON on stderr)."""
         stderr = self(*args, code=1).stderr
-        return [e["path"] for e in json.loads(stderr[stderr.index("{\n"):])["errors"]]
+        return [e["path"] for e in json.loads(stderr[stderr.index("{\n") :])["errors"]]

@@ -14,41 +14,83 @@ from tests.conftest import demo_document, import_doc
 
 TODAY = dt.date(2022, 3, 1)
 SECRET = "Chiffrer les coûts confidentiels"
-INJECTION = "=HYPERLINK(\"http://evil.example\";\"clic\")"
+INJECTION = '=HYPERLINK("http://evil.example";"clic")'
 
 
 def owner(last: str | None, first: str | None, entity: str | None) -> dict:
     return {"last_name": last, "first_name": first, "entity": entity, "function": None}
 
 
-def action(title: str, who: dict | None, due: str | None, status: str = "open",
-           kind: str = "other", rida: int | None = None) -> dict:
-    return {"title": title, "kind": kind, "owner": who, "due_date": due, "status": status,
-            "rida": rida, "notes": None}
+def action(
+    title: str,
+    who: dict | None,
+    due: str | None,
+    status: str = "open",
+    kind: str = "other",
+    rida: int | None = None,
+) -> dict:
+    return {
+        "title": title,
+        "kind": kind,
+        "owner": who,
+        "due_date": due,
+        "status": status,
+        "rida": rida,
+        "notes": None,
+    }
 
 
-def meeting(series: str, title: str, date: str, actions: list[dict],
-            classification: str = "public") -> dict:
+def meeting(
+    series: str, title: str, date: str, actions: list[dict], classification: str = "public"
+) -> dict:
     doc = copy.deepcopy(demo_document())
-    doc.update(series=series, title=title, date=date, status="draft", version="0.1",
-               classification=classification, actions=actions)
+    doc.update(
+        series=series,
+        title=title,
+        date=date,
+        status="draft",
+        version="0.1",
+        classification=classification,
+        actions=actions,
+    )
     return doc
 
 
 def annuaire() -> dict:
-    return meeting("GT Annuaire", "Atelier annuaire #1", "2022-02-10", [
-        action("Publier le guide", owner("DUPONT", "Claire", "LIFEN"), "2022-02-20", "done",
-               "document"),
-        action(INJECTION, owner(None, None, "LIFEN"), "2022-05-01", "open", "workshop"),
-        action("Relancer les éditeurs", None, None, "in_progress"),
-    ])
+    return meeting(
+        "GT Annuaire",
+        "Atelier annuaire #1",
+        "2022-02-10",
+        [
+            action(
+                "Publier le guide",
+                owner("DUPONT", "Claire", "LIFEN"),
+                "2022-02-20",
+                "done",
+                "document",
+            ),
+            action(INJECTION, owner(None, None, "LIFEN"), "2022-05-01", "open", "workshop"),
+            action("Relancer les éditeurs", None, None, "in_progress"),
+        ],
+    )
 
 
 def confidential() -> dict:
-    return meeting("Task Force MSSanté", "Entretien bilatéral ORANGE", "2022-02-15", [
-        action(SECRET, owner("SECRET", "Agent", "ORANGE"), "2022-02-20", "open",
-               "bilateral_interview"),
-    ], classification="confidential")
+    return meeting(
+        "Task Force MSSanté",
+        "Entretien bilatéral ORANGE",
+        "2022-02-15",
+        [
+            action(
+                SECRET,
+                owner("SECRET", "Agent", "ORANGE"),
+                "2022-02-20",
+                "open",
+                "bilateral_interview",
+            ),
+        ],
+        classification="confidential",
+    )
 
 
 def load(app: Flask) -> dict[str, int]:
@@ -56,8 +98,11 @@ def load(app: Flask) -> dict[str, int]:
     confidential meeting; returns their ids."""
     demo = copy.deepcopy(demo_document())
     demo.update(status="draft", version="0.1")
-    return {"demo": import_doc(app, demo), "annuaire": import_doc(app, annuaire()),
-            "secret": import_doc(app, confidential())}
+    return {
+        "demo": import_doc(app, demo),
+        "annuaire": import_doc(app, annuaire()),
+        "secret": import_doc(app, confidential()),
+    }
 
 
 def link_person(app: Flask, login: str, last_name: str) -> int:

@@ -25,5 +25,6 @@ def last_id(app: Flask) -> int:
 
 def first_row(app: Flask, meeting_id: int) -> RidaRow:
     with app.app_context(), db.write_session(db.engine()) as s:
-        return s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id)
-                      .order_by(col(RidaRow.number))).first()
+        return s.exec(
+            select(RidaRow).where(RidaRow.meeting_id == meeting_id).order_by(col(RidaRow.number))
+        ).first()

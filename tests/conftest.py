@@ -28,14 +28,16 @@ def demo_document() -> dict:
 
 
 def make_app(data_dir: Path, **config: object) -> Flask:
-    return create_app({
-        "TESTING": True,
-        "DATA_DIR": data_dir,
-        "EXPORT_DIR": data_dir.parent / "exports",
-        "DATABASE_URL": f"sqlite:///{data_dir / 'rida.sqlite3'}",
-        "SECRET_KEY": "test",
-        **config,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": data_dir,
+            "EXPORT_DIR": data_dir.parent / "exports",
+            "DATABASE_URL": f"sqlite:///{data_dir / 'rida.sqlite3'}",
+            "SECRET_KEY": "test",
+            **config,
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +48,12 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     app = make_app(data_dir)
     with app.app_context():
         with db.transaction() as s:
-            for login, role in (("admin", "admin"), ("rapporteur", "rapporteur"),
-                                ("member", "member"), ("reader", "reader")):
+            for login, role in (
+                ("admin", "admin"),
+                ("rapporteur", "rapporteur"),
+                ("member", "member"),
+                ("reader", "reader"),
+            ):
                 create_user(s, login, PASSWORD, role)
         db.engine().dispose()
     return data_dir / "rida.sqlite3"
@@ -103,18 +109,26 @@ def join_series(app: Flask, login: str, meeting_id: int) -> None:
         s.add(SeriesMember(series_id=s.get(Meeting, meeting_id).series_id, user_id=user.id))
 
 
-def multipart(files: dict[str, tuple[str, bytes]], fields: dict[str, str] | None = None
-              ) -> tuple[bytes, str]:
+def multipart(
+    files: dict[str, tuple[str, bytes]], fields: dict[str, str] | None = None
+) -> tuple[bytes, str]:
     """A multipart/form-data body and its content type, built in memory: the test client
     spools a large one to a temporary file that it never closes (a ResourceWarning)."""
     boundary = "rida-test-boundary-7d1f"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-             f"{value}\r\n".encode() for name, value in (fields or {}).items()]
-    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-              f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-              .encode() + data + b"\r\n" for name, (filename, data) in files.items()]
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), \
-        f"multipart/form-data; boundary={boundary}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in (fields or {}).items()
+    ]
+    parts += [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+        + data
+        + b"\r\n"
+        for name, (filename, data) in files.items()
+    ]
+    return b"".join(
+        parts
+    ) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 @pytest.fixture
@@ -137,8 +151,9 @@ class Browser:
     def login(self, login: str = "admin", password: str = PASSWORD) -> Browser:
         page = self.client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = self.client.post("/login", data={"login": login, "password": password,
-                                                     "csrf_token": token})
+        response = self.client.post(
+            "/login", data={"login": login, "password": password, "csrf_token": token}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         home = self.client.get("/").get_data(as_text=True)
         self.token = re.search(r'name="csrf-token" content="([^"]+)"', home).group(1)

@@ -29,8 +29,10 @@ def column(table: Table, index: int, skip: int = 0) -> list[str]:
 
 
 def row_flags(table: Table, flag: str) -> list[bool]:
-    return [row._tr.trPr is not None and row._tr.trPr.find(qn(f"w:{flag}")) is not None
-            for row in table.rows]
+    return [
+        row._tr.trPr is not None and row._tr.trPr.find(qn(f"w:{flag}")) is not None
+        for row in table.rows
+    ]
 
 
 def num_id(paragraph: Paragraph) -> int | None:

@@ -55,11 +55,17 @@ def require(program: str) -> str:
 
 
 def pdf_pages(path: Path) -> int:
-    out = subprocess.run([require("pdfinfo"), str(path)], capture_output=True, text=True,
-                         check=True, timeout=60).stdout
+    out = subprocess.run(
+        [require("pdfinfo"), str(path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     return int(next(line.split()[1] for line in out.splitlines() if line.startswith("Pages:")))
 
 
 def pdf_text(path: Path) -> str:
-    return subprocess.run([require("pdftotext"), str(path), "-"],
-                          capture_output=True, text=True, check=True, timeout=60).stdout
+    return subprocess.run(
+        [require("pdftotext"), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout

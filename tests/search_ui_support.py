@@ -29,8 +29,9 @@ def demo() -> dict:
 def confidential() -> dict:
     """A confidential meeting nobody but admins may read, with a word of its own."""
     doc = copy.deepcopy(draft_document())
-    doc.update(classification="confidential", title=f"Atelier {SECRET_WORD}",
-               series="Task Force secrète")
+    doc.update(
+        classification="confidential", title=f"Atelier {SECRET_WORD}", series="Task Force secrète"
+    )
     doc["rida"][0]["question"] = f"Le financement {SECRET_WORD} des inducteurs."
     return doc
 

@@ -33,14 +33,17 @@ def readable_titles(app, user):
         return {m.title for m in s.exec(select(Meeting).where(access.readable(user)))}
 
 
-@pytest.mark.parametrize(("login", "expected"), [
-    ("admin", {"public", "restricted", "confidential"}),
-    ("reader", {"public"}),
-    ("member", {"public"}),
-    ("in-series", {"public", "restricted"}),
-    ("insider", {"public", "restricted", "confidential"}),
-    ("writer", {"public", "restricted", "confidential"}),
-])
+@pytest.mark.parametrize(
+    ("login", "expected"),
+    [
+        ("admin", {"public", "restricted", "confidential"}),
+        ("reader", {"public"}),
+        ("member", {"public"}),
+        ("in-series", {"public", "restricted"}),
+        ("insider", {"public", "restricted", "confidential"}),
+        ("writer", {"public", "restricted", "confidential"}),
+    ],
+)
 def test_readable_by_classification(world, login, expected):
     app, _ids, users = world
     assert readable_titles(app, users[login]) == expected
@@ -72,14 +75,19 @@ def test_people_picker_shows_only_people_of_readable_meetings(app):
     from rida.models import Person
 
     with app.app_context(), db.write_session(db.engine()) as s:
-        doc = demo_document() | {"classification": "confidential", "participants": [
-            {"last_name": "SECRET", "first_name": "Agent", "entity": "X"}]}
+        doc = demo_document() | {
+            "classification": "confidential",
+            "participants": [{"last_name": "SECRET", "first_name": "Agent", "entity": "X"}],
+        }
         exchange.import_document(s, doc)
         exchange.import_document(s, demo_document())
         users = {u.login: u for u in s.exec(select(User)).all()}
-        names = {p.last_name for p in s.exec(select(Person).where(
-            access.visible_people(users["reader"])))}
+        names = {
+            p.last_name
+            for p in s.exec(select(Person).where(access.visible_people(users["reader"])))
+        }
         assert "SLOSAR" in names and "SECRET" not in names
-        names = {p.last_name for p in s.exec(select(Person).where(
-            access.visible_people(users["admin"])))}
+        names = {
+            p.last_name for p in s.exec(select(Person).where(access.visible_people(users["admin"])))
+        }
         assert "SECRET" in names

@@ -37,10 +37,12 @@ def test_new_meetings_join_an_existing_series_only_through_its_members(app, demo
     with app.app_context():
         series_id = db.session().get(Meeting, demo_meeting).series_id
     assert f'<option value="{series_id}">' not in home  # not offered in the form
-    created = rapporteur.form("/meetings", {"series_id": str(series_id), "title": "Atelier",
-                                            "date": "2022-02-01"})
+    created = rapporteur.form(
+        "/meetings", {"series_id": str(series_id), "title": "Atelier", "date": "2022-02-01"}
+    )
     assert "réservée aux membres de la série" in rapporteur.client.get(
-        created.headers["Location"]).get_data(as_text=True)
+        created.headers["Location"]
+    ).get_data(as_text=True)
     refused = rapporteur.json("POST", "/api/meetings", draft_document())  # same series
     assert refused.status_code == 400, refused.get_json()
     assert [e["path"] for e in refused.get_json()["errors"]] == ["series"]
@@ -70,8 +72,9 @@ def test_the_meetings_rapporteur_and_creator_edit_it(app, demo_meeting):
 
 def test_a_member_changes_the_status_of_their_own_actions_only(app, demo_meeting):
     with app.app_context(), db.write_session(db.engine()) as s:
-        actions = s.exec(select(Action).where(Action.meeting_id == demo_meeting)
-                         .order_by(Action.id)).all()
+        actions = s.exec(
+            select(Action).where(Action.meeting_id == demo_meeting).order_by(Action.id)
+        ).all()
         owned = next(a for a in actions if a.owner_id is not None)
         other = next(a for a in actions if a.owner_id != owned.owner_id)
         member = user_named(s, "member")
@@ -95,7 +98,8 @@ def public_app(tmp_path):  # type: ignore[no-untyped-def]
         ids["validated"] = versions.import_document(s, demo_document()).id
         ids["draft"] = exchange.import_document(s, draft_document()).id
         ids["restricted"] = versions.import_document(
-            s, demo_document() | {"classification": "restricted"}).id
+            s, demo_document() | {"classification": "restricted"}
+        ).id
     yield app, ids
     with app.app_context():
         db.engine().dispose()
@@ -129,5 +133,3 @@ def test_public_read_is_off_by_default(app, validated_meeting):
     with app.app_context(), db.write_session(db.engine()) as s:
         assert s.exec(select(Meeting).where(access.readable(None))).all() == []
         assert s.exec(select(Meeting).where(access.readable(None, public_read=True))).all()
-
-

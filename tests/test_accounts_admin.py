@@ -26,8 +26,9 @@ def series_id(app, demo_meeting) -> int:
 
 
 def shown_password(response) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r'id="shown-password"[^>]*value="([^"]+)"',
-                     response.get_data(as_text=True)).group(1)
+    return re.search(
+        r'id="shown-password"[^>]*value="([^"]+)"', response.get_data(as_text=True)
+    ).group(1)
 
 
 def test_only_admins_see_the_page(app, client):
@@ -55,17 +56,25 @@ def test_create_an_account_with_a_password_shown_once(app, browser):
     assert again.status_code == 400 and "existe déjà" in again.get_data(as_text=True)
     assert browser.form("/admin/comptes", {"login": "x y", "role": "member"}).status_code == 400
     assert browser.form("/admin/comptes", {"login": "ok2", "role": "boss"}).status_code == 400
-    assert browser.client.post("/admin/comptes", data={"login": "z9", "role": "reader"}
-                               ).status_code == 400  # no CSRF token
+    assert (
+        browser.client.post("/admin/comptes", data={"login": "z9", "role": "reader"}).status_code
+        == 400
+    )  # no CSRF token
 
 
 def test_role_active_password_person_and_series(app, browser, series_id):
     member = account(app, "member")
     with recorded() as seen:
-        assert browser.form(f"/admin/comptes/{member.id}/role",
-                            {"role": "rapporteur"}).status_code == 302
-        assert browser.form(f"/admin/comptes/{member.id}/series",
-                            {"series_id": str(series_id), "action": "add"}).status_code == 302
+        assert (
+            browser.form(f"/admin/comptes/{member.id}/role", {"role": "rapporteur"}).status_code
+            == 302
+        )
+        assert (
+            browser.form(
+                f"/admin/comptes/{member.id}/series", {"series_id": str(series_id), "action": "add"}
+            ).status_code
+            == 302
+        )
         assert browser.form(f"/admin/comptes/{member.id}/actif", {"active": "0"}).status_code == 302
     assert [e.action for e in seen] == [events.PERMISSION_CHANGED] * 3
     assert (seen[0].before, seen[0].after) == ({"role": "member"}, {"role": "rapporteur"})
@@ -84,10 +93,13 @@ def test_role_active_password_person_and_series(app, browser, series_id):
         assert s.get(SeriesMember, (series_id, member.id)) is not None
     browser.form(f"/admin/comptes/{member.id}/personne", {"person_id": str(person)})
     assert account(app, "member").person_id == person
-    assert browser.form(f"/admin/comptes/{member.id}/personne",
-                        {"person_id": "99999"}).status_code == 400
-    browser.form(f"/admin/comptes/{member.id}/series",
-                 {"series_id": str(series_id), "action": "remove"})
+    assert (
+        browser.form(f"/admin/comptes/{member.id}/personne", {"person_id": "99999"}).status_code
+        == 400
+    )
+    browser.form(
+        f"/admin/comptes/{member.id}/series", {"series_id": str(series_id), "action": "remove"}
+    )
     with app.app_context(), db.write_session(db.engine()) as s:
         assert s.get(SeriesMember, (series_id, member.id)) is None
     assert browser.form("/admin/comptes/99999/role", {"role": "reader"}).status_code == 404
@@ -105,8 +117,11 @@ def test_the_last_admin_stays(app, browser):
 def test_cli_user_commands(app, rida, series_id):
     rows = json.loads(rida("user", "list", "--json").stdout)
     assert [(r["login"], r["role"], r["active"]) for r in rows] == [
-        ("admin", "admin", True), ("member", "member", True),
-        ("rapporteur", "rapporteur", True), ("reader", "reader", True)]
+        ("admin", "admin", True),
+        ("member", "member", True),
+        ("rapporteur", "rapporteur", True),
+        ("reader", "reader", True),
+    ]
     with recorded() as seen:
         assert "rôle rapporteur" in rida("user", "set-role", "reader", "rapporteur").stdout
         rida("user", "disable", "reader")
@@ -125,15 +140,18 @@ def test_cli_user_commands(app, rida, series_id):
     assert post_login(app.test_client(), "reader", password).status_code == 302
 
 
-@pytest.mark.parametrize(("args", "path"), [
-    (("user", "set-role", "reader", "boss"), "role"),
-    (("user", "set-role", "ghost", "reader"), "login"),
-    (("user", "disable", "ghost"), "login"),
-    (("user", "disable", "admin"), "active"),
-    (("user", "set-role", "admin", "reader"), "role"),
-    (("user", "member", "add", "reader", "Série inconnue"), "series"),
-    (("user", "member", "remove", "ghost", "1"), "login"),
-])
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        (("user", "set-role", "reader", "boss"), "role"),
+        (("user", "set-role", "ghost", "reader"), "login"),
+        (("user", "disable", "ghost"), "login"),
+        (("user", "disable", "admin"), "active"),
+        (("user", "set-role", "admin", "reader"), "role"),
+        (("user", "member", "add", "reader", "Série inconnue"), "series"),
+        (("user", "member", "remove", "ghost", "1"), "login"),
+    ],
+)
 def test_cli_user_errors_name_the_field(rida, args, path):
     assert rida.error_paths(*args) == [path]
 

@@ -51,10 +51,10 @@ def test_confidential_actions_never_listed_nor_counted(app, data):
 
 def test_filters(app, data):
     assert run(app, series="GT Annuaire").total == 3
-    assert run(app, series="gt annuaire").total == 3          # case and accents ignored
+    assert run(app, series="gt annuaire").total == 3  # case and accents ignored
     assert titles(run(app, owner="Mathieu SLOSAR"))[0].startswith("Entretiens bilatéraux")
     assert run(app, owner=["SLOSAR", "BRIS"]).total == 2
-    assert run(app, organisation="LIFEN").total == 2          # a person and the organisation
+    assert run(app, organisation="LIFEN").total == 2  # a person and the organisation
     assert run(app, kind="document").total == 2
     assert run(app, status=["done", "in_progress"]).total == 2
     assert run(app, due_from="2022-02-01", due_to="2022-02-20").total == 3
@@ -76,20 +76,25 @@ def test_unknown_names_give_a_message_and_nothing(app, data):
     found = run(app, series="Inconnue")
     assert found.total == 0 and found.items == []
     assert found.messages == ["Série inconnue : « Inconnue »."]
-    found = run(app, series=["Inconnue", "GT Annuaire"])   # the known one still filters
+    found = run(app, series=["Inconnue", "GT Annuaire"])  # the known one still filters
     assert found.total == 3 and found.messages == ["Série inconnue : « Inconnue »."]
     assert run(app, owner="Personne").messages == ["Porteur inconnu : « Personne »."]
     assert run(app, owner="999").total == 0
 
 
-@pytest.mark.parametrize(("sort", "first"), [
-    ("status", "open"), ("series", "GT Annuaire"), ("owner", "ANS"), ("meeting", "2022-01-07")])
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [("status", "open"), ("series", "GT Annuaire"), ("owner", "ANS"), ("meeting", "2022-01-07")],
+)
 def test_sorts(app, data, sort, first):
     found = run(app, sort=sort)
     top = found.items[0]
-    value = {"status": top.action.status, "series": top.series,
-             "owner": label(top.owner) if top.owner else None,
-             "meeting": top.meeting_date.isoformat()}[sort]
+    value = {
+        "status": top.action.status,
+        "series": top.series,
+        "owner": label(top.owner) if top.owner else None,
+        "meeting": top.meeting_date.isoformat(),
+    }[sort]
     assert value == first
     reverse = run(app, sort=sort, order="desc")
     assert titles(reverse) != titles(found) and reverse.total == found.total
@@ -103,7 +108,7 @@ def test_counts_are_facets(app, data):
     assert found.overdue == 4
     by_owner = run(app, owner="BRIS").by_owner
     assert len(by_owner) == 7 and sum(n for _, n in by_owner) == 7
-    assert (None, 1) in by_owner   # « Relancer les éditeurs » has no owner
+    assert (None, 1) in by_owner  # « Relancer les éditeurs » has no owner
 
 
 def test_paging(app, data):
@@ -114,16 +119,25 @@ def test_paging(app, data):
 
 def test_all_items_for_exports(app, data):
     with app.app_context():
-        items, messages = all_items(db.session(), user(app, "reader"),
-                                    parse({"series": ["GT Annuaire"]}), today=TODAY)
+        items, messages = all_items(
+            db.session(), user(app, "reader"), parse({"series": ["GT Annuaire"]}), today=TODAY
+        )
     assert [i.action.title for i in items][:2] == ["Publier le guide", INJECTION]
     assert messages == []
 
 
 def test_bad_parameters_name_their_field():
     with pytest.raises(ValidationError) as e:
-        parse({"status": ["fini"], "due_from": ["2022-13-01"], "sort": ["titre"],
-               "overdue": ["peut-être"], "page": ["0"], "kind": ["x"]})
+        parse(
+            {
+                "status": ["fini"],
+                "due_from": ["2022-13-01"],
+                "sort": ["titre"],
+                "overdue": ["peut-être"],
+                "page": ["0"],
+                "kind": ["x"],
+            }
+        )
     paths = [x.path for x in e.value.errors]
     assert paths == ["kind", "status", "due_from", "sort", "page", "overdue"]
     assert "valeur inconnue « fini »" in str(e.value)
@@ -133,8 +147,15 @@ def test_bad_parameters_name_their_field():
 
 
 def test_url_round_trip():
-    args = {"series": ["A", "B"], "status": ["done"], "overdue": ["on"], "sort": ["owner"],
-            "order": ["desc"], "due_to": ["2022-02-01"], "page": ["2"]}
+    args = {
+        "series": ["A", "B"],
+        "status": ["done"],
+        "overdue": ["on"],
+        "sort": ["owner"],
+        "order": ["desc"],
+        "due_to": ["2022-02-01"],
+        "page": ["2"],
+    }
     query = parse(args)
     again = parse({k: [v for n, v in to_args(query) if n == k] for k, _ in to_args(query)})
     assert again == query
@@ -149,8 +170,9 @@ def test_same_answers_on_postgresql(pg_app, sort):  # noqa: F811 (the fixture)
     member = User(id=10_001, login="y", password_hash="", role="member")
     with pg_app.app_context():
         s = db.session()
-        found = board(s, admin, parse({"sort": [sort], "order": ["desc"]}), today=TODAY,
-                      with_chart=True)
+        found = board(
+            s, admin, parse({"sort": [sort], "order": ["desc"]}), today=TODAY, with_chart=True
+        )
         assert found.total == 7 and found.overdue == 4 and found.chart.points
         assert board(s, member, parse({"owner": ["SECRET"]}), today=TODAY).total == 0
         items, _ = all_items(s, member, parse({"organisation": ["lifen"]}), today=TODAY)

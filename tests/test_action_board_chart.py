@@ -21,38 +21,52 @@ def close_in_second_meeting(app) -> None:
     second = import_doc(app, meeting("Task Force MSSanté", "Atelier #2", "2022-02-07", []))
     with app.app_context(), db.transaction() as s:
         m2 = s.get(Meeting, second)
-        for title, status in (("Entretiens bilatéraux", "done"), ("Atelier industriel",
-                                                                  "cancelled")):
+        for title, status in (
+            ("Entretiens bilatéraux", "done"),
+            ("Atelier industriel", "cancelled"),
+        ):
             a = s.exec(select(Action).where(Action.title.startswith(title))).one()
             action_status.set_status(s, a, status, meeting=m2)
 
 
 def chart_of(app, period: str, **args: list[str]):
     with app.app_context():
-        found = board(db.session(), user(app, "admin"), parse({"chart": [period], **args}),
-                      today=TODAY, with_chart=True)
+        found = board(
+            db.session(),
+            user(app, "admin"),
+            parse({"chart": [period], **args}),
+            today=TODAY,
+            with_chart=True,
+        )
     return found.chart
 
 
 def test_monthly_counts_follow_closing_days(app):
     load(app)
     close_in_second_meeting(app)
-    c = chart_of(app, "month", series=["Task Force MSSanté"], kind=["document", "workshop",
-                                                                    "bilateral_interview"])
+    c = chart_of(
+        app,
+        "month",
+        series=["Task Force MSSanté"],
+        kind=["document", "workshop", "bilateral_interview"],
+    )
     figures = [(p.end, p.open, p.done, p.overdue) for p in c.points]
     # January: the demo's 3 actions, 2 past due (14/01, 21/01); the confidential one
     # (15/02, due 20/02) exists from February.
-    assert figures == [(D(2022, 1, 31), 3, 0, 2), (D(2022, 2, 28), 2, 1, 2),
-                       (D(2022, 3, 1), 2, 1, 2)]
+    assert figures == [
+        (D(2022, 1, 31), 3, 0, 2),
+        (D(2022, 2, 28), 2, 1, 2),
+        (D(2022, 3, 1), 2, 1, 2),
+    ]
     assert [p.label for p in c.points] == ["01/2022", "02/2022", "03/2022"]
 
 
 def test_weekly_chart_automatic_for_a_short_span(app):
     load(app)
-    c = chart_of(app, "", series=["GT Annuaire"])   # no chart parameter: automatic
+    c = chart_of(app, "", series=["GT Annuaire"])  # no chart parameter: automatic
     assert c.period == "week"
     assert c.points[0].label == "sem. du 07/02" and c.points[-1].end == TODAY
-    assert [p.done for p in c.points][-1] == 1       # « Publier le guide », done
+    assert [p.done for p in c.points][-1] == 1  # « Publier le guide », done
 
 
 def test_period_ends_are_capped_and_cut_at_today():
@@ -74,7 +88,7 @@ def test_geometry_one_point_per_period(app):
 def test_a_status_change_shows_at_once_in_the_cached_chart(app):
     ids = load(app)
     before = chart_of(app, "month")
-    assert chart_of(app, "month") is before            # the same actions: cached
+    assert chart_of(app, "month") is before  # the same actions: cached
     with app.app_context(), db.transaction() as s:
         a = s.exec(select(Action).where(Action.title == "Relancer les éditeurs")).one()
         action_status.set_status(s, a, "done", meeting=s.get(Meeting, ids["annuaire"]))

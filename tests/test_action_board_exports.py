@@ -28,7 +28,7 @@ def get(browser: Browser, url: str) -> bytes:
 
 
 def read_csv(data: bytes) -> list[list[str]]:
-    assert data.startswith(b"\xef\xbb\xbf")           # UTF-8 BOM for Excel
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
 
 
@@ -37,8 +37,11 @@ def test_csv_french_excel(browser, data):
     assert response.mimetype == "text/csv"
     table = read_csv(response.data)
     assert tuple(table[0]) == HEADERS
-    assert [r[1] for r in table[1:]] == ["Publier le guide", "'" + INJECTION,
-                                         "Relancer les éditeurs"]
+    assert [r[1] for r in table[1:]] == [
+        "Publier le guide",
+        "'" + INJECTION,
+        "Relancer les éditeurs",
+    ]
     guide = dict(zip(HEADERS, table[1], strict=True))
     assert guide["Porteur"] == "DUPONT Claire (LIFEN)" and guide["Organisation"] == "LIFEN"
     assert guide["Échéance"] == "20/02/2022" and guide["Statut"] == "Fait"
@@ -54,7 +57,7 @@ def test_xlsx_read_back(browser, data):
     assert values[0] == HEADERS and len(values) == 4
     by_title = {row[1]: dict(zip(HEADERS, row, strict=True)) for row in values[1:]}
     guide = by_title["Publier le guide"]
-    assert guide["Échéance"].date() == dt.date(2022, 2, 20)   # a real date cell
+    assert guide["Échéance"].date() == dt.date(2022, 2, 20)  # a real date cell
     assert guide["Date de la réunion"].date() == dt.date(2022, 2, 10)
     # the formula is text, not a formula
     assert "'" + INJECTION in by_title

@@ -40,21 +40,27 @@ def test_list_links_counts_and_navigation(browser, data):
 
 
 def test_filters_stay_in_the_url_and_the_form(browser, data):
-    html = page(browser, "/actions?series=GT+Annuaire&status=done&status=in_progress"
-                         "&sort=owner&order=desc")
+    html = page(
+        browser, "/actions?series=GT+Annuaire&status=done&status=in_progress&sort=owner&order=desc"
+    )
     assert len(rows(html)) == 2
     assert "<option selected>GT Annuaire</option>" in html
     assert 'value="done" checked' in html and 'value="in_progress" checked' in html
     assert '<input type="hidden" name="sort" value="owner">' in html
     # exports and sort links keep the filters
-    assert 'href="/actions.csv?series=GT+Annuaire&amp;status=done&amp;status=in_progress' \
-           '&amp;sort=owner&amp;order=desc"' in html
+    assert (
+        'href="/actions.csv?series=GT+Annuaire&amp;status=done&amp;status=in_progress'
+        '&amp;sort=owner&amp;order=desc"' in html
+    )
 
 
 def test_sortable_headers(browser, data):
     html = page(browser, "/actions?sort=owner")
-    assert re.search(r'<th scope="col" aria-sort="ascending"><a href="/actions\?sort=owner'
-                     r'&amp;order=desc"[^>]*>Porteur', html)
+    assert re.search(
+        r'<th scope="col" aria-sort="ascending"><a href="/actions\?sort=owner'
+        r'&amp;order=desc"[^>]*>Porteur',
+        html,
+    )
     assert '<th scope="col"><a href="/actions?sort=due_date"' not in html
     assert html.count("aria-sort=") == 1
     desc = page(browser, "/actions?sort=owner&order=desc")
@@ -74,12 +80,15 @@ def test_overdue_rows_have_a_badge(browser, data):
 def test_status_select_only_for_those_allowed(app, client, data):
     admin = page(Browser(app.test_client()).login("admin"))
     assert admin.count('class="board-status"') == 7
-    assert re.search(r'<label class="visually-hidden" for="status-(\d+)">Statut de l\'action '
-                     r'« Publier le guide »</label>\s*<select id="status-\1"', admin)
+    assert re.search(
+        r'<label class="visually-hidden" for="status-(\d+)">Statut de l\'action '
+        r'« Publier le guide »</label>\s*<select id="status-\1"',
+        admin,
+    )
     link_person(app, "member", "DUPONT")
     member = page(Browser(client).login("member"))
-    assert member.count('class="board-status"') == 1      # only their own action
-    assert 'Statut de l\'action « Publier le guide »' in member
+    assert member.count('class="board-status"') == 1  # only their own action
+    assert "Statut de l'action « Publier le guide »" in member
     assert SECRET not in member and len(rows(member)) == 6
 
 

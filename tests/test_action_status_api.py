@@ -10,16 +10,20 @@ from rida.models import Action, ActionEvent
 
 def first_action(app, meeting_id: int) -> Action:
     with app.app_context():
-        return db.session().exec(select(Action).where(Action.meeting_id == meeting_id)
-                                 .order_by(Action.position)).first()
+        return (
+            db.session()
+            .exec(select(Action).where(Action.meeting_id == meeting_id).order_by(Action.position))
+            .first()
+        )
 
 
 def test_status_change_is_recorded_once_with_comment(app, browser, demo_meeting):
     action = first_action(app, demo_meeting)
     browser.login()
     url = f"/api/actions/{action.id}/status"
-    r = browser.json("POST", url, {"status": "done", "comment": "Envoyé le 10/01",
-                                   "revision": action.revision})
+    r = browser.json(
+        "POST", url, {"status": "done", "comment": "Envoyé le 10/01", "revision": action.revision}
+    )
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["action"]["status"] == "done"
     assert r.get_json()["event"]["comment"] == "Envoyé le 10/01"
@@ -27,13 +31,13 @@ def test_status_change_is_recorded_once_with_comment(app, browser, demo_meeting)
     assert again.status_code == 200 and again.get_json()["event"] is None
     history = browser.json("GET", f"/api/actions/{action.id}/history").get_json()["history"]
     assert [(e["old_status"], e["status"], e["user"]) for e in history] == [
-        ("open", "done", "admin")]
+        ("open", "done", "admin")
+    ]
     with app.app_context():
         assert len(db.session().exec(select(ActionEvent)).all()) == 1
 
 
-def test_stale_revision_is_a_conflict_and_bad_status_names_the_field(app, browser,
-                                                                       demo_meeting):
+def test_stale_revision_is_a_conflict_and_bad_status_names_the_field(app, browser, demo_meeting):
     action = first_action(app, demo_meeting)
     browser.login()
     url = f"/api/actions/{action.id}/status"
@@ -48,6 +52,5 @@ def test_stale_revision_is_a_conflict_and_bad_status_names_the_field(app, browse
 
 def test_unknown_or_unreadable_action_is_404(app, browser):
     browser.login()
-    assert browser.json("POST", "/api/actions/999999/status",
-                        {"status": "done"}).status_code == 404
+    assert browser.json("POST", "/api/actions/999999/status", {"status": "done"}).status_code == 404
     assert browser.json("GET", "/api/actions/999999/history").status_code == 404

@@ -51,9 +51,17 @@ def meeting_count(app) -> int:
 def test_list_and_get(browser, validated_meeting):
     demo_meeting = validated_meeting
     listed = browser.client.get("/api/meetings").get_json()["meetings"]
-    assert listed == [{"id": demo_meeting, "series": "Task Force MSSanté",
-                       "title": "Atelier modèle économique #1", "date": "2022-01-07",
-                       "status": "validated", "classification": "public", "version": "1.0"}]
+    assert listed == [
+        {
+            "id": demo_meeting,
+            "series": "Task Force MSSanté",
+            "title": "Atelier modèle économique #1",
+            "date": "2022-01-07",
+            "status": "validated",
+            "classification": "public",
+            "version": "1.0",
+        }
+    ]
     got = browser.client.get(f"/api/meetings/{demo_meeting}")
     assert got.status_code == 200
     assert got.headers["Cache-Control"] == "no-store"
@@ -72,29 +80,39 @@ def test_create_returns_201_with_id_and_round_trips(browser):
 # --- Bad input: nothing is written, the error names the field --------------------------
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    ('{"format": "rida/1", "title": ', "JSON mal formé (ligne 1"),
-    ("{'format': 'rida/1'}", "JSON mal formé"),
-    ("", "JSON mal formé"),
-    ("[]", "objet attendu, reçu liste"),
-    ("null", "objet attendu, reçu null"),
-    (b'{"title": "caf\xe9"}', "UTF-8"),
-    ("[" * 50_000, "imbriqué"),
-])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ('{"format": "rida/1", "title": ', "JSON mal formé (ligne 1"),
+        ("{'format': 'rida/1'}", "JSON mal formé"),
+        ("", "JSON mal formé"),
+        ("[]", "objet attendu, reçu liste"),
+        ("null", "objet attendu, reçu null"),
+        (b'{"title": "caf\xe9"}', "UTF-8"),
+        ("[" * 50_000, "imbriqué"),
+    ],
+)
 def test_malformed_json(browser, data, fragment):
     errors = refused(browser.json("POST", "/api/meetings", data), "$")
     assert fragment in errors["$"]
 
 
-@pytest.mark.parametrize(("content_type", "status"), [
-    ("application/x-www-form-urlencoded", 400), ("multipart/form-data; boundary=x", 400),
-    ("text/plain", 201), (None, 201)])
+@pytest.mark.parametrize(
+    ("content_type", "status"),
+    [
+        ("application/x-www-form-urlencoded", 400),
+        ("multipart/form-data; boundary=x", 400),
+        ("text/plain", 201),
+        (None, 201),
+    ],
+)
 def test_content_type(browser, content_type, status):
     headers = {"X-CSRFToken": browser.token}
     if content_type:
         headers["Content-Type"] = content_type
-    response = browser.client.post("/api/meetings", data=json.dumps(demo_document()),
-                                   headers=headers)
+    response = browser.client.post(
+        "/api/meetings", data=json.dumps(demo_document()), headers=headers
+    )
     if status == 400:  # `curl -d`: the body was parsed as a form, say so
         assert "Content-Type: application/json" in refused(response, "$")["$"]
     assert response.status_code == status
@@ -102,17 +120,29 @@ def test_content_type(browser, content_type, status):
 
 @pytest.mark.parametrize("value", ["rida/2", "RIDA/1", "", None, 1])
 def test_wrong_format(browser, value):
-    errors = refused(browser.json("POST", "/api/meetings", demo_document() | {"format": value}),
-                     "format")
+    errors = refused(
+        browser.json("POST", "/api/meetings", demo_document() | {"format": value}), "format"
+    )
     assert '"rida/1" attendu' in errors["format"]
 
 
 def test_missing_required_fields(browser):
-    doc = {"format": "rida/1", "rida": [{"subject": "s"}], "actions": [{"kind": "other"}],
-           "participants": [{"first_name": "Jean"}]}
-    errors = refused(browser.json("POST", "/api/meetings", doc), "series", "title", "date",
-                     "rida[0].number", "rida[0].nature", "participants[0].last_name",
-                     "actions[0].title")
+    doc = {
+        "format": "rida/1",
+        "rida": [{"subject": "s"}],
+        "actions": [{"kind": "other"}],
+        "participants": [{"first_name": "Jean"}],
+    }
+    errors = refused(
+        browser.json("POST", "/api/meetings", doc),
+        "series",
+        "title",
+        "date",
+        "rida[0].number",
+        "rida[0].nature",
+        "participants[0].last_name",
+        "actions[0].title",
+    )
     assert all(m.startswith("champ obligatoire manquant") for m in errors.values())
     assert "rida[0].subject" not in errors
 
@@ -123,21 +153,30 @@ def test_unknown_keys(browser):
     doc["participants"][0]["email"] = "a@b.c"
     doc["organiser"]["x-note"] = "refused in persons"
     doc["actions"][0]["owner"]["age"] = 3
-    errors = refused(browser.json("POST", "/api/meetings", doc), "titre", "rida[0].uid",
-                     "participants[0].email", "organiser.x-note", "actions[0].owner.age")
+    errors = refused(
+        browser.json("POST", "/api/meetings", doc),
+        "titre",
+        "rida[0].uid",
+        "participants[0].email",
+        "organiser.x-note",
+        "actions[0].owner.age",
+    )
     assert set(errors.values()) == {"clé inconnue"}
 
 
-@pytest.mark.parametrize(("where", "value", "fragment"), [
-    ("date", "2022-02-30", "date inexistante"),
-    ("date", "07/01/2022", "AAAA-MM-JJ"),
-    ("date", "2022-1-7", "AAAA-MM-JJ"),
-    ("date", "2022-01-07T09:00:00", "AAAA-MM-JJ"),
-    ("date", 20220107, "AAAA-MM-JJ"),
-    ("date", None, "AAAA-MM-JJ"),
-    ("actions[0].due_date", "2021-02-29", "date inexistante"),
-    ("actions[0].due_date", "demain", "AAAA-MM-JJ"),
-])
+@pytest.mark.parametrize(
+    ("where", "value", "fragment"),
+    [
+        ("date", "2022-02-30", "date inexistante"),
+        ("date", "07/01/2022", "AAAA-MM-JJ"),
+        ("date", "2022-1-7", "AAAA-MM-JJ"),
+        ("date", "2022-01-07T09:00:00", "AAAA-MM-JJ"),
+        ("date", 20220107, "AAAA-MM-JJ"),
+        ("date", None, "AAAA-MM-JJ"),
+        ("actions[0].due_date", "2021-02-29", "date inexistante"),
+        ("actions[0].due_date", "demain", "AAAA-MM-JJ"),
+    ],
+)
 def test_bad_dates(browser, where, value, fragment):
     doc = demo_document()
     if where == "date":
@@ -169,9 +208,16 @@ def test_action_must_point_at_an_existing_row(browser):
     assert errors["actions[1].rida"] == "aucune ligne RIDA numéro 10"
 
 
-@pytest.mark.parametrize(("where", "limit"), [
-    ("title", 1000), ("summary", 100_000), ("rida[0].answer", 100_000),
-    ("participants[0].function", 300), ("x-note", None)])
+@pytest.mark.parametrize(
+    ("where", "limit"),
+    [
+        ("title", 1000),
+        ("summary", 100_000),
+        ("rida[0].answer", 100_000),
+        ("participants[0].function", 300),
+        ("x-note", None),
+    ],
+)
 def test_one_megabyte_strings_are_refused_clearly(browser, app, where, limit):
     big = "a" * 1_048_576
     doc = demo_document()
@@ -194,8 +240,10 @@ def test_request_over_five_megabytes_is_413(browser, app):
     doc = demo_document() | {"x-padding": "a" * 5_000_001}
     response = browser.json("POST", "/api/meetings", doc)
     assert response.status_code == 413
-    assert response.get_json() == {"error": "413",
-                                   "message": "Requête trop volumineuse : 5 Mo au plus."}
+    assert response.get_json() == {
+        "error": "413",
+        "message": "Requête trop volumineuse : 5 Mo au plus.",
+    }
     assert meeting_count(app) == 0
 
 
@@ -205,8 +253,13 @@ def test_control_characters_and_nul_bytes(browser, app, char):
     doc["rida"][2]["question"] = f"LIFEN{char} : oui"
     doc["participants"][0]["last_name"] = f"BRIS{char}"
     doc["objectives"][1] = char
-    errors = refused(browser.json("POST", "/api/meetings", doc), "title", "rida[2].question",
-                     "participants[0].last_name", "objectives[1]")
+    errors = refused(
+        browser.json("POST", "/api/meetings", doc),
+        "title",
+        "rida[2].question",
+        "participants[0].last_name",
+        "objectives[1]",
+    )
     assert errors["title"] == f"caractère de contrôle interdit (U+{ord(char):04X})"
     assert meeting_count(app) == 0
 
@@ -222,13 +275,23 @@ def test_tabs_and_newlines_are_text(browser):
 def test_invalid_edits_are_refused_with_their_path(browser, app, demo_meeting):
     url = f"/api/meetings/{demo_meeting}"
     row = rows(app, demo_meeting)[3]
-    errors = refused(browser.json("PATCH", f"{url}/rows/{row['uid']}",
-                                  {"revision": row["revision"], "fields": {"nature": "Q"}}),
-                     "rida[3].nature")
+    errors = refused(
+        browser.json(
+            "PATCH",
+            f"{url}/rows/{row['uid']}",
+            {"revision": row["revision"], "fields": {"nature": "Q"}},
+        ),
+        "rida[3].nature",
+    )
     assert errors["rida[3].nature"].startswith("valeur attendue parmi I, D, A, null")
-    refused(browser.json("PATCH", f"{url}/rows/{row['uid']}",
-                         {"revision": row["revision"], "fields": {"answer": "a\x00"}}),
-            "rida[3].answer")
+    refused(
+        browser.json(
+            "PATCH",
+            f"{url}/rows/{row['uid']}",
+            {"revision": row["revision"], "fields": {"answer": "a\x00"}},
+        ),
+        "rida[3].answer",
+    )
     refused(browser.json("PATCH", url, {"fields": {"date": "2022-02-30"}}), "date")
     refused(browser.json("PATCH", url, {"fields": {"title": "x" * 1001}}), "title")
     refused(browser.json("PATCH", url, {"fields": {"status": "validated"}}), "status")
@@ -236,11 +299,16 @@ def test_invalid_edits_are_refused_with_their_path(browser, app, demo_meeting):
     for bad in ([], "title", 3):
         refused(browser.json("PATCH", url, {"fields": bad}), "fields")
         refused(browser.json("PATCH", url, {"fields": {"title": "x"}, "base": bad}), "base")
-        refused(browser.json("PATCH", f"{url}/rows/{row['uid']}",
-                             {"revision": row["revision"], "fields": bad}), "rida[3].fields")
+        refused(
+            browser.json(
+                "PATCH", f"{url}/rows/{row['uid']}", {"revision": row["revision"], "fields": bad}
+            ),
+            "rida[3].fields",
+        )
         refused(browser.json("POST", f"{url}/rows", {"fields": bad}), "rida[new].fields")
-    refused(browser.json("POST", f"{url}/rows/{row['uid']}/move", {"direction": "left"}),
-            "direction")
+    refused(
+        browser.json("POST", f"{url}/rows/{row['uid']}/move", {"direction": "left"}), "direction"
+    )
     refused(browser.json("POST", f"{url}/rows", [1, 2]), "$")
     refused(browser.json("POST", f"{url}/rows", "{"), "$")
     assert rows(app, demo_meeting)[3] == row
@@ -266,8 +334,11 @@ def hostile_document() -> dict:
         for key in ("subject", "question", "answer"):
             row[key] = HOSTILE.format(f"rida.{key}")
     for action in doc["actions"]:
-        action.update(title=HOSTILE.format("action.title"), notes=HOSTILE.format("notes"),
-                      owner=person("owner"))
+        action.update(
+            title=HOSTILE.format("action.title"),
+            notes=HOSTILE.format("notes"),
+            owner=person("owner"),
+        )
     return doc
 
 
@@ -292,14 +363,18 @@ def test_html_in_every_text_field_is_stored_as_typed_and_shown_escaped(browser):
 
 
 def test_unknown_ids_are_404(browser, demo_meeting):
-    for method, url in (("GET", "/api/meetings/999"), ("PATCH", "/api/meetings/999"),
-                        ("POST", "/api/meetings/999/rows"),
-                        ("PATCH", f"/api/meetings/{demo_meeting}/rows/{'f' * 32}"),
-                        ("DELETE", f"/api/meetings/{demo_meeting}/rows/nope"),
-                        ("POST", f"/api/meetings/{demo_meeting}/rows/{'f' * 32}/move"),
-                        ("PATCH", f"/api/meetings/{demo_meeting}/participants/{'f' * 32}")):
-        response = browser.json(method, url, {"revision": 1, "fields": {"subject": "x"},
-                                              "direction": "up"})
+    for method, url in (
+        ("GET", "/api/meetings/999"),
+        ("PATCH", "/api/meetings/999"),
+        ("POST", "/api/meetings/999/rows"),
+        ("PATCH", f"/api/meetings/{demo_meeting}/rows/{'f' * 32}"),
+        ("DELETE", f"/api/meetings/{demo_meeting}/rows/nope"),
+        ("POST", f"/api/meetings/{demo_meeting}/rows/{'f' * 32}/move"),
+        ("PATCH", f"/api/meetings/{demo_meeting}/participants/{'f' * 32}"),
+    ):
+        response = browser.json(
+            method, url, {"revision": 1, "fields": {"subject": "x"}, "direction": "up"}
+        )
         assert response.status_code == 404, (method, url)
         assert response.get_json() == {"error": "404", "message": "Page introuvable."}
     assert browser.client.get("/meetings/999").status_code == 404
@@ -308,8 +383,9 @@ def test_unknown_ids_are_404(browser, demo_meeting):
 def test_stale_row_revision_is_409_with_current_unless_replayed(browser, app, demo_meeting):
     row = rows(app, demo_meeting)[0]
     url = f"/api/meetings/{demo_meeting}/rows/{row['uid']}"
-    first = browser.json("PATCH", url, {"revision": row["revision"],
-                                        "fields": {"subject": "  Nouveau  "}})
+    first = browser.json(
+        "PATCH", url, {"revision": row["revision"], "fields": {"subject": "  Nouveau  "}}
+    )
     assert first.status_code == 200
     saved = first.get_json()["row"]
     assert saved["subject"] == "Nouveau" and saved["revision"] == row["revision"] + 1
@@ -318,8 +394,9 @@ def test_stale_row_revision_is_409_with_current_unless_replayed(browser, app, de
     assert stale.get_json()["error"] == "conflict"
     assert stale.get_json()["current"] == saved
     assert "modifiée par quelqu'un d'autre" in stale.get_json()["message"]
-    replay = browser.json("PATCH", url, {"revision": row["revision"],
-                                         "fields": {"subject": "Nouveau"}})
+    replay = browser.json(
+        "PATCH", url, {"revision": row["revision"], "fields": {"subject": "Nouveau"}}
+    )
     assert replay.status_code == 200
     assert replay.get_json()["row"] == saved
     assert rows(app, demo_meeting)[0] == saved
@@ -347,8 +424,15 @@ def test_header_patch_conflicts_per_field(browser, app, demo_meeting):
 def test_rows_add_move_delete_keep_numbers_consecutive(browser, app, demo_meeting):
     url = f"/api/meetings/{demo_meeting}/rows"
     before = rows(app, demo_meeting)
-    added = browser.json("POST", url, {"uid": "n" * 32, "after": before[2]["uid"],
-                                       "fields": {"nature": "D", "subject": " Décision "}})
+    added = browser.json(
+        "POST",
+        url,
+        {
+            "uid": "n" * 32,
+            "after": before[2]["uid"],
+            "fields": {"nature": "D", "subject": " Décision "},
+        },
+    )
     assert added.status_code == 201
     assert added.get_json()["row"]["number"] == 4
     assert [r["number"] for r in added.get_json()["order"]] == list(range(1, 11))
@@ -361,8 +445,13 @@ def test_rows_add_move_delete_keep_numbers_consecutive(browser, app, demo_meetin
     assert [r["number"] for r in gone.get_json()["order"]] == list(range(1, 10))
     exported = browser.client.get(f"/api/meetings/{demo_meeting}").get_json()
     assert [r["number"] for r in exported["rida"]] == list(range(1, 10))
-    assert exported["rida"][1] == {"number": 2, "nature": "D", "subject": "Décision",
-                                   "question": None, "answer": None}
+    assert exported["rida"][1] == {
+        "number": 2,
+        "nature": "D",
+        "subject": "Décision",
+        "question": None,
+        "answer": None,
+    }
     assert exported["actions"][2]["rida"] == 1  # followed its row (was 2)
 
 
@@ -373,13 +462,17 @@ def test_participants_add_by_id_or_new_person_and_only_once(browser, app, demo_m
     by_id = browser.json("POST", url, {"person_id": samy, "attendance": "excused"})
     assert by_id.status_code == 201
     assert by_id.get_json()["participant"]["attendance"] == "excused"
-    new = browser.json("POST", url, {"last_name": " Durand ", "first_name": "Zoé",
-                                     "entity": "DNS", "function": "Cheffe"})
+    new = browser.json(
+        "POST",
+        url,
+        {"last_name": " Durand ", "first_name": "Zoé", "entity": "DNS", "function": "Cheffe"},
+    )
     assert new.status_code == 201
-    assert [p["last_name"] for p in new.get_json()["participants"]][-2:] == ["ABDICHE",
-                                                                            "Durand"]
-    for again in ({"person_id": samy}, {"last_name": "durand", "first_name": "ZOE",
-                                        "entity": "dns"}):
+    assert [p["last_name"] for p in new.get_json()["participants"]][-2:] == ["ABDICHE", "Durand"]
+    for again in (
+        {"person_id": samy},
+        {"last_name": "durand", "first_name": "ZOE", "entity": "dns"},
+    ):
         refused(browser.json("POST", url, again), "participants[new].person_id")
     refused(browser.json("POST", url, {"first_name": "Sans nom"}), "participants[new].last_name")
     refused(browser.json("POST", url, {"person_id": 9999}), "participants[new].person_id")
@@ -392,15 +485,21 @@ def test_an_organisation_alone_is_neither_participant_nor_organiser(browser, app
     doc["actions"][0]["owner"] = {"entity": "Opérateurs MSS"}
     meeting_id = create(browser, doc)
     with app.app_context(), db.write_session(db.engine()) as s:
-        org = s.exec(select(Person).where(Person.entity == "Opérateurs MSS",
-                                          Person.last_name == "")).one().id
+        org = (
+            s.exec(select(Person).where(Person.entity == "Opérateurs MSS", Person.last_name == ""))
+            .one()
+            .id
+        )
     url = f"/api/meetings/{meeting_id}"
-    refused(browser.json("POST", f"{url}/participants", {"person_id": org}),
-            "participants[new].person_id")
+    refused(
+        browser.json("POST", f"{url}/participants", {"person_id": org}),
+        "participants[new].person_id",
+    )
     for field in ("organiser_id", "rapporteur_id"):
         refused(browser.json("PATCH", url, {"fields": {field: org}}), field)
     for key, limit in (("last_name", 200), ("function", 300)):
-        errors = refused(browser.json("POST", f"{url}/participants",
-                                      {"last_name": "N", key: "x" * (limit + 1)}),
-                         f"participants[new].{key}")
+        errors = refused(
+            browser.json("POST", f"{url}/participants", {"last_name": "N", key: "x" * (limit + 1)}),
+            f"participants[new].{key}",
+        )
         assert f"{limit} au plus" in errors[f"participants[new].{key}"]

@@ -38,8 +38,11 @@ def test_bearer_token_reads_and_writes_without_csrf(app, rida, client, demo_meet
     assert [e.action for e in seen] == [events.TOKEN_CREATED] and seen[0].ip == "cli"
     listed = client.get("/api/meetings", headers=bearer(token))
     assert listed.status_code == 200 and listed.get_json()["meetings"]
-    patched = client.patch(f"/api/meetings/{demo_meeting}", headers=bearer(token),
-                           data=json.dumps({"fields": {"location": "Salle 4"}}))
+    patched = client.patch(
+        f"/api/meetings/{demo_meeting}",
+        headers=bearer(token),
+        data=json.dumps({"fields": {"location": "Salle 4"}}),
+    )
     assert patched.status_code == 200, patched.get_data(as_text=True)
     assert "Set-Cookie" not in patched.headers  # no session for a script
     with app.app_context(), db.write_session(db.engine()) as s:
@@ -49,31 +52,41 @@ def test_bearer_token_reads_and_writes_without_csrf(app, rida, client, demo_meet
 
 
 def test_a_session_still_needs_its_csrf_token(browser, demo_meeting):
-    response = browser.client.patch(f"/api/meetings/{demo_meeting}",
-                                    data=json.dumps({"fields": {"location": "x"}}),
-                                    headers={"Content-Type": "application/json"})
+    response = browser.client.patch(
+        f"/api/meetings/{demo_meeting}",
+        data=json.dumps({"fields": {"location": "x"}}),
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 400 and response.get_json()["error"] == "csrf"
 
 
 def test_the_token_decides_over_a_cookie(app, rida, demo_meeting):
     reader_token = new_token(rida, "reader")
     admin = Browser(app.test_client()).login("admin")
-    response = admin.client.patch(f"/api/meetings/{demo_meeting}", headers=bearer(reader_token),
-                                  data=json.dumps({"fields": {"location": "x"}}))
+    response = admin.client.patch(
+        f"/api/meetings/{demo_meeting}",
+        headers=bearer(reader_token),
+        data=json.dumps({"fields": {"location": "x"}}),
+    )
     assert response.status_code == 403  # the reader's rights, not the admin's session
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer rida_00000000_" + "x" * 43,     # unknown
-    "Bearer not-a-token",                    # malformed
-    "Bearer ",                               # empty
-    "rida_00000000_" + "x" * 43,            # a token without its scheme
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer rida_00000000_" + "x" * 43,  # unknown
+        "Bearer not-a-token",  # malformed
+        "Bearer ",  # empty
+        "rida_00000000_" + "x" * 43,  # a token without its scheme
+    ],
+)
 def test_wrong_tokens_get_a_json_401(client, header):
     response = client.get("/api/meetings", headers={"Authorization": header})
     assert response.status_code == 401
-    assert response.get_json() == {"error": "invalid_token",
-                                   "message": "Jeton d'API invalide, expiré ou révoqué."}
+    assert response.get_json() == {
+        "error": "invalid_token",
+        "message": "Jeton d'API invalide, expiré ou révoqué.",
+    }
     # Not even a page: a script is told, not redirected to the login form.
     assert client.get("/actions", headers={"Authorization": header}).status_code == 401
 
@@ -85,11 +98,15 @@ def test_another_scheme_is_left_to_the_proxy_that_sent_it(app, browser, demo_mee
     assert anonymous.status_code == 401 and anonymous.get_json()["error"] == "unauthorized"
     mine = browser.client.get("/api/meetings", headers=basic).get_json()["meetings"]
     assert demo_meeting in [m["id"] for m in mine]
-    change = browser.client.patch(f"/api/meetings/{demo_meeting}", json={
-        "fields": {"location": "Salle 2"}}, headers={**basic, "X-CSRFToken": browser.token})
+    change = browser.client.patch(
+        f"/api/meetings/{demo_meeting}",
+        json={"fields": {"location": "Salle 2"}},
+        headers={**basic, "X-CSRFToken": browser.token},
+    )
     assert change.status_code in (200, 409), change.get_json()  # served as the session
-    no_csrf = browser.client.patch(f"/api/meetings/{demo_meeting}", headers=basic,
-                                   json={"fields": {"location": "x"}})
+    no_csrf = browser.client.patch(
+        f"/api/meetings/{demo_meeting}", headers=basic, json={"fields": {"location": "x"}}
+    )
     assert no_csrf.status_code == 400  # and CSRF still applies
 
 
@@ -104,8 +121,11 @@ def test_revoked_expired_and_disabled_tokens_are_refused(app, rida, client):
 
     expiring = new_token(rida, "member", "--expires-days", "1")
     with app.app_context(), db.write_session(db.engine()) as s:
-        s.exec(update(ApiToken).where(ApiToken.prefix == expiring.split("_")[1])
-               .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+        s.exec(
+            update(ApiToken)
+            .where(ApiToken.prefix == expiring.split("_")[1])
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
     assert client.get("/api/meetings", headers=bearer(expiring)).status_code == 401
 
     live = new_token(rida, "reader")
@@ -118,13 +138,16 @@ def test_token_list_and_errors(rida):
     new_token(rida, "reader")
     rows = json.loads(rida("token", "list", "admin", "--json").stdout)
     assert [(r["prefix"], r["login"], r["name"], r["state"]) for r in rows] == [
-        (token.split("_")[1], "admin", "sauvegarde", "active")]
+        (token.split("_")[1], "admin", "sauvegarde", "active")
+    ]
     assert len(json.loads(rida("token", "list", "--json").stdout)) == 2
     assert token.split("_")[1] in rida("token", "list").stdout
-    for args, path in ((("token", "revoke", "deadbeef"), "prefix"),
-                       (("token", "create", "ghost"), "login"),
-                       (("token", "create", "admin", "--expires-days", "0"), "expires_days"),
-                       (("token", "list", "ghost"), "login")):
+    for args, path in (
+        (("token", "revoke", "deadbeef"), "prefix"),
+        (("token", "create", "ghost"), "login"),
+        (("token", "create", "admin", "--expires-days", "0"), "expires_days"),
+        (("token", "list", "ghost"), "login"),
+    ):
         assert rida.error_paths(*args) == [path], args
 
 

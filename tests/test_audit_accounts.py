@@ -15,11 +15,17 @@ from tests.conftest import PASSWORD, Browser
 
 
 def test_logins_failures_and_logout_are_recorded_with_their_address(app, client: FlaskClient):
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/login").get_data(as_text=True)).group(1)
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)
+    ).group(1)
     for login in ("admin", "inconnu"):
-        assert client.post("/login", data={"login": login, "password": "faux-mot-de-passe",
-                                           "csrf_token": token}).status_code == 401
+        assert (
+            client.post(
+                "/login",
+                data={"login": login, "password": "faux-mot-de-passe", "csrf_token": token},
+            ).status_code
+            == 401
+        )
     browser = Browser(client).login()
     browser.form("/logout", {})
     failed = entries(app, action=events.LOGIN_FAILED)
@@ -34,8 +40,7 @@ def test_logins_failures_and_logout_are_recorded_with_their_address(app, client:
 def test_role_changes_and_tokens_are_recorded_by_the_admin(app, browser):
     with app.app_context():
         reader = db.session().exec(select(User).where(User.login == "reader")).one()
-    assert browser.form(f"/admin/comptes/{reader.id}/role",
-                        {"role": "member"}).status_code == 302
+    assert browser.form(f"/admin/comptes/{reader.id}/role", {"role": "member"}).status_code == 302
     change = entries(app, action=events.PERMISSION_CHANGED)[-1]
     assert change.login == "admin" and change.object_id == str(reader.id)
     assert change.before["role"] == "reader" and change.after["role"] == "member"

@@ -38,14 +38,22 @@ def test_each_entry_carries_the_previous_hash(app, demo_meeting):
     assert verdict.intact and verdict.count == len(found)
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_entry SET login = 'x' WHERE id = 2",
-                                       "DELETE FROM audit_entry WHERE id = 2",
-                                       "DELETE FROM audit_entry"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entry SET login = 'x' WHERE id = 2",
+        "DELETE FROM audit_entry WHERE id = 2",
+        "DELETE FROM audit_entry",
+    ],
+)
 def test_triggers_refuse_changes(app, demo_meeting, statement):
     with _sqlite(app) as conn, pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute(statement)
-    with app.app_context(), pytest.raises(DBAPIError, match="append-only"), \
-            db.write_session(db.engine()) as s:
+    with (
+        app.app_context(),
+        pytest.raises(DBAPIError, match="append-only"),
+        db.write_session(db.engine()) as s,
+    ):
         s.execute(text(statement))
     assert _verify(app).intact
 
@@ -61,8 +69,7 @@ def _tamper(app, *statements: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_changed_value_is_found(app, demo_meeting):
-    _tamper(app, "UPDATE audit_entry SET after = json_set(after, '$.title', 'Faux') "
-                 "WHERE id = 7")
+    _tamper(app, "UPDATE audit_entry SET after = json_set(after, '$.title', 'Faux') WHERE id = 7")
     verdict = _verify(app)
     assert (verdict.broken, verdict.count) == (7, 6)
 
@@ -71,8 +78,9 @@ def test_a_rehashed_entry_breaks_the_next_link(app, demo_meeting):
     found = entries(app)
     forged = {**found[4].model_dump(), "login": "quelqu'un"}
     forged_hash = chain.entry_hash(forged)
-    _tamper(app, f"UPDATE audit_entry SET login = 'quelqu''un', hash = '{forged_hash}' "
-                 "WHERE id = 5")
+    _tamper(
+        app, f"UPDATE audit_entry SET login = 'quelqu''un', hash = '{forged_hash}' WHERE id = 5"
+    )
     assert _verify(app).broken == 6
 
 
@@ -97,6 +105,7 @@ def test_concurrent_appends_keep_one_chain(app, demo_meeting):
                 with db.write_session(db.engine()) as s:
                     s.get(Meeting, demo_meeting).subject = f"fil {n} essai {k}"
                 events.emit(events.EXPORTED, object_id=str(n))
+
     _in_threads(work, 6)
     verdict = _verify(app)
     assert verdict.intact
@@ -106,15 +115,20 @@ def test_concurrent_appends_keep_one_chain(app, demo_meeting):
 @pytest.mark.skipif(not URL, reason="RIDA_TEST_POSTGRES_URL is not set")
 def test_chain_and_triggers_on_postgresql(pg_app):  # noqa: F811
     with pg_app.app_context():
+
         def work(n: int) -> None:
             with pg_app.app_context():
                 for _ in range(10):
                     events.emit(events.EXPORTED, object_id=str(n))
+
         _in_threads(work, 4)
         with db.engine().connect() as conn:
             verdict = chain.verify(conn)
         assert verdict.intact and verdict.count == 40
-        for statement in ("UPDATE audit_entry SET login = 'x'", "DELETE FROM audit_entry",
-                          "TRUNCATE audit_entry"):
+        for statement in (
+            "UPDATE audit_entry SET login = 'x'",
+            "DELETE FROM audit_entry",
+            "TRUNCATE audit_entry",
+        ):
             with pytest.raises(DBAPIError, match="append-only"), db.engine().begin() as conn:
                 conn.execute(text(statement))

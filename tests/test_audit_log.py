@@ -17,12 +17,14 @@ from tests.conftest import draft_document
 def test_autosave_records_only_the_changed_field(app, browser, demo_meeting):
     row = first_row(app, demo_meeting)
     before = last_id(app)
-    answer = browser.json("PATCH", f"/api/meetings/{demo_meeting}/rows/{row.uid}",
-                          {"revision": row.revision, "fields": {"answer": "Nouvelle réponse"}})
+    answer = browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}/rows/{row.uid}",
+        {"revision": row.revision, "fields": {"answer": "Nouvelle réponse"}},
+    )
     assert answer.status_code == 200, answer.get_json()
     [entry] = [e for e in entries(app) if e.id > before]
-    assert (entry.action, entry.object_type, entry.object_id) == ("update", "rida_row",
-                                                                   str(row.id))
+    assert (entry.action, entry.object_type, entry.object_id) == ("update", "rida_row", str(row.id))
     assert entry.meeting_id == demo_meeting
     assert (entry.login, entry.ip) == ("admin", "127.0.0.1")
     assert entry.user_id == int(entries(app, object_type="user")[0].object_id)  # admin
@@ -32,16 +34,25 @@ def test_autosave_records_only_the_changed_field(app, browser, demo_meeting):
 
 
 def test_create_and_delete_record_all_values(app, browser, demo_meeting):
-    made = browser.json("POST", f"/api/meetings/{demo_meeting}/rows",
-                        {"fields": {"subject": "Tarifs", "question": "Combien ?"}})
+    made = browser.json(
+        "POST",
+        f"/api/meetings/{demo_meeting}/rows",
+        {"fields": {"subject": "Tarifs", "question": "Combien ?"}},
+    )
     assert made.status_code == 201, made.get_json()
     uid = made.get_json()["row"]["uid"]
-    [created] = [e for e in entries(app, object_type="rida_row", action="create")
-                 if e.after.get("uid") == uid]
+    [created] = [
+        e
+        for e in entries(app, object_type="rida_row", action="create")
+        if e.after.get("uid") == uid
+    ]
     assert created.after["subject"] == "Tarifs" and created.meeting_id == demo_meeting
     assert browser.json("DELETE", f"/api/meetings/{demo_meeting}/rows/{uid}").status_code == 200
-    [deleted] = [e for e in entries(app, object_type="rida_row", action="delete")
-                 if e.before.get("uid") == uid]
+    [deleted] = [
+        e
+        for e in entries(app, object_type="rida_row", action="delete")
+        if e.before.get("uid") == uid
+    ]
     assert deleted.before["question"] == "Combien ?" and deleted.after is None
     assert deleted.object_id == created.object_id and deleted.login == "admin"
 
@@ -88,8 +99,9 @@ def test_status_change_and_validation_are_named(app, browser, ready_meeting):
     with app.app_context(), db.write_session(db.engine()) as s:
         action = s.exec(select(Action).where(Action.meeting_id == ready_meeting)).first()
     status = "cancelled" if action.status != "cancelled" else "open"
-    answer = browser.json("POST", f"/api/actions/{action.id}/status",
-                          {"status": status, "comment": "lancé"})
+    answer = browser.json(
+        "POST", f"/api/actions/{action.id}/status", {"status": status, "comment": "lancé"}
+    )
     assert answer.status_code == 200, answer.get_json()
     [change] = entries(app, action="status.change", object_id=str(action.id))
     assert change.before["status"] == action.status and change.after["status"] == status
@@ -114,15 +126,30 @@ def test_exports_and_downloads_are_recorded(app, browser, validated_meeting):
     assert download.after["file"].endswith("-v1.0.docx") and download.ip == "127.0.0.1"
 
 
-@pytest.mark.parametrize("action", [events.LOGIN_SUCCEEDED, events.LOGIN_FAILED,
-                                    events.LOGIN_LOCKED, events.LOGGED_OUT,
-                                    events.PERMISSION_CHANGED, events.TOKEN_CREATED,
-                                    events.TOKEN_REVOKED])
+@pytest.mark.parametrize(
+    "action",
+    [
+        events.LOGIN_SUCCEEDED,
+        events.LOGIN_FAILED,
+        events.LOGIN_LOCKED,
+        events.LOGGED_OUT,
+        events.PERMISSION_CHANGED,
+        events.TOKEN_CREATED,
+        events.TOKEN_REVOKED,
+    ],
+)
 def test_emitted_events_are_recorded_in_their_own_transaction(app, action):
     with app.app_context():
-        events.emit(action, login="=cmd|' /C calc'!A0", ip="10.0.0.7", object_type="user",
-                    object_id="4", before={"role": "reader"}, after={"role": "admin"},
-                    details={"reason": "test"})
+        events.emit(
+            action,
+            login="=cmd|' /C calc'!A0",
+            ip="10.0.0.7",
+            object_type="user",
+            object_id="4",
+            before={"role": "reader"},
+            after={"role": "admin"},
+            details={"reason": "test"},
+        )
     [entry] = entries(app, action=action)
     assert (entry.login, entry.ip, entry.user_id) == ("=cmd|' /C calc'!A0", "10.0.0.7", None)
     assert entry.before == {"role": "reader"}
@@ -132,8 +159,15 @@ def test_emitted_events_are_recorded_in_their_own_transaction(app, action):
 def test_an_event_with_a_session_joins_its_transaction(app, demo_meeting):
     with app.app_context(), db.write_session(db.engine()) as s:
         s.get(Meeting, demo_meeting).title = "Titre changé"
-        events.emit(events.PERMISSION_CHANGED, session=s, user_id=1, login="admin",
-                    object_type="series_member", before=None, after={"series": 1})
+        events.emit(
+            events.PERMISSION_CHANGED,
+            session=s,
+            user_id=1,
+            login="admin",
+            object_type="series_member",
+            before=None,
+            after={"series": 1},
+        )
     update, event = entries(app)[-2:]
     assert (update.action, event.action) == ("update", events.PERMISSION_CHANGED)
     assert event.prev_hash == update.hash

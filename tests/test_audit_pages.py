@@ -57,12 +57,16 @@ def test_journal_csv_keeps_the_filters(app, browser, demo_meeting):
 
 def test_meeting_history_in_french_for_readers(app, browser, demo_meeting):
     row = first_row(app, demo_meeting)
-    browser.json("PATCH", f"/api/meetings/{demo_meeting}/rows/{row.uid}",
-                 {"revision": row.revision, "fields": {"answer": "Réponse <b>revue</b>"}})
+    browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}/rows/{row.uid}",
+        {"revision": row.revision, "fields": {"answer": "Réponse <b>revue</b>"}},
+    )
     browser.client.get(f"/meetings/{demo_meeting}/compte-rendu.md")  # not a change
     reader = Browser(app.test_client()).login("reader")
-    assert f'href="/meetings/{demo_meeting}/historique"' in _page(reader,
-                                                                  f"/meetings/{demo_meeting}")
+    assert f'href="/meetings/{demo_meeting}/historique"' in _page(
+        reader, f"/meetings/{demo_meeting}"
+    )
     page = _page(reader, f"/meetings/{demo_meeting}/historique")
     assert "Réponse &lt;b&gt;revue&lt;/b&gt;" in page  # escaped
     line = re.search(r"<tr id=\"entree-\d+\">.*?</tr>", page, re.S).group(0)
@@ -75,8 +79,11 @@ def test_meeting_history_in_french_for_readers(app, browser, demo_meeting):
 def test_history_names_the_people(app, browser, demo_meeting):
     # The demo imports « Envoi de la nouvelle version des exigences », owned by E. BRIS.
     page = _page(browser, f"/meetings/{demo_meeting}/historique")
-    line = next(m.group(0) for m in re.finditer(r"<tr id=\"entree-\d+\">.*?</tr>", page, re.S)
-                if "Envoi de la nouvelle version des exigences" in m.group(0))
+    line = next(
+        m.group(0)
+        for m in re.finditer(r"<tr id=\"entree-\d+\">.*?</tr>", page, re.S)
+        if "Envoi de la nouvelle version des exigences" in m.group(0)
+    )
     assert re.search(r"porteur</span> :\s*« Edouard BRIS \(n° \d+\) »", line), line
 
 

@@ -12,8 +12,9 @@ def login_token(client) -> str:
 
 def test_login_success_and_logout(client):
     token = login_token(client)
-    response = client.post("/login", data={"login": "rapporteur", "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"login": "rapporteur", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     home = client.get("/").get_data(as_text=True)
@@ -26,12 +27,14 @@ def test_login_success_and_logout(client):
 
 def test_wrong_password_is_refused_in_french(client):
     token = login_token(client)
-    response = client.post("/login", data={"login": "admin", "password": "nope",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"login": "admin", "password": "nope", "csrf_token": token}
+    )
     assert response.status_code == 401
     assert "Identifiant ou mot de passe incorrect." in response.get_data(as_text=True)
-    response = client.post("/login", data={"login": "ghost", "password": "nope",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"login": "ghost", "password": "nope", "csrf_token": token}
+    )
     assert response.status_code == 401
 
 
@@ -44,17 +47,19 @@ def test_login_without_csrf_token_is_refused(client):
 def test_next_parameter_cannot_redirect_elsewhere(client):
     token = login_token(client)
     for target in ("//evil.example/", "https://evil.example/", "/meetings/1"):
-        response = client.post(f"/login?next={target}",
-                               data={"login": "admin", "password": PASSWORD,
-                                     "csrf_token": token})
+        response = client.post(
+            f"/login?next={target}",
+            data={"login": "admin", "password": PASSWORD, "csrf_token": token},
+        )
         location = response.headers["Location"]
         assert location == target if target.startswith("/m") else location == "/"
 
 
 def test_session_cookie_and_security_headers(client):
     token = login_token(client)
-    response = client.post("/login", data={"login": "admin", "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"login": "admin", "password": PASSWORD, "csrf_token": token}
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     page = client.get("/")

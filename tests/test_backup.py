@@ -100,9 +100,11 @@ def test_restore_round_trip_equals_the_source(cli):
     assert "Restauration terminée" in done.stdout and "1 réunion(s)" in done.stdout
     assert "reconstruit" in done.stdout
     assert _dump(cli.data / "rida.sqlite3") == before
-    assert {p.name: p.read_bytes() for p in (cli.root / "exports").iterdir()
-            if not p.name.startswith(".")} == {
-        k: v for k, v in exports.items() if not k.startswith(".")}
+    assert {
+        p.name: p.read_bytes()
+        for p in (cli.root / "exports").iterdir()
+        if not p.name.startswith(".")
+    } == {k: v for k, v in exports.items() if not k.startswith(".")}
     assert not (cli.data / "search").exists()
     assert [m["title"] for m in cli.meetings()] == [draft_document()["title"]]
     # the search index is rebuilt by the next start
@@ -164,8 +166,10 @@ def test_truncated_database_with_a_rewritten_manifest_fails_the_integrity_check(
         data = db.read_bytes()
         db.write_bytes(data[:4096] + b"\0" * (len(data) - 4096))
         manifest = json.loads((backup / "manifest.json").read_text())
-        manifest["files"]["rida.sqlite3"] = {"bytes": db.stat().st_size,
-                                             "sha256": backups.sha256(db)}
+        manifest["files"]["rida.sqlite3"] = {
+            "bytes": db.stat().st_size,
+            "sha256": backups.sha256(db),
+        }
         (backup / "manifest.json").write_text(json.dumps(manifest))
 
     error = _tamper(cli, truncate_and_rehash)

@@ -16,9 +16,25 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_short_load_loses_nothing_and_fails_nothing():
     name = "load-smoke"
     done = subprocess.run(
-        [sys.executable, "benchmarks/load.py", "--seconds", "3", "--rapporteurs", "2",
-         "--readers", "2", "--rows", "300", "--results-name", name],
-        cwd=ROOT, capture_output=True, text=True, timeout=240)
+        [
+            sys.executable,
+            "benchmarks/load.py",
+            "--seconds",
+            "3",
+            "--rapporteurs",
+            "2",
+            "--readers",
+            "2",
+            "--rows",
+            "300",
+            "--results-name",
+            name,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Durability check: ok" in done.stdout
     result = json.loads((ROOT / "benchmarks" / "results" / f"{name}.json").read_text())
@@ -34,5 +50,6 @@ def test_short_load_loses_nothing_and_fails_nothing():
     assert {"autosave", "search page", "search API"} <= set(result["kinds"])
     for kind in ("autosave", "search page", "search API"):
         assert result["kinds"][kind]["p95_ms"] > 0
-    assert result["requests"] == sum(result["kinds"][k]["requests"]
-                                     for k in ("autosave", "search page", "search API"))
+    assert result["requests"] == sum(
+        result["kinds"][k]["requests"] for k in ("autosave", "search page", "search API")
+    )

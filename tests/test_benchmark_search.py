@@ -33,7 +33,10 @@ def test_quick_run_compares_the_three_engines():
     name = "search-smoke"
     done = subprocess.run(
         [sys.executable, "benchmarks/search.py", "--quick", "--results-name", name],
-        cwd=ROOT, capture_output=True, text=True, timeout=540,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=540,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "rida/FTS5" in done.stdout
@@ -44,6 +47,7 @@ def test_quick_run_compares_the_three_engines():
     expected = {"rida", "FTS5", "rida (reader)"}
     try:
         import tantivy  # noqa: F401
+
         expected.add("tantivy")
     except ImportError:
         pass

@@ -34,10 +34,15 @@ def meetings(app) -> dict[str, int]:
     past["actions"][2]["status"] = "cancelled"
     return {
         "past": import_doc(app, past),
-        "planned": import_doc(app, meeting_doc("2030-05-06", "Prévue", start_time="09:30",
-                                               end_time="12:00", location="ANS, Paris")),
-        "secret": import_doc(app, meeting_doc("2030-06-01", "Secrète",
-                                              classification="confidential")),
+        "planned": import_doc(
+            app,
+            meeting_doc(
+                "2030-05-06", "Prévue", start_time="09:30", end_time="12:00", location="ANS, Paris"
+            ),
+        ),
+        "secret": import_doc(
+            app, meeting_doc("2030-06-01", "Secrète", classification="confidential")
+        ),
     }
 
 
@@ -60,24 +65,39 @@ def test_open_actions_are_todos_with_due_date_status_and_link(app, meetings):
     # Done and cancelled actions are not in the feed; in progress ones are.
     assert "Passée / Atelier industriel avec les éditeurs" not in found
     assert "Passée / Envoi de la nouvelle version des exigences" not in found
-    started = found["Passée / Entretiens bilatéraux avec les opérateurs pour obtenir les "
-                    "éléments de coûts nécessaires à la modélisation économique"]
+    started = found[
+        "Passée / Entretiens bilatéraux avec les opérateurs pour obtenir les "
+        "éléments de coûts nécessaires à la modélisation économique"
+    ]
     assert started["STATUS"] == "IN-PROCESS"
     sent = found["Prévue / Envoi de la nouvelle version des exigences"]
     assert sent["STATUS"] == "NEEDS-ACTION"
     assert sent.decoded("DUE") == dt.date(2022, 1, 14)  # a DATE, not a date-time
     with app.app_context():
-        action = db.session().exec(select(Action).where(
-            Action.title == "Prévue / Envoi de la nouvelle version des exigences")).one()
+        action = (
+            db.session()
+            .exec(
+                select(Action).where(
+                    Action.title == "Prévue / Envoi de la nouvelle version des exigences"
+                )
+            )
+            .one()
+        )
     assert sent["UID"] == f"action-{action.uid}@rida"
     link = f"https://rida.example.org/meetings/{meetings['planned']}#action-{action.id}"
     assert sent["URL"] == link
     description = str(sent["DESCRIPTION"])
-    for part in ("Porteur : Edouard BRIS", "Série : Task Force MSSanté",
-                 "Réunion : Prévue du 06/05/2030", "Envoi prévu la semaine du 10/01.", link):
+    for part in (
+        "Porteur : Edouard BRIS",
+        "Série : Task Force MSSanté",
+        "Réunion : Prévue du 06/05/2030",
+        "Envoi prévu la semaine du 10/01.",
+        link,
+    ):
         assert part in description
-    assert "Porteur : ANS" in str(found["Prévue / Atelier industriel avec les éditeurs"]
-                                  ["DESCRIPTION"])
+    assert "Porteur : ANS" in str(
+        found["Prévue / Atelier industriel avec les éditeurs"]["DESCRIPTION"]
+    )
 
 
 def test_planned_meetings_are_events_in_paris_time(app, meetings):
@@ -85,8 +105,10 @@ def test_planned_meetings_are_events_in_paris_time(app, meetings):
     assert sorted(events) == ["Prévue", "Secrète"]  # the past meeting is not planned
     planned = events["Prévue"]
     start, end = planned.decoded("DTSTART"), planned.decoded("DTEND")
-    assert (start.isoformat(), end.isoformat()) == ("2030-05-06T09:30:00+02:00",
-                                                    "2030-05-06T12:00:00+02:00")
+    assert (start.isoformat(), end.isoformat()) == (
+        "2030-05-06T09:30:00+02:00",
+        "2030-05-06T12:00:00+02:00",
+    )
     assert str(start.tzinfo) == "Europe/Paris"
     assert planned["LOCATION"] == "ANS, Paris"
     assert planned["UID"] == f"meeting-{meetings['planned']}@rida"
@@ -103,16 +125,18 @@ def test_only_what_the_account_may_read(app, meetings):
     assert not any(t.startswith("Secrète / ") for t in todos(reader))
     assert [str(e["SUMMARY"]) for e in reader.walk("VEVENT")] == ["Prévue"]
     with app.app_context():
-        assert calendar_feed.ics_for(db.session(), None, base_url=BASE).count(
-            b"BEGIN:V") == 1  # nobody: an empty VCALENDAR
+        assert (
+            calendar_feed.ics_for(db.session(), None, base_url=BASE).count(b"BEGIN:V") == 1
+        )  # nobody: an empty VCALENDAR
 
 
 def test_person_and_series_scopes(app, meetings):
     with app.app_context():
         bris = db.session().exec(select(Person).where(Person.last_name == "BRIS")).one()
     mine = feed(app, "admin", person_id=bris.id)
-    assert sorted(todos(mine)) == [f"{m} / Envoi de la nouvelle version des exigences"
-                                   for m in ("Prévue", "Secrète")]
+    assert sorted(todos(mine)) == [
+        f"{m} / Envoi de la nouvelle version des exigences" for m in ("Prévue", "Secrète")
+    ]
     # Édouard Bris takes part in every meeting (the demo's participants).
     assert [str(e["SUMMARY"]) for e in mine.walk("VEVENT")] == ["Prévue", "Secrète"]
     assert "BRIS" in str(mine["X-WR-CALNAME"])

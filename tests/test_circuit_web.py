@@ -19,10 +19,13 @@ def test_checks_endpoint(browser, demo_meeting):
     data = browser.client.get(api(demo_meeting, "/checks")).get_json()
     assert (data["status"], data["version"], data["review_deadline"]) == ("draft", "0.1", None)
     rows = next(c for c in data["checks"] if c["code"] == "rows")
-    assert rows == {"code": "rows", "label": "Chaque ligne du RIDA a une nature et un objet",
-                    "level": "blocking", "passed": False,
-                    "details": [{"path": "rida[4].nature",
-                                 "message": "Ligne 5 : nature manquante"}]}
+    assert rows == {
+        "code": "rows",
+        "label": "Chaque ligne du RIDA a une nature et un objet",
+        "level": "blocking",
+        "passed": False,
+        "details": [{"path": "rida[4].nature", "message": "Ligne 5 : nature manquante"}],
+    }
 
 
 def test_validate_blocked_is_409_with_the_checklist(browser, demo_meeting):
@@ -39,15 +42,20 @@ def test_the_circuit_through_the_api(browser, ready_meeting):
     assert bad.status_code == 400 and bad.get_json()["errors"][0]["path"] == "deadline"
     sent = browser.json("POST", api(ready_meeting, "/review"), {"deadline": "2099-12-31"})
     assert sent.status_code == 200, sent.get_data(as_text=True)
-    assert (sent.get_json()["status"], sent.get_json()["review_deadline"]) == ("review",
-                                                                               "2099-12-31")
+    assert (sent.get_json()["status"], sent.get_json()["review_deadline"]) == (
+        "review",
+        "2099-12-31",
+    )
     back = browser.json("POST", api(ready_meeting, "/draft")).get_json()
     assert (back["status"], back["version"]) == ("draft", "0.2")
     again = browser.json("POST", api(ready_meeting, "/draft"))
     assert again.status_code == 409 and again.get_json()["error"] == "status"
     done = browser.json("POST", api(ready_meeting, "/validate")).get_json()
-    assert (done["status"], done["version"], done["frozen"]["version"]) == ("validated",
-                                                                            "1.0", "1.0")
+    assert (done["status"], done["version"], done["frozen"]["version"]) == (
+        "validated",
+        "1.0",
+        "1.0",
+    )
     listed = browser.client.get(api(ready_meeting, "/versions")).get_json()
     assert [v["version"] for v in listed["versions"]] == ["1.0"]
     assert [r["version"] for r in listed["reviews"]] == ["0.1"]
@@ -62,7 +70,8 @@ def test_frozen_downloads_are_the_frozen_bytes(browser, ready_meeting):
     assert first.mimetype.endswith("wordprocessingml.document")
     assert hashlib.sha256(first.data).hexdigest() == sha == first.headers["X-Content-SHA256"]
     assert "Atelier modèle économique #1" in [
-        p.text for p in docx.Document(io.BytesIO(first.data)).paragraphs]
+        p.text for p in docx.Document(io.BytesIO(first.data)).paragraphs
+    ]
     doc = browser.client.get(api(ready_meeting, "/versions/1.0"))
     assert doc.get_json()["status"] == "validated" and doc.get_json()["version"] == "1.0"
     browser.json("POST", api(ready_meeting, "/amend"))
@@ -82,7 +91,8 @@ def test_pages_validate_history_compare(browser, ready_meeting):
     assert "Remarques attendues avant le" in page and "Revenir en brouillon" in page
     done = browser.form(f"/meetings/{ready_meeting}/validate", {})
     assert "Compte-rendu validé : version v1.0 figée." in browser.client.get(
-        done.location).get_data(as_text=True)
+        done.location
+    ).get_data(as_text=True)
     amended = browser.form(f"/meetings/{ready_meeting}/amend", {})
     assert amended.location.endswith(f"/meetings/{ready_meeting}/edit")
     browser.json("PATCH", api(ready_meeting), {"fields": {"title": "Atelier <b>amendé</b>"}})
@@ -95,8 +105,10 @@ def test_pages_validate_history_compare(browser, ready_meeting):
     assert '<ins><span class="visually-hidden">[ajouté : </span>' in html
     assert "<del>" in html and "&lt;b&gt;" in html
     assert "<b>amendé</b>" not in html
-    assert browser.client.get(f"/meetings/{ready_meeting}/compare?from=9.9&to=current"
-                              ).status_code == 404
+    assert (
+        browser.client.get(f"/meetings/{ready_meeting}/compare?from=9.9&to=current").status_code
+        == 404
+    )
 
 
 def test_blocked_validation_form_says_why(browser, demo_meeting):

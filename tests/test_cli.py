@@ -27,23 +27,32 @@ class Cli:
         self.root = root
         self.data = root / "data"
         self.env: dict[str, str | None] = {
-            "RIDA_DATA_DIR": str(self.data), "RIDA_EXPORT_DIR": str(root / "exports"),
-            "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+            "RIDA_DATA_DIR": str(self.data),
+            "RIDA_EXPORT_DIR": str(root / "exports"),
+            "RIDA_SECRET_KEY": "test",
+            "RIDA_DATABASE_URL": None,
+        }
 
-    def __call__(self, *args: str, stdin: str = "", ok: bool = True, real: bool = False
-                 ) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, stdin: str = "", ok: bool = True, real: bool = False
+    ) -> subprocess.CompletedProcess[str]:
         """Run ``rida ARGS``: in a subprocess when ``real``, else through CliRunner."""
         if real:
             env = {k: v for k, v in {**os.environ, **self.env}.items() if v is not None}
-            done = subprocess.run([str(RIDA), *args], input=stdin, capture_output=True,
-                                  text=True, env=env | {"PYTHONWARNINGS": "error"},
-                                  cwd=self.root, timeout=60)
+            done = subprocess.run(
+                [str(RIDA), *args],
+                input=stdin,
+                capture_output=True,
+                text=True,
+                env=env | {"PYTHONWARNINGS": "error"},
+                cwd=self.root,
+                timeout=60,
+            )
         else:
             result = CliRunner().invoke(main, args, input=stdin, env=self.env, prog_name="rida")
             if not isinstance(result.exception, (SystemExit, type(None))):
                 raise result.exception
-            done = subprocess.CompletedProcess(args, result.exit_code, result.stdout,
-                                               result.stderr)
+            done = subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
         assert (done.returncode == 0) == ok, (args, done.returncode, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr, done.stderr
         return done
@@ -59,7 +68,7 @@ class Cli:
     def error(self, done: subprocess.CompletedProcess[str]) -> dict:
         assert "Traceback" not in done.stderr, done.stderr
         # Log lines may come first (a missing search index rebuilt at start says so).
-        return json.loads(done.stderr[done.stderr.index("{\n"):])
+        return json.loads(done.stderr[done.stderr.index("{\n") :])
 
 
 @pytest.fixture
@@ -89,8 +98,16 @@ def _commands(group: click.Group, prefix: str = "rida"):
 
 def test_every_command_and_option_has_help():
     found = dict(_commands(main))
-    assert {"rida init", "rida demo", "rida list", "rida serve", "rida import", "rida export",
-            "rida user", "rida user add"} <= set(found)
+    assert {
+        "rida init",
+        "rida demo",
+        "rida list",
+        "rida serve",
+        "rida import",
+        "rida export",
+        "rida user",
+        "rida user add",
+    } <= set(found)
     for name, command in found.items():
         assert command.help and command.help.strip(), name
         for param in command.params:
@@ -121,9 +138,14 @@ def test_init_demo_and_list(cli):
     listed = cli.meetings()
     assert len(listed) == 1 and set(listed[0]) == LIST_KEYS
     assert listed[0] | {"id": 0} == {
-        "id": 0, "series": "Task Force MSSanté", "title": "Atelier modèle économique #1",
-        "date": "2022-01-07", "status": "validated", "classification": "public",
-        "version": "1.0"}
+        "id": 0,
+        "series": "Task Force MSSanté",
+        "title": "Atelier modèle économique #1",
+        "date": "2022-01-07",
+        "status": "validated",
+        "classification": "public",
+        "version": "1.0",
+    }
     assert "Atelier modèle économique #1" in cli("list").stdout
 
 
@@ -136,8 +158,7 @@ def test_import_prints_ids_and_export_round_trips(cli):
     cli.write("b.json", second)
     ids = [int(line) for line in cli("import", "a.json", "b.json", real=True).stdout.split()]
     assert len(ids) == 2 and ids[0] != ids[1]
-    out = json.loads(cli("export", str(ids[1]), "--format", "json", "-o", "-",
-                         real=True).stdout)
+    out = json.loads(cli("export", str(ids[1]), "--format", "json", "-o", "-", real=True).stdout)
     assert out == {**exchange.validate(second), "id": ids[1]}
     done = cli("export", str(ids[0]), "-o", "out.json", real=True)
     assert "out.json" in done.stderr and done.stdout == ""
@@ -150,12 +171,15 @@ def test_import_prints_ids_and_export_round_trips(cli):
     assert [m["id"] for m in cli.meetings()] == [from_stdin, third, ids[1], ids[0]]
 
 
-@pytest.mark.parametrize(("content", "path", "fragment"), [
-    (None, "bad.json:rida[3].nature", "valeur attendue parmi I, D, A, null"),
-    ('{"format": "rida/1",', "bad.json:$", "JSON mal formé"),
-    ("", "bad.json:$", "JSON mal formé"),
-    ("[1, 2]", "bad.json:$", "objet attendu"),
-])
+@pytest.mark.parametrize(
+    ("content", "path", "fragment"),
+    [
+        (None, "bad.json:rida[3].nature", "valeur attendue parmi I, D, A, null"),
+        ('{"format": "rida/1",', "bad.json:$", "JSON mal formé"),
+        ("", "bad.json:$", "JSON mal formé"),
+        ("[1, 2]", "bad.json:$", "objet attendu"),
+    ],
+)
 def test_a_bad_file_fails_and_writes_nothing(cli, content, path, fragment):
     real = content is None
     if content is None:
@@ -203,8 +227,12 @@ def test_user_add(cli):
     assert cli.error(duplicate)["errors"][0]["message"] == "l'identifiant « alice » existe déjà"
     bad_login = cli("user", "add", "a b", stdin="un mot de passe\n", ok=False)
     assert cli.error(bad_login)["errors"][0]["path"] == "login"
-    assert cli("user", "add", "carol", "--role", "boss", stdin="un mot de passe\n",
-               ok=False).returncode == 2
+    assert (
+        cli(
+            "user", "add", "carol", "--role", "boss", stdin="un mot de passe\n", ok=False
+        ).returncode
+        == 2
+    )
     generated = cli("user", "add", "dave", "--generate-password").stdout
     password = generated.split("Mot de passe : ")[1].strip()
     app = make_app(cli.data)

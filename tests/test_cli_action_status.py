@@ -17,12 +17,17 @@ from rida.models import Action
 
 @pytest.fixture
 def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {"RIDA_DATA_DIR": str(tmp_path / "data"), "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(tmp_path / "data"),
+        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
 
     def run(*args: str, code: int = 0) -> Result:
-        result = CliRunner().invoke(main, ["action", "set-status", *args], env=env,
-                                    prog_name="rida")
+        result = CliRunner().invoke(
+            main, ["action", "set-status", *args], env=env, prog_name="rida"
+        )
         if not isinstance(result.exception, (SystemExit, type(None))):
             raise result.exception
         assert result.exit_code == code, (result.stdout, result.stderr)
@@ -39,8 +44,10 @@ def first_action(app) -> tuple[int, str]:
 
 def events(app, action_id: int) -> list[tuple]:
     with app.app_context(), db.write_session(db.engine()) as s:
-        return [(e.old_status, e.new_status, e.comment, e.user_name, e.meeting_id)
-                for e in action_status.history(s, action_id)]
+        return [
+            (e.old_status, e.new_status, e.comment, e.user_name, e.meeting_id)
+            for e in action_status.history(s, action_id)
+        ]
 
 
 def test_every_option_has_help():
@@ -56,8 +63,10 @@ def test_sets_the_status_with_history(app, rida, demo_meeting):
     out = rida(str(ident), "in_progress", "--comment", "Planifié", "--user", "rapporteur")
     assert out.stdout == f"Action {ident} « {title} » : À faire → En cours.\n"
     rida(str(ident), "done")
-    assert events(app, ident) == [("open", "in_progress", "Planifié", "rapporteur", None),
-                                  ("in_progress", "done", "", "cli", None)]
+    assert events(app, ident) == [
+        ("open", "in_progress", "Planifié", "rapporteur", None),
+        ("in_progress", "done", "", "cli", None),
+    ]
 
 
 def test_closing_a_closed_action_changes_nothing(app, rida, demo_meeting):
@@ -68,12 +77,15 @@ def test_closing_a_closed_action_changes_nothing(app, rida, demo_meeting):
     assert len(events(app, ident)) == 1
 
 
-@pytest.mark.parametrize(("args", "path"), [
-    (("1", "finished"), "status"),
-    (("9999", "done"), "id"),
-    (("1", "done", "--user", "nobody"), "--user"),
-    (("1", "done", "--comment", "x" * 2001), "comment"),
-])
+@pytest.mark.parametrize(
+    ("args", "path"),
+    [
+        (("1", "finished"), "status"),
+        (("9999", "done"), "id"),
+        (("1", "done", "--user", "nobody"), "--user"),
+        (("1", "done", "--comment", "x" * 2001), "comment"),
+    ],
+)
 def test_bad_input_is_a_json_error_with_the_field(app, rida, demo_meeting, args, path):
     result = rida(*args, code=1)
     error = json.loads(result.stderr)

@@ -25,8 +25,12 @@ def data(app) -> dict[str, int]:
 
 def rida(app, *args: str, code: int = 0, command: click.Command | None = None) -> Result:
     data = Path(app.config["DATA_DIR"])
-    env = {"RIDA_DATA_DIR": str(data), "RIDA_EXPORT_DIR": str(data.parent / "exports"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(data),
+        "RIDA_EXPORT_DIR": str(data.parent / "exports"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
     invoked = ["actions", *args] if command is None else list(args)
     result = CliRunner().invoke(command or main, invoked, env=env, prog_name="rida")
     if not isinstance(result.exception, (SystemExit, type(None))):
@@ -37,12 +41,21 @@ def rida(app, *args: str, code: int = 0, command: click.Command | None = None) -
 
 
 def test_json_has_exactly_the_documented_keys(app, data):
-    found = json.loads(rida(app, "--format", "json", "--series", "Task Force MSSanté",
-                            "--owner", "BRIS").stdout)
-    assert found == [{"id": found[0]["id"], "title": "Envoi de la nouvelle version des exigences",
-                      "kind": "document", "owner": "BRIS Edouard (ANS)",
-                      "due_date": "2022-01-14", "status": "open", "meeting": data["demo"],
-                      "rida": 2}]
+    found = json.loads(
+        rida(app, "--format", "json", "--series", "Task Force MSSanté", "--owner", "BRIS").stdout
+    )
+    assert found == [
+        {
+            "id": found[0]["id"],
+            "title": "Envoi de la nouvelle version des exigences",
+            "kind": "document",
+            "owner": "BRIS Edouard (ANS)",
+            "due_date": "2022-01-14",
+            "status": "open",
+            "meeting": data["demo"],
+            "rida": 2,
+        }
+    ]
 
 
 def test_table_by_default_admin_reads_everything(app, data):
@@ -57,8 +70,9 @@ def test_filters_and_user(app, data):
     overdue = json.loads(rida(app, "--overdue", "--format", "json", "--user", "reader").stdout)
     assert overdue and all(a["status"] in ("open", "in_progress") for a in overdue)
     assert all(a["title"] != SECRET for a in overdue)
-    several = json.loads(rida(app, "--status", "done", "--status", "in_progress",
-                              "--format", "json").stdout)
+    several = json.loads(
+        rida(app, "--status", "done", "--status", "in_progress", "--format", "json").stdout
+    )
     assert {a["status"] for a in several} == {"done", "in_progress"}
     link_person(app, "member", "DUPONT")
     mine = json.loads(rida(app, "--mine", "--user", "member", "--format", "json").stdout)

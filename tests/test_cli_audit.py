@@ -19,8 +19,12 @@ from tests.audit_support import entries
 @pytest.fixture
 def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
     """rida(*args, code=0): the command on the test app's data dir; checks the exit code."""
-    env = {"RIDA_DATA_DIR": str(tmp_path / "data"), "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(tmp_path / "data"),
+        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
 
     def run(*args: str, code: int = 0) -> Result:
         result = CliRunner().invoke(main, list(args), env=env, prog_name="rida")
@@ -55,13 +59,13 @@ def _read(path: Path) -> list[list[str]]:
 
 def test_export_csv_with_filters_and_neutralised_cells(app, rida, tmp_path, demo_meeting):
     with app.app_context():
-        events.emit(events.LOGIN_FAILED, login="=HYPERLINK(\"http://x\")", ip="10.1.2.3")
+        events.emit(events.LOGIN_FAILED, login='=HYPERLINK("http://x")', ip="10.1.2.3")
         events.emit(events.LOGIN_FAILED, login="@bob", ip="10.1.2.3")
     out = tmp_path / "journal.csv"
     rida("audit", "export", "--format", "csv", "-o", str(out), "--action", "login.failure")
     lines = _read(out)
     assert lines[0][:6] == ["N°", "Date (UTC)", "Compte", "Id du compte", "Adresse", "Action"]
-    assert [line[2] for line in lines[1:]] == ["'=HYPERLINK(\"http://x\")", "'@bob"]
+    assert [line[2] for line in lines[1:]] == ['\'=HYPERLINK("http://x")', "'@bob"]
     assert {line[5] for line in lines[1:]} == {"Échec de connexion"}
     rida("audit", "export", "-o", str(out), "--user", "@bob", "--from", "2000-01-01")
     assert len(_read(out)) == 2
@@ -76,8 +80,9 @@ def test_export_csv_with_filters_and_neutralised_cells(app, rida, tmp_path, demo
 
 
 def test_export_refuses_bad_filters(app, rida, tmp_path):
-    error = json.loads(rida("audit", "export", "-o", str(tmp_path / "j.csv"), "--from",
-                            "hier", code=1).stderr)
+    error = json.loads(
+        rida("audit", "export", "-o", str(tmp_path / "j.csv"), "--from", "hier", code=1).stderr
+    )
     assert error["errors"][0]["path"] == "--from"
     assert not (tmp_path / "j.csv").exists()
 

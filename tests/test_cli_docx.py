@@ -26,8 +26,7 @@ def test_import_legacy_docx_prints_id_and_warnings(cli: Cli):
     meeting_id = int(done.stdout)
     assert "cr.docx : Tableau RIDA, ligne 5 : nature absente" in done.stderr.splitlines()
     exported = json.loads(cli("export", str(meeting_id)).stdout)
-    assert [r["nature"] for r in exported["rida"]] == ["I", "I", "I", "I", None, "I", "A",
-                                                        "A", "I"]
+    assert [r["nature"] for r in exported["rida"]] == ["I", "I", "I", "I", None, "I", "A", "A", "I"]
     assert len(exported["participants"]) == 4 and len(exported["actions"]) == 3
 
 
@@ -53,8 +52,7 @@ def test_corrupt_docx_is_refused_and_nothing_written(cli: Cli):
 def test_docx_without_date_is_refused_with_its_path(cli: Cli):
     (cli.root / "empty.docx").write_bytes(_empty_docx())
     error = _error(cli("import", "empty.docx", ok=False))
-    assert {"path": "empty.docx:date", "message": "champ obligatoire manquant"} in \
-        error["errors"]
+    assert {"path": "empty.docx:date", "message": "champ obligatoire manquant"} in error["errors"]
 
 
 def test_dry_run_writes_nothing(cli: Cli):
@@ -72,4 +70,4 @@ def _empty_docx() -> bytes:
 
 def _error(done) -> dict:  # type: ignore[no-untyped-def]
     """The JSON error, after the reading warnings that precede it on stderr."""
-    return json.loads(done.stderr[done.stderr.index("{\n"):])
+    return json.loads(done.stderr[done.stderr.index("{\n") :])

@@ -39,8 +39,9 @@ def test_each_format_to_a_file(cli, demo):
     for fmt in ("json", "docx", "md", "html"):
         done = cli("export", demo, "--format", fmt, "-o", f"out.{fmt}", real=fmt == "docx")
         assert done.stdout == "" and f"out.{fmt}" in done.stderr
-    assert json.loads((cli.root / "out.json").read_text())["title"] == \
-        "Atelier modèle économique #1"
+    assert (
+        json.loads((cli.root / "out.json").read_text())["title"] == "Atelier modèle économique #1"
+    )
     document = Document(io.BytesIO((cli.root / "out.docx").read_bytes()))
     assert document.paragraphs[0].text == "COMPTE-RENDU"
     assert (cli.root / "out.md").read_text().startswith("**COMPTE-RENDU**\n")
@@ -55,7 +56,8 @@ def test_without_output_writes_into_the_export_dir(cli, demo):
         assert done.stdout.strip() == str(path)
         assert path.stat().st_size > 0
     assert sorted(p.name for p in (cli.root / "exports").iterdir()) == [
-        f"{NAME}.{fmt}" for fmt in ("docx", "html", "md")]
+        f"{NAME}.{fmt}" for fmt in ("docx", "html", "md")
+    ]
     # rida/1 keeps its old default: standard output, for piping.
     assert json.loads(cli("export", demo).stdout)["format"] == "rida/1"
 
@@ -81,11 +83,14 @@ def test_errors_exit_non_zero_in_french(cli, demo):
     assert "LibreOffice (commande « soffice ») n'est pas installé" in error["message"]
     assert done.stdout == "" and not (cli.root / "exports").exists()
     assert cli.error(cli("export", "999", "--format", "md", ok=False)) == {
-        "error": "not_found", "message": "Réunion 999 introuvable."}
+        "error": "not_found",
+        "message": "Réunion 999 introuvable.",
+    }
     done = cli("export", demo, "--format", "md", "-o", "no/such/dir/out.md", ok=False)
-    assert cli.error(done)["errors"][0] == {"path": "no/such/dir/out.md",
-                                            "message": "écriture impossible : No such file "
-                                                       "or directory"}
+    assert cli.error(done)["errors"][0] == {
+        "path": "no/such/dir/out.md",
+        "message": "écriture impossible : No such file or directory",
+    }
     (cli.root / "blocker").write_text("x")
     cli.env["RIDA_EXPORT_DIR"] = str(cli.root / "blocker" / "exports")
     done = cli("export", demo, "--format", "md", ok=False)

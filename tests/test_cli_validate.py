@@ -18,8 +18,12 @@ from rida.models import Meeting, MeetingVersion
 @pytest.fixture
 def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
     """rida(*args, code=0): the command on the test app's data dir; checks the exit code."""
-    env = {"RIDA_DATA_DIR": str(tmp_path / "data"), "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(tmp_path / "data"),
+        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
 
     def run(*args: str, code: int = 0) -> Result:
         result = CliRunner().invoke(main, ["validate", *args], env=env, prog_name="rida")
@@ -78,7 +82,9 @@ def test_json_output(app, rida, ready_meeting):
 
 def test_errors_exit_1_in_french(app, rida, ready_meeting):
     assert json.loads(rida("999", code=1).stderr) == {
-        "error": "not_found", "message": "Réunion 999 introuvable."}
+        "error": "not_found",
+        "message": "Réunion 999 introuvable.",
+    }
     error = json.loads(rida(str(ready_meeting), "--user", "nobody", code=1).stderr)
     assert error["errors"] == [{"path": "--user", "message": "compte « nobody » inconnu"}]
     assert stored(app, ready_meeting) == ("draft", "0.1", [])

@@ -32,17 +32,30 @@ from tests.docx_reading import (
     start_override,
 )
 
-FOOTNOTES = ["¹ Personne à l'origine de la réunion (qui en assure l'animation).",
-             "² Personne en charge de la rédaction du compte-rendu de la réunion."]
+FOOTNOTES = [
+    "¹ Personne à l'origine de la réunion (qui en assure l'animation).",
+    "² Personne en charge de la rédaction du compte-rendu de la réunion.",
+]
 
 
 def earlier_meeting() -> dict:
     doc = demo_document()
-    doc.update(title="Atelier de lancement", date="2021-12-10", rida=doc["rida"][:3],
-               comments=[], actions=[{
-                   "title": "Relancer les opérateurs sur le sondage", "kind": "other",
-                   "owner": {"last_name": "BRIS", "first_name": "Edouard", "entity": "ANS"},
-                   "due_date": "2022-01-05", "status": "in_progress", "rida": 3}])
+    doc.update(
+        title="Atelier de lancement",
+        date="2021-12-10",
+        rida=doc["rida"][:3],
+        comments=[],
+        actions=[
+            {
+                "title": "Relancer les opérateurs sur le sondage",
+                "kind": "other",
+                "owner": {"last_name": "BRIS", "first_name": "Edouard", "entity": "ANS"},
+                "due_date": "2022-01-05",
+                "status": "in_progress",
+                "rida": 3,
+            }
+        ],
+    )
     return doc
 
 
@@ -69,25 +82,50 @@ def demo(demo_src: Source):  # type: ignore[no-untyped-def]
 def test_paragraphs_in_the_order_of_the_layout(demo_src, demo):
     doc = demo_src.doc
     assert body_texts(demo) == [
-        "COMPTE-RENDU", "Task Force MSSanté", "Atelier modèle économique #1",
-        "Réunion du 07/01/2022", "Statut : Validé | Classification : Publique | Version : v1.0",
-        "1. OBJET DU COMPTE-RENDU", "Documents de référence",
+        "COMPTE-RENDU",
+        "Task Force MSSanté",
+        "Atelier modèle économique #1",
+        "Réunion du 07/01/2022",
+        "Statut : Validé | Classification : Publique | Version : v1.0",
+        "1. OBJET DU COMPTE-RENDU",
+        "Documents de référence",
         "Support de présentation « Atelier modèle économique_07-01-22 »",
-        "2. INTERVENANTS", *FOOTNOTES,
-        "3. COMPTE-RENDU SYNTHÉTIQUE", "Les objectifs de la réunion étaient les suivants :",
-        *doc["objectives"], doc["summary"],
+        "2. INTERVENANTS",
+        *FOOTNOTES,
+        "3. COMPTE-RENDU SYNTHÉTIQUE",
+        "Les objectifs de la réunion étaient les suivants :",
+        *doc["objectives"],
+        doc["summary"],
         "3.1 Commentaire(s)",
         *[c.replace("*", "") for c in doc["comments"]],
-        "3.2 Résultats de l'atelier", doc["results"],
-        "3.3 Prochaines actions", "3.4 Suivi des actions",
+        "3.2 Résultats de l'atelier",
+        doc["results"],
+        "3.3 Prochaines actions",
+        "3.4 Suivi des actions",
     ]
     styles = {p.text: p.style.name for p in demo.paragraphs if p.text}
-    assert [styles[t] for t in ("COMPTE-RENDU", "Task Force MSSanté",
-                                "Atelier modèle économique #1", "Réunion du 07/01/2022",
-                                "1. OBJET DU COMPTE-RENDU", "Documents de référence",
-                                "3.1 Commentaire(s)", FOOTNOTES[0])] == [
-        "CR Document", "CR Série", "Title", "CR Date", "Heading 1", "Heading 3",
-        "Heading 2", "CR Note"]
+    assert [
+        styles[t]
+        for t in (
+            "COMPTE-RENDU",
+            "Task Force MSSanté",
+            "Atelier modèle économique #1",
+            "Réunion du 07/01/2022",
+            "1. OBJET DU COMPTE-RENDU",
+            "Documents de référence",
+            "3.1 Commentaire(s)",
+            FOOTNOTES[0],
+        )
+    ] == [
+        "CR Document",
+        "CR Série",
+        "Title",
+        "CR Date",
+        "Heading 1",
+        "Heading 3",
+        "Heading 2",
+        "CR Note",
+    ]
     objectives = [p for p in demo.paragraphs if p.text in doc["objectives"]]
     assert {p.style.name for p in objectives} == {"List Number"}
     assert len({num_id(p) for p in objectives}) == 1
@@ -100,29 +138,54 @@ def test_paragraphs_in_the_order_of_the_layout(demo_src, demo):
 def test_tables_shapes_and_texts(demo):
     header, participants, restitution, rida, actions, follow_up = demo.tables
     assert cell_texts(header) == [
-        ["Objet", "TF MSSanté – Atelier technique #1"], ["Date", "7 janvier 2022"],
-        ["Organisateur ¹", "Mathieu SLOSAR"], ["Type de réunion", "Atelier"],
-        ["Rédacteur ²", "Samy ABDICHE"]]
+        ["Objet", "TF MSSanté – Atelier technique #1"],
+        ["Date", "7 janvier 2022"],
+        ["Organisateur ¹", "Mathieu SLOSAR"],
+        ["Type de réunion", "Atelier"],
+        ["Rédacteur ²", "Samy ABDICHE"],
+    ]
     assert cell_texts(participants)[0] == ["Nom", "Prénom", "Entité", "Fonction"]
     assert column(participants, 0, 1) == ["BRIS", "GUEYE", "LAPEYRIE", "SLOSAR ¹"]
-    assert cell_texts(participants)[3] == ["LAPEYRIE", "Jean-Baptiste", "DNS",
-                                           "Directeur de projets DNS"]
+    assert cell_texts(participants)[3] == [
+        "LAPEYRIE",
+        "Jean-Baptiste",
+        "DNS",
+        "Directeur de projets DNS",
+    ]
     assert cell_texts(restitution) == [
         ["Restitution", "Auteur/Emetteur :", "Date de la réunion :"],
-        ["Restitution", "Samy ABDICHE / Capgemini Invent", "07/01/2022"]]
+        ["Restitution", "Samy ABDICHE / Capgemini Invent", "07/01/2022"],
+    ]
     assert restitution.rows[1]._tr.tc_lst[0].vMerge == "continue"
     assert (len(rida.rows), len(rida.columns)) == (11, 5)
     assert len(actions.rows) == 4 and len(actions.columns) == 6
-    assert cell_texts(actions)[0] == ["Action", "Type", "Porteur", "Échéance", "Statut",
-                                      "Ligne RIDA"]
-    assert cell_texts(actions)[1][1:] == ["Entretien bilatéral", "Mathieu SLOSAR (ANS)",
-                                          "04/02/2022", "À faire", "8"]
+    assert cell_texts(actions)[0] == [
+        "Action",
+        "Type",
+        "Porteur",
+        "Échéance",
+        "Statut",
+        "Ligne RIDA",
+    ]
+    assert cell_texts(actions)[1][1:] == [
+        "Entretien bilatéral",
+        "Mathieu SLOSAR (ANS)",
+        "04/02/2022",
+        "À faire",
+        "8",
+    ]
     assert cell_texts(actions)[2][1:] == ["Atelier", "ANS", "21/01/2022", "À faire", ""]
     assert actions.rows[1].cells[0].paragraphs[1].text.startswith("Éléments de coûts")
     assert cell_texts(follow_up) == [
         ["Réunion", "Action", "Porteur", "Échéance", "Statut"],
-        ["Atelier de lancement (10/12/2021)", "Relancer les opérateurs sur le sondage",
-         "Edouard BRIS (ANS)", "05/01/2022", "En cours"]]
+        [
+            "Atelier de lancement (10/12/2021)",
+            "Relancer les opérateurs sur le sondage",
+            "Edouard BRIS (ANS)",
+            "05/01/2022",
+            "En cours",
+        ],
+    ]
     for table in (participants, actions, follow_up):
         assert row_flags(table, "tblHeader") == [True] + [False] * (len(table.rows) - 1)
     for table in demo.tables:
@@ -147,8 +210,13 @@ def test_rida_table(demo_src, demo):
     assert question[0].text.startswith("LIFEN : il est préférable")
     answer = rida.rows[8].cells[4].paragraphs  # row 7: formula, list, paragraph
     assert answer[0].text.endswith("pour la répartition du financement : A + B × X")
-    assert [p.style.name for p in answer] == ["CR Cellule", "List Bullet", "List Bullet",
-                                              "List Bullet", "CR Cellule"]
+    assert [p.style.name for p in answer] == [
+        "CR Cellule",
+        "List Bullet",
+        "List Bullet",
+        "List Bullet",
+        "CR Cellule",
+    ]
     assert "$" not in "".join(c.text for row in rida.rows for c in row.cells)
 
 
@@ -174,9 +242,10 @@ def test_header_footer_fields_and_package(demo_src):
     assert document.core_properties.title == "Atelier modèle économique #1"
 
 
-
-@pytest.mark.parametrize(("date", "stamp"), [("1979-03-01", (1980, 3, 1, 0, 0, 0)),
-                                             ("2108-01-01", (2107, 1, 1, 0, 0, 0))])
+@pytest.mark.parametrize(
+    ("date", "stamp"),
+    [("1979-03-01", (1980, 3, 1, 0, 0, 0)), ("2108-01-01", (2107, 1, 1, 0, 0, 0))],
+)
 def test_package_dates_stay_in_the_zip_range(date, stamp):
     data = docx_of(demo_document() | {"date": date})
     with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -186,37 +255,62 @@ def test_package_dates_stay_in_the_zip_range(date, stamp):
 def test_markdown_in_cells_runs_numbering_and_raw_html():
     doc = demo_document()
     doc["rida"] = [
-        {"number": 1, "nature": "D", "subject": "Listes",
-         "question": "1. un\n2. deux\n\nEntre les deux.\n\n1. trois\n2. quatre",
-         "answer": "**gras** et *italique*, `code` et [lien](https://esante.gouv.fr)\n\n"
-                   "- a\n    - a.1\n- b"},
-        {"number": 2, "nature": "I", "subject": "HTML",
-         "question": "<b>pas gras</b> <script>alert(1)</script>", "answer": "&amp; AT&T"},
+        {
+            "number": 1,
+            "nature": "D",
+            "subject": "Listes",
+            "question": "1. un\n2. deux\n\nEntre les deux.\n\n1. trois\n2. quatre",
+            "answer": "**gras** et *italique*, `code` et [lien](https://esante.gouv.fr)\n\n"
+            "- a\n    - a.1\n- b",
+        },
+        {
+            "number": 2,
+            "nature": "I",
+            "subject": "HTML",
+            "question": "<b>pas gras</b> <script>alert(1)</script>",
+            "answer": "&amp; AT&T",
+        },
     ]
     document = read(docx_of(doc))
     rida = document.tables[3]
     question = rida.rows[2].cells[3].paragraphs
     assert [p.text for p in question] == ["un", "deux", "Entre les deux.", "trois", "quatre"]
     assert [p.style.name for p in question] == ["List Number"] * 2 + ["CR Cellule"] + [
-        "List Number"] * 2
+        "List Number"
+    ] * 2
     first, second = num_id(question[0]), num_id(question[3])
     assert first == num_id(question[1]) and second == num_id(question[4]) and first != second
     assert start_override(document, first) == start_override(document, second) == "1"
     answer = rida.rows[2].cells[4].paragraphs
-    assert runs(answer[0])[:3] == [("gras", True, False), (" et ", False, False),
-                                   ("italique", False, True)]
+    assert runs(answer[0])[:3] == [
+        ("gras", True, False),
+        (" et ", False, False),
+        ("italique", False, True),
+    ]
     assert answer[0].text == "gras et italique, code et lien (https://esante.gouv.fr)"
     assert [(p.text, p.style.name) for p in answer[1:]] == [
-        ("a", "List Bullet"), ("a.1", "List Bullet 2"), ("b", "List Bullet")]
+        ("a", "List Bullet"),
+        ("a.1", "List Bullet 2"),
+        ("b", "List Bullet"),
+    ]
     assert rida.rows[3].cells[3].text == "<b>pas gras</b> <script>alert(1)</script>"
     assert rida.rows[3].cells[4].text == "& AT&T"
 
 
 def test_empty_sections_attendance_and_markers():
     doc = demo_document()
-    doc.update(reference_documents=[], objectives=[], summary=None, comments=[],
-               results=None, actions=[], start_time="14:00", end_time="16:00",
-               location="Visioconférence", rida=[])
+    doc.update(
+        reference_documents=[],
+        objectives=[],
+        summary=None,
+        comments=[],
+        results=None,
+        actions=[],
+        start_time="14:00",
+        end_time="16:00",
+        location="Visioconférence",
+        rida=[],
+    )
     doc["participants"][0]["attendance"] = "excused"
     doc["participants"][1]["attendance"] = "absent"
     doc["rapporteur"] = dict(doc["organiser"])
@@ -224,14 +318,22 @@ def test_empty_sections_attendance_and_markers():
     texts = body_texts(document)
     assert "Documents de référence" not in texts
     assert "Les objectifs de la réunion étaient les suivants :" not in texts
-    assert texts[texts.index("2. INTERVENANTS") + 1:texts.index("3. COMPTE-RENDU SYNTHÉTIQUE")] \
-        == ["Excusé(s) : Edouard BRIS", "Absent(s) : Mike GUEYE", *FOOTNOTES]
-    assert texts[texts.index("3.1 Commentaire(s)"):] == [
-        "3.1 Commentaire(s)", "Aucun commentaire.", "3.2 Résultats de l'atelier",
-        "Aucun résultat consigné.", "3.3 Prochaines actions", "Aucune action."]
+    assert texts[
+        texts.index("2. INTERVENANTS") + 1 : texts.index("3. COMPTE-RENDU SYNTHÉTIQUE")
+    ] == ["Excusé(s) : Edouard BRIS", "Absent(s) : Mike GUEYE", *FOOTNOTES]
+    assert texts[texts.index("3.1 Commentaire(s)") :] == [
+        "3.1 Commentaire(s)",
+        "Aucun commentaire.",
+        "3.2 Résultats de l'atelier",
+        "Aucun résultat consigné.",
+        "3.3 Prochaines actions",
+        "Aucune action.",
+    ]
     header, participants, _restitution, rida = document.tables
-    assert cell_texts(header)[1:3] == [["Date", "7 janvier 2022, de 14:00 à 16:00"],
-                                       ["Lieu", "Visioconférence"]]
+    assert cell_texts(header)[1:3] == [
+        ["Date", "7 janvier 2022, de 14:00 à 16:00"],
+        ["Lieu", "Visioconférence"],
+    ]
     assert column(participants, 0, 1)[-1] == "SLOSAR ¹ ²"
     assert len(rida.rows) == 2
 
@@ -270,6 +372,9 @@ def test_foreign_template_without_list_numbering_still_renders(tmp_path: Path):
     Document().save(str(path))  # python-docx's own default: no CR styles at all
     doc = copy.deepcopy(demo_document())
     document = read(docx_of(doc, template=path))
-    assert body_texts(document)[:3] == ["COMPTE-RENDU", "Task Force MSSanté",
-                                        "Atelier modèle économique #1"]
+    assert body_texts(document)[:3] == [
+        "COMPTE-RENDU",
+        "Task Force MSSanté",
+        "Atelier modèle économique #1",
+    ]
     assert len(document.tables[3].rows) == 11

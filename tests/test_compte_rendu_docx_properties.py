@@ -19,15 +19,18 @@ BLOCK = st.one_of(
     st.lists(LINE, min_size=1, max_size=4).map(lambda items: ("1.", items)),
 )
 RICH = st.one_of(st.none(), st.just(""), st.lists(BLOCK, min_size=1, max_size=4))
-PLAIN = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-                min_size=1, max_size=80).filter(str.strip)
+PLAIN = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=80
+).filter(str.strip)
 
 
 def markdown(blocks: list | None) -> str | None:
     if blocks is None:
         return None
-    return "\n\n".join("\n".join(text if kind == "p" else f"{kind} {text}" for text in items)
-                       for kind, items in blocks)
+    return "\n\n".join(
+        "\n".join(text if kind == "p" else f"{kind} {text}" for text in items)
+        for kind, items in blocks
+    )
 
 
 def lines(blocks: list | None) -> list[str]:
@@ -44,9 +47,16 @@ def test_random_records_render_and_read_back(rows, comments):
     doc = demo_document()
     doc["actions"] = []
     doc["comments"] = comments
-    doc["rida"] = [{"number": n, "nature": nature, "subject": subject,
-                    "question": markdown(question), "answer": markdown(answer)}
-                   for n, (nature, subject, question, answer) in enumerate(rows, start=1)]
+    doc["rida"] = [
+        {
+            "number": n,
+            "nature": nature,
+            "subject": subject,
+            "question": markdown(question),
+            "answer": markdown(answer),
+        }
+        for n, (nature, subject, question, answer) in enumerate(rows, start=1)
+    ]
     doc = exchange.validate(doc)
     document = read(render(Source(doc=doc), "docx"))
     rida = document.tables[3]
@@ -60,4 +70,4 @@ def test_random_records_render_and_read_back(rows, comments):
     texts = [p.text for p in document.paragraphs]
     start = texts.index("3.1 Commentaire(s)")
     expected = comments or ["Aucun commentaire."]
-    assert texts[start + 1:start + 1 + len(expected)] == expected
+    assert texts[start + 1 : start + 1 + len(expected)] == expected

@@ -11,8 +11,7 @@ from tests.conftest import demo_document, import_doc
 
 def earlier_meeting(date: str, classification: str = "public", title: str = "Atelier #0"):
     doc = copy.deepcopy(demo_document())
-    doc.update(title=title, date=date, classification=classification, status="draft",
-               version="0.1")
+    doc.update(title=title, date=date, classification=classification, status="draft", version="0.1")
     doc["actions"][0]["status"] = "done"
     doc["actions"][1]["status"] = "in_progress"
     return doc
@@ -40,7 +39,9 @@ def test_follow_up_lists_open_actions_of_earlier_meetings_only(app):
     # Action 0 is done, actions 1 and 2 are open; the later and the confidential meetings
     # do not contribute.
     assert [(f["meeting"]["title"], f["status"]) for f in follow] == [
-        ("Atelier #0", "in_progress"), ("Atelier #0", "open")]
+        ("Atelier #0", "in_progress"),
+        ("Atelier #0", "open"),
+    ]
     assert follow[0]["owner"]["entity"] == "ANS" and follow[0]["due_date"]
     assert follow[1]["rida"] == 2
 

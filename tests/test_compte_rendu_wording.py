@@ -129,24 +129,33 @@ def test_docx_markdown_and_html_say_the_same_words(src: Source):
     # The views are what the layout contract says (docs/compte-rendu-layout.md).
     assert from_docx["title block"][0] == "COMPTE-RENDU"
     assert from_docx["headings"][1:] == [
-        "1. OBJET DU COMPTE-RENDU", "Documents de référence", "2. INTERVENANTS",
-        "3. COMPTE-RENDU SYNTHÉTIQUE", "3.1 Commentaire(s)", "3.2 Résultats de l'atelier",
-        "3.3 Prochaines actions", "3.4 Suivi des actions"]
-    assert from_docx["header rows"][1:3] == [["Date", "7 janvier 2022, de 14:00 à 16:00"],
-                                             ["Lieu", "Visio"]]
+        "1. OBJET DU COMPTE-RENDU",
+        "Documents de référence",
+        "2. INTERVENANTS",
+        "3. COMPTE-RENDU SYNTHÉTIQUE",
+        "3.1 Commentaire(s)",
+        "3.2 Résultats de l'atelier",
+        "3.3 Prochaines actions",
+        "3.4 Suivi des actions",
+    ]
+    assert from_docx["header rows"][1:3] == [
+        ["Date", "7 janvier 2022, de 14:00 à 16:00"],
+        ["Lieu", "Visio"],
+    ]
     assert ["SLOSAR ¹", "Mathieu", "ANS", "Responsable de produit MSSanté"] in (
-        from_docx["participant rows"])
+        from_docx["participant rows"]
+    )
     assert from_docx["attendance and footnotes"] == [
-        "Excusé(s) : Mike GUEYE", "Absent(s) : Jean-Baptiste LAPEYRIE",
+        "Excusé(s) : Mike GUEYE",
+        "Absent(s) : Jean-Baptiste LAPEYRIE",
         "¹ Personne à l'origine de la réunion (qui en assure l'animation).",
-        "² Personne en charge de la rédaction du compte-rendu de la réunion."]
+        "² Personne en charge de la rédaction du compte-rendu de la réunion.",
+    ]
     assert from_docx["restitution"][1] == ["Samy ABDICHE / Capgemini Invent", "07/01/2022"]
     assert from_docx["action cells"][2][1:] == ["Atelier", "ANS", "21/01/2022", "À faire", ""]
     assert from_docx["follow-up cells"][1][0] == "Atelier de lancement (10/12/2021)"
     assert len(from_docx["follow-up cells"]) == 4  # header row + 3 open actions
     # The running header of every page (DOCX) is the one of the printed HTML page.
     left, right = read(data).sections[0].header.paragraphs[0].text.split("\t")
-    assert (left, right) == ("Task Force MSSanté – Atelier modèle économique #1",
-                             "Publique – v1.0")
+    assert (left, right) == ("Task Force MSSanté – Atelier modèle économique #1", "Publique – v1.0")
     assert f'<header class="running"><span>{left}</span><span>{right}</span>' in page
-

@@ -95,35 +95,45 @@ def test_a_database_at_0001_with_the_demo_upgrades_to_head_with_its_data(tmp_pat
         command.upgrade(cfg, "0001")
     assert "review_deadline" not in {c["name"] for c in inspect(engine).get_columns("meeting")}
     with engine.begin() as conn:  # the demo, written with the 0001 schema only
-        conn.exec_driver_sql("INSERT INTO series (id, name, created_at) VALUES "
-                             "(1, 'Task Force MSSanté', '2022-01-07 00:00:00')")
+        conn.exec_driver_sql(
+            "INSERT INTO series (id, name, created_at) VALUES "
+            "(1, 'Task Force MSSanté', '2022-01-07 00:00:00')"
+        )
         conn.exec_driver_sql(
             "INSERT INTO meeting (id, series_id, title, subject, meeting_type, date, start_time,"
             " end_time, location, status, classification, version, organiser_function,"
             " rapporteur_function, reference_documents, objectives, summary, comments, results,"
             " extensions, created_at, updated_at) VALUES (1, 1, 'Atelier modèle économique #1',"
             " '', 'Atelier', '2022-01-07', '', '', '', 'validated', 'public', '1.0', '', '',"
-            " '[]', '[]', '', '[]', '', '{}', '2022-01-07 00:00:00', '2022-01-07 00:00:00')")
+            " '[]', '[]', '', '[]', '', '{}', '2022-01-07 00:00:00', '2022-01-07 00:00:00')"
+        )
         conn.exec_driver_sql(
             "INSERT INTO rida_row (uid, meeting_id, number, nature, subject, question, answer,"
             " extensions, revision, updated_at) VALUES ('u1', 1, 1, 'I', 'Financement Ségur',"
-            " '', 'Vu', '{}', 1, '2022-01-07 00:00:00')")
+            " '', 'Vu', '{}', 1, '2022-01-07 00:00:00')"
+        )
         for position, title in enumerate(("Entretiens bilatéraux", "Atelier industriel")):
             conn.exec_driver_sql(  # actions had no uid before 0003
                 "INSERT INTO action (meeting_id, row_id, position, title, kind,"
                 " owner_function, due_date, status, notes, extensions, revision) VALUES"
-                f" (1, 1, {position}, '{title}', 'other', '', '2022-02-04', 'open', '', '{{}}', 3)")
+                f" (1, 1, {position}, '{title}', 'other', '', '2022-02-04', 'open', '', '{{}}', 3)"
+            )
     db.upgrade(engine)
     with db.write_session(engine) as s:
         meeting = s.get(Meeting, 1)
         assert (meeting.title, meeting.status, meeting.version) == (
-            "Atelier modèle économique #1", "validated", "1.0")
+            "Atelier modèle économique #1",
+            "validated",
+            "1.0",
+        )
         assert meeting.review_deadline is None
         assert [r.subject for r in s.exec(select(RidaRow)).all()] == ["Financement Ségur"]
         assert s.exec(select(MeetingVersion)).all() == []
         actions = s.exec(select(Action).order_by(Action.position)).all()
         assert [(a.title, a.row_id, a.revision) for a in actions] == [
-            ("Entretiens bilatéraux", 1, 3), ("Atelier industriel", 1, 3)]
+            ("Entretiens bilatéraux", 1, 3),
+            ("Atelier industriel", 1, 3),
+        ]
         assert all(re.fullmatch("[0-9a-f]{32}", a.uid) for a in actions)
         assert actions[0].uid != actions[1].uid
     engine.dispose()

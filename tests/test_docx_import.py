@@ -32,20 +32,26 @@ def _bytes(document) -> bytes:  # type: ignore[no-untyped-def]
 def test_legacy_seed_gives_its_content(legacy):
     doc = exchange.validate(legacy.doc)
     assert (doc["series"], doc["title"], doc["date"]) == (
-        "Task Force MSSanté", "Atelier modèle économique #1", "2022-01-07")
-    assert (doc["status"], doc["classification"], doc["version"]) == (
-        "validated", "public", "1.0")
+        "Task Force MSSanté",
+        "Atelier modèle économique #1",
+        "2022-01-07",
+    )
+    assert (doc["status"], doc["classification"], doc["version"]) == ("validated", "public", "1.0")
     assert doc["subject"] == "TF MSSanté – Atelier technique #1"
     assert doc["meeting_type"] == "Atelier"
-    assert [p["last_name"] for p in doc["participants"]] == ["BRIS", "GUEYE", "LAPEYRIE",
-                                                               "SLOSAR"]
+    assert [p["last_name"] for p in doc["participants"]] == ["BRIS", "GUEYE", "LAPEYRIE", "SLOSAR"]
     assert doc["participants"][2]["first_name"] == "Jean-Baptiste"
     assert doc["organiser"]["last_name"] == "SLOSAR"
     assert doc["organiser"]["function"] == "Responsable de produit MSSanté"
-    assert doc["rapporteur"] == {"last_name": "ABDICHE", "first_name": "Samy",
-                                 "entity": "Capgemini Invent", "function": None}
+    assert doc["rapporteur"] == {
+        "last_name": "ABDICHE",
+        "first_name": "Samy",
+        "entity": "Capgemini Invent",
+        "function": None,
+    }
     assert doc["reference_documents"] == [
-        "Support de présentation « Atelier modèle économique_07-01-22 »"]
+        "Support de présentation « Atelier modèle économique_07-01-22 »"
+    ]
     assert len(doc["objectives"]) == 4
     assert doc["objectives"][1] == "Présenter le périmètre de financement Ségur"
     assert doc["summary"].startswith("L'objet de ce CR")
@@ -58,7 +64,8 @@ def test_legacy_seed_gives_its_content(legacy):
         "Entretiens bilatéraux avec les opérateurs pour obtenir les éléments de coûts "
         "nécessaires à la modélisation économique",
         "Atelier industriel avec les éditeurs le 21/01",
-        "Envoi de la nouvelle version des exigences la semaine du 10/01"]
+        "Envoi de la nouvelle version des exigences la semaine du 10/01",
+    ]
     assert all(a["owner"] is None and a["due_date"] is None for a in doc["actions"])
 
 
@@ -97,21 +104,26 @@ def _zip(parts: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-_TYPES = (b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-          b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-          b'officedocument.wordprocessingml.document.main+xml"/></Types>')
+_TYPES = (
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    b'officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "fichier vide"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500, "Word 97-2003 (.doc)"),
-    (b'{"format": "rida/1"}', "n'est pas une archive ZIP"),
-    (b"%PDF-1.7\n", "n'est pas une archive ZIP"),
-    (b"PK\x03\x04" + b"\0" * 40, "corrompu"),
-    (_zip({"hello.txt": b"hi"}), "sans word/document.xml"),
-    (_zip({"word/document.xml": b"<a/>"}), "sans [Content_Types].xml"),
-    (_zip({"[Content_Types].xml": _TYPES, "word/document.xml": b"<not xml"}), "illisible"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "fichier vide"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500, "Word 97-2003 (.doc)"),
+        (b'{"format": "rida/1"}', "n'est pas une archive ZIP"),
+        (b"%PDF-1.7\n", "n'est pas une archive ZIP"),
+        (b"PK\x03\x04" + b"\0" * 40, "corrompu"),
+        (_zip({"hello.txt": b"hi"}), "sans word/document.xml"),
+        (_zip({"word/document.xml": b"<a/>"}), "sans [Content_Types].xml"),
+        (_zip({"[Content_Types].xml": _TYPES, "word/document.xml": b"<not xml"}), "illisible"),
+    ],
+)
 def test_not_a_docx_is_a_clear_error(data, message):
     with pytest.raises(DocxError, match=re.escape(message)):
         read_docx(data)
@@ -153,11 +165,16 @@ def test_odd_tables_and_rows_give_warnings_not_errors():
     document.add_paragraph("Titre Y")
     document.add_paragraph("Réunion du 1er mars 2022")
     rida = document.add_table(rows=1, cols=5)
-    for cell, text in zip(rida.rows[0].cells, ("#", "Nature", "Objet", "Question", "Réponse"),
-                          strict=True):
+    for cell, text in zip(
+        rida.rows[0].cells, ("#", "Nature", "Objet", "Question", "Réponse"), strict=True
+    ):
         cell.text = text
-    for values in (("1", "Décision", "Sujet", "Q", "R"), ("x", "Z", "", "", ""),
-                   ("1", "a", "Doublon", "", ""), ("", "", "", "", "")):
+    for values in (
+        ("1", "Décision", "Sujet", "Q", "R"),
+        ("x", "Z", "", "", ""),
+        ("1", "a", "Doublon", "", ""),
+        ("", "", "", "", ""),
+    ):
         for cell, text in zip(rida.add_row().cells, values, strict=True):
             cell.text = text
     short = rida.add_row()
@@ -167,7 +184,11 @@ def test_odd_tables_and_rows_give_warnings_not_errors():
     result = read_docx(_bytes(document))
     doc = exchange.validate(result.doc)
     assert [(r["number"], r["nature"]) for r in doc["rida"]] == [
-        (1, "D"), (2, None), (3, "A"), (9, None)]
+        (1, "D"),
+        (2, None),
+        (3, "A"),
+        (9, None),
+    ]
     assert "Tableau RIDA, ligne 2 : nature « Z » illisible, laissée vide" in result.warnings
     assert any("numéro « 1 » illisible ou déjà pris" in w for w in result.warnings)
     assert any(w.startswith("Tableau non reconnu") for w in result.warnings)
@@ -193,5 +214,6 @@ def test_word_lists_and_formatting_become_markdown():
     document.add_paragraph("• tapé")
     result = read_docx(_bytes(document))
     assert result.doc["objectives"] == ["Premier", "Second"]
-    assert result.doc["summary"] == ("Texte **gras** et *italique* fin.\n\n"
-                                     "- point\n    - sous-point\n- tapé")
+    assert result.doc["summary"] == (
+        "Texte **gras** et *italique* fin.\n\n- point\n    - sous-point\n- tapé"
+    )

@@ -107,8 +107,9 @@ def test_edited_in_word_visible_content_wins_with_a_warning(app):
         for info in src.infolist():
             content = src.read(info)
             if info.filename == "word/document.xml":
-                content = content.replace("Preuves de déploiement".encode(),
-                                          b"Preuves de mise en service")
+                content = content.replace(
+                    "Preuves de déploiement".encode(), b"Preuves de mise en service"
+                )
             dst.writestr(info, content)
     result = read_docx(edited.getvalue())
     assert result.doc["rida"][2]["subject"] == "Preuves de mise en service"
@@ -117,21 +118,55 @@ def test_edited_in_word_visible_content_wins_with_a_warning(app):
 
 # --- Generated records -------------------------------------------------------------------
 
-WORDS = ("Ségur", "œuvre", "«", "»", "déploiement", "opérateur", "BAL", "l'ANS", "Noël",
-         "coût", "à", "ça", "île", "financement", "été", "Œdipe", "garçon", "n°3", "100 %",
-         "LIFEN :", "ESEA", "—", "qu'il", "être", "ou", "et", "plutôt", "TF", "#1")
-word = st.one_of(st.sampled_from(WORDS),
-                 st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàùçôœÉÀ", min_size=1,
-                         max_size=12))
+WORDS = (
+    "Ségur",
+    "œuvre",
+    "«",
+    "»",
+    "déploiement",
+    "opérateur",
+    "BAL",
+    "l'ANS",
+    "Noël",
+    "coût",
+    "à",
+    "ça",
+    "île",
+    "financement",
+    "été",
+    "Œdipe",
+    "garçon",
+    "n°3",
+    "100 %",
+    "LIFEN :",
+    "ESEA",
+    "—",
+    "qu'il",
+    "être",
+    "ou",
+    "et",
+    "plutôt",
+    "TF",
+    "#1",
+)
+word = st.one_of(
+    st.sampled_from(WORDS),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàùçôœÉÀ", min_size=1, max_size=12),
+)
 # A paragraph typed `— texte` reads back as a list item (legacy minutes type their lists),
 # and Markdown reads `#1 …` at the start of a line as a heading: sentences start with a word.
 sentence = st.tuples(word.filter(lambda w: w not in ("—", "#1")), st.lists(word, max_size=29)).map(
-    lambda t: " ".join([t[0], *t[1]]))
+    lambda t: " ".join([t[0], *t[1]])
+)
 long_sentence = st.tuples(sentence, st.lists(word, min_size=150, max_size=400)).map(
-    lambda t: " ".join([t[0], *t[1]]))
-styled = st.one_of(sentence, sentence.map(lambda s: f"**{s}**"),
-                   sentence.map(lambda s: f"*{s}*"),
-                   st.tuples(sentence, sentence).map(lambda t: f"{t[0]} **{t[1]}** fin"))
+    lambda t: " ".join([t[0], *t[1]])
+)
+styled = st.one_of(
+    sentence,
+    sentence.map(lambda s: f"**{s}**"),
+    sentence.map(lambda s: f"*{s}*"),
+    st.tuples(sentence, sentence).map(lambda t: f"{t[0]} **{t[1]}** fin"),
+)
 
 
 def _list(marker: str) -> st.SearchStrategy[str]:
@@ -142,12 +177,16 @@ def _list(marker: str) -> st.SearchStrategy[str]:
 
 
 # A paragraph, then maybe a list (two lists in a row are one list in Markdown).
-block = st.tuples(st.one_of(styled, long_sentence),
-                  st.one_of(st.none(), _list("-"), _list("1."))).map(
-    lambda t: "\n\n".join(filter(None, t)))
+block = st.tuples(
+    st.one_of(styled, long_sentence), st.one_of(st.none(), _list("-"), _list("1."))
+).map(lambda t: "\n\n".join(filter(None, t)))
 lead = st.one_of(st.just(""), _list("-"), _list("1."))
-markdown = st.one_of(st.none(), st.tuples(lead, st.lists(block, max_size=3)).map(
-    lambda t: "\n\n".join(filter(None, [t[0], *t[1]])) or "texte"))
+markdown = st.one_of(
+    st.none(),
+    st.tuples(lead, st.lists(block, max_size=3)).map(
+        lambda t: "\n\n".join(filter(None, [t[0], *t[1]])) or "texte"
+    ),
+)
 name = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZÉÈÇ", min_size=2, max_size=12)
 first = st.text(alphabet="abcdefghijklmnopéèïç", min_size=2, max_size=10).map(str.capitalize)
 # Meetings happen in this era (the zip format cannot date a package after 2107).
@@ -157,29 +196,54 @@ entity = st.one_of(st.none(), st.sampled_from(["ANS", "DNS", "Capgemini Invent",
 
 @st.composite
 def records(draw: st.DrawFn) -> dict[str, Any]:
-    people = draw(st.lists(st.tuples(name, first, entity), max_size=5,
-                           unique_by=lambda p: (p[0], p[1])))
-    participants = [{"last_name": n, "first_name": f, "entity": e,
-                     "function": draw(st.one_of(st.none(), sentence)),
-                     "attendance": draw(st.sampled_from(["present", "excused", "absent"]))}
-                    for n, f, e in people]
-    persons = [{k: p[k] for k in ("last_name", "first_name", "entity", "function")}
-               for p in participants]
-    rows = [{"number": i, "nature": draw(st.sampled_from(["I", "D", "A", None])),
-             "subject": draw(sentence), "question": draw(markdown), "answer": draw(markdown)}
-            for i in range(1, draw(st.integers(0, 6)) + 1)]
-    actions = [{"title": draw(sentence),
-                "kind": draw(st.sampled_from(["bilateral_interview", "workshop", "document",
-                                              "other"])),
-                "owner": draw(st.one_of(st.none(), st.sampled_from(persons) if persons
-                                        else st.none(),
-                                        entity.map(lambda e: e and {"entity": e}))),
-                "due_date": draw(st.one_of(st.none(), dates)),
-                "status": draw(st.sampled_from(["open", "in_progress", "done", "cancelled"])),
-                "rida": draw(st.sampled_from([None, *(r["number"] for r in rows)])),
-                "notes": draw(markdown)} for _ in range(draw(st.integers(0, 3)))]
+    people = draw(
+        st.lists(st.tuples(name, first, entity), max_size=5, unique_by=lambda p: (p[0], p[1]))
+    )
+    participants = [
+        {
+            "last_name": n,
+            "first_name": f,
+            "entity": e,
+            "function": draw(st.one_of(st.none(), sentence)),
+            "attendance": draw(st.sampled_from(["present", "excused", "absent"])),
+        }
+        for n, f, e in people
+    ]
+    persons = [
+        {k: p[k] for k in ("last_name", "first_name", "entity", "function")} for p in participants
+    ]
+    rows = [
+        {
+            "number": i,
+            "nature": draw(st.sampled_from(["I", "D", "A", None])),
+            "subject": draw(sentence),
+            "question": draw(markdown),
+            "answer": draw(markdown),
+        }
+        for i in range(1, draw(st.integers(0, 6)) + 1)
+    ]
+    actions = [
+        {
+            "title": draw(sentence),
+            "kind": draw(st.sampled_from(["bilateral_interview", "workshop", "document", "other"])),
+            "owner": draw(
+                st.one_of(
+                    st.none(),
+                    st.sampled_from(persons) if persons else st.none(),
+                    entity.map(lambda e: e and {"entity": e}),
+                )
+            ),
+            "due_date": draw(st.one_of(st.none(), dates)),
+            "status": draw(st.sampled_from(["open", "in_progress", "done", "cancelled"])),
+            "rida": draw(st.sampled_from([None, *(r["number"] for r in rows)])),
+            "notes": draw(markdown),
+        }
+        for _ in range(draw(st.integers(0, 3)))
+    ]
     return {
-        "format": "rida/1", "series": "Task Force " + draw(word), "title": draw(sentence),
+        "format": "rida/1",
+        "series": "Task Force " + draw(word),
+        "title": draw(sentence),
         "subject": draw(st.one_of(st.none(), sentence)),
         "meeting_type": draw(st.one_of(st.none(), st.just("Atelier"))),
         "date": draw(dates),
@@ -187,20 +251,28 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         "status": draw(st.sampled_from(["draft", "review", "validated"])),
         "classification": draw(st.sampled_from(["public", "restricted", "confidential"])),
         "version": f"{draw(st.integers(0, 9))}.{draw(st.integers(0, 9))}",
-        "organiser": draw(st.sampled_from(persons)) if persons and draw(st.booleans())
-        else None,
+        "organiser": draw(st.sampled_from(persons)) if persons and draw(st.booleans()) else None,
         "participants": participants,
         "objectives": draw(st.lists(sentence, max_size=4)),
-        "summary": draw(markdown), "rida": rows,
-        "comments": draw(st.lists(st.lists(styled, min_size=1, max_size=2)
-                                  .map("\n\n".join), max_size=3)),
-        "results": draw(markdown), "actions": actions,
+        "summary": draw(markdown),
+        "rida": rows,
+        "comments": draw(
+            st.lists(st.lists(styled, min_size=1, max_size=2).map("\n\n".join), max_size=3)
+        ),
+        "results": draw(markdown),
+        "actions": actions,
     }
 
 
-SETTINGS = settings(max_examples=20, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 @SETTINGS

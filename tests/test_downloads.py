@@ -14,17 +14,28 @@ from tests.conftest import Browser, demo_document, export_doc, import_doc
 from tests.exports_support import pdf_pages, require
 
 NAME = "2022-01-07_TF-MSSante_Atelier-modele-economique-1_v0.1"  # the demo, as a draft
-TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
-         "json": "application/json", "pdf": "application/pdf"}
+TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+    "pdf": "application/pdf",
+}
 
 
 def test_meeting_page_links_every_format(browser, demo_meeting):
     page = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
     links = re.findall(r'<a href="(/meetings/\d+/compte-rendu\.\w+)">([^<]+)</a>', page)
-    assert links == [(f"/meetings/{demo_meeting}/compte-rendu.{fmt}", label) for fmt, label in (
-        ("docx", "DOCX"), ("md", "Markdown"), ("html", "HTML"), ("pdf", "PDF"),
-        ("json", "rida/1 (JSON)"))]
+    assert links == [
+        (f"/meetings/{demo_meeting}/compte-rendu.{fmt}", label)
+        for fmt, label in (
+            ("docx", "DOCX"),
+            ("md", "Markdown"),
+            ("html", "HTML"),
+            ("pdf", "PDF"),
+            ("json", "rida/1 (JSON)"),
+        )
+    ]
     assert "Télécharger :" in page
 
 
@@ -74,8 +85,7 @@ def test_download_follows_the_access_rule(app, client, demo_meeting):
     secret = import_doc(app, demo_document() | {"classification": "confidential"})
     for fmt in ("docx", "md", "html", "pdf", "json"):
         response = client.get(f"/meetings/{demo_meeting}/compte-rendu.{fmt}")
-        assert response.status_code in (302, 401) and "Content-Disposition" not in \
-            response.headers
+        assert response.status_code in (302, 401) and "Content-Disposition" not in response.headers
     reader = Browser(client).login("reader")
     assert reader.client.get(f"/meetings/{demo_meeting}/compte-rendu.md").status_code == 200
     for fmt in ("docx", "md", "html", "pdf", "json"):
@@ -95,16 +105,18 @@ def test_download_survives_an_unwritable_export_dir(app, browser, demo_meeting, 
     assert response.get_data(as_text=True).startswith("**COMPTE-RENDU**")
 
 
-def test_a_validated_meeting_is_downloaded_from_its_frozen_version(app, browser,
-                                                                   validated_meeting, tmp_path):
+def test_a_validated_meeting_is_downloaded_from_its_frozen_version(
+    app, browser, validated_meeting, tmp_path
+):
     from sqlmodel import select
 
     from rida import db
     from rida.models import MeetingVersion
 
     with app.app_context(), db.write_session(db.engine()) as s:
-        frozen = s.exec(select(MeetingVersion)
-                        .where(MeetingVersion.meeting_id == validated_meeting)).one()
+        frozen = s.exec(
+            select(MeetingVersion).where(MeetingVersion.meeting_id == validated_meeting)
+        ).one()
         frozen_docx = frozen.docx
     url = f"/meetings/{validated_meeting}/compte-rendu"
     assert browser.client.get(f"{url}.docx").data == frozen_docx

@@ -32,15 +32,25 @@ EDITORS = (1, 4, 7)  # the rows they edit
 
 
 def _run(env: dict[str, str], *args: str) -> str:
-    return subprocess.run([str(RIDA), *args], env={**env, "PYTHONWARNINGS": "error"},
-                          check=True, capture_output=True, text=True, timeout=120).stdout
+    return subprocess.run(
+        [str(RIDA), *args],
+        env={**env, "PYTHONWARNINGS": "error"},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
 
 
 @contextmanager
 def _server(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen]:
     with log.open("ab") as out:
-        process = subprocess.Popen([str(RIDA), "serve", "--port", str(port), "--threads", "4"],
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(RIDA), "serve", "--port", str(port), "--threads", "4"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -85,7 +95,8 @@ class Editor(threading.Thread):
             payload = {"revision": self.revision, "fields": {"answer": f"save {k}"}}
             try:
                 answer = self.client.send_json(
-                    "PATCH", f"/api/meetings/{self.meeting}/rows/{self.uid}", payload)
+                    "PATCH", f"/api/meetings/{self.meeting}/rows/{self.uid}", payload
+                )
             except (OSError, http.client.HTTPException):
                 return  # the server is gone: this save was never acknowledged
             if answer.status != 200:
@@ -98,10 +109,13 @@ class Editor(threading.Thread):
 def _rows(database: Path, meeting: int) -> dict[int, dict]:
     """The meeting's rows read from the SQLite file (the rida/1 export has no row uids)."""
     with closing(sqlite3.connect(database)) as conn:
-        found = conn.execute("SELECT number, uid, revision, answer FROM rida_row "
-                             "WHERE meeting_id = ?", (meeting,)).fetchall()
-    return {n: {"number": n, "uid": uid, "revision": revision, "answer": answer}
-            for n, uid, revision, answer in found}
+        found = conn.execute(
+            "SELECT number, uid, revision, answer FROM rida_row WHERE meeting_id = ?", (meeting,)
+        ).fetchall()
+    return {
+        n: {"number": n, "uid": uid, "revision": revision, "answer": answer}
+        for n, uid, revision, answer in found
+    }
 
 
 def _integrity(database: Path) -> str:
@@ -122,8 +136,9 @@ def test_sigkill_loses_no_acknowledged_save(tmp_path: Path):
 
     with _server(env, port, log) as server:
         stop = threading.Event()
-        editors = [Editor(Client(port).login("demo", password), meeting, rows[n], stop)
-                   for n in EDITORS]
+        editors = [
+            Editor(Client(port).login("demo", password), meeting, rows[n], stop) for n in EDITORS
+        ]
         for editor in editors:
             editor.start()
         time.sleep(STREAM_SECONDS)
@@ -141,8 +156,9 @@ def test_sigkill_loses_no_acknowledged_save(tmp_path: Path):
 
     with _server(env, port, log):  # the restart replays the WAL
         reader = Client(port).login("demo", password)
-        served = {r["number"]: r["answer"]
-                  for r in reader.get(f"/api/meetings/{meeting}").json()["rida"]}
+        served = {
+            r["number"]: r["answer"] for r in reader.get(f"/api/meetings/{meeting}").json()["rida"]
+        }
         reader.close()
         saved = _rows(database, meeting)
         assert served == {n: r["answer"] for n, r in saved.items()}

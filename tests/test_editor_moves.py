@@ -13,8 +13,9 @@ def test_row_move_with_to_is_idempotent(browser, demo_meeting):
     assert added.status_code == 201
     number = added.get_json()["row"]["number"]
     for _ in range(2):  # the second call is the replay of a move already applied
-        moved = browser.json("POST", f"{base}/{'a' * 32}/move", {"direction": "up",
-                                                                 "to": number - 1})
+        moved = browser.json(
+            "POST", f"{base}/{'a' * 32}/move", {"direction": "up", "to": number - 1}
+        )
         assert moved.status_code == 200
     order = moved.get_json()["order"]
     assert next(o["number"] for o in order if o["uid"] == "a" * 32) == number - 1
@@ -26,8 +27,9 @@ def test_row_move_without_to_moves_each_time(browser, demo_meeting):
     base = f"/api/meetings/{demo_meeting}/rows"
     number = browser.json("POST", base, {"uid": "b" * 32}).get_json()["row"]["number"]
     for _ in range(2):
-        order = browser.json("POST", f"{base}/{'b' * 32}/move",
-                             {"direction": "up"}).get_json()["order"]
+        order = browser.json("POST", f"{base}/{'b' * 32}/move", {"direction": "up"}).get_json()[
+            "order"
+        ]
     assert next(o["number"] for o in order if o["uid"] == "b" * 32) == number - 2
 
 
@@ -43,14 +45,14 @@ def test_move_checks_direction_and_to(browser, demo_meeting):
 
 def test_participant_move_with_to_is_idempotent(browser, demo_meeting):
     base = f"/api/meetings/{demo_meeting}/participants"
-    added = browser.json("POST", base, {"uid": "d" * 32, "last_name": "Neuf",
-                                        "first_name": "Léa", "entity": "ANS"})
+    added = browser.json(
+        "POST", base, {"uid": "d" * 32, "last_name": "Neuf", "first_name": "Léa", "entity": "ANS"}
+    )
     assert added.status_code == 201
     listed = added.get_json()["participants"]
     last = len(listed) - 1
     for _ in range(2):
-        moved = browser.json("POST", f"{base}/{'d' * 32}/move", {"direction": "up",
-                                                                 "to": last - 1})
+        moved = browser.json("POST", f"{base}/{'d' * 32}/move", {"direction": "up", "to": last - 1})
         assert moved.status_code == 200
     uids = [p["uid"] for p in moved.get_json()["participants"]]
     assert uids.index("d" * 32) == last - 1

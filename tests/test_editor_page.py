@@ -30,8 +30,11 @@ class Controls(HTMLParser):
             self.scripts.append(a)
         elif tag == "label" and a.get("for"):
             self.labels.add(a["for"])
-        elif tag in ("input", "select", "textarea") and a.get("type") != "hidden" \
-                and not self.in_template:
+        elif (
+            tag in ("input", "select", "textarea")
+            and a.get("type") != "hidden"
+            and not self.in_template
+        ):
             self.controls.append(a)
 
     def handle_endtag(self, tag: str) -> None:
@@ -61,17 +64,21 @@ def test_editor_scripts_are_files_not_inline(browser, demo_meeting):
     assert sources and all(sources), "no inline script (CSP script-src 'self')"
     for src in sources:
         assert (STATIC / Path(src).name).is_file()
-        with browser.client.get(src) as served:   # a file response: close it
+        with browser.client.get(src) as served:  # a file response: close it
             assert served.status_code == 200
     assert not re.search(r"\son[a-z]+=", html), "no inline event handler"
 
 
 def test_editor_data_is_embedded_as_json(browser, demo_meeting):
-    browser.json("PATCH", f"/api/meetings/{demo_meeting}",
-                  {"fields": {"title": "</script><script>alert(1)</script>"}})
+    browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}",
+        {"fields": {"title": "</script><script>alert(1)</script>"}},
+    )
     html = browser.client.get(f"/meetings/{demo_meeting}/edit").get_data(as_text=True)
-    found = re.search(r'<script type="application/json" id="editor-data">(.*?)</script>', html,
-                      re.S)
+    found = re.search(
+        r'<script type="application/json" id="editor-data">(.*?)</script>', html, re.S
+    )
     data = json.loads(found.group(1))
     assert data["meeting"]["title"] == "</script><script>alert(1)</script>"
     assert [r["number"] for r in data["rows"]] == list(range(1, 10))

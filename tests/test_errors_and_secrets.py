@@ -43,8 +43,10 @@ def test_a_500_shows_no_trace_nor_exception_text(crashing_app, caplog):
         assert leak not in text
     api = client.get("/api/test-crash")
     assert api.status_code == 500
-    assert api.get_json() == {"error": "500",
-                              "message": "Erreur interne du serveur. L'incident a été consigné."}
+    assert api.get_json() == {
+        "error": "500",
+        "message": "Erreur interne du serveur. L'incident a été consigné.",
+    }
     assert LEAK in caplog.text  # the operator's log has it
 
 
@@ -100,27 +102,32 @@ SECRET_PATTERNS = {
     "Slack token": re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
     "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
     # user:password@host, but for a placeholder password or a loopback or example host
-    "password in a URL": re.compile(r"[a-z+]+://[^\s:/@\"'`]+:(?!(password|secret|motdepasse)@)"
-                                    r"[^\s@/\"'`{]{6,}@(?!127\.0\.0\.1|"
-                                    r"localhost|\[::1\]|[^\s/:]*\bexemple\.|"
-                                    r"[^\s/:]*\bexample\.)"),
+    "password in a URL": re.compile(
+        r"[a-z+]+://[^\s:/@\"'`]+:(?!(password|secret|motdepasse)@)"
+        r"[^\s@/\"'`{]{6,}@(?!127\.0\.0\.1|"
+        r"localhost|\[::1\]|[^\s/:]*\bexemple\.|"
+        r"[^\s/:]*\bexample\.)"
+    ),
     "assigned secret": re.compile(
         r"(?i)\b(secret_key|api_key|apikey|access_token|auth_token|password)\b\s*[:=]\s*"
-        r"['\"](?=[A-Za-z0-9+/=_-]{24,}['\"])(?=[^'\"]*\d)(?=[^'\"]*[A-Za-z])"),
+        r"['\"](?=[A-Za-z0-9+/=_-]{24,}['\"])(?=[^'\"]*\d)(?=[^'\"]*[A-Za-z])"
+    ),
 }
 
 
 def test_the_repository_holds_no_secret():
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                             check=True).stdout.decode().split("\0")
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
     found = []
     for name in filter(None, tracked):
         path = ROOT / name
         if not path.is_file() or path.suffix in (".docx", ".png", ".pdf", ".xlsx"):
             continue
         text = path.read_text(encoding="utf-8", errors="ignore")
-        found += [(name, kind) for kind, pattern in SECRET_PATTERNS.items()
-                  if pattern.search(text)]
+        found += [(name, kind) for kind, pattern in SECRET_PATTERNS.items() if pattern.search(text)]
         if path.name in ("secret_key", ".env") or path.suffix in (".pem", ".key"):
             found.append((name, "secret file"))
     assert found == []

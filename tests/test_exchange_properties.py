@@ -26,8 +26,11 @@ from rida.models import (
 from rida.people import person_key
 from tests.conftest import Browser, app_on_copy, counts, demo_document, export_doc, import_doc
 
-SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                          HealthCheck.data_too_large])
+SETTINGS = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
 @pytest.fixture(scope="module")
 def prop_app(tmp_path_factory, template_db):
     """One real app and SQLite file for all examples (hypothesis runs many per test)."""
@@ -42,8 +45,15 @@ def admin(prop_app) -> Browser:
 def wipe(app) -> None:
     """Forget every meeting and person, so that each example starts from a new project."""
     with app.app_context(), db.write_session(db.engine()) as s:
-        for table in ("action", "rida_row", "participation", "meeting", "series_member",
-                      "series", "person"):
+        for table in (
+            "action",
+            "rida_row",
+            "participation",
+            "meeting",
+            "series_member",
+            "series",
+            "person",
+        ):
             s.execute(text(f"DELETE FROM {table}"))
 
 
@@ -52,9 +62,11 @@ def wipe(app) -> None:
 ABSENT = object()
 SPACE = st.text(" \t\n\r\u00a0\u2003\u3000", max_size=2)
 CHARS = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")) | st.sampled_from(
-    "éèêÉàçœŒæ’«»😀🇫🇷\t\n -")
-MARKUP = st.sampled_from(["\n\n", "- ", "1. ", "**", "*", "<script>alert(1)</script>",
-                          "&amp;", "LIFEN : ", "Vu"])
+    "éèêÉàçœŒæ’«»😀🇫🇷\t\n -"
+)
+MARKUP = st.sampled_from(
+    ["\n\n", "- ", "1. ", "**", "*", "<script>alert(1)</script>", "&amp;", "LIFEN : ", "Vu"]
+)
 
 
 def words(min_size: int = 0, max_size: int = 20) -> st.SearchStrategy[str]:
@@ -69,14 +81,21 @@ SHORT = padded(words())
 NONEMPTY = padded(words(min_size=1)).filter(str.strip)
 RICH = padded(st.lists(words(max_size=12) | MARKUP, max_size=6).map("".join))
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=10)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=10)
     | st.floats(allow_nan=False, allow_infinity=False),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                max_size=3),
-    max_leaves=8)
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 EXTENSIONS = st.dictionaries(
     st.text(string.ascii_letters + string.digits + "-_.", max_size=8).map("x-".__add__),
-    JSON_VALUES, max_size=2)
+    JSON_VALUES,
+    max_size=2,
+)
 ISO_DATES = st.dates().map(lambda d: d.isoformat())
 TIMES = st.times().map(lambda t: t.strftime("%H:%M"))
 
@@ -92,13 +111,14 @@ def build(draw: Callable, **parts: st.SearchStrategy[Any]) -> dict[str, Any]:
 
 
 def key_of(person: dict) -> str:
-    return person_key(*((person.get(k) or "").strip() for k in ("last_name", "first_name",
-                                                                   "entity")))
+    return person_key(
+        *((person.get(k) or "").strip() for k in ("last_name", "first_name", "entity"))
+    )
 
 
 PERSONS = st.fixed_dictionaries(
-    {"last_name": NONEMPTY},
-    optional={"first_name": st.none() | SHORT, "entity": st.none() | SHORT})
+    {"last_name": NONEMPTY}, optional={"first_name": st.none() | SHORT, "entity": st.none() | SHORT}
+)
 
 
 @st.composite
@@ -123,41 +143,79 @@ def documents(draw: Callable, rich: bool = False) -> dict[str, Any]:
 
     def organisation() -> dict:
         return {"entity": draw(NONEMPTY)} | build(
-            draw, last_name=st.sampled_from([ABSENT, None, "", " "]),
-            first_name=st.sampled_from([ABSENT, None]), function=opt(SHORT))
+            draw,
+            last_name=st.sampled_from([ABSENT, None, "", " "]),
+            first_name=st.sampled_from([ABSENT, None]),
+            function=opt(SHORT),
+        )
 
-    chosen = draw(st.lists(st.sampled_from(range(len(pool))), unique=True,
-                           min_size=1 if rich else 0))
-    participants = [mention(pool[i]) | build(draw, attendance=opt(st.sampled_from(ATTENDANCES)))
-                    | draw(EXTENSIONS) for i in chosen]
-    numbers = draw(st.lists(st.integers(1, 12) | st.integers(1, 2**31 - 1), unique=True,
-                            min_size=2 if rich else 0, max_size=6))
-    rows = [{"number": n, "nature": draw(st.sampled_from(["I", "D", "A", None])),
-             "subject": draw(SHORT)} | build(draw, question=opt(RICH), answer=opt(RICH))
-            | draw(EXTENSIONS) for n in numbers]
+    chosen = draw(
+        st.lists(st.sampled_from(range(len(pool))), unique=True, min_size=1 if rich else 0)
+    )
+    participants = [
+        mention(pool[i])
+        | build(draw, attendance=opt(st.sampled_from(ATTENDANCES)))
+        | draw(EXTENSIONS)
+        for i in chosen
+    ]
+    numbers = draw(
+        st.lists(
+            st.integers(1, 12) | st.integers(1, 2**31 - 1),
+            unique=True,
+            min_size=2 if rich else 0,
+            max_size=6,
+        )
+    )
+    rows = [
+        {
+            "number": n,
+            "nature": draw(st.sampled_from(["I", "D", "A", None])),
+            "subject": draw(SHORT),
+        }
+        | build(draw, question=opt(RICH), answer=opt(RICH))
+        | draw(EXTENSIONS)
+        for n in numbers
+    ]
     actions = [
-        {"title": draw(NONEMPTY)} | build(
-            draw, kind=opt(st.sampled_from(ACTION_KINDS)), due_date=opt(ISO_DATES),
-            status=opt(st.sampled_from(ACTION_STATUSES)), notes=opt(RICH),
-            rida=opt(st.sampled_from(numbers)) if numbers else opt(st.nothing()))
+        {"title": draw(NONEMPTY)}
+        | build(
+            draw,
+            kind=opt(st.sampled_from(ACTION_KINDS)),
+            due_date=opt(ISO_DATES),
+            status=opt(st.sampled_from(ACTION_STATUSES)),
+            notes=opt(RICH),
+            rida=opt(st.sampled_from(numbers)) if numbers else opt(st.nothing()),
+        )
         | {"owner": maybe(lambda: anyone() if draw(st.booleans()) else organisation())}
         | draw(EXTENSIONS)
-        for _ in range(draw(st.integers(1 if rich else 0, 3)))]
+        for _ in range(draw(st.integers(1 if rich else 0, 3)))
+    ]
     for action in actions:
         if action["owner"] is ABSENT:
             del action["owner"]
-    doc = {"format": "rida/1", "series": draw(NONEMPTY), "title": draw(NONEMPTY),
-           "date": draw(ISO_DATES)}
+    doc = {
+        "format": "rida/1",
+        "series": draw(NONEMPTY),
+        "title": draw(NONEMPTY),
+        "date": draw(ISO_DATES),
+    }
     doc |= build(
-        draw, id=opt(st.integers(-(2**40), 2**40) | words()), subject=opt(SHORT),
+        draw,
+        id=opt(st.integers(-(2**40), 2**40) | words()),
+        subject=opt(SHORT),
         meeting_type=opt(SHORT | st.sampled_from(["Atelier", "Comité"])),
-        start_time=opt(TIMES | st.just("")), end_time=opt(TIMES), location=opt(SHORT),
+        start_time=opt(TIMES | st.just("")),
+        end_time=opt(TIMES),
+        location=opt(SHORT),
         status=opt(st.sampled_from(STATUSES)),
         classification=opt(st.sampled_from(CLASSIFICATIONS)),
         version=opt(st.builds("{}.{}".format, st.integers(0, 9999), st.integers(0, 9999))),
         reference_documents=opt(st.lists(SHORT, max_size=3)),
-        objectives=opt(st.lists(SHORT, max_size=4)), summary=opt(RICH),
-        comments=opt(st.lists(RICH, max_size=3)), results=opt(RICH))
+        objectives=opt(st.lists(SHORT, max_size=4)),
+        summary=opt(RICH),
+        comments=opt(st.lists(RICH, max_size=3)),
+        results=opt(RICH),
+    )
     doc["organiser"] = anyone() if rich else maybe(anyone)
     doc["rapporteur"] = maybe(anyone)
     for key, value in (("participants", participants), ("rida", rows), ("actions", actions)):
@@ -194,8 +252,13 @@ def test_valid_documents_survive_the_api(prop_app, admin, doc):
 # --- Mutations ---------------------------------------------------------------------
 
 CONTROL = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)]
-KNOWN = {"": exchange.TOP_KEYS, "rida": exchange.ROW_KEYS, "actions": exchange.ACTION_KEYS,
-         "participants": (*exchange.PERSON_KEYS, "attendance"), "person": exchange.PERSON_KEYS}
+KNOWN = {
+    "": exchange.TOP_KEYS,
+    "rida": exchange.ROW_KEYS,
+    "actions": exchange.ACTION_KEYS,
+    "participants": (*exchange.PERSON_KEYS, "attendance"),
+    "person": exchange.PERSON_KEYS,
+}
 
 
 def objects(doc: dict) -> list[tuple[str, dict, str]]:
@@ -218,15 +281,35 @@ def at(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-TEXT_LIMITS = {"title": 1000, "series": 200, "subject": 1000, "location": 1000,
-               "summary": 100_000, "results": 100_000, "question": 100_000,
-               "answer": 100_000, "notes": 100_000, "last_name": 200, "first_name": 200,
-               "entity": 200, "function": 300}
-ENUMS = {("", "status"): STATUSES, ("", "classification"): CLASSIFICATIONS,
-         ("rida", "nature"): ("I", "D", "A", None), ("participants", "attendance"): ATTENDANCES,
-         ("actions", "kind"): ACTION_KINDS, ("actions", "status"): ACTION_STATUSES}
-REQUIRED = {"": ("format", "series", "title", "date"), "rida": ("number", "nature", "subject"),
-            "participants": ("last_name",), "actions": ("title",)}
+TEXT_LIMITS = {
+    "title": 1000,
+    "series": 200,
+    "subject": 1000,
+    "location": 1000,
+    "summary": 100_000,
+    "results": 100_000,
+    "question": 100_000,
+    "answer": 100_000,
+    "notes": 100_000,
+    "last_name": 200,
+    "first_name": 200,
+    "entity": 200,
+    "function": 300,
+}
+ENUMS = {
+    ("", "status"): STATUSES,
+    ("", "classification"): CLASSIFICATIONS,
+    ("rida", "nature"): ("I", "D", "A", None),
+    ("participants", "attendance"): ATTENDANCES,
+    ("actions", "kind"): ACTION_KINDS,
+    ("actions", "status"): ACTION_STATUSES,
+}
+REQUIRED = {
+    "": ("format", "series", "title", "date"),
+    "rida": ("number", "nature", "subject"),
+    "participants": ("last_name",),
+    "actions": ("title",),
+}
 
 
 def text_slots(doc: dict) -> list[tuple[Any, str | int, str]]:
@@ -244,25 +327,49 @@ def mutated(draw: Callable) -> tuple[dict, str, str]:
     """A valid document broken once: (document, path the error must name, mutation)."""
     doc = draw(st.builds(demo_document) | documents(rich=True))
     objs = objects(doc)
-    kind = draw(st.sampled_from([
-        "drop", "type", "unknown", "enum", "date", "time", "duplicate", "dangling", "control",
-        "long", "bool", "format", "version", "nan"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "drop",
+                "type",
+                "unknown",
+                "enum",
+                "date",
+                "time",
+                "duplicate",
+                "dangling",
+                "control",
+                "long",
+                "bool",
+                "format",
+                "version",
+                "nan",
+            ]
+        )
+    )
 
     def pick(choices: list) -> Any:
         return draw(st.sampled_from(choices))
 
     if kind == "drop":
-        obj_kind, obj, path = pick([o for o in objs if o[0] in REQUIRED]
-                                   + [o for o in objs if o[0] == "person"
-                                      and not o[2].endswith("owner")])
+        obj_kind, obj, path = pick(
+            [o for o in objs if o[0] in REQUIRED]
+            + [o for o in objs if o[0] == "person" and not o[2].endswith("owner")]
+        )
         key = pick(REQUIRED.get(obj_kind, ("last_name",)))
         obj.pop(key, None)
         return doc, at(path, key), kind
     if kind == "type":
         obj_kind, obj, path = pick(objs)
         key = pick([k for k in KNOWN[obj_kind] if k != "id"] + (["id"] if obj_kind == "" else []))
-        if obj_kind == "" and key in ("rida", "participants", "actions", "reference_documents",
-                                      "objectives", "comments"):
+        if obj_kind == "" and key in (
+            "rida",
+            "participants",
+            "actions",
+            "reference_documents",
+            "objectives",
+            "comments",
+        ):
             bad = pick(["x", 3, {}, True])
         elif key in ("number",):
             bad = pick(["1", 1.5, None, -1, 0, 2**31])
@@ -278,8 +385,11 @@ def mutated(draw: Callable) -> tuple[dict, str, str]:
         return doc, at(path, key), kind
     if kind == "unknown":
         obj_kind, obj, path = pick(objs)
-        key = draw(st.text(min_size=1, max_size=10).filter(
-            lambda k: k not in KNOWN[obj_kind] and not k.startswith("x-")))
+        key = draw(
+            st.text(min_size=1, max_size=10).filter(
+                lambda k: k not in KNOWN[obj_kind] and not k.startswith("x-")
+            )
+        )
         if obj_kind == "person":
             key = pick([key, "x-" + key])
         obj[key] = draw(JSON_VALUES)
@@ -287,24 +397,46 @@ def mutated(draw: Callable) -> tuple[dict, str, str]:
     if kind == "enum":
         (obj_kind, key), options = pick(sorted(ENUMS.items(), key=str))
         obj_kind, obj, path = pick([o for o in objs if o[0] == obj_kind])
-        obj[key] = draw(st.text(max_size=12).filter(lambda v: v.strip() not in options)
-                        | st.integers() | st.booleans()
-                        | st.sampled_from(["Information", "brouillon", "PUBLIC", "i"]))
+        obj[key] = draw(
+            st.text(max_size=12).filter(lambda v: v.strip() not in options)
+            | st.integers()
+            | st.booleans()
+            | st.sampled_from(["Information", "brouillon", "PUBLIC", "i"])
+        )
         return doc, at(path, key), kind
     if kind == "date":
-        slots = [(doc, "date", "date")] + [(a, "due_date", f"actions[{i}].due_date")
-                                           for i, a in enumerate(doc.get("actions") or [])]
+        slots = [(doc, "date", "date")] + [
+            (a, "due_date", f"actions[{i}].due_date")
+            for i, a in enumerate(doc.get("actions") or [])
+        ]
         obj, key, path = pick(slots)
-        obj[key] = pick(["2022-02-30", "07/01/2022", "2022-1-7", "2022-01-07T10:00", "",
-                         "2022-13-01", "0000-01-01", "２０２２-01-07", 20220107, "2021-02-29"])
+        obj[key] = pick(
+            [
+                "2022-02-30",
+                "07/01/2022",
+                "2022-1-7",
+                "2022-01-07T10:00",
+                "",
+                "2022-13-01",
+                "0000-01-01",
+                "２０２２-01-07",
+                20220107,
+                "2021-02-29",
+            ]
+        )
         return doc, path, kind
     if kind == "time":
         key = pick(["start_time", "end_time"])
         doc[key] = pick(["24:00", "9:00", "09:60", "0900", "09:00:00", "1٣:00", 900, True])
         return doc, key, kind
     if kind == "duplicate":
-        i, j = sorted(draw(st.lists(st.sampled_from(range(len(doc["rida"]))), min_size=2,
-                                    max_size=2, unique=True)))
+        i, j = sorted(
+            draw(
+                st.lists(
+                    st.sampled_from(range(len(doc["rida"]))), min_size=2, max_size=2, unique=True
+                )
+            )
+        )
         doc["rida"][j]["number"] = doc["rida"][i]["number"]
         return doc, f"rida[{j}].number", kind
     if kind == "dangling":

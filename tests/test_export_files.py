@@ -19,15 +19,20 @@ def name(fmt: str = "docx", **fields: str) -> str:
 
 def test_demo_name():
     assert name() == "2022-01-07_TF-MSSante_Atelier-modele-economique-1_v1.0.docx"
-    assert name("pdf", version="0.3") == \
-        "2022-01-07_TF-MSSante_Atelier-modele-economique-1_v0.3.pdf"
+    assert (
+        name("pdf", version="0.3") == "2022-01-07_TF-MSSante_Atelier-modele-economique-1_v0.3.pdf"
+    )
 
 
 def test_accents_punctuation_and_abbreviations():
-    assert name(series="Groupe de travail Hébergement", title="Réunion d'œuvre « été » #12 !") \
+    assert (
+        name(series="Groupe de travail Hébergement", title="Réunion d'œuvre « été » #12 !")
         == "2022-01-07_GT-Hebergement_Reunion-d-oeuvre-ete-12_v1.0.docx"
-    assert name(series="task   forces ÉTÉ", title="../../etc/passwd") == \
-        "2022-01-07_TF-ETE_etc-passwd_v1.0.docx"
+    )
+    assert (
+        name(series="task   forces ÉTÉ", title="../../etc/passwd")
+        == "2022-01-07_TF-ETE_etc-passwd_v1.0.docx"
+    )
     assert name(series="", title="« … »") == "2022-01-07_serie_sans-titre_v1.0.docx"
     assert name(title="日本語") == "2022-01-07_TF-MSSante_sans-titre_v1.0.docx"
 
@@ -41,8 +46,11 @@ def test_long_titles_are_cut_between_words():
     assert name(title="x" * 500).split("_")[2] == "x" * files.TITLE_MAX
 
 
-@given(series=st.text(max_size=300), title=st.text(max_size=300),
-       fmt=st.sampled_from(files.EXPORT_FORMATS))
+@given(
+    series=st.text(max_size=300),
+    title=st.text(max_size=300),
+    fmt=st.sampled_from(files.EXPORT_FORMATS),
+)
 def test_any_text_gives_a_safe_name(series, title, fmt):
     result = files.file_name(demo_document() | {"series": series, "title": title}, fmt)
     assert SAFE.fullmatch(result), result

@@ -17,22 +17,36 @@ def page(app, doc: dict) -> str:
 
 def test_demo_in_the_layout_order(app):
     text = page(app, demo_document())
-    in_order(text, [
-        "Task Force MSSanté – Atelier modèle économique #1", "Publique – v1.0",
-        '<p class="kind">COMPTE-RENDU</p>', "<h1>Atelier modèle économique #1</h1>",
-        "Réunion du 07/01/2022", "Statut : Validé | Classification : Publique | Version : v1.0",
-        "<h2>1. OBJET DU COMPTE-RENDU</h2>",
-        '<th scope="row">Objet</th><td>TF MSSanté – Atelier technique #1</td>',
-        '<th scope="row">Organisateur ¹</th><td>Mathieu SLOSAR</td>',
-        "Documents de référence", "<h2>2. INTERVENANTS</h2>", "<td>SLOSAR ¹</td>",
-        "¹ Personne à l&#39;origine", "<h2>3. COMPTE-RENDU SYNTHÉTIQUE</h2>",
-        "<li>Présenter le contexte", "L'objet de ce CR",
-        "<td>Samy ABDICHE / Capgemini Invent</td><td>07/01/2022</td>",
-        "Relevé d&#39;Informations, de Décisions et d&#39;Actions (RIDA)",
-        '<td class="num">1</td><td class="nature">I</td>', '<td class="num">9</td>',
-        "<h3>3.1 Commentaire(s)</h3>", "<em>mise en œuvre des exigences du référentiel</em>",
-        "<h3>3.2 Résultats de l&#39;atelier</h3>", "<h3>3.3 Prochaines actions</h3>",
-        "<td>Mathieu SLOSAR (ANS)</td><td>04/02/2022</td><td>À faire</td><td>8</td>"])
+    in_order(
+        text,
+        [
+            "Task Force MSSanté – Atelier modèle économique #1",
+            "Publique – v1.0",
+            '<p class="kind">COMPTE-RENDU</p>',
+            "<h1>Atelier modèle économique #1</h1>",
+            "Réunion du 07/01/2022",
+            "Statut : Validé | Classification : Publique | Version : v1.0",
+            "<h2>1. OBJET DU COMPTE-RENDU</h2>",
+            '<th scope="row">Objet</th><td>TF MSSanté – Atelier technique #1</td>',
+            '<th scope="row">Organisateur ¹</th><td>Mathieu SLOSAR</td>',
+            "Documents de référence",
+            "<h2>2. INTERVENANTS</h2>",
+            "<td>SLOSAR ¹</td>",
+            "¹ Personne à l&#39;origine",
+            "<h2>3. COMPTE-RENDU SYNTHÉTIQUE</h2>",
+            "<li>Présenter le contexte",
+            "L'objet de ce CR",
+            "<td>Samy ABDICHE / Capgemini Invent</td><td>07/01/2022</td>",
+            "Relevé d&#39;Informations, de Décisions et d&#39;Actions (RIDA)",
+            '<td class="num">1</td><td class="nature">I</td>',
+            '<td class="num">9</td>',
+            "<h3>3.1 Commentaire(s)</h3>",
+            "<em>mise en œuvre des exigences du référentiel</em>",
+            "<h3>3.2 Résultats de l&#39;atelier</h3>",
+            "<h3>3.3 Prochaines actions</h3>",
+            "<td>Mathieu SLOSAR (ANS)</td><td>04/02/2022</td><td>À faire</td><td>8</td>",
+        ],
+    )
     assert text.count('<td class="num">') == 9
     # Rich text is rendered: lists in cells, formulas readable.
     assert "<li>MIPIH : suggère" in text and "A + B × X" in text
@@ -64,14 +78,26 @@ def test_text_is_escaped_and_markdown_sanitised(app):
     doc["rida"][0]["answer"] = '[lien](javascript:alert(1)) <img src=x onerror="alert(1)">'
     text = page(app, doc)
     assert "javascript:" not in text and "<img" not in text
-    assert "<a rel=\"noopener noreferrer\">lien</a> &lt;img src=x" in text
+    assert '<a rel="noopener noreferrer">lien</a> &lt;img src=x' in text
 
 
 def test_follow_up_and_empty_sections(app):
     source_of(app, demo_document())
-    later = demo_document() | {"date": "2022-02-04", "title": "Atelier #2", "actions": [],
-                               "comments": [], "results": None}
+    later = demo_document() | {
+        "date": "2022-02-04",
+        "title": "Atelier #2",
+        "actions": [],
+        "comments": [],
+        "results": None,
+    }
     text = page(app, later)
-    in_order(text, ["Aucun commentaire.", "Aucun résultat consigné.", "Aucune action.",
-                    "<h3>3.4 Suivi des actions</h3>",
-                    "<td>Atelier modèle économique #1 (07/01/2022)</td>"])
+    in_order(
+        text,
+        [
+            "Aucun commentaire.",
+            "Aucun résultat consigné.",
+            "Aucune action.",
+            "<h3>3.4 Suivi des actions</h3>",
+            "<td>Atelier modèle économique #1 (07/01/2022)</td>",
+        ],
+    )

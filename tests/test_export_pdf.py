@@ -16,8 +16,15 @@ from tests.exports_support import pdf_pages, pdf_text, require, source_of
 
 # What page 1 and the RIDA table must show. "Relevé d'Informations" joins this list with
 # the full DOCX writer (the first cut has no RIDA title row).
-EXPECTED_TEXT = ("COMPTE-RENDU", "Task Force MSSanté", "Atelier modèle économique #1",
-                 "Nature", "Financement Ségur", "TF MSS", "Informations, de Décisions et d")
+EXPECTED_TEXT = (
+    "COMPTE-RENDU",
+    "Task Force MSSanté",
+    "Atelier modèle économique #1",
+    "Nature",
+    "Financement Ségur",
+    "TF MSS",
+    "Informations, de Décisions et d",
+)
 
 
 def docx_texts(data: bytes) -> list[str]:

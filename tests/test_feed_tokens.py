@@ -36,8 +36,9 @@ def fetch(client, url: str):  # type: ignore[no-untyped-def]
     return client.get(url.removeprefix("http://localhost"))
 
 
-def test_series_feed_shown_once_stored_hashed_served_without_login(app, browser, series_id,
-                                                                    demo_meeting):
+def test_series_feed_shown_once_stored_hashed_served_without_login(
+    app, browser, series_id, demo_meeting
+):
     assert 'href="/agenda"' in browser.client.get("/").get_data(as_text=True)
     url = subscribe(browser, f"series-{series_id}")
     token = re.fullmatch(r"http://localhost/feeds/([A-Za-z0-9_-]{43})\.ics", url).group(1)
@@ -74,8 +75,7 @@ def test_webcal_variant_and_revocation(app, browser, series_id):
     assert fetch(app.test_client(), url).status_code == 404
 
 
-def test_wrong_revoked_and_deactivated_tokens_get_the_same_404(app, client, browser,
-                                                               series_id):
+def test_wrong_revoked_and_deactivated_tokens_get_the_same_404(app, client, browser, series_id):
     live = subscribe(browser, f"series-{series_id}")
     revoked = subscribe(browser, f"series-{series_id}")
     with app.app_context(), db.transaction() as s:
@@ -84,10 +84,13 @@ def test_wrong_revoked_and_deactivated_tokens_get_the_same_404(app, client, brow
     assert fetch(client, live).status_code == 200
     with app.app_context(), db.transaction() as s:
         s.exec(select(User).where(User.login == "admin")).one().active = False
-    answers = [fetch(app.test_client(), url) for url in
-               (live, revoked, "/feeds/nope.ics", "/feeds/" + "A" * 43 + ".ics")]
+    answers = [
+        fetch(app.test_client(), url)
+        for url in (live, revoked, "/feeds/nope.ics", "/feeds/" + "A" * 43 + ".ics")
+    ]
     assert {(r.status_code, r.data, r.mimetype) for r in answers} == {
-        (404, b"Calendrier introuvable.\n", "text/plain")}
+        (404, b"Calendrier introuvable.\n", "text/plain")
+    }
 
 
 def test_my_actions_feed_needs_a_linked_person(app, series_id):
@@ -103,15 +106,15 @@ def test_my_actions_feed_needs_a_linked_person(app, series_id):
     assert "Mes actions (Edouard BRIS)" in member.client.get("/agenda").get_data(as_text=True)
     cal = Calendar.from_ical(fetch(app.test_client(), subscribe(member, "mine")).data)
     assert [str(t["SUMMARY"]) for t in cal.walk("VTODO")] == [
-        "Envoi de la nouvelle version des exigences"]
+        "Envoi de la nouvelle version des exigences"
+    ]
 
 
 def test_unreadable_series_and_other_peoples_feeds_are_refused(app, browser, series_id):
     doc = draft_document() | {"series": "Groupe restreint", "classification": "restricted"}
     import_doc(app, doc)
     with app.app_context():
-        hidden = db.session().exec(select(Series.id).where(
-            Series.name == "Groupe restreint")).one()
+        hidden = db.session().exec(select(Series.id).where(Series.name == "Groupe restreint")).one()
     reader = Browser(app.test_client()).login("reader")
     assert f'value="series-{hidden}"' not in reader.client.get("/agenda").get_data(as_text=True)
     refused = reader.form("/agenda", {"feed": f"series-{hidden}"})

@@ -12,15 +12,24 @@ from rida.compte_rendu import files
 from tests.conftest import draft_document, import_doc
 from tests.test_cli import Cli
 
-HOSTILE = ["../../etc/passwd", "a/b\\c", "ligne\nnouvelle\r", 'guillemets "doubles" et \'simples\'',
-           "..", "\u202eexe.docx", "nul\x00octet", "; filename=evil.exe", "Compte-rendu été"]
+HOSTILE = [
+    "../../etc/passwd",
+    "a/b\\c",
+    "ligne\nnouvelle\r",
+    "guillemets \"doubles\" et 'simples'",
+    "..",
+    "\u202eexe.docx",
+    "nul\x00octet",
+    "; filename=evil.exe",
+    "Compte-rendu été",
+]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_safe_and_ascii_names(name):
     for made in (files.safe_name(name), files.ascii_name(name)):
         assert made and ".." not in made and not made.startswith(".")
-        assert not set(made) & set('/\\"\';\r\n\x00\u202e')
+        assert not set(made) & set("/\\\"';\r\n\x00\u202e")
     assert all(c.isascii() for c in files.ascii_name(name))
 
 
@@ -55,8 +64,9 @@ def test_downloads_of_hostile_titles(app, browser, title):
         assert response.status_code == 200
         fallback, full = _disposition_name(response.headers["Content-Disposition"])
         assert fallback.endswith(f".{fmt}") and fallback.startswith("20")
-        assert set(fallback) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                    "0123456789._-")
+        assert set(fallback) <= set(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
+        )
         assert full is None
     exported = list(Path(app.config["EXPORT_DIR"]).iterdir())
     assert exported and all(p.parent == Path(app.config["EXPORT_DIR"]) for p in exported)

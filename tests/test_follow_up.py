@@ -18,8 +18,10 @@ from tests.conftest import demo_document, import_doc
 def meeting_doc(date: str, title: str, statuses: tuple[str, ...] = ()) -> dict:
     doc = copy.deepcopy(demo_document())
     doc.update(title=title, date=date, status="draft", version="0.1")
-    doc["actions"] = [dict(doc["actions"][0], title=f"{title} / action {i}", status=status)
-                      for i, status in enumerate(statuses)]
+    doc["actions"] = [
+        dict(doc["actions"][0], title=f"{title} / action {i}", status=status)
+        for i, status in enumerate(statuses)
+    ]
     return doc
 
 
@@ -38,8 +40,11 @@ def change(app, title: str, status: str, meeting_id: int | None = None, comment:
 @pytest.fixture
 def three(app) -> list[int]:
     first = import_doc(app, meeting_doc("2022-01-07", "M1", ("open", "cancelled", "done")))
-    return [first, import_doc(app, meeting_doc("2022-02-07", "M2")),
-            import_doc(app, meeting_doc("2022-03-07", "M3"))]
+    return [
+        first,
+        import_doc(app, meeting_doc("2022-02-07", "M2")),
+        import_doc(app, meeting_doc("2022-03-07", "M3")),
+    ]
 
 
 def test_open_action_appears_until_done_then_disappears(app, three):
@@ -65,7 +70,9 @@ def test_in_progress_stays_and_history_spans_meetings(app, three):
         action = s.exec(select(Action).where(Action.title == "M1 / action 0")).one()
         events = action_status.history(s, action.id)
         assert [(e.old_status, e.new_status, e.meeting_id) for e in events] == [
-            ("open", "in_progress", m2), ("in_progress", "done", m3)]
+            ("open", "in_progress", m2),
+            ("in_progress", "done", m3),
+        ]
         assert events[0].comment == "Planifié" and events[0].user_name == "cli"
 
 
@@ -73,8 +80,9 @@ def test_closing_outside_a_meeting_uses_the_day_of_the_change(app, three):
     m1, m2, m3 = three  # all in 2022: closing today is after every one of them
     change(app, "M1 / action 0", "cancelled")
     assert titles(app, m2) == titles(app, m3) == ["M1 / action 0"]
-    later = import_doc(app, meeting_doc((dt.date.today() + dt.timedelta(days=1)).isoformat(),
-                                        "Demain"))
+    later = import_doc(
+        app, meeting_doc((dt.date.today() + dt.timedelta(days=1)).isoformat(), "Demain")
+    )
     assert titles(app, later) == []
 
 
@@ -101,9 +109,10 @@ def test_only_meetings_every_reader_may_read_feed_the_follow_up(app):
     for i, classification in enumerate(("public", "restricted", "confidential")):
         doc = meeting_doc(f"2022-01-0{i + 1}", classification, ("open",))
         earlier[classification] = import_doc(app, doc | {"classification": classification})
-    later = {c: import_doc(app, meeting_doc("2022-02-07", f"later {c}")
-                           | {"classification": c})
-             for c in ("public", "restricted", "confidential")}
+    later = {
+        c: import_doc(app, meeting_doc("2022-02-07", f"later {c}") | {"classification": c})
+        for c in ("public", "restricted", "confidential")
+    }
     assert titles(app, later["public"]) == ["public / action 0"]
     assert titles(app, later["restricted"]) == ["public / action 0", "restricted / action 0"]
     assert titles(app, later["confidential"]) == ["public / action 0"]

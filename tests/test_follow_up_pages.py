@@ -31,39 +31,49 @@ def page(browser, meeting_id: int) -> str:
 
 
 def section(text: str, start: str, end: str = "</table>") -> str:
-    return text[text.index(start):].split(end, 1)[0]
+    return text[text.index(start) :].split(end, 1)[0]
 
 
 def test_follow_up_in_the_read_view_with_history(app, browser):
     m1, m2 = two_meetings(app)
     action = ids(app)["M1 / action 0"]
     assert "Suivi des actions" not in page(browser, m1)
-    response = browser.json("POST", f"/api/actions/{action}/status",
-                            {"status": "done", "comment": "Entretiens menés", "meeting": m2})
+    response = browser.json(
+        "POST",
+        f"/api/actions/{action}/status",
+        {"status": "done", "comment": "Entretiens menés", "meeting": m2},
+    )
     assert response.status_code == 200
     follow = section(page(browser, m2), "Suivi des actions")
     # The open and in-progress actions of M1, never the cancelled one; origin linked.
-    assert follow.count("<tr id=\"suivi-") == 2 and "action 2" not in follow
+    assert follow.count('<tr id="suivi-') == 2 and "action 2" not in follow
     assert f'<a href="/meetings/{m1}#action-{action}">M1 (07/01/2022)</a>' in follow
     assert "M1 / action 0" in follow and "Fait" in follow and "En cours" in follow
-    history = section(follow, "<details class=\"history\">", "</details>")
-    assert "Historique<span class=\"visually-hidden\"> de l'action « M1 / action 0 »" \
-        "</span> (<span class=\"history-count\">1</span>)" in history
-    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d</time>, admin :\s*À faire → "
-                     r"<strong>Fait</strong>, pendant <a href=\"/meetings/\d+\">M2 "
-                     r"\(07/02/2022\)</a> — « Entretiens menés »", history)
+    history = section(follow, '<details class="history">', "</details>")
+    assert (
+        'Historique<span class="visually-hidden"> de l\'action « M1 / action 0 »'
+        '</span> (<span class="history-count">1</span>)' in history
+    )
+    assert re.search(
+        r"\d\d/\d\d/\d{4} \d\d:\d\d</time>, admin :\s*À faire → "
+        r"<strong>Fait</strong>, pendant <a href=\"/meetings/\d+\">M2 "
+        r"\(07/02/2022\)</a> — « Entretiens menés »",
+        history,
+    )
     # The same history in the action's own meeting.
     own = section(page(browser, m1), f'<tr id="action-{action}">', "</tr>")
-    assert "pendant <a href=\"/meetings/" in own and "Entretiens menés" in own
+    assert 'pendant <a href="/meetings/' in own and "Entretiens menés" in own
 
 
 def test_history_hides_meetings_the_reader_may_not_read(app, browser):
     m1, m2 = two_meetings(app)
     action = ids(app)["M1 / action 0"]
-    browser.json("POST", f"/api/actions/{action}/status", {"status": "in_progress",
-                                                            "meeting": m2})
-    browser.json("PATCH", f"/api/meetings/{m2}", {"fields": {"classification": "confidential"},
-                                                   "base": {"classification": "public"}})
+    browser.json("POST", f"/api/actions/{action}/status", {"status": "in_progress", "meeting": m2})
+    browser.json(
+        "PATCH",
+        f"/api/meetings/{m2}",
+        {"fields": {"classification": "confidential"}, "base": {"classification": "public"}},
+    )
     reader = Browser(app.test_client()).login("reader")
     text = page(reader, m1)
     own = section(text, f'<tr id="action-{action}">', "</tr>")
@@ -71,7 +81,8 @@ def test_history_hides_meetings_the_reader_may_not_read(app, browser):
     # The API's history says neither the meeting's title nor its id.
     history = reader.json("GET", f"/api/actions/{action}/history").get_json()["history"]
     assert [(e["status"], e["meeting"], e["meeting_title"]) for e in history] == [
-        ("in_progress", None, None)]
+        ("in_progress", None, None)
+    ]
     mine = browser.json("GET", f"/api/actions/{action}/history").get_json()["history"]
     assert [(e["meeting"], e["meeting_title"]) for e in mine] == [(m2, "M2")]
 
@@ -88,9 +99,12 @@ def test_rows_show_their_actions(app, browser):
 
 def test_exports_carry_the_follow_up_with_statuses(app, browser):
     m1, m2 = two_meetings(app)
-    browser.json("POST", f"/api/actions/{ids(app)['M1 / action 0']}/status",
-                 {"status": "done", "meeting": m2})
+    browser.json(
+        "POST",
+        f"/api/actions/{ids(app)['M1 / action 0']}/status",
+        {"status": "done", "meeting": m2},
+    )
     markdown = browser.client.get(f"/meetings/{m2}/compte-rendu.md").get_data(as_text=True)
-    follow = markdown[markdown.index("### 3.4 Suivi des actions"):]
+    follow = markdown[markdown.index("### 3.4 Suivi des actions") :]
     assert "| M1 (07/01/2022) | M1 / action 0 |" in follow and "| Fait |" in follow
     assert "| En cours |" in follow

@@ -12,8 +12,10 @@ from rida import db, meetings, participants
 from rida.cli import main
 from tests.conftest import export_doc
 
-FROZEN = ("Ce compte-rendu est validé (v1.0) : il ne peut plus être modifié. Créez une "
-          "nouvelle version pour l'amender.")
+FROZEN = (
+    "Ce compte-rendu est validé (v1.0) : il ne peut plus être modifié. Créez une "
+    "nouvelle version pour l'amender."
+)
 
 
 def edits(meeting_id: int, row_uid: str, part_uid: str) -> list[tuple[str, str, object]]:
@@ -35,8 +37,10 @@ def edits(meeting_id: int, row_uid: str, part_uid: str) -> list[tuple[str, str, 
 def uids(browser, meeting_id: int) -> tuple[str, str]:
     app = browser.client.application
     with app.app_context(), db.write_session(db.engine()) as s:
-        return (meetings.rows_of(s, meeting_id)[0].uid,
-                participants.participants_of(s, meeting_id)[0][0].uid)
+        return (
+            meetings.rows_of(s, meeting_id)[0].uid,
+            participants.participants_of(s, meeting_id)[0][0].uid,
+        )
 
 
 def test_every_api_edit_of_a_validated_meeting_is_409(app, browser, validated_meeting):
@@ -50,8 +54,9 @@ def test_every_api_edit_of_a_validated_meeting_is_409(app, browser, validated_me
 
 def test_amending_makes_it_editable_again(app, browser, validated_meeting):
     assert browser.json("POST", f"/api/meetings/{validated_meeting}/amend").status_code == 200
-    response = browser.json("PATCH", f"/api/meetings/{validated_meeting}",
-                            {"fields": {"title": "Amendé"}})
+    response = browser.json(
+        "PATCH", f"/api/meetings/{validated_meeting}", {"fields": {"title": "Amendé"}}
+    )
     assert response.status_code == 200
     assert export_doc(app, validated_meeting)["version"] == "1.1"
 
@@ -69,11 +74,11 @@ def test_the_editor_page_of_a_validated_meeting_shows_the_banner(browser, valida
 
 
 @pytest.mark.parametrize("action", ["review", "draft", "validate"])
-def test_status_forms_on_a_validated_meeting_change_nothing(app, browser, validated_meeting,
-                                                             action):
+def test_status_forms_on_a_validated_meeting_change_nothing(
+    app, browser, validated_meeting, action
+):
     before = export_doc(app, validated_meeting)
-    response = browser.form(f"/meetings/{validated_meeting}/{action}",
-                            {"deadline": "2030-01-01"})
+    response = browser.form(f"/meetings/{validated_meeting}/{action}", {"deadline": "2030-01-01"})
     assert response.status_code == 302
     page = browser.client.get(response.location).get_data(as_text=True)
     assert "flash-error" in page
@@ -81,8 +86,12 @@ def test_status_forms_on_a_validated_meeting_change_nothing(app, browser, valida
 
 
 def test_no_cli_command_changes_a_validated_meeting(app, validated_meeting, tmp_path: Path):
-    env = {"RIDA_DATA_DIR": str(tmp_path / "data"), "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(tmp_path / "data"),
+        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
     before = export_doc(app, validated_meeting)
     result = CliRunner().invoke(main, ["validate", str(validated_meeting)], env=env)
     assert result.exit_code == 1

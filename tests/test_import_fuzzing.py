@@ -39,8 +39,15 @@ from tests.conftest import (
 from tests.fixtures.make_legacy_docx import build as build_legacy_docx
 from tests.test_exchange_properties import JSON_VALUES, documents, mutated, wipe
 
-settings.register_profile("import-fuzzing", deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+settings.register_profile(
+    "import-fuzzing",
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 PROFILE = settings.get_profile("import-fuzzing")
 SCALE = int(os.environ.get("RIDA_FUZZ_SCALE", "1"))
 
@@ -63,12 +70,29 @@ def admin(fuzz_app) -> Browser:
 
 CONTROL = "".join(chr(c) for c in (*range(0x00, 0x20), 0x7F, 0x85, 0x2028, 0xFFFE))
 ODD_VALUES = st.one_of(
-    JSON_VALUES, st.text(alphabet=st.sampled_from(CONTROL + "aé "), max_size=30),
-    st.just("x" * 150_000), st.just("é" * 60_000), st.integers(-(2**80), 2**80),
-    st.just(10**400), st.sampled_from([float("nan"), float("inf"), -0.0, 1e308]),
-    st.just(json.loads("[" * 30 + "1" + "]" * 30)), st.just({"": {"": {"": None}}}),
-    st.sampled_from(["2022-02-30", "9999-12-31", "0001-01-01", "rida/1", "validated",
-                     "confidential", "I", "A", "\ufffd", "\u202e"])
+    JSON_VALUES,
+    st.text(alphabet=st.sampled_from(CONTROL + "aé "), max_size=30),
+    st.just("x" * 150_000),
+    st.just("é" * 60_000),
+    st.integers(-(2**80), 2**80),
+    st.just(10**400),
+    st.sampled_from([float("nan"), float("inf"), -0.0, 1e308]),
+    st.just(json.loads("[" * 30 + "1" + "]" * 30)),
+    st.just({"": {"": {"": None}}}),
+    st.sampled_from(
+        [
+            "2022-02-30",
+            "9999-12-31",
+            "0001-01-01",
+            "rida/1",
+            "validated",
+            "confidential",
+            "I",
+            "A",
+            "\ufffd",
+            "\u202e",
+        ]
+    ),
 ).map(copy.deepcopy)  # st.just shares its value: a later change must not alter it
 
 
@@ -110,9 +134,13 @@ def fuzzed_documents(draw: Callable) -> Any:
             parent[draw(st.text(max_size=12))] = draw(ODD_VALUES)
         elif change == "swap":
             value = parent[last]
-            parent[last] = list(value.values()) if isinstance(value, dict) else (
-                {str(i): v for i, v in enumerate(value)} if isinstance(value, list)
-                else [value])
+            parent[last] = (
+                list(value.values())
+                if isinstance(value, dict)
+                else (
+                    {str(i): v for i, v in enumerate(value)} if isinstance(value, list) else [value]
+                )
+            )
     return doc
 
 
@@ -123,7 +151,7 @@ def json_bytes(draw: Callable) -> bytes:
     raw = text.encode("utf-8", "surrogatepass")
     how = draw(st.sampled_from(["whole", "whole", "cut", "splice", "bom", "utf16"]))
     if how == "cut":
-        raw = raw[:draw(st.integers(0, len(raw)))]
+        raw = raw[: draw(st.integers(0, len(raw)))]
     elif how == "splice":
         at = draw(st.integers(0, len(raw)))
         raw = raw[:at] + draw(st.binary(min_size=1, max_size=8)) + raw[at:]
@@ -147,8 +175,13 @@ def assert_whole(app, meeting_id: int, expected: dict) -> None:  # type: ignore[
     assert exported == {**expected, "id": meeting_id}
 
 
-def assert_import(app, raw: bytes, before: dict,  # type: ignore[no-untyped-def]
-                  meeting_id: int | None, name: str = "doc.json") -> None:
+def assert_import(
+    app,
+    raw: bytes,
+    before: dict,  # type: ignore[no-untyped-def]
+    meeting_id: int | None,
+    name: str = "doc.json",
+) -> None:
     """Accepted exactly when the document is valid; then whole, else nothing written."""
     expected = expected_document(raw, name)
     event("accepted" if meeting_id is not None else "refused")  # --hypothesis-show-statistics
@@ -171,9 +204,9 @@ def test_api_import_never_fails_nor_half_writes(fuzz_app, admin, raw):
     payload = response.get_json()
     if response.status_code == 400:
         # (a path may be empty: that of an unknown key named "")
-        assert payload["error"] == "invalid" and all(isinstance(e["path"], str)
-                                                     and e["message"]
-                                                     for e in payload["errors"])
+        assert payload["error"] == "invalid" and all(
+            isinstance(e["path"], str) and e["message"] for e in payload["errors"]
+        )
     assert_import(fuzz_app, raw, before, payload["id"] if response.status_code == 201 else None)
 
 
@@ -206,13 +239,18 @@ def test_cli_import_never_fails_nor_half_writes(fuzz_app, tmp_path_factory, raw)
     (folder / "doc.json").write_bytes(raw)
     data_dir = Path(fuzz_app.config["DATA_DIR"])
     # its own search index: the command's indexing is not under test here
-    env = {"RIDA_DATA_DIR": str(data_dir), "RIDA_EXPORT_DIR": str(folder / "exports"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None,
-           "RIDA_SEARCH_DIR": str(folder / "search")}
+    env = {
+        "RIDA_DATA_DIR": str(data_dir),
+        "RIDA_EXPORT_DIR": str(folder / "exports"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+        "RIDA_SEARCH_DIR": str(folder / "search"),
+    }
     wipe(fuzz_app)  # people are shared by name: each example starts afresh
     before = counts(fuzz_app)
-    result = CliRunner().invoke(main, ["import", str(folder / "doc.json")], env=env,
-                                prog_name="rida")
+    result = CliRunner().invoke(
+        main, ["import", str(folder / "doc.json")], env=env, prog_name="rida"
+    )
     assert isinstance(result.exception, (SystemExit, type(None))), result.exception
     assert "Traceback" not in result.stderr
     if result.exit_code == 0:
@@ -238,18 +276,24 @@ def docx_bases(fuzz_app, tmp_path_factory) -> list[bytes]:
     return [exported, legacy]
 
 
-BOMB = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;")
-                                                  * 10) for i in range(1, 10))
-        + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
-        b'main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>')
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+    b'main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>'
+)
 
 
 def _rezip(data: bytes, change: Callable[[str, bytes], bytes | None]) -> bytes:
     """The archive with each part passed through ``change`` (None drops the part)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source_zip, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source_zip,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source_zip.infolist():
             content = change(info.filename, source_zip.read(info))
             if content is not None:
@@ -262,10 +306,13 @@ def docx_files(draw: Callable, bases: list[bytes]) -> bytes:
     data = draw(st.sampled_from(bases))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = sorted(archive.namelist())
-    how = draw(st.sampled_from(["truncate", "bytes", "drop", "part bytes", "part cut",
-                                "embedded", "bomb", "whole"]))
+    how = draw(
+        st.sampled_from(
+            ["truncate", "bytes", "drop", "part bytes", "part cut", "embedded", "bomb", "whole"]
+        )
+    )
     if how == "truncate":
-        return data[:draw(st.integers(0, len(data) - 1))]
+        return data[: draw(st.integers(0, len(data) - 1))]
     if how == "bytes":
         out = bytearray(data)
         for _ in range(draw(st.integers(1, 20))):
@@ -283,14 +330,15 @@ def docx_files(draw: Callable, bases: list[bytes]) -> bytes:
                 return content
             at = int(len(content) * cut)
             return content[:at] + (junk + content[at:] if how == "part bytes" else b"")
+
         return _rezip(data, damage)
     if how == "embedded":
         embedded = json.dumps(draw(fuzzed_documents())).encode()
-        return _rezip(data, lambda name, content: embedded
-                      if name == "customXml/rida-1.json" else content)
+        return _rezip(
+            data, lambda name, content: embedded if name == "customXml/rida-1.json" else content
+        )
     if how == "bomb":
-        return _rezip(data, lambda name, content: BOMB if name == "word/document.xml"
-                      else content)
+        return _rezip(data, lambda name, content: BOMB if name == "word/document.xml" else content)
     return data
 
 
@@ -300,14 +348,18 @@ def test_docx_upload_never_fails_nor_half_writes(fuzz_app, admin, docx_bases, da
     raw = data.draw(docx_files(docx_bases))
     wipe(fuzz_app)  # people are shared by name: each example starts afresh
     before = counts(fuzz_app)
-    assert_import(fuzz_app, raw, before, page_import(admin, "compte-rendu.docx", raw),
-                  "compte-rendu.docx")
+    assert_import(
+        fuzz_app, raw, before, page_import(admin, "compte-rendu.docx", raw), "compte-rendu.docx"
+    )
 
 
 def test_the_fuzzers_start_from_accepted_documents(fuzz_app, admin, docx_bases):
     """The bases are valid: what the fuzzers refuse is refused for their changes."""
-    for name, raw in (("base.docx", docx_bases[0]), ("legacy.docx", docx_bases[1]),
-                      ("demo.json", json.dumps(copy.deepcopy(demo_document())).encode())):
+    for name, raw in (
+        ("base.docx", docx_bases[0]),
+        ("legacy.docx", docx_bases[1]),
+        ("demo.json", json.dumps(copy.deepcopy(demo_document())).encode()),
+    ):
         wipe(fuzz_app)
         before = counts(fuzz_app)
         meeting_id = page_import(admin, name, raw)

@@ -62,12 +62,14 @@ def test_a_rida_json_file_is_imported(browser):
 def test_bad_files_are_refused_and_nothing_is_written(app, browser):
     before = counts(app)
     for name, data, fragment in (
-            ("cr.docx", b"PK\x03\x04 broken", "DOCX refusé"),
-            ("notes.txt", b"pas du JSON", "JSON mal formé"),
-            ("cr.json", json.dumps({"format": "rida/1"}).encode(), "series")):
+        ("cr.docx", b"PK\x03\x04 broken", "DOCX refusé"),
+        ("notes.txt", b"pas du JSON", "JSON mal formé"),
+        ("cr.json", json.dumps({"format": "rida/1"}).encode(), "series"),
+    ):
         response = upload(browser, name, data)
         assert response.status_code == 302 and response.headers["Location"].endswith(
-            "#import-title")
+            "#import-title"
+        )
         page = messages(browser, response)
         assert f"Import de « {name} » refusé, rien n'a été enregistré" in page
         assert fragment in page, page

@@ -36,8 +36,9 @@ def ready_to_validate(app, meeting_id: int) -> None:
     """An interview's minutes need an organiser and a rapporteur to be validated."""
     with app.app_context(), db.transaction() as s:
         meeting = s.get(Meeting, meeting_id)
-        owner = s.exec(select(Participation.person_id)
-                       .where(Participation.meeting_id == meeting_id)).one()
+        owner = s.exec(
+            select(Participation.person_id).where(Participation.meeting_id == meeting_id)
+        ).one()
         meeting.organiser_id = meeting.rapporteur_id = owner
 
 
@@ -45,8 +46,11 @@ def test_read_view_offers_the_button_with_csrf(app, browser, demo_meeting):
     page = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
     action = load(app, Action, action_id(app))
     url = f"/meetings/{demo_meeting}/actions/{action.uid}/interview"
-    assert re.search(f'<form method="post" class="interview-form" action="{url}">'
-                     r'\s*<input type="hidden" name="csrf_token"', page)
+    assert re.search(
+        f'<form method="post" class="interview-form" action="{url}">'
+        r'\s*<input type="hidden" name="csrf_token"',
+        page,
+    )
     assert page.count("Ouvrir l'entretien bilatéral") == 1  # only the bilateral one
     # Without the token, nothing is created.
     assert browser.client.post(url).status_code == 400
@@ -60,21 +64,27 @@ def test_opening_creates_the_meeting_once(app, browser, demo_meeting):
     meeting = load(app, Meeting, new_id)
     origin = load(app, Meeting, demo_meeting)
     assert (meeting.title, meeting.meeting_type, meeting.classification) == (
-        "Entretien bilatéral — ANS", "Entretien bilatéral", "confidential")
+        "Entretien bilatéral — ANS",
+        "Entretien bilatéral",
+        "confidential",
+    )
     assert meeting.series_id == origin.series_id and meeting.date == dt.date(2022, 2, 4)
     assert meeting.subject.startswith("Entretiens bilatéraux avec les opérateurs")
     assert load(app, Action, ident).linked_meeting_id == new_id
     with app.app_context(), db.write_session(db.engine()) as s:
-        people = s.exec(select(Person.last_name).join(Participation)
-                        .where(Participation.meeting_id == new_id)).all()
+        people = s.exec(
+            select(Person.last_name).join(Participation).where(Participation.meeting_id == new_id)
+        ).all()
         assert people == ["SLOSAR"]
     again = open_form(browser, ident)
     assert again.location == first.location
     with app.app_context(), db.write_session(db.engine()) as s:
         assert len(s.exec(select(Meeting)).all()) == 2
     page = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
-    assert f'Entretien bilatéral : <a href="/meetings/{new_id}">Entretien bilatéral — ANS</a>' \
-        in page and "Ouvrir l'entretien bilatéral" not in page
+    assert (
+        f'Entretien bilatéral : <a href="/meetings/{new_id}">Entretien bilatéral — ANS</a>' in page
+        and "Ouvrir l'entretien bilatéral" not in page
+    )
 
 
 def test_title_date_and_rapporteur_fallbacks(app, demo_meeting):
@@ -110,8 +120,7 @@ def test_readers_may_not_open_and_unknown_is_404(app, client, demo_meeting):
 
 def test_validated_interview_offers_to_close_the_action(app, browser, demo_meeting):
     ident = action_id(app)
-    new_id = int(re.search(r"/meetings/(\d+)/edit", open_form(browser, ident).location)
-                 .group(1))
+    new_id = int(re.search(r"/meetings/(\d+)/edit", open_form(browser, ident).location).group(1))
     page = browser.client.get(f"/meetings/{new_id}").get_data(as_text=True)
     assert "Clore l'action" not in page  # not before validation
     ready_to_validate(app, new_id)
@@ -128,7 +137,8 @@ def test_validated_interview_offers_to_close_the_action(app, browser, demo_meeti
     with app.app_context(), db.write_session(db.engine()) as s:
         events = action_status.history(s, ident)
         assert [(e.old_status, e.new_status, e.comment, e.user_name) for e in events] == [
-            ("open", "done", "Compte-rendu de l'entretien validé (v1.0)", "admin")]
+            ("open", "done", "Compte-rendu de l'entretien validé (v1.0)", "admin")
+        ]
 
 
 def test_closing_before_validation_is_refused(app, browser, demo_meeting):
@@ -146,11 +156,17 @@ def test_cli_validate_prints_the_hint(app, tmp_path, demo_meeting):
         meeting, _ = interviews.open_interview(s, s.get(Action, ident), None)
         new_id = meeting.id
     ready_to_validate(app, new_id)
-    env = {"RIDA_DATA_DIR": str(tmp_path / "data"), "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(tmp_path / "data"),
+        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
     result = CliRunner().invoke(main, ["validate", str(new_id)], env=env, prog_name="rida")
     assert result.exit_code == 0, (result.stdout, result.stderr)
-    assert (f"rida action set-status {ident} done --comment "
-            "\"Compte-rendu de l'entretien validé (v1.0)\"") in result.stdout
+    assert (
+        f"rida action set-status {ident} done --comment "
+        '"Compte-rendu de l\'entretien validé (v1.0)"'
+    ) in result.stdout
     with app.app_context(), db.write_session(db.engine()) as s:
         assert versions.frozen_versions(s, new_id)

@@ -19,8 +19,11 @@ from tests.conftest import PASSWORD, make_app
 def test_new_hashes_are_argon2_and_old_ones_upgraded_at_login(app, client):
     assert account(app, "admin").password_hash.startswith("$argon2id$")
     with app.app_context(), db.write_session(db.engine()) as s:
-        s.exec(update(User).where(User.login == "reader")
-               .values(password_hash=generate_password_hash(PASSWORD)))
+        s.exec(
+            update(User)
+            .where(User.login == "reader")
+            .values(password_hash=generate_password_hash(PASSWORD))
+        )
     assert account(app, "reader").password_hash.startswith("scrypt:")
     assert post_login(client, "reader", "wrong password").status_code == 401
     assert account(app, "reader").password_hash.startswith("scrypt:")  # not on a failure
@@ -73,8 +76,10 @@ def test_twenty_failures_from_one_address_lock_it(app, client):
         assert post_login(client, f"guess{i}", "wrong password").status_code == 401
     assert post_login(client, "admin", PASSWORD).status_code == 429
     other = app.test_client()  # another address is free
-    assert post_login(other, "admin", PASSWORD,
-                      environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 302
+    assert (
+        post_login(other, "admin", PASSWORD, environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code
+        == 302
+    )
 
 
 def test_lockout_lasts_its_duration_from_the_failure_that_triggered_it():

@@ -114,8 +114,12 @@ def test_create_meeting_and_series(session):
     assert series.name == "TF Test"
     with pytest.raises(FieldError):
         meetings.create_series(session, "TF Test", None)
-    m = meetings.create_meeting(session, series.id, None, {
-        "title": "Atelier", "date": "2024-03-01", "classification": "restricted"})
+    m = meetings.create_meeting(
+        session,
+        series.id,
+        None,
+        {"title": "Atelier", "date": "2024-03-01", "classification": "restricted"},
+    )
     assert (m.classification, m.status, m.version) == ("restricted", "draft", "0.1")
     with pytest.raises(FieldError):
         meetings.create_meeting(session, series.id, None, {"title": "", "date": "2024-03-01"})

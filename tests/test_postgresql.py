@@ -30,8 +30,15 @@ def pg_app(tmp_path) -> Iterator[Flask]:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{URL}{'&' if '?' in URL else '?'}options=-csearch_path%3D{schema}"
-    app = create_app({"TESTING": True, "DATA_DIR": tmp_path, "EXPORT_DIR": tmp_path,
-                      "DATABASE_URL": url, "SECRET_KEY": "test"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": tmp_path,
+            "EXPORT_DIR": tmp_path,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+        }
+    )
     yield app
     with app.app_context():
         db.engine().dispose()
@@ -48,8 +55,9 @@ def test_round_trip_and_editing_on_postgresql(pg_app):
             second = exchange.import_document(s, demo_document())
         with db.transaction() as s:
             exported = exchange.export_document(s, s.get(Meeting, meeting.id))
-            assert {k: v for k, v in exported.items() if k != "id"} == \
-                exchange.validate(demo_document())
+            assert {k: v for k, v in exported.items() if k != "id"} == exchange.validate(
+                demo_document()
+            )
             m = s.get(Meeting, second.id)
             rows = meetings.rows_of(s, m.id)
             meetings.add_row(s, m, {"subject": "Nouveau"}, uid="f" * 32, after=rows[0].uid)

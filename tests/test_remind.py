@@ -24,7 +24,8 @@ from tests.conftest import draft_document, import_doc
 BASE = "https://rida.example.org"
 # aiosmtpd itself sets its deprecated Session.login_data after a successful AUTH.
 pytestmark = pytest.mark.filterwarnings(
-    "ignore:Session.login_data is deprecated:DeprecationWarning")
+    "ignore:Session.login_data is deprecated:DeprecationWarning"
+)
 
 
 class Mailbox:
@@ -42,8 +43,12 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         assert session.authenticated
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(
-            envelope.original_content, policy=policy.default)))
+        self.messages.append(
+            (
+                envelope.rcpt_tos,
+                message_from_bytes(envelope.original_content, policy=policy.default),
+            )
+        )
         return "250 OK"
 
     def to(self, address: str) -> EmailMessage:
@@ -65,16 +70,24 @@ def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
 @pytest.fixture
 def smtp() -> Iterator[tuple[Mailbox, int]]:
     box, port = Mailbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=authenticate,
-                            auth_require_tls=False)
+    controller = Controller(
+        box, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False
+    )
     controller.start()
     yield box, port
     controller.stop()
 
 
 def action(title: str, due: str, owner: dict | None, status: str = "open") -> dict:
-    return {"title": title, "kind": "other", "owner": owner, "due_date": due,
-            "status": status, "rida": None, "notes": None}
+    return {
+        "title": title,
+        "kind": "other",
+        "owner": owner,
+        "due_date": due,
+        "status": status,
+        "rida": None,
+        "notes": None,
+    }
 
 
 SLOSAR = {"last_name": "SLOSAR", "first_name": "Mathieu", "entity": "ANS"}
@@ -91,28 +104,47 @@ def actions(app) -> dict[str, int]:
         action("Exigences v2", "2030-05-05", BRIS),
         action("Plus tard", "2030-06-01", SLOSAR),
         action("Déjà fait", "2030-04-02", SLOSAR, "done"),
-        action("Relance LIFEN", "2030-04-30",
-               {"last_name": "DUPONT", "first_name": "Jeanne", "entity": "LIFEN"})]
+        action(
+            "Relance LIFEN",
+            "2030-04-30",
+            {"last_name": "DUPONT", "first_name": "Jeanne", "entity": "LIFEN"},
+        ),
+    ]
     meeting = import_doc(app, doc)
-    secret = copy.deepcopy(doc) | {"title": "Entretien", "classification": "confidential",
-                                   "actions": [action("Entretien CEGEDIM", "2030-05-02",
-                                                      BRIS, "in_progress")]}
+    secret = copy.deepcopy(doc) | {
+        "title": "Entretien",
+        "classification": "confidential",
+        "actions": [action("Entretien CEGEDIM", "2030-05-02", BRIS, "in_progress")],
+    }
     secret_id = import_doc(app, secret)
     with app.app_context(), db.transaction() as s:
         for person in s.exec(select(Person)).all():
-            person.email = {"SLOSAR": "mathieu.slosar@esante.gouv.fr",
-                            "BRIS": " edouard.bris@esante.gouv.fr "}.get(person.last_name, "")
+            person.email = {
+                "SLOSAR": "mathieu.slosar@esante.gouv.fr",
+                "BRIS": " edouard.bris@esante.gouv.fr ",
+            }.get(person.last_name, "")
         ids = {a.title: a.id for a in s.exec(select(Action)).all()}
     return {"meeting": meeting, "secret": secret_id, **ids}
 
 
 def remind(app, *args: str, smtp_url: str | None = "", **env: str) -> Result:
     data = app.config["DATA_DIR"]
-    result = CliRunner().invoke(main, ["remind", "--today", "2030-05-01", *args], env={
-        "RIDA_DATA_DIR": str(data), "RIDA_DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
-        "RIDA_EXPORT_DIR": str(data.parent / "exports"), "RIDA_SECRET_KEY": "test",
-        "RIDA_BASE_URL": BASE, "RIDA_MAIL_FROM": "rida@esante.gouv.fr",
-        "RIDA_SMTP_URL": smtp_url, "RIDA_REMIND_DAYS": None, **env}, prog_name="rida")
+    result = CliRunner().invoke(
+        main,
+        ["remind", "--today", "2030-05-01", *args],
+        env={
+            "RIDA_DATA_DIR": str(data),
+            "RIDA_DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
+            "RIDA_EXPORT_DIR": str(data.parent / "exports"),
+            "RIDA_SECRET_KEY": "test",
+            "RIDA_BASE_URL": BASE,
+            "RIDA_MAIL_FROM": "rida@esante.gouv.fr",
+            "RIDA_SMTP_URL": smtp_url,
+            "RIDA_REMIND_DAYS": None,
+            **env,
+        },
+        prog_name="rida",
+    )
     if not isinstance(result.exception, (SystemExit, type(None))):
         raise result.exception
     assert "Traceback" not in result.stderr
@@ -132,7 +164,9 @@ def test_each_owner_with_an_email_gets_one_digest(app, actions, smtp):
     result = remind(app, smtp_url=url(port))
     assert result.exit_code == 0, result.output
     assert sorted(rcpt for rcpt, _ in box.messages) == [
-        ["edouard.bris@esante.gouv.fr"], ["mathieu.slosar@esante.gouv.fr"]]
+        ["edouard.bris@esante.gouv.fr"],
+        ["mathieu.slosar@esante.gouv.fr"],
+    ]
     slosar = box.to("mathieu.slosar@esante.gouv.fr")
     assert slosar["From"] == "rida@esante.gouv.fr"
     assert slosar["To"] == "Mathieu SLOSAR <mathieu.slosar@esante.gouv.fr>"
@@ -146,8 +180,7 @@ def test_each_owner_with_an_email_gets_one_digest(app, actions, smtp):
     for absent in ("Plus tard", "Déjà fait", "Exigences v2", "Entretien CEGEDIM"):
         assert absent not in text
     html = slosar.get_body(("html",)).get_content()
-    assert f'<a href="{link(actions, "meeting", "Modèle de coûts")}">Modèle de coûts</a>' \
-        in html
+    assert f'<a href="{link(actions, "meeting", "Modèle de coûts")}">Modèle de coûts</a>' in html
     bris = box.to("edouard.bris@esante.gouv.fr")
     assert bris["Subject"] == "[rida] Vos actions : 2 à échéance proche"
     text = bris.get_body(("plain",)).get_content()
@@ -169,8 +202,10 @@ def test_dry_run_says_who_would_receive_what_and_sends_nothing(app, actions, smt
     assert box.messages == []
     out = result.stdout
     assert "À Edouard BRIS <edouard.bris@esante.gouv.fr> : 2 actions (0 en retard)" in out
-    assert f"  - [en retard] 20/04/2030 Modèle de coûts (action {actions['Modèle de coûts']}, " \
+    assert (
+        f"  - [en retard] 20/04/2030 Modèle de coûts (action {actions['Modèle de coûts']}, "
         f"réunion {actions['meeting']})" in out
+    )
     assert "Vérification seule : 2 rappels à envoyer, rien n'a été envoyé." in out
     later = remind(app, "--dry-run", "--days", "31").stdout
     assert "Plus tard" in later and "d'ici le 01/06/2030" in later
@@ -185,9 +220,11 @@ def test_a_refused_recipient_does_not_stop_the_others(app, actions, smtp):
     result = remind(app, smtp_url=url(port))
     assert result.exit_code == 1
     assert [rcpt for rcpt, _ in box.messages] == [["mathieu.slosar@esante.gouv.fr"]]
-    assert ("Échec de l'envoi à Edouard BRIS <edouard.bris@esante.gouv.fr> "
-            f"(smtp://127.0.0.1:{port}) : destinataire refusé par le serveur (550 "
-            "5.1.1 Boite inconnue)") in result.stderr
+    assert (
+        "Échec de l'envoi à Edouard BRIS <edouard.bris@esante.gouv.fr> "
+        f"(smtp://127.0.0.1:{port}) : destinataire refusé par le serveur (550 "
+        "5.1.1 Boite inconnue)"
+    ) in result.stderr
     assert "p%40ss" not in result.output and "p@ss" not in result.output
     assert "1 rappel(s) envoyé(s), 1 échec(s)." in result.stdout
 
@@ -199,12 +236,13 @@ def test_unreachable_server_wrong_password_and_bad_settings(app, actions, smtp):
     wrong = remind(app, smtp_url=f"smtp://rida:nope@127.0.0.1:{port}")
     assert wrong.exit_code == 1 and "authentification refusée" in wrong.stderr
     for value, path, message in (
-            (None, "RIDA_SMTP_URL", "réglage absent"),
-            ("http://h", "RIDA_SMTP_URL", "schéma « http » inconnu"),
-            ("smtp://h:port", "RIDA_SMTP_URL", "port invalide")):
+        (None, "RIDA_SMTP_URL", "réglage absent"),
+        ("http://h", "RIDA_SMTP_URL", "schéma « http » inconnu"),
+        ("smtp://h:port", "RIDA_SMTP_URL", "port invalide"),
+    ):
         refused = remind(app, smtp_url=value)
         assert refused.exit_code == 1
-        error = json.loads(refused.stderr[refused.stderr.index("{"):])["errors"][0]
+        error = json.loads(refused.stderr[refused.stderr.index("{") :])["errors"][0]
         assert error["path"] == path and message in error["message"]
     days = remind(app, "--dry-run", RIDA_REMIND_DAYS="une semaine")
     assert days.exit_code == 1 and '"path": "RIDA_REMIND_DAYS"' in days.stderr
@@ -222,20 +260,33 @@ def test_smtp_urls():
 
 def test_person_email_is_set_from_the_command_line(app, actions):
     with app.app_context():
-        ans = db.session().exec(select(Person.id).where(Person.last_name == "",
-                                                        Person.entity == "ANS")).one()
+        ans = (
+            db.session()
+            .exec(select(Person.id).where(Person.last_name == "", Person.entity == "ANS"))
+            .one()
+        )
         dupont = db.session().exec(select(Person.id).where(Person.last_name == "DUPONT")).one()
     run = CliRunner().invoke
-    env = {"RIDA_DATA_DIR": str(app.config["DATA_DIR"]), "RIDA_SECRET_KEY": "test",
-           "RIDA_DATABASE_URL": None, "RIDA_EXPORT_DIR": str(app.config["EXPORT_DIR"])}
+    env = {
+        "RIDA_DATA_DIR": str(app.config["DATA_DIR"]),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+        "RIDA_EXPORT_DIR": str(app.config["EXPORT_DIR"]),
+    }
     done = run(main, ["person", "email", str(dupont), "jeanne.dupont@lifen.fr"], env=env)
     assert done.exit_code == 0 and "DUPONT Jeanne (LIFEN) : jeanne.dupont@lifen.fr" in done.stdout
     listed = json.loads(run(main, ["person", "list", "--json"], env=env).stdout)
-    assert {"id": dupont, "label": "DUPONT Jeanne (LIFEN)", "email": "jeanne.dupont@lifen.fr",
-            "organisation": False} in listed
+    assert {
+        "id": dupont,
+        "label": "DUPONT Jeanne (LIFEN)",
+        "email": "jeanne.dupont@lifen.fr",
+        "organisation": False,
+    } in listed
     assert "À Jeanne DUPONT <jeanne.dupont@lifen.fr>" in remind(app, "--dry-run").stdout
-    for args, path in ((["email", str(ans), "contact@esante.gouv.fr"], "person_id"),
-                       (["email", "999", "a@b.fr"], "person_id"),
-                       (["email", str(dupont), "pas une adresse"], "address")):
+    for args, path in (
+        (["email", str(ans), "contact@esante.gouv.fr"], "person_id"),
+        (["email", "999", "a@b.fr"], "person_id"),
+        (["email", str(dupont), "pas une adresse"], "address"),
+    ):
         refused = run(main, ["person", *args], env=env)
         assert refused.exit_code == 1 and f'"path": "{path}"' in refused.stderr

@@ -17,7 +17,7 @@ def test_markdown_lists_and_emphasis():
 
 
 def test_raw_html_is_data_not_markup():
-    html = markdown_html('<script>alert(1)</script><img src=x onerror=alert(1)> <b>x</b>')
+    html = markdown_html("<script>alert(1)</script><img src=x onerror=alert(1)> <b>x</b>")
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html
 

@@ -53,10 +53,12 @@ def test_upload_over_the_limit_is_an_html_413(app, browser):
     before = counts(app)
     data = json.dumps({**draft_document(), "summary": "x" * LIMIT}).encode()
     # Encoded here, in memory: the test client would spool it to a file left unclosed.
-    boundary, body = encode_multipart({"csrf_token": browser.token,
-                                       "file": FileStorage(io.BytesIO(data), "cr.json")})
-    response = browser.client.post("/import", data=body,
-                                   content_type=f"multipart/form-data; boundary={boundary}")
+    boundary, body = encode_multipart(
+        {"csrf_token": browser.token, "file": FileStorage(io.BytesIO(data), "cr.json")}
+    )
+    response = browser.client.post(
+        "/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
     assert response.status_code == 413
     assert MESSAGE in html.unescape(response.get_data(as_text=True))
     assert counts(app) == before

@@ -62,17 +62,24 @@ def test_hyphenated_words_are_indexed_joined_and_split() -> None:
 
 def test_hyphen_parts_take_consecutive_positions_after_the_joined_form() -> None:
     assert positioned_terms("auto-configuration des clients") == [
-        (0, "auto"), (1, "configur"), (3, "client")]
+        (0, "auto"),
+        (1, "configur"),
+        (3, "client"),
+    ]
 
 
 def test_acronyms_are_kept_exact_case() -> None:
     assert acronyms("Le nombre de BAL, la TF MSS et l'ANS ; les ans passent") == [
-        "BAL", "TF", "MSS", "ANS"]
+        "BAL",
+        "TF",
+        "MSS",
+        "ANS",
+    ]
     assert acronyms("ENOVACOM Lifen a B") == []  # more than six letters, mixed case, one
 
 
 def test_stop_words_never_swallow_acronyms() -> None:
-    assert terms("CE SA") == []             # stop words in the text field...
+    assert terms("CE SA") == []  # stop words in the text field...
     assert acronyms("CE SA") == ["CE", "SA"]  # ...still findable as acronyms
 
 

@@ -23,8 +23,10 @@ def test_demo_answers_with_rows_actions_and_required_keys_first(browser, meeting
     assert data["total"] >= len(data["hits"])
     assert all(h["url"].startswith(f"/meetings/{h['meeting']}") for h in data["hits"])
     bilateral = browser.client.get("/api/search?q=bilat%C3%A9ral").json["hits"]
-    assert any(h["kind"] == "action" and h["url"] == f"/meetings/{h['meeting']}#action-"
-               f"{h['action']}" for h in bilateral)
+    assert any(
+        h["kind"] == "action" and h["url"] == f"/meetings/{h['meeting']}#action-{h['action']}"
+        for h in bilateral
+    )
 
 
 def test_filters_and_facets(browser, meetings):
@@ -40,16 +42,26 @@ def test_filters_and_facets(browser, meetings):
 
 def test_exact_phrase(browser, meetings):
     hits = browser.client.get('/api/search?q="nombre de domaines"').json["hits"]
-    assert hits and all("nombre de domaines" in h["snippet"].replace("<mark>", "")
-                        .replace("</mark>", "").lower() for h in hits)
+    assert hits and all(
+        "nombre de domaines" in h["snippet"].replace("<mark>", "").replace("</mark>", "").lower()
+        for h in hits
+    )
 
 
-@pytest.mark.parametrize("args, path", [
-    ("nature=X", "nature"), ("from=07/01/2022", "from"), ("to=2022-13-01", "to"),
-    ("page=0", "page"), ("page=abc", "page"), ("sort=score", "sort"),
-    ("status=archived", "status"), ("classification=secret", "classification"),
-    ("from=2022-02-01&to=2022-01-01", "to"),
-])
+@pytest.mark.parametrize(
+    "args, path",
+    [
+        ("nature=X", "nature"),
+        ("from=07/01/2022", "from"),
+        ("to=2022-13-01", "to"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("sort=score", "sort"),
+        ("status=archived", "status"),
+        ("classification=secret", "classification"),
+        ("from=2022-02-01&to=2022-01-01", "to"),
+    ],
+)
 def test_bad_parameters_are_400_with_their_path(browser, meetings, args, path):
     response = browser.client.get(f"/api/search?q=bal&{args}")
     assert response.status_code == 400
@@ -57,10 +69,24 @@ def test_bad_parameters_are_400_with_their_path(browser, meetings, args, path):
     assert [e["path"] for e in response.json["errors"]] == [path]
 
 
-@pytest.mark.parametrize("text", [
-    "", "le la les de", '"unbalanced quote', "AND OR NOT ((", "x" * 10_000, "*", "-", "a:b:c",
-    "title:(", "^~*?[", '""', "\u00a0", "inducteur\x00",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "le la les de",
+        '"unbalanced quote',
+        "AND OR NOT ((",
+        "x" * 10_000,
+        "*",
+        "-",
+        "a:b:c",
+        "title:(",
+        "^~*?[",
+        '""',
+        "\u00a0",
+        "inducteur\x00",
+    ],
+)
 def test_hostile_queries_answer_never_500(browser, meetings, text):
     response = browser.client.get("/api/search", query_string={"q": text})
     assert response.status_code == 200, response.json
@@ -76,6 +102,7 @@ def test_snippets_are_escaped(browser, app):
 
 def test_a_reader_never_sees_a_confidential_meeting(client, meetings):
     from tests.conftest import Browser
+
     reader = Browser(client).login("reader")
     data = reader.client.get(f"/api/search?q={SECRET_WORD}").json
     assert data["total"] == 0 and data["hits"] == []

@@ -19,8 +19,12 @@ def meetings(app) -> list[int]:
 
 def rida(app, *args: str, ok: bool = True) -> Result:
     data = Path(app.config["DATA_DIR"])
-    env = {"RIDA_DATA_DIR": str(data), "RIDA_EXPORT_DIR": str(data.parent / "exports"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(data),
+        "RIDA_EXPORT_DIR": str(data.parent / "exports"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
     result = CliRunner().invoke(main, ["search", *args], env=env, prog_name="rida")
     if not isinstance(result.exception, (SystemExit, type(None))):
         raise result.exception
@@ -50,10 +54,10 @@ def test_plain_output_one_line_per_hit_with_marks(app, meetings):
 def test_filters(app, meetings):
     data = json.loads(rida(app, "inducteur", "--nature", "A", "--json").stdout)
     assert data["hits"] and {h["nature"] for h in data["hits"]} == {"A"}
-    assert json.loads(rida(app, "inducteur", "--from", "2023-01-01", "--json").stdout)[
-        "total"] == 0
-    dated = json.loads(rida(app, "inducteur", "--to", "2022-01-07", "--sort", "date",
-                            "--json").stdout)
+    assert json.loads(rida(app, "inducteur", "--from", "2023-01-01", "--json").stdout)["total"] == 0
+    dated = json.loads(
+        rida(app, "inducteur", "--to", "2022-01-07", "--sort", "date", "--json").stdout
+    )
     assert dated["total"] > 0
 
 
@@ -64,11 +68,16 @@ def test_as_a_reader(app, meetings):
     assert {h["meeting"] for h in found["hits"]} == {meetings[0]}
 
 
-@pytest.mark.parametrize("args, path", [
-    (("--nature", "X"), "--nature"), (("--from", "hier"), "--from"),
-    (("--page", "0"), "--page"), (("--sort", "score"), "--sort"),
-    (("--user", "nobody"), "--user"),
-])
+@pytest.mark.parametrize(
+    "args, path",
+    [
+        (("--nature", "X"), "--nature"),
+        (("--from", "hier"), "--from"),
+        (("--page", "0"), "--page"),
+        (("--sort", "score"), "--sort"),
+        (("--user", "nobody"), "--user"),
+    ],
+)
 def test_bad_options_exit_1_with_the_option_as_path(app, meetings, args, path):
     result = rida(app, "bal", *args, ok=False)
     error = json.loads(result.stderr)

@@ -76,8 +76,11 @@ def wait_for(condition, timeout: float = 2.0) -> float:  # type: ignore[no-untyp
 
 def edit_subject(browser: Browser, app: Flask, meeting_id: int, index: int, subject: str):  # type: ignore[no-untyped-def]
     row = parts(app, meeting_id)[0][index]
-    return browser.json("PATCH", f"/api/meetings/{meeting_id}/rows/{row['uid']}",
-                        {"revision": row["revision"], "fields": {"subject": subject}})
+    return browser.json(
+        "PATCH",
+        f"/api/meetings/{meeting_id}/rows/{row['uid']}",
+        {"revision": row["revision"], "fields": {"subject": subject}},
+    )
 
 
 def create_demo(browser: Browser) -> int:

@@ -58,8 +58,12 @@ def test_readers_see_but_cannot_change(app, browser, demo_meeting):
 
 def run(app, *args: str):  # type: ignore[no-untyped-def]
     data = Path(app.config["DATA_DIR"])
-    env = {"RIDA_DATA_DIR": str(data), "RIDA_EXPORT_DIR": str(data.parent / "exports"),
-           "RIDA_SECRET_KEY": "test", "RIDA_DATABASE_URL": None}
+    env = {
+        "RIDA_DATA_DIR": str(data),
+        "RIDA_EXPORT_DIR": str(data.parent / "exports"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
     return CliRunner().invoke(main, ["glossary", *args], env=env, prog_name="rida")
 
 

@@ -27,13 +27,17 @@ def test_check_reports_missing_stale_and_extra_documents(app: Flask) -> None:
     meeting_id = import_doc(app, {**demo_document(), "status": "draft", "version": "0.1"})
     report = check(app)
     assert not report.ok and len(report.missing) == 1 + 9 + 3
-    assert (meeting_id, "row", 4) in report.missing and (meeting_id, "meeting", None) in \
-        report.missing
+    assert (meeting_id, "row", 4) in report.missing and (
+        meeting_id,
+        "meeting",
+        None,
+    ) in report.missing
     reindex(app, meeting_id)
     assert check(app).ok
     with app.app_context(), db.transaction() as s:
-        row = s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
-                                           RidaRow.number == 4)).one()
+        row = s.exec(
+            select(RidaRow).where(RidaRow.meeting_id == meeting_id, RidaRow.number == 4)
+        ).one()
         row.answer = "Changé"
     assert check(app).stale == [(meeting_id, "row", 4)]
     with app.app_context(), db.transaction() as s:
@@ -67,8 +71,12 @@ def test_reindexing_replaces_a_meeting_s_documents(app: Flask) -> None:
 
 
 def test_rebuild_reports_progress_and_counts_meetings(app: Flask) -> None:
-    ids = [import_doc(app, {**demo_document(), "status": "draft", "version": "0.1",
-                            "title": f"Atelier {i}"}) for i in range(3)]
+    ids = [
+        import_doc(
+            app, {**demo_document(), "status": "draft", "version": "0.1", "title": f"Atelier {i}"}
+        )
+        for i in range(3)
+    ]
     seen: list[tuple[int, int]] = []
     with app.app_context(), db.write_session(db.engine()) as s:
         assert search.rebuild(s, lambda done, total: seen.append((done, total))) == 3
@@ -85,7 +93,8 @@ def restart(app: Flask) -> Flask:
 
 
 def test_a_missing_index_is_rebuilt_at_start_with_a_log_line(
-        app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
     index_document(app, demo_document())
     directory = Path(app.config["DATA_DIR"]) / "search"
     with app.app_context():
@@ -101,7 +110,8 @@ def test_a_missing_index_is_rebuilt_at_start_with_a_log_line(
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "toc"])
 def test_a_corrupt_index_is_rebuilt_at_start_with_a_log_line(
-        app: Flask, caplog: pytest.LogCaptureFixture, damage: str) -> None:
+    app: Flask, caplog: pytest.LogCaptureFixture, damage: str
+) -> None:
     index_document(app, demo_document())
     directory = Path(app.config["DATA_DIR"]) / "search"
     with app.app_context():
@@ -135,16 +145,18 @@ def test_the_index_directory_is_a_setting(tmp_path: Path) -> None:
 
 
 def test_concurrent_indexing_and_searching_end_equal_to_the_database(app: Flask) -> None:
-    ids = [import_doc(app, {**demo_document(), "status": "draft", "version": "0.1"})
-           for _ in range(4)]
+    ids = [
+        import_doc(app, {**demo_document(), "status": "draft", "version": "0.1"}) for _ in range(4)
+    ]
     errors: list[BaseException] = []
 
     def edit(meeting_id: int) -> None:
         try:
             for i in range(5):
                 with app.app_context(), db.transaction() as s:
-                    row = s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting_id,
-                                                       RidaRow.number == 1)).one()
+                    row = s.exec(
+                        select(RidaRow).where(RidaRow.meeting_id == meeting_id, RidaRow.number == 1)
+                    ).one()
                     row.answer = f"Réponse {i} inducteur"
                 reindex(app, meeting_id)
         except BaseException as error:  # noqa: BLE001 (reported below)
@@ -170,7 +182,8 @@ def test_concurrent_indexing_and_searching_end_equal_to_the_database(app: Flask)
 
 
 def test_a_first_start_creates_the_index_without_a_warning(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="rida.search"):
         app = make_app(tmp_path / "data")
     assert [r.levelname for r in caplog.records if r.name == "rida.search"] == ["INFO"]
@@ -187,4 +200,3 @@ def test_reindexing_never_leaves_replaced_documents_searchable(app: Flask) -> No
     for _ in range(3):
         reindex(app, first)
         assert find(app, "inducteur").total == before
-

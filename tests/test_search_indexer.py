@@ -67,7 +67,8 @@ def indexer(app: Flask, recorder: Recorder) -> Iterator[indexing.Indexer]:
 
 
 def test_a_pass_indexes_each_pending_meeting_once_and_deletes_what_it_read(
-        app, demo_meeting, indexer, recorder):
+    app, demo_meeting, indexer, recorder
+):
     other = second_meeting(app)
     edit_row(app, demo_meeting, "Encore")
     assert queued(app) == [demo_meeting, other, demo_meeting]
@@ -77,8 +78,7 @@ def test_a_pass_indexes_each_pending_meeting_once_and_deletes_what_it_read(
     assert indexer.drain() == 0 and len(recorder.calls) == 1
 
 
-def test_entries_queued_while_indexing_stay_for_the_next_pass(
-        app, demo_meeting, indexer, recorder):
+def test_entries_queued_while_indexing_stay_for_the_next_pass(app, demo_meeting, indexer, recorder):
     recorder.during = lambda: edit_row(app, demo_meeting, "Pendant l'indexation")
     assert indexer.drain() == 1
     assert queued(app) == [demo_meeting]
@@ -119,15 +119,19 @@ def test_the_lock_file_sits_beside_the_index_directory(app):
 
 
 def test_the_thread_replays_the_backlog_at_start_then_follows_each_commit(
-        app, demo_meeting, browser, indexer, recorder):
+    app, demo_meeting, browser, indexer, recorder
+):
     indexer.start()  # the import of demo_meeting was left in the outbox: replayed
     wait_for(lambda: queued(app) == [] and recorder.seen() == {demo_meeting})
     other = second_meeting(app)
     wait_for(lambda: other in recorder.seen() and queued(app) == [])
     recorder.calls.clear()
     row = parts(app, demo_meeting)[0][0]
-    response = browser.json("PATCH", f"/api/meetings/{demo_meeting}/rows/{row['uid']}",
-                            {"revision": row["revision"], "fields": {"subject": "Vu"}})
+    response = browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}/rows/{row['uid']}",
+        {"revision": row["revision"], "fields": {"subject": "Vu"}},
+    )
     assert response.status_code == 200
     assert wait_for(lambda: recorder.seen() == {demo_meeting}) < 1.0
     indexer.stop()
@@ -135,14 +139,18 @@ def test_the_thread_replays_the_backlog_at_start_then_follows_each_commit(
 
 
 def test_failures_are_logged_retried_and_never_reach_the_editor(
-        app, demo_meeting, browser, indexer, recorder, caplog):
+    app, demo_meeting, browser, indexer, recorder, caplog
+):
     caplog.set_level(logging.INFO, logger="rida.search.indexer")
     clear(app)
     recorder.failures = 3
     indexer.start()
     row = parts(app, demo_meeting)[0][0]
-    response = browser.json("PATCH", f"/api/meetings/{demo_meeting}/rows/{row['uid']}",
-                            {"revision": row["revision"], "fields": {"subject": "Sauvé"}})
+    response = browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}/rows/{row['uid']}",
+        {"revision": row["revision"], "fields": {"subject": "Sauvé"}},
+    )
     assert response.status_code == 200  # the autosave does not wait for the index
     wait_for(lambda: queued(app) == [] and recorder.seen() == {demo_meeting})
 

@@ -7,8 +7,18 @@ from rida.search.whoosh_merge import LARGE_SEGMENT_DOCS, to_merge
 
 def test_big_segments_are_never_merged_by_a_commit():
     assert to_merge([100_000, 1, 1, 1]) == []
-    assert to_merge([100_000, LARGE_SEGMENT_DOCS, LARGE_SEGMENT_DOCS,
-                     LARGE_SEGMENT_DOCS, LARGE_SEGMENT_DOCS]) == []
+    assert (
+        to_merge(
+            [
+                100_000,
+                LARGE_SEGMENT_DOCS,
+                LARGE_SEGMENT_DOCS,
+                LARGE_SEGMENT_DOCS,
+                LARGE_SEGMENT_DOCS,
+            ]
+        )
+        == []
+    )
 
 
 def test_four_segments_of_a_tier_are_merged_together():

@@ -26,9 +26,10 @@ def clear(app: Flask) -> None:
 def parts(app: Flask, meeting_id: int) -> tuple[list[dict], list[dict]]:
     """The rows and actions of a meeting as the API shows them (uid, revision…)."""
     with app.app_context(), db.write_session(db.engine()) as s:
-        return ([meetings.row_dict(r) for r in meetings.rows_of(s, meeting_id)],
-                [{"uid": a.uid, "revision": a.revision}
-                 for a in actions.actions_of(s, meeting_id)])
+        return (
+            [meetings.row_dict(r) for r in meetings.rows_of(s, meeting_id)],
+            [{"uid": a.uid, "revision": a.revision} for a in actions.actions_of(s, meeting_id)],
+        )
 
 
 def second_meeting(app: Flask) -> int:
@@ -46,8 +47,11 @@ def test_importing_a_meeting_queues_it_once(app, demo_meeting):
 def test_a_row_edit_through_the_api_queues_its_meeting(app, browser, demo_meeting):
     clear(app)
     row = parts(app, demo_meeting)[0][2]
-    response = browser.json("PATCH", f"/api/meetings/{demo_meeting}/rows/{row['uid']}",
-                            {"revision": row["revision"], "fields": {"answer": "Réponse"}})
+    response = browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}/rows/{row['uid']}",
+        {"revision": row["revision"], "fields": {"answer": "Réponse"}},
+    )
     assert response.status_code == 200, response.get_json()
     assert queued(app) == [demo_meeting]
     assert browser.json("GET", f"/api/meetings/{demo_meeting}").status_code == 200
@@ -61,11 +65,17 @@ def test_each_kind_of_edit_queues_its_meeting_only(app, browser, demo_meeting, c
     base = f"/api/meetings/{demo_meeting}"
     rows, acts = parts(app, demo_meeting)
     if change == "action":
-        response = browser.json("PATCH", f"{base}/actions/{acts[0]['uid']}", {
-            "revision": acts[0]["revision"], "fields": {"notes": "Relancer"}})
+        response = browser.json(
+            "PATCH",
+            f"{base}/actions/{acts[0]['uid']}",
+            {"revision": acts[0]["revision"], "fields": {"notes": "Relancer"}},
+        )
     elif change == "participant":
-        response = browser.json("POST", f"{base}/participants",
-                                {"last_name": "Durand", "first_name": "Alix", "entity": "ANS"})
+        response = browser.json(
+            "POST",
+            f"{base}/participants",
+            {"last_name": "Durand", "first_name": "Alix", "entity": "ANS"},
+        )
     elif change == "header":
         response = browser.json("PATCH", base, {"fields": {"subject": "Nouvel objet"}})
     else:
@@ -77,8 +87,12 @@ def test_each_kind_of_edit_queues_its_meeting_only(app, browser, demo_meeting, c
 def test_a_person_change_queues_every_meeting_naming_them(app, demo_meeting):
     other = second_meeting(app)
     with app.app_context(), db.transaction() as s:
-        third = meetings.create_meeting(s, s.exec(select(Series)).first().id, None,
-                                        {"title": "Sans personne", "date": "2022-02-01"}).id
+        third = meetings.create_meeting(
+            s,
+            s.exec(select(Series)).first().id,
+            None,
+            {"title": "Sans personne", "date": "2022-02-01"},
+        ).id
     clear(app)
     with app.app_context(), db.transaction() as s:
         person = s.exec(select(Person).where(Person.last_name != "")).first()
@@ -89,7 +103,8 @@ def test_a_person_change_queues_every_meeting_naming_them(app, demo_meeting):
 
 
 def test_a_new_person_alone_queues_nothing_and_a_series_rename_queues_its_meetings(
-        app, demo_meeting):
+    app, demo_meeting
+):
     other = second_meeting(app)
     clear(app)
     with app.app_context(), db.transaction() as s:
@@ -103,7 +118,8 @@ def test_a_new_person_alone_queues_nothing_and_a_series_rename_queues_its_meetin
 
 
 def test_the_entries_are_written_in_the_change_transaction_and_rolled_back_with_it(
-        app, demo_meeting):
+    app, demo_meeting
+):
     clear(app)
     with pytest.raises(RuntimeError), app.app_context(), db.transaction() as s:
         row = meetings.rows_of(s, demo_meeting)[0]

@@ -18,24 +18,46 @@ def errors(args: dict[str, list[str]]) -> dict[str, str]:
 
 
 def test_every_parameter() -> None:
-    query = parse({"q": [" inducteurs "], "series": ["TF MSSanté", "TF MSSanté", ""],
-                   "nature": ["d", "none"], "type": ["Atelier"], "organisation": ["ANS"],
-                   "status": ["validated"], "classification": ["public"],
-                   "from": ["2022-01-01"], "to": ["2022-12-31"], "sort": ["date"],
-                   "page": ["3"], "per_page": ["50"], "utm_source": ["x"]})
+    query = parse(
+        {
+            "q": [" inducteurs "],
+            "series": ["TF MSSanté", "TF MSSanté", ""],
+            "nature": ["d", "none"],
+            "type": ["Atelier"],
+            "organisation": ["ANS"],
+            "status": ["validated"],
+            "classification": ["public"],
+            "from": ["2022-01-01"],
+            "to": ["2022-12-31"],
+            "sort": ["date"],
+            "page": ["3"],
+            "per_page": ["50"],
+            "utm_source": ["x"],
+        }
+    )
     assert query == Query(
         text="inducteurs",
-        filters=Filters(series=("TF MSSanté",), nature=("D", "none"), meeting_type=("Atelier",),
-                        organisation=("ANS",), status=("validated",),
-                        classification=("public",), date_from=dt.date(2022, 1, 1),
-                        date_to=dt.date(2022, 12, 31)),
-        sort="date", page=3, per_page=50)
+        filters=Filters(
+            series=("TF MSSanté",),
+            nature=("D", "none"),
+            meeting_type=("Atelier",),
+            organisation=("ANS",),
+            status=("validated",),
+            classification=("public",),
+            date_from=dt.date(2022, 1, 1),
+            date_to=dt.date(2022, 12, 31),
+        ),
+        sort="date",
+        page=3,
+        per_page=50,
+    )
 
 
 def test_defaults_and_empty_form_values() -> None:
     assert parse({}) == Query(text="")
-    assert parse({"q": [""], "nature": [""], "from": [""], "page": [""], "sort": [""]}) \
-        == Query(text="")
+    assert parse({"q": [""], "nature": [""], "from": [""], "page": [""], "sort": [""]}) == Query(
+        text=""
+    )
 
 
 def test_query_text_is_not_judged_here() -> None:
@@ -45,9 +67,17 @@ def test_query_text_is_not_judged_here() -> None:
 
 
 def test_bad_parameters_name_their_path_in_french() -> None:
-    found = errors({"nature": ["X"], "status": ["archived"], "from": ["07/01/2022"],
-                    "to": ["2022-02-30"], "sort": ["score"], "page": ["0"],
-                    "per_page": ["abc"]})
+    found = errors(
+        {
+            "nature": ["X"],
+            "status": ["archived"],
+            "from": ["07/01/2022"],
+            "to": ["2022-02-30"],
+            "sort": ["score"],
+            "page": ["0"],
+            "per_page": ["abc"],
+        }
+    )
     assert set(found) == {"nature", "status", "from", "to", "sort", "page", "per_page"}
     assert "valeur inconnue « X »" in found["nature"]
     assert "AAAA-MM-JJ" in found["from"]
@@ -64,10 +94,17 @@ def test_dates_in_order_and_page_bounds() -> None:
 
 
 def test_round_trip_through_the_url() -> None:
-    query = parse({"q": ["BAL"], "nature": ["A", "D"], "organisation": ["ANS"],
-                   "from": ["2022-01-01"], "sort": ["date"], "page": ["2"]})
-    assert parse({k: [v for n, v in to_args(query) if n == k]
-                  for k, _ in to_args(query)}) == query
+    query = parse(
+        {
+            "q": ["BAL"],
+            "nature": ["A", "D"],
+            "organisation": ["ANS"],
+            "from": ["2022-01-01"],
+            "sort": ["date"],
+            "page": ["2"],
+        }
+    )
+    assert parse({k: [v for n, v in to_args(query) if n == k] for k, _ in to_args(query)}) == query
     assert ("page", "2") not in to_args(query, page=False)
 
 
@@ -82,8 +119,10 @@ def test_toggle_adds_and_removes_a_filter_back_to_page_one() -> None:
 
 def test_year_facet_is_a_date_range() -> None:
     query = toggle(parse({}), "year", "2022")
-    assert (query.filters.date_from, query.filters.date_to) == (dt.date(2022, 1, 1),
-                                                                 dt.date(2022, 12, 31))
+    assert (query.filters.date_from, query.filters.date_to) == (
+        dt.date(2022, 1, 1),
+        dt.date(2022, 12, 31),
+    )
     assert selected(query, "year", "2022") and not selected(query, "year", "2021")
     assert toggle(query, "year", "2022").filters.date_from is None
     assert toggle(query, "from", "2022-01-01").filters == Filters(date_to=dt.date(2022, 12, 31))
@@ -91,8 +130,21 @@ def test_year_facet_is_a_date_range() -> None:
 
 
 def test_cli_options_map_to_parameters() -> None:
-    args = cli_args(q="BAL", series=("TF",), nature=(), date_from="2022-01-01", date_to=None,
-                    meeting_type=("Atelier",), page="2")
-    assert args == {"q": ["BAL"], "series": ["TF"], "nature": [], "from": ["2022-01-01"],
-                    "type": ["Atelier"], "page": ["2"]}
+    args = cli_args(
+        q="BAL",
+        series=("TF",),
+        nature=(),
+        date_from="2022-01-01",
+        date_to=None,
+        meeting_type=("Atelier",),
+        page="2",
+    )
+    assert args == {
+        "q": ["BAL"],
+        "series": ["TF"],
+        "nature": [],
+        "from": ["2022-01-01"],
+        "type": ["Atelier"],
+        "page": ["2"],
+    }
     assert parse(args).filters.meeting_type == ("Atelier",)

@@ -19,29 +19,55 @@ def app(module_app: Flask) -> Flask:
 def meeting(app: Flask) -> int:
     doc = demo_with(series="Task Force Phrases", title="Atelier phrases", date="2023-05-02")
     doc["rida"] = [
-        {"number": 1, "nature": "I", "subject": "Hébergement",
-         "question": "L'hébergement des données de santé est certifié.", "answer": ""},
-        {"number": 2, "nature": "I", "subject": "Ouverture",
-         "question": "Les données publiques santé sont ouvertes.", "answer": ""},
-        {"number": 3, "nature": "I", "subject": "Portail",
-         "question": "Données : santé publique, d’abord.", "answer": ""},
+        {
+            "number": 1,
+            "nature": "I",
+            "subject": "Hébergement",
+            "question": "L'hébergement des données de santé est certifié.",
+            "answer": "",
+        },
+        {
+            "number": 2,
+            "nature": "I",
+            "subject": "Ouverture",
+            "question": "Les données publiques santé sont ouvertes.",
+            "answer": "",
+        },
+        {
+            "number": 3,
+            "nature": "I",
+            "subject": "Portail",
+            "question": "Données : santé publique, d’abord.",
+            "answer": "",
+        },
     ]
     doc["actions"] = []
     return index_document(app, doc)
 
 
 def found_rows(app: Flask, text: str, meeting: int) -> list[int]:
-    return sorted(h.row for h in find(app, text).hits
-                  if h.meeting == meeting and h.kind == "row" and h.row is not None)
+    return sorted(
+        h.row
+        for h in find(app, text).hits
+        if h.meeting == meeting and h.kind == "row" and h.row is not None
+    )
 
 
 def test_phrase_terms_mark_inner_stop_words_only() -> None:
     assert phrase_terms("de la donnée de santé du") == [
-        (2, "donne"), (3, GAP + "sant"), (4, "sant")]
+        (2, "donne"),
+        (3, GAP + "sant"),
+        (4, "sant"),
+    ]
     assert phrase_terms("le de la") == []
     assert phrase_terms("mise en place de la stratégie") == [
-        (0, "mis"), (1, GAP + "plac"), (2, "plac"), (3, GAP + "strateg"), (4, GAP + "strateg"),
-        (5, "strateg")]
+        (0, "mis"),
+        (1, GAP + "plac"),
+        (2, "plac"),
+        (3, GAP + "strateg"),
+        (4, GAP + "strateg"),
+        (5, "strateg"),
+    ]
     assert not any(t.startswith(GAP) for t in terms("le nombre de domaines"))
 
 

@@ -24,14 +24,29 @@ def app(module_app: Flask) -> Flask:
 def two(app: Flask) -> tuple[int, int]:
     """The demo (2022, series MSSanté) and a later draft in another series."""
     first = index_document(app, demo_document())
-    later = demo_with(series="Task Force Autre", title="Atelier suivant", date="2023-03-10",
-                      status="draft", version="0.1", classification="public")
+    later = demo_with(
+        series="Task Force Autre",
+        title="Atelier suivant",
+        date="2023-03-10",
+        status="draft",
+        version="0.1",
+        classification="public",
+    )
     later["rida"] = [
-        {"number": 1, "nature": "D", "subject": "Inducteurs retenus",
-         "question": "ESEA NA : le nombre de BAL reste l'inducteur principal.", "answer": ""},
-        {"number": 2, "nature": "I", "subject": "Calendrier",
-         "question": "Préparation du prochain atelier <script>alert(1)</script>.",
-         "answer": "DNS : le compte-rendu sera diffusé."},
+        {
+            "number": 1,
+            "nature": "D",
+            "subject": "Inducteurs retenus",
+            "question": "ESEA NA : le nombre de BAL reste l'inducteur principal.",
+            "answer": "",
+        },
+        {
+            "number": 2,
+            "nature": "I",
+            "subject": "Calendrier",
+            "question": "Préparation du prochain atelier <script>alert(1)</script>.",
+            "answer": "DNS : le compte-rendu sera diffusé.",
+        },
     ]
     later["actions"] = []
     return first, index_document(app, later)
@@ -50,8 +65,11 @@ def test_exclusion(app: Flask, two: tuple[int, int]) -> None:
     first, _ = two
     found = find(app, "inducteur -BAL", filters=Filters(series=("Task Force MSSanté",)))
     assert rows(found) == [6]
-    assert rows(find(app, 'inducteur -"nombre de domaines"',
-                     filters=Filters(series=("Task Force MSSanté",)))) == [6, 8]
+    assert rows(
+        find(
+            app, 'inducteur -"nombre de domaines"', filters=Filters(series=("Task Force MSSanté",))
+        )
+    ) == [6, 8]
 
 
 def test_prefix(app: Flask, two: tuple[int, int]) -> None:
@@ -67,41 +85,47 @@ def test_a_too_short_prefix_is_refused_with_a_message(app: Flask, two: tuple[int
 
 def test_hyphenated_query_words(app: Flask, two: tuple[int, int]) -> None:
     _, later = two
-    for text in ("compte-rendu", "\"compte rendu\"", "compte rendu", "compterendu"):
+    for text in ("compte-rendu", '"compte rendu"', "compte rendu", "compterendu"):
         assert by_meeting(find(app, text)) == {(later, 2)}, text
     assert rows(find(app, "autoconfiguration")) == rows(find(app, "auto-configuration")) == [6]
 
 
 def test_filters_restrict_without_changing_scores(app: Flask, two: tuple[int, int]) -> None:
-    everything = {(h.meeting, h.kind, h.row, h.action): h.score
-                  for h in find(app, "financement").hits}
+    everything = {
+        (h.meeting, h.kind, h.row, h.action): h.score for h in find(app, "financement").hits
+    }
     only_a = find(app, "financement", filters=Filters(nature=("A",)))
     assert rows(only_a) == [7, 8] and only_a.total == 2
     for h in only_a.hits:
         assert h.score == pytest.approx(everything[(h.meeting, h.kind, h.row, h.action)])
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    (Filters(series=("Task Force Autre",)), {"later"}),
-    (Filters(nature=("none",)), {"first"}),
-    (Filters(organisation=("ESEA NA",)), {"first", "later"}),
-    (Filters(organisation=("GCS SARA",)), {"first"}),
-    (Filters(status=("draft",)), {"later"}),
-    (Filters(classification=("public",)), {"first", "later"}),
-    (Filters(meeting_type=("Atelier",)), {"first", "later"}),
-    (Filters(date_from=dt.date(2023, 1, 1)), {"later"}),
-    (Filters(date_to=dt.date(2022, 12, 31)), {"first"}),
-    (Filters(date_from=dt.date(2022, 1, 7), date_to=dt.date(2022, 1, 7)), {"first"}),
-])
-def test_each_filter(app: Flask, two: tuple[int, int], filters: Filters,
-                     expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(series=("Task Force Autre",)), {"later"}),
+        (Filters(nature=("none",)), {"first"}),
+        (Filters(organisation=("ESEA NA",)), {"first", "later"}),
+        (Filters(organisation=("GCS SARA",)), {"first"}),
+        (Filters(status=("draft",)), {"later"}),
+        (Filters(classification=("public",)), {"first", "later"}),
+        (Filters(meeting_type=("Atelier",)), {"first", "later"}),
+        (Filters(date_from=dt.date(2023, 1, 1)), {"later"}),
+        (Filters(date_to=dt.date(2022, 12, 31)), {"first"}),
+        (Filters(date_from=dt.date(2022, 1, 7), date_to=dt.date(2022, 1, 7)), {"first"}),
+    ],
+)
+def test_each_filter(
+    app: Flask, two: tuple[int, int], filters: Filters, expected: set[str]
+) -> None:
     ids = dict(zip(("first", "later"), two, strict=True))
     found = find(app, "inducteur", filters=filters)
     assert {h.meeting for h in found.hits} == {ids[e] for e in expected}
 
 
-def test_filters_alone_list_matching_documents_newest_first(app: Flask,
-                                                            two: tuple[int, int]) -> None:
+def test_filters_alone_list_matching_documents_newest_first(
+    app: Flask, two: tuple[int, int]
+) -> None:
     found = find(app, "", filters=Filters(nature=("D",)))
     assert by_meeting(found) == {(two[1], 1)} and found.message is None
 
@@ -142,11 +166,14 @@ def test_glossary_of_the_series_applies_at_query_time(app: Flask, two: tuple[int
     first, later = two
     with app.app_context(), db.transaction() as s:
         from rida.models import Meeting
+
         series_id = s.get(Meeting, first).series_id
-        set_groups(s, series_id, [["MSS", "MSSanté"], ["CR", "compte-rendu"],
-                                  ["ESEA NA", "ESEA Nouvelle Aquitaine"]])
-    assert by_meeting(find(app, "ESEA Nouvelle Aquitaine")) == {
-        (first, 1), (first, 5), (first, 7)}
+        set_groups(
+            s,
+            series_id,
+            [["MSS", "MSSanté"], ["CR", "compte-rendu"], ["ESEA NA", "ESEA Nouvelle Aquitaine"]],
+        )
+    assert by_meeting(find(app, "ESEA Nouvelle Aquitaine")) == {(first, 1), (first, 5), (first, 7)}
     # The other series has no glossary: « ESEA NA » there is only itself.
     assert (later, 1) in by_meeting(find(app, "ESEA NA"))
     assert (later, 1) not in by_meeting(find(app, "ESEA Nouvelle Aquitaine"))
@@ -168,27 +195,53 @@ def test_zero_results_suggest_a_correction(app: Flask, two: tuple[int, int]) -> 
     assert find(app, "inducteur -BAL -LIFEN -GCS -ANS -DNS").suggestion is None
 
 
-BAD = ["", "   ", "le la de", "x" * 10_000, "AND OR NOT", "( ) [ ] ^ ~ : * ? \\ / !",
-       '"unbalanced quote', 'a"b"c"', "title:foo text:bar", "*", "-", "--", "-*", "\x00",
-       "((((inducteur", "inducteur~2^3", "🙂 émoji", '""', '-"nombre de"', "-inducteur",
-       "du la les de des", "ANS " * 3000, '"' * 51]
+BAD = [
+    "",
+    "   ",
+    "le la de",
+    "x" * 10_000,
+    "AND OR NOT",
+    "( ) [ ] ^ ~ : * ? \\ / !",
+    '"unbalanced quote',
+    'a"b"c"',
+    "title:foo text:bar",
+    "*",
+    "-",
+    "--",
+    "-*",
+    "\x00",
+    "((((inducteur",
+    "inducteur~2^3",
+    "🙂 émoji",
+    '""',
+    '-"nombre de"',
+    "-inducteur",
+    "du la les de des",
+    "ANS " * 3000,
+    '"' * 51,
+]
 
 
 @pytest.mark.parametrize("text", BAD, ids=range(len(BAD)))
-def test_bad_input_gives_a_result_never_an_error(app: Flask, two: tuple[int, int],
-                                                 text: str) -> None:
+def test_bad_input_gives_a_result_never_an_error(
+    app: Flask, two: tuple[int, int], text: str
+) -> None:
     found = find(app, text)
     assert found.total >= 0 and len(found.hits) <= found.total
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "Saisissez"),
-    ("le la de", "mots trop courants"),
-    ("x" * 10_000, "trop longue"),
-    ('"inducteur', "Guillemet non fermé"),
-    ("-inducteur", "en plus des exclusions"),
-    ("ANS OR DNS", "AND, OR et NOT"),
-])
-def test_bad_input_explains_itself_in_french(app: Flask, two: tuple[int, int], text: str,
-                                             message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Saisissez"),
+        ("le la de", "mots trop courants"),
+        ("x" * 10_000, "trop longue"),
+        ('"inducteur', "Guillemet non fermé"),
+        ("-inducteur", "en plus des exclusions"),
+        ("ANS OR DNS", "AND, OR et NOT"),
+    ],
+)
+def test_bad_input_explains_itself_in_french(
+    app: Flask, two: tuple[int, int], text: str, message: str
+) -> None:
     assert message in find(app, text).message

@@ -38,7 +38,8 @@ def test_bilateral_finds_row_8_and_the_bilateral_interview_action(app: Flask, de
     actions = [h for h in found.hits if h.kind == "action"]
     assert [a.title for a in actions] == [
         "Entretiens bilatéraux avec les opérateurs pour obtenir les éléments de coûts "
-        "nécessaires à la modélisation économique"]
+        "nécessaires à la modélisation économique"
+    ]
     assert found.total == 2
 
 
@@ -66,7 +67,11 @@ def test_an_exact_phrase_finds_the_exact_phrase_only(app: Flask, demo: int) -> N
 def test_a_hit_points_at_its_meeting_row_and_nature(app: Flask, demo: int) -> None:
     hit = next(h for h in find(app, "conformite").hits if h.row == 3)
     assert (hit.meeting, hit.kind, hit.title, hit.nature) == (
-        demo, "row", "Preuves de déploiement", "I")
+        demo,
+        "row",
+        "Preuves de déploiement",
+        "I",
+    )
     assert hit.meeting_title == "Atelier modèle économique #1"
     assert hit.series == "Task Force MSSanté" and hit.date.isoformat() == "2022-01-07"
 
@@ -104,27 +109,30 @@ def noisy(app: Flask) -> int:
     return index_document(app, doc)
 
 
-@pytest.mark.parametrize(("text", "row"), [
-    ("pièces jointes", 1),        # OCR « piéces »
-    ("même", None),               # a stop word: nothing to search
-    ("lui-même", 1),              # OCR « lui-méme »: hyphenated, accent misread
-    ("lui-meme", 1),
-    ("état d'avancement", 1),     # OCR « I'état »
-    ("très grandes entreprises", 2),
-    ("entièrement", 2),           # OCR « entiérement »
-    ("heure actuelle", 3),        # curly apostrophe « l’heure »
-    ("hébergement", 3),           # « d’hébergement »
-    ('"à l\'heure actuelle"', 3),
-    ("souveraineté", 3),
-])
-def test_noisy_seed_snippets_are_found(app: Flask, noisy: int, text: str,
-                                       row: int | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        ("pièces jointes", 1),  # OCR « piéces »
+        ("même", None),  # a stop word: nothing to search
+        ("lui-même", 1),  # OCR « lui-méme »: hyphenated, accent misread
+        ("lui-meme", 1),
+        ("état d'avancement", 1),  # OCR « I'état »
+        ("très grandes entreprises", 2),
+        ("entièrement", 2),  # OCR « entiérement »
+        ("heure actuelle", 3),  # curly apostrophe « l’heure »
+        ("hébergement", 3),  # « d’hébergement »
+        ('"à l\'heure actuelle"', 3),
+        ("souveraineté", 3),
+    ],
+)
+def test_noisy_seed_snippets_are_found(app: Flask, noisy: int, text: str, row: int | None) -> None:
     found = find(app, text, per_page=100)
     assert sorted(h.row for h in found.hits if h.meeting == noisy) == ([row] if row else [])
 
 
 def test_a_speaker_before_a_non_breaking_space_and_colon_is_an_organisation(
-        app: Flask, noisy: int) -> None:
+    app: Flask, noisy: int
+) -> None:
     found = find(app, "cloud")
     assert rows(found) == [3]
     assert ("NUMSPOT", 1) in found.facets["organisation"]
@@ -140,8 +148,9 @@ def test_exact_total_under_the_cap(app: Flask, demo: int) -> None:
     assert output.results_dict(found)["total_is_exact"] is True
 
 
-def test_a_broad_query_counts_up_to_the_cap(app: Flask, demo: int,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broad_query_counts_up_to_the_cap(
+    app: Flask, demo: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     complete = find(app, "BAL").hits
     monkeypatch.setattr(whoosh_collect, "COUNT_CAP", 3)
     found = find(app, "BAL")
@@ -153,5 +162,7 @@ def test_a_broad_query_counts_up_to_the_cap(app: Flask, demo: int,
 
 def test_total_labels() -> None:
     assert output.total_label(Results(total=1, hits=[], facets={})) == "1 résultat"
-    assert output.total_label(Results(total=2000, hits=[], facets={}, total_is_exact=False)) \
+    assert (
+        output.total_label(Results(total=2000, hits=[], facets={}, total_is_exact=False))
         == "plus de 2\u202f000 résultats"
+    )

@@ -29,8 +29,9 @@ def links(html: str) -> list[str]:
 def test_search_box_on_every_page(browser, meetings):
     for url in ("/", f"/meetings/{meetings[0]}", f"/meetings/{meetings[0]}/versions"):
         html = page(browser, url)
-        form = re.search(r'<form role="search" method="get" action="/recherche".*?</form>',
-                         html, re.S).group()
+        form = re.search(
+            r'<form role="search" method="get" action="/recherche".*?</form>', html, re.S
+        ).group()
         assert '<label for="search-q"' in form and 'name="q"' in form
         assert 'aria-keyshortcuts="/"' in form
     assert "search-shortcut.js" in page(browser, "/")
@@ -44,8 +45,7 @@ def test_results_link_to_the_row_and_the_action(browser, meetings):
     assert re.search(r'role="status"[^>]*>\d+ résultats', html)
     assert "<mark>" in html
     assert "<h1>Recherche dans les comptes-rendus</h1>" in html
-    action = [h for h in links(page(browser, "/recherche?q=bilat%C3%A9ral"))
-              if "#action-" in h]
+    action = [h for h in links(page(browser, "/recherche?q=bilat%C3%A9ral")) if "#action-" in h]
     assert action
     meeting_page = page(browser, action[0].split("#")[0])
     assert f'id="{action[0].split("#")[1]}"' in meeting_page
@@ -67,8 +67,11 @@ def test_facets_add_and_remove_filters_kept_in_the_url(browser, meetings):
     filtered = page(browser, "/recherche" + add)
     assert "Filtres actifs" in filtered and "Nature : Action" in filtered
     assert 'aria-current="true" class="selected"' in filtered
-    remove = re.search(r'<a href="([^"]+)" aria-label="Retirer le filtre Nature : Action"',
-                       filtered).group(1).replace("&amp;", "&")
+    remove = (
+        re.search(r'<a href="([^"]+)" aria-label="Retirer le filtre Nature : Action"', filtered)
+        .group(1)
+        .replace("&amp;", "&")
+    )
     assert parse_qs(urlsplit(remove).query) == {"q": ["inducteur"]}
     assert "Filtres actifs" not in page(browser, "/recherche" + remove)
 
@@ -81,7 +84,7 @@ def test_sort_and_pagination_links(browser, app):
     assert parse_qs(urlsplit(second).query)["per_page"] == ["2"]
     assert 'rel="prev"' in page(browser, "/recherche?q=financement&per_page=2&page=2")
     by_date = next(h for h in links(html) if "sort=date" in h)
-    assert "aria-current=\"true\">date" in page(browser, "/recherche" + by_date)
+    assert 'aria-current="true">date' in page(browser, "/recherche" + by_date)
 
 
 def test_bad_parameters_say_so_in_french(browser, meetings):
@@ -111,11 +114,15 @@ def test_zero_results_suggest_a_correction(browser, meetings):
 
 def test_a_reader_sees_no_confidential_row_snippet_or_facet(client, meetings):
     reader = Browser(client).login("reader")
-    for url in (f"/recherche?q={SECRET_WORD}", "/recherche?q=financement",
-                "/recherche?q=inducteur&series=Task+Force+secr%C3%A8te"):
+    for url in (
+        f"/recherche?q={SECRET_WORD}",
+        "/recherche?q=financement",
+        "/recherche?q=inducteur&series=Task+Force+secr%C3%A8te",
+    ):
         html = page(reader, url)
         assert SECRET_WORD not in html.replace(f"q={SECRET_WORD}", "").replace(
-            f'value="{SECRET_WORD}"', "").replace(f"« {SECRET_WORD} »", "")
+            f'value="{SECRET_WORD}"', ""
+        ).replace(f"« {SECRET_WORD} »", "")
         assert f"/meetings/{meetings[1]}" not in html
     assert "Task Force secrète" not in page(reader, "/recherche?q=financement")
 

@@ -45,9 +45,17 @@ def test_csp_allows_no_inline_script_and_no_other_origin():
 
 def test_every_kind_of_response_carries_the_headers(browser, demo_meeting):
     c = browser.client
-    for url in ("/", f"/meetings/{demo_meeting}", f"/api/meetings/{demo_meeting}",
-                "/static/style.css", "/static/editor.js", "/nowhere", "/api/nowhere",
-                f"/meetings/{demo_meeting}/compte-rendu.docx", "/actions.csv"):
+    for url in (
+        "/",
+        f"/meetings/{demo_meeting}",
+        f"/api/meetings/{demo_meeting}",
+        "/static/style.css",
+        "/static/editor.js",
+        "/nowhere",
+        "/api/nowhere",
+        f"/meetings/{demo_meeting}/compte-rendu.docx",
+        "/actions.csv",
+    ):
         response = c.get(url)
         assert_secure(response)
     assert_secure(browser.json("POST", "/api/meetings/999999/rows", {}))  # JSON error
@@ -74,8 +82,11 @@ def test_hsts_only_behind_https(tmp_path):
         db.engine().dispose()
 
 
-@pytest.mark.parametrize("path", sorted(p for p in templates_dir().rglob("*.html")),
-                         ids=lambda p: str(p.relative_to(templates_dir())))
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in templates_dir().rglob("*.html")),
+    ids=lambda p: str(p.relative_to(templates_dir())),
+)
 def test_templates_have_nothing_the_csp_would_block(path: Path):
     name = path.relative_to(templates_dir()).as_posix()
     text = path.read_text(encoding="utf-8")
@@ -104,8 +115,9 @@ def _get_urls(app, meeting_id: int) -> list[str]:  # type: ignore[no-untyped-def
     return sorted(urls)
 
 
-def test_rendered_pages_have_nothing_the_csp_would_block(app, browser, demo_meeting,
-                                                         validated_meeting):
+def test_rendered_pages_have_nothing_the_csp_would_block(
+    app, browser, demo_meeting, validated_meeting
+):
     pages = 0
     for meeting_id in (demo_meeting, validated_meeting):
         for url in _get_urls(app, meeting_id):

@@ -17,8 +17,13 @@ def test_defaults_and_environment(tmp_path):
     config = settings.load({})
     assert config["DATA_DIR"] == Path("./instance").resolve()
     assert config["DATABASE_URL"].endswith("instance/rida.sqlite3")
-    config = settings.load({"RIDA_DATA_DIR": str(tmp_path), "RIDA_AUTO_MIGRATE": "0",
-                            "RIDA_DATABASE_URL": "postgresql+psycopg://u@h/db"})
+    config = settings.load(
+        {
+            "RIDA_DATA_DIR": str(tmp_path),
+            "RIDA_AUTO_MIGRATE": "0",
+            "RIDA_DATABASE_URL": "postgresql+psycopg://u@h/db",
+        }
+    )
     assert config["DATA_DIR"] == tmp_path
     assert config["AUTO_MIGRATE"] is False
     assert config["DATABASE_URL"] == "postgresql+psycopg://u@h/db"

@@ -26,17 +26,28 @@ CONTENT_TYPES = (
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="xml" ContentType="application/xml"/>'
     f'<Override PartName="/word/document.xml" ContentType="{upload_check.WORD_MAIN}"/>'
-    '</Types>').encode()
-DOCUMENT = (b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-            b'wordprocessingml/2006/main"><w:body/></w:document>')
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1
-                                                     else b"&lol;") * 10) for i in range(1, 10))
-          + b']><w:document xmlns:w="x"><w:body>&lol9;</w:body></w:document>')
-XXE = (b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-       b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">&x;</Types>')
-NETWORK = (b'<?xml version="1.0"?><!DOCTYPE w:document SYSTEM "http://127.0.0.1:9/x.dtd">'
-           + DOCUMENT.split(b"?>", 1)[1])
+    "</Types>"
+).encode()
+DOCUMENT = (
+    b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+    b'wordprocessingml/2006/main"><w:body/></w:document>'
+)
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b']><w:document xmlns:w="x"><w:body>&lol9;</w:body></w:document>'
+)
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">&x;</Types>'
+)
+NETWORK = (
+    b'<?xml version="1.0"?><!DOCTYPE w:document SYSTEM "http://127.0.0.1:9/x.dtd">'
+    + DOCUMENT.split(b"?>", 1)[1]
+)
 
 
 def _zip(parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -48,32 +59,54 @@ def _zip(parts: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
 
 
 def _docx(extra: dict[str, bytes] | None = None) -> bytes:
-    return _zip({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": DOCUMENT,
-                 **(extra or {})})
+    return _zip(
+        {"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": DOCUMENT, **(extra or {})}
+    )
 
 
 HOSTILE = {
-    "zip bomb (ratio)": (_docx({"word/media/bomb.bin": b"\0" * 30_000_000}),
-                         "anormalement compressée"),
-    "zip bomb (total)": (_zip({"[Content_Types].xml": CONTENT_TYPES,
-                               "word/document.xml": DOCUMENT,
-                               **{f"p{i}.bin": b"\0" * 900_000 for i in range(112)}}),
-                         "trop volumineuse une fois décompressée"),
+    "zip bomb (ratio)": (
+        _docx({"word/media/bomb.bin": b"\0" * 30_000_000}),
+        "anormalement compressée",
+    ),
+    "zip bomb (total)": (
+        _zip(
+            {
+                "[Content_Types].xml": CONTENT_TYPES,
+                "word/document.xml": DOCUMENT,
+                **{f"p{i}.bin": b"\0" * 900_000 for i in range(112)},
+            }
+        ),
+        "trop volumineuse une fois décompressée",
+    ),
     "too many parts": (_zip({f"p{i}.xml": b"<a/>" for i in range(2_001)}), "2001 parties"),
     "nested zip by name": (_docx({"word/media/x.zip": b"hello"}), "archive imbriquée"),
-    "nested zip by content": (_docx({"word/media/image1.png": _zip({"a": b"b"})}),
-                              "archive imbriquée"),
-    "billion laughs": (_zip({"[Content_Types].xml": CONTENT_TYPES,
-                             "word/document.xml": LAUGHS}), "DTD"),
-    "external entity": (_zip({"[Content_Types].xml": XXE, "word/document.xml": DOCUMENT}),
-                        "DTD"),
-    "external DTD": (_zip({"[Content_Types].xml": CONTENT_TYPES,
-                           "word/document.xml": NETWORK}), "DTD"),
+    "nested zip by content": (
+        _docx({"word/media/image1.png": _zip({"a": b"b"})}),
+        "archive imbriquée",
+    ),
+    "billion laughs": (
+        _zip({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": LAUGHS}),
+        "DTD",
+    ),
+    "external entity": (_zip({"[Content_Types].xml": XXE, "word/document.xml": DOCUMENT}), "DTD"),
+    "external DTD": (
+        _zip({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": NETWORK}),
+        "DTD",
+    ),
     "UTF-16 DTD": (_docx({"word/styles.xml": LAUGHS.decode().encode("utf-16")}), "DTD"),
     "no content types": (_zip({"word/document.xml": DOCUMENT}), "[Content_Types].xml"),
-    "not a Word main part": (_zip({"[Content_Types].xml": CONTENT_TYPES.replace(
-        upload_check.WORD_MAIN.encode(), b"application/vnd.ms-excel.sheet.main+xml"),
-        "word/document.xml": DOCUMENT}), "pas un document Word"),
+    "not a Word main part": (
+        _zip(
+            {
+                "[Content_Types].xml": CONTENT_TYPES.replace(
+                    upload_check.WORD_MAIN.encode(), b"application/vnd.ms-excel.sheet.main+xml"
+                ),
+                "word/document.xml": DOCUMENT,
+            }
+        ),
+        "pas un document Word",
+    ),
     "path traversal": (_docx({"../evil.xml": b"<a/>"}), "nom interdit"),
     "not a zip": (b"%PDF-1.7", "pas une archive ZIP"),
     "too big": (b"PK\x03\x04" + b"\0" * upload_check.MAX_FILE_BYTES, "trop volumineux"),
@@ -132,10 +165,8 @@ def test_lxml_never_expands_entities_even_if_asked_to_parse():
 
 def _upload(browser, name: str, data: bytes):  # type: ignore[no-untyped-def]
     response = browser.form("/import", {"file": (io.BytesIO(data), name)})
-    assert response.status_code == 302 and response.headers["Location"].endswith(
-        "#import-title")
-    return html.unescape(browser.client.get(response.headers["Location"]).get_data(
-        as_text=True))
+    assert response.status_code == 302 and response.headers["Location"].endswith("#import-title")
+    return html.unescape(browser.client.get(response.headers["Location"]).get_data(as_text=True))
 
 
 def test_web_upload_refuses_hostile_files_and_writes_nothing(app, browser):

@@ -30,8 +30,8 @@ MAX_WORDS = 4000
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"<[^>]+>", " ", text)          # HTML fragments of the DOCX extraction
-    text = re.sub(r"\[\d+\]", "", text)            # footnote marks of the transcripts
+    text = re.sub(r"<[^>]+>", " ", text)  # HTML fragments of the DOCX extraction
+    text = re.sub(r"\[\d+\]", "", text)  # footnote marks of the transcripts
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -80,8 +80,10 @@ def main(paths: list[str]) -> int:
         "words": words.most_common(MAX_WORDS),
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    print(f"{OUT}: {len(unique)} sentences, {len(data['words'])} words, "
-          f"{len(data['subjects'])} subjects")
+    print(
+        f"{OUT}: {len(unique)} sentences, {len(data['words'])} words, "
+        f"{len(data['subjects'])} subjects"
+    )
     return 0
 
 

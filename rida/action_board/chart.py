@@ -21,13 +21,13 @@ from rida.action_status import closing_days
 from rida.models import Action, Meeting
 
 MAX_PERIODS = 26
-WEEKS_UNTIL = 16 * 7        # automatic choice: weeks for a span up to this many days
+WEEKS_UNTIL = 16 * 7  # automatic choice: weeks for a span up to this many days
 SERIES = (("open", "Ouvertes"), ("done", "Faites"), ("overdue", "En retard"))
 
 
 @dataclass
 class Point:
-    end: dt.date             # the day counted
+    end: dt.date  # the day counted
     label: str
     open: int
     done: int
@@ -36,7 +36,7 @@ class Point:
 
 @dataclass
 class Chart:
-    period: str              # "week" | "month"
+    period: str  # "week" | "month"
     points: list[Point]
 
 
@@ -51,8 +51,7 @@ def period_ends(start: dt.date, today: dt.date, period: str) -> list[dt.date]:
     ends: list[dt.date] = []
     day = today
     while len(ends) < MAX_PERIODS:
-        end = day + dt.timedelta(days=6 - day.weekday()) if period == "week" \
-            else _month_end(day)
+        end = day + dt.timedelta(days=6 - day.weekday()) if period == "week" else _month_end(day)
         ends.append(min(end, today))
         first = end - dt.timedelta(days=6) if period == "week" else end.replace(day=1)
         if first <= start:
@@ -68,8 +67,7 @@ def _label(end: dt.date, period: str) -> str:
     return f"sem. du {monday:%d/%m}"
 
 
-def chart(session: Session, statement: Any, today: dt.date, period: str | None = None
-          ) -> Chart:
+def chart(session: Session, statement: Any, today: dt.date, period: str | None = None) -> Chart:
     """The chart of the actions ``statement`` selects (a select of Action ⋈ Meeting with
     the dashboard's WHERE clauses, see :func:`rida.action_board.query.chart_rows`)."""
     rows = session.exec(statement).all()
@@ -107,8 +105,11 @@ def chart(session: Session, statement: Any, today: dt.date, period: str | None =
 
 
 def chart_select(where: list[Any]) -> Any:
-    return (select(Action.id, Action.status, Action.meeting_id, Action.due_date, Meeting.date)
-            .join(Meeting, col(Action.meeting_id) == Meeting.id).where(*where))
+    return (
+        select(Action.id, Action.status, Action.meeting_id, Action.due_date, Meeting.date)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .where(*where)
+    )
 
 
 # --- Drawing ------------------------------------------------------------------------------
@@ -137,12 +138,25 @@ def geometry(c: Chart) -> dict[str, Any]:
     def y(v: int) -> float:
         return round(TOP + inner_h - v * inner_h / top, 1)
 
-    lines = [{"key": key, "label": label,
-              "points": " ".join(f"{x(i)},{y(getattr(p, key))}" for i, p in enumerate(c.points))}
-             for key, label in SERIES]
+    lines = [
+        {
+            "key": key,
+            "label": label,
+            "points": " ".join(f"{x(i)},{y(getattr(p, key))}" for i, p in enumerate(c.points)),
+        }
+        for key, label in SERIES
+    ]
     every = max(1, len(c.points) // 8)
     x_ticks = [{"x": x(i), "label": p.label} for i, p in enumerate(c.points) if i % every == 0]
     y_ticks = [{"y": y(v), "label": v} for v in range(0, top + 1, top // 4)]
-    return {"width": WIDTH, "height": HEIGHT, "lines": lines, "x_ticks": x_ticks,
-            "y_ticks": y_ticks, "left": LEFT, "right": WIDTH - RIGHT, "bottom": y(0),
-            "top": TOP}
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "lines": lines,
+        "x_ticks": x_ticks,
+        "y_ticks": y_ticks,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "bottom": y(0),
+        "top": TOP,
+    }

@@ -39,19 +39,25 @@ def resolve(session: Session, user: User | None, query: BoardQuery) -> Resolved:
     if query.organisation:
         found.entities = _entities(session, user, query.organisation, found.messages)
     if query.mine and (user is None or user.person_id is None):
-        found.messages.append("Votre compte n'est relié à aucune personne : « Mes actions » "
-                              "est vide.")
+        found.messages.append(
+            "Votre compte n'est relié à aucune personne : « Mes actions » est vide."
+        )
         found.empty = True
     found.empty = found.empty or any(
-        ids == [] for ids in (found.series_ids, found.owner_ids, found.entities))
+        ids == [] for ids in (found.series_ids, found.owner_ids, found.entities)
+    )
     return found
 
 
-def _series(session: Session, user: User | None, names: Sequence[str],
-            messages: list[str]) -> list[int]:
-    seen = session.exec(select(Series.id, Series.name).distinct()
-                        .join(Meeting, col(Meeting.series_id) == Series.id)
-                        .where(access.readable(user))).all()
+def _series(
+    session: Session, user: User | None, names: Sequence[str], messages: list[str]
+) -> list[int]:
+    seen = session.exec(
+        select(Series.id, Series.name)
+        .distinct()
+        .join(Meeting, col(Meeting.series_id) == Series.id)
+        .where(access.readable(user))
+    ).all()
     by_name = {fold(name): sid for sid, name in seen}
     ids = []
     for name in names:
@@ -72,15 +78,20 @@ def _visible_owners(session: Session, user: User | None) -> list[Person]:
 
 def owner_names(person: Person) -> set[str]:
     """Every spelling that designates ``person`` in an owner filter (folded)."""
-    names = {label(person), display_name(person), person.last_name,
-             f"{person.last_name} {person.first_name}"}
+    names = {
+        label(person),
+        display_name(person),
+        person.last_name,
+        f"{person.last_name} {person.first_name}",
+    }
     if not person.last_name:
         names.add(person.entity)
     return {fold(n) for n in names if n.strip()}
 
 
-def _owners(session: Session, user: User | None, values: Sequence[str],
-            messages: list[str]) -> list[int]:
+def _owners(
+    session: Session, user: User | None, values: Sequence[str], messages: list[str]
+) -> list[int]:
     people = _visible_owners(session, user)
     ids: list[int] = []
     for value in values:
@@ -95,8 +106,9 @@ def _owners(session: Session, user: User | None, values: Sequence[str],
     return ids
 
 
-def _entities(session: Session, user: User | None, values: Sequence[str],
-              messages: list[str]) -> list[str]:
+def _entities(
+    session: Session, user: User | None, values: Sequence[str], messages: list[str]
+) -> list[str]:
     entities = {p.entity for p in _visible_owners(session, user) if p.entity}
     by_fold: dict[str, list[str]] = {}
     for entity in entities:
@@ -116,6 +128,12 @@ def owner_choices(session: Session, user: User | None) -> list[Person]:
 
 
 def series_choices(session: Session, user: User | None) -> list[str]:
-    return sorted(session.exec(select(Series.name).distinct()
-                               .join(Meeting, col(Meeting.series_id) == Series.id)
-                               .where(access.readable(user))).all(), key=fold)
+    return sorted(
+        session.exec(
+            select(Series.name)
+            .distinct()
+            .join(Meeting, col(Meeting.series_id) == Series.id)
+            .where(access.readable(user))
+        ).all(),
+        key=fold,
+    )

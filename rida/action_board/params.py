@@ -24,8 +24,13 @@ from rida.fields import FieldError, ValidationError
 from rida.models import ACTION_KINDS, ACTION_STATUSES
 from rida.url_args import Args
 
-SORTS = {"due_date": "échéance", "status": "statut", "series": "série", "owner": "porteur",
-         "meeting": "date de réunion"}
+SORTS = {
+    "due_date": "échéance",
+    "status": "statut",
+    "series": "série",
+    "owner": "porteur",
+    "meeting": "date de réunion",
+}
 ORDERS = ("asc", "desc")
 CHARTS = ("week", "month")
 PER_PAGE = 50
@@ -37,8 +42,12 @@ FALSE = ("0", "off", "false", "no", "non")
 
 # URL parameter -> accepted values (None: free text), in URL order.
 LISTS: dict[str, Sequence[str] | None] = {
-    "series": None, "owner": None, "organisation": None,
-    "kind": ACTION_KINDS, "status": ACTION_STATUSES}
+    "series": None,
+    "owner": None,
+    "organisation": None,
+    "kind": ACTION_KINDS,
+    "status": ACTION_STATUSES,
+}
 
 
 @dataclass(frozen=True)
@@ -69,8 +78,12 @@ def parse(args: Args) -> BoardQuery:
     due_from = attempt(_date, args, "due_from")
     due_to = attempt(_date, args, "due_to")
     if due_from and due_to and due_to < due_from:
-        errors.append(FieldError("due_to", f"la fin de période ({due_to:%d/%m/%Y}) précède "
-                                           f"son début ({due_from:%d/%m/%Y})"))
+        errors.append(
+            FieldError(
+                "due_to",
+                f"la fin de période ({due_to:%d/%m/%Y}) précède son début ({due_from:%d/%m/%Y})",
+            )
+        )
     sort = attempt(_one_of, args, "sort", tuple(SORTS), "due_date")
     order = attempt(_one_of, args, "order", ORDERS, "asc")
     chart = attempt(_one_of, args, "chart", CHARTS, None)
@@ -80,8 +93,18 @@ def parse(args: Args) -> BoardQuery:
     mine = attempt(_flag, args, "mine")
     if errors:
         raise ValidationError(errors)
-    return BoardQuery(**lists, due_from=due_from, due_to=due_to, overdue=overdue, mine=mine,
-                      sort=sort, order=order, chart=chart, page=page, per_page=per_page)
+    return BoardQuery(
+        **lists,
+        due_from=due_from,
+        due_to=due_to,
+        overdue=overdue,
+        mine=mine,
+        sort=sort,
+        order=order,
+        chart=chart,
+        page=page,
+        per_page=per_page,
+    )
 
 
 def _values(args: Args, name: str) -> tuple[str, ...]:

@@ -26,11 +26,27 @@ from rida.spreadsheet import neutralise
 
 Writer = Callable[[Sequence[Item]], bytes]
 
-HEADERS = ("N°", "Action", "Type", "Porteur", "Organisation", "Échéance", "Statut",
-           "En retard", "Série", "Réunion", "Date de la réunion", "Ligne RIDA", "Adresse")
-MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
-               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "json": "application/json", "table": "text/plain; charset=utf-8"}
+HEADERS = (
+    "N°",
+    "Action",
+    "Type",
+    "Porteur",
+    "Organisation",
+    "Échéance",
+    "Statut",
+    "En retard",
+    "Série",
+    "Réunion",
+    "Date de la réunion",
+    "Ligne RIDA",
+    "Adresse",
+)
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "table": "text/plain; charset=utf-8",
+}
 
 
 def action_path(item: Item) -> str:
@@ -41,11 +57,21 @@ def action_path(item: Item) -> str:
 def cells(item: Item) -> list[Any]:
     """One line of the CSV and XLSX tables (dates as dates, text neutralised)."""
     a, owner = item.action, item.owner
-    values = [a.id, a.title, ACTION_KIND_LABELS.get(a.kind, a.kind),
-              label(owner) if owner else "", owner.entity if owner else "", a.due_date,
-              ACTION_STATUS_LABELS.get(a.status, a.status), "oui" if item.overdue else "non",
-              item.series, item.meeting_title, item.meeting_date, item.row_number,
-              action_path(item)]
+    values = [
+        a.id,
+        a.title,
+        ACTION_KIND_LABELS.get(a.kind, a.kind),
+        label(owner) if owner else "",
+        owner.entity if owner else "",
+        a.due_date,
+        ACTION_STATUS_LABELS.get(a.status, a.status),
+        "oui" if item.overdue else "non",
+        item.series,
+        item.meeting_title,
+        item.meeting_date,
+        item.row_number,
+        action_path(item),
+    ]
     return [neutralise(v) for v in values]
 
 
@@ -54,8 +80,12 @@ def to_csv(items: Sequence[Item]) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADERS)
     for item in items:
-        writer.writerow(["" if v is None else f"{v:%d/%m/%Y}" if isinstance(v, dt.date)
-                         else v for v in cells(item)])
+        writer.writerow(
+            [
+                "" if v is None else f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v
+                for v in cells(item)
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -92,15 +122,22 @@ def json_dict(item: Item) -> dict[str, Any]:
     null; ``meeting``: the id of the meeting the action comes from; ``rida``: the number of
     its RIDA row in that meeting, or null."""
     a = item.action
-    return {"id": a.id, "title": a.title, "kind": a.kind,
-            "owner": label(item.owner) if item.owner else None,
-            "due_date": a.due_date.isoformat() if a.due_date else None, "status": a.status,
-            "meeting": item.meeting_id, "rida": item.row_number}
+    return {
+        "id": a.id,
+        "title": a.title,
+        "kind": a.kind,
+        "owner": label(item.owner) if item.owner else None,
+        "due_date": a.due_date.isoformat() if a.due_date else None,
+        "status": a.status,
+        "meeting": item.meeting_id,
+        "rida": item.row_number,
+    }
 
 
 def to_json(items: Sequence[Item]) -> bytes:
-    return (json.dumps([json_dict(i) for i in items], ensure_ascii=False, indent=2)
-            + "\n").encode("utf-8")
+    return (json.dumps([json_dict(i) for i in items], ensure_ascii=False, indent=2) + "\n").encode(
+        "utf-8"
+    )
 
 
 def to_table(items: Sequence[Item]) -> bytes:
@@ -111,14 +148,15 @@ def to_table(items: Sequence[Item]) -> bytes:
         due = f"{a.due_date:%d/%m/%Y}" if a.due_date else "—"
         late = " EN RETARD" if item.overdue else ""
         owner = label(item.owner) if item.owner else "(sans porteur)"
-        lines.append(f"{a.id:>6}  {due:<10}  {ACTION_STATUS_LABELS.get(a.status, a.status):<7}"
-                     f"{late}  {owner} : {a.title} — {item.series}, réunion {item.meeting_id} "
-                     f"du {item.meeting_date:%d/%m/%Y}")
+        lines.append(
+            f"{a.id:>6}  {due:<10}  {ACTION_STATUS_LABELS.get(a.status, a.status):<7}"
+            f"{late}  {owner} : {a.title} — {item.series}, réunion {item.meeting_id} "
+            f"du {item.meeting_date:%d/%m/%Y}"
+        )
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-WRITERS: dict[str, Writer] = {"table": to_table, "json": to_json, "csv": to_csv,
-                              "xlsx": to_xlsx}
+WRITERS: dict[str, Writer] = {"table": to_table, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
 
 
 def register(name: str, writer: Writer, media_type: str) -> None:

@@ -26,8 +26,20 @@ from rida.models import AuditEntry, utcnow
 
 TABLE = AuditEntry.__table__
 GENESIS = "0" * 64
-HASHED = ("id", "at", "user_id", "login", "ip", "action", "object_type", "object_id",
-          "meeting_id", "before", "after", "prev_hash")
+HASHED = (
+    "id",
+    "at",
+    "user_id",
+    "login",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "meeting_id",
+    "before",
+    "after",
+    "prev_hash",
+)
 POSTGRESQL_LOCK = 0x72696461  # "rida": the advisory lock key of the chain
 BATCH = 1000
 
@@ -36,8 +48,9 @@ def canonical(fields: dict[str, Any]) -> bytes:
     """The bytes an entry's hash is computed on."""
     values = {name: fields.get(name) for name in HASHED}
     values["at"] = utc(values["at"]).isoformat(timespec="microseconds")
-    return json.dumps(jsonable(values), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    return json.dumps(
+        jsonable(values), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
 
 
 def entry_hash(fields: dict[str, Any]) -> str:
@@ -56,8 +69,9 @@ def append(conn: Connection, entries: list[dict[str, Any]]) -> list[dict[str, An
     if not entries:
         return []
     _lock(conn)
-    last = conn.execute(select(TABLE.c.id, TABLE.c.hash).order_by(TABLE.c.id.desc())
-                        .limit(1)).first()
+    last = conn.execute(
+        select(TABLE.c.id, TABLE.c.hash).order_by(TABLE.c.id.desc()).limit(1)
+    ).first()
     last_id, prev_hash = (last[0], last[1]) if last is not None else (0, GENESIS)
     at = utcnow()
     rows = []
@@ -71,7 +85,7 @@ def append(conn: Connection, entries: list[dict[str, Any]]) -> list[dict[str, An
 
 @dataclass(frozen=True)
 class Verdict:
-    count: int                 # entries read
+    count: int  # entries read
     broken: int | None = None  # id of the first entry that does not fit, if any
     reason: str = ""
 
@@ -83,8 +97,11 @@ class Verdict:
 def _rows(conn: Connection) -> Iterator[dict[str, Any]]:
     after = 0
     while True:
-        batch = conn.execute(select(TABLE).where(TABLE.c.id > after)
-                             .order_by(TABLE.c.id).limit(BATCH)).mappings().all()
+        batch = (
+            conn.execute(select(TABLE).where(TABLE.c.id > after).order_by(TABLE.c.id).limit(BATCH))
+            .mappings()
+            .all()
+        )
         if not batch:
             return
         yield from (dict(row) for row in batch)

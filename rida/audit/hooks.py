@@ -24,7 +24,7 @@ from rida import events
 from rida.audit import chain
 from rida.audit.record import ACTOR, Actor, entry, event_entry
 
-TRACKED = "rida.audit.track"    # session.info key: this session's changes are recorded
+TRACKED = "rida.audit.track"  # session.info key: this session's changes are recorded
 # Not audited: the log itself, the search queue, and the failed-login counter (each
 # failure is already an event of its own, ``login.failure``).
 NOT_AUDITED = {"audit_entry", "search_outbox", "login_failure"}
@@ -78,8 +78,11 @@ def _values(obj: object) -> dict[str, Any]:
     """The loaded column values of ``obj``, empty ones left out."""
     state = inspect(obj)
     loaded = state.dict
-    return {attr.key: loaded[attr.key] for attr in state.mapper.column_attrs
-            if attr.key in loaded and loaded[attr.key] not in (None, "", [], {})}
+    return {
+        attr.key: loaded[attr.key]
+        for attr in state.mapper.column_attrs
+        if attr.key in loaded and loaded[attr.key] not in (None, "", [], {})
+    }
 
 
 def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -101,8 +104,14 @@ def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
 def _created(table: str, obj: object, actor: Actor) -> dict[str, Any]:
     values = _values(obj)
     action = events.VALIDATED if table == "meeting_version" else "create"
-    return entry(action, actor, object_type=table, object_id=_key(obj),
-                 meeting_id=_meeting_of(table, values), after=values)
+    return entry(
+        action,
+        actor,
+        object_type=table,
+        object_id=_key(obj),
+        meeting_id=_meeting_of(table, values),
+        after=values,
+    )
 
 
 def _updated(table: str, obj: object, actor: Actor) -> dict[str, Any] | None:
@@ -111,13 +120,26 @@ def _updated(table: str, obj: object, actor: Actor) -> dict[str, Any] | None:
         return None
     action = events.STATUS_CHANGED if table == "action" and "status" in after else "update"
     meeting = _meeting_of(table, inspect(obj).dict)
-    return entry(action, actor, object_type=table, object_id=_key(obj), meeting_id=meeting,
-                 before=before, after=after)
+    return entry(
+        action,
+        actor,
+        object_type=table,
+        object_id=_key(obj),
+        meeting_id=meeting,
+        before=before,
+        after=after,
+    )
 
 
 def _deleted(table: str, values: dict[str, Any], key: str, actor: Actor) -> dict[str, Any]:
-    return entry("delete", actor, object_type=table, object_id=key,
-                 meeting_id=_meeting_of(table, values), before=values)
+    return entry(
+        "delete",
+        actor,
+        object_type=table,
+        object_id=key,
+        meeting_id=_meeting_of(table, values),
+        before=values,
+    )
 
 
 def flushed(session: OrmSession) -> list[dict[str, Any]]:
@@ -156,9 +178,18 @@ def _bulk_delete(state: ORMExecuteState) -> None:
     rows = session.connection().execute(query).mappings().all()
     keys = [column.name for column in table.primary_key.columns]
     actor = actor_of(session)
-    chain.append(session.connection(), [
-        _deleted(table.name, {k: v for k, v in row.items() if v not in (None, "", [], {})},
-                 ",".join(str(row[k]) for k in keys), actor) for row in rows])
+    chain.append(
+        session.connection(),
+        [
+            _deleted(
+                table.name,
+                {k: v for k, v in row.items() if v not in (None, "", [], {})},
+                ",".join(str(row[k]) for k in keys),
+                actor,
+            )
+            for row in rows
+        ],
+    )
 
 
 def _listen() -> None:

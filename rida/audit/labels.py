@@ -19,50 +19,104 @@ from rida.render import (
 )
 
 ACTIONS = {
-    "create": "Création", "update": "Modification", "delete": "Suppression",
-    "status.change": "Changement de statut", "validation": "Validation",
-    "export": "Export", "download": "Téléchargement",
-    "login.success": "Connexion", "login.failure": "Échec de connexion",
-    "login.locked": "Compte verrouillé", "logout": "Déconnexion",
+    "create": "Création",
+    "update": "Modification",
+    "delete": "Suppression",
+    "status.change": "Changement de statut",
+    "validation": "Validation",
+    "export": "Export",
+    "download": "Téléchargement",
+    "login.success": "Connexion",
+    "login.failure": "Échec de connexion",
+    "login.locked": "Compte verrouillé",
+    "logout": "Déconnexion",
     "permission.change": "Changement de droits",
-    "token.create": "Création de jeton", "token.revoke": "Révocation de jeton",
+    "token.create": "Création de jeton",
+    "token.revoke": "Révocation de jeton",
 }
 OBJECTS = {
-    "meeting": "Réunion", "rida_row": "Ligne RIDA", "action": "Action",
-    "participation": "Participant", "person": "Personne", "series": "Série",
-    "meeting_version": "Version figée", "review_round": "Envoi en relecture",
-    "action_event": "Suivi d'action", "user": "Compte", "series_member": "Membre de série",
-    "feed_token": "Adresse d'agenda", "series_glossary": "Glossaire de série",
-    "api_token": "Jeton d'API", "actions": "Tableau des actions",
+    "meeting": "Réunion",
+    "rida_row": "Ligne RIDA",
+    "action": "Action",
+    "participation": "Participant",
+    "person": "Personne",
+    "series": "Série",
+    "meeting_version": "Version figée",
+    "review_round": "Envoi en relecture",
+    "action_event": "Suivi d'action",
+    "user": "Compte",
+    "series_member": "Membre de série",
+    "feed_token": "Adresse d'agenda",
+    "series_glossary": "Glossaire de série",
+    "api_token": "Jeton d'API",
+    "actions": "Tableau des actions",
     "audit_entry": "Journal d'audit",
 }
 FIELDS = {
-    "title": "titre", "subject": "sujet", "question": "question", "answer": "réponse",
-    "nature": "nature", "number": "numéro", "status": "statut", "notes": "notes",
-    "kind": "type", "owner_id": "porteur", "owner_function": "fonction du porteur",
-    "due_date": "échéance", "position": "rang", "attendance": "présence",
-    "function": "fonction", "person_id": "personne", "date": "date",
-    "start_time": "début", "end_time": "fin", "location": "lieu",
-    "classification": "classification", "version": "version",
-    "review_deadline": "date limite de relecture", "summary": "synthèse",
-    "results": "résultats", "objectives": "objectifs", "comments": "commentaires",
-    "reference_documents": "documents de référence", "meeting_type": "type de réunion",
-    "organiser_id": "organisateur", "rapporteur_id": "rapporteur", "role": "rôle",
-    "active": "actif", "login": "identifiant", "password_hash": "mot de passe",
-    "token_hash": "jeton", "comment": "commentaire", "old_status": "ancien statut",
-    "new_status": "nouveau statut", "format": "format", "file": "fichier",
-    "sha256": "SHA-256", "last_name": "nom", "first_name": "prénom",
-    "entity": "organisation", "email": "courriel", "name": "nom", "terms": "termes",
-    "deadline": "date limite", "row_id": "ligne RIDA", "extensions": "extensions",
+    "title": "titre",
+    "subject": "sujet",
+    "question": "question",
+    "answer": "réponse",
+    "nature": "nature",
+    "number": "numéro",
+    "status": "statut",
+    "notes": "notes",
+    "kind": "type",
+    "owner_id": "porteur",
+    "owner_function": "fonction du porteur",
+    "due_date": "échéance",
+    "position": "rang",
+    "attendance": "présence",
+    "function": "fonction",
+    "person_id": "personne",
+    "date": "date",
+    "start_time": "début",
+    "end_time": "fin",
+    "location": "lieu",
+    "classification": "classification",
+    "version": "version",
+    "review_deadline": "date limite de relecture",
+    "summary": "synthèse",
+    "results": "résultats",
+    "objectives": "objectifs",
+    "comments": "commentaires",
+    "reference_documents": "documents de référence",
+    "meeting_type": "type de réunion",
+    "organiser_id": "organisateur",
+    "rapporteur_id": "rapporteur",
+    "role": "rôle",
+    "active": "actif",
+    "login": "identifiant",
+    "password_hash": "mot de passe",
+    "token_hash": "jeton",
+    "comment": "commentaire",
+    "old_status": "ancien statut",
+    "new_status": "nouveau statut",
+    "format": "format",
+    "file": "fichier",
+    "sha256": "SHA-256",
+    "last_name": "nom",
+    "first_name": "prénom",
+    "entity": "organisation",
+    "email": "courriel",
+    "name": "nom",
+    "terms": "termes",
+    "deadline": "date limite",
+    "row_id": "ligne RIDA",
+    "extensions": "extensions",
 }
 # Columns holding a person's id: shown with the person's name when it is known.
 PERSON_FIELDS = {"owner_id", "person_id", "organiser_id", "rapporteur_id"}
 # Bookkeeping columns, not worth a line in the history.
 HIDDEN = {"id", "uid", "revision", "updated_at", "created_at", "meeting_id"}
 VALUE_LABELS = {
-    "status": STATUS_LABELS | ACTION_STATUS_LABELS, "new_status": ACTION_STATUS_LABELS,
-    "old_status": ACTION_STATUS_LABELS, "classification": CLASSIFICATION_LABELS,
-    "nature": NATURE_LABELS, "attendance": ATTENDANCE_LABELS, "kind": ACTION_KIND_LABELS,
+    "status": STATUS_LABELS | ACTION_STATUS_LABELS,
+    "new_status": ACTION_STATUS_LABELS,
+    "old_status": ACTION_STATUS_LABELS,
+    "classification": CLASSIFICATION_LABELS,
+    "nature": NATURE_LABELS,
+    "attendance": ATTENDANCE_LABELS,
+    "kind": ACTION_KIND_LABELS,
     "role": ROLE_LABELS,
 }
 EMPTY = "(vide)"
@@ -102,21 +156,30 @@ def value_text(name: str, value: Any, people: dict[int, str] | None = None) -> s
 @dataclass(frozen=True)
 class Change:
     field: str
-    before: str | None   # None: nothing before (creation, event)
-    after: str | None    # None: nothing after (deletion)
+    before: str | None  # None: nothing before (creation, event)
+    after: str | None  # None: nothing after (deletion)
 
 
 def changes(entry: AuditEntry, people: dict[int, str] | None = None) -> list[Change]:
     """What the entry changed, field by field, in French (bookkeeping columns hidden)."""
     before, after = entry.before or {}, entry.after or {}
     names = [n for n in dict.fromkeys([*after, *before]) if n not in HIDDEN]
-    return [Change(field_label(n),
-                   value_text(n, before[n], people) if n in before else None,
-                   value_text(n, after[n], people) if n in after else None) for n in names]
+    return [
+        Change(
+            field_label(n),
+            value_text(n, before[n], people) if n in before else None,
+            value_text(n, after[n], people) if n in after else None,
+        )
+        for n in names
+    ]
 
 
 def person_ids(entries: list[AuditEntry]) -> set[int]:
     """The people the entries name (to look their names up once)."""
-    return {value for e in entries for values in (e.before or {}, e.after or {})
-            for name, value in values.items()
-            if name in PERSON_FIELDS and isinstance(value, int)}
+    return {
+        value
+        for e in entries
+        for values in (e.before or {}, e.after or {})
+        for name, value in values.items()
+        if name in PERSON_FIELDS and isinstance(value, int)
+    }

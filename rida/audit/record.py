@@ -14,7 +14,7 @@ from typing import Any
 
 from rida.events import Event
 
-ACTOR = "rida.audit.actor"      # session.info key: the Actor of a write session
+ACTOR = "rida.audit.actor"  # session.info key: the Actor of a write session
 MASK = "***"
 OMITTED = "(non journalisé)"
 # Column or key names whose values are never logged (password and token hashes, secrets).
@@ -72,16 +72,28 @@ def loggable(table: str | None, values: dict[str, Any] | None) -> dict[str, Any]
     return out
 
 
-def entry(action: str, actor: Actor, *, object_type: str | None = None,
-          object_id: Any = None, meeting_id: int | None = None,
-          before: dict[str, Any] | None = None,
-          after: dict[str, Any] | None = None) -> dict[str, Any]:
+def entry(
+    action: str,
+    actor: Actor,
+    *,
+    object_type: str | None = None,
+    object_id: Any = None,
+    meeting_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The fields of a new entry (the chain adds id, time and hashes)."""
-    return {"user_id": actor.user_id, "login": actor.login, "ip": actor.ip,
-            "action": action, "object_type": object_type,
-            "object_id": None if object_id is None else str(object_id),
-            "meeting_id": meeting_id, "before": loggable(object_type, before),
-            "after": loggable(object_type, after)}
+    return {
+        "user_id": actor.user_id,
+        "login": actor.login,
+        "ip": actor.ip,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "meeting_id": meeting_id,
+        "before": loggable(object_type, before),
+        "after": loggable(object_type, after),
+    }
 
 
 def event_entry(event: Event, actor: Actor) -> dict[str, Any]:
@@ -91,6 +103,12 @@ def event_entry(event: Event, actor: Actor) -> dict[str, Any]:
     elif event.ip is not None:
         actor = Actor(actor.user_id, actor.login, event.ip)
     after = {**(event.after or {}), **event.details} or None
-    return entry(event.action, actor, object_type=event.object_type,
-                 object_id=event.object_id, meeting_id=event.meeting_id,
-                 before=event.before, after=after)
+    return entry(
+        event.action,
+        actor,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        meeting_id=event.meeting_id,
+        before=event.before,
+        after=after,
+    )

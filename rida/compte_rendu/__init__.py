@@ -36,8 +36,9 @@ class Source:
     follow_up: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps({"doc": self.doc, "follow_up": self.follow_up}, ensure_ascii=False,
-                          sort_keys=True)
+        return json.dumps(
+            {"doc": self.doc, "follow_up": self.follow_up}, ensure_ascii=False, sort_keys=True
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Source:
@@ -46,26 +47,31 @@ class Source:
 
 
 def source(session: Session, meeting: Meeting) -> Source:
-    return Source(doc=exchange.export_document(session, meeting),
-                  follow_up=follow_up(session, meeting))
+    return Source(
+        doc=exchange.export_document(session, meeting), follow_up=follow_up(session, meeting)
+    )
 
 
 def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
     """The "Suivi des actions" of ``meeting`` (rule in :mod:`rida.follow_up`)."""
     found = follow_up_items(session, meeting)
-    return [{
-        "meeting": {"id": m.id, "title": m.title, "date": m.date.isoformat()},
-        "title": a.title,
-        "kind": a.kind,
-        "owner": exchange.person_dict(owner, a.owner_function),
-        "due_date": a.due_date.isoformat() if a.due_date else None,
-        "status": a.status,
-        "rida": row.number if row is not None else None,
-    } for a, m, owner, row in found]
+    return [
+        {
+            "meeting": {"id": m.id, "title": m.title, "date": m.date.isoformat()},
+            "title": a.title,
+            "kind": a.kind,
+            "owner": exchange.person_dict(owner, a.owner_function),
+            "due_date": a.due_date.isoformat() if a.due_date else None,
+            "status": a.status,
+            "rida": row.number if row is not None else None,
+        }
+        for a, m, owner, row in found
+    ]
 
 
-def render(src: Source, fmt: str, *, template: str | Path | None = None,
-           soffice: str | None = None) -> bytes:
+def render(
+    src: Source, fmt: str, *, template: str | Path | None = None, soffice: str | None = None
+) -> bytes:
     """The compte-rendu of ``src`` in format ``fmt`` (one of :data:`FORMATS`).
 
     ``template``: the reference DOCX (setting ``RIDA_DOCX_TEMPLATE``; None: the one

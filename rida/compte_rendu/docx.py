@@ -97,8 +97,12 @@ class _Writer:
         self.body = document.element.body
         self.flow = Flow(self.body, None)
         table_style = self.styles.id(TABLE_STYLE)
-        self.look = TableLook(table_style, self.styles.id("CR En-tête de tableau"),
-                              self.styles.id("CR Cellule"), header_fill(document, table_style))
+        self.look = TableLook(
+            table_style,
+            self.styles.id("CR En-tête de tableau"),
+            self.styles.id("CR Cellule"),
+            header_fill(document, table_style),
+        )
 
     def write(self) -> None:
         self.title_block()
@@ -166,12 +170,18 @@ class _Writer:
         table = self.table("restitution")
         label, author_label, date_label = w.RESTITUTION
         author, date = w.restitution_values(self.doc)
-        for values, vmerge in (((label, author_label, date_label), "restart"),
-                               (("", author, date), "")):
+        for values, vmerge in (
+            ((label, author_label, date_label), "restart"),
+            (("", author, date), ""),
+        ):
             tr = table.row()
             for column, text in enumerate(values):
-                flow = table.cell(tr, column, header=column == 0 or vmerge == "restart",
-                                  vmerge=vmerge if column == 0 else None)
+                flow = table.cell(
+                    tr,
+                    column,
+                    header=column == 0 or vmerge == "restart",
+                    vmerge=vmerge if column == 0 else None,
+                )
                 p = flow.paragraph()
                 if text:
                     p.add_r().text = text
@@ -184,8 +194,9 @@ class _Writer:
         table.text_row(w.RIDA_COLUMNS, header=True)
         for row in self.doc.get("rida") or []:
             tr = table.row()
-            for column, text in enumerate((str(row["number"]), row.get("nature") or "",
-                                           row.get("subject") or "")):
+            for column, text in enumerate(
+                (str(row["number"]), row.get("nature") or "", row.get("subject") or "")
+            ):
                 p = table.cell(tr, column).paragraph()
                 if text:
                     p.add_r().text = text
@@ -242,4 +253,3 @@ class _Writer:
         add_field(footer, "PAGE", "1")
         add_run(footer, " / ")
         add_field(footer, "NUMPAGES", "1")
-

@@ -25,8 +25,9 @@ from rida.compte_rendu.text_reading import typed_item
 
 SUPERSCRIPTS = {"1": "¹", "2": "²", "3": "³"}
 MONOSPACE = ("courier", "consolas", "monaco", "menlo", "mono")
-_LIST_STYLE = re.compile(r"^(list bullet|list number|liste à puces|liste numéro)\s*(\d?)$",
-                         re.IGNORECASE)
+_LIST_STYLE = re.compile(
+    r"^(list bullet|list number|liste à puces|liste numéro)\s*(\d?)$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -64,8 +65,10 @@ class _Numbering:
 
     def __init__(self, document: WordDocument):
         self.cache: dict[tuple[int, int], str] = {}
-        self.styles = {style.styleId: BabelFish.internal2ui(style.name_val or style.styleId)
-                       for style in document.styles.element.style_lst}
+        self.styles = {
+            style.styleId: BabelFish.internal2ui(style.name_val or style.styleId)
+            for style in document.styles.element.style_lst
+        }
         try:
             self.root: Any = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -83,8 +86,10 @@ class _Numbering:
         abstract = self.root.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
         if not abstract:
             return "bullet"
-        fmt = self.root.xpath(f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]'
-                              f'/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val')
+        fmt = self.root.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]'
+            f'/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val'
+        )
         return "bullet" if not fmt or fmt[0] in ("bullet", "none") else "number"
 
 
@@ -93,13 +98,12 @@ def _wrap(text: str, marker: str) -> str:
     core = text.strip()
     if not core or not marker:
         return text
-    lead = text[:len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()):]
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
     return f"{lead}{marker}{core}{marker[::-1]}{trail}"
 
 
-def _run_parts(paragraph: Paragraph, numbering: _Numbering
-               ) -> Iterator[tuple[str, str, str]]:
+def _run_parts(paragraph: Paragraph, numbering: _Numbering) -> Iterator[tuple[str, str, str]]:
     """(plain text, markdown marker, kind) of each run, hyperlinks opened."""
     for item in paragraph.iter_inner_content():
         runs = item.runs if isinstance(item, Hyperlink) else [item]
@@ -146,8 +150,9 @@ def read_paragraph(paragraph: Paragraph, numbering: _Numbering) -> Para:
         if para.num_id:
             para.list_kind = numbering.kind(para.num_id, para.level)
     if m:
-        para.list_kind = "number" if m.group(1).lower() in ("list number", "liste numéro") \
-            else "bullet"
+        para.list_kind = (
+            "number" if m.group(1).lower() in ("list number", "liste numéro") else "bullet"
+        )
         para.level = max(int(m.group(2) or 1) - 1, para.level if num_pr is not None else 0)
     return para
 
@@ -220,8 +225,11 @@ def markdown_of(paras: list[Para]) -> str:
                 current = None
                 continue
             key = ("-" if kind == "-" else "1.", para.num_id)
-            restart = level == 0 and current is not None and (
-                key != current or (kind == "1." and para.list_kind is None and 0 in counters))
+            restart = (
+                level == 0
+                and current is not None
+                and (key != current or (kind == "1." and para.list_kind is None and 0 in counters))
+            )
             if current is None or restart:
                 blocks.append([])
                 counters.clear()
@@ -231,8 +239,11 @@ def markdown_of(paras: list[Para]) -> str:
             if kind == "-":
                 line = "- " + text
             else:
-                number = int(kind[:-1]) if kind != "1." and para.list_kind is None else \
-                    counters.get(level, 0) + 1
+                number = (
+                    int(kind[:-1])
+                    if kind != "1." and para.list_kind is None
+                    else counters.get(level, 0) + 1
+                )
                 counters[level] = number
                 line = f"{number}. {text}"
             blocks[-1].append("    " * level + line)

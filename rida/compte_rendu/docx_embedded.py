@@ -18,16 +18,42 @@ from rida.people import fold
 from rida.render import formula_text, markdown_html
 
 Notes = list[tuple[str, str]]
-SCALARS = ("series", "title", "subject", "meeting_type", "date", "start_time", "end_time",
-           "location", "status", "classification", "version")
-LABELS = {"series": "série", "title": "titre", "subject": "objet", "meeting_type":
-          "type de réunion", "date": "date", "start_time": "heure de début", "end_time":
-          "heure de fin", "location": "lieu", "status": "statut", "classification":
-          "classification", "version": "version", "organiser": "organisateur", "rapporteur":
-          "rédacteur", "reference_documents": "documents de référence", "objectives":
-          "objectifs", "summary": "synthèse", "comments": "commentaires", "results":
-          "résultats", "participants": "intervenants", "rida": "tableau RIDA",
-          "actions": "prochaines actions"}
+SCALARS = (
+    "series",
+    "title",
+    "subject",
+    "meeting_type",
+    "date",
+    "start_time",
+    "end_time",
+    "location",
+    "status",
+    "classification",
+    "version",
+)
+LABELS = {
+    "series": "série",
+    "title": "titre",
+    "subject": "objet",
+    "meeting_type": "type de réunion",
+    "date": "date",
+    "start_time": "heure de début",
+    "end_time": "heure de fin",
+    "location": "lieu",
+    "status": "statut",
+    "classification": "classification",
+    "version": "version",
+    "organiser": "organisateur",
+    "rapporteur": "rédacteur",
+    "reference_documents": "documents de référence",
+    "objectives": "objectifs",
+    "summary": "synthèse",
+    "comments": "commentaires",
+    "results": "résultats",
+    "participants": "intervenants",
+    "rida": "tableau RIDA",
+    "actions": "prochaines actions",
+}
 
 
 def _text_eq(a: Any, b: Any) -> bool:
@@ -58,30 +84,44 @@ def _shown(markdown: Any) -> str:
 def _person_eq(visible: Any, embedded: Any) -> bool:
     if not visible or not embedded:
         return not visible and not embedded
-    return all(fold(visible.get(k) or "") == fold(embedded.get(k) or "")
-               for k in ("last_name", "first_name")) and (
-        not visible.get("entity") or fold(visible["entity"]) == fold(embedded.get("entity")
-                                                                     or "")) and (
-        not visible.get("function") or _text_eq(visible["function"], embedded.get("function")))
+    return (
+        all(
+            fold(visible.get(k) or "") == fold(embedded.get(k) or "")
+            for k in ("last_name", "first_name")
+        )
+        and (
+            not visible.get("entity")
+            or fold(visible["entity"]) == fold(embedded.get("entity") or "")
+        )
+        and (not visible.get("function") or _text_eq(visible["function"], embedded.get("function")))
+    )
 
 
 def _participant_eq(visible: dict, embedded: dict) -> bool:
-    return _person_eq(visible, embedded) and visible["attendance"] == embedded["attendance"] \
+    return (
+        _person_eq(visible, embedded)
+        and visible["attendance"] == embedded["attendance"]
         and fold(visible.get("entity") or "") == fold(embedded.get("entity") or "")
+    )
 
 
 def _row_eq(visible: dict, embedded: dict) -> bool:
-    return visible["number"] == embedded["number"] and visible["nature"] == embedded["nature"] \
-        and _text_eq(visible["subject"], embedded["subject"]) \
-        and _md_eq(visible["question"], embedded["question"]) \
+    return (
+        visible["number"] == embedded["number"]
+        and visible["nature"] == embedded["nature"]
+        and _text_eq(visible["subject"], embedded["subject"])
+        and _md_eq(visible["question"], embedded["question"])
         and _md_eq(visible["answer"], embedded["answer"])
+    )
 
 
 def _action_eq(visible: dict, embedded: dict) -> bool:
-    return _text_eq(visible["title"], embedded["title"]) and all(
-        visible[k] == embedded[k] for k in ("kind", "due_date", "status", "rida")) \
-        and _person_eq(visible["owner"], embedded["owner"]) \
+    return (
+        _text_eq(visible["title"], embedded["title"])
+        and all(visible[k] == embedded[k] for k in ("kind", "due_date", "status", "rida"))
+        and _person_eq(visible["owner"], embedded["owner"])
         and _md_eq(visible["notes"], embedded["notes"])
+    )
 
 
 def _list_eq(eq: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
@@ -107,11 +147,17 @@ class _Merge:
             self.differs(LABELS[key])
 
     def differs(self, what: str) -> None:
-        self.notes.append(("", f"Données rida/1 intégrées : {what} différent du contenu "
-                           "visible (modifié dans Word ?) ; le contenu visible est retenu"))
+        self.notes.append(
+            (
+                "",
+                f"Données rida/1 intégrées : {what} différent du contenu "
+                "visible (modifié dans Word ?) ; le contenu visible est retenu",
+            )
+        )
 
-    def items(self, key: str, eq: Callable[[dict, dict], bool], match: Callable[[dict], Any]
-              ) -> None:
+    def items(
+        self, key: str, eq: Callable[[dict, dict], bool], match: Callable[[dict], Any]
+    ) -> None:
         """Visible items kept in their order; each one that equals its embedded twin
         (found by ``match``) becomes that twin, the others keep its extensions."""
         twins = {match(item): item for item in self.embedded.get(key, [])}
@@ -138,16 +184,24 @@ class _Merge:
         self.field("comments", _list_eq(_md_eq))
         for key in ("summary", "results"):
             self.field(key, _md_eq)
-        self.items("participants", _participant_eq,
-                   lambda p: (fold(p["last_name"] or ""), fold(p["first_name"] or "")))
+        self.items(
+            "participants",
+            _participant_eq,
+            lambda p: (fold(p["last_name"] or ""), fold(p["first_name"] or "")),
+        )
         self.items("rida", _row_eq, lambda r: r["number"])
         by_title = {fold(a["title"]): a for a in self.embedded.get("actions", [])}
-        self.items("actions", _action_eq,
-                   lambda a: fold(a["title"]) if fold(a["title"]) in by_title else None)
+        self.items(
+            "actions",
+            _action_eq,
+            lambda a: fold(a["title"]) if fold(a["title"]) in by_title else None,
+        )
         self.doc.update(_extensions(self.embedded))
-        kept = [(path, message) for path, message in self.notes
-                if not any(path == c or path.startswith((c + ".", c + "["))
-                           for c in self.confirmed)]
+        kept = [
+            (path, message)
+            for path, message in self.notes
+            if not any(path == c or path.startswith((c + ".", c + "[")) for c in self.confirmed)
+        ]
         return self.doc, kept
 
 

@@ -72,8 +72,11 @@ def _person(text: str, note: tables.Note, where: str, path: str) -> dict[str, An
         text, entity = (s.strip() for s in text.split(" / ", 1))
     last, first, guessed = split_name(text)
     if guessed and first:
-        note(path, f"{where} : « {text} » sans nom en capitales, lu comme prénom "
-             f"« {first} » et nom « {last} »")
+        note(
+            path,
+            f"{where} : « {text} » sans nom en capitales, lu comme prénom "
+            f"« {first} » et nom « {last} »",
+        )
     return {"last_name": last, "first_name": first, "entity": entity or None, "function": None}
 
 
@@ -146,14 +149,22 @@ class _Reader:
     def para_summary(self, para: Para, text: str) -> None:
         typed = None if para.list_kind else typed_item(text)
         is_item = para.list_kind == "number" or (typed is not None and typed[0] != "-")
-        if self.in_objectives and is_item and para.level == 0 and (
-                self.objective_list is None or para.num_id == self.objective_list):
+        if (
+            self.in_objectives
+            and is_item
+            and para.level == 0
+            and (self.objective_list is None or para.num_id == self.objective_list)
+        ):
             self.objective_list = para.num_id
             self.objectives.append(" ".join((typed[1] if typed else para.text).split()))
             return
         self.in_objectives = False
-        if not self.objectives and not self.summary and "objectif" in fold(text) \
-                and text.rstrip().endswith(":"):
+        if (
+            not self.objectives
+            and not self.summary
+            and "objectif" in fold(text)
+            and text.rstrip().endswith(":")
+        ):
             self.in_objectives = True
             return
         self.summary.append(para)
@@ -161,8 +172,9 @@ class _Reader:
     def para_comments(self, para: Para, text: str) -> None:
         if fold(text) in _EMPTY:
             return
-        starts = (para.list_kind == "bullet" and para.level == 0) or \
-            (not para.list_kind and (typed_item(text) or ("",))[0] == "-")
+        starts = (para.list_kind == "bullet" and para.level == 0) or (
+            not para.list_kind and (typed_item(text) or ("",))[0] == "-"
+        )
         if starts or not self.comments:
             if starts and not para.list_kind:
                 para = Para(para.style, text, typed_item(para.inline)[1])  # type: ignore[index]
@@ -207,7 +219,8 @@ class _Reader:
         key = person_key(person["last_name"], person["first_name"] or "")
         for p, _markers in self.participants:
             if person_key(p["last_name"], p["first_name"] or "") == key and (
-                    not person["entity"] or fold(person["entity"]) == fold(p["entity"] or "")):
+                not person["entity"] or fold(person["entity"]) == fold(p["entity"] or "")
+            ):
                 return {k: p[k] for k in ("last_name", "first_name", "entity", "function")}
         return person
 
@@ -217,8 +230,7 @@ class _Reader:
         if not _ENTITY.match(text):
             _last, first, guessed = split_name(text)
             if guessed or not first:
-                return {"last_name": None, "first_name": None, "entity": text,
-                        "function": None}
+                return {"last_name": None, "first_name": None, "entity": text, "function": None}
         return self.known(_person(text, self.note, "Prochaines actions, porteur", ""))
 
     def role(self, key: str, marker: str, label: str) -> dict[str, Any] | None:
@@ -226,10 +238,12 @@ class _Reader:
         text = self.header.get(key, "")
         person = self.known(_person(text, self.note, f"En-tête, {label}", key))
         if key == "rapporteur" and self.restitution[0]:
-            author = self.known(_person(self.restitution[0], self.note,
-                                        "Bloc de restitution, auteur", key))
-            if person is None or (author and person_key(author["last_name"]) ==
-                                  person_key(person["last_name"])):
+            author = self.known(
+                _person(self.restitution[0], self.note, "Bloc de restitution, auteur", key)
+            )
+            if person is None or (
+                author and person_key(author["last_name"]) == person_key(person["last_name"])
+            ):
                 person = author
         if person is None and marked:
             person = self.known(marked[0])
@@ -246,15 +260,20 @@ class _Reader:
         doc["objectives"] = self.objectives
         doc["summary"] = tables.rich(self.summary, "summary", "Synthèse", self.note)
         doc["rida"] = self.rida
-        doc["comments"] = [tables.rich(c, f"comments[{i}]", f"Commentaire {i + 1}", self.note)
-                           or "" for i, c in enumerate(self.comments)]
+        doc["comments"] = [
+            tables.rich(c, f"comments[{i}]", f"Commentaire {i + 1}", self.note) or ""
+            for i, c in enumerate(self.comments)
+        ]
         doc["results"] = self.results_text()
         doc["actions"] = self.actions or self.legacy_actions()
         numbers = {r["number"] for r in self.rida}
         for i, action in enumerate(doc["actions"]):
             if action["rida"] is not None and action["rida"] not in numbers:
-                self.note(f"actions[{i}].rida", f"Prochaines actions, action {i + 1} : "
-                          f"ligne RIDA {action['rida']} inexistante, lien retiré")
+                self.note(
+                    f"actions[{i}].rida",
+                    f"Prochaines actions, action {i + 1} : "
+                    f"ligne RIDA {action['rida']} inexistante, lien retiré",
+                )
                 action["rida"] = None
         return doc
 
@@ -282,8 +301,7 @@ class _Reader:
                     doc[key] = rest.pop(0)
                 else:
                     doc[key] = "Série non renseignée" if key == "series" else "Sans titre"
-                    self.note(key, f"Première page : {where} introuvable, « {doc[key]} » "
-                              "retenu")
+                    self.note(key, f"Première page : {where} introuvable, « {doc[key]} » retenu")
 
     def status_line(self, doc: dict[str, Any], text: str) -> None:
         for part in text.split("|"):
@@ -306,11 +324,17 @@ class _Reader:
         found = parse_date(when) if when else None
         start, end = parse_times(when.split(",", 1)[1] if "," in when else "")
         doc["start_time"], doc["end_time"] = start, end
-        candidates = [("Réunion du", doc.get("date")),
-                      ("En-tête, date", found.isoformat() if found else None)]
+        candidates = [
+            ("Réunion du", doc.get("date")),
+            ("En-tête, date", found.isoformat() if found else None),
+        ]
         restitution_date = parse_date(self.restitution[1]) if self.restitution[1] else None
-        candidates.append(("Bloc de restitution, date",
-                           restitution_date.isoformat() if restitution_date else None))
+        candidates.append(
+            (
+                "Bloc de restitution, date",
+                restitution_date.isoformat() if restitution_date else None,
+            )
+        )
         dates = [(where, d) for where, d in candidates if d]
         if not dates:
             self.note("date", "Date de la réunion introuvable")
@@ -324,36 +348,57 @@ class _Reader:
         people = [p for p, _m in self.participants]
         for para in self.attendance:
             label, _, names = para.text.partition(":")
-            status = "excused" if fold(label).startswith("excuse") else \
-                "absent" if fold(label).startswith("absent") else None
+            status = (
+                "excused"
+                if fold(label).startswith("excuse")
+                else "absent"
+                if fold(label).startswith("absent")
+                else None
+            )
             if status is None:
                 continue
             for name in filter(None, (n.strip() for n in names.split(","))):
                 last, first, _ = split_name(name)
                 key = person_key(last, first or "")
-                match = [p for p in people if person_key(p["last_name"], p["first_name"] or "")
-                         == key]
+                match = [
+                    p for p in people if person_key(p["last_name"], p["first_name"] or "") == key
+                ]
                 if match:
                     match[0]["attendance"] = status
                 else:
-                    self.note("", f"Intervenants : « {name} » ({label.strip()}) absent du "
-                              "tableau, ignoré")
+                    self.note(
+                        "", f"Intervenants : « {name} » ({label.strip()}) absent du tableau, ignoré"
+                    )
         return people
 
     def results_text(self) -> str | None:
         text = markdown_of(self.results) or None
         if self.results_heading and not text:
-            self.note("results", "Résultats : le titre de la section précise "
-                      f"« {self.results_heading} », repris comme résultats")
+            self.note(
+                "results",
+                "Résultats : le titre de la section précise "
+                f"« {self.results_heading} », repris comme résultats",
+            )
             return self.results_heading
         return tables.rich(self.results, "results", "Résultats", self.note)
 
     def legacy_actions(self) -> list[dict[str, Any]]:
         found = []
         for i, line in enumerate(self.action_lines):
-            self.note(f"actions[{i}]", f"Prochaines actions, action {i + 1} : porteur et "
-                      "échéance absents (ligne de texte, pas un tableau), à compléter")
-            found.append({"title": " ".join(line.split()).rstrip(". "), "kind": "other",
-                          "owner": None, "due_date": None, "status": "open", "rida": None,
-                          "notes": None})
+            self.note(
+                f"actions[{i}]",
+                f"Prochaines actions, action {i + 1} : porteur et "
+                "échéance absents (ligne de texte, pas un tableau), à compléter",
+            )
+            found.append(
+                {
+                    "title": " ".join(line.split()).rstrip(". "),
+                    "kind": "other",
+                    "owner": None,
+                    "due_date": None,
+                    "status": "open",
+                    "rida": None,
+                    "notes": None,
+                }
+            )
         return found

@@ -39,8 +39,11 @@ def header_fill(document: Document, table_style: str | None) -> str:
         if style is not None:
             for cond in style.iterchildren(qn("w:tblStylePr")):
                 shd = cond.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
-                if cond.get(qn("w:type")) == "firstRow" and shd is not None \
-                        and shd.get(qn("w:fill")):
+                if (
+                    cond.get(qn("w:type")) == "firstRow"
+                    and shd is not None
+                    and shd.get(qn("w:fill"))
+                ):
                     return shd.get(qn("w:fill"))
     return DEFAULT_HEADER_FILL
 
@@ -67,8 +70,18 @@ class Table:
             tbl_pr.append(_el("w:tblStyle", val=look.style))
         tbl_pr.append(_el("w:tblW", w=str(sum(self.widths)), type="dxa"))
         tbl_pr.append(_el("w:tblLayout", type="fixed"))
-        tbl_pr.append(_el("w:tblLook", val="04A0", firstRow="1", lastRow="0",
-                          firstColumn="0", lastColumn="0", noHBand="1", noVBand="1"))
+        tbl_pr.append(
+            _el(
+                "w:tblLook",
+                val="04A0",
+                firstRow="1",
+                lastRow="0",
+                firstColumn="0",
+                lastColumn="0",
+                noHBand="1",
+                noVBand="1",
+            )
+        )
         grid = _el("w:tblGrid")
         for width in self.widths:
             grid.append(_el("w:gridCol", w=str(width)))
@@ -85,12 +98,19 @@ class Table:
         self.tbl.append(tr)
         return tr
 
-    def cell(self, tr: OxmlElement, column: int, *, span: int = 1, header: bool = False,
-             vmerge: str | None = None) -> Flow:
+    def cell(
+        self,
+        tr: OxmlElement,
+        column: int,
+        *,
+        span: int = 1,
+        header: bool = False,
+        vmerge: str | None = None,
+    ) -> Flow:
         """A cell of ``tr`` starting at grid ``column``, as a :class:`Flow` for its content."""
         tc: CT_Tc = _el("w:tc")
         tc_pr = _el("w:tcPr")
-        tc_pr.append(_el("w:tcW", w=str(sum(self.widths[column:column + span])), type="dxa"))
+        tc_pr.append(_el("w:tcW", w=str(sum(self.widths[column : column + span])), type="dxa"))
         if span > 1:
             tc_pr.append(_el("w:gridSpan", val=str(span)))
         if vmerge is not None:
@@ -142,9 +162,15 @@ def save(document: Document, when: dt.date) -> bytes:
     document.save(raw)
     stamp = (min(max(when.year, 1980), 2107), when.month, when.day, 0, 0, 0)  # ZIP's range
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
-            dst.writestr(zipfile.ZipInfo(info.filename, stamp), src.read(info.filename),
-                         zipfile.ZIP_DEFLATED, compresslevel=6)
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, stamp),
+                src.read(info.filename),
+                zipfile.ZIP_DEFLATED,
+                compresslevel=6,
+            )
     return out.getvalue()

@@ -33,8 +33,10 @@ def open_docx(data: bytes) -> tuple[WordDocument, bytes | None]:
     if not data:
         raise DocxError("fichier vide : ce n'est pas un document Word (.docx)")
     if data.startswith(OLE_MAGIC):
-        raise DocxError("document Word 97-2003 (.doc) : enregistrez-le au format .docx "
-                        "puis importez-le à nouveau")
+        raise DocxError(
+            "document Word 97-2003 (.doc) : enregistrez-le au format .docx "
+            "puis importez-le à nouveau"
+        )
     try:
         upload_check.check_docx(data)
     except upload_check.UploadRefused as e:
@@ -45,14 +47,23 @@ def open_docx(data: bytes) -> tuple[WordDocument, bytes | None]:
             embedded = archive.read(EMBEDDED_PART) if EMBEDDED_PART in names else None
     # A damaged header may also name a part in invalid UTF-8 (UnicodeDecodeError, a
     # ValueError), an unknown compression (NotImplementedError) or encryption (RuntimeError).
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
-            ValueError, NotImplementedError, RuntimeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        zlib.error,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ):
         raise DocxError("fichier DOCX corrompu (archive ZIP illisible)") from None
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx and lxml raise many types on a broken package
-        raise DocxError("document Word illisible : une partie du fichier est mal formée "
-                        "ou manquante") from None
+        raise DocxError(
+            "document Word illisible : une partie du fichier est mal formée ou manquante"
+        ) from None
     return document, embedded
 
 
@@ -64,5 +75,7 @@ def embedded_document(raw: bytes | None) -> tuple[dict[str, Any] | None, str | N
         return exchange.validate(exchange.loads(raw)), None
     except ValidationError as e:
         first = e.errors[0]
-        return None, (f"Données rida/1 intégrées : invalides ({first}), ignorées ; "
-                      "seul le contenu visible est lu")
+        return None, (
+            f"Données rida/1 intégrées : invalides ({first}), ignorées ; "
+            "seul le contenu visible est lu"
+        )

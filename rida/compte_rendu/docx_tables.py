@@ -13,10 +13,18 @@ from rida.people import fold
 from rida.render import ACTION_KIND_LABELS, ACTION_STATUS_LABELS, NATURE_LABELS
 
 Note = Callable[[str, str], None]  # (rida/1 path, French message with its place)
-HEADER_LABELS = {"objet": "subject", "date": "date", "lieu": "location",
-                 "organisateur": "organiser", "type de reunion": "meeting_type",
-                 "type": "meeting_type", "redacteur": "rapporteur", "redactrice": "rapporteur",
-                 "heure": "time", "horaire": "time"}
+HEADER_LABELS = {
+    "objet": "subject",
+    "date": "date",
+    "lieu": "location",
+    "organisateur": "organiser",
+    "type de reunion": "meeting_type",
+    "type": "meeting_type",
+    "redacteur": "rapporteur",
+    "redactrice": "rapporteur",
+    "heure": "time",
+    "horaire": "time",
+}
 MARKERS = re.compile(r"\s*[¹²³]")
 
 
@@ -35,8 +43,11 @@ def kind_of(table: TableBlock) -> str:
         return "follow_up"
     if first and first[0] == "action" and any("porteur" in c for c in first):
         return "actions"
-    if table.rows and all(len(r) == 2 for r in table.rows) and \
-            any(_label(cell_text(r[0])) for r in table.rows):
+    if (
+        table.rows
+        and all(len(r) == 2 for r in table.rows)
+        and any(_label(cell_text(r[0])) for r in table.rows)
+    ):
         return "header"
     return "unknown"
 
@@ -84,9 +95,12 @@ def rich(paras: list[Para], path: str, where: str, note: Note) -> str | None:
     return text or None
 
 
-PARTICIPANT_COLUMNS = {"last_name": ("nom",), "first_name": ("prenom",),
-                       "entity": ("entite", "organisme", "societe", "structure"),
-                       "function": ("fonction", "role")}
+PARTICIPANT_COLUMNS = {
+    "last_name": ("nom",),
+    "first_name": ("prenom",),
+    "entity": ("entite", "organisme", "societe", "structure"),
+    "function": ("fonction", "role"),
+}
 
 
 def participants(table: TableBlock, note: Note) -> list[tuple[dict[str, Any], str]]:
@@ -95,8 +109,10 @@ def participants(table: TableBlock, note: Note) -> list[tuple[dict[str, Any], st
     found = []
     for i, row in enumerate(table.rows[1:], 1):
         raw_name = cell_text(_get(row, cols.get("last_name")))
-        values = {k: " ".join(cell_text(_get(row, cols.get(k))).split()) or None
-                  for k in PARTICIPANT_COLUMNS}
+        values = {
+            k: " ".join(cell_text(_get(row, cols.get(k))).split()) or None
+            for k in PARTICIPANT_COLUMNS
+        }
         if not any(values.values()):
             continue
         if fold(raw_name) == "nom":
@@ -125,9 +141,13 @@ def restitution(table: TableBlock) -> tuple[str, str]:
     return author, date_text
 
 
-RIDA_COLUMNS = {"number": ("#", "n°", "no", "num"), "nature": ("nature",),
-                "subject": ("objet", "sujet", "theme"), "question": ("question", "remarque"),
-                "answer": ("reponse",)}
+RIDA_COLUMNS = {
+    "number": ("#", "n°", "no", "num"),
+    "nature": ("nature",),
+    "subject": ("objet", "sujet", "theme"),
+    "question": ("question", "remarque"),
+    "answer": ("reponse",),
+}
 _NATURES = {fold(label): code for code, label in NATURE_LABELS.items()}
 
 
@@ -148,44 +168,70 @@ def rida_rows(table: TableBlock, note: Note) -> list[dict[str, Any]]:
         if _columns(row, RIDA_COLUMNS).keys() >= {"nature", "subject"}:
             continue  # header repeated
         number_text = cell_text(_get(row, cols.get("number"))).strip().rstrip(".")
-        number = int(number_text) if number_text.isdigit() and 0 < int(number_text) < 2**31 \
-            else None
+        number = (
+            int(number_text) if number_text.isdigit() and 0 < int(number_text) < 2**31 else None
+        )
         used = {x["number"] for x in rows}
         if number is None or number in used:
             guess = max(used, default=0) + 1
-            note(f"rida[{len(rows)}].number",
-                 f"Tableau RIDA, ligne {guess} : numéro « {number_text} » illisible ou "
-                 f"déjà pris, numéro {guess} attribué")
+            note(
+                f"rida[{len(rows)}].number",
+                f"Tableau RIDA, ligne {guess} : numéro « {number_text} » illisible ou "
+                f"déjà pris, numéro {guess} attribué",
+            )
             number = guess
         where = f"Tableau RIDA, ligne {number}"
         path = f"rida[{len(rows)}]"
         nature_text = cell_text(_get(row, cols.get("nature"))).strip().rstrip(".")
-        nature = nature_text.upper() if nature_text.upper() in ("I", "D", "A") \
+        nature = (
+            nature_text.upper()
+            if nature_text.upper() in ("I", "D", "A")
             else _NATURES.get(fold(nature_text))
+        )
         if nature is None:
-            note(f"{path}.nature", f"{where} : nature absente" if not nature_text else
-                 f"{where} : nature « {nature_text} » illisible, laissée vide")
+            note(
+                f"{path}.nature",
+                f"{where} : nature absente"
+                if not nature_text
+                else f"{where} : nature « {nature_text} » illisible, laissée vide",
+            )
         subject = " ".join(cell_text(_get(row, cols.get("subject"))).split())
         if not subject:
             note(f"{path}.subject", f"{where} : objet absent")
-        rows.append({
-            "number": number, "nature": nature, "subject": subject,
-            "question": rich(_get(row, cols.get("question")), f"{path}.question",
-                             f"{where}, question / remarque", note),
-            "answer": rich(_get(row, cols.get("answer")), f"{path}.answer",
-                           f"{where}, réponse", note),
-        })
+        rows.append(
+            {
+                "number": number,
+                "nature": nature,
+                "subject": subject,
+                "question": rich(
+                    _get(row, cols.get("question")),
+                    f"{path}.question",
+                    f"{where}, question / remarque",
+                    note,
+                ),
+                "answer": rich(
+                    _get(row, cols.get("answer")), f"{path}.answer", f"{where}, réponse", note
+                ),
+            }
+        )
     return rows
 
 
-ACTION_COLUMNS = {"title": ("action",), "kind": ("type",), "owner": ("porteur",),
-                  "due_date": ("echeance",), "status": ("statut",), "rida": ("ligne",)}
+ACTION_COLUMNS = {
+    "title": ("action",),
+    "kind": ("type",),
+    "owner": ("porteur",),
+    "due_date": ("echeance",),
+    "status": ("statut",),
+    "rida": ("ligne",),
+}
 _KINDS = {fold(label): code for code, label in ACTION_KIND_LABELS.items()}
 _STATUSES = {fold(label): code for code, label in ACTION_STATUS_LABELS.items()}
 
 
-def actions(table: TableBlock, note: Note, owner: Callable[[str], dict | None]
-            ) -> list[dict[str, Any]]:
+def actions(
+    table: TableBlock, note: Note, owner: Callable[[str], dict | None]
+) -> list[dict[str, Any]]:
     cols = _columns(table.rows[0], ACTION_COLUMNS)
     found: list[dict[str, Any]] = []
     for row in table.rows[1:]:
@@ -200,18 +246,22 @@ def actions(table: TableBlock, note: Note, owner: Callable[[str], dict | None]
             note(f"{path}.kind", f"{where} : type « {text['kind']} » inconnu, « Autre » retenu")
         status = _STATUSES.get(fold(text["status"]), "open")
         if text["status"] and fold(text["status"]) not in _STATUSES:
-            note(f"{path}.status", f"{where} : statut « {text['status']} » inconnu, "
-                 "« À faire » retenu")
+            note(
+                f"{path}.status",
+                f"{where} : statut « {text['status']} » inconnu, « À faire » retenu",
+            )
         due = parse_date(text["due_date"]) if text["due_date"] else None
         if text["due_date"] and due is None:
             note(f"{path}.due_date", f"{where} : échéance « {text['due_date']} » illisible")
-        found.append({
-            "title": " ".join(cell[0].text.split()),
-            "kind": kind,
-            "owner": owner(text["owner"]) if text["owner"] else None,
-            "due_date": due.isoformat() if due else None,
-            "status": status,
-            "rida": int(text["rida"]) if text["rida"].isdigit() else None,
-            "notes": rich(cell[1:], f"{path}.notes", f"{where}, notes", note),
-        })
+        found.append(
+            {
+                "title": " ".join(cell[0].text.split()),
+                "kind": kind,
+                "owner": owner(text["owner"]) if text["owner"] else None,
+                "due_date": due.isoformat() if due else None,
+                "status": status,
+                "rida": int(text["rida"]) if text["rida"].isdigit() else None,
+                "notes": rich(cell[1:], f"{path}.notes", f"{where}, notes", note),
+            }
+        )
     return found

@@ -23,10 +23,17 @@ from rida.models import Meeting
 
 EXPORT_FORMATS = ("json", *FORMATS)
 EXPORT_MEDIA_TYPES = {"json": "application/json", **MEDIA_TYPES}
-FORMAT_LABELS = {"docx": "DOCX", "md": "Markdown", "html": "HTML", "pdf": "PDF",
-                 "json": "rida/1 (JSON)"}
-SERIES_ABBREVIATIONS = ((re.compile(r"\btask\s+forces?\b", re.IGNORECASE), "TF"),
-                        (re.compile(r"\bgroupes?\s+de\s+travail\b", re.IGNORECASE), "GT"))
+FORMAT_LABELS = {
+    "docx": "DOCX",
+    "md": "Markdown",
+    "html": "HTML",
+    "pdf": "PDF",
+    "json": "rida/1 (JSON)",
+}
+SERIES_ABBREVIATIONS = (
+    (re.compile(r"\btask\s+forces?\b", re.IGNORECASE), "TF"),
+    (re.compile(r"\bgroupes?\s+de\s+travail\b", re.IGNORECASE), "GT"),
+)
 SERIES_MAX, TITLE_MAX, VERSION_MAX = 40, 80, 12
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
@@ -43,8 +50,14 @@ class Export:
         return save(export_dir, self.doc, self.fmt, self.data)
 
 
-def export(session: Session, meeting: Meeting, fmt: str, *, soffice: str | None = None,
-           template: str | Path | None = None) -> Export:
+def export(
+    session: Session,
+    meeting: Meeting,
+    fmt: str,
+    *,
+    soffice: str | None = None,
+    template: str | Path | None = None,
+) -> Export:
     """``meeting``'s compte-rendu in ``fmt`` (one of :data:`EXPORT_FORMATS`).
 
     A validated meeting is exported from its frozen version, never re-rendered: the DOCX
@@ -53,8 +66,11 @@ def export(session: Session, meeting: Meeting, fmt: str, *, soffice: str | None 
     LibreOffice."""
     from rida import versions
 
-    frozen = versions.find(session, meeting.id, meeting.version) \
-        if meeting.status == "validated" else None
+    frozen = (
+        versions.find(session, meeting.id, meeting.version)
+        if meeting.status == "validated"
+        else None
+    )
     if frozen is None:
         src = source(session, meeting)
         data = document(src, fmt, soffice=soffice, template=template)
@@ -71,8 +87,9 @@ def export(session: Session, meeting: Meeting, fmt: str, *, soffice: str | None 
     return Export(src.doc, fmt, file_name(src.doc, fmt), data, EXPORT_MEDIA_TYPES[fmt])
 
 
-def document(src: Source, fmt: str, *, soffice: str | None = None,
-             template: str | Path | None = None) -> bytes:
+def document(
+    src: Source, fmt: str, *, soffice: str | None = None, template: str | Path | None = None
+) -> bytes:
     """The bytes of ``src`` in ``fmt``; ``json`` is the ``rida/1`` document itself."""
     if fmt == "json":
         return (json.dumps(src.doc, ensure_ascii=False, indent=2) + "\n").encode()
@@ -113,12 +130,14 @@ def file_name(doc: dict[str, Any], fmt: str) -> str:
     version = re.sub(r"\.{2,}", ".", re.sub(r"[^0-9.]", "", str(doc.get("version") or "")))
     version = version.strip(".")[:VERSION_MAX].strip(".") or "0"
     extension = re.sub(r"[^a-z]", "", fmt)
-    return (f"{date}_{series_slug(doc.get('series') or '')}_"
-            f"{slug(doc.get('title') or '', TITLE_MAX, 'sans-titre')}_v{version}.{extension}")
+    return (
+        f"{date}_{series_slug(doc.get('series') or '')}_"
+        f"{slug(doc.get('title') or '', TITLE_MAX, 'sans-titre')}_v{version}.{extension}"
+    )
 
 
 NAME_MAX = 150
-_UNSAFE_IN_NAME = set('/\\"\';:*?<>|')
+_UNSAFE_IN_NAME = set("/\\\"';:*?<>|")
 
 
 def _unsafe(c: str) -> bool:

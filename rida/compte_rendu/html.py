@@ -23,15 +23,22 @@ from rida.compte_rendu import Source, wording
 
 CSS = (templates_dir() / "compte_rendu" / "print.css").read_text(encoding="utf-8")
 STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
-CSP = (f"default-src 'none'; style-src '{STYLE_HASH}'; img-src data:; base-uri 'none'; "
-       "form-action 'none'; frame-ancestors 'none'")
+CSP = (
+    f"default-src 'none'; style-src '{STYLE_HASH}'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
 
-_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
-                          undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(templates_dir()),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
 _ENV.filters["markdown"] = lambda text: Markup(text_render.markdown_html(text))
 
 
 def render(src: Source) -> str:
     doc = src.doc
     return _ENV.get_template("compte_rendu/print.html").render(
-        doc=doc, follow_up=src.follow_up, W=wording, css=Markup(CSS))
+        doc=doc, follow_up=src.follow_up, W=wording, css=Markup(CSS)
+    )

@@ -15,13 +15,16 @@ from rida.upload_check import UploadRefused, check_name
 
 @dataclass
 class Incoming:
-    doc: Any                                   # a rida/1 document, not yet validated
+    doc: Any  # a rida/1 document, not yet validated
     warnings: list[str] = field(default_factory=list)  # what a DOCX reading guessed
 
 
 def looks_like_docx(name: str, raw: bytes) -> bool:
-    return (docx_package.is_docx(raw) or raw.startswith(docx_package.OLE_MAGIC)
-            or name.lower().endswith((".docx", ".doc")))
+    return (
+        docx_package.is_docx(raw)
+        or raw.startswith(docx_package.OLE_MAGIC)
+        or name.lower().endswith((".docx", ".doc"))
+    )
 
 
 def read(name: str, raw: bytes) -> Incoming:

@@ -63,42 +63,82 @@ def _actions(actions: list[dict[str, Any]]) -> str:
     """Element 20: the title then the notes in the first cell, or the empty sentence."""
     if not actions:
         return w.EMPTY["actions"]
-    return _table(w.ACTION_COLUMNS, (
-        ("<br>".join(filter(None, (cell(a["title"]), cell(a.get("notes") or "", rich=True)))),
-         *(cell(v) for v in w.action_cells(a))) for a in actions))
+    return _table(
+        w.ACTION_COLUMNS,
+        (
+            (
+                "<br>".join(
+                    filter(None, (cell(a["title"]), cell(a.get("notes") or "", rich=True)))
+                ),
+                *(cell(v) for v in w.action_cells(a)),
+            )
+            for a in actions
+        ),
+    )
 
 
 def render(src: Source) -> str:
     doc = src.doc
-    parts = [f"**{w.DOCUMENT_KIND}**", plain(doc["series"]), f"# {plain(doc['title'])}",
-             w.date_line(doc), plain(w.status_line(doc)), f"## {w.HEADINGS['object']}",
-             _table(("", ""), ((cell(label), cell(value)) for label, value in w.header_rows(doc)))]
+    parts = [
+        f"**{w.DOCUMENT_KIND}**",
+        plain(doc["series"]),
+        f"# {plain(doc['title'])}",
+        w.date_line(doc),
+        plain(w.status_line(doc)),
+        f"## {w.HEADINGS['object']}",
+        _table(("", ""), ((cell(label), cell(value)) for label, value in w.header_rows(doc))),
+    ]
     if doc.get("reference_documents"):
-        parts += [f"#### {w.REFERENCE_DOCUMENTS}",
-                  "\n".join(f"- {plain(d)}" for d in doc["reference_documents"])]
-    parts += [f"## {w.HEADINGS['participants']}",
-              _table(w.PARTICIPANT_COLUMNS, ([cell(v) for v in w.participant_cells(doc, p)]
-                                             for p in doc.get("participants") or []))]
+        parts += [
+            f"#### {w.REFERENCE_DOCUMENTS}",
+            "\n".join(f"- {plain(d)}" for d in doc["reference_documents"]),
+        ]
+    parts += [
+        f"## {w.HEADINGS['participants']}",
+        _table(
+            w.PARTICIPANT_COLUMNS,
+            ([cell(v) for v in w.participant_cells(doc, p)] for p in doc.get("participants") or []),
+        ),
+    ]
     parts += [plain(line) for line in w.attendance_lines(doc)]
     parts += [*w.FOOTNOTES, f"## {w.HEADINGS['summary']}"]
     if doc.get("objectives"):
-        parts += [w.OBJECTIVES_INTRO,
-                  "\n".join(f"{i}. {plain(o)}" for i, o in enumerate(doc["objectives"], 1))]
+        parts += [
+            w.OBJECTIVES_INTRO,
+            "\n".join(f"{i}. {plain(o)}" for i, o in enumerate(doc["objectives"], 1)),
+        ]
     if doc.get("summary"):
         parts.append(block(doc["summary"]))
     author, date = w.restitution_values(doc)
-    parts += [_table(w.RESTITUTION, [("", cell(author), date)]),
-              f"**{_entities(w.RIDA_TITLE)}**",
-              _table(w.RIDA_COLUMNS, (
-                  (str(r["number"]), r.get("nature") or "", cell(r["subject"]),
-                   cell(r.get("question") or "", rich=True),
-                   cell(r.get("answer") or "", rich=True)) for r in doc.get("rida") or []))]
-    parts += [f"### {w.HEADINGS['comments']}",
-              "\n".join(_bullet(c) for c in doc.get("comments") or []) or w.EMPTY["comments"]]
-    parts += [f"### {w.HEADINGS['results']}",
-              block(doc.get("results") or "") or w.EMPTY["results"]]
+    parts += [
+        _table(w.RESTITUTION, [("", cell(author), date)]),
+        f"**{_entities(w.RIDA_TITLE)}**",
+        _table(
+            w.RIDA_COLUMNS,
+            (
+                (
+                    str(r["number"]),
+                    r.get("nature") or "",
+                    cell(r["subject"]),
+                    cell(r.get("question") or "", rich=True),
+                    cell(r.get("answer") or "", rich=True),
+                )
+                for r in doc.get("rida") or []
+            ),
+        ),
+    ]
+    parts += [
+        f"### {w.HEADINGS['comments']}",
+        "\n".join(_bullet(c) for c in doc.get("comments") or []) or w.EMPTY["comments"],
+    ]
+    parts += [f"### {w.HEADINGS['results']}", block(doc.get("results") or "") or w.EMPTY["results"]]
     parts += [f"### {w.HEADINGS['actions']}", _actions(doc.get("actions") or [])]
     if src.follow_up:
-        parts += [f"### {w.HEADINGS['follow_up']}", _table(w.FOLLOW_UP_COLUMNS, (
-            [cell(v) for v in w.follow_up_cells(item)] for item in src.follow_up))]
+        parts += [
+            f"### {w.HEADINGS['follow_up']}",
+            _table(
+                w.FOLLOW_UP_COLUMNS,
+                ([cell(v) for v in w.follow_up_cells(item)] for item in src.follow_up),
+            ),
+        ]
     return "\n\n".join(p for p in parts if p) + "\n"

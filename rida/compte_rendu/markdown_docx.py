@@ -54,8 +54,9 @@ class Numbering:
     def __init__(self, document: Document, styles: Styles):
         self.root = document.part.numbering_part.element
         nums = self.root.findall(qn("w:num"))
-        self.abstract = {n.get(qn("w:numId")): n.find(qn("w:abstractNumId")).get(qn("w:val"))
-                         for n in nums}
+        self.abstract = {
+            n.get(qn("w:numId")): n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in nums
+        }
         self.next_id = max((int(i) for i in self.abstract), default=0) + 1
         self.styles: dict[str, tuple[str, int]] = {}
         for name in (*BULLET_STYLES, *NUMBER_STYLES):
@@ -64,8 +65,10 @@ class Numbering:
             num_id = None if num_pr is None else num_pr.find(qn("w:numId"))
             if num_id is not None and num_id.get(qn("w:val")) in self.abstract:
                 ilvl = num_pr.find(qn("w:ilvl"))
-                self.styles[name] = (num_id.get(qn("w:val")),
-                                     0 if ilvl is None else int(ilvl.get(qn("w:val"))))
+                self.styles[name] = (
+                    num_id.get(qn("w:val")),
+                    0 if ilvl is None else int(ilvl.get(qn("w:val"))),
+                )
 
     def of(self, style: str) -> tuple[str, int] | None:
         """The numbering of list style ``style`` (shared by all its paragraphs)."""
@@ -161,8 +164,9 @@ class Blocks:
         else:
             self._blocks(flow, root, None)
 
-    def plain(self, flow: Flow, text: str, style: str | None = None, *,
-              fmt: Format = Format()) -> CT_P:
+    def plain(
+        self, flow: Flow, text: str, style: str | None = None, *, fmt: Format = Format()
+    ) -> CT_P:
         p = flow.paragraph(self.styles.id(style) if style else None)
         if text:
             add_run(p, text, fmt)
@@ -193,8 +197,9 @@ class Blocks:
         for li in element:
             self._item(flow, li, level, numbering, style)
 
-    def _item(self, flow: Flow, li: ET.Element, level: int,
-              numbering: tuple[str, int] | None, style: str) -> None:
+    def _item(
+        self, flow: Flow, li: ET.Element, level: int, numbering: tuple[str, int] | None, style: str
+    ) -> None:
         """One list item: its first paragraph numbered, the next ones continuing it."""
         first = True
         for kind, part in _item_parts(li):
@@ -221,8 +226,9 @@ class Blocks:
             if child.tail:
                 add_run(p, _flat(child.tail), fmt, self._code_style)
 
-    def _inline_parts(self, p: CT_P, parts: tuple[str | None, list[ET.Element]],
-                      fmt: Format) -> None:
+    def _inline_parts(
+        self, p: CT_P, parts: tuple[str | None, list[ET.Element]], fmt: Format
+    ) -> None:
         text, children = parts
         holder = ET.Element("span")
         holder.text = text

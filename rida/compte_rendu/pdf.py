@@ -15,9 +15,11 @@ import tempfile
 from pathlib import Path
 
 TIMEOUT_SECONDS = 120
-NOT_INSTALLED = ("Le PDF n'est pas disponible : LibreOffice (commande « soffice ») n'est pas "
-                 "installé sur le serveur. Installez le paquet libreoffice-writer ou indiquez "
-                 "son chemin dans RIDA_SOFFICE.")
+NOT_INSTALLED = (
+    "Le PDF n'est pas disponible : LibreOffice (commande « soffice ») n'est pas "
+    "installé sur le serveur. Installez le paquet libreoffice-writer ou indiquez "
+    "son chemin dans RIDA_SOFFICE."
+)
 
 
 class PdfUnavailable(Exception):
@@ -34,29 +36,43 @@ def find_soffice(configured: str | None = None) -> str:
         path = Path(configured)
         if path.is_file() and os.access(path, os.X_OK):
             return str(path)
-        raise PdfUnavailable(f"{NOT_INSTALLED} (RIDA_SOFFICE = {configured} : introuvable "
-                             "ou non exécutable)")
+        raise PdfUnavailable(
+            f"{NOT_INSTALLED} (RIDA_SOFFICE = {configured} : introuvable ou non exécutable)"
+        )
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None:
         raise PdfUnavailable(NOT_INSTALLED)
     return found
 
 
-def convert(docx: bytes, *, soffice: str | None = None,
-            timeout: float = TIMEOUT_SECONDS) -> bytes:
+def convert(docx: bytes, *, soffice: str | None = None, timeout: float = TIMEOUT_SECONDS) -> bytes:
     """The PDF of a DOCX document; :class:`PdfUnavailable` when it cannot be made."""
     program = find_soffice(soffice)
     with tempfile.TemporaryDirectory(prefix="rida-pdf-") as tmp:
         work = Path(tmp)
         source = work / "compte-rendu.docx"
         source.write_bytes(docx)
-        command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                   "--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf",
-                   "--outdir", str(work / "out"), str(source)]
+        command = [
+            program,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
         try:
             # A session of its own: on timeout, soffice and the children it spawned die.
-            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    env={**os.environ, "HOME": tmp}, start_new_session=True)
+            proc = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "HOME": tmp},
+                start_new_session=True,
+            )
         except OSError as e:
             raise PdfUnavailable(f"{NOT_INSTALLED} ({e.strerror})") from None
         try:
@@ -64,11 +80,14 @@ def convert(docx: bytes, *, soffice: str | None = None,
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise PdfUnavailable(f"La conversion en PDF a dépassé {timeout:.0f} s et a été "
-                                 "interrompue.") from None
+            raise PdfUnavailable(
+                f"La conversion en PDF a dépassé {timeout:.0f} s et a été interrompue."
+            ) from None
         result = work / "out" / "compte-rendu.pdf"
         if proc.returncode != 0 or not result.is_file():
             detail = (err or out).decode(errors="replace").strip()[-300:]
-            raise PdfUnavailable("La conversion en PDF par LibreOffice a échoué"
-                                 + (f" : {detail}" if detail else ".")) from None
+            raise PdfUnavailable(
+                "La conversion en PDF par LibreOffice a échoué"
+                + (f" : {detail}" if detail else ".")
+            ) from None
         return result.read_bytes()

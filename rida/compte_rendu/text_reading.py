@@ -82,8 +82,7 @@ def split_name(text: str) -> tuple[str, str | None, bool]:
 
 _DASH = re.compile(r"^\s*[-•–—*·▪◦]\s+")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+")
-_TAG = re.compile(r"<\s*(/?)\s*(p|ul|ol|li|br|div|span|strong|b|em|i|u)\b[^<>]*?/?>",
-                  re.IGNORECASE)
+_TAG = re.compile(r"<\s*(/?)\s*(p|ul|ol|li|br|div|span|strong|b|em|i|u)\b[^<>]*?/?>", re.IGNORECASE)
 _INLINE_DASHES = re.compile(r"(?:^|\s)[-•–]\s+")
 
 
@@ -91,11 +90,11 @@ def typed_item(line: str) -> tuple[str, str] | None:
     """A line typed as a list item: `- texte`, `• texte`, `1. texte`, `2) texte` →
     (marker, text) with marker `-` or `1.`…; else ``None``."""
     m = _DASH.match(line)
-    if m and line[m.end():].strip():
-        return "-", line[m.end():].strip()
+    if m and line[m.end() :].strip():
+        return "-", line[m.end() :].strip()
     m = _NUMBERED.match(line)
-    if m and line[m.end():].strip():
-        return f"{int(m.group(1))}.", line[m.end():].strip()
+    if m and line[m.end() :].strip():
+        return f"{int(m.group(1))}.", line[m.end() :].strip()
     return None
 
 
@@ -121,14 +120,17 @@ def html_to_markdown(text: str) -> str:
         if not chunk.strip():
             return
         if items is not None:
-            items.extend(_dash_items(chunk) if _INLINE_DASHES.search(" " + chunk)
-                         else [" ".join(chunk.split())])
+            items.extend(
+                _dash_items(chunk)
+                if _INLINE_DASHES.search(" " + chunk)
+                else [" ".join(chunk.split())]
+            )
         else:
             blocks.append(" ".join(chunk.split()))
 
     pos = 0
     for m in _TAG.finditer(text):
-        buffer.append(text[pos:m.start()])
+        buffer.append(text[pos : m.start()])
         pos = m.end()
         closing, tag = m.group(1) == "/", m.group(2).lower()
         if tag in ("strong", "b", "em", "i", "u", "span", "br"):
@@ -168,7 +170,7 @@ def section_of(text: str, *, styled: bool) -> str | None:
     if not stripped or len(stripped) > 160:
         return None
     numbered = _NUMBERING.match(stripped)
-    body = fold(stripped[numbered.end():] if numbered else stripped)
+    body = fold(stripped[numbered.end() :] if numbered else stripped)
     if not styled and not numbered and len(stripped) > 40:
         return None
     for name, words in SECTIONS:
@@ -182,5 +184,5 @@ def heading_rest(text: str, words: str) -> str:
     folded_words = fold(words)
     stripped = _NUMBERING.sub("", text.strip(), count=1)
     if fold(stripped).startswith(folded_words):
-        return stripped[len(folded_words):].strip(" :")
+        return stripped[len(folded_words) :].strip(" :")
     return stripped

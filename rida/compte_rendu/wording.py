@@ -47,8 +47,11 @@ HEADINGS = {
 REFERENCE_DOCUMENTS = "Documents de référence"
 OBJECTIVES_INTRO = "Les objectifs de la réunion étaient les suivants :"
 RESTITUTION = ("Restitution", "Auteur/Emetteur :", "Date de la réunion :")
-EMPTY = {"comments": "Aucun commentaire.", "results": "Aucun résultat consigné.",
-         "actions": "Aucune action."}
+EMPTY = {
+    "comments": "Aucun commentaire.",
+    "results": "Aucun résultat consigné.",
+    "actions": "Aucune action.",
+}
 ATTENDANCE = (("excused", "Excusé(s)"), ("absent", "Absent(s)"))
 
 
@@ -60,8 +63,9 @@ def name(person: Person | None) -> str:
     """`Mathieu SLOSAR`; the entity alone for an organisation."""
     if not person:
         return ""
-    full = " ".join(p for p in (person.get("first_name"), (person.get("last_name") or "").upper())
-                    if p)
+    full = " ".join(
+        p for p in (person.get("first_name"), (person.get("last_name") or "").upper()) if p
+    )
     return full or person.get("entity") or ""
 
 
@@ -82,8 +86,10 @@ def key(person: Person | None) -> str | None:
 
 
 def status_line(doc: dict[str, Any]) -> str:
-    return (f"Statut : {STATUS_LABELS.get(doc['status'], doc['status'])} | Classification : "
-            f"{classification(doc)} | Version : v{doc['version']}")
+    return (
+        f"Statut : {STATUS_LABELS.get(doc['status'], doc['status'])} | Classification : "
+        f"{classification(doc)} | Version : v{doc['version']}"
+    )
 
 
 def classification(doc: dict[str, Any]) -> str:
@@ -113,20 +119,28 @@ def header_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [("Objet", doc.get("subject") or ""), ("Date", when(doc))]
     if doc.get("location"):
         rows.append(("Lieu", doc["location"]))
-    rows += [(f"Organisateur {ORGANISER_MARK}", shown),
-             ("Type de réunion", doc.get("meeting_type") or ""),
-             (f"Rédacteur {RAPPORTEUR_MARK}", name(doc.get("rapporteur")))]
+    rows += [
+        (f"Organisateur {ORGANISER_MARK}", shown),
+        ("Type de réunion", doc.get("meeting_type") or ""),
+        (f"Rédacteur {RAPPORTEUR_MARK}", name(doc.get("rapporteur"))),
+    ]
     return rows
 
 
 def participant_cells(doc: dict[str, Any], person: Person) -> tuple[str, str, str, str]:
     """`SLOSAR ¹` | `Mathieu` | `ANS` | `Responsable de produit MSSanté`."""
-    marks = [mark for role, mark in (("organiser", ORGANISER_MARK),
-                                     ("rapporteur", RAPPORTEUR_MARK))
-             if doc.get(role) and key(doc[role]) == key(person)]
+    marks = [
+        mark
+        for role, mark in (("organiser", ORGANISER_MARK), ("rapporteur", RAPPORTEUR_MARK))
+        if doc.get(role) and key(doc[role]) == key(person)
+    ]
     last = " ".join([(person.get("last_name") or "").upper(), *marks]).strip()
-    return (last, person.get("first_name") or "", person.get("entity") or "",
-            person.get("function") or "")
+    return (
+        last,
+        person.get("first_name") or "",
+        person.get("entity") or "",
+        person.get("function") or "",
+    )
 
 
 def attendance_lines(doc: dict[str, Any]) -> list[str]:
@@ -146,18 +160,25 @@ def restitution_values(doc: dict[str, Any]) -> tuple[str, str]:
 
 def action_cells(action: dict[str, Any]) -> tuple[str, str, str, str, str]:
     """Type, Porteur, Échéance, Statut, Ligne RIDA of an action (the title is apart)."""
-    return (ACTION_KIND_LABELS.get(action.get("kind") or "other", action.get("kind") or ""),
-            name_and_entity(action.get("owner")),
-            date_short(day(action.get("due_date"))),
-            ACTION_STATUS_LABELS.get(action.get("status") or "open", action.get("status") or ""),
-            str(action["rida"]) if action.get("rida") is not None else "")
+    return (
+        ACTION_KIND_LABELS.get(action.get("kind") or "other", action.get("kind") or ""),
+        name_and_entity(action.get("owner")),
+        date_short(day(action.get("due_date"))),
+        ACTION_STATUS_LABELS.get(action.get("status") or "open", action.get("status") or ""),
+        str(action["rida"]) if action.get("rida") is not None else "",
+    )
 
 
 def follow_up_cells(item: dict[str, Any]) -> tuple[str, str, str, str, str]:
     meeting = item["meeting"]
     kind, owner, due, status, _ = action_cells(item)
-    return (f"{meeting['title']} ({date_short(day(meeting['date']))})", item["title"], owner,
-            due, status)
+    return (
+        f"{meeting['title']} ({date_short(day(meeting['date']))})",
+        item["title"],
+        owner,
+        due,
+        status,
+    )
 
 
 def page_header(doc: dict[str, Any]) -> tuple[str, str]:

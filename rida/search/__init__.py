@@ -36,10 +36,10 @@ class Filters:
     """Applied as filters (they restrict, they do not score)."""
 
     series: tuple[str, ...] = ()
-    nature: tuple[str, ...] = ()          # "I", "D", "A", or "none" for rows without one
+    nature: tuple[str, ...] = ()  # "I", "D", "A", or "none" for rows without one
     meeting_type: tuple[str, ...] = ()
-    organisation: tuple[str, ...] = ()    # participants' and owners' entities
-    status: tuple[str, ...] = ()          # meeting status: draft, review, validated
+    organisation: tuple[str, ...] = ()  # participants' and owners' entities
+    status: tuple[str, ...] = ()  # meeting status: draft, review, validated
     classification: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -49,35 +49,35 @@ class Filters:
 class Query:
     text: str
     filters: Filters = field(default_factory=Filters)
-    sort: str = "relevance"               # one of SORTS
+    sort: str = "relevance"  # one of SORTS
     page: int = 1
     per_page: int = 20
 
 
 @dataclass(frozen=True)
 class Hit:
-    meeting: int                          # meeting id
+    meeting: int  # meeting id
     kind: Kind
-    row: int | None                       # RIDA row number (kind "row")
-    action: int | None                    # action id (kind "action")
-    title: str                            # row subject, action title or meeting title
-    snippet: str                          # HTML: escaped text, matches in <mark>
+    row: int | None  # RIDA row number (kind "row")
+    action: int | None  # action id (kind "action")
+    title: str  # row subject, action title or meeting title
+    snippet: str  # HTML: escaped text, matches in <mark>
     meeting_title: str
     series: str
     date: dt.date
     nature: str | None = None
     score: float = 0.0
-    title_html: str = ""                  # HTML: escaped title, matches in <mark>
+    title_html: str = ""  # HTML: escaped title, matches in <mark>
 
 
 @dataclass
 class Results:
     total: int
     hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]   # FACETS -> [(value, count)], readable only
-    suggestion: str | None = None              # a corrected query when nothing matched
-    message: str | None = None                 # French, e.g. why a query was simplified
-    total_is_exact: bool = True                # False: at least ``total`` (« plus de »)
+    facets: dict[str, list[tuple[str, int]]]  # FACETS -> [(value, count)], readable only
+    suggestion: str | None = None  # a corrected query when nothing matched
+    message: str | None = None  # French, e.g. why a query was simplified
+    total_is_exact: bool = True  # False: at least ``total`` (« plus de »)
 
 
 @dataclass
@@ -102,8 +102,10 @@ log = logging.getLogger("rida.search")
 
 def make_backend(name: str, directory: Path) -> Any:
     if name not in BACKENDS:
-        raise ValueError(f"RIDA_SEARCH_BACKEND : moteur de recherche inconnu « {name} » "
-                         f"(connus : {', '.join(sorted(BACKENDS))}).")
+        raise ValueError(
+            f"RIDA_SEARCH_BACKEND : moteur de recherche inconnu « {name} » "
+            f"(connus : {', '.join(sorted(BACKENDS))})."
+        )
     module, cls = BACKENDS[name].split(":")
     return getattr(importlib.import_module(module), cls)(directory)
 
@@ -155,9 +157,12 @@ def search(session: Session, user: User | None, query: Query) -> Results:
         # failure is logged and answered with a message, never an error page.
         if engine.healthy():
             log.exception("Recherche en erreur (index lisible, non reconstruit).")
-            return Results(total=0, hits=[], facets={name: [] for name in FACETS},
-                           message="La recherche n'a pas pu aboutir. Réessayez ou "
-                                   "simplifiez la requête.")
+            return Results(
+                total=0,
+                hits=[],
+                facets={name: [] for name in FACETS},
+                message="La recherche n'a pas pu aboutir. Réessayez ou simplifiez la requête.",
+            )
         log.exception("Index de recherche illisible : reconstruction depuis la base.")
         engine.recover(session)
         return engine.search(query, readable, terms)

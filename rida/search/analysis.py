@@ -35,14 +35,37 @@ from whoosh.support.charset import accent_map
 WORD = r"\w+(?:[-'’‘ʼ]\w+)*"
 
 STOP_WORDS = frozenset(stoplists["fr"]) | {
-    "les", "ils", "elles", "cette", "cet", "ceux", "celle", "celles", "celui", "leurs",
+    "les",
+    "ils",
+    "elles",
+    "cette",
+    "cet",
+    "ceux",
+    "celle",
+    "celles",
+    "celui",
+    "leurs",
 }
 # "i" is "l" misread by OCR (« I'état »).
-ELISIONS = frozenset({"l", "i", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu",
-                      "puisqu", "quoiqu"})
-FOLD = {**accent_map, **{ord(k): v for k, v in {
-    "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "‘": "'", "ʼ": "'", "ß": "ss",
-}.items()}}
+ELISIONS = frozenset(
+    {"l", "i", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
+)
+FOLD = {
+    **accent_map,
+    **{
+        ord(k): v
+        for k, v in {
+            "œ": "oe",
+            "Œ": "OE",
+            "æ": "ae",
+            "Æ": "AE",
+            "’": "'",
+            "‘": "'",
+            "ʼ": "'",
+            "ß": "ss",
+        }.items()
+    },
+}
 ACRONYM = re.compile(r"[A-Z]{2,6}")
 # The term indexed in place of a stop word: not a word character, so no query word yields it.
 GAP = "\u2205"
@@ -172,8 +195,15 @@ class AcronymFilter(Filter):
 
 
 def french_analyzer(gaps: bool = False) -> Composite:
-    chain = (RegexTokenizer(WORD) | HyphenFilter() | LowercaseFilter() | StopFilter(gaps)
-             | FoldFilter() | ElisionFilter(gaps) | StemFilter(lang="fr"))
+    chain = (
+        RegexTokenizer(WORD)
+        | HyphenFilter()
+        | LowercaseFilter()
+        | StopFilter(gaps)
+        | FoldFilter()
+        | ElisionFilter(gaps)
+        | StemFilter(lang="fr")
+    )
     return chain | GapFilter() | UnstoppedFilter() if gaps else chain
 
 
@@ -201,7 +231,7 @@ def phrase_terms(text: str) -> list[tuple[int, str]]:
     (none at either end): what a phrase query requires."""
     found = [(t.pos, t.text) for t in FRENCH_INDEX(text.replace("-", " "), positions=True)]
     words = [i for i, (_, term) in enumerate(found) if not term.startswith(GAP)]
-    return found[words[0]:words[-1] + 1] if words else []
+    return found[words[0] : words[-1] + 1] if words else []
 
 
 def acronyms(text: str) -> list[str]:

@@ -28,8 +28,8 @@ SPEAKER = re.compile(r"^\s*(?:[-–•*]\s*)?([A-Z]{2,}(?:[ '’-][\w’'-]+){0,
 
 @dataclass(frozen=True)
 class SearchDoc:
-    key: str                      # "meeting:12", "row:12:4" (number), "action:12:31" (id)
-    kind: str                     # "meeting", "row", "action"
+    key: str  # "meeting:12", "row:12:4" (number), "action:12:31" (id)
+    kind: str  # "meeting", "row", "action"
     meeting_id: int
     row: int | None
     action: int | None
@@ -41,7 +41,7 @@ class SearchDoc:
     status: str
     classification: str
     date: dt.date
-    nature: str | None = None     # rows only: "I", "D", "A" or "none"
+    nature: str | None = None  # rows only: "I", "D", "A" or "none"
     organisations: tuple[str, ...] = ()
     stamp: str = field(default="", compare=False)
 
@@ -60,8 +60,20 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def stamped(doc: SearchDoc) -> SearchDoc:
-    content = repr((doc.title, doc.text, doc.series, doc.meeting_title, doc.meeting_type,
-                    doc.status, doc.classification, doc.date, doc.nature, doc.organisations))
+    content = repr(
+        (
+            doc.title,
+            doc.text,
+            doc.series,
+            doc.meeting_title,
+            doc.meeting_type,
+            doc.status,
+            doc.classification,
+            doc.date,
+            doc.nature,
+            doc.organisations,
+        )
+    )
     digest = hashlib.blake2b(content.encode(), digest_size=12).hexdigest()
     return SearchDoc(**{**doc.__dict__, "stamp": digest})
 
@@ -82,19 +94,28 @@ def documents(session: Session, meeting_ids: Iterable[int]) -> dict[int, list[Se
     if not meetings:
         return {}
     ids = [m.id for m in meetings]
-    series = {s.id: s.name for s in session.exec(
-        select(Series).where(col(Series.id).in_({m.series_id for m in meetings})))}
+    series = {
+        s.id: s.name
+        for s in session.exec(
+            select(Series).where(col(Series.id).in_({m.series_id for m in meetings}))
+        )
+    }
     participations: dict[int, list[Participation]] = defaultdict(list)
-    for p in session.exec(select(Participation).where(col(Participation.meeting_id).in_(ids))
-                          .order_by(col(Participation.position))):
+    for p in session.exec(
+        select(Participation)
+        .where(col(Participation.meeting_id).in_(ids))
+        .order_by(col(Participation.position))
+    ):
         participations[p.meeting_id].append(p)
     rows: dict[int, list[RidaRow]] = defaultdict(list)
-    for r in session.exec(select(RidaRow).where(col(RidaRow.meeting_id).in_(ids))
-                          .order_by(col(RidaRow.number))):
+    for r in session.exec(
+        select(RidaRow).where(col(RidaRow.meeting_id).in_(ids)).order_by(col(RidaRow.number))
+    ):
         rows[r.meeting_id].append(r)
     actions: dict[int, list[Action]] = defaultdict(list)
-    for a in session.exec(select(Action).where(col(Action.meeting_id).in_(ids))
-                          .order_by(col(Action.position))):
+    for a in session.exec(
+        select(Action).where(col(Action.meeting_id).in_(ids)).order_by(col(Action.position))
+    ):
         actions[a.meeting_id].append(a)
     person_ids = {p.person_id for ps in participations.values() for p in ps}
     person_ids |= {m.organiser_id for m in meetings} | {m.rapporteur_id for m in meetings}
@@ -103,44 +124,102 @@ def documents(session: Session, meeting_ids: Iterable[int]) -> dict[int, list[Se
     people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))}
     found: dict[int, list[SearchDoc]] = {}
     for m in meetings:
-        found[m.id] = meeting_documents(m, series[m.series_id], participations[m.id],
-                                        rows[m.id], actions[m.id], people)
+        found[m.id] = meeting_documents(
+            m, series[m.series_id], participations[m.id], rows[m.id], actions[m.id], people
+        )
     return found
 
 
-def meeting_documents(m: Meeting, series: str, participations: list[Participation],
-                      rows: list[RidaRow], actions: list[Action],
-                      people: dict[int, Person]) -> list[SearchDoc]:
-    common = {"meeting_id": m.id, "series": series, "meeting_title": m.title,
-              "meeting_type": m.meeting_type, "status": m.status,
-              "classification": m.classification, "date": m.date}
+def meeting_documents(
+    m: Meeting,
+    series: str,
+    participations: list[Participation],
+    rows: list[RidaRow],
+    actions: list[Action],
+    people: dict[int, Person],
+) -> list[SearchDoc]:
+    common = {
+        "meeting_id": m.id,
+        "series": series,
+        "meeting_title": m.title,
+        "meeting_type": m.meeting_type,
+        "status": m.status,
+        "classification": m.classification,
+        "date": m.date,
+    }
     organiser, rapporteur = people.get(m.organiser_id), people.get(m.rapporteur_id)
     attendees = [people[p.person_id] for p in participations]
-    header_text = "\n".join(filter(None, [
-        series, m.subject, m.meeting_type, m.location, m.date.strftime("%d/%m/%Y"),
-        *m.objectives, *m.reference_documents, m.summary, *m.comments, m.results,
-        person_text(organiser, m.organiser_function),
-        person_text(rapporteur, m.rapporteur_function),
-        *(person_text(people[p.person_id], p.function) for p in participations),
-    ]))
+    header_text = "\n".join(
+        filter(
+            None,
+            [
+                series,
+                m.subject,
+                m.meeting_type,
+                m.location,
+                m.date.strftime("%d/%m/%Y"),
+                *m.objectives,
+                *m.reference_documents,
+                m.summary,
+                *m.comments,
+                m.results,
+                person_text(organiser, m.organiser_function),
+                person_text(rapporteur, m.rapporteur_function),
+                *(person_text(people[p.person_id], p.function) for p in participations),
+            ],
+        )
+    )
     entities = unique(p.entity for p in [organiser, rapporteur, *attendees] if p is not None)
-    docs = [SearchDoc(key=f"meeting:{m.id}", kind="meeting", row=None, action=None,
-                      title=m.title, text=header_text, organisations=entities, **common)]
+    docs = [
+        SearchDoc(
+            key=f"meeting:{m.id}",
+            kind="meeting",
+            row=None,
+            action=None,
+            title=m.title,
+            text=header_text,
+            organisations=entities,
+            **common,
+        )
+    ]
     for r in rows:
         text = "\n".join(filter(None, [r.question, r.answer]))
-        docs.append(SearchDoc(
-            key=f"row:{m.id}:{r.number}", kind="row", row=r.number, action=None,
-            title=r.subject, text=text, nature=r.nature or "none",
-            organisations=unique(speakers(text)), **common))
+        docs.append(
+            SearchDoc(
+                key=f"row:{m.id}:{r.number}",
+                kind="row",
+                row=r.number,
+                action=None,
+                title=r.subject,
+                text=text,
+                nature=r.nature or "none",
+                organisations=unique(speakers(text)),
+                **common,
+            )
+        )
     for a in actions:
         owner = people.get(a.owner_id)
-        text = "\n".join(filter(None, [
-            a.notes, person_text(owner, a.owner_function),
-            ACTION_STATUS_LABELS.get(a.status, a.status),
-            a.due_date.strftime("%d/%m/%Y") if a.due_date else "",
-        ]))
-        docs.append(SearchDoc(
-            key=f"action:{m.id}:{a.id}", kind="action", row=None, action=a.id,
-            title=a.title, text=text,
-            organisations=unique([owner.entity] if owner else []), **common))
+        text = "\n".join(
+            filter(
+                None,
+                [
+                    a.notes,
+                    person_text(owner, a.owner_function),
+                    ACTION_STATUS_LABELS.get(a.status, a.status),
+                    a.due_date.strftime("%d/%m/%Y") if a.due_date else "",
+                ],
+            )
+        )
+        docs.append(
+            SearchDoc(
+                key=f"action:{m.id}:{a.id}",
+                kind="action",
+                row=None,
+                action=a.id,
+                title=a.title,
+                text=text,
+                organisations=unique([owner.entity] if owner else []),
+                **common,
+            )
+        )
     return [stamped(d) for d in docs]

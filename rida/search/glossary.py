@@ -14,9 +14,11 @@ from rida.models import Series, SeriesGlossary
 def by_series(session: Session) -> dict[str, list[list[str]]]:
     """Series name -> its groups of equivalent terms."""
     found: dict[str, list[list[str]]] = defaultdict(list)
-    rows = session.exec(select(Series.name, SeriesGlossary.terms)
-                        .join(Series, col(Series.id) == col(SeriesGlossary.series_id))
-                        .order_by(col(SeriesGlossary.id)))
+    rows = session.exec(
+        select(Series.name, SeriesGlossary.terms)
+        .join(Series, col(Series.id) == col(SeriesGlossary.series_id))
+        .order_by(col(SeriesGlossary.id))
+    )
     for name, terms in rows:
         found[name].append(list(terms))
     return dict(found)
@@ -35,9 +37,11 @@ def set_groups(session: Session, series_id: int, groups: Iterable[Sequence[str]]
 
 def groups_of(session: Session, series_id: int) -> list[list[str]]:
     """One series' groups of equivalent terms, in the order they were given."""
-    rows = session.exec(select(SeriesGlossary.terms)
-                        .where(col(SeriesGlossary.series_id) == series_id)
-                        .order_by(col(SeriesGlossary.id)))
+    rows = session.exec(
+        select(SeriesGlossary.terms)
+        .where(col(SeriesGlossary.series_id) == series_id)
+        .order_by(col(SeriesGlossary.id))
+    )
     return [list(terms) for terms in rows]
 
 
@@ -55,8 +59,10 @@ def parse_lines(text: str) -> list[list[str]]:
             continue
         terms = list(dict.fromkeys(t.strip() for t in line.split("=") if t.strip()))
         if len(terms) < 2:
-            raise ValueError(f"Ligne {number} : au moins deux termes différents séparés par "
-                             "« = » sont attendus (par exemple « MSS = MSSanté »).")
+            raise ValueError(
+                f"Ligne {number} : au moins deux termes différents séparés par "
+                "« = » sont attendus (par exemple « MSS = MSSanté »)."
+            )
         if any(len(t) > TERM_LIMIT for t in terms):
             raise ValueError(f"Ligne {number} : un terme dépasse {TERM_LIMIT} caractères.")
         groups.append(terms)

@@ -20,8 +20,9 @@ from rida.search import Query, Results
 def search(session: Session, user: User | None, query: Query) -> Results:
     results = core.search(session, user, query)
     if results.suggestion:
-        tried = core.search(session, user, dataclasses.replace(
-            query, text=results.suggestion, page=1, per_page=1))
+        tried = core.search(
+            session, user, dataclasses.replace(query, text=results.suggestion, page=1, per_page=1)
+        )
         if tried.total == 0:
             results.suggestion = None
     return results

@@ -65,9 +65,17 @@ def flocked(path: Path, *, wait: bool) -> Iterator[bool]:
 
 
 class Indexer:
-    def __init__(self, app: Flask, lock_path: Path, index: IndexFunction = _default_index, *,
-                 poll: float = 0.5, max_delay: float = 30.0, batch: int = 200,
-                 interval: float = 0.0):
+    def __init__(
+        self,
+        app: Flask,
+        lock_path: Path,
+        index: IndexFunction = _default_index,
+        *,
+        poll: float = 0.5,
+        max_delay: float = 30.0,
+        batch: int = 200,
+        interval: float = 0.0,
+    ):
         self.app = app
         self.lock_path = lock_path
         self.index = index
@@ -110,8 +118,7 @@ class Indexer:
 
     def start(self) -> Indexer:
         outbox.add_waker(self.wake)
-        self._thread = threading.Thread(target=self._run, name="rida-search-indexer",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name="rida-search-indexer", daemon=True)
         self._thread.start()
         return self
 
@@ -135,13 +142,20 @@ class Indexer:
                 indexed = self.drain()
             except Exception:
                 failures += 1
-                delay = min(self.poll * 2 ** failures, self.max_delay)
+                delay = min(self.poll * 2**failures, self.max_delay)
                 if failures == 1:
-                    log.exception("Indexation de la recherche en échec ; nouvel essai dans "
-                                  "%.1f s (les modifications restent en file).", delay)
+                    log.exception(
+                        "Indexation de la recherche en échec ; nouvel essai dans "
+                        "%.1f s (les modifications restent en file).",
+                        delay,
+                    )
                 else:
-                    log.warning("Indexation de la recherche toujours en échec (%d essais) ; "
-                                "nouvel essai dans %.1f s.", failures, delay)
+                    log.warning(
+                        "Indexation de la recherche toujours en échec (%d essais) ; "
+                        "nouvel essai dans %.1f s.",
+                        failures,
+                        delay,
+                    )
                 self._stop.wait(delay)
                 continue
             if failures:
@@ -168,10 +182,14 @@ def init_app(app: Flask, index: IndexFunction = _default_index) -> Indexer | Non
     ``TESTING`` and in the ``rida`` command, which never leave a thread behind)."""
     if not app.config.get("SEARCH_INDEXER", not app.testing):
         return None
-    indexer = Indexer(app, lock_path(app), index,
-                      poll=float(app.config.get("SEARCH_INDEXER_POLL", 0.5)),
-                      max_delay=float(app.config.get("SEARCH_INDEXER_MAX_DELAY", 30.0)),
-                      interval=float(app.config.get("SEARCH_INDEXER_INTERVAL", 0.5)))
+    indexer = Indexer(
+        app,
+        lock_path(app),
+        index,
+        poll=float(app.config.get("SEARCH_INDEXER_POLL", 0.5)),
+        max_delay=float(app.config.get("SEARCH_INDEXER_MAX_DELAY", 30.0)),
+        interval=float(app.config.get("SEARCH_INDEXER_INTERVAL", 0.5)),
+    )
     app.extensions[EXTENSION] = indexer.start()
     return indexer
 
@@ -195,6 +213,5 @@ def catch_up(app: Flask, index: IndexFunction = _default_index) -> int:
     try:
         return Indexer(app, lock_path(app), index).drain()
     except Exception as e:  # the index is derived: never fail the caller because of it
-        log.warning("Indexation de la recherche différée (%s) : les réunions restent en file.",
-                    e)
+        log.warning("Indexation de la recherche différée (%s) : les réunions restent en file.", e)
         return 0

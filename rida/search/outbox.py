@@ -33,8 +33,8 @@ from rida.models import (
     utcnow,
 )
 
-TRACKED = "rida.search.track"        # session.info key: this session records changes
-QUEUED = "rida.search.queued"        # session.info key: meeting ids queued in this transaction
+TRACKED = "rida.search.track"  # session.info key: this session records changes
+QUEUED = "rida.search.queued"  # session.info key: meeting ids queued in this transaction
 OUTBOX = SearchOutbox.__table__
 # Records of these classes belong to the meeting named by their ``meeting_id``.
 MEETING_PARTS = (RidaRow, Action, Participation, MeetingVersion)
@@ -66,23 +66,25 @@ def enqueue(session: OrmSession, meeting_ids: Iterable[int]) -> set[int]:
     fresh = set(meeting_ids) - queued
     if fresh:
         now = utcnow()
-        session.connection().execute(insert(OUTBOX), [{"meeting_id": m, "created_at": now}
-                                                      for m in sorted(fresh)])
+        session.connection().execute(
+            insert(OUTBOX), [{"meeting_id": m, "created_at": now} for m in sorted(fresh)]
+        )
         queued |= fresh
     return fresh
 
 
 def pending(session: Session, limit: int) -> list[tuple[int, int]]:
     """The oldest ``limit`` outbox entries, as ``(entry id, meeting id)``."""
-    found = session.exec(select(SearchOutbox.id, SearchOutbox.meeting_id)
-                         .order_by(SearchOutbox.id).limit(limit))
+    found = session.exec(
+        select(SearchOutbox.id, SearchOutbox.meeting_id).order_by(SearchOutbox.id).limit(limit)
+    )
     return [(entry, meeting) for entry, meeting in found.all()]
 
 
 def done(session: Session, entry_ids: list[int]) -> None:
     """Delete these entries (only these: entries queued meanwhile stay)."""
     for start in range(0, len(entry_ids), 500):
-        chunk = entry_ids[start:start + 500]
+        chunk = entry_ids[start : start + 500]
         session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
 
 

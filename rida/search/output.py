@@ -34,19 +34,30 @@ def hit_path(hit: Hit) -> str:
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:
-    return {"meeting": hit.meeting, "kind": hit.kind, "row": hit.row, "title": hit.title,
-            "snippet": hit.snippet, "action": hit.action,
-            "meeting_title": hit.meeting_title, "series": hit.series,
-            "date": hit.date.isoformat(), "nature": hit.nature,
-            "score": round(hit.score, 4), "url": hit_path(hit)}
+    return {
+        "meeting": hit.meeting,
+        "kind": hit.kind,
+        "row": hit.row,
+        "title": hit.title,
+        "snippet": hit.snippet,
+        "action": hit.action,
+        "meeting_title": hit.meeting_title,
+        "series": hit.series,
+        "date": hit.date.isoformat(),
+        "nature": hit.nature,
+        "score": round(hit.score, 4),
+        "url": hit_path(hit),
+    }
 
 
 def results_dict(results: Results) -> dict[str, Any]:
     return {
         "total": results.total,
         "hits": [hit_dict(h) for h in results.hits],
-        "facets": {name: [{"value": value, "count": count} for value, count in values]
-                   for name, values in results.facets.items()},
+        "facets": {
+            name: [{"value": value, "count": count} for value, count in values]
+            for name, values in results.facets.items()
+        },
         "suggestion": results.suggestion,
         "message": results.message,
         "total_is_exact": results.total_is_exact,
@@ -70,8 +81,11 @@ def plain_snippet(snippet: str) -> str:
 
 def plain_line(hit: Hit) -> str:
     """``#id  date  kind  row  title — snippet``."""
-    where = str(hit.row) if hit.row is not None else (
-        f"a{hit.action}" if hit.action is not None else "-")
+    where = (
+        str(hit.row)
+        if hit.row is not None
+        else (f"a{hit.action}" if hit.action is not None else "-")
+    )
     line = f"#{hit.meeting:<5} {hit.date.isoformat()}  {hit.kind:<7} {where:>4}  {hit.title}"
     snippet = plain_snippet(hit.snippet)
     return f"{line} — {snippet}" if snippet else line

@@ -24,15 +24,23 @@ from rida.search import SORTS, Filters, Query
 MAX_PAGE = 1_000
 MAX_PER_PAGE = 100
 PER_PAGE = 20
-MAX_VALUES = 50                 # values per filter
+MAX_VALUES = 50  # values per filter
 NATURE_VALUES = (*NATURES, "none")
 
 # URL parameter -> Filters attribute, in URL order.
-FILTER_PARAMS = {"series": "series", "nature": "nature", "type": "meeting_type",
-                 "organisation": "organisation", "status": "status",
-                 "classification": "classification"}
-CHOICES: dict[str, Sequence[str]] = {"nature": NATURE_VALUES, "status": STATUSES,
-                                     "classification": CLASSIFICATIONS}
+FILTER_PARAMS = {
+    "series": "series",
+    "nature": "nature",
+    "type": "meeting_type",
+    "organisation": "organisation",
+    "status": "status",
+    "classification": "classification",
+}
+CHOICES: dict[str, Sequence[str]] = {
+    "nature": NATURE_VALUES,
+    "status": STATUSES,
+    "classification": CLASSIFICATIONS,
+}
 
 Args = Mapping[str, Sequence[str]]
 
@@ -48,18 +56,29 @@ def parse(args: Args, *, per_page: int = PER_PAGE) -> Query:
     date_from = attempt(fields.date, _first(args, "from"), "from")
     date_to = attempt(fields.date, _first(args, "to"), "to")
     if date_from and date_to and date_to < date_from:
-        errors.append(FieldError("to", f"la date de fin ({date_to:%d/%m/%Y}) précède la date "
-                                       f"de début ({date_from:%d/%m/%Y})"))
+        errors.append(
+            FieldError(
+                "to",
+                f"la date de fin ({date_to:%d/%m/%Y}) précède la date "
+                f"de début ({date_from:%d/%m/%Y})",
+            )
+        )
     sort = _first(args, "sort") or "relevance"
     if sort not in SORTS:
-        errors.append(FieldError("sort", f"tri inconnu « {sort} » : relevance (pertinence) "
-                                         "ou date"))
+        errors.append(
+            FieldError("sort", f"tri inconnu « {sort} » : relevance (pertinence) ou date")
+        )
     page = attempt(_number, _first(args, "page"), "page", 1, MAX_PAGE)
     size = attempt(_number, _first(args, "per_page"), "per_page", per_page, MAX_PER_PAGE)
     if errors:
         raise ValidationError(errors)
-    return Query(text=text, filters=Filters(**chosen, date_from=date_from, date_to=date_to),
-                 sort=sort, page=page, per_page=size)
+    return Query(
+        text=text,
+        filters=Filters(**chosen, date_from=date_from, date_to=date_to),
+        sort=sort,
+        page=page,
+        per_page=size,
+    )
 
 
 _first = url_args.first
@@ -121,8 +140,7 @@ def toggle(query: Query, name: str, value: str) -> Query:
     else:
         attr = FILTER_PARAMS[name]
         current: tuple[str, ...] = getattr(f, attr)
-        changed = (tuple(v for v in current if v != value) if value in current
-                   else (*current, value))
+        changed = tuple(v for v in current if v != value) if value in current else (*current, value)
         filters = dataclasses.replace(f, **{attr: changed})
     return dataclasses.replace(query, filters=filters, page=1)
 
@@ -130,8 +148,7 @@ def toggle(query: Query, name: str, value: str) -> Query:
 def active(query: Query) -> list[tuple[str, str]]:
     """The filters in force as ``(parameter, value)`` pairs (each removable)."""
     f = query.filters
-    pairs = [(name, value) for name, attr in FILTER_PARAMS.items()
-             for value in getattr(f, attr)]
+    pairs = [(name, value) for name, attr in FILTER_PARAMS.items() for value in getattr(f, attr)]
     pairs += [("from", f.date_from.isoformat())] if f.date_from else []
     pairs += [("to", f.date_to.isoformat())] if f.date_to else []
     return pairs
@@ -143,13 +160,14 @@ def selected(query: Query, facet: str, value: str) -> bool:
         year = _year(value)
         f = query.filters
         return year is not None and (f.date_from, f.date_to) == (
-            dt.date(year, 1, 1), dt.date(year, 12, 31))
+            dt.date(year, 1, 1),
+            dt.date(year, 12, 31),
+        )
     return value in getattr(query.filters, FILTER_PARAMS[facet])
 
 
 def _year(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and 1 <= int(value) <= 9999 \
-        else None
+    return int(value) if value.isascii() and value.isdigit() and 1 <= int(value) <= 9999 else None
 
 
 def cli_args(**options: Iterable[str] | str | int | None) -> dict[str, list[str]]:

@@ -25,7 +25,7 @@ WORD_RE = re.compile(WORD)
 
 @dataclass(frozen=True)
 class Clause:
-    kind: str                     # "word", "phrase", "prefix" or "any" (glossary)
+    kind: str  # "word", "phrase", "prefix" or "any" (glossary)
     text: str
     negated: bool = False
     # kind "any": (series, equivalent terms) whose documents may match an equivalent.
@@ -47,22 +47,27 @@ def parse(text: str) -> Parsed:
     text = (text or "").replace("\x00", " ").strip()
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
-        parsed.notes.append(f"Recherche trop longue : seuls ses {MAX_CHARS} premiers "
-                            "caractères ont été pris en compte.")
+        parsed.notes.append(
+            f"Recherche trop longue : seuls ses {MAX_CHARS} premiers "
+            "caractères ont été pris en compte."
+        )
     for m in TOKEN.finditer(text):
         negated_phrase, phrase, closed, token = m.groups()
         if token is None:
             if not closed:
-                parsed.notes.append("Guillemet non fermé : la fin de la recherche est lue "
-                                    "comme une expression exacte.")
+                parsed.notes.append(
+                    "Guillemet non fermé : la fin de la recherche est lue "
+                    "comme une expression exacte."
+                )
             if WORD_RE.search(phrase):
                 parsed.clauses.append(Clause("phrase", phrase.strip(), bool(negated_phrase)))
             continue
         read_token(token, parsed)
     if len(parsed.clauses) > MAX_CLAUSES:
         parsed.clauses = parsed.clauses[:MAX_CLAUSES]
-        parsed.notes.append(f"Trop de termes : seuls les {MAX_CLAUSES} premiers ont été "
-                            "recherchés.")
+        parsed.notes.append(
+            f"Trop de termes : seuls les {MAX_CLAUSES} premiers ont été recherchés."
+        )
     return parsed
 
 
@@ -72,8 +77,10 @@ def read_token(token: str, parsed: Parsed) -> None:
         token = token[1:]
     if token in OPERATORS:
         if token in ("AND", "OR", "NOT"):
-            note = ("Les opérateurs AND, OR et NOT ne sont pas pris en charge : tous les "
-                    "mots sont recherchés ; « -mot » exclut un mot.")
+            note = (
+                "Les opérateurs AND, OR et NOT ne sont pas pris en charge : tous les "
+                "mots sont recherchés ; « -mot » exclut un mot."
+            )
             if note not in parsed.notes:
                 parsed.notes.append(note)
         return
@@ -82,8 +89,9 @@ def read_token(token: str, parsed: Parsed) -> None:
         last = i == len(words) - 1
         if last and token.endswith("*"):
             if len(fold(word)) < MIN_PREFIX:
-                parsed.notes.append(f"Préfixe « {word}* » trop court : il faut au moins "
-                                    f"{MIN_PREFIX} lettres.")
+                parsed.notes.append(
+                    f"Préfixe « {word}* » trop court : il faut au moins {MIN_PREFIX} lettres."
+                )
                 continue
             parsed.clauses.append(Clause("prefix", word, negated))
         else:
@@ -94,8 +102,7 @@ def words_key(text: str) -> tuple[str, ...]:
     return tuple(fold(w).lower() for w in WORD_RE.findall(text))
 
 
-def apply_glossary(parsed: Parsed,
-                   glossary: Mapping[str, Sequence[Sequence[str]]]) -> Parsed:
+def apply_glossary(parsed: Parsed, glossary: Mapping[str, Sequence[Sequence[str]]]) -> Parsed:
     """Replace each run of words that is a glossary term by its alternatives.
 
     ``glossary`` maps a series name to its groups of equivalent terms.
@@ -116,7 +123,7 @@ def apply_glossary(parsed: Parsed,
     while i < len(source):
         match = None
         for n in range(min(longest, len(source) - i), 0, -1):
-            run = source[i:i + n]
+            run = source[i : i + n]
             if all(c.kind == "word" and not c.negated for c in run):
                 key = tuple(fold(c.text).lower() for c in run)
                 if key in entries:

@@ -42,12 +42,21 @@ BATCH = 200
 
 def fields_of(doc: SearchDoc) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "key": doc.key, "kind": doc.kind, "meeting_id": str(doc.meeting_id),
-        "row": doc.row, "action": doc.action, "title": doc.title, "text": doc.text,
-        "acronyms": f"{doc.title}\n{doc.text}", "series": doc.series,
-        "status": doc.status, "classification": doc.classification,
-        "date": dt.datetime.combine(doc.date, dt.time()), "year": str(doc.date.year),
-        "meeting_title": doc.meeting_title, "stamp": doc.stamp,
+        "key": doc.key,
+        "kind": doc.kind,
+        "meeting_id": str(doc.meeting_id),
+        "row": doc.row,
+        "action": doc.action,
+        "title": doc.title,
+        "text": doc.text,
+        "acronyms": f"{doc.title}\n{doc.text}",
+        "series": doc.series,
+        "status": doc.status,
+        "classification": doc.classification,
+        "date": dt.datetime.combine(doc.date, dt.time()),
+        "year": str(doc.date.year),
+        "meeting_title": doc.meeting_title,
+        "stamp": doc.stamp,
     }
     if doc.nature:
         values["nature"] = doc.nature
@@ -94,10 +103,14 @@ class WhooshBackend:
                 return
             # A first start (no index, no meeting yet) is no loss: not worth a warning.
             first_start = problem == "absent" and (
-                session is None or session.exec(select(Meeting.id).limit(1)).first() is None)
-            log.log(logging.INFO if first_start else logging.WARNING,
-                    "Index de recherche %s dans %s : reconstruction depuis la base.",
-                    problem, self.directory)
+                session is None or session.exec(select(Meeting.id).limit(1)).first() is None
+            )
+            log.log(
+                logging.INFO if first_start else logging.WARNING,
+                "Index de recherche %s dans %s : reconstruction depuis la base.",
+                problem,
+                self.directory,
+            )
             self._create()
             if session is not None:
                 self.rebuild(session)
@@ -144,8 +157,10 @@ class WhooshBackend:
     def recover(self, session: Session) -> None:
         """Start again from an empty index filled from the database (after an error)."""
         with self._write_lock:
-            log.warning("Index de recherche en erreur dans %s : reconstruction depuis la base.",
-                        self.directory)
+            log.warning(
+                "Index de recherche en erreur dans %s : reconstruction depuis la base.",
+                self.directory,
+            )
             self._create()
             self.rebuild(session)
 
@@ -177,8 +192,9 @@ class WhooshBackend:
         with self._write_lock:
             return self._try_open() is None
 
-    def search(self, query: Query, readable: set[int],
-               glossary: dict[str, list[list[str]]]) -> Results:
+    def search(
+        self, query: Query, readable: set[int], glossary: dict[str, list[list[str]]]
+    ) -> Results:
         return run_search(self.searcher(), query, readable, glossary)
 
     def close(self) -> None:
@@ -213,8 +229,7 @@ class WhooshBackend:
             writer.delete_by_term("meeting_id", str(meeting_id))
             writer.commit(mergetype=merge_tiers)
 
-    def rebuild(self, session: Session,
-                progress: Callable[[int, int], None] | None = None) -> int:
+    def rebuild(self, session: Session, progress: Callable[[int, int], None] | None = None) -> int:
         """Replace the whole index by the database's documents, in one commit."""
         ids = list(session.exec(select(Meeting.id).order_by(Meeting.id)).all())
         with self._write_lock:
@@ -223,7 +238,7 @@ class WhooshBackend:
             done = 0
             try:
                 for start in range(0, len(ids), BATCH):
-                    chunk = ids[start:start + BATCH]
+                    chunk = ids[start : start + BATCH]
                     for docs in documents(session, chunk).values():
                         for doc in docs:
                             writer.add_document(**fields_of(doc))
@@ -256,7 +271,7 @@ class WhooshBackend:
         ids = list(session.exec(select(Meeting.id).order_by(Meeting.id)).all())
         seen: set[str] = set()
         for start in range(0, len(ids), BATCH):
-            for docs in documents(session, ids[start:start + BATCH]).values():
+            for docs in documents(session, ids[start : start + BATCH]).values():
                 for doc in docs:
                     seen.add(doc.key)
                     if doc.key not in indexed:

@@ -22,8 +22,12 @@ from whoosh.searching import Searcher
 from rida.lru import Lru
 
 COUNT_CAP = 2000
-FACET_COLUMNS = {"nature": "nature", "series": "series", "organisation": "org_facet",
-                 "year": "year"}
+FACET_COLUMNS = {
+    "nature": "nature",
+    "series": "series",
+    "organisation": "org_facet",
+    "year": "year",
+}
 ORG_SEPARATOR = "\n"
 # (segment, facet) -> the facet values of each document of that segment.
 _segment_columns: Lru[list[Any]] = Lru(256)
@@ -48,20 +52,25 @@ def docnums(s: Searcher, q: wq.Query) -> set[int]:
     return cached(s, ("docs", repr(q)), lambda: set(s.docs_for_query(q)))
 
 
-def restriction(s: Searcher, parts: list[wq.Query], readable: set[int]
-                ) -> tuple[set[int] | None, set[int] | None]:
+def restriction(
+    s: Searcher, parts: list[wq.Query], readable: set[int]
+) -> tuple[set[int] | None, set[int] | None]:
     """(allow, deny): the documents one may see among the filters' (None: all), and those
     one may not (None: none)."""
     allow, deny = access(s, frozenset(readable))
     for part in parts:
         found = docnums(s, part)
-        allow = found if allow is None else cached(
-            s, ("and", id(allow), id(found)), lambda a=allow, f=found: a & f)
+        allow = (
+            found
+            if allow is None
+            else cached(s, ("and", id(allow), id(found)), lambda a=allow, f=found: a & f)
+        )
     return allow, deny
 
 
 def access(s: Searcher, readable: frozenset[int]) -> tuple[set[int] | None, set[int] | None]:
     """The cheaper of « only these » and « not those » for a reader's meetings."""
+
     def build() -> tuple[set[int] | None, set[int] | None]:
         present = indexed_meetings(s)
         allowed, denied = present & readable, present - readable
@@ -70,6 +79,7 @@ def access(s: Searcher, readable: frozenset[int]) -> tuple[set[int] | None, set[
         if len(allowed) <= len(denied):
             return meeting_docs(s, frozenset(allowed)), None
         return None, meeting_docs(s, frozenset(denied))
+
     return cached(s, ("access", readable), build)
 
 
@@ -78,8 +88,12 @@ def meeting_docs(s: Searcher, ids: frozenset[int]) -> set[int]:
     a deleted document left in one is harmless: the matchers skip deleted documents)."""
     found: set[int] = set()
     for leaf, offset in s.leaf_searchers():
-        local = _per_segment(_segment_docs, leaf, ids,
-                             lambda leaf=leaf: frozenset(leaf.docs_for_query(meetings(set(ids)))))
+        local = _per_segment(
+            _segment_docs,
+            leaf,
+            ids,
+            lambda leaf=leaf: frozenset(leaf.docs_for_query(meetings(set(ids)))),
+        )
         found.update(local if not offset else (offset + d for d in local))
     return found
 
@@ -90,21 +104,30 @@ def meetings(ids: set[int]) -> wq.Query:
 
 def indexed_meetings(s: Searcher) -> set[int]:
     """Meeting ids present in this searcher's index."""
-    return cached(s, "meetings", lambda: {int(t.decode() if isinstance(t, bytes) else t)
-                                          for t in s.lexicon("meeting_id")})
+    return cached(
+        s,
+        "meetings",
+        lambda: {int(t.decode() if isinstance(t, bytes) else t) for t in s.lexicon("meeting_id")},
+    )
 
 
 def column(leaf: Searcher, name: str) -> list[tuple[str, ...]]:
     """The facet values of every document of this segment (cached by segment)."""
     reader = leaf.reader()
     field = FACET_COLUMNS[name]
-    return _per_segment(_segment_columns, leaf, name,
-                        lambda: [facet_values(name, v) for v in reader.column_reader(field)]
-                        if reader.has_column(field) else [()] * reader.doc_count_all())
+    return _per_segment(
+        _segment_columns,
+        leaf,
+        name,
+        lambda: (
+            [facet_values(name, v) for v in reader.column_reader(field)]
+            if reader.has_column(field)
+            else [()] * reader.doc_count_all()
+        ),
+    )
 
 
-def _per_segment(cache: Lru[Any], leaf: Searcher, key: Hashable, build: Callable[[], Any]
-                 ) -> Any:
+def _per_segment(cache: Lru[Any], leaf: Searcher, key: Hashable, build: Callable[[], Any]) -> Any:
     """``build()`` kept in ``cache`` for this segment (a segment's id is never reused);
     not kept for a reader without segment."""
     reader = leaf.reader()
@@ -122,8 +145,9 @@ def facet_values(name: str, value: Any) -> tuple[str, ...]:
     return tuple(value.split(ORG_SEPARATOR)) if name == "organisation" else (str(value),)
 
 
-def count(s: Searcher, q: wq.Query, allow: set[int] | None,
-          deny: set[int] | None) -> tuple[int, bool, dict[str, Counter[str]]]:
+def count(
+    s: Searcher, q: wq.Query, allow: set[int] | None, deny: set[int] | None
+) -> tuple[int, bool, dict[str, Counter[str]]]:
     """(total, exact, facet counters) over the first :data:`COUNT_CAP` matches."""
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_COLUMNS}
     total, exact = 0, True

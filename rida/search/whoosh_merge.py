@@ -31,8 +31,9 @@ def to_merge(counts: list[int]) -> list[int]:
     for i, count in enumerate(counts):
         if count < LARGE_SEGMENT_DOCS:
             tiers[tier(count)].append(i)
-    return sorted(i for members in tiers.values() if len(members) >= SEGMENTS_PER_TIER
-                  for i in members)
+    return sorted(
+        i for members in tiers.values() if len(members) >= SEGMENTS_PER_TIER for i in members
+    )
 
 
 def merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:

@@ -24,9 +24,14 @@ TEXT_FIELDS = ("title", "text")
 SPELL_FIELDS = ("spell_title", "spell_text")
 ACRONYM_BOOST = 3.0
 MAX_EXPANSIONS = 64
-FILTER_FIELDS = (("series", "series"), ("nature", "nature"), ("meeting_type", "meeting_type"),
-                 ("organisation", "organisations"), ("status", "status"),
-                 ("classification", "classification"))
+FILTER_FIELDS = (
+    ("series", "series"),
+    ("nature", "nature"),
+    ("meeting_type", "meeting_type"),
+    ("organisation", "organisations"),
+    ("status", "status"),
+    ("classification", "classification"),
+)
 
 
 def schema() -> fields.Schema:
@@ -36,8 +41,9 @@ def schema() -> fields.Schema:
         meeting_id=fields.ID(stored=True),
         row=fields.STORED,
         action=fields.STORED,
-        title=fields.TEXT(analyzer=FRENCH_INDEX, stored=True, phrase=True, spelling=True,
-                          field_boost=1.5),
+        title=fields.TEXT(
+            analyzer=FRENCH_INDEX, stored=True, phrase=True, spelling=True, field_boost=1.5
+        ),
         text=fields.TEXT(analyzer=FRENCH_INDEX, stored=True, phrase=True, spelling=True),
         acronyms=fields.TEXT(analyzer=ACRONYMS, phrase=False),
         series=fields.ID(stored=True, sortable=True),
@@ -147,8 +153,9 @@ def compile_clauses(clauses: list[Clause], reader: IndexReader) -> tuple[wq.Quer
             positive.append(q)
     if not positive:
         return None, ignored
-    return wq.And(positive + negative) if len(positive) + len(negative) > 1 else positive[0], \
-        ignored
+    return wq.And(positive + negative) if len(positive) + len(negative) > 1 else positive[
+        0
+    ], ignored
 
 
 def filter_query(filters: Filters) -> list[wq.Query]:
@@ -160,7 +167,6 @@ def filter_query(filters: Filters) -> list[wq.Query]:
             parts.append(wq.Or([wq.Term(field, v) for v in values]))
     if filters.date_from or filters.date_to:
         start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
-        end = (dt.datetime.combine(filters.date_to, dt.time(23, 59, 59))
-               if filters.date_to else None)
+        end = dt.datetime.combine(filters.date_to, dt.time(23, 59, 59)) if filters.date_to else None
         parts.append(wq.DateRange("date", start, end))
     return parts

@@ -42,23 +42,37 @@ class MarkFormatter(highlight.Formatter):
 
 
 def empty(message: str | None = None, suggestion: str | None = None) -> Results:
-    return Results(total=0, hits=[], facets={name: [] for name in FACETS},
-                   suggestion=suggestion, message=message)
+    return Results(
+        total=0,
+        hits=[],
+        facets={name: [] for name in FACETS},
+        suggestion=suggestion,
+        message=message,
+    )
 
 
-def run_search(s: Searcher, query: Query, readable: set[int],
-               glossary: dict[str, list[list[str]]]) -> Results:
+def run_search(
+    s: Searcher, query: Query, readable: set[int], glossary: dict[str, list[list[str]]]
+) -> Results:
     parsed = apply_glossary(parse(query.text), glossary)
     notes = list(parsed.notes)
     q, ignored = compile_clauses(parsed.clauses, s.reader())
     restrictions = filter_query(query.filters)
     if q is None:
         if parsed.positive and ignored:
-            return empty(" ".join([*notes, "La recherche ne contient que des mots trop "
-                                   "courants (le, de, pour…) : ajoutez un mot plus précis."]))
+            return empty(
+                " ".join(
+                    [
+                        *notes,
+                        "La recherche ne contient que des mots trop "
+                        "courants (le, de, pour…) : ajoutez un mot plus précis.",
+                    ]
+                )
+            )
         if parsed.clauses:
-            return empty(" ".join([*notes, "Ajoutez au moins un mot à rechercher en plus des "
-                                   "exclusions."]))
+            return empty(
+                " ".join([*notes, "Ajoutez au moins un mot à rechercher en plus des exclusions."])
+            )
         if not restrictions:
             return empty(" ".join([*notes, "Saisissez un ou plusieurs mots à rechercher."]))
         q = wq.Every()
@@ -68,23 +82,40 @@ def run_search(s: Searcher, query: Query, readable: set[int],
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
     by_date = query.sort == "date" or isinstance(q, wq.Every)
-    results = s.search(q, limit=page * per_page, filter=allow, mask=deny,
-                       sortedby="date" if by_date else None, reverse=by_date)
+    results = s.search(
+        q,
+        limit=page * per_page,
+        filter=allow,
+        mask=deny,
+        sortedby="date" if by_date else None,
+        reverse=by_date,
+    )
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
     results.formatter = MarkFormatter()
     total, exact, counters = count(s, q, allow, deny)
-    counts = {name: sorted(((str(k), v) for k, v in counters[name].items()
-                            if k not in ("", "_")), key=lambda kv: (-kv[1], kv[0]))
-              for name in FACETS}
-    hits = [make_hit(h) for h in results[(page - 1) * per_page:page * per_page]]
+    counts = {
+        name: sorted(
+            ((str(k), v) for k, v in counters[name].items() if k not in ("", "_")),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        for name in FACETS
+    }
+    hits = [make_hit(h) for h in results[(page - 1) * per_page : page * per_page]]
     suggestion = suggest(s, parsed) if total == 0 else None
-    return Results(total=total, hits=hits, facets=counts, suggestion=suggestion,
-                   message=" ".join(notes) or None, total_is_exact=exact)
+    return Results(
+        total=total,
+        hits=hits,
+        facets=counts,
+        suggestion=suggestion,
+        message=" ".join(notes) or None,
+        total_is_exact=exact,
+    )
 
 
 # Titles are short: marked whole, never cut into fragments.
-TITLE_HIGHLIGHTER = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(),
-                                          formatter=MarkFormatter())
+TITLE_HIGHLIGHTER = highlight.Highlighter(
+    fragmenter=highlight.WholeFragmenter(), formatter=MarkFormatter()
+)
 
 
 def make_hit(h: Any) -> Hit:
@@ -92,20 +123,31 @@ def make_hit(h: Any) -> Hit:
     kind = stored["kind"]
     text = stored.get("text", "")
     snippet = h.highlights("text", text=text, top=2) or html.escape(
-        text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""), quote=False)
+        text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else ""), quote=False
+    )
     title = stored.get("title") or (f"Ligne {stored.get('row')}" if kind == "row" else "")
-    title_html = (TITLE_HIGHLIGHTER.highlight_hit(h, "title", text=title, top=1)
-                  if stored.get("title") else "")
+    title_html = (
+        TITLE_HIGHLIGHTER.highlight_hit(h, "title", text=title, top=1)
+        if stored.get("title")
+        else ""
+    )
     if not title_html or "<mark" not in title_html:
         title_html = html.escape(title, quote=False)
     date: dt.datetime = stored["date"]
-    return Hit(meeting=int(stored["meeting_id"]), kind=kind,
-               row=stored.get("row") if kind == "row" else None,
-               action=stored.get("action") if kind == "action" else None,
-               title=title, snippet=snippet, meeting_title=stored.get("meeting_title", ""),
-               series=stored.get("series", ""), date=date.date(),
-               nature=stored.get("nature") if kind == "row" else None,
-               score=float(h.score or 0.0), title_html=title_html)
+    return Hit(
+        meeting=int(stored["meeting_id"]),
+        kind=kind,
+        row=stored.get("row") if kind == "row" else None,
+        action=stored.get("action") if kind == "action" else None,
+        title=title,
+        snippet=snippet,
+        meeting_title=stored.get("meeting_title", ""),
+        series=stored.get("series", ""),
+        date=date.date(),
+        nature=stored.get("nature") if kind == "row" else None,
+        score=float(h.score or 0.0),
+        title_html=title_html,
+    )
 
 
 def render(clause: Clause, text: str) -> str:

@@ -37,8 +37,7 @@ def readable_meeting(meeting_id: int) -> Meeting:
     anonymous visitor of a public instance is sent to the login page instead, whether the
     meeting exists or not."""
     user = auth.user()
-    meeting = access.readable_meeting(db.session(), user, meeting_id,
-                                      public_read=public_read())
+    meeting = access.readable_meeting(db.session(), user, meeting_id, public_read=public_read())
     if meeting is None:
         if user is None:
             abort(make_response(current_app.login_manager.unauthorized()))  # type: ignore[attr-defined]

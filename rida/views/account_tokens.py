@@ -13,8 +13,9 @@ from rida.models import User
 bp = Blueprint("account_tokens", __name__, url_prefix="/compte/jetons")
 
 
-def _page(user: User, *, created: str | None = None, error: str | None = None,
-          status: int = 200) -> Response:
+def _page(
+    user: User, *, created: str | None = None, error: str | None = None, status: int = 200
+) -> Response:
     tokens = [api_tokens.as_dict(t, u) for t, u in api_tokens.tokens_of(db.session(), user)]
     page = render_template("account/tokens.html", tokens=tokens, created=created, error=error)
     response = Response(page, status=status)
@@ -37,9 +38,14 @@ def create():  # type: ignore[no-untyped-def]
         if raw_days and not raw_days.isdigit():
             raise FieldError("expires_days", "nombre de jours attendu")
         with db.transaction() as s:
-            _, token = api_tokens.create(s, user, name=request.form.get("name", ""),
-                                         expires_days=int(raw_days) if raw_days else None,
-                                         actor=user, ip=request.remote_addr)
+            _, token = api_tokens.create(
+                s,
+                user,
+                name=request.form.get("name", ""),
+                expires_days=int(raw_days) if raw_days else None,
+                actor=user,
+                ip=request.remote_addr,
+            )
     except FieldError as e:
         return _page(user, error=f"Jeton non créé : {e.message}.", status=400)
     return _page(user, created=token)

@@ -29,14 +29,30 @@ from rida.views.paging import Link, pagination
 
 bp = Blueprint("action_board", __name__)
 
-PARAM_LABELS = {"series": "Série", "owner": "Porteur", "organisation": "Organisation",
-                "kind": "Type", "status": "Statut", "due_from": "Échéance à partir du",
-                "due_to": "Échéance jusqu'au", "overdue": "En retard", "mine": "Mes actions",
-                "sort": "Tri", "order": "Ordre", "chart": "Graphique", "page": "Page",
-                "per_page": "Actions par page"}
+PARAM_LABELS = {
+    "series": "Série",
+    "owner": "Porteur",
+    "organisation": "Organisation",
+    "kind": "Type",
+    "status": "Statut",
+    "due_from": "Échéance à partir du",
+    "due_to": "Échéance jusqu'au",
+    "overdue": "En retard",
+    "mine": "Mes actions",
+    "sort": "Tri",
+    "order": "Ordre",
+    "chart": "Graphique",
+    "page": "Page",
+    "per_page": "Actions par page",
+}
 # (sort key, column header) of the sortable columns, in table order
-COLUMNS = (("due_date", "Échéance"), ("status", "Statut"), ("owner", "Porteur"),
-           ("series", "Série"), ("meeting", "Réunion"))
+COLUMNS = (
+    ("due_date", "Échéance"),
+    ("status", "Statut"),
+    ("owner", "Porteur"),
+    ("series", "Série"),
+    ("meeting", "Réunion"),
+)
 
 
 def board_url(query: BoardQuery, endpoint: str = "/actions", page: bool = True) -> str:
@@ -51,28 +67,54 @@ def sort_headers(query: BoardQuery) -> list[dict[str, Any]]:
     for key, title in COLUMNS:
         current = query.sort == key
         order = "desc" if current and query.order == "asc" else "asc"
-        headers.append({
-            "key": key, "title": title,
-            "url": board_url(params.replace(query, sort=key, order=order)),
-            "aria_sort": ("ascending" if query.order == "asc" else "descending")
-            if current else None,
-            "hint": f"trier par {params.SORTS[key]}, "
-                    f"{'décroissant' if order == 'desc' else 'croissant'}"})
+        headers.append(
+            {
+                "key": key,
+                "title": title,
+                "url": board_url(params.replace(query, sort=key, order=order)),
+                "aria_sort": ("ascending" if query.order == "asc" else "descending")
+                if current
+                else None,
+                "hint": f"trier par {params.SORTS[key]}, "
+                f"{'décroissant' if order == 'desc' else 'croissant'}",
+            }
+        )
     return headers
 
 
 def page_model(query: BoardQuery, found: action_board.Board) -> dict[str, Any]:
-    status_links = [Link(label, board_url(params.replace(query, status=(status,))),
-                         found.by_status.get(status, 0), query.status == (status,))
-                    for status, label in _status_labels()]
-    owner_links = [Link(person_label(p), board_url(params.replace(
-        query, owner=(str(p.id),), mine=False)) if p else "", n) for p, n in found.by_owner]
-    return {"board": found, "headers": sort_headers(query),
-            "status_links": status_links, "owner_links": owner_links,
-            "overdue_link": board_url(params.replace(query, overdue=True, status=())),
-            "chart": found.chart, "svg": geometry(found.chart) if found.chart else None,
-            **pagination(query.page, query.per_page, found.total,
-                         lambda n: board_url(params.replace(query, page=n)))}
+    status_links = [
+        Link(
+            label,
+            board_url(params.replace(query, status=(status,))),
+            found.by_status.get(status, 0),
+            query.status == (status,),
+        )
+        for status, label in _status_labels()
+    ]
+    owner_links = [
+        Link(
+            person_label(p),
+            board_url(params.replace(query, owner=(str(p.id),), mine=False)) if p else "",
+            n,
+        )
+        for p, n in found.by_owner
+    ]
+    return {
+        "board": found,
+        "headers": sort_headers(query),
+        "status_links": status_links,
+        "owner_links": owner_links,
+        "overdue_link": board_url(params.replace(query, overdue=True, status=())),
+        "chart": found.chart,
+        "svg": geometry(found.chart) if found.chart else None,
+        **pagination(
+            query.page,
+            query.per_page,
+            found.total,
+            lambda n: board_url(params.replace(query, page=n)),
+        ),
+    }
 
 
 def _status_labels() -> list[tuple[str, str]]:
@@ -86,15 +128,21 @@ def person_label(person: Person | None) -> str:
 def _form_model(query: BoardQuery) -> dict[str, Any]:
     session, user = db.session(), auth.user()
     owners = owner_choices(session, user)
-    return {"query": query, "param_labels": PARAM_LABELS, "kinds": ACTION_KINDS,
-            "statuses": ACTION_STATUSES, "series_names": series_choices(session, user),
-            "owners": [(str(p.id), person_label(p)) for p in owners],
-            "organisations": sorted({p.entity for p in owners if p.entity}),
-            "mine_url": board_url(BoardQuery(mine=True)),
-            "exports": [(fmt, board_url(query, f"/actions.{fmt}", page=False))
-                        for fmt in ("csv", "xlsx")],
-            "can_set_status": partial(access.may_set_status, session, user),
-            "today": dt.date.today()}
+    return {
+        "query": query,
+        "param_labels": PARAM_LABELS,
+        "kinds": ACTION_KINDS,
+        "statuses": ACTION_STATUSES,
+        "series_names": series_choices(session, user),
+        "owners": [(str(p.id), person_label(p)) for p in owners],
+        "organisations": sorted({p.entity for p in owners if p.entity}),
+        "mine_url": board_url(BoardQuery(mine=True)),
+        "exports": [
+            (fmt, board_url(query, f"/actions.{fmt}", page=False)) for fmt in ("csv", "xlsx")
+        ],
+        "can_set_status": partial(access.may_set_status, session, user),
+        "today": dt.date.today(),
+    }
 
 
 @bp.route("/actions")
@@ -103,11 +151,13 @@ def dashboard():  # type: ignore[no-untyped-def]
     try:
         query = params.parse(request.args.to_dict(flat=False))
     except ValidationError as e:
-        return render_template("actions/board.html", errors=e.errors,
-                               **_form_model(BoardQuery())), 400
+        return render_template(
+            "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
+        ), 400
     found = action_board.board(db.session(), auth.user(), query, with_chart=True)
-    return render_template("actions/board.html", errors=[], **_form_model(query),
-                           **page_model(query, found))
+    return render_template(
+        "actions/board.html", errors=[], **_form_model(query), **page_model(query, found)
+    )
 
 
 @bp.route("/actions.<any(csv, xlsx):fmt>")
@@ -116,13 +166,24 @@ def export(fmt: str):  # type: ignore[no-untyped-def]
     try:
         query = params.parse(request.args.to_dict(flat=False))
     except ValidationError as e:
-        return render_template("actions/board.html", errors=e.errors,
-                               **_form_model(BoardQuery())), 400
+        return render_template(
+            "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
+        ), 400
     items, _ = action_board.all_items(db.session(), auth.user(), query)
     data = tables.WRITERS[fmt](items)
     name = f"actions_{dt.date.today():%Y-%m-%d}.{fmt}"
-    events.emit(events.EXPORTED, object_type="actions", after={
-        "format": fmt, "file": name, "count": len(items),
-        "filters": request.query_string.decode("utf-8", "replace")[:1000]})
-    return Response(data, mimetype=tables.MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": files.content_disposition(name)})
+    events.emit(
+        events.EXPORTED,
+        object_type="actions",
+        after={
+            "format": fmt,
+            "file": name,
+            "count": len(items),
+            "filters": request.query_string.decode("utf-8", "replace")[:1000],
+        },
+    )
+    return Response(
+        data,
+        mimetype=tables.MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": files.content_disposition(name)},
+    )

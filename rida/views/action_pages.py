@@ -70,8 +70,9 @@ def close_interview(action_id: int):  # type: ignore[no-untyped-def]
     except FieldError as e:
         flash(f"Action non close : {e.message}.", "error")
         return redirect(url_for("pages.view", meeting_id=_origin(action_id)))
-    flash(f"Action « {title} » close." if event else f"L'action « {title} » était déjà close.",
-          "info")
+    flash(
+        f"Action « {title} » close." if event else f"L'action « {title} » était déjà close.", "info"
+    )
     return redirect(url_for("pages.view", meeting_id=interview_id) + "#interview-actions")
 
 
@@ -86,8 +87,11 @@ def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, A
         "histories": action_history.histories(s, [a.id for a in own if a.id], user),
         "interviews": linked,
         "interview_by_uid": {a.uid: linked[a.id] for a in own if a.id in linked},
-        "to_close": [a for a in interviews.actions_to_close(s, meeting, user)
-                     if access.may_set_status(s, user, a)],
+        "to_close": [
+            a
+            for a in interviews.actions_to_close(s, meeting, user)
+            if access.may_set_status(s, user, a)
+        ],
         "closing_comment": interviews.closing_comment(meeting),
         "may_open_interview": access.may_edit(s, user, meeting),
     }

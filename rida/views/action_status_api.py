@@ -49,10 +49,18 @@ def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
         if not access.may_set_status(s, user, action):
             abort(403)
         event = action_status.set_status(
-            s, action, data.get("status"), user=user, comment=data.get("comment", ""),
-            meeting=_reviewing_meeting(s, data.get("meeting")), revision=data.get("revision"))
-        result = {"action": action_summary(s, action),
-                  "event": action_status.event_dict(event) if event else None}
+            s,
+            action,
+            data.get("status"),
+            user=user,
+            comment=data.get("comment", ""),
+            meeting=_reviewing_meeting(s, data.get("meeting")),
+            revision=data.get("revision"),
+        )
+        result = {
+            "action": action_summary(s, action),
+            "event": action_status.event_dict(event) if event else None,
+        }
     return result
 
 
@@ -66,7 +74,17 @@ def action_history(action_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     events = action_status.history(s, action_id)
     reviewing = {e.meeting_id for e in events if e.meeting_id is not None}
-    readable = {m.id: m for m in s.exec(select(Meeting).where(
-        col(Meeting.id).in_(reviewing), access.readable(user)))} if reviewing else {}
-    return {"action": action_summary(s, action),
-            "history": [action_status.event_dict(e, readable) for e in events]}
+    readable = (
+        {
+            m.id: m
+            for m in s.exec(
+                select(Meeting).where(col(Meeting.id).in_(reviewing), access.readable(user))
+            )
+        }
+        if reviewing
+        else {}
+    )
+    return {
+        "action": action_summary(s, action),
+        "history": [action_status.event_dict(e, readable) for e in events],
+    }

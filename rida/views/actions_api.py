@@ -30,8 +30,11 @@ def add_action(meeting_id: int):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting), _prefixed("actions[new]"):
         action = actions.add(s, meeting, object_field(data, "fields"), uid=data.get("uid"))
-        result = {"action": actions.action_dict(s, action), "actions": _order(s, meeting),
-                  "warnings": actions.warnings(meeting, action)}
+        result = {
+            "action": actions.action_dict(s, action),
+            "actions": _order(s, meeting),
+            "warnings": actions.warnings(meeting, action),
+        }
     return result, 201
 
 
@@ -42,10 +45,13 @@ def patch_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     with editing(meeting_id) as (s, meeting):
         action = _action(s, meeting, uid)
         with _prefixed(f"actions[{action.position}]"):
-            action = actions.update(s, meeting, action, data.get("revision"),
-                                    object_field(data, "fields"), auth.user())
-        result = {"action": actions.action_dict(s, action),
-                  "warnings": actions.warnings(meeting, action)}
+            action = actions.update(
+                s, meeting, action, data.get("revision"), object_field(data, "fields"), auth.user()
+            )
+        result = {
+            "action": actions.action_dict(s, action),
+            "warnings": actions.warnings(meeting, action),
+        }
     return result
 
 
@@ -63,7 +69,8 @@ def delete_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
 def move_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting):
-        items = actions.move(s, meeting, _action(s, meeting, uid), data.get("direction"),
-                             data.get("to"))
+        items = actions.move(
+            s, meeting, _action(s, meeting, uid), data.get("direction"), data.get("to")
+        )
         result = {"actions": actions.action_order(items)}
     return result

@@ -32,15 +32,22 @@ def _actor() -> Actor:
     return Actor(user=_admin(), ip=request.remote_addr)
 
 
-def _page(*, shown: dict[str, str] | None = None, error: str | None = None,
-          status: int = 200) -> Response:
+def _page(
+    *, shown: dict[str, str] | None = None, error: str | None = None, status: int = 200
+) -> Response:
     s = db.session()
-    people = s.exec(select(Person).order_by(Person.last_name, Person.first_name,
-                                            Person.entity)).all()
-    page = render_template("admin/accounts.html", accounts=account_admin.overview(s),
-                           roles=ROLES, people=[(p.id, label(p)) for p in people],
-                           all_series=s.exec(select(Series).order_by(Series.name)).all(),
-                           shown=shown, error=error)
+    people = s.exec(
+        select(Person).order_by(Person.last_name, Person.first_name, Person.entity)
+    ).all()
+    page = render_template(
+        "admin/accounts.html",
+        accounts=account_admin.overview(s),
+        roles=ROLES,
+        people=[(p.id, label(p)) for p in people],
+        all_series=s.exec(select(Series).order_by(Series.name)).all(),
+        shown=shown,
+        error=error,
+    )
     response = Response(page, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -75,8 +82,9 @@ def create():  # type: ignore[no-untyped-def]
     try:
         person = form.get("person_id") or None
         with db.transaction() as s:
-            accounts.create_user(s, login, password, form.get("role", ""),
-                                 person_id=_person_id(s, person))
+            accounts.create_user(
+                s, login, password, form.get("role", ""), person_id=_person_id(s, person)
+            )
     except FieldError as e:
         return _page(error=f"Compte non créé : {e.message}.", status=400)
     return _page(shown={"login": login, "password": password, "what": "créé"})
@@ -142,8 +150,7 @@ def link_person(user_id: int):  # type: ignore[no-untyped-def]
     actor = _actor()
 
     def apply(s: Session, target: User) -> str:
-        account_admin.link_person(s, target, _person_id(s, request.form.get("person_id")),
-                                  actor)
+        account_admin.link_person(s, target, _person_id(s, request.form.get("person_id")), actor)
         return f"Compte « {target.login} » : personne enregistrée."
 
     return _change(user_id, "Personne inchangée", apply)

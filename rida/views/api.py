@@ -44,8 +44,11 @@ def raw_body() -> bytes:
     """The request's JSON text. A form body (`curl -d`) has already been parsed, hence
     consumed, by the CSRF check: say so rather than report an empty document."""
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise FieldError("$", "document JSON attendu (en-tête Content-Type: application/json), "
-                              f"reçu {request.mimetype}")
+        raise FieldError(
+            "$",
+            "document JSON attendu (en-tête Content-Type: application/json), "
+            f"reçu {request.mimetype}",
+        )
     return request.get_data()
 
 
@@ -68,12 +71,14 @@ def object_field(data: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _prefixed(prefix: str):  # type: ignore[no-untyped-def]
     """Re-raise field errors with the path of the record they concern."""
+
     @contextmanager
     def wrap() -> Iterator[None]:
         try:
             yield
         except FieldError as e:
             raise FieldError(f"{prefix}.{e.path}", e.message) from None
+
     return wrap()
 
 
@@ -148,8 +153,9 @@ def _row(s: Session, meeting: Meeting, uid: str):  # type: ignore[no-untyped-def
 def add_row(meeting_id: int):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting), _prefixed("rida[new]"):
-        row = meetings.add_row(s, meeting, object_field(data, "fields"), uid=data.get("uid"),
-                               after=data.get("after"))
+        row = meetings.add_row(
+            s, meeting, object_field(data, "fields"), uid=data.get("uid"), after=data.get("after")
+        )
         result = {"row": row_dict(row), "order": row_order(meetings.rows_of(s, meeting.id))}
     return result, 201
 
@@ -180,8 +186,9 @@ def delete_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
 def move_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting):
-        rows = meetings.move_row(s, meeting, _row(s, meeting, uid), data.get("direction"),
-                                 data.get("to"))
+        rows = meetings.move_row(
+            s, meeting, _row(s, meeting, uid), data.get("direction"), data.get("to")
+        )
         result = {"order": row_order(rows)}
     return result
 
@@ -194,8 +201,9 @@ def _participant(s: Session, meeting: Meeting, uid: str):  # type: ignore[no-unt
 
 
 def _participant_list(s: Session, meeting: Meeting) -> list[dict[str, Any]]:
-    return [participant_dict(p, person)
-            for p, person in participants.participants_of(s, meeting.id)]
+    return [
+        participant_dict(p, person) for p, person in participants.participants_of(s, meeting.id)
+    ]
 
 
 @bp.post("/meetings/<int:meeting_id>/participants")
@@ -204,8 +212,10 @@ def add_participant(meeting_id: int):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting), _prefixed("participants[new]"):
         p, person = participants.add(s, meeting, data, uid=data.get("uid"))
-        result = {"participant": participant_dict(p, person),
-                  "participants": _participant_list(s, meeting)}
+        result = {
+            "participant": participant_dict(p, person),
+            "participants": _participant_list(s, meeting),
+        }
     return result, 201
 
 
@@ -235,7 +245,8 @@ def delete_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-de
 def move_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting):
-        participants.move(s, meeting, _participant(s, meeting, uid), data.get("direction"),
-                          data.get("to"))
+        participants.move(
+            s, meeting, _participant(s, meeting, uid), data.get("direction"), data.get("to")
+        )
         result = {"participants": _participant_list(s, meeting)}
     return result

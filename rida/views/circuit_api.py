@@ -19,10 +19,12 @@ from rida.views.api import body, bp, writable
 
 
 def _state(s: Session, meeting: Meeting) -> dict[str, Any]:
-    return {"status": meeting.status, "version": meeting.version,
-            "review_deadline": meeting.review_deadline.isoformat()
-            if meeting.review_deadline else None,
-            "checks": [c.as_dict() for c in versions.checks(s, meeting)]}
+    return {
+        "status": meeting.status,
+        "version": meeting.version,
+        "review_deadline": meeting.review_deadline.isoformat() if meeting.review_deadline else None,
+        "checks": [c.as_dict() for c in versions.checks(s, meeting)],
+    }
 
 
 @bp.get("/meetings/<int:meeting_id>/checks")
@@ -31,8 +33,7 @@ def checks(meeting_id: int):  # type: ignore[no-untyped-def]
     return _state(db.session(), readable_meeting(meeting_id))
 
 
-def _transition(meeting_id: int, change: Callable[[Session, Meeting], object]
-                ) -> dict[str, Any]:
+def _transition(meeting_id: int, change: Callable[[Session, Meeting], object]) -> dict[str, Any]:
     """Apply ``change`` to the meeting in a write transaction; answer the new state."""
     with writable(meeting_id) as (s, meeting):
         done = change(s, meeting)
@@ -46,8 +47,9 @@ def _transition(meeting_id: int, change: Callable[[Session, Meeting], object]
 @login_required
 def review(meeting_id: int):  # type: ignore[no-untyped-def]
     deadline = body().get("deadline")
-    return _transition(meeting_id, lambda s, m: versions.send_to_review(s, m, deadline,
-                                                                          auth.user()))
+    return _transition(
+        meeting_id, lambda s, m: versions.send_to_review(s, m, deadline, auth.user())
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/draft")
@@ -60,8 +62,9 @@ def draft(meeting_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def validate(meeting_id: int):  # type: ignore[no-untyped-def]
     """200 with the frozen version, or 409 ``blocked`` with the checklist."""
-    return _transition(meeting_id, lambda s, m: versions.validate(
-        s, m, auth.user(), template=docx_template()))
+    return _transition(
+        meeting_id, lambda s, m: versions.validate(s, m, auth.user(), template=docx_template())
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/amend")
@@ -75,10 +78,12 @@ def amend(meeting_id: int):  # type: ignore[no-untyped-def]
 def list_versions(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     s = db.session()
-    return {"status": meeting.status, "version": meeting.version,
-            "versions": [versions.version_dict(v)
-                         for v in versions.frozen_versions(s, meeting.id)],
-            "reviews": [versions.review_dict(r) for r in versions.review_rounds(s, meeting.id)]}
+    return {
+        "status": meeting.status,
+        "version": meeting.version,
+        "versions": [versions.version_dict(v) for v in versions.frozen_versions(s, meeting.id)],
+        "reviews": [versions.review_dict(r) for r in versions.review_rounds(s, meeting.id)],
+    }
 
 
 @bp.get("/meetings/<int:meeting_id>/versions/<name>")
@@ -90,12 +95,29 @@ def frozen_version(meeting_id: int, name: str):  # type: ignore[no-untyped-def]
     version = name.removesuffix(f".{fmt}")
     frozen = versions.find(db.session(), meeting.id, version) or abort(404)
     stem = f"compte-rendu-{meeting.id}-v{frozen.version}"
-    events.emit(events.DOWNLOADED, object_type="meeting_version", object_id=str(frozen.id),
-                meeting_id=meeting.id, after={"version": frozen.version, "format": fmt,
-                                              "file": f"{stem}.{fmt}", "sha256": frozen.sha256})
+    events.emit(
+        events.DOWNLOADED,
+        object_type="meeting_version",
+        object_id=str(frozen.id),
+        meeting_id=meeting.id,
+        after={
+            "version": frozen.version,
+            "format": fmt,
+            "file": f"{stem}.{fmt}",
+            "sha256": frozen.sha256,
+        },
+    )
     if fmt == "docx":
-        return Response(frozen.docx, mimetype=compte_rendu.MEDIA_TYPES["docx"], headers={
-            "Content-Disposition": files.content_disposition(f"{stem}.docx"),
-            "X-Content-SHA256": frozen.sha256})
-    return Response(versions.frozen_json(frozen), mimetype="application/json", headers={
-        "Content-Disposition": files.content_disposition(f"{stem}.json", inline=True)})
+        return Response(
+            frozen.docx,
+            mimetype=compte_rendu.MEDIA_TYPES["docx"],
+            headers={
+                "Content-Disposition": files.content_disposition(f"{stem}.docx"),
+                "X-Content-SHA256": frozen.sha256,
+            },
+        )
+    return Response(
+        versions.frozen_json(frozen),
+        mimetype="application/json",
+        headers={"Content-Disposition": files.content_disposition(f"{stem}.json", inline=True)},
+    )

@@ -47,8 +47,9 @@ def _transition(meeting_id: int, name: str, change: Callable[[Session, Meeting],
 @login_required
 def review(meeting_id: int):  # type: ignore[no-untyped-def]
     deadline = request.form.get("deadline") or None
-    return _transition(meeting_id, "review", lambda s, m: versions.send_to_review(
-        s, m, deadline, auth.user()))
+    return _transition(
+        meeting_id, "review", lambda s, m: versions.send_to_review(s, m, deadline, auth.user())
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/draft")
@@ -60,9 +61,11 @@ def draft(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/meetings/<int:meeting_id>/validate")
 @login_required
 def validate(meeting_id: int):  # type: ignore[no-untyped-def]
-    return _transition(meeting_id, "validate",
-                       lambda s, m: versions.validate(s, m, auth.user(),
-                                                       template=docx_template()))
+    return _transition(
+        meeting_id,
+        "validate",
+        lambda s, m: versions.validate(s, m, auth.user(), template=docx_template()),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/amend")
@@ -76,9 +79,13 @@ def amend(meeting_id: int):  # type: ignore[no-untyped-def]
 def history(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
     s = db.session()
-    return render_template("meetings/versions.html", m=meeting,
-                           frozen=versions.frozen_versions(s, meeting.id),
-                           reviews=versions.review_rounds(s, meeting.id), aware=versions.aware)
+    return render_template(
+        "meetings/versions.html",
+        m=meeting,
+        frozen=versions.frozen_versions(s, meeting.id),
+        reviews=versions.review_rounds(s, meeting.id),
+        aware=versions.aware,
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/compare")
@@ -97,6 +104,12 @@ def compare(meeting_id: int):  # type: ignore[no-untyped-def]
     if (old_name and old is None) or (new_name and new is None):
         abort(404)
     diff = version_diff.compare(old, new) if old is not None and new is not None else None
-    return render_template("meetings/compare.html", m=meeting, choices=choices,
-                           old_name=old_name, new_name=new_name, diff=diff,
-                           current=versions.CURRENT)
+    return render_template(
+        "meetings/compare.html",
+        m=meeting,
+        choices=choices,
+        old_name=old_name,
+        new_name=new_name,
+        diff=diff,
+        current=versions.CURRENT,
+    )

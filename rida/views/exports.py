@@ -21,17 +21,26 @@ def download(meeting_id: int, fmt: str):  # type: ignore[no-untyped-def]
         abort(404)
     meeting = readable_meeting(meeting_id)
     try:
-        made = files.export(db.session(), meeting, fmt, soffice=current_app.config.get("SOFFICE"),
-                            template=docx_template())
+        made = files.export(
+            db.session(),
+            meeting,
+            fmt,
+            soffice=current_app.config.get("SOFFICE"),
+            template=docx_template(),
+        )
     except PdfUnavailable as e:
         return error_response(503, e.message)
     try:
         made.save(current_app.config["EXPORT_DIR"])
     except OSError as e:  # the download matters more than the server-side copy
-        current_app.logger.warning("Export not kept in %s: %s",
-                                   current_app.config["EXPORT_DIR"], e)
-    events.emit(events.EXPORTED, object_type="meeting", object_id=str(meeting.id),
-                meeting_id=meeting.id, after={"format": fmt, "file": made.name})
+        current_app.logger.warning("Export not kept in %s: %s", current_app.config["EXPORT_DIR"], e)
+    events.emit(
+        events.EXPORTED,
+        object_type="meeting",
+        object_id=str(meeting.id),
+        meeting_id=meeting.id,
+        after={"format": fmt, "file": made.name},
+    )
     response = Response(made.data, content_type=made.media_type)
     response.headers["Content-Disposition"] = files.content_disposition(made.name)
     response.headers["Cache-Control"] = "private, no-store"

@@ -28,13 +28,19 @@ bp = Blueprint("feeds", __name__)
 NOT_FOUND = "Calendrier introuvable.\n"
 
 
-def _page(user: User, *, created: str | None = None, error: str | None = None,
-          status: int = 200) -> Response:
+def _page(
+    user: User, *, created: str | None = None, error: str | None = None, status: int = 200
+) -> Response:
     s = db.session()
     person = s.get(Person, user.person_id) if user.person_id is not None else None
-    page = render_template("agenda.html", feeds=feed_tokens.feeds_of(s, user),
-                           series=feed_tokens.readable_series(s, user), person=person,
-                           created=created, error=error)
+    page = render_template(
+        "agenda.html",
+        feeds=feed_tokens.feeds_of(s, user),
+        series=feed_tokens.readable_series(s, user),
+        person=person,
+        created=created,
+        error=error,
+    )
     response = Response(page, status=status)
     response.headers["Cache-Control"] = "no-store"  # the new address is shown only once
     return response
@@ -84,10 +90,8 @@ def ics(token: str):  # type: ignore[no-untyped-def]
     if found is None:
         return Response(NOT_FOUND, status=404, mimetype="text/plain")
     feed, user = found
-    data = calendar_feed.ics_for(s, user, feed.series_id, feed.person_id,
-                                 base_url=request.host_url)
+    data = calendar_feed.ics_for(s, user, feed.series_id, feed.person_id, base_url=request.host_url)
     response = Response(data, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["Content-Disposition"] = files.content_disposition("rida.ics",
-                                                                        inline=True)
+    response.headers["Content-Disposition"] = files.content_disposition("rida.ics", inline=True)
     return response

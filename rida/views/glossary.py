@@ -25,9 +25,14 @@ def _series(series_id: int) -> Series:
 def show(series_id: int):  # type: ignore[no-untyped-def]
     series = _series(series_id)
     groups = glossary.groups_of(db.session(), series_id)
-    return render_template("search/glossary.html", series=series, groups=groups,
-                           text=glossary.as_lines(groups), error=None,
-                           can_edit=access.can_edit_series(db.session(), auth.user(), series_id))
+    return render_template(
+        "search/glossary.html",
+        series=series,
+        groups=groups,
+        text=glossary.as_lines(groups),
+        error=None,
+        can_edit=access.can_edit_series(db.session(), auth.user(), series_id),
+    )
 
 
 @bp.post("/series/<int:series_id>/glossaire")
@@ -40,8 +45,9 @@ def save(series_id: int):  # type: ignore[no-untyped-def]
     try:
         groups = glossary.parse_lines(text)
     except ValueError as e:
-        return render_template("search/glossary.html", series=series, groups=[], text=text,
-                               error=str(e), can_edit=True), 400
+        return render_template(
+            "search/glossary.html", series=series, groups=[], text=text, error=str(e), can_edit=True
+        ), 400
     with db.transaction() as s:
         glossary.set_groups(s, series_id, groups)
     flash(f"Glossaire enregistré : {len(groups)} groupe(s) de termes équivalents.", "success")

@@ -29,8 +29,7 @@ def upload():  # type: ignore[no-untyped-def]
     try:
         found = incoming.read(name, sent.read())
         with db.transaction() as s:
-            meeting_id = versions.import_document(s, found.doc, user,
-                                                  template=docx_template()).id
+            meeting_id = versions.import_document(s, found.doc, user, template=docx_template()).id
     except (ValidationError, FieldError) as e:
         errors = e.errors if isinstance(e, ValidationError) else [e]
         flash(f"Import de « {name} » refusé, rien n'a été enregistré :", "error")
@@ -40,8 +39,10 @@ def upload():  # type: ignore[no-untyped-def]
             flash(f"… et {len(errors) - MAX_SHOWN} autre(s) erreur(s).", "error")
         return back
     count = len(found.warnings)
-    flash(f"« {name} » importé" + (f", avec {count} avertissement(s) de lecture :" if count
-                                   else "."), "info")
+    flash(
+        f"« {name} » importé" + (f", avec {count} avertissement(s) de lecture :" if count else "."),
+        "info",
+    )
     for warning in found.warnings[:MAX_SHOWN]:
         flash(warning, "warning")
     if count > MAX_SHOWN:

@@ -42,12 +42,24 @@ def _page_number() -> int:
 
 def _lines(found: list[AuditEntry]) -> list[dict[str, Any]]:
     ids = labels.person_ids(found)
-    names = {p.id: people.display_name(p) for p in db.session().exec(
-        select(Person).where(col(Person.id).in_(ids)))} if ids else {}
-    return [{"entry": e, "at": utc(e.at).strftime("%d/%m/%Y %H:%M:%S"),
-             "action": labels.action_label(e.action),
-             "object": labels.object_label(e.object_type),
-             "changes": labels.changes(e, names)} for e in found]
+    names = (
+        {
+            p.id: people.display_name(p)
+            for p in db.session().exec(select(Person).where(col(Person.id).in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    return [
+        {
+            "entry": e,
+            "at": utc(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+            "action": labels.action_label(e.action),
+            "object": labels.object_label(e.object_type),
+            "changes": labels.changes(e, names),
+        }
+        for e in found
+    ]
 
 
 def _admin() -> None:
@@ -68,12 +80,19 @@ def index():  # type: ignore[no-untyped-def]
     number = _page_number()
     found, total = query.page(s, filters, number, PER_PAGE)
     args = filters.as_args()
-    pages = pagination(number, PER_PAGE, total,
-                       lambda n: url_for("journal.index", **args, page=n))
-    return render_template("admin/journal.html", lines=_lines(found), total=total,
-                           filters=filters, args=args, error=error, paging=pages,
-                           choices=query.choices(s), action_labels=labels.ACTIONS,
-                           object_labels=labels.OBJECTS), 400 if error else 200
+    pages = pagination(number, PER_PAGE, total, lambda n: url_for("journal.index", **args, page=n))
+    return render_template(
+        "admin/journal.html",
+        lines=_lines(found),
+        total=total,
+        filters=filters,
+        args=args,
+        error=error,
+        paging=pages,
+        choices=query.choices(s),
+        action_labels=labels.ACTIONS,
+        object_labels=labels.OBJECTS,
+    ), 400 if error else 200
 
 
 @bp.route("/admin/journal.csv")
@@ -83,23 +102,33 @@ def export_csv():  # type: ignore[no-untyped-def]
     try:
         filters = query.parse(request.args)
     except FieldError as e:
-        return render_template("errors/error.html", status=400,
-                               message=f"Filtre invalide ({e.path}) : {e.message}."), 400
+        return render_template(
+            "errors/error.html", status=400, message=f"Filtre invalide ({e.path}) : {e.message}."
+        ), 400
     name = f"journal_{dt.date.today():%Y-%m-%d}.csv"
-    events.emit(events.EXPORTED, object_type="audit_entry",
-                after={"format": "csv", "file": name, "filters": filters.as_args()})
+    events.emit(
+        events.EXPORTED,
+        object_type="audit_entry",
+        after={"format": "csv", "file": name, "filters": filters.as_args()},
+    )
     session = db.read_session(db.engine())
 
     def stream():  # type: ignore[no-untyped-def]
         try:
-            yield from (line.encode("utf-8") for line in
-                        query.to_csv(query.entries(session, filters)))
+            yield from (
+                line.encode("utf-8") for line in query.to_csv(query.entries(session, filters))
+            )
         finally:
             session.close()
 
-    return Response(stream(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "private, no-store"})
+    return Response(
+        stream(),
+        mimetype="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/historique")
@@ -110,7 +139,12 @@ def meeting_history(meeting_id: int):  # type: ignore[no-untyped-def]
     number = _page_number()
     changes = query.Filters(meeting_id=meeting.id, kinds=query.CHANGES)
     found, total = query.page(db.session(), changes, number, PER_PAGE)
-    pages = pagination(number, PER_PAGE, total, lambda n: url_for(
-        "journal.meeting_history", meeting_id=meeting.id, page=n))
-    return render_template("meetings/history.html", m=meeting, lines=_lines(found),
-                           total=total, paging=pages)
+    pages = pagination(
+        number,
+        PER_PAGE,
+        total,
+        lambda n: url_for("journal.meeting_history", meeting_id=meeting.id, page=n),
+    )
+    return render_template(
+        "meetings/history.html", m=meeting, lines=_lines(found), total=total, paging=pages
+    )

@@ -35,9 +35,12 @@ MEETING_TYPES = ("Atelier", "Comité", "Entretien bilatéral", "Réunion", "Sém
 @login_required
 def home():  # type: ignore[no-untyped-def]
     session, user = db.session(), auth.user()
-    found = session.exec(select(Meeting, Series).join(Series)
-                         .where(access.readable(user))
-                         .order_by(Meeting.date.desc(), Meeting.id.desc())).all()
+    found = session.exec(
+        select(Meeting, Series)
+        .join(Series)
+        .where(access.readable(user))
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    ).all()
     member_of = select(SeriesMember.series_id).where(SeriesMember.user_id == user.id)
     visible = select(Series).order_by(Series.name)
     if user.role != "admin":
@@ -48,10 +51,15 @@ def home():  # type: ignore[no-untyped-def]
     for m, s in found:
         by_series.setdefault(s.id, []).append(m)
     creatable = {x.id for x in all_series if access.can_edit_series(session, user, x.id)}
-    return render_template("home.html", series=all_series, by_series=by_series,
-                           creatable=creatable,
-                           can_create=access.can_create(user), meeting_types=MEETING_TYPES,
-                           classifications=CLASSIFICATIONS)
+    return render_template(
+        "home.html",
+        series=all_series,
+        by_series=by_series,
+        creatable=creatable,
+        can_create=access.can_create(user),
+        meeting_types=MEETING_TYPES,
+        classifications=CLASSIFICATIONS,
+    )
 
 
 @bp.post("/series")
@@ -89,14 +97,18 @@ def create_meeting():  # type: ignore[no-untyped-def]
                 raise FieldError("series_id", access.NOT_A_MEMBER)
             meeting = meetings.create_meeting(s, series_id, user, dict(form))
     except FieldError as e:
-        flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.",
-              "error")
+        flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.", "error")
         return redirect(url_for("pages.home"))
     return redirect(url_for("pages.edit", meeting_id=meeting.id))
 
 
-_FIELD_LABELS = {"title": "titre", "date": "date", "series_id": "série",
-                 "meeting_type": "type de réunion", "classification": "classification"}
+_FIELD_LABELS = {
+    "title": "titre",
+    "date": "date",
+    "series_id": "série",
+    "meeting_type": "type de réunion",
+    "classification": "classification",
+}
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -106,12 +118,16 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
     session = db.session()
     # The checklist only matters until validation (the panel hides it afterwards).
     checks = versions.checks(session, meeting) if meeting.status != "validated" else []
-    return render_template("meetings/view.html", r=record.load(session, meeting),
-                           can_edit=access.may_edit(session, auth.user(), meeting), checks=checks,
-                           acts=page_context(session, meeting, auth.user()),
-                           check_summary=validation.summary(checks),
-                           frozen_message=versions.frozen_message(meeting),
-                           download_formats=DOWNLOADS)
+    return render_template(
+        "meetings/view.html",
+        r=record.load(session, meeting),
+        can_edit=access.may_edit(session, auth.user(), meeting),
+        checks=checks,
+        acts=page_context(session, meeting, auth.user()),
+        check_summary=validation.summary(checks),
+        frozen_message=versions.frozen_message(meeting),
+        download_formats=DOWNLOADS,
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/edit")
@@ -125,23 +141,41 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("pages.view", meeting_id=meeting.id) + "#validation")
     r = record.load(session, meeting)
     visible = select(Person).where(access.visible_people(auth.user()))
-    people = session.exec(visible.where(Person.last_name != "")
-                          .order_by(Person.last_name, Person.first_name)).all()
-    organisations = session.exec(visible.where(Person.last_name == "")
-                                 .order_by(Person.entity)).all()
+    people = session.exec(
+        visible.where(Person.last_name != "").order_by(Person.last_name, Person.first_name)
+    ).all()
+    organisations = session.exec(
+        visible.where(Person.last_name == "").order_by(Person.entity)
+    ).all()
     data = {
         "meeting": header_dict(meeting),
         "rows": [row_dict(row) for row in r.rows],
         "participants": [participant_dict(p, person) for p, person in r.participants],
-        "people": [{"id": p.id, "label": label(p), "last_name": p.last_name,
-                    "first_name": p.first_name, "entity": p.entity, "function": p.function}
-                   for p in people],
+        "people": [
+            {
+                "id": p.id,
+                "label": label(p),
+                "last_name": p.last_name,
+                "first_name": p.first_name,
+                "entity": p.entity,
+                "function": p.function,
+            }
+            for p in people
+        ],
         "organisations": [owner_dict(p) for p in organisations],
         "actions": [action_dict(session, a) for a in actions_of(session, meeting.id)],
-        "suggestions": meetings.suggestions(session, meeting.series_id,
-                                            access.readable(auth.user())),
+        "suggestions": meetings.suggestions(
+            session, meeting.series_id, access.readable(auth.user())
+        ),
     }
-    return render_template("meetings/edit.html", r=r, data=data, people=people,
-                           meeting_types=MEETING_TYPES, classifications=CLASSIFICATIONS,
-                           action_kinds=ACTION_KINDS, action_statuses=ACTION_STATUSES,
-                           acts=page_context(session, meeting, auth.user()))
+    return render_template(
+        "meetings/edit.html",
+        r=r,
+        data=data,
+        people=people,
+        meeting_types=MEETING_TYPES,
+        classifications=CLASSIFICATIONS,
+        action_kinds=ACTION_KINDS,
+        action_statuses=ACTION_STATUSES,
+        acts=page_context(session, meeting, auth.user()),
+    )

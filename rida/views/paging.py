@@ -16,8 +16,7 @@ class Link:
     current: bool = False
 
 
-def pagination(page: int, per_page: int, total: int, url: Callable[[int], str]
-               ) -> dict[str, Any]:
+def pagination(page: int, per_page: int, total: int, url: Callable[[int], str]) -> dict[str, Any]:
     """What ``templates/_pagination.html`` shows: the pages around ``page``, the previous
     and next ones, the number of pages and the rank of the first item of this page."""
     pages = max(1, math.ceil(total / per_page))

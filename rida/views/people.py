@@ -23,9 +23,15 @@ def _editor() -> None:
 @login_required
 def index():  # type: ignore[no-untyped-def]
     _editor()
-    found = db.session().exec(select(Person).where(access.visible_people(auth.user()))
-                              .order_by(Person.last_name, Person.first_name,
-                                        Person.entity)).all()
+    found = (
+        db.session()
+        .exec(
+            select(Person)
+            .where(access.visible_people(auth.user()))
+            .order_by(Person.last_name, Person.first_name, Person.entity)
+        )
+        .all()
+    )
     return render_template("people.html", people=[(p, label(p)) for p in found])
 
 
@@ -35,8 +41,9 @@ def set_email(person_id: int):  # type: ignore[no-untyped-def]
     _editor()
     address = request.form.get("email", "")
     with db.transaction() as s:
-        person = s.exec(select(Person).where(Person.id == person_id,
-                                             access.visible_people(auth.user()))).first()
+        person = s.exec(
+            select(Person).where(Person.id == person_id, access.visible_people(auth.user()))
+        ).first()
         if person is None:
             abort(404)
         name = label(person)
@@ -46,6 +53,5 @@ def set_email(person_id: int):  # type: ignore[no-untyped-def]
             flash(f"{e.message[:1].upper()}{e.message[1:]} : {name}.", "error")
         else:
             s.add(person)
-            flash(f"{name} : {'adresse enregistrée' if address else 'adresse effacée'}.",
-                  "success")
+            flash(f"{name} : {'adresse enregistrée' if address else 'adresse effacée'}.", "success")
     return redirect(url_for("people.index") + f"#personne-{person_id}")

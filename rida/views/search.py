@@ -22,11 +22,22 @@ from rida.views.paging import Link, pagination
 
 bp = Blueprint("search", __name__)
 
-FACET_LABELS = {"nature": "Nature", "series": "Série", "organisation": "Organisation",
-                "year": "Année"}
-PARAM_LABELS = {"series": "Série", "nature": "Nature", "type": "Type de réunion",
-                "organisation": "Organisation", "status": "Statut",
-                "classification": "Classification", "from": "Depuis le", "to": "Jusqu'au"}
+FACET_LABELS = {
+    "nature": "Nature",
+    "series": "Série",
+    "organisation": "Organisation",
+    "year": "Année",
+}
+PARAM_LABELS = {
+    "series": "Série",
+    "nature": "Nature",
+    "type": "Type de réunion",
+    "organisation": "Organisation",
+    "status": "Statut",
+    "classification": "Classification",
+    "from": "Depuis le",
+    "to": "Jusqu'au",
+}
 KIND_LABELS = {"row": "Ligne", "action": "Action", "meeting": "Réunion"}
 SORT_LABELS = {"relevance": "pertinence", "date": "date (récentes d'abord)"}
 
@@ -53,9 +64,15 @@ def facets(query: Query, results: Results) -> list[tuple[str, str, list[Link]]]:
     """``(name, label, links)`` per facet; each link adds its value or removes it."""
     shown = []
     for name in FACETS:
-        links = [Link(value_label(name, value), search_url(params.toggle(query, name, value)),
-                      count, params.selected(query, name, value))
-                 for value, count in results.facets.get(name, [])]
+        links = [
+            Link(
+                value_label(name, value),
+                search_url(params.toggle(query, name, value)),
+                count,
+                params.selected(query, name, value),
+            )
+            for value, count in results.facets.get(name, [])
+        ]
         if links:
             shown.append((name, FACET_LABELS[name], links))
     return shown
@@ -64,22 +81,40 @@ def facets(query: Query, results: Results) -> list[tuple[str, str, list[Link]]]:
 def page_model(query: Query, results: Results) -> dict[str, Any]:
     return {
         "facets": facets(query, results),
-        **pagination(query.page, query.per_page, results.total,
-                     lambda n: search_url(params.with_page(query, n))),
+        **pagination(
+            query.page,
+            query.per_page,
+            results.total,
+            lambda n: search_url(params.with_page(query, n)),
+        ),
         "suggestion": search_url(params.with_text(query, results.suggestion))
-        if results.suggestion else None,
+        if results.suggestion
+        else None,
     }
 
 
 def common_model(query: Query) -> dict[str, Any]:
     return {
-        "active": [Link(f"{PARAM_LABELS[name]} : {value_label(name, value)}",
-                        search_url(params.toggle(query, name, value)))
-                   for name, value in params.active(query)],
-        "sorts": [Link(label, search_url(dataclasses.replace(query, sort=sort, page=1)),
-                       current=sort == query.sort) for sort, label in SORT_LABELS.items()],
-        "hidden": [(n, v) for n, v in params.to_args(query, page=False)
-                   if n in ("series", "nature", "organisation", "sort", "per_page")],
+        "active": [
+            Link(
+                f"{PARAM_LABELS[name]} : {value_label(name, value)}",
+                search_url(params.toggle(query, name, value)),
+            )
+            for name, value in params.active(query)
+        ],
+        "sorts": [
+            Link(
+                label,
+                search_url(dataclasses.replace(query, sort=sort, page=1)),
+                current=sort == query.sort,
+            )
+            for sort, label in SORT_LABELS.items()
+        ],
+        "hidden": [
+            (n, v)
+            for n, v in params.to_args(query, page=False)
+            if n in ("series", "nature", "organisation", "sort", "per_page")
+        ],
     }
 
 
@@ -90,17 +125,29 @@ def results():  # type: ignore[no-untyped-def]
         query = params.parse(request.args.to_dict(flat=False))
     except ValidationError as e:
         empty = Query(text=request.args.get("q", "")[:1000])
-        return render_template("search/results.html", query=empty, errors=e.errors,
-                               results=None, param_labels=PARAM_LABELS,
-                               **common_model(empty)), 400
+        return render_template(
+            "search/results.html",
+            query=empty,
+            errors=e.errors,
+            results=None,
+            param_labels=PARAM_LABELS,
+            **common_model(empty),
+        ), 400
     found = None
     if query.text.strip() or params.active(query):
         found = guard.search(db.session(), auth.user(), query)
-    return render_template("search/results.html", query=query, errors=[], results=found,
-                           kinds=KIND_LABELS, hit_path=output.hit_path,
-                           total_label=output.total_label,
-                           param_labels=PARAM_LABELS, **common_model(query),
-                           **(page_model(query, found) if found else {}))
+    return render_template(
+        "search/results.html",
+        query=query,
+        errors=[],
+        results=found,
+        kinds=KIND_LABELS,
+        hit_path=output.hit_path,
+        total_label=output.total_label,
+        param_labels=PARAM_LABELS,
+        **common_model(query),
+        **(page_model(query, found) if found else {}),
+    )
 
 
 @api_bp.get("/search")
@@ -110,5 +157,6 @@ def api_search():  # type: ignore[no-untyped-def]
     query = params.parse(request.args.to_dict(flat=False))
     found = output.results_dict(guard.search(db.session(), auth.user(), query))
     # Not jsonify: it sorts keys, and the required ones come first.
-    return current_app.response_class(json.dumps(found, ensure_ascii=False),
-                                      mimetype="application/json")
+    return current_app.response_class(
+        json.dumps(found, ensure_ascii=False), mimetype="application/json"
+    )

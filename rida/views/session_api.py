@@ -18,8 +18,11 @@ def _state() -> dict[str, object]:
     clock = auth.clock()
     left = clock.seconds_left(session, time.time())
     # Rounded up: the editor never announces the end before the server decides it.
-    return {"seconds_left": max(0, math.ceil(left)), "warning_seconds": round(clock.warning),
-            "idle_seconds": round(clock.idle)}
+    return {
+        "seconds_left": max(0, math.ceil(left)),
+        "warning_seconds": round(clock.warning),
+        "idle_seconds": round(clock.idle),
+    }
 
 
 @bp.get("/session")

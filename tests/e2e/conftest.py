@@ -25,8 +25,13 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
 CHROMIUM = Path(os.environ.get("RIDA_TEST_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DEMO = Path(__file__).parents[2] / "rida" / "fixtures" / "demo_tf_mssante_2022-01-07.json"
 RAPPORTEUR = ("rapporteur", "rapporteur e2e password")
 HERE = Path(__file__).parent
@@ -51,14 +56,24 @@ class Server:
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "RIDA_DATA_DIR": str(data_dir),
-                    "RIDA_EXPORT_DIR": str(data_dir / "exports"), "RIDA_SECRET_KEY": "test"}
+        self.env = {
+            **os.environ,
+            "RIDA_DATA_DIR": str(data_dir),
+            "RIDA_EXPORT_DIR": str(data_dir / "exports"),
+            "RIDA_SECRET_KEY": "test",
+        }
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = data_dir / "server.log"
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
-        done = subprocess.run([sys.executable, "-m", "rida.cli", *args], env=self.env,
-                              input=stdin, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "rida.cli", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
@@ -70,8 +85,20 @@ class Server:
         assert not self.running
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "rida.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port)], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "rida.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -208,9 +235,11 @@ def make_meeting(live_server: Server) -> Callable[..., int]:
             change(doc)
         page.goto(f"{live_server.url}/")
         token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-        response = page.request.post(f"{live_server.url}/api/meetings", data=json.dumps(doc),
-                                     headers={"Content-Type": "application/json",
-                                              "X-CSRFToken": token})
+        response = page.request.post(
+            f"{live_server.url}/api/meetings",
+            data=json.dumps(doc),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        )
         assert response.status == 201, response.text()
         return response.json()["id"]
 
@@ -218,8 +247,9 @@ def make_meeting(live_server: Server) -> Callable[..., int]:
 
 
 @pytest.fixture
-def meeting(page: Page, make_meeting: Callable[[Page, str], int],
-            request: pytest.FixtureRequest) -> int:
+def meeting(
+    page: Page, make_meeting: Callable[[Page, str], int], request: pytest.FixtureRequest
+) -> int:
     return make_meeting(page, "E2E " + re.sub(r"[^A-Za-z0-9 ]+", " ", request.node.name)[:60])
 
 
@@ -262,9 +292,12 @@ class Editor:
 
     def queued(self) -> list[dict[str, Any]]:
         """The operations this browser keeps for the meeting in localStorage."""
-        return self.page.evaluate("""(id) => Object.keys(localStorage)
+        return self.page.evaluate(
+            """(id) => Object.keys(localStorage)
             .filter((k) => k.startsWith(`rida:queue:${id}:`))
-            .flatMap((k) => JSON.parse(localStorage.getItem(k)).ops)""", self.meeting_id)
+            .flatMap((k) => JSON.parse(localStorage.getItem(k)).ops)""",
+            self.meeting_id,
+        )
 
 
 @pytest.fixture

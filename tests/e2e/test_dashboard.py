@@ -9,8 +9,9 @@ import uuid
 from playwright.sync_api import Page, expect
 
 
-def test_status_change_from_the_dashboard_reaches_the_next_follow_up(page: Page, live_server,
-                                                                      make_meeting):
+def test_status_change_from_the_dashboard_reaches_the_next_follow_up(
+    page: Page, live_server, make_meeting
+):
     title = f"Action suivie E2E {uuid.uuid4().hex[:8]}"
 
     def first(doc: dict) -> None:
@@ -26,17 +27,19 @@ def test_status_change_from_the_dashboard_reaches_the_next_follow_up(page: Page,
 
     page.goto(f"{live_server.url}/")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Actions").click()
+        "link", name="Actions"
+    ).click()
     expect(page.get_by_role("heading", name="Actions de la Task Force")).to_be_visible()
     page.goto(f"{live_server.url}/actions?sort=meeting&order=desc")
     status = page.get_by_label(f"Statut de l'action « {title} »")
     expect(status).to_have_value("open")
     row = page.locator("tr", has=status)
     expect(row.get_by_role("link", name=title)).to_have_attribute(
-        "href", re.compile(r"/meetings/\d+#action-\d+"))
+        "href", re.compile(r"/meetings/\d+#action-\d+")
+    )
 
     status.focus()
-    page.keyboard.type("E")                 # « En cours », chosen with the keyboard
+    page.keyboard.type("E")  # « En cours », chosen with the keyboard
     expect(status).to_have_value("in_progress")
     expect(page.locator("#save-status")).to_have_text("Enregistré")
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
@@ -71,13 +74,14 @@ def test_conflict_shows_the_current_status(page: Page, live_server, make_meeting
     action_id = status.get_attribute("data-action-id")
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
     # Someone else closes it meanwhile
-    other = page.request.post(f"{live_server.url}/api/actions/{action_id}/status",
-                              data='{"status": "done"}',
-                              headers={"Content-Type": "application/json",
-                                       "X-CSRFToken": token})
+    other = page.request.post(
+        f"{live_server.url}/api/actions/{action_id}/status",
+        data='{"status": "done"}',
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
     assert other.ok
     status.focus()
-    page.keyboard.type("E")                 # « En cours », on the stale revision
+    page.keyboard.type("E")  # « En cours », on the stale revision
     alert = page.locator("#board-alert")
     expect(alert).to_contain_text("a été modifiée par quelqu'un d'autre")
     expect(alert).to_contain_text("son statut est maintenant « Fait »")

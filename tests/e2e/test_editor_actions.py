@@ -11,8 +11,9 @@ def almost_ready(doc: dict) -> None:
     doc["rida"][4]["nature"] = "I"
 
 
-def test_action_created_from_an_a_row_with_the_keyboard(page, live_server, make_meeting,
-                                                         open_editor):
+def test_action_created_from_an_a_row_with_the_keyboard(
+    page, live_server, make_meeting, open_editor
+):
     meeting = make_meeting(page, "E2E action depuis une ligne", almost_ready)
     page.goto(f"{live_server.url}/meetings/{meeting}")
     panel = page.get_by_role("region", name="Validation")
@@ -26,17 +27,19 @@ def test_action_created_from_an_a_row_with_the_keyboard(page, live_server, make_
     expect(actions).to_have_count(4)
     title = page.get_by_label("Intitulé de l'action 4")
     expect(title).to_be_focused()
-    expect(title).to_have_value(ed.cell(7, "subject").input_value())   # prefilled, selected
+    expect(title).to_have_value(ed.cell(7, "subject").input_value())  # prefilled, selected
     page.keyboard.type("Chiffrer les inducteurs")
     expect(page.get_by_label("Ligne RIDA de l'action 4")).to_have_value(
-        ed.row(7).get_attribute("data-uid"))
+        ed.row(7).get_attribute("data-uid")
+    )
     owner = page.get_by_label("Porteur de l'action 4", exact=True)
     owner.select_option(label="SLOSAR Mathieu (ANS)")
     page.get_by_label("Échéance de l'action 4").focus()
-    page.keyboard.type("02022022")   # same day and month: JJ/MM or MM/JJ, as Chromium's locale says
+    page.keyboard.type("02022022")  # same day and month: JJ/MM or MM/JJ, as Chromium's locale says
     page.keyboard.press("Tab")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text(
-        "Action 4 : Chiffrer les inducteurs — SLOSAR Mathieu (ANS) — échéance 02/02/2022")
+        "Action 4 : Chiffrer les inducteurs — SLOSAR Mathieu (ANS) — échéance 02/02/2022"
+    )
     ed.wait_saved()
 
     page.reload()
@@ -45,14 +48,19 @@ def test_action_created_from_an_a_row_with_the_keyboard(page, live_server, make_
     expect(owner.locator("option:checked")).to_have_text("SLOSAR Mathieu (ANS)")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text("Chiffrer les inducteurs")
     stored = ed.document()["actions"][3]
-    assert (stored["title"], stored["rida"], stored["due_date"], stored["owner"]["last_name"]) \
-        == ("Chiffrer les inducteurs", 7, "2022-02-02", "SLOSAR")
+    assert (stored["title"], stored["rida"], stored["due_date"], stored["owner"]["last_name"]) == (
+        "Chiffrer les inducteurs",
+        7,
+        "2022-02-02",
+        "SLOSAR",
+    )
 
     # A row moved above keeps the link right: the action now points at row 6.
     ed.cell(7, "subject").focus()
     page.keyboard.press("Alt+ArrowUp")
     expect(page.get_by_label("Ligne RIDA de l'action 4").locator("option:checked")).to_contain_text(
-        "Ligne 6")
+        "Ligne 6"
+    )
     ed.wait_saved()
     assert ed.document()["actions"][3]["rida"] == 6
 
@@ -60,8 +68,9 @@ def test_action_created_from_an_a_row_with_the_keyboard(page, live_server, make_
     expect(panel).to_contain_text("Prêt à valider")
 
 
-def test_new_organisation_owner_and_an_action_created_offline(editor, context, live_server,
-                                                             open_editor):
+def test_new_organisation_owner_and_an_action_created_offline(
+    editor, context, live_server, open_editor
+):
     ed, page = editor, editor.page
     live_server.stop()
     page.get_by_role("button", name="Ajouter une action").click()
@@ -86,18 +95,23 @@ def test_new_organisation_owner_and_an_action_created_offline(editor, context, l
     expect(owner.locator("option:checked")).to_have_text("FEIMA")
     stored = again.document()["actions"][3]
     assert stored["title"] == "Relancer les éditeurs"
-    assert stored["owner"] == {"last_name": None, "first_name": None, "entity": "FEIMA",
-                               "function": None}
+    assert stored["owner"] == {
+        "last_name": None,
+        "first_name": None,
+        "entity": "FEIMA",
+        "function": None,
+    }
 
 
-def test_due_date_before_the_meeting_is_kept_with_a_visible_warning(page, live_server,
-                                                                    make_meeting, open_editor):
+def test_due_date_before_the_meeting_is_kept_with_a_visible_warning(
+    page, live_server, make_meeting, open_editor
+):
     meeting = make_meeting(page, "E2E échéance passée", lambda doc: None)
     ed = open_editor(page, meeting)
     due = page.get_by_label("Échéance de l'action 1")
     warning = page.locator("#actions-grid tbody.action-item").first.locator("[data-due-warning]")
     expect(warning).to_be_hidden()
-    due.fill("2022-01-03")   # the meeting is on 07/01/2022
+    due.fill("2022-01-03")  # the meeting is on 07/01/2022
     due.dispatch_event("change")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("antérieure à la réunion")

@@ -20,8 +20,8 @@ def test_conflicting_row_edit_is_shown_not_applied(editor, new_context, log_in, 
     expect(notice).to_contain_text("Objet : « Version d'Alice »")
     expect(bob.status).to_contain_text("Conflit")
     assert alice.document()["rida"][0]["subject"] == "Version d'Alice"
-    bob.cell(1, "question").fill("Bob continue sur la même ligne")   # held, not sent
-    bob.cell(2, "subject").fill("Autre ligne")                        # other rows flow
+    bob.cell(1, "question").fill("Bob continue sur la même ligne")  # held, not sent
+    bob.cell(2, "subject").fill("Autre ligne")  # other rows flow
     expect(bob.status).to_contain_text("Conflit")
     assert bob.document()["rida"][1]["subject"] == "Autre ligne"
     assert bob.document()["rida"][0]["subject"] == "Version d'Alice"
@@ -30,8 +30,10 @@ def test_conflicting_row_edit_is_shown_not_applied(editor, new_context, log_in, 
     expect(notice).to_have_count(0)
     bob.wait_saved()
     first = bob.document()["rida"][0]
-    assert (first["subject"], first["question"]) == ("Version de Bob",
-                                                     "Bob continue sur la même ligne")
+    assert (first["subject"], first["question"]) == (
+        "Version de Bob",
+        "Bob continue sur la même ligne",
+    )
 
     # Now Alice is behind: she takes the server's version instead.
     alice.cell(1, "answer").fill("Réponse d'Alice")
@@ -52,7 +54,7 @@ def test_conflicting_header_field(editor, new_context, log_in, open_editor):
     bob = open_editor(log_in(new_context()), alice.meeting_id)
     alice.page.locator("#f-location").fill("Salle Alice")
     alice.wait_saved()
-    bob.page.locator("#f-subject").fill("Objet de Bob")    # another field: no conflict
+    bob.page.locator("#f-subject").fill("Objet de Bob")  # another field: no conflict
     bob.wait_saved()
     bob.page.locator("#f-location").fill("Salle Bob")
     notice = bob.page.get_by_role("alert").filter(has_text="Ce champ a été modifié")

@@ -21,7 +21,7 @@ def test_typed_html_is_shown_as_text(editor):
     expect(page.locator("h1")).to_have_text(f"Titre {PAYLOAD}")
     first = page.locator("table.rida tbody tr").first
     expect(first).to_contain_text('<script>alert("rida")</script><img src=x onerror="alert(1)">')
-    expect(first.locator("strong")).to_have_text("gras")     # Markdown still works
+    expect(first.locator("strong")).to_have_text("gras")  # Markdown still works
     expect(first).to_contain_text("<b>Objet</b>")
     assert page.locator("main script, main img, main b").count() == 0
     page.reload()
@@ -35,7 +35,7 @@ def test_participants(editor):
     items = page.locator("#participants tbody.participant-item")
     count = items.count()
     last_name = page.get_by_label("Nom", exact=True)
-    last_name.fill("ABDICHE Samy (Capgemini Invent)")         # picked from the datalist
+    last_name.fill("ABDICHE Samy (Capgemini Invent)")  # picked from the datalist
     expect(page.get_by_label("Prénom", exact=True)).to_have_value("Samy")
     expect(page.get_by_label("Entité", exact=True)).to_have_value("Capgemini Invent")
     expect(last_name).to_have_value("ABDICHE")
@@ -44,13 +44,13 @@ def test_participants(editor):
     expect(items).to_have_count(count + 1)
     expect(last_name).to_be_focused()
 
-    last_name.fill("Neuf")                                     # a new person
+    last_name.fill("Neuf")  # a new person
     page.get_by_label("Prénom", exact=True).fill("Léa")
     page.get_by_label("Entité", exact=True).fill("DGOS")
     page.get_by_role("button", name="Ajouter", exact=True).click()
     expect(items).to_have_count(count + 2)
     organiser = page.get_by_label("Organisateur : Léa NEUF")
-    expect(organiser).to_be_enabled()                          # once the server knows her
+    expect(organiser).to_be_enabled()  # once the server knows her
     organiser.check()
     expect(page.locator("#f-organiser_id")).to_have_value(organiser.get_attribute("value"))
     page.get_by_label("Rédacteur", exact=True).select_option(label="BRIS Edouard (ANS)")
@@ -61,17 +61,18 @@ def test_participants(editor):
     page.get_by_role("button", name="Retirer", exact=True).click()
     expect(items).to_have_count(count + 1)
 
-    last_name.fill("ABDICHE Samy (Capgemini Invent)")         # already there
+    last_name.fill("ABDICHE Samy (Capgemini Invent)")  # already there
     last_name.press("Enter")
     expect(page.locator("#np-message")).to_contain_text("participe déjà")
-    page.get_by_label("Prénom", exact=True).fill("edouard")   # the server finds BRIS again
+    page.get_by_label("Prénom", exact=True).fill("edouard")  # the server finds BRIS again
     last_name.fill("bris")
     page.get_by_label("Entité", exact=True).fill("ANS")
     last_name.press("Enter")
     expect(page.locator("#np-message")).to_contain_text(
-        "Participant non ajouté : cette personne participe déjà à la réunion")
+        "Participant non ajouté : cette personne participe déjà à la réunion"
+    )
     expect(items).to_have_count(count + 1)
-    expect(last_name).to_have_value("bris")                    # typed values given back
+    expect(last_name).to_have_value("bris")  # typed values given back
     ed.wait_saved()
 
     doc = ed.document()
@@ -106,11 +107,14 @@ def test_header_lists_and_comments(editor):
     assert doc["reference_documents"] == ["Support A", "Compte-rendu précédent"]
     assert doc["objectives"] == ["Objectif 1", "Objectif 2"]
     assert (doc["date"], doc["start_time"], doc["classification"]) == (
-        "2024-03-05", "09:30", "restricted")
+        "2024-03-05",
+        "09:30",
+        "restricted",
+    )
     assert len(doc["comments"]) == 2 and doc["comments"][1] == "Nouveau *commentaire*"
     assert doc["results"] == "Résultats **nets**"
 
-    page.get_by_label("Titre").fill("")                       # refused: shown, not saved
+    page.get_by_label("Titre").fill("")  # refused: shown, not saved
     expect(page.locator("#f-title-error")).to_contain_text("ne peut pas être vide")
     expect(page.get_by_label("Titre")).to_have_attribute("aria-invalid", "true")
     assert ed.document()["title"] != ""

@@ -15,7 +15,7 @@ def test_move_and_delete_keep_numbers_consecutive(editor):
     questions = _questions(ed)
     ed.cell(3, "question").focus()
     page.keyboard.press("Alt+ArrowUp")
-    expect(ed.cell(2, "question")).to_be_focused()      # the focus follows the row
+    expect(ed.cell(2, "question")).to_be_focused()  # the focus follows the row
     expect(ed.cell(2, "question")).to_have_value(questions[2])
     page.keyboard.press("Alt+ArrowDown")
     page.keyboard.press("Alt+ArrowDown")
@@ -24,7 +24,7 @@ def test_move_and_delete_keep_numbers_consecutive(editor):
     assert ed.numbers() == [str(n) for n in range(1, count + 1)]
 
     dialog = page.locator("#confirm-dialog")
-    page.keyboard.press("Alt+Shift+Delete")             # Escape cancels
+    page.keyboard.press("Alt+Shift+Delete")  # Escape cancels
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Supprimer la ligne 4 ?")
     expect(page.locator("#confirm-ok")).to_be_focused()
@@ -33,11 +33,11 @@ def test_move_and_delete_keep_numbers_consecutive(editor):
     expect(ed.cell(4, "question")).to_be_focused()
     assert ed.rows.count() == count
 
-    page.keyboard.press("Alt+Shift+Delete")             # Enter confirms
+    page.keyboard.press("Alt+Shift+Delete")  # Enter confirms
     expect(dialog).to_be_visible()
     page.keyboard.press("Enter")
     expect(ed.rows).to_have_count(count - 1)
-    expect(ed.cell(4, "question")).to_be_focused()      # same cell of the next row
+    expect(ed.cell(4, "question")).to_be_focused()  # same cell of the next row
     assert ed.numbers() == [str(n) for n in range(1, count)]
 
     page.get_by_role("button", name="Supprimer la ligne 1").click()
@@ -50,7 +50,7 @@ def test_move_and_delete_keep_numbers_consecutive(editor):
     rida = ed.document()["rida"]
     assert [r["number"] for r in rida] == list(range(1, count))
     assert [r["question"] or "" for r in rida] == expected
-    assert set(questions) - set(expected) == {questions[2]}   # the moved row was deleted
+    assert set(questions) - set(expected) == {questions[2]}  # the moved row was deleted
 
 
 def test_speaker_prefix_chosen_with_the_keyboard(editor):
@@ -74,17 +74,17 @@ def test_speaker_prefix_chosen_with_the_keyboard(editor):
     page.keyboard.type("d'accord.")
     expect(answer).to_have_value(f"{before}\nLIFEN : d'accord.")
 
-    page.keyboard.press("Enter")                        # Tab takes the first suggestion
+    page.keyboard.press("Enter")  # Tab takes the first suggestion
     page.keyboard.type("- GCS")
     expect(listbox.get_by_role("option")).to_have_text(["GCS SARA :", "GCS CVL :"])
     page.keyboard.press("Tab")
     expect(answer).to_be_focused()
-    page.keyboard.press("Enter")                        # Escape closes without inserting
+    page.keyboard.press("Enter")  # Escape closes without inserting
     page.keyboard.type("DN")
     expect(listbox).to_be_visible()
     page.keyboard.press("Escape")
     expect(listbox).to_be_hidden()
-    page.keyboard.press("Tab")                          # list closed: Tab leaves the cell
+    page.keyboard.press("Tab")  # list closed: Tab leaves the cell
     expect(ed.row(1).locator('[data-action="up"]')).to_be_focused()
     expected = f"{before}\nLIFEN : d'accord.\n- GCS SARA : \nDN"
     expect(answer).to_have_value(expected)
@@ -105,11 +105,13 @@ def test_first_row_of_a_new_meeting(page, live_server):
     page.keyboard.press("Alt+Shift+I")
     page.keyboard.press("Tab")
     page.keyboard.type("Premier sujet")
-    page.keyboard.press("Alt+Shift+N")                  # works from any cell of the row
+    page.keyboard.press("Alt+Shift+N")  # works from any cell of the row
     expect(page.get_by_label("Nature de la ligne 1")).to_have_value("")
     page.keyboard.press("Alt+Shift+A")
     expect(page.locator("#save-status")).to_have_text("Enregistré")
-    doc = page.request.get(page.url.replace("/meetings/", "/api/meetings/")
-                           .removesuffix("/edit")).json()
-    assert doc["rida"] == [{"number": 1, "nature": "A", "subject": "Premier sujet",
-                            "question": None, "answer": None}]
+    doc = page.request.get(
+        page.url.replace("/meetings/", "/api/meetings/").removesuffix("/edit")
+    ).json()
+    assert doc["rida"] == [
+        {"number": 1, "nature": "A", "subject": "Premier sujet", "question": None, "answer": None}
+    ]

@@ -12,15 +12,17 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import DEMO, Editor, Server
 
-IDLE_MINUTES = "0.2"      # 12 s without a request ends the session
-WARNING_MINUTES = "0.1"   # the banner shows 6 s before
+IDLE_MINUTES = "0.2"  # 12 s without a request ends the session
+WARNING_MINUTES = "0.1"  # the banner shows 6 s before
 
 
 @pytest.fixture
 def short_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = Server(tmp_path_factory.mktemp("rida-e2e-idle"))
-    srv.env |= {"RIDA_SESSION_IDLE_MINUTES": IDLE_MINUTES,
-                "RIDA_SESSION_WARNING_MINUTES": WARNING_MINUTES}
+    srv.env |= {
+        "RIDA_SESSION_IDLE_MINUTES": IDLE_MINUTES,
+        "RIDA_SESSION_WARNING_MINUTES": WARNING_MINUTES,
+    }
     srv.cli("init")
     srv.cli("demo")
     srv.start()
@@ -41,11 +43,17 @@ def test_expired_session_warns_then_keeps_every_edit(short_server: Server, chrom
 
     page.goto(f"{short_server.url}/login")
     log_in()
-    doc = json.loads(DEMO.read_text(encoding="utf-8")) | {"status": "draft", "version": "0.1",
-                                                           "title": "E2E expiration"}
+    doc = json.loads(DEMO.read_text(encoding="utf-8")) | {
+        "status": "draft",
+        "version": "0.1",
+        "title": "E2E expiration",
+    }
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    made = page.request.post(f"{short_server.url}/api/meetings", data=json.dumps(doc),
-                             headers={"Content-Type": "application/json", "X-CSRFToken": token})
+    made = page.request.post(
+        f"{short_server.url}/api/meetings",
+        data=json.dumps(doc),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
     assert made.status == 201, made.text()
     ed = Editor(page, short_server, made.json()["id"]).open()
     banner = page.locator("#session-warning")
@@ -53,8 +61,7 @@ def test_expired_session_warns_then_keeps_every_edit(short_server: Server, chrom
     ed.cell(1, "subject").fill("Avant l'avertissement")
     ed.wait_saved()
     # No activity: the warning comes, « Rester connecté » extends the session.
-    expect(banner.get_by_role("alert")).to_contain_text("Votre session va expirer",
-                                                        timeout=20_000)
+    expect(banner.get_by_role("alert")).to_contain_text("Votre session va expirer", timeout=20_000)
     page.get_by_role("button", name="Rester connecté").click()
     expect(banner).to_be_hidden()
 
@@ -63,8 +70,8 @@ def test_expired_session_warns_then_keeps_every_edit(short_server: Server, chrom
     ed.cell(1, "subject").fill("Après l'expiration")
     ed.cell(2, "subject").fill("Deuxième modification")
     expect(ed.status).to_have_text(
-        "Session expirée : reconnectez-vous (vos modifications sont conservées)",
-        timeout=10_000)
+        "Session expirée : reconnectez-vous (vos modifications sont conservées)", timeout=10_000
+    )
     assert len(ed.queued()) == 2
 
     # Log in again in the same tab, through the banner: back to the editor, edits sent.

@@ -7,8 +7,10 @@ import re
 
 from playwright.sync_api import expect
 
-FROZEN = ("Ce compte-rendu est validé (v1.0) : il ne peut plus être modifié. Créez une "
-          "nouvelle version pour l'amender.")
+FROZEN = (
+    "Ce compte-rendu est validé (v1.0) : il ne peut plus être modifié. Créez une "
+    "nouvelle version pour l'amender."
+)
 
 
 def ready(doc: dict) -> None:
@@ -17,11 +19,11 @@ def ready(doc: dict) -> None:
     doc["actions"][1]["rida"] = 7
 
 
-def test_validate_with_the_keyboard_then_everything_is_read_only(page, live_server, new_context,
-                                                                 log_in, open_editor,
-                                                                 make_meeting):
+def test_validate_with_the_keyboard_then_everything_is_read_only(
+    page, live_server, new_context, log_in, open_editor, make_meeting
+):
     meeting = make_meeting(page, "E2E validation", ready)
-    bob = open_editor(log_in(new_context()), meeting)   # an editor left open meanwhile
+    bob = open_editor(log_in(new_context()), meeting)  # an editor left open meanwhile
 
     page.goto(f"{live_server.url}/meetings/{meeting}")
     panel = page.get_by_role("region", name="Validation")
@@ -30,8 +32,7 @@ def test_validate_with_the_keyboard_then_everything_is_read_only(page, live_serv
     button = panel.get_by_role("button", name="Valider le compte-rendu")
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status")).to_contain_text(
-        "Compte-rendu validé : version v1.0 figée.")
+    expect(page.get_by_role("status")).to_contain_text("Compte-rendu validé : version v1.0 figée.")
     expect(page.locator(".cr-status")).to_contain_text("Statut : Validé")
 
     page.goto(f"{live_server.url}/meetings/{meeting}/edit")

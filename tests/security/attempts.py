@@ -79,8 +79,9 @@ def body_text(response: TestResponse) -> str:
 def header_problems(response: TestResponse) -> list[str]:
     """The security headers every answer carries, errors and downloads included."""
     csp = response.headers.get("Content-Security-Policy", "")
-    problems = [] if "frame-ancestors 'none'" in csp or "default-src 'none'" in csp \
-        else [f"CSP « {csp} »"]
+    problems = (
+        [] if "frame-ancestors 'none'" in csp or "default-src 'none'" in csp else [f"CSP « {csp} »"]
+    )
     if response.headers.get("X-Content-Type-Options") != "nosniff":
         problems.append("no X-Content-Type-Options: nosniff")
     if not response.headers.get("Referrer-Policy"):
@@ -104,15 +105,26 @@ class Actor:
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         if role == "anonymous":
             return cls(role, client, token)
-        response = client.post("/login", data={"login": login or role, "password": PASSWORD,
-                                               "csrf_token": token})
+        response = client.post(
+            "/login", data={"login": login or role, "password": PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
         home = client.get("/").get_data(as_text=True)
         return cls(role, client, re.search(r'name="csrf-token" content="([^"]+)"', home).group(1))
 
-    def send(self, method: str, url: str, *, payload: object = None, form: dict | None = None,
-             raw: bytes | str | None = None, csrf: bool = True, token: str | None = None,
-             content_type: str = "application/json", **kwargs: object) -> TestResponse:
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        payload: object = None,
+        form: dict | None = None,
+        raw: bytes | str | None = None,
+        csrf: bool = True,
+        token: str | None = None,
+        content_type: str = "application/json",
+        **kwargs: object,
+    ) -> TestResponse:
         headers: dict[str, str] = dict(kwargs.pop("headers", None) or {})  # type: ignore[arg-type]
         secret = token if token is not None else self.token
         if form is not None:
@@ -123,11 +135,20 @@ class Actor:
         if method == "GET":
             return self.client.open(url, method=method, headers=headers, **kwargs)
         data = raw if raw is not None else json.dumps(payload if payload is not None else {})
-        return self.client.open(url, method=method, data=data, headers=headers,
-                                content_type=content_type, **kwargs)
+        return self.client.open(
+            url, method=method, data=data, headers=headers, content_type=content_type, **kwargs
+        )
 
-    def attack(self, method: str, url: str, *, expect: Expect, hidden: Iterable[str] = (),
-               what: str = "", **send: object) -> TestResponse:
+    def attack(
+        self,
+        method: str,
+        url: str,
+        *,
+        expect: Expect,
+        hidden: Iterable[str] = (),
+        what: str = "",
+        **send: object,
+    ) -> TestResponse:
         """Send one request and count it: a failure when the status is not expected, on a
         server error, or when a ``hidden`` marker shows in what comes back."""
         response = self.send(method, url, **send)  # type: ignore[arg-type]

@@ -43,8 +43,11 @@ def actors(world_app: Flask, world: World) -> dict[str, Actor]:
 @pytest.fixture(scope="session")
 def scripts(world_app: Flask, world: World) -> dict[str, Script]:
     """One script per role (but anonymous), with its account's live API token."""
-    return {role: Script(role, world_app.test_client(use_cookies=False),
-                         world.tokens[role][1]) for role in ROLES if role != "anonymous"}
+    return {
+        role: Script(role, world_app.test_client(use_cookies=False), world.tokens[role][1])
+        for role in ROLES
+        if role != "anonymous"
+    }
 
 
 # Tables that record attempts rather than content (an audit trail, login throttling):
@@ -64,10 +67,13 @@ def snapshot(app: Flask) -> str:
         for table in sorted(found.get_table_names()):
             if JOURNALS.search(table):
                 continue
-            columns = ", ".join(f'"{c["name"]}"' for c in found.get_columns(table)
-                                if not STAMPS.search(c["name"]))
-            rows[table] = [list(map(str, r)) for r in s.connection().exec_driver_sql(
-                f'SELECT {columns} FROM "{table}"')]
+            columns = ", ".join(
+                f'"{c["name"]}"' for c in found.get_columns(table) if not STAMPS.search(c["name"])
+            )
+            rows[table] = [
+                list(map(str, r))
+                for r in s.connection().exec_driver_sql(f'SELECT {columns} FROM "{table}"')
+            ]
         return json.dumps(rows, ensure_ascii=False)
 
 
@@ -86,13 +92,23 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if TALLY.attempts:
-        LAST_RUN.write_text(json.dumps({"attempts": TALLY.attempts,
-                                        "failures": len(TALLY.failures),
-                                        "failed": TALLY.failures}, ensure_ascii=False,
-                                       indent=2) + "\n", encoding="utf-8")
+        LAST_RUN.write_text(
+            json.dumps(
+                {
+                    "attempts": TALLY.attempts,
+                    "failures": len(TALLY.failures),
+                    "failed": TALLY.failures,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     if TALLY.attempts:
         terminalreporter.write_line(
-            f"Sécurité : {TALLY.attempts} tentatives, {len(TALLY.failures)} échecs")
+            f"Sécurité : {TALLY.attempts} tentatives, {len(TALLY.failures)} échecs"
+        )

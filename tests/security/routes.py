@@ -13,20 +13,20 @@ from flask import Flask
 
 from tests.security.world import Target
 
-PUBLIC = "public"                # anyone, no account (login page, static files)
-TOKEN = "feed token"             # the secret in the URL is the credential
-LOGIN = "login"                  # any account; lists filtered by the access rule
-EDITOR = "editor"                # admin or rapporteur, no object in the URL
-ADMIN = "admin"                  # admins only
-MEETING_READ = "meeting read"    # a meeting (or its rows, actions...) one may read
+PUBLIC = "public"  # anyone, no account (login page, static files)
+TOKEN = "feed token"  # the secret in the URL is the credential
+LOGIN = "login"  # any account; lists filtered by the access rule
+EDITOR = "editor"  # admin or rapporteur, no object in the URL
+ADMIN = "admin"  # admins only
+MEETING_READ = "meeting read"  # a meeting (or its rows, actions...) one may read
 MEETING_WRITE = "meeting write"  # ... and change: readable, and an editor's role
-ACTION_READ = "action read"      # an action by id, through its meeting
+ACTION_READ = "action read"  # an action by id, through its meeting
 ACTION_STATUS = "action status"  # ... whose status one may change (editors, its owner)
-SERIES_READ = "series read"      # a series one may see
+SERIES_READ = "series read"  # a series one may see
 SERIES_WRITE = "series write"
-PERSON_WRITE = "person write"    # a person one may see, for an editor
-FEED_OWNER = "feed owner"        # one's own calendar feed
-OWN_TOKEN = "own token"          # one's own API token (another account's: 404)
+PERSON_WRITE = "person write"  # a person one may see, for an editor
+FEED_OWNER = "feed owner"  # one's own calendar feed
+OWN_TOKEN = "own token"  # one's own API token (another account's: 404)
 
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/login"): PUBLIC,
@@ -104,13 +104,30 @@ ROUTES: dict[tuple[str, str], str] = {
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # A body that every write route accepts as well-formed, so that a refusal comes from the
 # guard under test and not from parsing.
-PAYLOAD = {"fields": {"title": "piraté", "subject": "piraté"}, "revision": 1,
-           "status": "done", "direction": "up", "deadline": "2099-01-01",
-           "last_name": "PIRATE"}
-FORM = {"name": "piratée", "email": "pirate@example.org", "groups": "a = b",
-        "deadline": "2099-01-01", "feed": "mine", "series_id": "1", "title": "piratée",
-        "date": "2022-01-07", "login": "pirate", "role": "admin", "active": "1",
-        "action": "add", "person_id": "1", "expires_days": "1"}
+PAYLOAD = {
+    "fields": {"title": "piraté", "subject": "piraté"},
+    "revision": 1,
+    "status": "done",
+    "direction": "up",
+    "deadline": "2099-01-01",
+    "last_name": "PIRATE",
+}
+FORM = {
+    "name": "piratée",
+    "email": "pirate@example.org",
+    "groups": "a = b",
+    "deadline": "2099-01-01",
+    "feed": "mine",
+    "series_id": "1",
+    "title": "piratée",
+    "date": "2022-01-07",
+    "login": "pirate",
+    "role": "admin",
+    "active": "1",
+    "action": "add",
+    "person_id": "1",
+    "expires_days": "1",
+}
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,7 @@ class Route:
             if choices and value not in choices.group(1).split(", "):
                 value = choices.group(1).split(", ")[0]  # a value the converter accepts
             return quote(value, safe="")
+
         return re.sub(r"<([^>]*:)?(\w+)>", fill, self.rule)
 
     def body(self) -> dict[str, object]:
@@ -150,11 +168,16 @@ class Route:
         """The URL of this route on ``target``'s objects (``uid_of``: take the row,
         participant or action uid from another meeting)."""
         other = uid_of or target
-        uid = (other.row_uid if "/rows/" in self.rule
-               else other.participant_uid if "/participants/" in self.rule
-               else other.action_uid)
-        return self.url(meeting_id=target.id, uid=uid, action_id=target.action_id,
-                        name="1.0", fmt="docx")
+        uid = (
+            other.row_uid
+            if "/rows/" in self.rule
+            else other.participant_uid
+            if "/participants/" in self.rule
+            else other.action_uid
+        )
+        return self.url(
+            meeting_id=target.id, uid=uid, action_id=target.action_id, name="1.0", fmt="docx"
+        )
 
 
 def discovered(app: Flask) -> Iterator[tuple[str, str]]:

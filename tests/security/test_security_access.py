@@ -18,8 +18,11 @@ MISSING = 987654
 def test_every_route_is_classified(world_app):
     found = set(r.discovered(world_app))
     for key in sorted(found):
-        check(f"route {key[0]} {key[1]} classified", key in r.ROUTES,
-              "add it to tests/security/routes.py ROUTES (and so to the attacks)")
+        check(
+            f"route {key[0]} {key[1]} classified",
+            key in r.ROUTES,
+            "add it to tests/security/routes.py ROUTES (and so to the attacks)",
+        )
     for key in sorted(set(r.ROUTES) - found):
         check(f"route {key[0]} {key[1]} exists", False, "listed in ROUTES but gone: remove it")
 
@@ -37,8 +40,13 @@ def test_anonymous_visitors_get_the_login_page(world_app, world: World, actors):
             continue
         for target in (world.meetings["qzpubval"], world.meetings["qzconfdft"]):
             url = route.url(**world.values(target))
-            anonymous.attack(route.method, url, expect=(401,) if route.api else to_login,
-                             hidden=hidden, **route.body())
+            anonymous.attack(
+                route.method,
+                url,
+                expect=(401,) if route.api else to_login,
+                hidden=hidden,
+                **route.body(),
+            )
     assert snapshot(world_app) == before
 
 
@@ -61,27 +69,45 @@ def _forbidden_meetings(world_app, world: World, actors: dict[str, Actor]) -> No
         hidden = world.markers_hidden_from(role)
         for route in r.routes(world_app, *kinds):
             for target in world.forbidden(role):
-                actor.attack(route.method, route.object_url(target), expect=(404,),
-                             hidden=hidden, **route.body())
+                actor.attack(
+                    route.method,
+                    route.object_url(target),
+                    expect=(404,),
+                    hidden=hidden,
+                    **route.body(),
+                )
                 if route.rule.endswith("compte-rendu.<fmt>"):
                     for fmt in ("json", "html", "md", "pdf"):
-                        actor.attack("GET", route.url(meeting_id=target.id, fmt=fmt),
-                                     expect=(404,), hidden=hidden)
+                        actor.attack(
+                            "GET",
+                            route.url(meeting_id=target.id, fmt=fmt),
+                            expect=(404,),
+                            hidden=hidden,
+                        )
             if "<uid>" in route.rule:  # a readable meeting, another meeting's row or action
                 mine = world.meetings["qzpubdft"]
                 # as for a made-up uid: 404 for editors; 403 (the role) or 404 for others
-                unknown = actor.send(route.method, route.url(meeting_id=mine.id, uid="nope"),
-                                     **route.body()).status_code
-                check(f"{actor.role} {route.method} {route.rule} made-up uid", unknown in (
-                    (404,) if mine.key in EDITS[role] else (403, 404)), str(unknown))
+                unknown = actor.send(
+                    route.method, route.url(meeting_id=mine.id, uid="nope"), **route.body()
+                ).status_code
+                check(
+                    f"{actor.role} {route.method} {route.rule} made-up uid",
+                    unknown in ((404,) if mine.key in EDITS[role] else (403, 404)),
+                    str(unknown),
+                )
                 for target in world.forbidden(role) or [world.meetings["qzconfdft"]]:
-                    actor.attack(route.method, route.object_url(mine, uid_of=target),
-                                 expect=(unknown,), hidden=hidden, **route.body())
+                    actor.attack(
+                        route.method,
+                        route.object_url(mine, uid_of=target),
+                        expect=(unknown,),
+                        hidden=hidden,
+                        **route.body(),
+                    )
             if route.params:
-                missing = route.url(meeting_id=MISSING, uid="nope", action_id=MISSING,
-                                    name="1.0", fmt="docx")
-                actor.attack(route.method, missing, expect=(404,), hidden=hidden,
-                             **route.body())
+                missing = route.url(
+                    meeting_id=MISSING, uid="nope", action_id=MISSING, name="1.0", fmt="docx"
+                )
+                actor.attack(route.method, missing, expect=(404,), hidden=hidden, **route.body())
     assert snapshot(world_app) == before
 
 
@@ -101,18 +127,27 @@ def _read_but_not_write(world_app, world: World, actors: dict[str, Actor]) -> No
             for route in r.routes(world_app, r.MEETING_READ, r.ACTION_READ):
                 if "<name>" in route.rule and not target.validated:
                     continue
-                actor.attack(route.method, route.object_url(target), expect=(200,),
-                             hidden=hidden)
+                actor.attack(route.method, route.object_url(target), expect=(200,), hidden=hidden)
             if target.key in EDITS[role]:
                 continue
             for route in r.routes(world_app, r.MEETING_WRITE):
-                actor.attack(route.method, route.object_url(target), expect=(403,),
-                             hidden=hidden, **route.body())
+                actor.attack(
+                    route.method,
+                    route.object_url(target),
+                    expect=(403,),
+                    hidden=hidden,
+                    **route.body(),
+                )
             owner = role == "member" and target.key.startswith("qzconf")
             for route in r.routes(world_app, r.ACTION_STATUS):
                 if not owner:
-                    actor.attack(route.method, route.object_url(target), expect=(403,),
-                                 hidden=hidden, **route.body())
+                    actor.attack(
+                        route.method,
+                        route.object_url(target),
+                        expect=(403,),
+                        hidden=hidden,
+                        **route.body(),
+                    )
     assert snapshot(world_app) == before
 
 
@@ -125,25 +160,47 @@ def test_series_people_and_feeds_of_others_answer_404(world_app, world: World, a
         hidden = world.markers_hidden_from(role)
         for route in r.routes(world_app, r.SERIES_READ, r.SERIES_WRITE):
             if role not in SEES_SERIES_B:
-                actor.attack(route.method, route.url(series_id=series_b), expect=(404,),
-                             hidden=hidden, **route.body())
-            actor.attack(route.method, route.url(series_id=MISSING), expect=(404,),
-                         hidden=hidden, **route.body())
+                actor.attack(
+                    route.method,
+                    route.url(series_id=series_b),
+                    expect=(404,),
+                    hidden=hidden,
+                    **route.body(),
+                )
+            actor.attack(
+                route.method,
+                route.url(series_id=MISSING),
+                expect=(404,),
+                hidden=hidden,
+                **route.body(),
+            )
         for route in r.routes(world_app, r.PERSON_WRITE):
             # a role that may not edit people is refused alike, whoever the person is
             expected = (404,) if role in EDITORS else (403,)
             for person in ([world.person_x] if role not in SEES_PERSON_X else []) + [MISSING]:
-                actor.attack(route.method, route.url(person_id=person), expect=expected,
-                             hidden=hidden, **route.body())
+                actor.attack(
+                    route.method,
+                    route.url(person_id=person),
+                    expect=expected,
+                    hidden=hidden,
+                    **route.body(),
+                )
         for route in r.routes(world_app, r.FEED_OWNER):
             for name, (feed_id, _) in world.feeds.items():
-                mine = (role, name) in {("rapporteur", "rapporteur_a"),
-                                        ("rapporteur", "revoked"),
-                                        ("rapporteur_b", "rapporteur_b"),
-                                        ("member", "member_mine")}
+                mine = (role, name) in {
+                    ("rapporteur", "rapporteur_a"),
+                    ("rapporteur", "revoked"),
+                    ("rapporteur_b", "rapporteur_b"),
+                    ("member", "member_mine"),
+                }
                 if not mine:
-                    actor.attack(route.method, route.url(feed_id=feed_id), expect=(404,),
-                                 hidden=hidden, **route.body())
+                    actor.attack(
+                        route.method,
+                        route.url(feed_id=feed_id),
+                        expect=(404,),
+                        hidden=hidden,
+                        **route.body(),
+                    )
     assert snapshot(world_app) == before
 
 
@@ -151,8 +208,10 @@ def test_reading_roles_match_the_world(world: World):
     """The world covers every boundary: each role reads something another may not."""
     readers = {role: frozenset(keys) for role, keys in READS.items()}
     check("roles read distinct sets", len(set(readers.values())) == len(readers))
-    check("confidential needs participation",
-          "qzconfdft" not in READS["rapporteur"] and "qzconfdft" in READS["member"])
+    check(
+        "confidential needs participation",
+        "qzconfdft" not in READS["rapporteur"] and "qzconfdft" in READS["member"],
+    )
 
 
 def test_session_cookie_and_login_redirects(world_app):
@@ -162,15 +221,30 @@ def test_session_cookie_and_login_redirects(world_app):
     cookie = response.headers.get("Set-Cookie", "")
     check("session cookie HttpOnly", "HttpOnly" in cookie, cookie)
     check("session cookie SameSite=Lax", "SameSite=Lax" in cookie, cookie)
-    for target in ("//evil.example/x", "/\\evil.example/x", "/\\/evil.example",
-                   "http://evil.example/", "https:evil.example", "/%5Cevil.example",
-                   "/\t/evil.example", "javascript:alert(1)", "\\\\evil.example"):
+    for target in (
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "/\\/evil.example",
+        "http://evil.example/",
+        "https:evil.example",
+        "/%5Cevil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+    ):
         client = world_app.test_client()
         actor = Actor.log_in("anonymous", client)
-        response = actor.send("POST", f"/login?next={quote(target, safe='')}",
-                              form={"login": "reader", "password": PASSWORD})
+        response = actor.send(
+            "POST",
+            f"/login?next={quote(target, safe='')}",
+            form={"login": "reader", "password": PASSWORD},
+        )
         location = response.headers.get("Location", "")
-        check(f"login next={target!r} stays on the site",
-              response.status_code == 302 and location.startswith("/")
-              and not location.startswith(("//", "/\\")) and "\t" not in location,
-              location)
+        check(
+            f"login next={target!r} stays on the site",
+            response.status_code == 302
+            and location.startswith("/")
+            and not location.startswith(("//", "/\\"))
+            and "\t" not in location,
+            location,
+        )

@@ -20,8 +20,7 @@ def _everyone(actors: dict[str, Actor], scripts: dict[str, Actor]) -> list[tuple
     return people + list(scripts.items())
 
 
-def test_admin_pages_answer_404_to_every_other_role(world_app, world: World, actors,
-                                                    scripts):
+def test_admin_pages_answer_404_to_every_other_role(world_app, world: World, actors, scripts):
     before = snapshot(world_app)
     ids = (*world.users.values(), MISSING)
     for role, actor in _everyone(actors, scripts):
@@ -29,34 +28,40 @@ def test_admin_pages_answer_404_to_every_other_role(world_app, world: World, act
         for route in r.routes(world_app, r.ADMIN):
             if role == "admin":
                 if route.writes and "user_id" in route.params:  # only a missing account
-                    actor.attack(route.method, route.url(user_id=MISSING), expect=(404,),
-                                 **route.body())
+                    actor.attack(
+                        route.method, route.url(user_id=MISSING), expect=(404,), **route.body()
+                    )
                 elif not route.writes:
                     actor.attack(route.method, route.url(), expect=(200,))
                 continue
-            for user_id in (ids if "user_id" in route.params else (None,)):
+            for user_id in ids if "user_id" in route.params else (None,):
                 url = route.url(user_id=user_id)
-                actor.attack(route.method, url, expect=(404,), hidden=hidden,
-                             **route.body())
+                actor.attack(route.method, url, expect=(404,), hidden=hidden, **route.body())
                 if route.method == "GET":
-                    actor.attack(route.method, url + "?login=admin&action=login.failure",
-                                 expect=(404,), hidden=hidden)
+                    actor.attack(
+                        route.method,
+                        url + "?login=admin&action=login.failure",
+                        expect=(404,),
+                        hidden=hidden,
+                    )
     assert snapshot(world_app) == before
 
 
-def test_one_revokes_and_sees_only_ones_own_tokens(world_app, world: World, actors,
-                                                   scripts):
+def test_one_revokes_and_sees_only_ones_own_tokens(world_app, world: World, actors, scripts):
     before = snapshot(world_app)
     for role, actor in _everyone(actors, scripts):
         owner = role.split(" ")[0]
         mine = {owner} | ({"revoked", "expired"} if owner == "rapporteur" else set())
         others = [prefix for name, (prefix, _) in world.tokens.items() if name not in mine]
-        actor.attack("GET", "/compte/jetons", expect=(200,),
-                     hidden=(*others, *world.markers_hidden_from(owner)))
+        actor.attack(
+            "GET",
+            "/compte/jetons",
+            expect=(200,),
+            hidden=(*others, *world.markers_hidden_from(owner)),
+        )
         for route in r.routes(world_app, r.OWN_TOKEN):
             for prefix in (*others, "00000000", "..%2F..%2Fx", "' OR 1=1 --"):
-                actor.attack(route.method, route.url(prefix=prefix), expect=(404,),
-                             form={})
+                actor.attack(route.method, route.url(prefix=prefix), expect=(404,), form={})
     assert snapshot(world_app) == before
     for script in scripts.values():  # every live token still works
         script.attack("GET", "/api/meetings", expect=(200,), what="(still live)")
@@ -72,8 +77,10 @@ def test_a_meeting_is_created_only_in_a_series_one_sees(world_app, world: World,
         form = r.FORM | {"series_id": str(series_id), "title": "Réunion qzintruse"}
         response = rapporteur.attack("POST", "/meetings", expect=(302,), form=form)
         page = rapporteur.send("GET", response.headers.get("Location", "/"))
-        answers.append(re.findall(r'<p class="flash[^"]*">([^<]*)</p>',
-                                  page.get_data(as_text=True)))
-    check("a hidden series answers like an unknown one", answers[0] == answers[1] != [],
-          str(answers))
+        answers.append(
+            re.findall(r'<p class="flash[^"]*">([^<]*)</p>', page.get_data(as_text=True))
+        )
+    check(
+        "a hidden series answers like an unknown one", answers[0] == answers[1] != [], str(answers)
+    )
     assert snapshot(world_app) == before

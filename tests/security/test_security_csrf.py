@@ -28,15 +28,40 @@ def test_writes_without_a_valid_csrf_token_are_refused(world_app, world: World, 
         actor = actors[role]
         for route in writes:
             url = route.object_url(target) if "<uid>" in route.rule else route.url(**values)
-            actor.attack(route.method, url, expect=refused, payload=r.PAYLOAD, csrf=False,
-                         what="(JSON, no token)")
-            actor.attack(route.method, url, expect=refused, form=r.FORM, csrf=False,
-                         what="(form, no token)")
-            actor.attack(route.method, url, expect=refused, payload=r.PAYLOAD,
-                         token=FORGED, what="(JSON, forged token)")
-            actor.attack(route.method, url, expect=refused, form=r.FORM, token=FORGED,
-                         what="(form, forged token)")
+            actor.attack(
+                route.method,
+                url,
+                expect=refused,
+                payload=r.PAYLOAD,
+                csrf=False,
+                what="(JSON, no token)",
+            )
+            actor.attack(
+                route.method, url, expect=refused, form=r.FORM, csrf=False, what="(form, no token)"
+            )
+            actor.attack(
+                route.method,
+                url,
+                expect=refused,
+                payload=r.PAYLOAD,
+                token=FORGED,
+                what="(JSON, forged token)",
+            )
+            actor.attack(
+                route.method,
+                url,
+                expect=refused,
+                form=r.FORM,
+                token=FORGED,
+                what="(form, forged token)",
+            )
             other = actors["reader"].token  # a real token, of another session
-            actor.attack(route.method, url, expect=refused, payload=r.PAYLOAD,
-                         token=other, what="(JSON, another session's token)")
+            actor.attack(
+                route.method,
+                url,
+                expect=refused,
+                payload=r.PAYLOAD,
+                token=other,
+                what="(JSON, another session's token)",
+            )
     assert snapshot(world_app) == before

@@ -11,23 +11,38 @@ from urllib.parse import quote, quote_plus, unquote
 from tests.security.attempts import Actor, check, record
 from tests.security.world import EDITORS, SERIES_B, World
 
-LISTS = ("/", "/api/meetings", "/agenda", "/actions", "/actions?overdue=1",
-         "/actions?status=open&status=in_progress&status=done&status=cancelled",
-         "/actions?sort=owner&order=desc&per_page=100", "/actions.csv", "/actions.xlsx",
-         "/recherche?q=qz*", "/recherche?q=financement&per_page=100",
-         "/recherche?q=financement&sort=date&classification=confidential",
-         "/api/search?q=qz*&per_page=100", "/api/search?q=Xena", "/recherche?q=Org",
-         "/actions?mine=1", "/actions.csv?mine=1")
+LISTS = (
+    "/",
+    "/api/meetings",
+    "/agenda",
+    "/actions",
+    "/actions?overdue=1",
+    "/actions?status=open&status=in_progress&status=done&status=cancelled",
+    "/actions?sort=owner&order=desc&per_page=100",
+    "/actions.csv",
+    "/actions.xlsx",
+    "/recherche?q=qz*",
+    "/recherche?q=financement&per_page=100",
+    "/recherche?q=financement&sort=date&classification=confidential",
+    "/api/search?q=qz*&per_page=100",
+    "/api/search?q=Xena",
+    "/recherche?q=Org",
+    "/actions?mine=1",
+    "/actions.csv?mine=1",
+)
 
 
 def _names(world: World) -> list[str]:
     """Filters naming things the role may not see: answered like unknown names."""
-    return [f"/actions?series={quote(SERIES_B)}", f"/actions?owner={world.person_x}",
-            f"/actions?organisation={quote('Org qzorgx')}",
-            f"/actions.csv?organisation={quote('Org qzorgx')}",
-            f"/actions.xlsx?series={quote(SERIES_B)}",
-            f"/recherche?q=financement&series={quote(SERIES_B)}",
-            f"/api/search?q=financement&organisation={quote('Org qzorgx')}"]
+    return [
+        f"/actions?series={quote(SERIES_B)}",
+        f"/actions?owner={world.person_x}",
+        f"/actions?organisation={quote('Org qzorgx')}",
+        f"/actions.csv?organisation={quote('Org qzorgx')}",
+        f"/actions.xlsx?series={quote(SERIES_B)}",
+        f"/recherche?q=financement&series={quote(SERIES_B)}",
+        f"/api/search?q=financement&organisation={quote('Org qzorgx')}",
+    ]
 
 
 def test_lists_exports_and_search_hide_what_a_role_may_not_read(world, actors):
@@ -39,8 +54,9 @@ def test_lists_exports_and_search_hide_what_a_role_may_not_read(world, actors):
         for url in urls:
             actor.attack("GET", url, expect=(200,), hidden=hidden)
         for url in _names(world):  # the name typed in the filter may be echoed
-            actor.attack("GET", url, expect=(200,),
-                         hidden=[m for m in hidden if m not in unquote(url)])
+            actor.attack(
+                "GET", url, expect=(200,), hidden=[m for m in hidden if m not in unquote(url)]
+            )
         for marker in hidden:  # a near miss must not suggest a hidden word
             near = marker[:2] + "w" + marker[3:]  # one letter off, no other marker
             for url in (f"/recherche?q={near}", f"/api/search?q={near}"):
@@ -63,16 +79,22 @@ def test_search_counts_match_the_readable_meetings(world, actors):
         expected = [h for h in everything["hits"] if h["meeting"] in readable]
         got = _hits(actor, "q=financement")
         key = lambda h: (h["meeting"], h["kind"], h["row"], h["action"])  # noqa: E731
-        check(f"{role} search hits", sorted(map(key, got["hits"])) ==
-              sorted(map(key, expected)), "hits differ from the readable ones")
+        check(
+            f"{role} search hits",
+            sorted(map(key, got["hits"])) == sorted(map(key, expected)),
+            "hits differ from the readable ones",
+        )
         check(f"{role} search total", got["total"] == len(expected), str(got["total"]))
         series = Counter(h["series"] for h in expected)
         facet = {f["value"]: f["count"] for f in got["facets"].get("series", [])}
         check(f"{role} series facet counts", facet == dict(series), f"{facet} != {series}")
         for marker in world.markers_hidden_from(role):
             found = _hits(actor, f"q={marker}")
-            check(f"{role} searches « {marker} »", found["total"] == 0 and not found["hits"],
-                  f"{found['total']} hit(s)")
+            check(
+                f"{role} searches « {marker} »",
+                found["total"] == 0 and not found["hits"],
+                f"{found['total']} hit(s)",
+            )
 
 
 def test_a_hidden_name_in_a_filter_answers_like_an_unknown_one(world, actors):
@@ -83,17 +105,21 @@ def test_a_hidden_name_in_a_filter_answers_like_an_unknown_one(world, actors):
         if role != "rapporteur_b":
             pairs.append((f"series={quote(SERIES_B)}", "series=" + quote("Task Force qzinconnue")))
         if role != "member":
-            pairs += [(f"owner={world.person_x}", "owner=987654"),
-                      ("organisation=" + quote("Org qzorgx"),
-                       "organisation=" + quote("Org qzinconnue"))]
+            pairs += [
+                (f"owner={world.person_x}", "owner=987654"),
+                ("organisation=" + quote("Org qzorgx"), "organisation=" + quote("Org qzinconnue")),
+            ]
         for hidden_filter, unknown_filter in pairs:
             for path in ("/actions", "/actions.csv"):
                 one = actor.send("GET", f"{path}?{hidden_filter}")
                 other = actor.send("GET", f"{path}?{unknown_filter}")
-                same = (one.status_code == other.status_code
-                        and _without_names(one, world) == _without_names(other, world))
-                record(f"{role} GET {path}?{hidden_filter}",
-                       [] if same else ["differs from an unknown name: existence leak"])
+                same = one.status_code == other.status_code and _without_names(
+                    one, world
+                ) == _without_names(other, world)
+                record(
+                    f"{role} GET {path}?{hidden_filter}",
+                    [] if same else ["differs from an unknown name: existence leak"],
+                )
 
 
 def _without_names(response, world: World) -> str:  # type: ignore[no-untyped-def]
@@ -110,15 +136,31 @@ def _without_names(response, world: World) -> str:  # type: ignore[no-untyped-de
 def test_feeds_follow_their_account_and_die_when_revoked(world_app, world, actors):
     anonymous = world_app.test_client()
     caller = Actor("feed", anonymous, "")
-    readers = {"rapporteur_a": "rapporteur", "rapporteur_b": "rapporteur_b",
-               "member_mine": "member"}
+    readers = {
+        "rapporteur_a": "rapporteur",
+        "rapporteur_b": "rapporteur_b",
+        "member_mine": "member",
+    }
     for name, role in readers.items():
         token = world.feeds[name][1]
-        caller.attack("GET", f"/feeds/{token}.ics", expect=(200,),
-                      hidden=world.markers_hidden_from(role), what=f"({name})")
+        caller.attack(
+            "GET",
+            f"/feeds/{token}.ics",
+            expect=(200,),
+            hidden=world.markers_hidden_from(role),
+            what=f"({name})",
+        )
     everything = world.markers_hidden_from("anonymous")
-    for token in (world.feeds["revoked"][1], world.feeds["departed"][1],
-                  world.feeds["rapporteur_a"][1][:-1], world.feeds["rapporteur_a"][1] + "x",
-                  world.feeds["rapporteur_a"][1].upper(), "x" * 43, "",
-                  "..%2F..%2Fetc%2Fpasswd", "%00", quote("' OR 1=1 --", safe="")):
+    for token in (
+        world.feeds["revoked"][1],
+        world.feeds["departed"][1],
+        world.feeds["rapporteur_a"][1][:-1],
+        world.feeds["rapporteur_a"][1] + "x",
+        world.feeds["rapporteur_a"][1].upper(),
+        "x" * 43,
+        "",
+        "..%2F..%2Fetc%2Fpasswd",
+        "%00",
+        quote("' OR 1=1 --", safe=""),
+    ):
         caller.attack("GET", f"/feeds/{token}.ics", expect=(404,), hidden=everything)

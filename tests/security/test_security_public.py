@@ -23,9 +23,12 @@ from tests.security.world import World
 MISSING = 987654
 PUBLISHED = "qzpubval"
 # GET routes an anonymous visitor may use on the published minutes.
-OPEN = {"/meetings/<int:meeting_id>", "/meetings/<int:meeting_id>/versions",
-        "/meetings/<int:meeting_id>/compte-rendu.<fmt>",
-        "/api/meetings/<int:meeting_id>/versions/<name>"}
+OPEN = {
+    "/meetings/<int:meeting_id>",
+    "/meetings/<int:meeting_id>/versions",
+    "/meetings/<int:meeting_id>/compte-rendu.<fmt>",
+    "/api/meetings/<int:meeting_id>/versions/<name>",
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,8 @@ def public_world(public_app: Flask) -> World:
 
 def refused(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code in (401, 404) or (
-        response.status_code == 302 and response.headers["Location"].startswith("/login"))
+        response.status_code == 302 and response.headers["Location"].startswith("/login")
+    )
 
 
 def test_anonymous_visitors_read_only_the_published_minutes(public_app, public_world):
@@ -58,27 +62,53 @@ def test_anonymous_visitors_read_only_the_published_minutes(public_app, public_w
     for route in r.routes(public_app):
         if route.kind in (r.PUBLIC, r.TOKEN):
             continue
-        missing = visitor.send(route.method, route.url(**world.values(
-            world.meetings[PUBLISHED]) | {"meeting_id": MISSING, "action_id": MISSING}),
-            **route.body())
-        check(f"public {route.method} {route.rule} unknown id refused", refused(missing),
-              str(missing.status_code))
+        missing = visitor.send(
+            route.method,
+            route.url(
+                **world.values(world.meetings[PUBLISHED])
+                | {"meeting_id": MISSING, "action_id": MISSING}
+            ),
+            **route.body(),
+        )
+        check(
+            f"public {route.method} {route.rule} unknown id refused",
+            refused(missing),
+            str(missing.status_code),
+        )
         for key, target in world.meetings.items():
             url = route.url(**world.values(target))
             if route.method == "GET" and route.rule in OPEN and key == PUBLISHED:
                 visitor.attack("GET", url, expect=(200,), hidden=others, what="(public)")
                 continue
-            visitor.attack(route.method, url, expect=(missing.status_code,),
-                           hidden=everything, what="(public instance)", **route.body())
+            visitor.attack(
+                route.method,
+                url,
+                expect=(missing.status_code,),
+                hidden=everything,
+                what="(public instance)",
+                **route.body(),
+            )
     published, draft = world.meetings[PUBLISHED], world.meetings["qzpubdft"]
     for fmt in ("docx", "json", "html", "md", "pdf"):
-        visitor.attack("GET", f"/meetings/{published.id}/compte-rendu.{fmt}", expect=(200,),
-                       hidden=others)
-        visitor.attack("GET", f"/meetings/{draft.id}/compte-rendu.{fmt}", expect=refused,
-                       hidden=everything)
-    for url in ("/", "/recherche?q=qz*", "/api/search?q=qz*", "/api/meetings", "/actions",
-                "/actions.csv", "/agenda", "/admin/journal", "/admin/journal.csv",
-                f"/api/meetings/{published.id}", f"/meetings/{published.id}/edit",
-                f"/meetings/{published.id}/historique"):
+        visitor.attack(
+            "GET", f"/meetings/{published.id}/compte-rendu.{fmt}", expect=(200,), hidden=others
+        )
+        visitor.attack(
+            "GET", f"/meetings/{draft.id}/compte-rendu.{fmt}", expect=refused, hidden=everything
+        )
+    for url in (
+        "/",
+        "/recherche?q=qz*",
+        "/api/search?q=qz*",
+        "/api/meetings",
+        "/actions",
+        "/actions.csv",
+        "/agenda",
+        "/admin/journal",
+        "/admin/journal.csv",
+        f"/api/meetings/{published.id}",
+        f"/meetings/{published.id}/edit",
+        f"/meetings/{published.id}/historique",
+    ):
         visitor.attack("GET", url, expect=refused, hidden=everything, what="(public)")
     assert snapshot(public_app) == before

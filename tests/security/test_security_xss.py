@@ -26,26 +26,36 @@ SVG = "'><svg onload=alert(1)>"
 LINK = "[clic](javascript:alert(1))"
 ANCHOR = '<a href="javascript:alert(1)">lien</a>'
 HOSTILE = f"motclef {SCRIPT} {IMG} {SVG} {LINK} {ANCHOR}"
-FORMULAS = ('=HYPERLINK("http://x","y")', "+SUM(1;2)", "-1+1", "@SUM(A1)",
-            "=cmd|' /C calc'!A0")
-RAW = (SCRIPT, "<img src=x onerror", "<svg onload", "<a href=\"javascript:")
+FORMULAS = ('=HYPERLINK("http://x","y")', "+SUM(1;2)", "-1+1", "@SUM(A1)", "=cmd|' /C calc'!A0")
+RAW = (SCRIPT, "<img src=x onerror", "<svg onload", '<a href="javascript:')
 
 
 def hostile_document(text: str) -> dict:
     """The demo with ``text`` in every free-text field (short fields get it too)."""
     doc = copy.deepcopy(demo_document())
-    doc |= {"title": text, "subject": text, "meeting_type": text, "location": text,
-            "summary": text, "results": text, "reference_documents": [text],
-            "objectives": [text, text], "comments": [text], "series": f"Série {text}"[:200],
-            "status": "draft", "version": "0.1"}
+    doc |= {
+        "title": text,
+        "subject": text,
+        "meeting_type": text,
+        "location": text,
+        "summary": text,
+        "results": text,
+        "reference_documents": [text],
+        "objectives": [text, text],
+        "comments": [text],
+        "series": f"Série {text}"[:200],
+        "status": "draft",
+        "version": "0.1",
+    }
     for row in doc["rida"]:
         row |= {"subject": text, "question": text, "answer": text}
     for action in doc["actions"]:
         action |= {"title": text, "notes": text}
     for person in (doc["organiser"], *doc["participants"]):
         person |= {"function": text}
-    doc["participants"].append({"last_name": text[:200], "first_name": text[:200],
-                                "entity": text[:200], "function": text})
+    doc["participants"].append(
+        {"last_name": text[:200], "first_name": text[:200], "entity": text[:200], "function": text}
+    )
     doc["actions"][1]["owner"] = {"entity": text[:200]}
     return doc
 
@@ -63,7 +73,8 @@ class Tags(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=…> event handler")
             if name in URL_ATTRIBUTES and (value or "").strip().lower().startswith(
-                    ("javascript:", "vbscript:", "data:text/html")):
+                ("javascript:", "vbscript:", "data:text/html")
+            ):
                 self.problems.append(f"<{tag} {name}={value!r}>")
         if tag == "script" and "src" not in found and found.get("type") != "application/json":
             self.problems.append("inline <script>")
@@ -101,45 +112,77 @@ def test_hostile_text_is_escaped_everywhere(app):
     assert created.status_code == 201, created.get_json()
     meeting_id = created.get_json()["id"]
     stored = admin.send("GET", f"/api/meetings/{meeting_id}").get_json()
-    check("hostile text stored literally", stored["title"] == HOSTILE
-          and stored["rida"][0]["answer"] == HOSTILE, stored["title"])
+    check(
+        "hostile text stored literally",
+        stored["title"] == HOSTILE and stored["rida"][0]["answer"] == HOSTILE,
+        stored["title"],
+    )
     reindex(app, meeting_id)
     series_id = _series_id(app)
-    person = re.search(r'id="personne-(\d+)"', admin.send("GET", "/personnes").get_data(
-        as_text=True))
-    forms = [("/series", {"name": HOSTILE}), ("/meetings", {"title": HOSTILE, "series_id":
-                                                            str(series_id), "date": "2022-01-07",
-                                                            "meeting_type": HOSTILE}),
-             (f"/series/{series_id}/glossaire", {"groups": f"{HOSTILE} = motclef"}),
-             ("/agenda", {"feed": HOSTILE}),
-             (f"/meetings/{meeting_id}/review", {"deadline": HOSTILE})]
+    person = re.search(
+        r'id="personne-(\d+)"', admin.send("GET", "/personnes").get_data(as_text=True)
+    )
+    forms = [
+        ("/series", {"name": HOSTILE}),
+        (
+            "/meetings",
+            {
+                "title": HOSTILE,
+                "series_id": str(series_id),
+                "date": "2022-01-07",
+                "meeting_type": HOSTILE,
+            },
+        ),
+        (f"/series/{series_id}/glossaire", {"groups": f"{HOSTILE} = motclef"}),
+        ("/agenda", {"feed": HOSTILE}),
+        (f"/meetings/{meeting_id}/review", {"deadline": HOSTILE}),
+    ]
     if person:
         forms.append((f"/personnes/{person[1]}/email", {"email": HOSTILE}))
     for url, form in forms:
         page_is_safe(f"POST {url}", followed(admin, admin.send("POST", url, form=form)))
-    upload = admin.send("POST", "/import", form={"file": (io.BytesIO(b"{"), f"{SCRIPT}.json")},
-                        content_type="multipart/form-data")
+    upload = admin.send(
+        "POST",
+        "/import",
+        form={"file": (io.BytesIO(b"{"), f"{SCRIPT}.json")},
+        content_type="multipart/form-data",
+    )
     page_is_safe("POST /import (bad file, hostile name)", followed(admin, upload))
     quoted = quote(HOSTILE)
-    for url in ("/", f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/edit",
-                f"/meetings/{meeting_id}/versions", f"/meetings/{meeting_id}/compare",
-                "/recherche?q=motclef", f"/recherche?q={quoted}",
-                f"/recherche?q=motclef&series={quoted}&organisation={quoted}",
-                "/actions", f"/actions?series={quoted}&owner={quoted}&organisation={quoted}",
-                f"/actions?due_from={quoted}", "/personnes", f"/series/{series_id}/glossaire",
-                "/agenda", f"/meetings/{meeting_id}/compte-rendu.html",
-                f"/meetings/{meeting_id}/compare?from={quoted}"):
+    for url in (
+        "/",
+        f"/meetings/{meeting_id}",
+        f"/meetings/{meeting_id}/edit",
+        f"/meetings/{meeting_id}/versions",
+        f"/meetings/{meeting_id}/compare",
+        "/recherche?q=motclef",
+        f"/recherche?q={quoted}",
+        f"/recherche?q=motclef&series={quoted}&organisation={quoted}",
+        "/actions",
+        f"/actions?series={quoted}&owner={quoted}&organisation={quoted}",
+        f"/actions?due_from={quoted}",
+        "/personnes",
+        f"/series/{series_id}/glossaire",
+        "/agenda",
+        f"/meetings/{meeting_id}/compte-rendu.html",
+        f"/meetings/{meeting_id}/compare?from={quoted}",
+    ):
         page_is_safe(f"GET {url}", admin.send("GET", url))
     found = admin.send("GET", "/api/search?q=motclef").get_json()
     check("search found the hostile rows", found["total"] > 0, str(found["total"]))
     for hit in found["hits"]:
-        check(f"snippet of {hit['kind']} {hit['row']} escaped",
-              not any(raw in hit["snippet"] for raw in RAW), hit["snippet"])
+        check(
+            f"snippet of {hit['kind']} {hit['row']} escaped",
+            not any(raw in hit["snippet"] for raw in RAW),
+            hit["snippet"],
+        )
     markdown = admin.send("GET", f"/meetings/{meeting_id}/compte-rendu.md")
-    check("Markdown export is a download, not a page",
-          markdown.mimetype != "text/html"
-          and markdown.headers["Content-Disposition"].startswith("attachment"),
-          markdown.mimetype)
+    check(
+        "Markdown export is a download, not a page",
+        markdown.mimetype != "text/html"
+        and markdown.headers["Content-Disposition"].startswith("attachment"),
+        markdown.mimetype,
+    )
 
 
 def _series_id(app) -> int:  # type: ignore[no-untyped-def]
@@ -158,8 +201,11 @@ def test_the_docx_holds_hostile_text_literally(app):
         check(f"DOCX holds « {raw} » literally", raw in text)
     document = docx.Document(io.BytesIO(response.data))
     targets = [rel.target_ref for rel in document.part.rels.values() if rel.is_external]
-    check("DOCX has no javascript: link",
-          not any(t.strip().lower().startswith("javascript:") for t in targets), str(targets))
+    check(
+        "DOCX has no javascript: link",
+        not any(t.strip().lower().startswith("javascript:") for t in targets),
+        str(targets),
+    )
 
 
 def formula_document() -> dict:
@@ -168,8 +214,11 @@ def formula_document() -> dict:
     for action, formula in zip(doc["actions"], FORMULAS[2:], strict=False):
         action |= {"title": formula, "notes": FORMULAS[0]}
     doc["actions"][1]["owner"] = {"entity": FORMULAS[0]}
-    doc["actions"][0]["owner"] = {"last_name": FORMULAS[1], "first_name": FORMULAS[3],
-                                  "entity": FORMULAS[4]}
+    doc["actions"][0]["owner"] = {
+        "last_name": FORMULAS[1],
+        "first_name": FORMULAS[3],
+        "entity": FORMULAS[4],
+    }
     doc["rida"][7]["subject"] = FORMULAS[0]
     return doc
 
@@ -188,5 +237,8 @@ def test_spreadsheets_never_run_a_formula(app):
     book = admin.send("GET", "/actions.xlsx")
     for cell in xlsx_cells(book.data):
         value = cell.value
-        check(f"XLSX cell {cell.coordinate}", cell.data_type != "f" and not (
-            isinstance(value, str) and value.startswith(dangerous)), repr(value))
+        check(
+            f"XLSX cell {cell.coordinate}",
+            cell.data_type != "f" and not (isinstance(value, str) and value.startswith(dangerous)),
+            repr(value),
+        )

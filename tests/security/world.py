@@ -23,10 +23,18 @@ from tests.conftest import PASSWORD, demo_document
 
 SERIES_A = "Task Force qzseriesa"
 SERIES_B = "Task Force qzseriesb"
-PERSON_X = {"last_name": "XAVIER", "first_name": "Xena", "entity": "Org qzorgx",
-            "function": "Participante X"}
-PERSON_Y = {"last_name": "YVELINES", "first_name": "Yann", "entity": "Org qzorgy",
-            "function": "Participant Y"}
+PERSON_X = {
+    "last_name": "XAVIER",
+    "first_name": "Xena",
+    "entity": "Org qzorgx",
+    "function": "Participante X",
+}
+PERSON_Y = {
+    "last_name": "YVELINES",
+    "first_name": "Yann",
+    "entity": "Org qzorgy",
+    "function": "Participant Y",
+}
 ROLES = ("admin", "rapporteur", "rapporteur_b", "member", "reader", "anonymous")
 
 # meeting key -> (series, classification, status); each key is also a marker written in
@@ -43,9 +51,9 @@ MEETINGS = {
 PUBLIC = {"qzpubval", "qzpubdft"}
 READS = {
     "admin": set(MEETINGS),
-    "rapporteur": PUBLIC | {"qzresadft", "qzresaval"},     # member of series A
-    "rapporteur_b": PUBLIC | {"qzresbdft"},                # member of series B
-    "member": PUBLIC | {"qzconfdft", "qzconfval"},         # is person X, a participant
+    "rapporteur": PUBLIC | {"qzresadft", "qzresaval"},  # member of series A
+    "rapporteur_b": PUBLIC | {"qzresbdft"},  # member of series B
+    "member": PUBLIC | {"qzconfdft", "qzconfval"},  # is person X, a participant
     "reader": set(PUBLIC),
     "anonymous": set(),
 }
@@ -53,8 +61,8 @@ EDITORS = {"admin", "rapporteur", "rapporteur_b"}
 # Rapporteurs edit the meetings of the series they are members of (SeriesMember below).
 EDITS = {role: set() for role in ROLES} | {
     "admin": set(MEETINGS),
-    "rapporteur": READS["rapporteur"],                     # all of series A it reads
-    "rapporteur_b": {"qzresbdft"},                         # reads series A's public ones
+    "rapporteur": READS["rapporteur"],  # all of series A it reads
+    "rapporteur_b": {"qzresbdft"},  # reads series A's public ones
 }
 # Series B has only a restricted meeting; series A has public ones.
 SEES_SERIES_B = {"admin", "rapporteur_b"}
@@ -89,12 +97,20 @@ class World:
 
     def values(self, target: Target) -> dict[str, object]:
         """A value for every URL parameter of the app, on ``target``'s objects."""
-        return {"meeting_id": target.id, "uid": target.action_uid,
-                "action_id": target.action_id, "name": "1.0", "fmt": "docx",
-                "series_id": target.series_id, "person_id": self.person_x,
-                "feed_id": self.feeds["rapporteur_a"][0], "token": "x",
-                "filename": "style.css", "user_id": self.users["reader"],
-                "prefix": self.tokens["rapporteur"][0]}
+        return {
+            "meeting_id": target.id,
+            "uid": target.action_uid,
+            "action_id": target.action_id,
+            "name": "1.0",
+            "fmt": "docx",
+            "series_id": target.series_id,
+            "person_id": self.person_x,
+            "feed_id": self.feeds["rapporteur_a"][0],
+            "token": "x",
+            "filename": "style.css",
+            "user_id": self.users["reader"],
+            "prefix": self.tokens["rapporteur"][0],
+        }
 
     def forbidden(self, role: str) -> list[Target]:
         return [t for k, t in self.meetings.items() if k not in READS[role]]
@@ -114,30 +130,50 @@ class World:
 def meeting_document(key: str) -> dict:
     series, classification, status = MEETINGS[key]
     doc = copy.deepcopy(demo_document())
-    doc |= {"series": series, "title": f"Réunion {key}", "subject": f"Objet {key}",
-            "classification": classification, "status": status,
-            "version": "1.0" if status == "validated" else "0.1"}
+    doc |= {
+        "series": series,
+        "title": f"Réunion {key}",
+        "subject": f"Objet {key}",
+        "classification": classification,
+        "status": status,
+        "version": "1.0" if status == "validated" else "0.1",
+    }
     doc["rida"][0]["subject"] = f"Sujet {key}"
     doc["rida"][0]["answer"] = f"Réponse {key} sur le financement"
     doc["actions"][0]["title"] = f"Action {key}"
     doc["actions"][0]["notes"] = f"Notes {key}"
     doc["actions"][0]["due_date"] = "2099-01-07"
     if classification == "confidential":
-        doc["participants"] += [PERSON_X | {"attendance": "present"},
-                                PERSON_Y | {"attendance": "present"}]
+        doc["participants"] += [
+            PERSON_X | {"attendance": "present"},
+            PERSON_Y | {"attendance": "present"},
+        ]
         doc["actions"][0]["owner"] = dict(PERSON_X)
     return doc
 
 
 def target_of(s, key: str, meeting: Meeting) -> Target:  # type: ignore[no-untyped-def]
-    row = s.exec(select(RidaRow).where(RidaRow.meeting_id == meeting.id)
-                 .order_by(RidaRow.number)).first()
-    part = s.exec(select(Participation).where(Participation.meeting_id == meeting.id)
-                  .order_by(Participation.position)).first()
-    action = s.exec(select(Action).where(Action.meeting_id == meeting.id)
-                    .order_by(Action.position)).first()
-    return Target(key, meeting.id, meeting.series_id, meeting.status == "validated",
-                  row.uid, part.uid, action.uid, action.id)
+    row = s.exec(
+        select(RidaRow).where(RidaRow.meeting_id == meeting.id).order_by(RidaRow.number)
+    ).first()
+    part = s.exec(
+        select(Participation)
+        .where(Participation.meeting_id == meeting.id)
+        .order_by(Participation.position)
+    ).first()
+    action = s.exec(
+        select(Action).where(Action.meeting_id == meeting.id).order_by(Action.position)
+    ).first()
+    return Target(
+        key,
+        meeting.id,
+        meeting.series_id,
+        meeting.status == "validated",
+        row.uid,
+        part.uid,
+        action.uid,
+        action.id,
+    )
 
 
 def _user(s, login: str) -> User:  # type: ignore[no-untyped-def]
@@ -150,13 +186,17 @@ def build(app: Flask) -> World:
     with app.app_context(), db.transaction() as s:
         found = {key: versions.import_document(s, meeting_document(key)) for key in MEETINGS}
         targets = {key: target_of(s, key, m) for key, m in found.items()}
-        series = {name: s.exec(select(Series.id).where(Series.name == name)).one()
-                  for name in (SERIES_A, SERIES_B)}
+        series = {
+            name: s.exec(select(Series.id).where(Series.name == name)).one()
+            for name in (SERIES_A, SERIES_B)
+        }
         person_x = s.exec(select(Person.id).where(Person.last_name == "XAVIER")).one()
         create_user(s, "rapporteur_b", PASSWORD, "rapporteur")
         create_user(s, "departed", PASSWORD, "reader")
-        users = {login: _user(s, login).id for login in
-                 ("admin", "rapporteur", "rapporteur_b", "member", "reader", "departed")}
+        users = {
+            login: _user(s, login).id
+            for login in ("admin", "rapporteur", "rapporteur_b", "member", "reader", "departed")
+        }
         s.add(SeriesMember(series_id=series[SERIES_A], user_id=users["rapporteur"]))
         s.add(SeriesMember(series_id=series[SERIES_B], user_id=users["rapporteur_b"]))
         member = _user(s, "member")
@@ -165,19 +205,27 @@ def build(app: Flask) -> World:
         s.flush()
         world = World(targets, series, person_x, users=users)
         for name, login, options in (
-                ("rapporteur_a", "rapporteur", {"series_id": series[SERIES_A]}),
-                ("rapporteur_b", "rapporteur_b", {"series_id": series[SERIES_B]}),
-                ("member_mine", "member", {"mine": True}),
-                ("revoked", "rapporteur", {"series_id": series[SERIES_A]}),
-                ("departed", "departed", {"series_id": series[SERIES_A]})):
+            ("rapporteur_a", "rapporteur", {"series_id": series[SERIES_A]}),
+            ("rapporteur_b", "rapporteur_b", {"series_id": series[SERIES_B]}),
+            ("member_mine", "member", {"mine": True}),
+            ("revoked", "rapporteur", {"series_id": series[SERIES_A]}),
+            ("departed", "departed", {"series_id": series[SERIES_A]}),
+        ):
             feed, token = feed_tokens.create(s, _user(s, login), **options)
             world.feeds[name] = (feed.id, token)
         feed_tokens.revoke(s, _user(s, "rapporteur"), world.feeds["revoked"][0])
-        for name, login in (*((r, r) for r in ROLES if r != "anonymous"),
-                            ("revoked", "rapporteur"), ("expired", "rapporteur"),
-                            ("departed", "departed")):
-            record, token = api_tokens.create(s, _user(s, login), name=f"jeton {name}",
-                                              expires_days=1 if name == "expired" else None)
+        for name, login in (
+            *((r, r) for r in ROLES if r != "anonymous"),
+            ("revoked", "rapporteur"),
+            ("expired", "rapporteur"),
+            ("departed", "departed"),
+        ):
+            record, token = api_tokens.create(
+                s,
+                _user(s, login),
+                name=f"jeton {name}",
+                expires_days=1 if name == "expired" else None,
+            )
             world.tokens[name] = (record.prefix, token)
             if name == "expired":
                 record.expires_at = models.utcnow() - dt.timedelta(minutes=1)

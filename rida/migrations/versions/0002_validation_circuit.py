@@ -36,8 +36,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("meeting_id", "version"),
     )
     with op.batch_alter_table("meeting_version", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_meeting_version_meeting_id"), ["meeting_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_meeting_version_meeting_id"), ["meeting_id"], unique=False
+        )
 
     op.create_table(
         "review_round",
@@ -53,8 +54,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("review_round", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_review_round_meeting_id"), ["meeting_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_review_round_meeting_id"), ["meeting_id"], unique=False
+        )
 
 
 def downgrade() -> None:

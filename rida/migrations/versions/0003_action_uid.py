@@ -23,8 +23,9 @@ def upgrade() -> None:
     action = sa.table("action", sa.column("id", sa.Integer()), sa.column("uid", sa.String()))
     connection = op.get_bind()
     for (action_id,) in connection.execute(sa.select(action.c.id)).all():
-        connection.execute(action.update().where(action.c.id == action_id)
-                           .values(uid=uuid.uuid4().hex))
+        connection.execute(
+            action.update().where(action.c.id == action_id).values(uid=uuid.uuid4().hex)
+        )
 
     with op.batch_alter_table("action", schema=None) as batch_op:
         batch_op.alter_column("uid", existing_type=sa.String(length=64), nullable=False)

@@ -25,8 +25,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("series_glossary", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_series_glossary_series_id"), ["series_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_series_glossary_series_id"), ["series_id"], unique=False
+        )
 
 
 def downgrade() -> None:

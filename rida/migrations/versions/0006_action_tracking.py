@@ -18,8 +18,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("action", schema=None) as batch_op:
         batch_op.add_column(sa.Column("linked_meeting_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key("fk_action_linked_meeting_id_meeting", "meeting",
-                                    ["linked_meeting_id"], ["id"], ondelete="SET NULL")
+        batch_op.create_foreign_key(
+            "fk_action_linked_meeting_id_meeting",
+            "meeting",
+            ["linked_meeting_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
 
     op.create_table(
         "action_event",
@@ -38,8 +43,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("action_event", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_action_event_action_id"), ["action_id"],
-                              unique=False)
+        batch_op.create_index(batch_op.f("ix_action_event_action_id"), ["action_id"], unique=False)
 
     op.create_table(
         "feed_token",

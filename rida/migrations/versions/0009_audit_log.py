@@ -56,8 +56,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         for column in ("at", "user_id", "action", "meeting_id"):
-            batch_op.create_index(batch_op.f(f"ix_audit_entry_{column}"), [column],
-                                  unique=False)
+            batch_op.create_index(batch_op.f(f"ix_audit_entry_{column}"), [column], unique=False)
     dialect = op.get_bind().dialect.name
     triggers = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(dialect, [])
     for statement in triggers:

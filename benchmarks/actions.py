@@ -7,7 +7,7 @@ two thirds of the closed ones closed in a later meeting's session; most linked t
 row), then times, for the common filters, as a member account (the access rule at work:
 member of 3 series, linked to a person) and as the admin:
 
-- ``query``: ``rida.action_board.board`` (list page, counts, chart), in process;
+- ``query``: ``rida.actions.action_board.board`` (list page, counts, chart), in process;
 - ``page``: ``GET /actions?…`` through the Flask test client (the same, plus rendering);
 - ``cold chart``: the query with the chart cache emptied first (the first view after a
   change of the filtered actions).
@@ -47,8 +47,8 @@ from sqlmodel import select  # noqa: E402
 
 from rida import create_app, db  # noqa: E402
 from rida.accounts import create_user  # noqa: E402
-from rida.action_board import board, chart_cache, parse  # noqa: E402
-from rida.models import (  # noqa: E402
+from rida.actions.action_board import board, chart_cache, parse  # noqa: E402
+from rida.models import (
     ACTION_KINDS,
     Action,
     ActionEvent,

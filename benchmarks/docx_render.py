@@ -4,7 +4,7 @@ Builds a realistic rida/1 document per size (French text of ~80 words per row, a
 the questions as bullet lists, a fifth of the answers with a numbered list, a formula),
 validates it like an import does, then times ``rida.compte_rendu.render(src, "docx")``
 (the shipped reference template) several times and reports the median. When the DOCX
-importer (``rida.compte_rendu.docx_import.read_docx``) exists, reading the generated file
+importer (``rida.compte_rendu.reading.docx_import.read_docx``) exists, reading the generated file
 back is timed too (and must give back every row); otherwise its column shows ``n/a``.
 
     .venv/bin/python benchmarks/docx_render.py [--sizes 10 100 500] [--runs 7]
@@ -65,7 +65,7 @@ def document(rows: int) -> dict[str, Any]:
 
 def importer() -> Callable[[bytes], Any] | None:
     try:
-        module = importlib.import_module("rida.compte_rendu.docx_import")
+        module = importlib.import_module("rida.compte_rendu.reading.docx_import")
     except ImportError:
         return None
     return getattr(module, "read_docx", None)

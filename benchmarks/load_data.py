@@ -102,7 +102,8 @@ def prepare(
     """Fill the data dir of ``env`` and record in ``plan`` what the clients need."""
     from sqlmodel import select
 
-    from rida import accounts, search, versions
+    from rida import accounts, search
+    from rida.circuit import versions
     from rida.db import write_session
     from rida.models import Series, SeriesMember, User
 

@@ -1,85 +1,21 @@
-"""rida: minutes of Task Force workshops with their RIDA table."""
+"""rida: minutes of Task Force workshops with their RIDA table.
+
+The packages follow the domain (``meetings``, ``actions``, ``circuit``, ``compte_rendu``,
+``search``, ``accounts``, ``audit``, ``backups``), with the web (``views``) and the
+command line (``cli``) on top; ``docs/architecture.md`` draws the map.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from rida import settings
-
-PACKAGE_DIR = Path(__file__).parent
-
-
-def templates_dir() -> Path:
-    """Top-level ``templates/`` in a source checkout, ``rida/templates`` once installed."""
-    installed = PACKAGE_DIR / "templates"
-    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(templates_dir()))
-    app.config.update(settings.load())
-    if test_config:
-        app.config.update(test_config)
-    app.config["DATA_DIR"] = Path(app.config["DATA_DIR"])
-    app.config["EXPORT_DIR"] = Path(app.config["EXPORT_DIR"])
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = settings.secret_key(app.config["DATA_DIR"])
-    # One size limit for every request (form fields included: Flask's own default is 500 kB).
-    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"  # Secure: RIDA_SECURE_COOKIES
-    # The CSRF token lives as long as the session: an editor left open all day still saves.
-    app.config["WTF_CSRF_TIME_LIMIT"] = None
+    """The application (:func:`rida.app.create_app`), imported only when asked for: the
+    command line starts without Flask."""
+    from rida.app import create_app as create
 
-    from rida import auth, db, search, server_lock, web
-    from rida.search import indexer
-    from rida.views import (
-        account_tokens,
-        action_board,
-        action_pages,
-        action_status_api,
-        actions_api,
-        api,
-        circuit_api,
-        circuit_pages,
-        exports,
-        feeds,
-        imports,
-        journal,
-        pages,
-        session_api,
-    )
-    from rida.views import admin_accounts as admin_account_pages
-    from rida.views import glossary as glossary_pages
-    from rida.views import people as people_pages
-    from rida.views import search as search_pages
-
-    # imported for the routes they add to api.bp
-    del action_status_api, actions_api, circuit_api
-
-    if app.config.get("SEARCH_INDEXER", not app.testing):  # a server process
-        server_lock.hold(app)  # before touching the database: waits for a restore
-    db.init_app(app)
-    search.init_app(app)
-    indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
-    auth.init_app(app)
-    web.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(circuit_pages.bp)
-    app.register_blueprint(action_pages.bp)
-    app.register_blueprint(exports.bp)
-    app.register_blueprint(feeds.bp)
-    app.register_blueprint(imports.bp)
-    app.register_blueprint(search_pages.bp)
-    app.register_blueprint(glossary_pages.bp)
-    app.register_blueprint(people_pages.bp)
-    app.register_blueprint(action_board.bp)
-    app.register_blueprint(session_api.bp)
-    app.register_blueprint(admin_account_pages.bp)
-    app.register_blueprint(account_tokens.bp)
-    app.register_blueprint(journal.bp)
-    return app
+    return create(test_config)

@@ -16,15 +16,17 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlmodel import Session
 
-from rida.audit import hooks as audit_hooks
-from rida.audit.record import Actor
+from rida.paths import MIGRATIONS_DIR
 
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_OPTION = "rida_write"
+# session.info keys: a write session (its changes are audited and queued for the search
+# index by the listeners of rida.audit.hooks and rida.search.outbox), and who acts in it.
+WRITE = "rida.write"
+ACTOR = "rida.actor"
 
 # SQLite has one writer at a time. Threads of one process queue on this lock (woken in
 # turn, at once) rather than in SQLite's busy handler, which polls with sleeps of up to
@@ -82,16 +84,14 @@ def read_session(engine: Engine) -> Session:
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back whole on any error.
 
-    The meetings it changes are queued for the search index, and every create, update
-    and delete is recorded in the audit log, in the same transaction
-    (:mod:`rida.search.outbox`, :mod:`rida.audit.hooks`)."""
-    from rida.search import outbox  # here, not at the top: rida.search imports this module
-
+    The session is marked :data:`WRITE`: the meetings it changes are queued for the
+    search index, and every create, update and delete is recorded in the audit log, in
+    the same transaction (:mod:`rida.search.outbox`, :mod:`rida.audit.hooks`, whose
+    listeners the application installs)."""
     lock = _WRITE_LOCKS.get(engine)
     with lock if lock is not None else nullcontext():
         session = Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
-        outbox.track(session)
-        audit_hooks.track(session)
+        session.info[WRITE] = True
         opened = _open_sessions()
         outer = opened.get(engine)
         opened[engine] = session
@@ -172,29 +172,28 @@ def session() -> Session:
     return g.db_session
 
 
-ACTOR = "rida_actor"  # flask.g key: who the changes of this app context are by (commands)
+ACTOR_OF_REQUEST = "rida.actor_of_request"  # app.extensions: who acts in a request
 
 
-def current_actor() -> Actor:
-    """Who acts: the command's actor (``g``), else the logged-in account of the request
-    and its remote address, else nobody."""
+def current_actor() -> object | None:
+    """Who acts: the command's actor (``g``), else the one the web layer names for the
+    request (``app.extensions[ACTOR_OF_REQUEST]``), else nobody (``None``)."""
     actor = g.get(ACTOR)
     if actor is not None:
         return actor
     if not has_request_context():
-        return Actor()
-    from rida import auth  # here: rida.auth imports this module
-
-    account = auth.user()
-    ip = request.remote_addr
-    return Actor(account.id, account.login, ip) if account is not None else Actor(ip=ip)
+        return None
+    of_request = current_app.extensions.get(ACTOR_OF_REQUEST)
+    return of_request() if of_request is not None else None
 
 
 @contextmanager
 def transaction() -> Iterator[Session]:
     """A write transaction for the current request (or command), by :func:`current_actor`."""
     with write_session(engine()) as s:
-        audit_hooks.act_as(s, current_actor())
+        actor = current_actor()
+        if actor is not None:
+            s.info[ACTOR] = actor
         yield s
 
 

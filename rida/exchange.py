@@ -16,9 +16,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from rida import fields, people
+from rida import fields
 from rida.access import NOT_A_MEMBER, can_edit_series
 from rida.fields import FieldError, ValidationError
+from rida.meetings import people
+from rida.meetings.people import find_or_create, person_key
 from rida.models import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -35,7 +37,6 @@ from rida.models import (
     SeriesMember,
     User,
 )
-from rida.people import find_or_create, person_key
 
 FORMAT = "rida/1"
 TOP_KEYS = (

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rida import atomic
+from rida.util import atomic
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SMTP_URL": env.get("RIDA_SMTP_URL") or "",
         "MAIL_FROM": env.get("RIDA_MAIL_FROM") or "rida@localhost",
         "REMIND_DAYS": env.get("RIDA_REMIND_DAYS") or "7",
-        # Accounts and sessions (rida.auth, rida.session_clock, rida.login_guard).
+        # Accounts and sessions (rida.views.auth, rida.accounts: session_clock, login_guard).
         "PUBLIC_READ": flag(env, "RIDA_PUBLIC_READ"),
         "SESSION_COOKIE_SECURE": flag(env, "RIDA_SECURE_COOKIES"),
         "SESSION_IDLE_SECONDS": number(env, "RIDA_SESSION_IDLE_MINUTES") * 60,

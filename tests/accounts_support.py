@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from rida import db, events
+from rida import db
+from rida.audit import events
 from rida.cli import main
 from rida.models import User
 

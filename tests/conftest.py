@@ -14,8 +14,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func
 from sqlmodel import select
 
-from rida import create_app, db, exchange, versions
+from rida import create_app, db, exchange
 from rida.accounts import create_user
+from rida.circuit import versions
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series, SeriesMember
 
 FIXTURES = Path(__file__).parent / "fixtures"

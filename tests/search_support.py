@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlmodel import select
 
-from rida import db, search, versions
+from rida import db, search
+from rida.circuit import versions
 from rida.models import User
 from rida.search import Filters, Query, Results
 from tests.conftest import demo_document

@@ -93,7 +93,7 @@ def public_app(tmp_path):  # type: ignore[no-untyped-def]
     app = make_app(tmp_path / "public", PUBLIC_READ=True)
     ids = {}
     with app.app_context(), db.write_session(db.engine()) as s:
-        from rida import versions
+        from rida.circuit import versions
 
         ids["validated"] = versions.import_document(s, demo_document()).id
         ids["draft"] = exchange.import_document(s, draft_document()).id

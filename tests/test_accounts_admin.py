@@ -8,7 +8,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from rida import db, events
+from rida import db
+from rida.audit import events
 from rida.models import Person, Series, SeriesMember
 from tests.accounts_support import Rida, account, post_login, recorded
 from tests.conftest import PASSWORD, Browser

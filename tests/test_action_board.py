@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from rida import db
-from rida.action_board import all_items, board, parse
-from rida.action_board.params import to_args
-from rida.action_board.tables import to_csv
+from rida.actions.action_board import all_items, board, parse
+from rida.actions.action_board.params import to_args
+from rida.actions.action_board.tables import to_csv
 from rida.fields import ValidationError
+from rida.meetings.people import label
 from rida.models import User
-from rida.people import label
 from tests.action_board_support import INJECTION, SECRET, TODAY, link_person, load, user
 from tests.test_postgresql import URL as PG_URL
 from tests.test_postgresql import pg_app  # noqa: F401 (fixture)

@@ -6,9 +6,10 @@ import datetime as dt
 
 from sqlmodel import select
 
-from rida import action_status, db
-from rida.action_board import board, parse
-from rida.action_board.chart import geometry, period_ends
+from rida import db
+from rida.actions import action_status
+from rida.actions.action_board import board, parse
+from rida.actions.action_board.chart import geometry, period_ends
 from rida.models import Action, Meeting
 from tests.action_board_support import TODAY, load, meeting, user
 from tests.conftest import import_doc

@@ -10,7 +10,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from rida.action_board.tables import HEADERS, neutralise
+from rida.actions.action_board.tables import HEADERS, neutralise
 from tests.action_board_support import INJECTION, SECRET, load
 from tests.conftest import Browser
 

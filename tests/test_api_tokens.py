@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from rida import api_tokens, db, events
+from rida import db
+from rida.accounts import api_tokens
+from rida.audit import events
 from rida.models import ApiToken, User
 from tests.accounts_support import Rida, account, recorded
 from tests.conftest import Browser

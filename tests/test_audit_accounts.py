@@ -7,8 +7,8 @@ import re
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from rida import db, events
-from rida.audit import chain
+from rida import db
+from rida.audit import chain, events
 from rida.models import User
 from tests.audit_support import entries
 from tests.conftest import PASSWORD, Browser

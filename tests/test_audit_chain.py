@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from rida import db, events
-from rida.audit import chain
+from rida import db
+from rida.audit import chain, events
 from rida.models import Meeting
 from tests.audit_support import entries
 from tests.test_postgresql import URL, pg_app  # noqa: F401 (fixture)

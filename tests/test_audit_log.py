@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from rida import accounts, db, events, feed_tokens
+from rida import accounts, db
+from rida.accounts import feed_tokens
+from rida.audit import events
 from rida.audit.record import MASK, OMITTED
 from rida.models import Action, Meeting, User
 from rida.search import glossary

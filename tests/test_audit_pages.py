@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rida import events
+from rida.audit import events
 from tests.audit_support import first_row
 from tests.conftest import Browser, draft_document, import_doc
 

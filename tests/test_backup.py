@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rida import backup_sqlite, backups, db, server_lock
+from rida import backups, db
+from rida.backups import backup_sqlite, server_lock
 from tests.conftest import draft_document, make_app
 from tests.test_cli import Cli
 

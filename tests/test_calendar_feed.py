@@ -1,4 +1,4 @@
-"""The iCalendar feed (rida.calendar_feed): open actions as VTODO, planned meetings as
+"""The iCalendar feed (rida.actions.calendar_feed): open actions as VTODO, planned meetings as
 VEVENT, only what the account may read; read back with the icalendar package."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
-from rida import calendar_feed, db
+from rida import db
+from rida.actions import calendar_feed
 from rida.models import Action, Person, User
 from tests.conftest import draft_document, import_doc
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlmodel import select
 
-from rida import action_status, db
+from rida import db
+from rida.actions import action_status
 from rida.cli import main
 from rida.models import Action
 

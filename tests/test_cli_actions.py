@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
-from rida.action_board import tables
+from rida.actions.action_board import tables
 from rida.cli import main, with_app
-from rida.cli_actions import actions_command
+from rida.cli.actions import actions_command
 from tests.action_board_support import SECRET, link_person, load
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from rida import db, events
+from rida import db
+from rida.audit import events
 from rida.cli import main
 from tests.audit_support import entries
 

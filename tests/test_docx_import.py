@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from rida import exchange
-from rida.compte_rendu.docx_import import DocxError, read_docx
+from rida.compte_rendu.reading.docx_import import DocxError, read_docx
 from tests.conftest import demo_document, export_doc, import_doc
 from tests.fixtures.make_legacy_docx import build
 

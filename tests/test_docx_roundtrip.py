@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rida import compte_rendu, db, exchange
-from rida.compte_rendu.docx_import import read_docx
-from rida.compte_rendu.docx_package import EMBEDDED_PART
+from rida.compte_rendu.reading.docx_import import read_docx
+from rida.compte_rendu.reading.docx_package import EMBEDDED_PART
 from rida.models import Meeting
 from rida.render import formula_text
 from tests.conftest import demo_document, import_doc

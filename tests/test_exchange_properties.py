@@ -16,14 +16,8 @@ from sqlalchemy import text
 
 from rida import db, exchange
 from rida.fields import ValidationError
-from rida.models import (
-    ACTION_KINDS,
-    ACTION_STATUSES,
-    ATTENDANCES,
-    CLASSIFICATIONS,
-    STATUSES,
-)
-from rida.people import person_key
+from rida.meetings.people import person_key
+from rida.models import ACTION_KINDS, ACTION_STATUSES, ATTENDANCES, CLASSIFICATIONS, STATUSES
 from tests.conftest import Browser, app_on_copy, counts, demo_document, export_doc, import_doc
 
 SETTINGS = settings(

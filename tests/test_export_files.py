@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rida.compte_rendu import files
+from rida.circuit import files
 from tests.conftest import demo_document
 
 SAFE = re.compile(r"[A-Za-z0-9._-]+")

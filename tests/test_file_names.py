@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from rida.compte_rendu import files
+from rida.circuit import files
 from tests.conftest import draft_document, import_doc
 from tests.test_cli import Cli
 

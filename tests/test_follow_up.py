@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from rida import action_status, db
+from rida import db
+from rida.actions import action_status
+from rida.actions.follow_up import follow_up
 from rida.fields import FieldError
-from rida.follow_up import follow_up
 from rida.models import Action, ActionEvent, Meeting
 from tests.conftest import demo_document, import_doc
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rida import db, meetings, participants
+from rida import db, meetings
 from rida.cli import main
+from rida.meetings import participants
 from tests.conftest import export_doc
 
 FROZEN = (

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from rida import db, exchange
 from rida.cli import main
-from rida.compte_rendu import incoming, render, source
+from rida.compte_rendu import render, source
+from rida.compte_rendu.reading import incoming
 from rida.fields import FieldError, ValidationError
 from tests.conftest import (
     Browser,

@@ -9,7 +9,9 @@ import re
 from click.testing import CliRunner
 from sqlmodel import select
 
-from rida import action_status, db, interviews, versions
+from rida import db
+from rida.actions import action_status, interviews
+from rida.circuit import versions
 from rida.cli import main
 from rida.models import Action, Meeting, Participation, Person, User
 from tests.conftest import Browser

@@ -8,10 +8,11 @@ import datetime as dt
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
-from rida import db, events, login_guard, settings
-from rida.accounts import LOGIN, check_password, hash_password
-from rida.auth import LOCKED, WRONG
+from rida import db, settings
+from rida.accounts import LOGIN, check_password, hash_password, login_guard
+from rida.audit import events
 from rida.models import LoginFailure, User
+from rida.views.auth import LOCKED, WRONG
 from tests.accounts_support import account, post_login, recorded
 from tests.conftest import PASSWORD, make_app
 

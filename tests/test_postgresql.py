@@ -84,7 +84,7 @@ def test_http_api_on_postgresql(pg_app):
 
 
 def test_validation_freezes_a_version_on_postgresql(pg_app):
-    from rida import versions
+    from rida.circuit import versions
     from rida.models import MeetingVersion
 
     with pg_app.app_context(), db.transaction() as s:

@@ -10,7 +10,7 @@ import json
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from rida.web import size_words
+from rida.views.web import size_words
 from tests.conftest import counts, draft_document
 
 LIMIT = 5_000_000

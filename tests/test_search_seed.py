@@ -1,4 +1,4 @@
-"""The seed compte-rendu (the demo, imported through rida.versions) answers as the issue
+"""The seed compte-rendu (the demo, imported through rida.circuit.versions) answers as the issue
 says; snippets from the noisier seeds (OCR errors, curly apostrophes, non-breaking spaces
 before colons) are found too."""
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rida import templates_dir
-from rida.web import CSP
+from rida.paths import templates_dir
+from rida.views.web import CSP
 from tests.conftest import make_app
 
 STATIC = Path(__file__).parents[1] / "rida" / "static"

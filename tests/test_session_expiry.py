@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from urllib.parse import unquote
 
-from rida import events
-from rida.session_clock import LOGIN_AT, SEEN_AT
+from rida.accounts.session_clock import LOGIN_AT, SEEN_AT
+from rida.audit import events
 from tests.accounts_support import recorded
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from rida.compte_rendu.text_reading import (
+from rida.compte_rendu.reading.text_reading import (
     html_to_markdown,
     parse_date,
     parse_times,

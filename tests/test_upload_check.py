@@ -12,11 +12,10 @@ import zipfile
 
 import pytest
 
-from rida import upload_check
-from rida.compte_rendu import incoming
-from rida.compte_rendu.docx_import import DocxError, read_docx
+from rida.compte_rendu.reading import incoming, upload_check
+from rida.compte_rendu.reading.docx_import import DocxError, read_docx
+from rida.compte_rendu.reading.upload_check import UploadRefused, check_docx, check_name
 from rida.fields import FieldError
-from rida.upload_check import UploadRefused, check_docx, check_name
 from tests.conftest import counts
 from tests.fixtures.make_legacy_docx import build
 from tests.test_cli import Cli

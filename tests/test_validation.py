@@ -6,7 +6,8 @@ import copy
 
 import pytest
 
-from rida import exchange, validation
+from rida import exchange
+from rida.circuit import validation
 from tests.conftest import demo_document
 
 CODES = [

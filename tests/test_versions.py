@@ -11,7 +11,8 @@ import docx
 import pytest
 from sqlmodel import select
 
-from rida import compte_rendu, db, exchange, version_diff, versions
+from rida import compte_rendu, db, exchange
+from rida.circuit import version_diff, versions
 from rida.fields import FieldError
 from rida.models import Meeting, MeetingVersion, ReviewRound, RidaRow, User
 from tests.conftest import demo_document, draft_document

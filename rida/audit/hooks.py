@@ -20,11 +20,10 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 
-from rida import events
-from rida.audit import chain
+from rida import db
+from rida.audit import chain, events
 from rida.audit.record import ACTOR, Actor, entry, event_entry
 
-TRACKED = "rida.audit.track"  # session.info key: this session's changes are recorded
 # Not audited: the log itself, the search queue, and the failed-login counter (each
 # failure is already an event of its own, ``login.failure``).
 NOT_AUDITED = {"audit_entry", "search_outbox", "login_failure"}
@@ -32,12 +31,6 @@ MEETING = "meeting"
 # An update changing only these is not worth an entry (a token's use is stamped once a
 # minute at most: the API calls themselves are not what the log traces).
 BOOKKEEPING = {"updated_at", "last_used_at"}
-
-
-def track(session: OrmSession, actor: Actor | None = None) -> None:
-    session.info[TRACKED] = True
-    if actor is not None:
-        session.info[ACTOR] = actor
 
 
 def act_as(session: OrmSession, actor: Actor) -> None:
@@ -161,14 +154,14 @@ def flushed(session: OrmSession) -> list[dict[str, Any]]:
 
 
 def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
-    if session.info.get(TRACKED):
+    if session.info.get(db.WRITE):
         chain.append(session.connection(), flushed(session))
 
 
 def _bulk_delete(state: ORMExecuteState) -> None:
     """Record the rows a bulk ``DELETE`` is about to remove (same transaction)."""
     session = state.session
-    if not (state.is_delete and session.info.get(TRACKED)):
+    if not (state.is_delete and session.info.get(db.WRITE)):
         return
     table = state.statement.table  # type: ignore[attr-defined]
     if table.name in NOT_AUDITED:

@@ -18,7 +18,7 @@ from rida.audit.labels import action_label, object_label
 from rida.audit.record import utc
 from rida.fields import FieldError
 from rida.models import AuditEntry
-from rida.spreadsheet import neutralise
+from rida.util.spreadsheet import neutralise
 
 BATCH = 1000
 # What a meeting's history shows: changes, not who read or downloaded it.

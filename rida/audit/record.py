@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rida.events import Event
+from rida import db
+from rida.audit.events import Event
 
-ACTOR = "rida.audit.actor"  # session.info key: the Actor of a write session
+ACTOR = db.ACTOR  # session.info key: the Actor of a write session
 MASK = "***"
 OMITTED = "(non journalisé)"
 # Column or key names whose values are never logged (password and token hashes, secrets).

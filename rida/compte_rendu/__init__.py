@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from rida import exchange
-from rida.follow_up import follow_up as follow_up_items
+from rida.actions.follow_up import follow_up as follow_up_items
 from rida.models import Meeting
 
 FORMATS = ("docx", "md", "html", "pdf")
@@ -53,7 +53,7 @@ def source(session: Session, meeting: Meeting) -> Source:
 
 
 def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
-    """The "Suivi des actions" of ``meeting`` (rule in :mod:`rida.follow_up`)."""
+    """The "Suivi des actions" of ``meeting`` (rule in :mod:`rida.actions.follow_up`)."""
     found = follow_up_items(session, meeting)
     return [
         {

@@ -48,7 +48,7 @@ class TemplateError(ValueError):
 
 
 def default_template() -> Path:
-    from rida import templates_dir
+    from rida.paths import templates_dir
 
     return templates_dir() / TEMPLATE_NAME
 

@@ -18,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from rida import render as text_render
-from rida import templates_dir
 from rida.compte_rendu import Source, wording
+from rida.paths import templates_dir
 
 CSS = (templates_dir() / "compte_rendu" / "print.css").read_text(encoding="utf-8")
 STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()

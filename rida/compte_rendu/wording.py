@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rida.people import person_key
+from rida.meetings.people import person_key
 from rida.render import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,

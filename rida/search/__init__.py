@@ -189,7 +189,7 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
 
     covered = outbox.entry_ids(session)
     count = backend().rebuild(session, progress)
-    if covered and session.info.get(outbox.TRACKED):  # a write session: in its transaction
+    if covered and session.info.get(db.WRITE):  # a write session: in its transaction
         outbox.done(session, covered)
     elif covered:
         with db.write_session(session.get_bind()) as writer:  # type: ignore[arg-type]

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from rida.meetings.people import display_name
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series
-from rida.people import display_name
 from rida.render import ACTION_STATUS_LABELS  # what the pages show: snippets read the same
 
 # « LIFEN : », « - ESEA Nouvelle Aquitaine : », « GCS SARA : » at the start of a line.

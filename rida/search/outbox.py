@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session
 
+from rida import db
 from rida.models import (
     Action,
     Meeting,
@@ -33,7 +34,6 @@ from rida.models import (
     utcnow,
 )
 
-TRACKED = "rida.search.track"  # session.info key: this session records changes
 QUEUED = "rida.search.queued"  # session.info key: meeting ids queued in this transaction
 OUTBOX = SearchOutbox.__table__
 # Records of these classes belong to the meeting named by their ``meeting_id``.
@@ -41,11 +41,6 @@ MEETING_PARTS = (RidaRow, Action, Participation, MeetingVersion)
 
 _wakers: set[threading.Event] = set()
 _wakers_lock = threading.Lock()
-
-
-def track(session: Session) -> None:
-    """Record the meetings changed through ``session`` in the outbox."""
-    session.info[TRACKED] = True
 
 
 def add_waker(event: threading.Event) -> None:
@@ -142,7 +137,7 @@ def _naming(session: OrmSession, people: set[int], series: set[int]) -> set[int]
 
 
 def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
-    if session.info.get(TRACKED):
+    if session.info.get(db.WRITE):
         enqueue(session, changed_meetings(session))
 
 

@@ -16,10 +16,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from rida import fields, url_args
+from rida import fields
 from rida.fields import FieldError, ValidationError
 from rida.models import CLASSIFICATIONS, NATURES, STATUSES
 from rida.search import SORTS, Filters, Query
+from rida.util import url_args
 
 MAX_PAGE = 1_000
 MAX_PER_PAGE = 100

@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from rida.lru import Lru
+from rida.util.lru import Lru
 
 COUNT_CAP = 2000
 FACET_COLUMNS = {

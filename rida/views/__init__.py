@@ -10,8 +10,9 @@ from typing import Any
 from flask import abort, current_app, make_response
 from flask_login import current_user
 
-from rida import access, auth, db
+from rida import access, db
 from rida.models import Meeting
+from rida.views import auth
 
 
 def public_read() -> bool:

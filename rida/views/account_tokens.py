@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from rida import api_tokens, auth, db
+from rida import db
+from rida.accounts import api_tokens
 from rida.fields import FieldError
 from rida.models import User
+from rida.views import auth
 
 bp = Blueprint("account_tokens", __name__, url_prefix="/compte/jetons")
 

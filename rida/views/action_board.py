@@ -1,7 +1,7 @@
 """The Task Force dashboard ``/actions`` and its exports ``/actions.csv``, ``/actions.xlsx``.
 
-All three parse the same URL arguments (:mod:`rida.action_board.params`) and query through
-:mod:`rida.action_board`, which applies the access rule; filters live in the URL, so a
+All three parse the same URL arguments (:mod:`rida.actions.action_board.params`) and query through
+:mod:`rida.actions.action_board`, which applies the access rule; filters live in the URL, so a
 dashboard can be bookmarked and shared. Status changes go through
 ``POST /api/actions/<id>/status`` (:mod:`rida.views.action_status_api`).
 """
@@ -16,15 +16,18 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 
-from rida import access, action_board, auth, db, events
-from rida.action_board import BoardQuery, params, tables
-from rida.action_board.chart import geometry
-from rida.action_board.names import owner_choices, series_choices
-from rida.compte_rendu import files
+from rida import access, db
+from rida.actions import action_board
+from rida.actions.action_board import BoardQuery, params, tables
+from rida.actions.action_board.chart import geometry
+from rida.actions.action_board.names import owner_choices, series_choices
+from rida.audit import events
+from rida.circuit import files
 from rida.fields import ValidationError
+from rida.meetings.people import label
 from rida.models import ACTION_KINDS, ACTION_STATUSES, Person
-from rida.people import label
 from rida.render import ACTION_STATUS_LABELS
+from rida.views import auth
 from rida.views.paging import Link, pagination
 
 bp = Blueprint("action_board", __name__)

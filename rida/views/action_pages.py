@@ -9,10 +9,11 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import access, action_history, actions, auth, db, interviews
-from rida.actions import actions_of
+from rida import access, actions, db
+from rida.actions import action_history, actions_of, interviews
 from rida.fields import FieldError
 from rida.models import Action, Meeting, User
+from rida.views import auth
 
 bp = Blueprint("action_pages", __name__)
 

@@ -14,9 +14,11 @@ from flask import abort
 from flask_login import login_required
 from sqlmodel import Session, col, select
 
-from rida import access, action_status, actions, auth, db
+from rida import access, actions, db
+from rida.actions import action_status
 from rida.fields import FieldError
 from rida.models import Action, Meeting
+from rida.views import auth
 from rida.views.api import body, bp
 
 

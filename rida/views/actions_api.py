@@ -11,8 +11,9 @@ from flask import abort
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import actions, auth
+from rida import actions
 from rida.models import Action, Meeting
+from rida.views import auth
 from rida.views.api import _prefixed, body, bp, editing, object_field
 
 

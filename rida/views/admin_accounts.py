@@ -12,11 +12,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import login_required
 from sqlmodel import Session, select
 
-from rida import account_admin, accounts, auth, db
-from rida.account_admin import Actor
+from rida import accounts, db
+from rida.accounts import account_admin
+from rida.accounts.account_admin import Actor
 from rida.fields import FieldError
+from rida.meetings.people import label
 from rida.models import ROLES, Person, Series, User
-from rida.people import label
+from rida.views import auth
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin/comptes")
 

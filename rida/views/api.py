@@ -10,12 +10,13 @@ from flask import Blueprint, abort, request, url_for
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import access, auth, db, exchange, meetings, participants, versions
+from rida import access, db, exchange, meetings
+from rida.circuit import versions
 from rida.fields import FieldError, ValidationError, type_name
-from rida.meetings import Conflict, row_dict, row_order
+from rida.meetings import Conflict, participants, row_dict, row_order
+from rida.meetings.participants import participant_dict
 from rida.models import Meeting
-from rida.participants import participant_dict
-from rida.views import docx_template, readable_meeting
+from rida.views import auth, docx_template, readable_meeting
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

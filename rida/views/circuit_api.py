@@ -11,10 +11,11 @@ from flask import Response, abort
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import auth, compte_rendu, db, events, versions
-from rida.compte_rendu import files
+from rida import compte_rendu, db
+from rida.audit import events
+from rida.circuit import files, versions
 from rida.models import Meeting, MeetingVersion
-from rida.views import docx_template, login_or_public, readable_meeting
+from rida.views import auth, docx_template, login_or_public, readable_meeting
 from rida.views.api import body, bp, writable
 
 

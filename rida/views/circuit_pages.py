@@ -8,10 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlmodel import Session
 
-from rida import auth, db, version_diff, versions
+from rida import db
+from rida.circuit import version_diff, versions
 from rida.fields import FieldError
 from rida.models import Meeting
-from rida.views import docx_template, login_or_public, readable_meeting
+from rida.views import auth, docx_template, login_or_public, readable_meeting
 from rida.views.api import writable
 
 bp = Blueprint("circuit", __name__)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app
 
-from rida import db, events
-from rida.compte_rendu import files, html
+from rida import db
+from rida.audit import events
+from rida.circuit import files
+from rida.compte_rendu import html
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.views import docx_template, login_or_public, readable_meeting
-from rida.web import error_response
+from rida.views.web import error_response
 
 bp = Blueprint("exports", __name__)
 

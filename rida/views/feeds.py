@@ -18,10 +18,13 @@ from flask import (
 )
 from flask_login import login_required
 
-from rida import auth, calendar_feed, db, feed_tokens
-from rida.compte_rendu import files
+from rida import db
+from rida.accounts import feed_tokens
+from rida.actions import calendar_feed
+from rida.circuit import files
 from rida.fields import FieldError
 from rida.models import Person, User
+from rida.views import auth
 
 bp = Blueprint("feeds", __name__)
 

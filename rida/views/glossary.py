@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from rida import access, auth, db
+from rida import access, db
 from rida.models import Series
 from rida.search import glossary
+from rida.views import auth
 
 bp = Blueprint("glossary", __name__)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import login_required
 
-from rida import access, auth, db, versions
-from rida.compte_rendu import incoming
+from rida import access, db
+from rida.circuit import versions
+from rida.compte_rendu.reading import incoming
 from rida.fields import FieldError, ValidationError
-from rida.views import docx_template
+from rida.views import auth, docx_template
 
 bp = Blueprint("imports", __name__)
 MAX_SHOWN = 12  # errors or warnings listed in the page; the rest are counted

@@ -1,5 +1,5 @@
 """The audit log on the web: `/admin/journal` (admins), a meeting's « Historique », and
-the subscriber that records :mod:`rida.events` into the log."""
+the subscriber that records :mod:`rida.audit.events` into the log."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from flask import Blueprint, Response, abort, has_app_context, render_template, 
 from flask_login import login_required
 from sqlmodel import col, select
 
-from rida import auth, db, events, people
-from rida.audit import hooks, labels, query
+from rida import db
+from rida.audit import events, hooks, labels, query
 from rida.audit.record import utc
 from rida.fields import FieldError
+from rida.meetings import people
 from rida.models import AuditEntry, Person
-from rida.views import readable_meeting
+from rida.views import auth, readable_meeting
 from rida.views.paging import pagination
 
 bp = Blueprint("journal", __name__)

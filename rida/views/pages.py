@@ -6,11 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlmodel import select
 
-from rida import access, auth, db, meetings, record, validation, versions
+from rida import access, db, meetings
 from rida.actions import action_dict, actions_of, owner_dict
-from rida.compte_rendu.files import FORMAT_LABELS
+from rida.circuit import validation, versions
+from rida.circuit.files import FORMAT_LABELS
 from rida.fields import FieldError
-from rida.meetings import header_dict, row_dict
+from rida.meetings import header_dict, record, row_dict
+from rida.meetings.participants import participant_dict
+from rida.meetings.people import label
 from rida.models import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -20,9 +23,7 @@ from rida.models import (
     Series,
     SeriesMember,
 )
-from rida.participants import participant_dict
-from rida.people import label
-from rida.views import login_or_public, readable_meeting
+from rida.views import auth, login_or_public, readable_meeting
 from rida.views.action_pages import page_context
 
 bp = Blueprint("pages", __name__)

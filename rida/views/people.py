@@ -6,10 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from sqlmodel import select
 
-from rida import access, auth, db, reminders
+from rida import access, db
+from rida.actions import reminders
 from rida.fields import FieldError
+from rida.meetings.people import label
 from rida.models import Person
-from rida.people import label
+from rida.views import auth
 
 bp = Blueprint("people", __name__)
 

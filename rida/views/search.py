@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 
-from rida import auth, db, render
+from rida import db, render
 from rida.fields import ValidationError
 from rida.search import FACETS, Query, Results, guard, output, params
+from rida.views import auth
 from rida.views.api import bp as api_bp
 from rida.views.paging import Link, pagination
 

@@ -9,7 +9,8 @@ import time
 from flask import Blueprint, session
 from flask_login import login_required
 
-from rida import auth, session_clock
+from rida.accounts import session_clock
+from rida.views import auth
 
 bp = Blueprint("session_api", __name__, url_prefix="/api")
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlmodel import select
 
-from rida import api_tokens, db, feed_tokens, models, search, versions
-from rida.accounts import create_user
+from rida import db, models, search
+from rida.accounts import api_tokens, create_user, feed_tokens
+from rida.circuit import versions
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series, SeriesMember, User
 from tests.conftest import PASSWORD, demo_document
 

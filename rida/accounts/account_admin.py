@@ -1,0 +1,169 @@
+"""What administrators change on accounts: role, active flag, password, person, series
+memberships (no Flask). Every permission change is emitted (``rida.audit.events``) with its
+before/after values, in the transaction of the change.
+
+There is always one active administrator left: the last one cannot be demoted or
+deactivated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from rida import accounts
+from rida.audit import events
+from rida.fields import FieldError
+from rida.meetings.people import label
+from rida.models import Person, Series, SeriesMember, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes the change, and from where (a remote address, or « cli »)."""
+
+    user: User | None
+    ip: str | None
+
+
+def _emit(
+    session: Session, actor: Actor, target: User, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    events.emit(
+        events.PERMISSION_CHANGED,
+        session=session,
+        user_id=actor.user.id if actor.user else None,
+        login=actor.user.login if actor.user else None,
+        ip=actor.ip,
+        object_type="user",
+        object_id=str(target.id),
+        before=before,
+        after=after,
+        details={"account": target.login},
+    )
+
+
+def _keep_an_admin(session: Session, target: User, path: str) -> None:
+    if target.role != "admin" or not target.active:
+        return
+    others = session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", col(User.active).is_(True), User.id != target.id)
+    ).one()
+    if others == 0:
+        raise FieldError(path, "il faut garder au moins un administrateur actif")
+
+
+def set_role(session: Session, target: User, role: str, actor: Actor) -> bool:
+    """Change the role; False if it already was ``role``."""
+    accounts.valid_role(role)
+    if target.role == role:
+        return False
+    _keep_an_admin(session, target, "role")
+    before = target.role
+    target.role = role
+    session.add(target)
+    _emit(session, actor, target, {"role": before}, {"role": role})
+    return True
+
+
+def set_active(session: Session, target: User, active: bool, actor: Actor) -> bool:
+    if target.active == active:
+        return False
+    if not active:
+        _keep_an_admin(session, target, "active")
+    target.active = active
+    session.add(target)
+    _emit(session, actor, target, {"active": not active}, {"active": active})
+    return True
+
+
+def set_password(session: Session, target: User, password: str | None = None) -> str:
+    """Give the account ``password`` (checked), or a generated one; returns it."""
+    password = (
+        accounts.valid_password(password) if password is not None else accounts.new_password()
+    )
+    target.password_hash = accounts.hash_password(password)
+    session.add(target)
+    return password
+
+
+def link_person(session: Session, target: User, person_id: int | None, actor: Actor) -> None:
+    if person_id is not None and session.get(Person, person_id) is None:
+        raise FieldError("person_id", f"personne {person_id} inconnue")
+    if target.person_id == person_id:
+        return
+    before = target.person_id
+    target.person_id = person_id
+    session.add(target)
+    # Who the account is decides what it reads (confidential meetings, own actions).
+    _emit(session, actor, target, {"person_id": before}, {"person_id": person_id})
+
+
+def find_series(session: Session, ref: str | int) -> Series:
+    """A series by id or by exact name."""
+    text = str(ref).strip()
+    found = (
+        session.get(Series, int(text))
+        if text.isdigit()
+        else session.exec(select(Series).where(Series.name == text)).first()
+    )
+    if found is None:
+        raise FieldError("series", f"série « {text} » inconnue")
+    return found
+
+
+def set_member(session: Session, target: User, series: Series, member: bool, actor: Actor) -> bool:
+    """Add or remove a series membership; False if nothing changed."""
+    found = session.get(SeriesMember, (series.id, target.id))
+    if (found is not None) == member:
+        return False
+    if member:
+        session.add(SeriesMember(series_id=series.id, user_id=target.id))
+    else:
+        session.delete(found)
+    _emit(
+        session,
+        actor,
+        target,
+        {"series": series.name, "member": not member},
+        {"series": series.name, "member": member},
+    )
+    return True
+
+
+def overview(session: Session) -> list[dict[str, Any]]:
+    """Every account with its person and series, by login."""
+    users = session.exec(select(User).order_by(User.login)).all()
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Person).where(
+                col(Person.id).in_([u.person_id for u in users if u.person_id is not None])
+            )
+        )
+    }
+    series: dict[int, list[Series]] = {}
+    for m, s in session.exec(
+        select(SeriesMember, Series)
+        .join(Series, col(SeriesMember.series_id) == Series.id)
+        .order_by(Series.name)
+    ):
+        series.setdefault(m.user_id, []).append(s)
+    return [
+        {
+            "id": u.id,
+            "login": u.login,
+            "role": u.role,
+            "active": u.active,
+            "person_id": u.person_id,
+            "person": label(people[u.person_id]) if u.person_id in people else "",
+            "series": [{"id": s.id, "name": s.name} for s in series.get(u.id, [])],
+            "user": u,
+        }
+        for u in users
+    ]

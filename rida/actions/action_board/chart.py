@@ -1,0 +1,162 @@
+"""The dashboard's chart: open, done and overdue actions over time (no Flask here).
+
+At the end of each period (a week ending on Sunday, or a month; the current period is
+counted at ``today``), over the filtered actions: an action exists from its meeting's
+date; it is *done* from its closing day (:func:`rida.actions.action_status.closing_days`) if its
+status is ``done``, and leaves the chart from that day if ``cancelled``; until then it is
+*open*, and *overdue* as well once its due date is past. Drawn as inline SVG by the
+template from :func:`geometry`, with the same figures as a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from rida.actions.action_status import closing_days
+from rida.models import Action, Meeting
+
+MAX_PERIODS = 26
+WEEKS_UNTIL = 16 * 7  # automatic choice: weeks for a span up to this many days
+SERIES = (("open", "Ouvertes"), ("done", "Faites"), ("overdue", "En retard"))
+
+
+@dataclass
+class Point:
+    end: dt.date  # the day counted
+    label: str
+    open: int
+    done: int
+    overdue: int
+
+
+@dataclass
+class Chart:
+    period: str  # "week" | "month"
+    points: list[Point]
+
+
+def _month_end(day: dt.date) -> dt.date:
+    first_next = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return first_next - dt.timedelta(days=1)
+
+
+def period_ends(start: dt.date, today: dt.date, period: str) -> list[dt.date]:
+    """The last day of each period from ``start``'s to ``today``'s (at most
+    :data:`MAX_PERIODS`, the latest ones), the current one cut at ``today``."""
+    ends: list[dt.date] = []
+    day = today
+    while len(ends) < MAX_PERIODS:
+        end = day + dt.timedelta(days=6 - day.weekday()) if period == "week" else _month_end(day)
+        ends.append(min(end, today))
+        first = end - dt.timedelta(days=6) if period == "week" else end.replace(day=1)
+        if first <= start:
+            break
+        day = first - dt.timedelta(days=1)
+    return ends[::-1]
+
+
+def _label(end: dt.date, period: str) -> str:
+    if period == "month":
+        return f"{end:%m/%Y}"
+    monday = end - dt.timedelta(days=end.weekday())
+    return f"sem. du {monday:%d/%m}"
+
+
+def chart(session: Session, statement: Any, today: dt.date, period: str | None = None) -> Chart:
+    """The chart of the actions ``statement`` selects (a select of Action ⋈ Meeting with
+    the dashboard's WHERE clauses, see :func:`rida.actions.action_board.query.chart_rows`)."""
+    rows = session.exec(statement).all()
+    if not rows:
+        return Chart(period or "month", [])
+    start = min(r.date for r in rows)
+    chosen = period or ("week" if (today - start).days <= WEEKS_UNTIL else "month")
+    ends = period_ends(start, today, chosen)
+    # closing_days reads id, status and meeting_id: the rows have them.
+    closed = closing_days(session, rows)
+    n = len(ends)
+    opened, done, late = [0] * (n + 1), [0] * (n + 1), [0] * (n + 1)
+
+    def add(counts: list[int], first_day: dt.date, until: dt.date | None) -> None:
+        """Count in every point whose day is >= first_day and < until."""
+        i = bisect_left(ends, first_day)
+        j = n if until is None else bisect_left(ends, until)
+        if i < j:
+            counts[i] += 1
+            counts[j] -= 1
+
+    for r in rows:
+        closed_on = closed.get(r.id)
+        add(opened, r.date, closed_on)
+        if closed_on is not None and r.status == "done":
+            add(done, closed_on, None)
+        if r.due_date is not None:
+            overdue_from = max(r.date, r.due_date + dt.timedelta(days=1))
+            add(late, overdue_from, closed_on)
+    points, totals = [], [0, 0, 0]
+    for k, end in enumerate(ends):
+        totals = [totals[0] + opened[k], totals[1] + done[k], totals[2] + late[k]]
+        points.append(Point(end, _label(end, chosen), *totals))
+    return Chart(chosen, points)
+
+
+def chart_select(where: list[Any]) -> Any:
+    return (
+        select(Action.id, Action.status, Action.meeting_id, Action.due_date, Meeting.date)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .where(*where)
+    )
+
+
+# --- Drawing ------------------------------------------------------------------------------
+
+WIDTH, HEIGHT = 720, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 40
+
+
+def _nice_top(value: int) -> int:
+    for step in (1, 2, 5):
+        for scale in (1, 10, 100, 1000, 10_000, 100_000):
+            if step * scale * 4 >= value:
+                return step * scale * 4
+    return value
+
+
+def geometry(c: Chart) -> dict[str, Any]:
+    """Coordinates for the template's SVG: a polyline per series, axis ticks."""
+    top = _nice_top(max([max(p.open, p.done, p.overdue) for p in c.points] + [1]))
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = inner_w / max(len(c.points) - 1, 1)
+
+    def x(i: int) -> float:
+        return round(LEFT + i * step, 1)
+
+    def y(v: int) -> float:
+        return round(TOP + inner_h - v * inner_h / top, 1)
+
+    lines = [
+        {
+            "key": key,
+            "label": label,
+            "points": " ".join(f"{x(i)},{y(getattr(p, key))}" for i, p in enumerate(c.points)),
+        }
+        for key, label in SERIES
+    ]
+    every = max(1, len(c.points) // 8)
+    x_ticks = [{"x": x(i), "label": p.label} for i, p in enumerate(c.points) if i % every == 0]
+    y_ticks = [{"y": y(v), "label": v} for v in range(0, top + 1, top // 4)]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "lines": lines,
+        "x_ticks": x_ticks,
+        "y_ticks": y_ticks,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "bottom": y(0),
+        "top": TOP,
+    }

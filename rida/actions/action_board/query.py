@@ -1,0 +1,251 @@
+"""The Task Force dashboard's query: every action of every series the user may read,
+filtered, sorted, counted and paged (no Flask here).
+
+Access: only the actions of meetings ``rida.access.readable(user)`` selects, in the list,
+the counts and the chart alike. Counts are facets: the counts by status ignore the status
+filter, the counts by owner ignore the owner and « mes actions » filters, every other
+filter applies. "Overdue" means not closed (``open`` or ``in_progress``) and due before
+``today``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, false, func
+from sqlmodel import Session, col, select
+
+from rida import access
+from rida.actions.action_board import chart_cache
+from rida.actions.action_board.chart import Chart, chart, chart_select
+from rida.actions.action_board.names import Resolved, resolve
+from rida.actions.action_board.params import BoardQuery
+from rida.actions.action_status import OPEN_STATUSES
+from rida.models import ACTION_STATUSES, Action, ActionEvent, Meeting, Person, RidaRow, Series, User
+
+OWNER_COUNTS = 15  # owners listed in the counts (the most loaded ones)
+
+
+@dataclass
+class Item:
+    """One action as the dashboard shows it."""
+
+    action: Action
+    meeting_id: int
+    meeting_title: str
+    meeting_date: dt.date
+    series: str
+    owner: Person | None
+    row_number: int | None
+    overdue: bool
+
+
+@dataclass
+class Board:
+    items: list[Item]
+    total: int
+    by_status: dict[str, int]
+    overdue: int  # overdue ones, status filter ignored
+    by_owner: list[tuple[Person | None, int]]
+    messages: list[str] = field(default_factory=list)
+    chart: Chart | None = None
+
+
+def overdue_clause(today: dt.date) -> ColumnElement[bool]:
+    return col(Action.status).in_(OPEN_STATUSES) & (col(Action.due_date) < today)
+
+
+def conditions(
+    user: User | None,
+    query: BoardQuery,
+    found: Resolved,
+    today: dt.date,
+    *,
+    skip: Sequence[str] = (),
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of ``query`` on Action ⋈ Meeting (⟕ Person for organisations);
+    the filters named in ``skip`` (``status``, ``owner``) are left out."""
+    where: list[ColumnElement[bool]] = [access.readable(user)]
+    if found.empty:
+        return [false()]
+    if found.series_ids is not None:
+        where.append(col(Meeting.series_id).in_(found.series_ids))
+    if found.owner_ids is not None and "owner" not in skip:
+        where.append(col(Action.owner_id).in_(found.owner_ids))
+    if query.mine and "owner" not in skip and user is not None:
+        where.append(col(Action.owner_id) == user.person_id)
+    if found.entities is not None:
+        entity_owners = select(Person.id).where(col(Person.entity).in_(found.entities))
+        where.append(col(Action.owner_id).in_(entity_owners))
+    if query.kind:
+        where.append(col(Action.kind).in_(query.kind))
+    if query.status and "status" not in skip:
+        where.append(col(Action.status).in_(query.status))
+    if query.due_from:
+        where.append(col(Action.due_date) >= query.due_from)
+    if query.due_to:
+        where.append(col(Action.due_date) <= query.due_to)
+    if query.overdue:
+        where.append(overdue_clause(today))
+    return where
+
+
+def _order(query: BoardQuery) -> list[Any]:
+    desc = query.order == "desc"
+
+    def way(column: Any) -> Any:
+        return column.desc() if desc else column.asc()
+
+    status_rank = case({s: i for i, s in enumerate(ACTION_STATUSES)}, value=Action.status)
+    due = [col(Action.due_date).is_(None), way(col(Action.due_date))]  # no due date: last
+    # as labelled: a person by last name, an organisation by its name
+    owner_name = case((col(Person.last_name) == "", Person.entity), else_=Person.last_name)
+    keys = {
+        "due_date": due,
+        "status": [way(status_rank), *due],
+        "series": [way(col(Series.name)), *due],
+        "owner": [
+            col(Action.owner_id).is_(None),
+            way(func.lower(owner_name)),
+            way(func.lower(Person.first_name)),
+            way(func.lower(Person.entity)),
+            *due,
+        ],
+        "meeting": [way(col(Meeting.date)), way(col(Meeting.id)), col(Action.position)],
+    }
+    return [*keys[query.sort], way(col(Action.id))]
+
+
+def items_select(where: list[ColumnElement[bool]], query: BoardQuery) -> Any:
+    return (
+        select(Action, Meeting.title, Meeting.date, Series.name, Person, RidaRow.number)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .join(Series, col(Meeting.series_id) == Series.id)
+        .outerjoin(Person, col(Action.owner_id) == Person.id)
+        .outerjoin(RidaRow, col(Action.row_id) == RidaRow.id)
+        .where(*where)
+        .order_by(*_order(query))
+    )
+
+
+def _items(session: Session, statement: Any, today: dt.date) -> list[Item]:
+    return [
+        Item(
+            a,
+            a.meeting_id,
+            title,
+            day,
+            series,
+            owner,
+            number,
+            a.status in OPEN_STATUSES and a.due_date is not None and a.due_date < today,
+        )
+        for a, title, day, series, owner, number in session.exec(statement).all()
+    ]
+
+
+def _joined(statement: Any) -> Any:
+    return statement.select_from(Action).join(Meeting, col(Action.meeting_id) == Meeting.id)
+
+
+def board(
+    session: Session,
+    user: User | None,
+    query: BoardQuery,
+    *,
+    today: dt.date | None = None,
+    with_chart: bool = False,
+) -> Board:
+    """One page of the actions ``query`` selects, with the counts (and the chart of the
+    whole filtered set if ``with_chart``)."""
+    today = today or dt.date.today()
+    found = resolve(session, user, query)
+    where = conditions(user, query, found, today)
+    total = session.exec(_joined(select(func.count())).where(*where)).one()
+    page = (
+        items_select(where, query).limit(query.per_page).offset((query.page - 1) * query.per_page)
+    )
+    overdue_sum = func.sum(case((overdue_clause(today), 1), else_=0))
+    by_status = {s: 0 for s in ACTION_STATUSES}
+    overdue = 0
+    # The revisions, ids and meeting changes of a superset of the chart's actions: they
+    # tell whether a chart computed earlier still holds (see chart_cache).
+    stamp: list[Any] = []
+    for status, n, late, *changes in session.exec(
+        _joined(
+            select(
+                Action.status,
+                func.count(),
+                overdue_sum,
+                func.sum(Action.revision),
+                func.max(Action.id),
+                func.max(Meeting.updated_at),
+            )
+        )
+        .where(*conditions(user, query, found, today, skip=("status",)))
+        .group_by(Action.status)
+        .order_by(Action.status)
+    ).all():
+        by_status[status] = n
+        overdue += late or 0
+        stamp += [status, n, *changes]
+    owners = session.exec(
+        _joined(select(Action.owner_id, func.count().label("n")))
+        .where(*conditions(user, query, found, today, skip=("owner",)))
+        .group_by(Action.owner_id)
+        .order_by(func.count().desc(), Action.owner_id)
+        .limit(OWNER_COUNTS)
+    ).all()
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Person).where(col(Person.id).in_([o for o, _ in owners if o is not None]))
+        )
+    }
+    return Board(
+        items=_items(session, page, today),
+        total=total,
+        by_status=by_status,
+        overdue=overdue,
+        by_owner=[(people.get(o) if o else None, n) for o, n in owners],
+        messages=found.messages,
+        chart=cached_chart(session, user, query, where, today, stamp) if with_chart else None,
+    )
+
+
+def cached_chart(
+    session: Session,
+    user: User | None,
+    query: BoardQuery,
+    where: list[ColumnElement[bool]],
+    today: dt.date,
+    stamp: list[Any],
+) -> Chart:
+    """The chart of the filtered actions, computed again only when they changed."""
+    last_event = session.exec(select(func.max(ActionEvent.id))).one()
+    filters = dataclasses.replace(query, sort="due_date", order="asc", page=1, per_page=1)
+    key = (
+        user.id if user else None,
+        user.role if user else None,
+        user.person_id if user else None,
+        filters,
+        today,
+        tuple(stamp),
+        last_event,
+    )
+    return chart_cache.get(key, lambda: chart(session, chart_select(where), today, query.chart))
+
+
+def all_items(
+    session: Session, user: User | None, query: BoardQuery, *, today: dt.date | None = None
+) -> tuple[list[Item], list[str]]:
+    """Every action ``query`` selects (no paging), in its order, and the messages about
+    names that designate nothing: for the exports and ``rida actions``."""
+    today = today or dt.date.today()
+    found = resolve(session, user, query)
+    statement = items_select(conditions(user, query, found, today), query)
+    return _items(session, statement, today), found.messages

@@ -1,0 +1,165 @@
+"""The filtered dashboard as files: CSV, XLSX, JSON and a plain-text table (no Flask here).
+
+Every writer takes the dashboard's items (:class:`rida.actions.action_board.query.Item`) and gives
+bytes. :data:`WRITERS` maps a format name to its writer; ``rida actions --format`` offers
+exactly its keys, so another format (``ics``) is added by registering its writer with
+:func:`register` in a module imported by ``rida.cli`` (nothing else to change).
+
+CSV is for French Excel: UTF-8 with a byte order mark, ``;`` between fields, dates
+``JJ/MM/AAAA``. In CSV and XLSX text cells are neutralised
+(:func:`rida.util.spreadsheet.neutralise`: no formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rida.actions.action_board.query import Item
+from rida.meetings.people import label
+from rida.render import ACTION_KIND_LABELS, ACTION_STATUS_LABELS
+from rida.util.spreadsheet import neutralise
+
+Writer = Callable[[Sequence[Item]], bytes]
+
+HEADERS = (
+    "N°",
+    "Action",
+    "Type",
+    "Porteur",
+    "Organisation",
+    "Échéance",
+    "Statut",
+    "En retard",
+    "Série",
+    "Réunion",
+    "Date de la réunion",
+    "Ligne RIDA",
+    "Adresse",
+)
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "table": "text/plain; charset=utf-8",
+}
+
+
+def action_path(item: Item) -> str:
+    """Where the action is shown: its meeting's compte-rendu, at the action."""
+    return f"/meetings/{item.meeting_id}#action-{item.action.id}"
+
+
+def cells(item: Item) -> list[Any]:
+    """One line of the CSV and XLSX tables (dates as dates, text neutralised)."""
+    a, owner = item.action, item.owner
+    values = [
+        a.id,
+        a.title,
+        ACTION_KIND_LABELS.get(a.kind, a.kind),
+        label(owner) if owner else "",
+        owner.entity if owner else "",
+        a.due_date,
+        ACTION_STATUS_LABELS.get(a.status, a.status),
+        "oui" if item.overdue else "non",
+        item.series,
+        item.meeting_title,
+        item.meeting_date,
+        item.row_number,
+        action_path(item),
+    ]
+    return [neutralise(v) for v in values]
+
+
+def to_csv(items: Sequence[Item]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for item in items:
+        writer.writerow(
+            [
+                "" if v is None else f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v
+                for v in cells(item)
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(items: Sequence[Item]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Actions")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for item in items:
+        row = []
+        for value in cells(item):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+            row.append(cell)
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def json_dict(item: Item) -> dict[str, Any]:
+    """``owner``: the owner's label (``SLOSAR Mathieu (ANS)``, an organisation's name) or
+    null; ``meeting``: the id of the meeting the action comes from; ``rida``: the number of
+    its RIDA row in that meeting, or null."""
+    a = item.action
+    return {
+        "id": a.id,
+        "title": a.title,
+        "kind": a.kind,
+        "owner": label(item.owner) if item.owner else None,
+        "due_date": a.due_date.isoformat() if a.due_date else None,
+        "status": a.status,
+        "meeting": item.meeting_id,
+        "rida": item.row_number,
+    }
+
+
+def to_json(items: Sequence[Item]) -> bytes:
+    return (json.dumps([json_dict(i) for i in items], ensure_ascii=False, indent=2) + "\n").encode(
+        "utf-8"
+    )
+
+
+def to_table(items: Sequence[Item]) -> bytes:
+    """One line per action: id, due date, status, owner, title — series, meeting."""
+    lines = []
+    for item in items:
+        a = item.action
+        due = f"{a.due_date:%d/%m/%Y}" if a.due_date else "—"
+        late = " EN RETARD" if item.overdue else ""
+        owner = label(item.owner) if item.owner else "(sans porteur)"
+        lines.append(
+            f"{a.id:>6}  {due:<10}  {ACTION_STATUS_LABELS.get(a.status, a.status):<7}"
+            f"{late}  {owner} : {a.title} — {item.series}, réunion {item.meeting_id} "
+            f"du {item.meeting_date:%d/%m/%Y}"
+        )
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+WRITERS: dict[str, Writer] = {"table": to_table, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
+
+
+def register(name: str, writer: Writer, media_type: str) -> None:
+    """Add an output format (``ics``…) to ``rida actions --format``."""
+    WRITERS[name] = writer
+    MEDIA_TYPES[name] = media_type

@@ -1,0 +1,58 @@
+"""The "Suivi des actions" of a meeting (no Flask here).
+
+The follow-up of meeting M lists the actions born in the earlier meetings of its series
+that were still open on M's date: those open now, and those closed on or after M's date
+(closed during M's own session, or later). So an action open in meeting 1 appears in
+meetings 2 and 3 until it is done, then disappears from the meetings after; a cancelled
+action never appears after it was cancelled. Nothing is copied: the rule is evaluated from
+the actions and their history, so a new meeting of the series shows the open actions at
+once, and the meeting where an action was closed keeps showing it (with its new status).
+A validated compte-rendu freezes its follow-up with its version.
+
+Only meetings that every reader of M may read contribute (the follow-up is part of the
+document, exported and frozen alike for all its readers): public ones, and for a
+restricted M the restricted ones of its series. A confidential meeting is read by its own
+participants, who need be neither members of the series nor at the other confidential
+meetings: only public meetings feed its follow-up.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, or_, select
+
+from rida.actions.action_status import CLOSED_STATUSES, closing_days
+from rida.models import Action, Meeting, Person, RidaRow
+
+FollowUpItem = tuple[Action, Meeting, Person | None, RidaRow | None]
+CONTRIBUTORS = {
+    "public": ("public",),
+    "restricted": ("public", "restricted"),
+    "confidential": ("public",),
+}
+
+
+def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
+    """(action, origin meeting, owner, origin row) reviewed in ``meeting``, oldest first."""
+    allowed = CONTRIBUTORS.get(meeting.classification, ("public",))
+    found = session.exec(
+        select(Action, Meeting, Person, RidaRow)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .outerjoin(Person, col(Action.owner_id) == Person.id)
+        .outerjoin(RidaRow, col(Action.row_id) == RidaRow.id)
+        .where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.id != meeting.id,
+            col(Meeting.classification).in_(allowed),
+            or_(
+                Meeting.date < meeting.date,
+                (Meeting.date == meeting.date) & (col(Meeting.id) < meeting.id),
+            ),
+        )
+        .order_by(Meeting.date, Meeting.id, Action.position, Action.id)
+    ).all()
+    closed = closing_days(session, [a for a, *_ in found if a.status in CLOSED_STATUSES])
+    return [
+        (a, m, owner, row)
+        for a, m, owner, row in found
+        if a.id not in closed or closed[a.id] >= meeting.date
+    ]

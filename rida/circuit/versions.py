@@ -1,0 +1,286 @@
+"""The validation circuit and the frozen versions of a compte-rendu (no Flask).
+
+Statuses and numbering (``MAJOR.MINOR``):
+
+- a new meeting is a draft, ``0.1``;
+- :func:`send_to_review` (draft → review) keeps the number and records the round
+  (version, deadline, who, when);
+- :func:`back_to_draft` (review → draft) bumps the minor (``0.1`` → ``0.2``), so each
+  review round has its own number;
+- :func:`validate` (from draft or review, refused while a blocking check fails) gives
+  ``1.0`` the first time (the next major while the major is 0) and keeps the number of an
+  amendment (``1.1``); it freezes a snapshot: the Source (rida/1 document with status
+  ``validated`` + follow-up), the DOCX bytes, their SHA-256, who and when;
+- :func:`amend` (validated → draft) bumps the minor (``1.0`` → ``1.1``): the live record
+  is edited again, the snapshot stays as it was.
+
+A validated meeting is read-only: every change goes through :func:`ensure_editable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from rida import compte_rendu, exchange, fields
+from rida.circuit import validation
+from rida.circuit.validation import Check
+from rida.meetings import touch
+from rida.models import Meeting, MeetingVersion, ReviewRound, User, aware
+
+Template = str | Path | None
+
+CURRENT = "current"
+
+
+class VersionError(Exception):
+    """A transition that the meeting's status does not allow (HTTP 409)."""
+
+    code = "status"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message}
+
+
+class Frozen(VersionError):
+    code = "validated"
+
+
+class Blocked(VersionError):
+    """Validation refused: ``checks`` holds the whole checklist."""
+
+    code = "blocked"
+
+    def __init__(self, checks: list[Check]):
+        super().__init__(validation.summary(checks))
+        self.checks = checks
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "checks": [c.as_dict() for c in self.checks]}
+
+
+def parse(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def bump_minor(version: str) -> str:
+    major, minor = parse(version)
+    return f"{major}.{minor + 1}"
+
+
+def frozen_message(meeting: Meeting) -> str:
+    return (
+        f"Ce compte-rendu est validé (v{meeting.version}) : il ne peut plus être modifié. "
+        "Créez une nouvelle version pour l'amender."
+    )
+
+
+def ensure_editable(meeting: Meeting) -> None:
+    if meeting.status == "validated":
+        raise Frozen(frozen_message(meeting))
+
+
+def _who(user: User | None, name: str) -> tuple[int | None, str]:
+    return (user.id, user.login) if user is not None else (None, name)
+
+
+# --- Checks and transitions ------------------------------------------------------------
+
+
+def checks(session: Session, meeting: Meeting) -> list[Check]:
+    doc = exchange.export_document(session, meeting)
+    deadline = meeting.review_deadline.isoformat() if meeting.review_deadline else None
+    return validation.checklist(doc, deadline)
+
+
+def send_to_review(
+    session: Session,
+    meeting: Meeting,
+    deadline: Any,
+    user: User | None,
+    name: str = "cli",
+    today: dt.date | None = None,
+) -> ReviewRound:
+    """draft → review, until ``deadline`` (ISO date, not before the meeting nor today)."""
+    ensure_editable(meeting)
+    if meeting.status != "draft":
+        raise VersionError("Ce compte-rendu est déjà en relecture.")
+    day = fields.date(deadline, "deadline", required=True)
+    assert day is not None
+    today = today or dt.date.today()
+    if day < meeting.date:
+        raise fields.FieldError(
+            "deadline", "la date limite de relecture ne peut pas précéder la réunion"
+        )
+    if day < today:
+        raise fields.FieldError("deadline", "la date limite de relecture est déjà passée")
+    by, by_name = _who(user, name)
+    meeting.status, meeting.review_deadline = "review", day
+    touch(meeting)
+    review = ReviewRound(
+        meeting_id=meeting.id,
+        version=meeting.version,
+        deadline=day,
+        sent_by=by,
+        sent_by_name=by_name,
+    )
+    session.add_all([meeting, review])
+    session.flush()
+    return review
+
+
+def back_to_draft(session: Session, meeting: Meeting) -> None:
+    """review → draft, with the next minor number."""
+    ensure_editable(meeting)
+    if meeting.status != "review":
+        raise VersionError("Seul un compte-rendu en relecture peut revenir en brouillon.")
+    _next_draft(session, meeting)
+
+
+def _next_draft(session: Session, meeting: Meeting) -> None:
+    meeting.status, meeting.version = "draft", bump_minor(meeting.version)
+    meeting.review_deadline = None
+    touch(meeting)
+    session.add(meeting)
+    session.flush()
+
+
+def validate(
+    session: Session,
+    meeting: Meeting,
+    user: User | None,
+    name: str = "cli",
+    *,
+    template: Template = None,
+) -> MeetingVersion:
+    """draft or review → validated, when no blocking check fails; freezes the version."""
+    ensure_editable(meeting)
+    found = checks(session, meeting)
+    if validation.blocking(found):
+        raise Blocked(found)
+    major, _ = parse(meeting.version)
+    if major == 0:
+        meeting.version = "1.0"
+    meeting.status = "validated"
+    touch(meeting)
+    session.add(meeting)
+    session.flush()
+    return freeze(session, meeting, user, name, template=template)
+
+
+def amend(session: Session, meeting: Meeting) -> None:
+    """validated → draft of the next minor version (the snapshot stays frozen)."""
+    if meeting.status != "validated":
+        raise VersionError("Seul un compte-rendu validé peut recevoir une nouvelle version.")
+    _next_draft(session, meeting)
+
+
+def freeze(
+    session: Session, meeting: Meeting, user: User | None, name: str, *, template: Template = None
+) -> MeetingVersion:
+    """Snapshot the meeting as it is now (status and version already set); ``template``:
+    the reference DOCX (None: the one shipped)."""
+    if find(session, meeting.id, meeting.version) is not None:
+        raise VersionError(f"La version {meeting.version} est déjà figée.")
+    src = compte_rendu.source(session, meeting)
+    docx = compte_rendu.render(src, "docx", template=template)
+    by, by_name = _who(user, name)
+    frozen = MeetingVersion(
+        meeting_id=meeting.id,
+        version=meeting.version,
+        source=src.to_json(),
+        docx=docx,
+        sha256=hashlib.sha256(docx).hexdigest(),
+        validated_by=by,
+        validated_by_name=by_name,
+    )
+    session.add(frozen)
+    session.flush()
+    return frozen
+
+
+def import_document(
+    session: Session, doc: Any, user: User | None = None, *, template: Template = None
+) -> Meeting:
+    """Import a rida/1 document; a validated one is frozen at once (by « import »)."""
+    meeting = exchange.import_document(session, doc, user)
+    if meeting.status == "validated":
+        freeze(session, meeting, None, "import", template=template)
+    return meeting
+
+
+# --- Reading versions ------------------------------------------------------------------
+
+
+def find(session: Session, meeting_id: int, version: str) -> MeetingVersion | None:
+    return session.exec(
+        select(MeetingVersion).where(
+            MeetingVersion.meeting_id == meeting_id, MeetingVersion.version == version
+        )
+    ).first()
+
+
+def frozen_versions(session: Session, meeting_id: int) -> list[MeetingVersion]:
+    found = session.exec(
+        select(MeetingVersion)
+        .where(MeetingVersion.meeting_id == meeting_id)
+        .order_by(col(MeetingVersion.validated_at), col(MeetingVersion.id))
+    )
+    return sorted(found.all(), key=lambda v: parse(v.version))
+
+
+def review_rounds(session: Session, meeting_id: int) -> list[ReviewRound]:
+    return list(
+        session.exec(
+            select(ReviewRound)
+            .where(ReviewRound.meeting_id == meeting_id)
+            .order_by(col(ReviewRound.sent_at), col(ReviewRound.id))
+        ).all()
+    )
+
+
+def frozen_document(frozen: MeetingVersion) -> dict[str, Any]:
+    """The frozen rida/1 document of a version."""
+    return compte_rendu.Source.from_json(frozen.source).doc
+
+
+def frozen_json(frozen: MeetingVersion) -> bytes:
+    """The frozen rida/1 document as JSON bytes (the same bytes at every download)."""
+    return (json.dumps(frozen_document(frozen), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def document(session: Session, meeting: Meeting, version: str) -> dict[str, Any] | None:
+    """A version's rida/1 document: frozen, or the live record for ``current``."""
+    if version == CURRENT:
+        return exchange.export_document(session, meeting)
+    frozen = find(session, meeting.id, version)
+    return frozen_document(frozen) if frozen is not None else None
+
+
+def version_dict(frozen: MeetingVersion) -> dict[str, Any]:
+    return {
+        "version": frozen.version,
+        "status": "validated",
+        "sha256": frozen.sha256,
+        "validated_by": frozen.validated_by_name,
+        "validated_at": aware(frozen.validated_at).isoformat(),
+    }
+
+
+def review_dict(review: ReviewRound) -> dict[str, Any]:
+    return {
+        "version": review.version,
+        "deadline": review.deadline.isoformat(),
+        "sent_by": review.sent_by_name,
+        "sent_at": aware(review.sent_at).isoformat(),
+    }

@@ -1,0 +1,55 @@
+"""``rida action set-status``: change an action's status from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from rida import accounts, db
+from rida.actions import action_status
+from rida.cli import act_as, main, with_app
+from rida.fields import FieldError
+from rida.models import Action
+from rida.render import ACTION_STATUS_LABELS
+
+
+@main.group()
+def action() -> None:
+    """Suit une action (changement de statut, avec historique)."""
+
+
+@action.command("set-status")
+@click.argument("action_id", metavar="ID", type=int)
+@click.argument("status", metavar="STATUS")
+@click.option(
+    "--comment",
+    default="",
+    metavar="TEXTE",
+    help="Commentaire gardé dans l'historique de l'action.",
+)
+@click.option(
+    "--user",
+    "login",
+    default=None,
+    metavar="LOGIN",
+    help="Compte enregistré comme auteur du changement (par défaut : « cli »).",
+)
+@with_app
+def set_status(app: Flask, action_id: int, status: str, comment: str, login: str | None) -> None:
+    """Donne le statut STATUS (open, in_progress, done ou cancelled) à l'action ID.
+
+    Sans effet si l'action a déjà ce statut (rien n'est ajouté à l'historique)."""
+    with db.transaction() as s:
+        found = s.get(Action, action_id)
+        if found is None:
+            raise FieldError("id", f"action {action_id} introuvable")
+        user = accounts.cli_account(s, login)
+        act_as(s, user)
+        event = action_status.set_status(s, found, status, user=user, comment=comment)
+        label = ACTION_STATUS_LABELS[found.status]
+        title = found.title
+    if event is None:
+        click.echo(f"Action {action_id} « {title} » : déjà « {label} », rien n'a changé.")
+    else:
+        old = ACTION_STATUS_LABELS.get(event.old_status or "", event.old_status or "")
+        click.echo(f"Action {action_id} « {title} » : {old} → {label}.")

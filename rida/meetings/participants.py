@@ -1,0 +1,135 @@
+"""Participants of a meeting: pick an existing person or add one, attendance, order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from rida import fields
+from rida.fields import FieldError
+from rida.meetings import apply_revision, check_uid, delete_in, move_in, touch
+from rida.meetings.people import PERSON_LIMITS, find_or_create
+from rida.models import ATTENDANCES, Meeting, Participation, Person
+
+PERSON_FIELDS = ("last_name", "first_name", "entity", "function")
+
+
+def participant_dict(p: Participation, person: Person) -> dict[str, Any]:
+    return {
+        "uid": p.uid,
+        "person_id": person.id,
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "entity": person.entity,
+        "function": p.function,
+        "attendance": p.attendance,
+        "revision": p.revision,
+    }
+
+
+def participants_of(session: Session, meeting_id: int) -> list[tuple[Participation, Person]]:
+    return list(
+        session.exec(
+            select(Participation, Person)
+            .join(Person)
+            .where(Participation.meeting_id == meeting_id)
+            .order_by(Participation.position, Participation.id)
+        ).all()
+    )
+
+
+def find(session: Session, meeting_id: int, uid: str) -> Participation | None:
+    return session.exec(
+        select(Participation).where(
+            Participation.meeting_id == meeting_id, Participation.uid == uid
+        )
+    ).first()
+
+
+def add(
+    session: Session, meeting: Meeting, data: dict[str, Any], *, uid: str | None = None
+) -> tuple[Participation, Person]:
+    """Add a participant from ``person_id`` or from person fields; idempotent on ``uid``."""
+    if uid is not None:
+        uid = check_uid(uid)
+        existing = session.exec(select(Participation).where(Participation.uid == uid)).first()
+        if existing is not None:
+            if existing.meeting_id != meeting.id:
+                raise FieldError("uid", "identifiant déjà utilisé")
+            return existing, session.get(Person, existing.person_id)
+    attendance = fields.choice(data.get("attendance"), "attendance", ATTENDANCES, "present")
+    function = fields.text(data.get("function"), "function", limit=PERSON_LIMITS["function"])
+    if data.get("person_id") not in (None, ""):
+        person = session.get(Person, fields.integer(data["person_id"], "person_id"))
+        if person is None:
+            raise FieldError("person_id", "personne inconnue")
+        if not person.last_name:
+            raise FieldError("person_id", "une organisation seule ne peut pas être participante")
+    else:
+        values = {k: fields.text(data.get(k), k, limit=PERSON_LIMITS[k]) for k in PERSON_FIELDS}
+        if not values["last_name"]:
+            raise FieldError("last_name", "le nom est obligatoire")
+        person = find_or_create(session, values)
+    taken = session.exec(
+        select(Participation).where(
+            Participation.meeting_id == meeting.id, Participation.person_id == person.id
+        )
+    ).first()
+    if taken is not None:
+        raise FieldError("person_id", "cette personne participe déjà à la réunion")
+    count = len(participants_of(session, meeting.id))
+    p = Participation(
+        meeting_id=meeting.id,
+        person_id=person.id,
+        position=count,
+        attendance=attendance,
+        function=function or person.function,
+    )
+    if uid is not None:
+        p.uid = uid
+    session.add(p)
+    session.flush()
+    touch(meeting)
+    return p, person
+
+
+def update(
+    session: Session, p: Participation, revision: Any, values: dict[str, Any]
+) -> Participation:
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "attendance":
+            clean[name] = fields.choice(value, name, ATTENDANCES)
+        elif name == "function":
+            clean[name] = fields.text(value, name, limit=PERSON_LIMITS["function"])
+        else:
+            raise FieldError(name, "champ inconnu ou non modifiable")
+    apply_revision(
+        session,
+        p,
+        revision,
+        clean,
+        lambda: participant_dict(p, session.get(Person, p.person_id)),
+        "Ce participant a été modifié par quelqu'un d'autre.",
+    )
+    return p
+
+
+def remove(session: Session, meeting: Meeting, p: Participation) -> None:
+    delete_in(
+        session,
+        meeting,
+        p,
+        lambda: [q for q, _ in participants_of(session, meeting.id)],
+        "position",
+        0,
+    )
+
+
+def move(
+    session: Session, meeting: Meeting, p: Participation, direction: str, to: Any = None
+) -> None:
+    """Move ``p`` one place; ``to`` (optional) is the position it should end up at."""
+    items = [q for q, _ in participants_of(session, meeting.id)]
+    move_in(session, meeting, items, p, direction, to, "position", 0)

@@ -1,0 +1,261 @@
+"""Logging in and out (Flask-Login), API tokens, session expiry; the current user.
+
+- The login form is refused for a while after repeated failures (:mod:`rida.accounts.login_guard`),
+  with the same message whether the login exists or not.
+- ``Authorization: Bearer rida_…`` authenticates a request by an API token (the
+  ``request_loader``), whatever its cookies; such a request needs no CSRF token (no cookie
+  is involved), and a wrong, revoked or expired token gets a JSON 401.
+- A login session ends after ``RIDA_SESSION_IDLE_MINUTES`` without a request, or
+  ``RIDA_SESSION_MAX_HOURS`` after the login (:mod:`rida.accounts.session_clock`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from rida import accounts, db
+from rida.accounts import api_tokens, login_guard, session_clock
+from rida.audit import events
+from rida.audit.record import Actor
+from rida.models import User
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Connectez-vous pour accéder à cette page."
+
+WRONG = "Identifiant ou mot de passe incorrect."
+LOCKED = (
+    "Trop de tentatives de connexion échouées : connexion impossible pour le moment. "
+    "Réessayez dans quelques minutes."
+)
+EXPIRED = "Votre session a expiré : reconnectez-vous."
+BAD_TOKEN = {"error": "invalid_token", "message": "Jeton d'API invalide, expiré ou révoqué."}
+
+
+class SessionUser:
+    """The Flask-Login wrapper around a User row."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.id = user.id
+        self.is_authenticated = True
+        self.is_active = user.active
+        self.is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer`` header ('' if malformed: a bearer
+    without a token, or a bare ``rida_…`` token), or None. Another scheme (``Basic`` from a
+    reverse proxy asking for its own password) is not ours: ignored, the cookie decides."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return token.strip()
+    return "" if scheme.startswith("rida_") else None
+
+
+@login_manager.user_loader
+def _load(user_id: str) -> SessionUser | None:
+    if bearer_token() is not None:
+        return None  # the header decides, not the cookie (see _load_bearer)
+    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
+    return SessionUser(user) if user is not None and user.active else None
+
+
+@login_manager.request_loader
+def _load_bearer(req) -> SessionUser | None:  # type: ignore[no-untyped-def]
+    token = bearer_token()
+    if not token:
+        return None
+    found = api_tokens.resolve(db.session(), token)
+    if found is None:
+        return None
+    record, user = found
+    if api_tokens.needs_touch(record):
+        # Not db.transaction(): it asks who acts, which would load the user again (here).
+        # Stamping the last use is bookkeeping, not an audited change.
+        with db.write_session(db.engine()) as s:
+            api_tokens.touch(s, record.id)
+    g.api_token = record.prefix
+    return SessionUser(user)
+
+
+def user() -> User | None:
+    """The logged-in account, or None."""
+    return current_user.user if current_user.is_authenticated else None
+
+
+def actor() -> Actor:
+    """Who acts in this request: the logged-in account and the remote address."""
+    account = user()
+    ip = request.remote_addr
+    return Actor(account.id, account.login, ip) if account is not None else Actor(ip=ip)
+
+
+def by_token() -> bool:
+    """Whether the current request is authenticated by an API token."""
+    return current_user.is_authenticated and "api_token" in g
+
+
+def clock() -> session_clock.Clock:
+    c = current_app.config
+    return session_clock.Clock(
+        idle=float(c["SESSION_IDLE_SECONDS"]),
+        lifetime=float(c["SESSION_MAX_SECONDS"]),
+        warning=float(c["SESSION_WARNING_SECONDS"]),
+    )
+
+
+def limits() -> login_guard.Limits:
+    c = current_app.config
+    return login_guard.Limits(
+        per_login=int(c["LOGIN_MAX_FAILURES"]),
+        per_ip=int(c["LOGIN_MAX_FAILURES_PER_IP"]),
+        window=dt.timedelta(seconds=float(c["LOGIN_WINDOW_SECONDS"])),
+        lockout=dt.timedelta(seconds=float(c["LOGIN_LOCKOUT_SECONDS"])),
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("pages.home")
+
+
+def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
+    """The account if the login succeeds; and whether it was refused by the lockout.
+    The (slow) password hashing happens outside the write transaction."""
+    if login_guard.locked_until(db.session(), login, ip, limits()) is not None:
+        events.emit(events.LOGIN_LOCKED, login=login, ip=ip)
+        return None, True
+    found = accounts.authenticate(db.session(), login, password)
+    new_hash = accounts.upgraded_hash(found, password) if found is not None else None
+    with db.transaction() as s:
+        if found is None:
+            login_guard.record_failure(s, login, ip)
+            events.emit(events.LOGIN_FAILED, session=s, login=login, ip=ip)
+            return None, False
+        login_guard.forget(s, login)
+        if new_hash is not None:
+            stored = s.get(User, found.id)
+            if stored is not None:
+                stored.password_hash = new_hash
+                s.add(stored)
+        events.emit(
+            events.LOGIN_SUCCEEDED,
+            session=s,
+            user_id=found.id,
+            login=found.login,
+            ip=ip,
+            object_type="user",
+            object_id=str(found.id),
+        )
+        return found, False
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        login_name = request.form.get("login", "")[:100]
+        found, locked = _attempt(
+            login_name, request.form.get("password", "")[:1000], request.remote_addr or ""
+        )
+        if found is not None:
+            login_user(SessionUser(found), remember=False)
+            session_clock.start(session, time.time())
+            return redirect(_safe_next(request.args.get("next")))
+        flash(LOCKED if locked else WRONG, "error")
+        return render_template("auth/login.html"), 429 if locked else 401
+    return render_template("auth/login.html")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():  # type: ignore[no-untyped-def]
+    account = user()
+    if account is not None:
+        events.emit(
+            events.LOGGED_OUT,
+            user_id=account.id,
+            login=account.login,
+            ip=request.remote_addr,
+            object_type="user",
+            object_id=str(account.id),
+        )
+    logout_user()
+    session_clock.forget(session)
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _expire_session() -> None:
+    """Before each request: a session past its idle or absolute limit is logged out (the
+    request then goes on anonymous: login page, or 401 for the API)."""
+    if bearer_token() is not None or "_user_id" not in session:
+        return
+    now = time.time()
+    c = clock()
+    if c.seconds_left(session, now) <= 0:
+        user_id = str(session.get("_user_id"))
+        events.emit(
+            events.LOGGED_OUT,
+            user_id=int(user_id) if user_id.isdigit() else None,
+            ip=request.remote_addr,
+            object_type="user",
+            object_id=user_id,
+            details={"reason": "session_expired"},
+        )
+        logout_user()
+        session_clock.forget(session)
+        g.session_expired = True
+        return
+    # Asking how long is left is not activity (the editor asks on its own).
+    if not (request.endpoint == "session_api.status" and request.method == "GET"):
+        session_clock.seen(session, c, now)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.extensions[db.ACTOR_OF_REQUEST] = actor
+    app.before_request(_expire_session)
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():  # type: ignore[no-untyped-def]
+        if bearer_token() is not None:
+            return BAD_TOKEN, 401
+        expired = g.get("session_expired", False)
+        if request.path.startswith("/api/"):
+            return {
+                "error": "session_expired" if expired else "unauthorized",
+                "message": EXPIRED if expired else "Authentification requise.",
+            }, 401
+        flash(EXPIRED if expired else login_manager.login_message, "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    app.register_blueprint(bp)

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
+from rida.meetings import speakers
 from rida.models import (
     CLASSIFICATIONS,
     NATURES,
@@ -368,11 +369,6 @@ def touch(meeting: Meeting) -> None:
 
 # --- Suggestions from the series' history -------------------------------------------
 
-SPEAKER = re.compile(r"(?m)^[ \t]*(?:[-*][ \t]+)?([A-ZÀ-Ý0-9][A-ZÀ-Ý0-9 '&./-]{0,40}?)[ \t]*:")
-# SPEAKER anchored on a literal newline, which the regex engine finds much faster than a
-# line start; no match can span a newline, so over "\n" + text both find the same names.
-_SPEAKER_AFTER_NEWLINE = re.compile("\n" + SPEAKER.pattern.removeprefix("(?m)^"))
-
 
 def suggestions(
     session: Session, series_id: int, where: Any = None, limit_meetings: int = 50
@@ -393,17 +389,18 @@ def suggestions(
         )
     ).all()
     subjects = Counter(subject for subject, _, _ in found if subject)
-    # One regex pass over all the texts (each put on its own lines) instead of one per
-    # field: same matches in the same order, several times faster on a long history.
-    texts = "".join(f"\n{question or ''}\n{answer or ''}" for _, question, answer in found)
-    speakers = Counter(map(str.strip, _SPEAKER_AFTER_NEWLINE.findall(texts)))
+    # One regex pass over all the texts (each on its own lines) instead of one per field:
+    # same matches in the same order, several times faster on a long history.
+    said = Counter(speakers.names_in(text for _, q, a in found for text in (q, a)))
     entities = session.exec(
         select(Person.entity).join(Participation).where(Participation.meeting_id.in_(recent))
     ).all()
-    speakers.update(e for e in entities if e)
+    # An entity is offered only if the rule reads it as a speaker, so that every prefix the
+    # editor inserts is one the search facet recognises.
+    said.update(" ".join(e.split()) for e in entities if e and speakers.is_speaker(e))
     return {
         "subjects": [s for s, _ in subjects.most_common(200)],
-        "speakers": [f"{s} : " for s, _ in speakers.most_common(200)],
+        "speakers": [speakers.suggestion(s) for s, _ in said.most_common(200)],
     }
 
 

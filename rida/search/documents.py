@@ -1,7 +1,8 @@
 """What is indexed, read from the database: one document per meeting header, RIDA row and
 action, the same for every engine.
 
-A row's organisations are the speakers it names (``LIFEN :``, ``- ESEA NA :``); an
+A row's organisations are the speakers it names (``LIFEN :``, ``- ESEA NA :``: the rule of
+:mod:`rida.meetings.speakers`, the one the editor suggests prefixes by); an
 action's, its owner's entity; a header's, the entities of its participants, organiser and
 rapporteur. Each document carries a ``stamp`` (a hash of what is indexed) so that
 :func:`rida.search.check` can tell a stale document from a fresh one.
@@ -11,19 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
+from rida.meetings import speakers as speaker_rule
 from rida.meetings.people import display_name
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series
 from rida.render import ACTION_STATUS_LABELS  # what the pages show: snippets read the same
-
-# « LIFEN : », « - ESEA Nouvelle Aquitaine : », « GCS SARA : » at the start of a line.
-SPEAKER = re.compile(r"^\s*(?:[-–•*]\s*)?([A-Z]{2,}(?:[ '’-][\w’'-]+){0,3}?)\s*:", re.M)
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,8 @@ class SearchDoc:
 
 
 def speakers(text: str) -> list[str]:
-    return [m.group(1).strip() for m in SPEAKER.finditer(text)]
+    """The organisations a text names as speakers (:func:`rida.meetings.speakers.names`)."""
+    return speaker_rule.names(text)
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -5,16 +5,79 @@
  * pattern without automatic selection: ArrowDown/ArrowUp choose an option, Enter inserts
  * the chosen option, Tab inserts the chosen (or first) option, Escape closes. When the list
  * is closed, no key is intercepted: Tab moves to the next cell as usual.
+ *
+ * What counts as a speaker prefix is the rule of rida/meetings/speakers.py (described
+ * there), rebuilt here from the same pieces: `names(text)` reads like the Python `names`,
+ * and the editor offers only suggestions the rule reads as one speaker. The search facet
+ * uses the same rule, so a prefix inserted here is an organisation there.
+ * tests/test_speaker_prefixes.py checks that both build the same expression and runs
+ * both on tests/fixtures/speaker_prefixes.json.
+ *
+ * A browser script (window.Rida.Speakers, window.Rida.speakerRule); under Node
+ * (tests) the same objects are module.exports.
  */
-(function () {
+(function (root) {
   'use strict';
 
+  // --- The rule (same pieces and same text as rida/meetings/speakers.py) ---------------
+  const UP = String.raw`A-Z\u00c0-\u00d6\u00d8-\u00de\u0152`;  // capitals, accented ones, Œ
+  const LO = String.raw`a-z\u00df-\u00f6\u00f8-\u00ff\u0153`;
+  const JOIN = String.raw`&.'\u2019\-`;
+  const HEAD = String.raw`[${UP}](?:[${JOIN}]?[0-9${UP}]|[${LO}](?=[${UP}]))+\.?`;
+  const CAPS = String.raw`[0-9${UP}](?:[${JOIN}]?[0-9${UP}])*\.?`;
+  const CAPITALISED = String.raw`[${UP}][${LO}]+(?:-[${UP}]?[${LO}]+)*`;
+  const PARTICLE = String.raw`(?:(?:de|du|des|la|le|les|en|sur)[ \u00a0]|[dl]['\u2019])`;
+  const NAME = String.raw`${HEAD}(?:[ \u00a0](?:&[ \u00a0])?${PARTICLE}?(?:${CAPS}|${
+    CAPITALISED})){0,4}`;
+  const NOTE_PATTERN = String.raw`[ \u00a0]?\([^()\n]{1,80}\)`;
+  const BETWEEN_PATTERN = String.raw`(?:[ \u00a0]?/[ \u00a0]?|,[ \u00a0]|[ \u00a0]et[ \u00a0])`;
+  const SPEAKER = `${NAME}(?:${NOTE_PATTERN})?`;
+  const PATTERN = String.raw`^[ \t]*(?:(?:[-\u2013\u2022*]|[0-9]{1,3}[.)])[ \t]+)?(?:\*\*)?`
+    + `(${SPEAKER}(?:${BETWEEN_PATTERN}${SPEAKER})*)`
+    + String.raw`(?:\*\*)?[ \t\u00a0\u202f]*:(?:\*\*)?(?![/0-9])`;
+  // Labels written in capitals that are not speakers, without accents.
+  const NOT_SPEAKERS = new Set([
+    'ACTION', 'ATTENTION', 'CONCLUSION', 'DECISION', 'EXEMPLE', 'IMPORTANT', 'INFO',
+    'INFORMATION', 'N.B.', 'NB', 'NOTA', 'NOTE', 'OBJET', 'OK', 'P.S.', 'PS', 'QUESTION',
+    'RAPPEL', 'RDV', 'REMARQUE', 'REPONSE', 'TODO', 'URGENT',
+  ]);
+  // PATTERN after a literal newline, as in Python: over "\n" + text, "^" is exactly a line
+  // start after "\n" (JavaScript's multi-line "^" would also match after "\r").
+  const AFTER_NEWLINE = new RegExp(`\n${PATTERN.slice(1)}`, 'g');
+  const NOTE = new RegExp(NOTE_PATTERN, 'g');
+  const BETWEEN = new RegExp(BETWEEN_PATTERN);
+
+  /** The speakers named at the start of the lines of `text`, in order (repeats kept). */
+  function names(text) {
+    const found = [];
+    for (const m of `\n${text}`.matchAll(AFTER_NEWLINE)) {
+      for (const part of m[1].replace(NOTE, '').split(BETWEEN)) {
+        const name = part.trim().split(/\s+/).join(' ');
+        if (name && !NOT_SPEAKERS.has(fold(name))) found.push(name);
+      }
+    }
+    return found;
+  }
+
+  /** True when `name` alone is one speaker name by the rule. */
+  function isSpeaker(name) {
+    const cleaned = name.trim().split(/\s+/).join(' ');
+    const found = names(`${cleaned} :`);
+    return found.length === 1 && found[0] === cleaned;
+  }
+
+  const speakerRule = { PATTERN, NOTE_PATTERN, BETWEEN_PATTERN, NOT_SPEAKERS, names, isSpeaker };
+
+  // --- The suggestion list ---------------------------------------------------------------
   const MAX_OPTIONS = 8;
   const MIN_TYPED = 2;
   const CARET_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
-  // Text before the caret: line start, optional list marker, then the typed capitals.
-  const FRAGMENT = /(?:^|\n)[ \t]*(?:[-*][ \t]+)?([A-ZÀ-Ý][A-ZÀ-Ý0-9 '&./-]*)$/;
+  // Text before the caret: line start, optional list marker (as in the rule), then what the
+  // suggestions are filtered by: two capitals or more, then possibly more words ("ESEA Nou").
+  const FRAGMENT = new RegExp(String.raw`(?:^|\n)[ \t]*(?:(?:[-\u2013\u2022*]|[0-9]{1,3}[.)])`
+    + String.raw`[ \t]+)?([${UP}][0-9${UP}${JOIN}]*[0-9${UP}](?:[ \u00a0][^\n:()]*)?)$`);
 
+  /** Upper case without accents: how typed text and suggestions are compared. */
   function fold(text) {
     return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
   }
@@ -27,7 +90,8 @@
      */
     constructor(list, speakers, announce) {
       this.list = list;
-      this.speakers = speakers;
+      // Only what the rule reads as one speaker: what the search facet will recognise.
+      this.speakers = speakers.filter((s) => names(s).length === 1);
       this.announce = announce;
       this.field = null;       // the textarea the list is open for
       this.matches = [];
@@ -146,5 +210,8 @@
     }
   }
 
-  window.Rida = Object.assign(window.Rida || {}, { Speakers });
-})();
+  if (typeof module !== 'undefined' && module.exports) {
+    module.exports = { Speakers, speakerRule };
+  }
+  if (root) root.Rida = Object.assign(root.Rida || {}, { Speakers, speakerRule });
+})(typeof window !== 'undefined' ? window : null);

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint bench docs-images clean
+.PHONY: run test lint bench docs docs-images clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,18 +17,22 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.docs-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
 run: $(VENV)/.installed
 	$(BIN)/rida init
 	$(BIN)/rida demo --if-empty
 	$(BIN)/rida serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-installed
-	$(BIN)/ruff check rida tests benchmarks
+	$(BIN)/ruff check rida tests benchmarks scripts docs/hooks
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check rida tests benchmarks
-	$(BIN)/ruff format --check rida tests benchmarks
+	$(BIN)/ruff check rida tests benchmarks scripts docs/hooks
+	$(BIN)/ruff format --check rida tests benchmarks scripts docs/hooks
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/autosave.py
@@ -38,9 +42,13 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/actions.py
 	$(BIN)/python benchmarks/load.py
 
-# Pictures of the demo compte-rendu for the README (needs LibreOffice and poppler-utils).
+# The manual (docs/, mkdocs.yml) into site/, strict: a broken link or anchor is an error.
+docs: $(VENV)/.docs-installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
+# Pictures of the demo compte-rendu for the README and the manual (needs LibreOffice and poppler-utils).
 docs-images: $(VENV)/.installed
 	$(BIN)/python scripts/readme_images.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis site

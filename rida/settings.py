@@ -1,7 +1,8 @@
 """Every setting of rida, declared once as data.
 
-Each setting is read from the environment variable of the same name. The README table
-"Configuration" is checked against this list by the test suite, so the two cannot drift.
+Each setting is read from the environment variable of the same name. The manual's page
+"Configuration" (``docs/configuration.md``) renders its table from this list when the site
+is built (``docs/hooks/rida_docs.py``), so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -26,68 +27,76 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RIDA_DATA_DIR",
         "./instance",
-        "Dossier des données : base SQLite, index de recherche, clé secrète.",
+        "Dossier des données : base SQLite, index de recherche, clé secrète (créé en mode 0700).",
     ),
     Setting(
         "RIDA_DATABASE_URL",
         "sqlite:///<RIDA_DATA_DIR>/rida.sqlite3",
-        "URL SQLAlchemy de la base (SQLite par défaut ; `postgresql+psycopg://…` accepté).",
+        "URL SQLAlchemy de la base ; PostgreSQL : "
+        "`postgresql+psycopg://utilisateur:mdp@hôte/base` (installer l'extra "
+        "`.[postgresql]`).",
     ),
     Setting(
         "RIDA_EXPORT_DIR",
         "./exports",
-        "Dossier des documents générés (comptes-rendus exportés).",
+        "Dossier des documents générés.",
     ),
     Setting(
         "RIDA_SOFFICE",
         "<soffice trouvé dans le PATH>",
-        "Programme LibreOffice (`soffice`) qui convertit les comptes-rendus en PDF ; sans "
-        "lui, le PDF n'est pas proposé (message explicite).",
+        "Chemin du programme `soffice` de LibreOffice, qui convertit le DOCX en PDF ; sans "
+        "LibreOffice, le PDF est refusé avec un message clair (les autres formats restent "
+        "disponibles).",
     ),
     Setting(
         "RIDA_SECRET_KEY",
         "<généré dans RIDA_DATA_DIR/secret_key>",
-        "Clé de signature des sessions ; générée et conservée dans le dossier des données "
-        "si absente.",
+        "Clé de signature des sessions ; générée (mode 0600) et conservée dans le dossier des"
+        " données si absente. Jamais dans le dépôt.",
     ),
     Setting(
         "RIDA_AUTO_MIGRATE",
         "1",
-        "Applique les migrations de schéma (Alembic) au démarrage ; `0` pour le faire à la "
-        "main avec `rida init`.",
+        "Applique les migrations de schéma au démarrage ; `0` pour le faire à la main avec "
+        "`rida init`.",
     ),
     Setting(
         "RIDA_DOCX_TEMPLATE",
         "<templates/compte-rendu.docx livré>",
-        "Document DOCX de référence des comptes-rendus (styles, mise en page, numérotation "
-        "des listes) ; par défaut celui livré avec rida.",
+        "Document DOCX de référence des comptes-rendus (styles, marges, numérotation des listes).",
     ),
     Setting(
         "RIDA_MAX_REQUEST_BYTES",
         "5000000",
-        "Taille maximale d'une requête (octets) ; au-delà, réponse 413.",
+        "Taille maximale d'une requête (octets ; champs de formulaire et fichiers envoyés "
+        "compris) ; au-delà, réponse 413 « Requête trop volumineuse : 5 Mo au plus. » (la "
+        "limite en vigueur).",
     ),
     Setting(
         "RIDA_SEARCH_BACKEND",
         "whoosh",
-        "Moteur de la recherche plein texte (`whoosh`, embarqué).",
+        "Moteur de la recherche plein texte : `whoosh` (embarqué, `whoosh-reloaded`). Les "
+        "vues n'en dépendent pas (`rida/search/__init__.py`).",
     ),
     Setting(
         "RIDA_SEARCH_DIR",
         "<RIDA_DATA_DIR>/search",
-        "Dossier de l'index de recherche ; reconstruit depuis la base s'il manque ou est "
-        "illisible.",
+        "Dossier de l'index de recherche (mode 0700 : il contient des pickles). Absent ou "
+        "illisible, il est reconstruit depuis la base au démarrage, avec une ligne de "
+        "journal.",
     ),
     Setting(
         "RIDA_BASE_URL",
         "http://127.0.0.1:5000",
-        "Adresse publique de rida, pour les liens des rappels envoyés par `rida remind`.",
+        "Adresse publique de rida, pour les liens des rappels (`rida remind`). Les "
+        "calendriers, eux, reprennent l'adresse par laquelle ils sont lus.",
     ),
     Setting(
         "RIDA_SMTP_URL",
         "<aucun>",
         "Serveur d'envoi des rappels : `smtp://utilisateur:mdp@hôte:port`, "
-        "`smtp+starttls://…` ou `smtps://…` ; sans lui, `rida remind` refuse d'envoyer.",
+        "`smtp+starttls://…` ou `smtps://…` ; sans lui, `rida remind` refuse d'envoyer (sauf "
+        "`--dry-run`).",
     ),
     Setting(
         "RIDA_MAIL_FROM",
@@ -103,37 +112,41 @@ SETTINGS: tuple[Setting, ...] = (
         "RIDA_PUBLIC_READ",
         "0",
         "`1` : les visiteurs non connectés lisent les comptes-rendus **validés** et "
-        "**publics** (page, exports, téléchargements), rien d'autre.",
+        "**publics** (page, exports, versions figées), rien d'autre (ni liste, ni recherche, "
+        "ni API de lecture).",
     ),
     Setting(
         "RIDA_SECURE_COOKIES",
         "0",
-        "`1` derrière HTTPS : le cookie de session n'est envoyé que sur HTTPS (`Secure`).",
+        "`1` quand rida est servi derrière HTTPS (mandataire inverse) : le cookie de session "
+        "porte `Secure` et n'est jamais envoyé en clair. Il est toujours `HttpOnly` et "
+        "`SameSite=Lax`.",
     ),
     Setting(
         "RIDA_SESSION_IDLE_MINUTES",
         "60",
-        "Une session sans aucune requête pendant ce temps expire (décimales acceptées).",
+        "Une session sans aucune requête pendant ce temps expire (décimales acceptées : `0.5`).",
     ),
     Setting(
         "RIDA_SESSION_MAX_HOURS",
         "12",
-        "Durée maximale d'une session depuis la connexion, activité ou non.",
+        "Durée maximale d'une session depuis la connexion, même active.",
     ),
     Setting(
         "RIDA_SESSION_WARNING_MINUTES",
         "5",
-        "L'éditeur avertit ce temps avant la fin de la session (« Rester connecté »).",
+        "L'éditeur affiche l'avertissement (« Rester connecté ») ce temps avant la fin de la "
+        "session.",
     ),
     Setting(
         "RIDA_LOGIN_MAX_FAILURES",
         "5",
-        "Échecs de connexion d'un identifiant, dans la fenêtre, qui le bloquent.",
+        "Échecs de connexion d'un même identifiant, dans la fenêtre, qui le bloquent.",
     ),
     Setting(
         "RIDA_LOGIN_MAX_FAILURES_PER_IP",
         "20",
-        "Échecs de connexion depuis une adresse IP, dans la fenêtre, qui la bloquent.",
+        "Échecs de connexion depuis une même adresse IP, dans la fenêtre, qui la bloquent.",
     ),
     Setting(
         "RIDA_LOGIN_WINDOW_MINUTES",

@@ -11,8 +11,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any, Protocol
 
 from alembic import command
 from alembic.config import Config
@@ -150,6 +151,22 @@ def integrity_ok(engine: Engine) -> bool:
 # --- Flask integration -------------------------------------------------------------
 
 
+class App(Protocol):
+    """What the domain's ``init_app`` functions use of the application (a Flask app), so
+    that they need not import Flask."""
+
+    @property
+    def config(self) -> dict[str, Any]: ...
+
+    @property
+    def extensions(self) -> dict[str, Any]: ...
+
+    @property
+    def testing(self) -> bool: ...
+
+    def app_context(self) -> AbstractContextManager[Any]: ...
+
+
 def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
@@ -161,8 +178,14 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def extension(name: str) -> Any:
+    """The current app's extension ``name`` (``app.extensions[name]``)."""
+    return current_app.extensions[name]
+
+
 def engine() -> Engine:
-    return current_app.extensions["rida.engine"]
+    engine: Engine = extension("rida.engine")
+    return engine
 
 
 def session() -> Session:

@@ -1,4 +1,4 @@
-"""The ``rida/1`` exchange format: validate, import, export (no Flask here).
+"""The ``rida/1`` exchange format: validate, import, export.
 
 :func:`validate` checks a whole document, collecting every error with its field path,
 and returns the normalised document (strings trimmed, defaults filled in, empty optional

@@ -1,4 +1,4 @@
-"""Sending e-mail through the SMTP server of the setting ``RIDA_SMTP_URL`` (no Flask here).
+"""Sending e-mail through the SMTP server of the setting ``RIDA_SMTP_URL``.
 
 ``smtp://user:password@host:port`` (plain, port 25 by default), ``smtp+starttls://…``
 (upgraded with STARTTLS, port 587) or ``smtps://…`` (TLS from the start, port 465). User and

@@ -1,5 +1,5 @@
 """``rida backup`` and ``rida restore``: the database and the export directory, with a
-manifest that proves what a backup holds (no Flask).
+manifest that proves what a backup holds.
 
 A backup is a directory::
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from flask import Flask
     from sqlmodel import Session
 
+    from rida.db import App
     from rida.models import User
 
 Kind = Literal["row", "action", "meeting"]
@@ -110,7 +110,7 @@ def make_backend(name: str, directory: Path) -> Any:
     return getattr(importlib.import_module(module), cls)(directory)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     """Open the app's index (rebuilt from the database if missing or corrupt)."""
     from rida import db
 
@@ -127,9 +127,9 @@ def init_app(app: Flask) -> None:
 
 def backend() -> Any:
     """The current app's search engine."""
-    from flask import current_app
+    from rida import db
 
-    return current_app.extensions[EXTENSION]
+    return db.extension(EXTENSION)
 
 
 def readable_meetings(session: Session, user: User | None) -> set[int]:

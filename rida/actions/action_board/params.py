@@ -1,6 +1,6 @@
 """Dashboard parameters: URL arguments or CLI options to a :class:`BoardQuery`, and back.
 
-Pure: no Flask, no database. The page, the exports and ``rida actions`` all parse through
+Pure: no database. The page, the exports and ``rida actions`` all parse through
 :func:`parse`, so the same parameter gets the same French error, with its name as path.
 
 Parameters (each filter may be repeated: its values are alternatives): ``series`` (a

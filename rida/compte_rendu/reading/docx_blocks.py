@@ -1,4 +1,4 @@
-"""A Word body as a flat list of blocks, paragraphs as Markdown (no Flask).
+"""A Word body as a flat list of blocks, paragraphs as Markdown.
 
 :func:`body_blocks` walks ``document.element.body`` in order (paragraphs and tables
 interleaved, content controls opened); :func:`markdown_of` turns paragraphs back into the

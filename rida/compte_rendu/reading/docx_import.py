@@ -1,4 +1,4 @@
-"""Reading a compte-rendu DOCX back into a ``rida/1`` document (no Flask).
+"""Reading a compte-rendu DOCX back into a ``rida/1`` document.
 
 :func:`read_docx` reads the visible content in body order, finding sections by their
 words and tables by their content (``docs/compte-rendu-layout.md``), tolerating the

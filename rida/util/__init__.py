@@ -1,0 +1,2 @@
+"""Small helpers with no knowledge of the domain: atomic writes, a cache, spreadsheet
+cells, URL-style arguments."""

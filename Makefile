@@ -26,9 +26,13 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check rida tests benchmarks
 	$(BIN)/pytest
 
+# Style, types (mypy, settings in pyproject.toml) and the layers of the package
+# (lint-imports, contracts in pyproject.toml).
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check rida tests benchmarks
-	$(BIN)/ruff format --check rida tests benchmarks
+	$(BIN)/ruff check rida tests benchmarks scripts
+	$(BIN)/ruff format --check rida tests benchmarks scripts
+	$(BIN)/mypy rida
+	$(BIN)/lint-imports --no-logo
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/autosave.py
@@ -43,4 +47,4 @@ docs-images: $(VENV)/.installed
 	$(BIN)/python scripts/readme_images.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache .grimp_cache

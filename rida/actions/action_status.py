@@ -157,7 +157,7 @@ def closing_days(session: Session, actions: Iterable[Action]) -> dict[int, dt.da
             days[action_id] = meeting_day or at.date()
     missing = [a.meeting_id for i, a in closed.items() if i not in days]
     if missing:
-        dates = dict(
+        dates: dict[int, dt.date] = dict(
             session.exec(select(Meeting.id, Meeting.date).where(col(Meeting.id).in_(missing))).all()
         )
         for i, a in closed.items():

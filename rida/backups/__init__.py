@@ -151,7 +151,7 @@ def _listed(directory: Path) -> list[str]:
 def verify(backup: Path) -> dict[str, Any]:
     """The manifest of ``backup`` once every file matches it; :class:`BackupError` if not."""
     try:
-        manifest = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
         if manifest.get("format") != FORMAT or not isinstance(files, dict):
             raise ValueError(manifest.get("format"))

@@ -43,7 +43,7 @@ IndexFunction = Callable[[Session, Iterable[int]], None]
 def _default_index(session: Session, meeting_ids: Iterable[int]) -> None:
     from rida import search
 
-    search.index_meetings(session, meeting_ids)  # type: ignore[attr-defined]
+    search.index_meetings(session, meeting_ids)
 
 
 @contextmanager

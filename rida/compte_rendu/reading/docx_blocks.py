@@ -158,7 +158,7 @@ def read_paragraph(paragraph: Paragraph, numbering: _Numbering) -> Para:
 
 
 def _cells(tr: Any, table: Table, numbering: _Numbering) -> list[Cell]:
-    cells = []
+    cells: list[Cell] = []
     for tc in tr.tc_lst:
         if tc.vMerge == "continue":
             cells.append([])

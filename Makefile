@@ -30,9 +30,13 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check rida tests benchmarks scripts docs/hooks
 	$(BIN)/pytest
 
+# Style, types (mypy, settings in pyproject.toml) and the layers of the package
+# (lint-imports, contracts in pyproject.toml).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check rida tests benchmarks scripts docs/hooks
 	$(BIN)/ruff format --check rida tests benchmarks scripts docs/hooks
+	$(BIN)/mypy rida
+	$(BIN)/lint-imports --no-logo
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/autosave.py
@@ -51,4 +55,4 @@ docs-images: $(VENV)/.installed
 	$(BIN)/python scripts/readme_images.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis site
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache .grimp_cache site

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any, Protocol
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlmodel import Session
 
 from rida.paths import MIGRATIONS_DIR
@@ -53,7 +54,7 @@ def make_engine(url: str) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event decide how transactions start.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -64,7 +65,7 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         writing = conn.get_execution_options().get(WRITE_OPTION, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
@@ -112,7 +113,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
 def _open_sessions() -> dict[Engine, Session]:
     if not hasattr(_OPEN, "sessions"):
         _OPEN.sessions = {}
-    return _OPEN.sessions
+    sessions: dict[Engine, Session] = _OPEN.sessions
+    return sessions
 
 
 def open_write_session(engine: Engine) -> Session | None:
@@ -150,6 +152,22 @@ def integrity_ok(engine: Engine) -> bool:
 # --- Flask integration -------------------------------------------------------------
 
 
+class App(Protocol):
+    """What the domain's ``init_app`` functions use of the application (a Flask app), so
+    that they need not import Flask."""
+
+    @property
+    def config(self) -> dict[str, Any]: ...
+
+    @property
+    def extensions(self) -> dict[str, Any]: ...
+
+    @property
+    def testing(self) -> bool: ...
+
+    def app_context(self) -> AbstractContextManager[Any]: ...
+
+
 def init_app(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
@@ -161,15 +179,22 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def extension(name: str) -> Any:
+    """The current app's extension ``name`` (``app.extensions[name]``)."""
+    return current_app.extensions[name]
+
+
 def engine() -> Engine:
-    return current_app.extensions["rida.engine"]
+    engine: Engine = extension("rida.engine")
+    return engine
 
 
 def session() -> Session:
     """The read session of the current request."""
     if "db_session" not in g:
         g.db_session = read_session(engine())
-    return g.db_session
+    current: Session = g.db_session
+    return current
 
 
 ACTOR_OF_REQUEST = "rida.actor_of_request"  # app.extensions: who acts in a request
@@ -178,12 +203,12 @@ ACTOR_OF_REQUEST = "rida.actor_of_request"  # app.extensions: who acts in a requ
 def current_actor() -> object | None:
     """Who acts: the command's actor (``g``), else the one the web layer names for the
     request (``app.extensions[ACTOR_OF_REQUEST]``), else nobody (``None``)."""
-    actor = g.get(ACTOR)
+    actor: object | None = g.get(ACTOR)
     if actor is not None:
         return actor
     if not has_request_context():
         return None
-    of_request = current_app.extensions.get(ACTOR_OF_REQUEST)
+    of_request: Callable[[], object] | None = current_app.extensions.get(ACTOR_OF_REQUEST)
     return of_request() if of_request is not None else None
 
 

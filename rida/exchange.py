@@ -1,4 +1,4 @@
-"""The ``rida/1`` exchange format: validate, import, export (no Flask here).
+"""The ``rida/1`` exchange format: validate, import, export.
 
 :func:`validate` checks a whole document, collecting every error with its field path,
 and returns the normalised document (strings trimmed, defaults filled in, empty optional
@@ -85,7 +85,9 @@ class _Collector:
     def add(self, path: str, message: str) -> None:
         self.errors.append(FieldError(path, message))
 
-    def obj(self, value: Any, path: str, known: tuple[str, ...], *, extensions: bool) -> dict:
+    def obj(
+        self, value: Any, path: str, known: tuple[str, ...], *, extensions: bool
+    ) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.add(path, f"objet attendu, reçu {fields.type_name(value)}")
             return {}
@@ -96,7 +98,7 @@ class _Collector:
             self.add(f"{prefix}{key}", "clé inconnue")
         return value
 
-    def items(self, value: Any, path: str) -> list:
+    def items(self, value: Any, path: str) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
@@ -112,11 +114,11 @@ def _opt(value: str) -> str | None:
     return value or None
 
 
-def _extensions(data: dict) -> dict:
+def _extensions(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
 
 
-def _checked_extensions(c: _Collector, data: dict, path: str) -> dict:
+def _checked_extensions(c: _Collector, data: dict[str, Any], path: str) -> dict[str, Any]:
     """The ``x-…`` keys of ``data``, verbatim, once checked to be plain JSON."""
     prefix = f"{path}." if path else ""
     found = _extensions(data)
@@ -127,7 +129,7 @@ def _checked_extensions(c: _Collector, data: dict, path: str) -> dict:
 
 def _person(
     c: _Collector, value: Any, path: str, *, entity_only: bool = False, extra: tuple[str, ...] = ()
-) -> dict | None:
+) -> dict[str, Any] | None:
     if value is None:
         return None
     data = c.obj(value, path, PERSON_KEYS + extra, extensions=bool(extra))
@@ -226,8 +228,9 @@ def validate(doc: Any) -> dict[str, Any]:
     return out
 
 
-def _participants(c: _Collector, value: Any) -> list[dict]:
-    result, seen = [], {}
+def _participants(c: _Collector, value: Any) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for i, item in enumerate(c.items(value, "participants")):
         path = f"participants[{i}]"
         if item is None:
@@ -249,8 +252,9 @@ def _participants(c: _Collector, value: Any) -> list[dict]:
     return result
 
 
-def _rows(c: _Collector, value: Any) -> list[dict]:
-    result, seen = [], {}
+def _rows(c: _Collector, value: Any) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = []
+    seen: dict[int, int] = {}
     for i, item in enumerate(c.items(value, "rida")):
         path = f"rida[{i}]"
         data = c.obj(item, path, ROW_KEYS, extensions=True)
@@ -284,7 +288,7 @@ def _rows(c: _Collector, value: Any) -> list[dict]:
     return result
 
 
-def _actions(c: _Collector, value: Any, numbers: set[int]) -> list[dict]:
+def _actions(c: _Collector, value: Any, numbers: set[int]) -> list[dict[str, Any]]:
     result = []
     for i, item in enumerate(c.items(value, "actions")):
         path = f"actions[{i}]"

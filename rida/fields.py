@@ -85,10 +85,10 @@ def text(
     bad = _FORBIDDEN.search(value)
     if bad:
         raise FieldError(path, f"caractère de contrôle interdit (U+{ord(bad.group()):04X})")
-    value = value.strip()
-    if nonempty and not value:
+    trimmed: str = value.strip()
+    if nonempty and not trimmed:
         raise FieldError(path, "ne peut pas être vide")
-    return value
+    return trimmed
 
 
 def markdown(value: Any, path: str) -> str:
@@ -103,7 +103,8 @@ def choice(
     if value not in options or isinstance(value, bool):
         shown = ", ".join("null" if o is None else o for o in options)
         raise FieldError(path, f"valeur attendue parmi {shown} ; reçu {value!r}")
-    return value
+    chosen: str | None = value
+    return chosen
 
 
 def date(value: Any, path: str, *, required: bool = False) -> dt.date | None:

@@ -1,4 +1,4 @@
-"""Sending e-mail through the SMTP server of the setting ``RIDA_SMTP_URL`` (no Flask here).
+"""Sending e-mail through the SMTP server of the setting ``RIDA_SMTP_URL``.
 
 ``smtp://user:password@host:port`` (plain, port 25 by default), ``smtp+starttls://…``
 (upgraded with STARTTLS, port 587) or ``smtps://…`` (TLS from the start, port 465). User and
@@ -92,7 +92,9 @@ def failure(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return "authentification refusée par le serveur"
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"refus du serveur ({error.smtp_code} {error.smtp_error.decode(errors='replace')})"
+        detail = error.smtp_error
+        shown = detail.decode(errors="replace") if isinstance(detail, bytes) else detail
+        return f"refus du serveur ({error.smtp_code} {shown})"
     if isinstance(error, smtplib.SMTPException):
         return f"erreur SMTP ({error})"
     return (

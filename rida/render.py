@@ -139,7 +139,7 @@ def markdown_tree(text: str) -> ET.Element:
     lines = formula_text(text).split("\n")
     for step in converter.preprocessors:
         lines = step.run(lines)
-    root = converter.parser.parseDocument(lines).getroot()
+    root: ET.Element = converter.parser.parseDocument(lines).getroot()
     prettify = converter.treeprocessors["prettify"]
     for step in converter.treeprocessors:
         if step is not prettify:

@@ -1,4 +1,4 @@
-"""User accounts: creation, password hashing and checking (no Flask request code).
+"""User accounts: creation, password hashing and checking.
 
 New passwords are hashed with argon2id (``argon2-cffi``). Hashes made by earlier versions
 (werkzeug's ``scrypt:``/``pbkdf2:``) still verify, and are replaced by an argon2 hash at

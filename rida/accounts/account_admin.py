@@ -1,5 +1,5 @@
 """What administrators change on accounts: role, active flag, password, person, series
-memberships (no Flask). Every permission change is emitted (``rida.audit.events``) with its
+memberships. Every permission change is emitted (``rida.audit.events``) with its
 before/after values, in the transaction of the change.
 
 There is always one active administrator left: the last one cannot be demoted or

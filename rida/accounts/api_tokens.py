@@ -1,4 +1,4 @@
-"""API tokens for scripts: ``Authorization: Bearer rida_<prefix>_<secret>`` (no Flask).
+"""API tokens for scripts: ``Authorization: Bearer rida_<prefix>_<secret>``.
 
 A token is shown once, at its creation; only the SHA-256 of the whole token is kept, found
 through a unique index (the secret is never compared byte by byte). The ``prefix`` is

@@ -1,4 +1,4 @@
-"""Secret calendar-feed URLs (no Flask here).
+"""Secret calendar-feed URLs.
 
 A feed token is shown once, at its creation, and stored as its SHA-256 only: whoever reads
 the database cannot subscribe. Looking a token up hashes it and finds the hash through the

@@ -5,7 +5,7 @@ A login is refused for ``lockout`` once it has had ``per_login`` failures within
 ``window``; an address, once ``per_ip`` failures came from it within ``window``. The
 refusal does not depend on whether the login exists, and a right password does not get
 through it. A successful login forgets the failures of that login (not those of the
-address). No Flask here.
+address).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """When a login session ends: after ``idle`` seconds without a request, or ``lifetime``
-seconds after the login, whichever comes first (no Flask here).
+seconds after the login, whichever comes first.
 
 The two timestamps live in the signed session cookie (``LOGIN_AT``, ``SEEN_AT``, epoch
 seconds): the client cannot change them, and the server decides.

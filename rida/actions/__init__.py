@@ -1,4 +1,4 @@
-"""A meeting's actions, as the rapporteur's editor changes them (no Flask here).
+"""A meeting's actions, as the rapporteur's editor changes them.
 
 An action is something to do after the meeting: a title, a kind, an owner (a person, or an
 organisation alone when no person is known), a due date, a status, notes, and the RIDA row
@@ -16,10 +16,12 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.actions import action_status
+from rida.actions.action_dicts import action_dict as action_dict
+from rida.actions.action_dicts import owner_dict as owner_dict
 from rida.fields import FieldError
 from rida.meetings import apply_revision, check_uid, delete_in, find_row, move_in, touch
-from rida.meetings.people import PERSON_LIMITS, find_or_create, label
-from rida.models import ACTION_KINDS, ACTION_STATUSES, Action, Meeting, Person, RidaRow, User
+from rida.meetings.people import PERSON_LIMITS, find_or_create
+from rida.models import ACTION_KINDS, ACTION_STATUSES, Action, Meeting, Person, User
 
 ACTION_FIELDS = ("title", "kind", "status", "due_date", "notes", "row", "owner_id", "owner")
 OWNER_FIELDS = ("last_name", "first_name", "entity")
@@ -39,36 +41,6 @@ def find(session: Session, meeting_id: int, uid: str) -> Action | None:
     return session.exec(
         select(Action).where(Action.meeting_id == meeting_id, Action.uid == uid)
     ).first()
-
-
-def owner_dict(person: Person | None) -> dict[str, Any] | None:
-    if person is None:
-        return None
-    return {
-        "id": person.id,
-        "label": label(person),
-        "last_name": person.last_name,
-        "first_name": person.first_name,
-        "entity": person.entity,
-    }
-
-
-def action_dict(session: Session, action: Action) -> dict[str, Any]:
-    row = session.get(RidaRow, action.row_id) if action.row_id is not None else None
-    owner = session.get(Person, action.owner_id) if action.owner_id is not None else None
-    return {
-        "uid": action.uid,
-        "position": action.position,
-        "title": action.title,
-        "kind": action.kind,
-        "status": action.status,
-        "due_date": action.due_date.isoformat() if action.due_date else None,
-        "notes": action.notes,
-        "row": row.uid if row else None,
-        "row_number": row.number if row else None,
-        "owner": owner_dict(owner),
-        "revision": action.revision,
-    }
 
 
 def action_order(actions: list[Action]) -> list[dict[str, Any]]:

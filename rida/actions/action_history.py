@@ -1,5 +1,5 @@
 """What a page shows of actions beyond their own fields: the history of their status
-changes (with the meeting that reviewed each one) and the follow-up of a meeting (no Flask).
+changes (with the meeting that reviewed each one) and the follow-up of a meeting.
 
 A change made during a meeting the reader may not read is shown without that meeting, so
 that a history never reveals a confidential meeting's title.

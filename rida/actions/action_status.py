@@ -1,4 +1,4 @@
-"""An action's status and its history (no Flask here).
+"""An action's status and its history.
 
 Every status change is an :class:`~rida.models.ActionEvent`: who, when, the comment, and the
 meeting whose session reviewed it (the follow-up of a later meeting, or the action's own
@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from rida import fields
+from rida.actions.action_dicts import action_dict
 from rida.fields import FieldError
 from rida.meetings import Conflict
 from rida.models import ACTION_STATUSES, Action, ActionEvent, Meeting, User
@@ -79,8 +80,6 @@ def set_status(
     if action.status == status:
         return None
     if revision is not None and revision != action.revision:
-        from rida.actions import action_dict
-
         raise Conflict(
             action_dict(session, action), "Cette action a été modifiée par quelqu'un d'autre."
         )
@@ -158,7 +157,7 @@ def closing_days(session: Session, actions: Iterable[Action]) -> dict[int, dt.da
             days[action_id] = meeting_day or at.date()
     missing = [a.meeting_id for i, a in closed.items() if i not in days]
     if missing:
-        dates = dict(
+        dates: dict[int, dt.date] = dict(
             session.exec(select(Meeting.id, Meeting.date).where(col(Meeting.id).in_(missing))).all()
         )
         for i, a in closed.items():

@@ -1,4 +1,4 @@
-"""Actions and planned meetings as an iCalendar feed (no Flask here).
+"""Actions and planned meetings as an iCalendar feed.
 
 A feed is for one series or one person, and shows only what one account may read
 (:func:`rida.access.readable`): one VTODO per action still open or in progress (due date as

@@ -1,4 +1,4 @@
-"""The "Suivi des actions" of a meeting (no Flask here).
+"""The "Suivi des actions" of a meeting.
 
 The follow-up of meeting M lists the actions born in the earlier meetings of its series
 that were still open on M's date: those open now, and those closed on or after M's date

@@ -1,5 +1,5 @@
 """Bilateral interviews: the meeting record an action of kind ``bilateral_interview``
-opens, and closing the action once that meeting's minutes are validated (no Flask here).
+opens, and closing the action once that meeting's minutes are validated.
 
 Opening is idempotent: the action keeps the meeting it opened (``linked_meeting_id``), and
 opening it again returns that meeting. The interview belongs to the action's series, is

@@ -1,4 +1,4 @@
-"""Reminder digests: each owner's overdue actions and those due soon (no Flask here).
+"""Reminder digests: each owner's overdue actions and those due soon.
 
 One digest per person who owns open or in-progress actions that are overdue (due before
 today) or due within ``days`` days. A digest only lists its recipient's own actions, so an

@@ -1,4 +1,4 @@
-"""The audit log: an append-only, hash-chained record of who changed what (no Flask).
+"""The audit log: an append-only, hash-chained record of who changed what.
 
 - :mod:`rida.audit.record`: who acts (:class:`Actor`), values made loggable (secrets
   masked), the entry of an :class:`rida.audit.events.Event`;

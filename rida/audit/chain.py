@@ -1,4 +1,4 @@
-"""The hash chain of the audit log (no Flask here).
+"""The hash chain of the audit log.
 
 Each entry's ``hash`` is the SHA-256 of the canonical JSON (sorted keys, no spaces,
 UTF-8) of its fields, ``id`` and ``prev_hash`` included; ``prev_hash`` is the hash of the

@@ -2,7 +2,7 @@
 permission and token changes, validations.
 
 The code where they happen calls :func:`emit`; the audit log subscribes to
-:data:`happened` (blinker, no Flask import). Row changes themselves (create, update,
+:data:`happened` (blinker). Row changes themselves (create, update,
 delete) are seen by the audit log through the write sessions, not through here.
 """
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Delete, Table, inspect, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect, select
 from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 
@@ -161,12 +161,15 @@ def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
 def _bulk_delete(state: ORMExecuteState) -> None:
     """Record the rows a bulk ``DELETE`` is about to remove (same transaction)."""
     session = state.session
-    if not (state.is_delete and session.info.get(db.WRITE)):
+    statement = state.statement
+    if not (state.is_delete and isinstance(statement, Delete) and session.info.get(db.WRITE)):
         return
-    table = state.statement.table  # type: ignore[attr-defined]
+    table = statement.table
+    if not isinstance(table, Table):  # an ORM bulk delete is on its model's table
+        return
     if table.name in NOT_AUDITED:
         return
-    where = state.statement.whereclause  # type: ignore[attr-defined]
+    where = statement.whereclause
     query = select(table) if where is None else select(table).where(where)
     rows = session.connection().execute(query).mappings().all()
     keys = [column.name for column in table.primary_key.columns]

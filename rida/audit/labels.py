@@ -1,5 +1,5 @@
 """The audit log in French: what each action, object and field is called, and what an
-entry changed, readable (no Flask here)."""
+entry changed, readable."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading the audit log back: filters, pages, CSV (no Flask here)."""
+"""Reading the audit log back: filters, pages, CSV."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What an audit entry holds: who acts, and values made safe to log (no Flask here).
+"""What an audit entry holds: who acts, and values made safe to log.
 
 Secrets (password and token hashes) are masked, large frozen content is left out (the
 frozen version is itself immutable), everything else is turned into plain JSON so that

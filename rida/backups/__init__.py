@@ -1,5 +1,5 @@
 """``rida backup`` and ``rida restore``: the database and the export directory, with a
-manifest that proves what a backup holds (no Flask).
+manifest that proves what a backup holds.
 
 A backup is a directory::
 
@@ -151,7 +151,7 @@ def _listed(directory: Path) -> list[str]:
 def verify(backup: Path) -> dict[str, Any]:
     """The manifest of ``backup`` once every file matches it; :class:`BackupError` if not."""
     try:
-        manifest = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
         if manifest.get("format") != FORMAT or not isinstance(files, dict):
             raise ValueError(manifest.get("format"))

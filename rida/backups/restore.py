@@ -1,5 +1,5 @@
 """``rida restore``: a verified backup (:mod:`rida.backups`) put in place of the database
-and the export directory; the search index is dropped, to be rebuilt (no Flask).
+and the export directory; the search index is dropped, to be rebuilt.
 
 The caller makes sure that no server holds the data (:mod:`rida.backups.server_lock`).
 """

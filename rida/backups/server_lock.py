@@ -16,8 +16,10 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from rida.db import App
 
 LOCK_NAME = "server.lock"
 EXTENSION = "rida.backups.server_lock"
@@ -45,7 +47,7 @@ class Held:
             self.fd = None
 
 
-def hold(app: Flask) -> Held:
+def hold(app: App) -> Held:
     """Mark ``app``'s data dir as served by this process, until the app is collected or
     the process ends."""
     held = Held(Path(app.config["DATA_DIR"]))

@@ -1,4 +1,4 @@
-"""The checks run before a compte-rendu is validated (pure: no Flask, no database).
+"""The checks run before a compte-rendu is validated (pure: no database).
 
 :func:`checklist` takes a normalised ``rida/1`` document (as :func:`rida.exchange.validate`
 or the export gives it) and returns every check, passed or not, in a fixed order. A

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rida.meetings.people import person_key
@@ -36,6 +37,9 @@ HEADER = (
     ("comments", "Commentaires"),
     ("results", "Résultats de l'atelier"),
 )
+# How two items are matched: the same value of one of these functions.
+Key = Callable[[dict[str, Any]], Any]
+
 ROW_FIELDS = (
     ("number", "#"),
     ("nature", "Nature"),
@@ -120,7 +124,7 @@ def _key(p: dict[str, Any]) -> str:
     return person_key(p.get("last_name") or "", p.get("first_name") or "", p.get("entity") or "")
 
 
-def _participants(old: list[dict], new: list[dict]) -> dict[str, list]:
+def _participants(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, list[Any]]:
     before, after = {_key(p): p for p in old}, {_key(p): p for p in new}
     fields = (("attendance", "Présence"), ("function", "Fonction"))
     return {
@@ -134,7 +138,9 @@ def _participants(old: list[dict], new: list[dict]) -> dict[str, list]:
     }
 
 
-def _match(old: list[dict], new: list[dict], keys: list) -> list[tuple[int, int]]:  # type: ignore[type-arg]
+def _match(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], keys: list[Key]
+) -> list[tuple[int, int]]:
     """Pairs (i, j) of matched items, trying each key function in turn on what is left."""
     pairs: list[tuple[int, int]] = []
     left_old, left_new = list(range(len(old))), list(range(len(new)))
@@ -150,16 +156,20 @@ def _match(old: list[dict], new: list[dict], keys: list) -> list[tuple[int, int]
     return sorted(pairs, key=lambda p: p[1])
 
 
-def _content(row: dict[str, Any]) -> tuple:  # type: ignore[type-arg]
+def _content(row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row.get(k) for k, _ in ROW_FIELDS[1:])
 
 
 def _items(
-    old: list[dict], new: list[dict], keys: list, fields: tuple[tuple[str, str], ...], name: Any
-) -> dict[str, list]:  # type: ignore[type-arg]
+    old: list[dict[str, Any]],
+    new: list[dict[str, Any]],
+    keys: list[Key],
+    fields: tuple[tuple[str, str], ...],
+    name: Callable[[dict[str, Any], int], str],
+) -> dict[str, list[Any]]:
     pairs = _match(old, new, keys)
     matched_old, matched_new = {i for i, _ in pairs}, {j for _, j in pairs}
-    changed = []
+    changed: list[dict[str, Any]] = []
     for i, j in pairs:
         fields_changed = _changes(old[i], new[j], fields)
         if fields_changed:
@@ -195,7 +205,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         ACTION_FIELDS,
         lambda a, i: f"Action {i + 1} « {a.get('title')} »",
     )
-    diff = {
+    diff: dict[str, Any] = {
         "header": _changes(old, new, HEADER),
         "participants": _participants(old.get("participants") or [], new.get("participants") or []),
         "rows": rows,

@@ -1,4 +1,4 @@
-"""The validation circuit and the frozen versions of a compte-rendu (no Flask).
+"""The validation circuit and the frozen versions of a compte-rendu.
 
 Statuses and numbering (``MAJOR.MINOR``):
 

@@ -8,8 +8,6 @@ database. The layout is specified in ``docs/compte-rendu-layout.md``.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ from sqlmodel import Session
 
 from rida import exchange
 from rida.actions.follow_up import follow_up as follow_up_items
+from rida.compte_rendu.source import Source as Source
 from rida.models import Meeting
 
 FORMATS = ("docx", "md", "html", "pdf")
@@ -26,24 +25,6 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
 }
-
-
-@dataclass(frozen=True)
-class Source:
-    """What a compte-rendu is made from (JSON-serialisable, frozen with a version)."""
-
-    doc: dict[str, Any]
-    follow_up: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"doc": self.doc, "follow_up": self.follow_up}, ensure_ascii=False, sort_keys=True
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> Source:
-        data = json.loads(text)
-        return cls(doc=data["doc"], follow_up=data.get("follow_up", []))
 
 
 def source(session: Session, meeting: Meeting) -> Source:

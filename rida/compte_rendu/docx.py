@@ -18,7 +18,6 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 
-from rida.compte_rendu import Source
 from rida.compte_rendu import wording as w
 from rida.compte_rendu.docx_layout import Table, TableLook, add_field, embed_json, header_fill, save
 from rida.compte_rendu.markdown_docx import (
@@ -30,6 +29,7 @@ from rida.compte_rendu.markdown_docx import (
     add_run,
     set_numbering,
 )
+from rida.compte_rendu.source import Source
 
 TEMPLATE_NAME = "compte-rendu.docx"
 TABLE_STYLE = "CR Tableau"

@@ -44,7 +44,8 @@ def header_fill(document: Document, table_style: str | None) -> str:
                     and shd is not None
                     and shd.get(qn("w:fill"))
                 ):
-                    return shd.get(qn("w:fill"))
+                    fill: str = shd.get(qn("w:fill"))
+                    return fill
     return DEFAULT_HEADER_FILL
 
 

@@ -18,7 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from rida import render as text_render
-from rida.compte_rendu import Source, wording
+from rida.compte_rendu import wording
+from rida.compte_rendu.source import Source
 from rida.paths import templates_dir
 
 CSS = (templates_dir() / "compte_rendu" / "print.css").read_text(encoding="utf-8")

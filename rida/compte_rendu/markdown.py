@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from rida.compte_rendu import Source
 from rida.compte_rendu import wording as w
+from rida.compte_rendu.source import Source
 
 _INLINE = re.compile(r"([\\*_`\[\]])")
 _PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*\n\s*")

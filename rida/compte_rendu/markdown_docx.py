@@ -264,7 +264,8 @@ def _flat(text: str) -> str:
 def _item_parts(li: ET.Element) -> Iterator[tuple[str, object]]:
     """A list item's parts in order: its loose text with inline children (``text``),
     its paragraphs (``block``), its nested lists (``list``)."""
-    text, inline = li.text, []
+    text: str | None = li.text
+    inline: list[ET.Element] = []
     for child in li:
         if child.tag in BLOCK_TAGS:
             if (text and text.strip()) or inline:

@@ -93,7 +93,8 @@ def status_line(doc: dict[str, Any]) -> str:
 
 
 def classification(doc: dict[str, Any]) -> str:
-    return CLASSIFICATION_LABELS.get(doc["classification"], doc["classification"])
+    value: str = doc["classification"]
+    return CLASSIFICATION_LABELS.get(value, value)
 
 
 def date_line(doc: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Domain rules for meetings and their RIDA rows (no Flask here).
+"""Domain rules for meetings and their RIDA rows.
 
 Edits are optimistic: a row carries a ``revision`` that every change bumps, and a change
 sent against an older revision is a :class:`Conflict`, unless it would leave the row as it

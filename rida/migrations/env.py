@@ -1,7 +1,7 @@
 """Alembic environment: migrations run on the connection rida hands over (see rida.db)."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 from sqlmodel import SQLModel
 
 from rida import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -10,7 +10,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def run(connection) -> None:  # type: ignore[no-untyped-def]
+def run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -25,5 +25,5 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    with create_engine(config.get_main_option("sqlalchemy.url")).begin() as conn:
+    with create_engine(config.get_main_option("sqlalchemy.url", "")).begin() as conn:
         run(conn)

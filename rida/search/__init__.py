@@ -18,12 +18,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
-    from flask import Flask
     from sqlmodel import Session
 
+    from rida.db import App
     from rida.models import User
 
 Kind = Literal["row", "action", "meeting"]
@@ -94,23 +94,50 @@ class CheckReport:
         return not (self.missing or self.extra or self.stale)
 
 
+class Backend(Protocol):
+    """A search engine (``BACKENDS``), over the index of one app."""
+
+    def open(self, session: Session | None) -> None: ...
+
+    def search(
+        self, query: Query, readable: set[int], glossary: dict[str, list[list[str]]]
+    ) -> Results: ...
+
+    def healthy(self) -> bool: ...
+
+    def recover(self, session: Session) -> None: ...
+
+    def index_meetings(self, session: Session, meeting_ids: Iterable[int]) -> None: ...
+
+    def remove_meeting(self, meeting_id: int) -> None: ...
+
+    def rebuild(
+        self, session: Session, progress: Callable[[int, int], None] | None = None
+    ) -> int: ...
+
+    def check(self, session: Session) -> CheckReport: ...
+
+    def close(self) -> None: ...
+
+
 # Engines by name (setting RIDA_SEARCH_BACKEND): "module:class", built with the index dir.
 BACKENDS = {"whoosh": "rida.search.whoosh_backend:WhooshBackend"}
 EXTENSION = "rida.search"
 log = logging.getLogger("rida.search")
 
 
-def make_backend(name: str, directory: Path) -> Any:
+def make_backend(name: str, directory: Path) -> Backend:
     if name not in BACKENDS:
         raise ValueError(
             f"RIDA_SEARCH_BACKEND : moteur de recherche inconnu « {name} » "
             f"(connus : {', '.join(sorted(BACKENDS))})."
         )
     module, cls = BACKENDS[name].split(":")
-    return getattr(importlib.import_module(module), cls)(directory)
+    found: Backend = getattr(importlib.import_module(module), cls)(directory)
+    return found
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     """Open the app's index (rebuilt from the database if missing or corrupt)."""
     from rida import db
 
@@ -125,22 +152,24 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = found
 
 
-def backend() -> Any:
+def backend() -> Backend:
     """The current app's search engine."""
-    from flask import current_app
+    from rida import db
 
-    return current_app.extensions[EXTENSION]
+    found: Backend = db.extension(EXTENSION)
+    return found
 
 
 def readable_meetings(session: Session, user: User | None) -> set[int]:
     """The ids of the meetings ``user`` may read (core query: no ORM loading per row)."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from rida.access import readable
     from rida.models import Meeting
 
-    rows = session.connection().execute(select(Meeting.id).where(readable(user)))
-    return {meeting_id for (meeting_id,) in rows}
+    rows = session.connection().execute(select(col(Meeting.id)).where(readable(user)))
+    return {meeting_id for (meeting_id,) in rows if meeting_id is not None}
 
 
 def search(session: Session, user: User | None, query: Query) -> Results:
@@ -184,6 +213,8 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
     deleted afterwards, else the indexer would index every meeting of a bulk import a
     second time, one batch after another (minutes on a large archive, during which
     autosaves wait for their turn). Entries queued during the rebuild stay."""
+    from sqlalchemy import Engine
+
     from rida import db
     from rida.search import outbox
 
@@ -192,7 +223,9 @@ def rebuild(session: Session, progress: Callable[[int, int], None] | None = None
     if covered and session.info.get(db.WRITE):  # a write session: in its transaction
         outbox.done(session, covered)
     elif covered:
-        with db.write_session(session.get_bind()) as writer:  # type: ignore[arg-type]
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        with db.write_session(engine) as writer:
             outbox.done(writer, covered)
     return count
 

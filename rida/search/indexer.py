@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask
 from sqlmodel import Session
 
 from rida import db
@@ -44,7 +43,7 @@ IndexFunction = Callable[[Session, Iterable[int]], None]
 def _default_index(session: Session, meeting_ids: Iterable[int]) -> None:
     from rida import search
 
-    search.index_meetings(session, meeting_ids)  # type: ignore[attr-defined]
+    search.index_meetings(session, meeting_ids)
 
 
 @contextmanager
@@ -67,7 +66,7 @@ def flocked(path: Path, *, wait: bool) -> Iterator[bool]:
 class Indexer:
     def __init__(
         self,
-        app: Flask,
+        app: db.App,
         lock_path: Path,
         index: IndexFunction = _default_index,
         *,
@@ -171,13 +170,13 @@ class Indexer:
 EXTENSION = "rida.search.indexer"
 
 
-def lock_path(app: Flask) -> Path:
+def lock_path(app: db.App) -> Path:
     """``<index dir>.lock``: beside the index directory, which a rebuild may replace."""
     directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
     return directory.with_name(directory.name + ".lock")
 
 
-def init_app(app: Flask, index: IndexFunction = _default_index) -> Indexer | None:
+def init_app(app: db.App, index: IndexFunction = _default_index) -> Indexer | None:
     """Start the app's indexer unless ``SEARCH_INDEXER`` is false (the default under
     ``TESTING`` and in the ``rida`` command, which never leave a thread behind)."""
     if not app.config.get("SEARCH_INDEXER", not app.testing):
@@ -195,18 +194,18 @@ def init_app(app: Flask, index: IndexFunction = _default_index) -> Indexer | Non
 
 
 @contextmanager
-def exclusive(app: Flask) -> Iterator[None]:
+def exclusive(app: db.App) -> Iterator[None]:
     """No indexer of any process drains while this holds (``rida reindex``)."""
     with flocked(lock_path(app), wait=True):
         yield
 
 
-def of(app: Flask) -> Indexer | None:
+def of(app: db.App) -> Indexer | None:
     """The running indexer of ``app``, if any."""
     return app.extensions.get(EXTENSION)
 
 
-def catch_up(app: Flask, index: IndexFunction = _default_index) -> int:
+def catch_up(app: db.App, index: IndexFunction = _default_index) -> int:
     """Drain the outbox now, in this process, unless another process is draining (a
     command that changed meetings, ``rida search-check``). Never raises: an index error
     is logged and the entries stay queued for the server."""

@@ -92,9 +92,9 @@ def entry_ids(session: Session) -> list[int]:
 def changed_meetings(session: OrmSession) -> set[int]:
     """The meetings touched by the pending changes of ``session`` (called after a flush,
     while ``new``, ``dirty`` and ``deleted`` still describe what was flushed)."""
-    meetings: set[int] = set()
-    people: set[int] = set()
-    series: set[int] = set()
+    meetings: set[int | None] = set()
+    people: set[int | None] = set()
+    series: set[int | None] = set()
     for obj in chain(session.new, session.deleted, _modified(session)):
         if isinstance(obj, Meeting):
             meetings.add(obj.id)
@@ -106,8 +106,7 @@ def changed_meetings(session: OrmSession) -> set[int]:
             series.add(obj.id)
     if people or series:
         meetings.update(_naming(session, people, series))
-    meetings.discard(None)  # type: ignore[arg-type]
-    return meetings
+    return {meeting for meeting in meetings if meeting is not None}
 
 
 def _modified(session: OrmSession) -> Iterator[object]:

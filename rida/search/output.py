@@ -1,4 +1,4 @@
-"""Search results as the API and the CLI print them (pure, no Flask).
+"""Search results as the API and the CLI print them (pure).
 
 JSON: ``{"total", "hits": [{"meeting", "kind", "row", "title", "snippet", …}], "facets",
 "suggestion", "message", "total_is_exact"}``; the required keys come first, extra ones

@@ -1,7 +1,7 @@
 """Search parameters: request arguments or CLI options to a :class:`rida.search.Query`, and
 back to URL arguments (filters kept in the URL, so that a results page can be shared).
 
-Pure: no Flask. The views, the API and the CLI all parse through :func:`parse`, so the
+The views, the API and the CLI all parse through :func:`parse`, so the
 same parameter gets the same French error, with the parameter's name as path.
 
 Parameters: ``q``, ``series``, ``nature``, ``type``, ``organisation``, ``status``,

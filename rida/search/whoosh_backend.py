@@ -282,4 +282,5 @@ class WhooshBackend:
         return report
 
     def doc_count(self) -> int:
-        return self.searcher().doc_count()
+        count: int = self.searcher().doc_count()
+        return count

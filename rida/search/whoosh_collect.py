@@ -40,7 +40,7 @@ def cached(s: Searcher, key: Hashable, build: Callable[[], Any]) -> Any:
     """``build()`` once per searcher and key."""
     store: dict[Hashable, Any] | None = getattr(s, "_rida_cache", None)
     if store is None:
-        store = s._rida_cache = {}  # type: ignore[attr-defined]
+        store = s._rida_cache = {}
     if key not in store:
         store[key] = build()
     return store[key]

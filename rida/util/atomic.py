@@ -1,4 +1,4 @@
-"""Writing a file whole or not at all (no Flask, no database)."""
+"""Writing a file whole or not at all (no database)."""
 
 from __future__ import annotations
 

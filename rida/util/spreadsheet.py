@@ -1,4 +1,4 @@
-"""Cells of the CSV and XLSX files the app writes (no Flask here).
+"""Cells of the CSV and XLSX files the app writes.
 
 A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed
 with ``'`` so that a spreadsheet never runs it as a formula (formula injection).

@@ -1,5 +1,5 @@
 """Reading URL-style arguments (``{name: [values]}``, from a query string or CLI options)
-into checked values, with French errors naming the parameter. Pure: no Flask."""
+into checked values, with French errors naming the parameter."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Task Force dashboard of actions (no Flask here): parameters (:mod:`.params`), the
+"""The Task Force dashboard of actions: parameters (:mod:`.params`), the
 names filters give (:mod:`.names`), the query and its counts (:mod:`.query`), the chart
 (:mod:`.chart`) and the tables the exports and ``rida actions`` write (:mod:`.tables`)."""
 

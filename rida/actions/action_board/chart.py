@@ -1,4 +1,4 @@
-"""The dashboard's chart: open, done and overdue actions over time (no Flask here).
+"""The dashboard's chart: open, done and overdue actions over time.
 
 At the end of each period (a week ending on Sunday, or a month; the current period is
 counted at ``today``), over the filtered actions: an action exists from its meeting's

@@ -1,5 +1,5 @@
 """The names a dashboard filter gives (series, owners, organisations) to the records they
-mean, among what the user may see (no Flask here).
+mean, among what the user may see.
 
 A name the user cannot see resolves like an unknown name, so that a filter never tells
 whether a series or a person of a confidential meeting exists.

@@ -1,6 +1,6 @@
 """Dashboard parameters: URL arguments or CLI options to a :class:`BoardQuery`, and back.
 
-Pure: no Flask, no database. The page, the exports and ``rida actions`` all parse through
+Pure: no database. The page, the exports and ``rida actions`` all parse through
 :func:`parse`, so the same parameter gets the same French error, with its name as path.
 
 Parameters (each filter may be repeated: its values are alternatives): ``series`` (a
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rida import fields
 from rida.fields import FieldError, ValidationError
@@ -165,9 +166,9 @@ def to_args(query: BoardQuery, *, page: bool = True) -> list[tuple[str, str]]:
     return args
 
 
-def replace(query: BoardQuery, **changes: object) -> BoardQuery:
+def replace(query: BoardQuery, **changes: Any) -> BoardQuery:
     """``query`` changed, back to page 1 unless a page is given."""
-    return dataclasses.replace(query, **{"page": 1, **changes})  # type: ignore[arg-type]
+    return dataclasses.replace(query, **{"page": 1, **changes})
 
 
 def cli_args(**options: object) -> dict[str, list[str]]:
@@ -178,8 +179,8 @@ def cli_args(**options: object) -> dict[str, list[str]]:
             continue
         if value is True:
             args[key] = ["1"]
-        elif isinstance(value, (str, int)):
+        elif isinstance(value, (str, int)) or not isinstance(value, Iterable):
             args[key] = [str(value)]
         else:
-            args[key] = [str(v) for v in value]  # type: ignore[attr-defined]
+            args[key] = [str(v) for v in value]
     return args

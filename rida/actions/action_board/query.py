@@ -1,5 +1,5 @@
 """The Task Force dashboard's query: every action of every series the user may read,
-filtered, sorted, counted and paged (no Flask here).
+filtered, sorted, counted and paged.
 
 Access: only the actions of meetings ``rida.access.readable(user)`` selects, in the list,
 the counts and the chart alike. Counts are facets: the counts by status ignore the status

@@ -1,4 +1,4 @@
-"""The filtered dashboard as files: CSV, XLSX, JSON and a plain-text table (no Flask here).
+"""The filtered dashboard as files: CSV, XLSX, JSON and a plain-text table.
 
 Every writer takes the dashboard's items (:class:`rida.actions.action_board.query.Item`) and gives
 bytes. :data:`WRITERS` maps a format name to its writer; ``rida actions --format`` offers

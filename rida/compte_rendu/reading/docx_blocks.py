@@ -1,4 +1,4 @@
-"""A Word body as a flat list of blocks, paragraphs as Markdown (no Flask).
+"""A Word body as a flat list of blocks, paragraphs as Markdown.
 
 :func:`body_blocks` walks ``document.element.body`` in order (paragraphs and tables
 interleaved, content controls opened); :func:`markdown_of` turns paragraphs back into the
@@ -158,7 +158,7 @@ def read_paragraph(paragraph: Paragraph, numbering: _Numbering) -> Para:
 
 
 def _cells(tr: Any, table: Table, numbering: _Numbering) -> list[Cell]:
-    cells = []
+    cells: list[Cell] = []
     for tc in tr.tc_lst:
         if tc.vMerge == "continue":
             cells.append([])

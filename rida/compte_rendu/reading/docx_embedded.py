@@ -97,7 +97,7 @@ def _person_eq(visible: Any, embedded: Any) -> bool:
     )
 
 
-def _participant_eq(visible: dict, embedded: dict) -> bool:
+def _participant_eq(visible: dict[str, Any], embedded: dict[str, Any]) -> bool:
     return (
         _person_eq(visible, embedded)
         and visible["attendance"] == embedded["attendance"]
@@ -105,7 +105,7 @@ def _participant_eq(visible: dict, embedded: dict) -> bool:
     )
 
 
-def _row_eq(visible: dict, embedded: dict) -> bool:
+def _row_eq(visible: dict[str, Any], embedded: dict[str, Any]) -> bool:
     return (
         visible["number"] == embedded["number"]
         and visible["nature"] == embedded["nature"]
@@ -115,7 +115,7 @@ def _row_eq(visible: dict, embedded: dict) -> bool:
     )
 
 
-def _action_eq(visible: dict, embedded: dict) -> bool:
+def _action_eq(visible: dict[str, Any], embedded: dict[str, Any]) -> bool:
     return (
         _text_eq(visible["title"], embedded["title"])
         and all(visible[k] == embedded[k] for k in ("kind", "due_date", "status", "rida"))
@@ -128,12 +128,12 @@ def _list_eq(eq: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     return lambda a, b: len(a) == len(b) and all(eq(x, y) for x, y in zip(a, b, strict=True))
 
 
-def _extensions(item: dict) -> dict:
+def _extensions(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k.startswith("x-")}
 
 
 class _Merge:
-    def __init__(self, visible: dict, embedded: dict, notes: Notes):
+    def __init__(self, visible: dict[str, Any], embedded: dict[str, Any], notes: Notes):
         self.doc = copy.deepcopy(visible)
         self.embedded = embedded
         self.notes = notes
@@ -156,7 +156,10 @@ class _Merge:
         )
 
     def items(
-        self, key: str, eq: Callable[[dict, dict], bool], match: Callable[[dict], Any]
+        self,
+        key: str,
+        eq: Callable[[dict[str, Any], dict[str, Any]], bool],
+        match: Callable[[dict[str, Any]], Any],
     ) -> None:
         """Visible items kept in their order; each one that equals its embedded twin
         (found by ``match``) becomes that twin, the others keep its extensions."""
@@ -174,7 +177,7 @@ class _Merge:
         if differing:
             self.differs(LABELS[key])
 
-    def run(self) -> tuple[dict, Notes]:
+    def run(self) -> tuple[dict[str, Any], Notes]:
         for key in SCALARS:
             self.field(key, _text_eq)
         for key in ("organiser", "rapporteur"):
@@ -205,6 +208,8 @@ class _Merge:
         return self.doc, kept
 
 
-def merge(visible: dict, embedded: dict, notes: Notes) -> tuple[dict, Notes]:
+def merge(
+    visible: dict[str, Any], embedded: dict[str, Any], notes: Notes
+) -> tuple[dict[str, Any], Notes]:
     """The document to import and the notes left once the embedded part is taken in."""
     return _Merge(visible, embedded, notes).run()

@@ -1,4 +1,4 @@
-"""Reading a compte-rendu DOCX back into a ``rida/1`` document (no Flask).
+"""Reading a compte-rendu DOCX back into a ``rida/1`` document.
 
 :func:`read_docx` reads the visible content in body order, finding sections by their
 words and tables by their content (``docs/compte-rendu-layout.md``), tolerating the
@@ -177,7 +177,9 @@ class _Reader:
         )
         if starts or not self.comments:
             if starts and not para.list_kind:
-                para = Para(para.style, text, typed_item(para.inline)[1])  # type: ignore[index]
+                item = typed_item(para.inline)
+                assert item is not None  # the same line as ``text``, typed as an item
+                para = Para(para.style, text, item[1])
             elif starts:
                 para = Para(para.style, para.text, para.inline)
             self.comments.append([para])
@@ -311,9 +313,8 @@ class _Reader:
                 doc["status"] = _STATUSES[value]
             elif label.startswith("classification") and value in _CLASSIFICATIONS:
                 doc["classification"] = _CLASSIFICATIONS[value]
-            elif label.startswith("version") and _VERSION.search(value):
-                m = _VERSION.search(value)
-                doc["version"] = f"{int(m.group(1))}.{int(m.group(2))}"  # type: ignore[union-attr]
+            elif label.startswith("version") and (m := _VERSION.search(value)):
+                doc["version"] = f"{int(m.group(1))}.{int(m.group(2))}"
             elif value:
                 self.note("", f"Première page : « {part.strip()} » illisible, ignoré")
 

@@ -217,7 +217,7 @@ def rida_rows(table: TableBlock, note: Note) -> list[dict[str, Any]]:
     return rows
 
 
-ACTION_COLUMNS = {
+ACTION_COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("action",),
     "kind": ("type",),
     "owner": ("porteur",),
@@ -230,7 +230,7 @@ _STATUSES = {fold(label): code for code, label in ACTION_STATUS_LABELS.items()}
 
 
 def actions(
-    table: TableBlock, note: Note, owner: Callable[[str], dict | None]
+    table: TableBlock, note: Note, owner: Callable[[str], dict[str, Any] | None]
 ) -> list[dict[str, Any]]:
     cols = _columns(table.rows[0], ACTION_COLUMNS)
     found: list[dict[str, Any]] = []

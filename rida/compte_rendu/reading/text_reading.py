@@ -1,6 +1,6 @@
 """Reading text as people write it in minutes: dates, names, typed lists, pasted HTML.
 
-Pure helpers for the DOCX reader (no Word, no Flask). Each returns what it could read,
+Pure helpers for the DOCX reader (no Word). Each returns what it could read,
 or ``None`` when the text does not say it; callers turn ``None`` into a warning.
 """
 

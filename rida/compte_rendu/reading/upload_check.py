@@ -15,8 +15,8 @@ makes sure that it is what it claims to be and that reading it is cheap and safe
   document.
 
 python-docx parses with ``resolve_entities=False`` and lxml never fetches the network by
-default; refusing DTDs up front makes that independent of either library. Pure: no Flask,
-no database. Every refusal is a :class:`UploadRefused` with a French message.
+default; refusing DTDs up front makes that independent of either library. Pure: no
+database. Every refusal is a :class:`UploadRefused` with a French message.
 """
 
 from __future__ import annotations

@@ -19,8 +19,11 @@ from rida.paths import templates_dir
 from rida.search import indexer
 
 
-def create_core_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """The application without its web layer: what a ``rida`` command runs in."""
+def create_core_app(
+    test_config: dict[str, Any] | None = None, *, lazy_search: bool = False
+) -> Flask:
+    """The application without its web layer: what a ``rida`` command runs in
+    (``lazy_search``: the search index is opened when first used)."""
     app = Flask(__name__, template_folder=str(templates_dir()))
     app.config.update(settings.load())
     if test_config:
@@ -39,7 +42,7 @@ def create_core_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("SEARCH_INDEXER", not app.testing):  # a server process
         server_lock.hold(app)  # before touching the database: waits for a restore
     db.init_app(app)
-    search.init_app(app)
+    search.init_app(app, lazy=lazy_search)
     indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
     return app
 

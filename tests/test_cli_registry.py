@@ -4,6 +4,7 @@ starts without importing the commands (nor Flask, nor SQLAlchemy)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -61,3 +62,35 @@ def test_python_dash_m_runs_the_command():
         [sys.executable, "-m", "rida.cli", "--help"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0 and "Commands:" in done.stdout
+
+
+def test_list_loads_neither_the_web_nor_the_heavy_libraries(tmp_path):
+    env = {**os.environ, "RIDA_DATA_DIR": str(tmp_path), "RIDA_EXPORT_DIR": str(tmp_path)}
+    env.pop("RIDA_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "rida.cli", "init"], env=env, check=True, timeout=60)
+    code = (
+        "import sys\n"
+        "from rida.cli import main\n"
+        "main(['list'], standalone_mode=False)\n"
+        "print('LOADED', sorted(m for m in sys.modules\n"
+        "    if m.split('.')[0] in HEAVY or m.startswith('rida.views')))\n"
+    ).replace("HEAVY", repr(HEAVY))
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "LOADED []"
+
+
+HEAVY = (
+    "alembic",
+    "argon2",
+    "docx",
+    "icalendar",
+    "markdown",
+    "openpyxl",
+    "waitress",
+    "whoosh",
+    "flask_login",
+    "flask_wtf",
+)

@@ -19,6 +19,7 @@ from rida.accounts import CLI_ADMIN
 from rida.app import create_core_app
 from rida.audit import hooks as audit_hooks
 from rida.audit.record import Actor
+from rida.circuit import versions
 from rida.fields import FieldError, ValidationError
 from rida.models import User
 from rida.search import indexer
@@ -37,7 +38,8 @@ def with_app(func):  # type: ignore[no-untyped-def]
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        app = create_core_app({"SEARCH_INDEXER": False})  # no indexer thread in a command
+        # No indexer thread in a command; the search index opened only if used.
+        app = create_core_app({"SEARCH_INDEXER": False}, lazy_search=True)
         try:
             with app.app_context():
                 g.setdefault(db.ACTOR, CLI_ACTOR)
@@ -48,23 +50,12 @@ def with_app(func):  # type: ignore[no-untyped-def]
             fail(e.as_dict())
         except FieldError as e:
             fail(ValidationError([e]).as_dict())
-        except Exception as e:
-            if not _is_version_error(e):
-                raise
-            fail(e.as_dict())  # type: ignore[attr-defined]
+        except versions.VersionError as e:
+            fail(e.as_dict())
         finally:
             app.extensions["rida.engine"].dispose()
 
     return wrapper
-
-
-def _is_version_error(e: Exception) -> bool:
-    """Whether ``e`` is a :class:`rida.circuit.versions.VersionError` (refused by the
-    validation circuit), without importing the circuit for commands that never use it."""
-    import sys
-
-    versions = sys.modules.get("rida.circuit.versions")
-    return versions is not None and isinstance(e, versions.VersionError)
 
 
 def fail(payload: dict) -> NoReturn:

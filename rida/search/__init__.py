@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,8 +111,20 @@ def make_backend(name: str, directory: Path) -> Any:
     return getattr(importlib.import_module(module), cls)(directory)
 
 
-def init_app(app: Flask) -> None:
-    """Open the app's index (rebuilt from the database if missing or corrupt)."""
+def init_app(app: Flask, *, lazy: bool = False) -> None:
+    """Open the app's index (rebuilt from the database if missing or corrupt); ``lazy``
+    (a command): only when first used, so that a command that never searches nor changes
+    a meeting does not load the engine."""
+    app.extensions[EXTENSION] = _Unopened() if lazy else _open(app)
+
+
+class _Unopened:
+    """The index of a lazy app, before its first use."""
+
+    lock = threading.Lock()
+
+
+def _open(app: Flask) -> Any:
     from rida import db
 
     directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
@@ -122,14 +135,20 @@ def init_app(app: Flask) -> None:
             found.open(session)
     else:
         found.open(None)
-    app.extensions[EXTENSION] = found
+    return found
 
 
 def backend() -> Any:
     """The current app's search engine."""
     from flask import current_app
 
-    return current_app.extensions[EXTENSION]
+    found = current_app.extensions[EXTENSION]
+    if isinstance(found, _Unopened):
+        with _Unopened.lock:
+            found = current_app.extensions[EXTENSION]
+            if isinstance(found, _Unopened):
+                found = current_app.extensions[EXTENSION] = _open(current_app)
+    return found
 
 
 def readable_meetings(session: Session, user: User | None) -> set[int]:

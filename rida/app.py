@@ -1,4 +1,9 @@
-"""The Flask application: settings, infrastructure and blueprints wired together."""
+"""The Flask application: settings, infrastructure and blueprints wired together.
+
+:func:`create_core_app` is the part a ``rida`` command needs (settings, database, search
+index, audit); :func:`create_app` adds the web layer (login, CSRF, error pages, every
+blueprint), imported only then so that a command starts without it.
+"""
 
 from __future__ import annotations
 
@@ -12,34 +17,13 @@ from rida.audit import hooks as audit_hooks  # noqa: F401  (its listeners audit 
 from rida.backups import server_lock
 from rida.paths import templates_dir
 from rida.search import indexer
-from rida.views import (
-    account_tokens,
-    action_board,
-    action_pages,
-    action_status_api,
-    actions_api,
-    api,
-    auth,
-    circuit_api,
-    circuit_pages,
-    exports,
-    feeds,
-    imports,
-    journal,
-    pages,
-    session_api,
-    web,
-)
-from rida.views import admin_accounts as admin_account_pages
-from rida.views import glossary as glossary_pages
-from rida.views import people as people_pages
-from rida.views import search as search_pages
-
-# imported for the routes they add to api.bp
-del action_status_api, actions_api, circuit_api
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+def create_core_app(
+    test_config: dict[str, Any] | None = None, *, lazy_search: bool = False
+) -> Flask:
+    """The application without its web layer: what a ``rida`` command runs in
+    (``lazy_search``: the search index is opened when first used)."""
     app = Flask(__name__, template_folder=str(templates_dir()))
     app.config.update(settings.load())
     if test_config:
@@ -58,8 +42,45 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("SEARCH_INDEXER", not app.testing):  # a server process
         server_lock.hold(app)  # before touching the database: waits for a restore
     db.init_app(app)
-    search.init_app(app)
+    search.init_app(app, lazy=lazy_search)
     indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
+    return app
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = create_core_app(test_config)
+    _add_web(app)
+    return app
+
+
+def _add_web(app: Flask) -> None:
+    """Login, CSRF, error pages and every blueprint."""
+    from rida.views import (
+        account_tokens,
+        action_board,
+        action_pages,
+        action_status_api,
+        actions_api,
+        api,
+        auth,
+        circuit_api,
+        circuit_pages,
+        exports,
+        feeds,
+        imports,
+        journal,
+        pages,
+        session_api,
+        web,
+    )
+    from rida.views import admin_accounts as admin_account_pages
+    from rida.views import glossary as glossary_pages
+    from rida.views import people as people_pages
+    from rida.views import search as search_pages
+
+    # imported for the routes they add to api.bp
+    del action_status_api, actions_api, circuit_api
+
     auth.init_app(app)
     web.init_app(app)
     app.register_blueprint(pages.bp)
@@ -77,4 +98,3 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_account_pages.bp)
     app.register_blueprint(account_tokens.bp)
     app.register_blueprint(journal.bp)
-    return app

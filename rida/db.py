@@ -8,20 +8,23 @@ through SQLAlchemy and works the same on PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlmodel import Session
 
 from rida.paths import MIGRATIONS_DIR
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 WRITE_OPTION = "rida_write"
 # session.info keys: a write session (its changes are audited and queued for the search
@@ -123,6 +126,8 @@ def open_write_session(engine: Engine) -> Session | None:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # Alembic and the migrations: only to migrate
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -131,10 +136,43 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates it on an empty database)."""
+    from alembic import command
+
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=]*= (.*)$", re.MULTILINE)
+
+
+@cache
+def schema_heads() -> frozenset[str]:
+    """The newest revision(s) of the migration scripts, read from their files without
+    importing Alembic (a test checks them against Alembic's own heads)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found is None:
+            raise ValueError(f"{path} : révision de migration introuvable")
+        revisions.add(found.group(1))
+        down = _DOWN_REVISION.search(source)
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1) if down else ""))
+    return frozenset(revisions - parents)
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database's schema is already at the newest migration (then
+    :func:`upgrade` has nothing to do, and Alembic need not be loaded)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        current = set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    return current == schema_heads()
 
 
 def is_initialised(engine: Engine) -> bool:
@@ -174,7 +212,7 @@ def init_app(app: Flask) -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(url)
     app.extensions["rida.engine"] = engine
-    if app.config.get("AUTO_MIGRATE", True):
+    if app.config.get("AUTO_MIGRATE", True) and not at_head(engine):
         upgrade(engine)
     app.teardown_appcontext(_close_session)
 
@@ -182,6 +220,12 @@ def init_app(app: Flask) -> None:
 def extension(name: str) -> Any:
     """The current app's extension ``name`` (``app.extensions[name]``)."""
     return current_app.extensions[name]
+
+
+def current_app_object() -> App:
+    """The current app itself, for modules that do not import Flask."""
+    found: App = current_app._get_current_object()  # type: ignore[attr-defined]
+    return found
 
 
 def engine() -> Engine:

@@ -90,7 +90,9 @@ def test_help_lists_every_command(cli):
 
 
 def _commands(group: click.Group, prefix: str = "rida"):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         yield f"{prefix} {name}", command
         if isinstance(command, click.Group):
             yield from _commands(command, f"{prefix} {name}")

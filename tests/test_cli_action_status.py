@@ -13,6 +13,7 @@ from sqlmodel import select
 from rida import db
 from rida.actions import action_status
 from rida.cli import main
+from rida.cli.action_status import action
 from rida.models import Action
 
 
@@ -52,8 +53,8 @@ def events(app, action_id: int) -> list[tuple]:
 
 
 def test_every_option_has_help():
-    command = main.commands["action"].commands["set-status"]
-    assert command.help and main.commands["action"].help
+    command = action.commands["set-status"]
+    assert command.help and action.help
     options = [p for p in command.params if isinstance(p, click.Option)]
     assert {o.name for o in options} == {"comment", "login"}
     assert all(o.help for o in options)

@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
 from rida.actions.action_board import tables
-from rida.cli import main, with_app
-from rida.cli.actions import actions_command
+from rida.cli import main
+from rida.cli.actions import actions
 from tests.action_board_support import SECRET, link_person, load
 
 
@@ -110,7 +110,7 @@ def test_csv_and_xlsx_files(app, data, tmp_path):
 
 
 def test_every_option_has_help(app):
-    for option in actions_command(with_app).params:
+    for option in actions.params:
         assert option.help, option.name
 
 

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from rida import db
 from rida.cli import main
+from rida.cli.meetings import validate_meeting
 from rida.models import Meeting, MeetingVersion
 
 
@@ -43,7 +44,7 @@ def stored(app, meeting_id: int) -> tuple[str, str, list[tuple[str, str]]]:
 
 
 def test_every_option_has_help():
-    command = main.commands["validate"]
+    command = validate_meeting
     assert command.help
     options = [p for p in command.params if isinstance(p, click.Option)]
     assert {o.name for o in options} == {"check_only", "as_json", "login"}

@@ -137,3 +137,20 @@ def test_a_database_at_0001_with_the_demo_upgrades_to_head_with_its_data(tmp_pat
         assert all(re.fullmatch("[0-9a-f]{32}", a.uid) for a in actions)
         assert actions[0].uid != actions[1].uid
     engine.dispose()
+
+
+def test_schema_heads_read_from_the_files_are_alembics():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
+    assert db.schema_heads() == frozenset(script.get_heads())
+
+
+def test_at_head_only_once_migrated(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    try:
+        assert not db.at_head(engine)
+        db.upgrade(engine)
+        assert db.at_head(engine)
+    finally:
+        engine.dispose()

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
-from rida import db, settings
+from rida import accounts, db, settings
 from rida.accounts import LOGIN, check_password, hash_password, login_guard
 from rida.audit import events
 from rida.models import LoginFailure, User
@@ -125,3 +125,9 @@ def test_session_cookie_flags(app, client, tmp_path):
     assert "Secure" in response.headers["Set-Cookie"]
     with secure.app_context():
         db.engine().dispose()
+
+
+def test_the_dummy_hash_is_current_and_of_the_dummy_password():
+    """Unknown logins are checked against it: it must cost what a real account's check does."""
+    assert accounts.check_password(accounts._DUMMY_HASH, "not a password")
+    assert not accounts.needs_rehash(accounts._DUMMY_HASH)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from rida.cli import main
+from rida.cli.search import search
 from tests.search_ui_support import SECRET_WORD, confidential, demo, index, rows
 
 
@@ -90,6 +91,6 @@ def test_bad_query_text_is_not_an_error(app, meetings, text):
 
 
 def test_every_option_has_help():
-    command = main.commands["search"]
+    command = search
     assert command.help
     assert all(p.help for p in command.params if hasattr(p, "help") and p.name != "query")

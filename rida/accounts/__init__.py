@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash
 
@@ -22,18 +22,28 @@ LOGIN = re.compile(r"[A-Za-z0-9._@-]{2,100}")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1000
 
-_hasher = PasswordHasher()
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher  # only where passwords are checked or set
+
+    return PasswordHasher()
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(stored: str, password: str) -> bool:
     """Whether ``password`` matches ``stored`` (argon2, or an older werkzeug hash)."""
     if stored.startswith("$argon2"):
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
-            return _hasher.verify(stored, password)
+            return _hasher().verify(stored, password)
         except (VerificationError, InvalidHashError):
             return False
     try:
@@ -43,7 +53,7 @@ def check_password(stored: str, password: str) -> bool:
 
 
 def needs_rehash(stored: str) -> bool:
-    return not stored.startswith("$argon2") or _hasher.check_needs_rehash(stored)
+    return not stored.startswith("$argon2") or _hasher().check_needs_rehash(stored)
 
 
 def valid_password(password: str, path: str = "password") -> str:
@@ -96,7 +106,13 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-_DUMMY_HASH = hash_password("not a password")
+# Checked against when the account does not exist: hash_password("not a password"), made
+# once with argon2's current parameters (a test checks they are still current), so that
+# importing this module does not spend a third of a second hashing.
+_DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$g7NWW5lKvkuK9SQsomMGyQ"
+    "$5ZhRYXbAhBVQqCJg9875brOZlLP4mDdEn4IkmMzSejs"
+)
 
 
 CLI_ADMIN = "cli"

@@ -1,71 +1,145 @@
-"""The ``rida`` command: thin wrappers that parse, call the domain and print."""
+"""The ``rida`` command: the root group and the table of every command.
+
+Each command lives in a module of this package as a plain click command or group, which
+imports what it shares with the others from :mod:`rida.cli.common` (never from here).
+:data:`COMMANDS` names them all; a command's module is imported only when the command is
+run (or its own help shown), so that ``rida --help`` starts without Flask or SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-import json
-import sys
-from functools import wraps
-from pathlib import Path
-from typing import Any, NoReturn
+import importlib
+from gettext import gettext as _
+from typing import NamedTuple
 
 import click
-from flask import Flask, current_app, g
-from sqlmodel import Session, select
-
-from rida import accounts, create_app, db, meetings
-from rida.actions import interviews
-from rida.audit import events
-from rida.audit import hooks as audit_hooks
-from rida.audit.record import Actor
-from rida.circuit import files, validation, versions
-from rida.compte_rendu.pdf import PdfUnavailable
-from rida.compte_rendu.reading import incoming, upload_check
-from rida.fields import FieldError, ValidationError
-from rida.models import Meeting, User
-from rida.paths import DEMO_FIXTURE
-from rida.search import glossary as search_glossary
-from rida.search import indexer
-
-DEMO_LOGIN = "demo"
-CLI_ACTOR = Actor(None, accounts.CLI_ADMIN, "cli")  # a command run without --user
 
 
-def act_as(session: Session, user: User | None) -> None:
-    """Record the changes of ``session`` as ``user``'s (a command's ``--user``)."""
-    if user is not None and user.id is not None:
-        audit_hooks.act_as(session, Actor(user.id, user.login, "cli"))
+class Entry(NamedTuple):
+    where: str  # "module:attribute"
+    help: str  # the command's short help, shown by ``rida --help`` (checked by a test)
 
 
-def with_app(func):  # type: ignore[no-untyped-def]
-    """Run the command inside an application context; errors exit non-zero, in French."""
+COMMANDS: dict[str, Entry] = {
+    "action": Entry(
+        "rida.cli.action_status:action", "Suit une action (changement de statut, avec historique)."
+    ),
+    "actions": Entry(
+        "rida.cli.actions:actions",
+        "Liste les actions de toutes les séries, filtrées et triées comme le tableau de bord "
+        "/actions.",
+    ),
+    "audit": Entry(
+        "rida.cli.audit:audit",
+        "Journal d'audit : vérification de la chaîne d'empreintes, export.",
+    ),
+    "backup": Entry(
+        "rida.cli.backup:backup",
+        "Sauvegarde la base (à chaud, cohérente) et le dossier des exports dans le nouveau "
+        "dossier PATH, avec un manifeste (manifest.json : empreintes SHA-256).",
+    ),
+    "demo": Entry(
+        "rida.cli.meetings:demo",
+        "Charge le compte-rendu de démonstration et crée le compte « demo ».",
+    ),
+    "export": Entry(
+        "rida.cli.meetings:export",
+        "Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF).",
+    ),
+    "glossary": Entry(
+        "rida.cli.glossary:glossary_cmd",
+        "Afficher ou remplacer le glossaire de la série SERIES (nom ou identifiant).",
+    ),
+    "import": Entry(
+        "rida.cli.meetings:import_files",
+        "Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de "
+        "chaque nouvelle réunion.",
+    ),
+    "init": Entry(
+        "rida.cli.meetings:init", "Crée la base de données ou la met à jour (migrations)."
+    ),
+    "list": Entry(
+        "rida.cli.meetings:list_meetings",
+        "Liste les réunions : id, série, titre, date, statut, classification, version.",
+    ),
+    "person": Entry("rida.cli.people:person", "Gère les personnes (adresse e-mail des rappels)."),
+    "reindex": Entry(
+        "rida.cli.index:reindex",
+        "Reconstruit tout l'index de recherche à partir de la base de données.",
+    ),
+    "remind": Entry(
+        "rida.cli.remind:remind",
+        "Envoie à chaque porteur d'actions qui a une adresse e-mail un récapitulatif de ses "
+        "actions en retard et de celles qui arrivent à échéance (RIDA_SMTP_URL).",
+    ),
+    "restore": Entry(
+        "rida.cli.backup:restore_command",
+        "Restaure une sauvegarde de « rida backup » : vérifie ses empreintes et l'intégrité "
+        "de la base, puis remplace la base et le dossier des exports (serveur arrêté).",
+    ),
+    "search": Entry(
+        "rida.cli.search:search",
+        "Cherche QUERY dans les relevés, les actions et les en-têtes des réunions.",
+    ),
+    "search-check": Entry(
+        "rida.cli.index:search_check",
+        "Compare l'index de recherche et la base ; code de sortie 1 s'ils diffèrent.",
+    ),
+    "serve": Entry(
+        "rida.cli.server:serve",
+        "Sert l'application avec un serveur WSGI de production (waitress).",
+    ),
+    "token": Entry("rida.cli.users:token", "Gère les jetons d'API (Authorization: Bearer …)."),
+    "user": Entry(
+        "rida.cli.users:user",
+        "Gère les comptes : création, rôle, activation, mot de passe, séries.",
+    ),
+    "validate": Entry(
+        "rida.cli.meetings:validate_meeting",
+        "Contrôle une réunion et la valide (depuis brouillon ou relecture) si aucun contrôle "
+        "bloquant n'échoue ; sort avec le code 1 sinon.",
+    ),
+}
 
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        app = create_app({"SEARCH_INDEXER": False})  # no indexer thread in a command
-        try:
-            with app.app_context():
-                g.setdefault(db.ACTOR, CLI_ACTOR)
-                result = func(app, *args, **kwargs)
-            indexer.catch_up(app)  # index what the command changed, unless a server does
-            return result
-        except ValidationError as e:
-            _fail(e.as_dict())
-        except FieldError as e:
-            _fail(ValidationError([e]).as_dict())
-        except versions.VersionError as e:
-            _fail(e.as_dict())
-        finally:
-            app.extensions["rida.engine"].dispose()
 
-    return wrapper
+def load(name: str) -> click.Command:
+    """The command ``name`` of :data:`COMMANDS`, its module imported."""
+    module, attribute = COMMANDS[name].where.split(":")
+    command = getattr(importlib.import_module(module), attribute)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{COMMANDS[name].where} n'est pas une commande click.")
+    return command
 
 
-def _fail(payload: dict) -> NoReturn:
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=2), err=True)
-    raise click.exceptions.Exit(1)
+class LazyGroup(click.Group):
+    """A group whose commands are :data:`COMMANDS`, imported when used (click's "lazy
+    loading" pattern); its help lists them from the table, without importing them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            return load(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS:  # shortened exactly as click shortens the command's own
+                short = click.Command(name, help=COMMANDS[name].help).get_short_help_str(limit)
+            else:
+                short = super().get_command(ctx, name).get_short_help_str(limit)  # type: ignore[union-attr]
+            rows.append((name, short))
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rida")
 def main() -> None:
     """rida : comptes-rendus d'ateliers et relevés RIDA des Task Forces.
@@ -73,309 +147,3 @@ def main() -> None:
     La configuration se lit dans l'environnement (RIDA_DATA_DIR, RIDA_DATABASE_URL,
     RIDA_EXPORT_DIR, RIDA_SOFFICE, RIDA_SECRET_KEY, RIDA_SMTP_URL…) : voir le README.
     """
-
-
-@main.command()
-@with_app
-def init(app: Flask) -> None:
-    """Crée la base de données ou la met à jour (migrations)."""
-    db.upgrade(db.engine())
-    click.echo(f"Base prête : {db.engine().url.render_as_string(hide_password=True)}")
-
-
-# The Task Force's usual abbreviations, equivalent in its searches (editable in the UI).
-DEMO_GLOSSARY = [["MSS", "MSSanté"], ["CR", "compte-rendu"], ["ESEA NA", "ESEA Nouvelle Aquitaine"]]
-
-
-@main.command()
-@click.option(
-    "--if-empty",
-    is_flag=True,
-    help="Ne charge le compte-rendu de démonstration que si la base n'a aucune réunion.",
-)
-@with_app
-def demo(app: Flask, if_empty: bool) -> None:
-    """Charge le compte-rendu de démonstration et crée le compte « demo »."""
-    with db.transaction() as s:
-        has_meetings = s.exec(select(Meeting.id)).first() is not None
-        user = s.exec(select(User).where(User.login == DEMO_LOGIN)).first()
-        password_file = Path(app.config["DATA_DIR"]) / "demo-password"
-        if user is None:
-            password = accounts.new_password()
-            user = accounts.create_user(s, DEMO_LOGIN, password, "admin")
-            password_file.write_text(password + "\n")
-            password_file.chmod(0o600)
-        if not (if_empty and has_meetings):
-            doc = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
-            meeting = versions.import_document(
-                s, doc, user, template=app.config.get("DOCX_TEMPLATE")
-            )
-            click.echo(f"Réunion de démonstration chargée : {meeting.id}")
-            if not search_glossary.groups_of(s, meeting.series_id):
-                search_glossary.set_groups(s, meeting.series_id, DEMO_GLOSSARY)
-    password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"
-    click.echo(f"Connexion : identifiant « {DEMO_LOGIN} », mot de passe « {password} »")
-
-
-@main.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
-@with_app
-def list_meetings(app: Flask, as_json: bool) -> None:
-    """Liste les réunions : id, série, titre, date, statut, classification, version."""
-    found = meetings.catalogue(db.session())
-    if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    for m in found:
-        click.echo(
-            f"{m['id']:>5}  {m['date']}  v{m['version']:<5} {m['status']:<10} "
-            f"{m['classification']:<12} {m['series']} — {m['title']}"
-        )
-
-
-@main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--dry-run",
-    is_flag=True,
-    help="Lit et vérifie les fichiers, affiche les avertissements, n'écrit rien.",
-)
-@with_app
-def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
-    """Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de
-    chaque nouvelle réunion.
-
-    Le format est reconnu au contenu. Les avertissements de lecture d'un DOCX (ce qui a
-    été deviné ou ignoré) sont écrits sur la sortie d'erreur, précédés du nom du fichier.
-    Tous les fichiers sont importés dans une seule transaction : si l'un est refusé,
-    aucun n'est écrit.
-    """
-    docs = []
-    for name in files:
-        try:
-            raw = _read_input(name)
-        except OSError as e:
-            raise FieldError(name, f"lecture impossible : {e.strerror}") from None
-        try:
-            docs.append(_read_document(name, raw))
-        except ValidationError as e:
-            raise ValidationError(
-                [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
-            ) from None
-    ids = []
-    with db.transaction() as s:
-        for name, doc in zip(files, docs, strict=True):
-            try:
-                ids.append(
-                    versions.import_document(s, doc, template=app.config.get("DOCX_TEMPLATE")).id
-                )
-            except ValidationError as e:
-                raise ValidationError(
-                    [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
-                ) from None
-        if dry_run:
-            s.rollback()
-            click.echo(
-                f"Vérification seule : {len(docs)} document(s) lisible(s), rien d'écrit.", err=True
-            )
-            return
-    for meeting_id in ids:
-        click.echo(meeting_id)
-
-
-def _read_input(name: str) -> bytes:
-    """The bytes of a file to import (``-``: standard input), refused above the size limit
-    before being read whole."""
-    limit = upload_check.MAX_FILE_BYTES
-    raw = sys.stdin.buffer.read(limit + 1) if name == "-" else b""
-    if (len(raw) if name == "-" else Path(name).stat().st_size) > limit:
-        raise FieldError(name, upload_check.too_big(limit))
-    return raw if name == "-" else Path(name).read_bytes()
-
-
-def _read_document(name: str, raw: bytes) -> Any:
-    """A rida/1 document from JSON or DOCX bytes; a DOCX's reading warnings go to stderr."""
-    found = incoming.read(name, raw)
-    for warning in found.warnings:
-        click.echo(f"{name} : {warning}", err=True)
-    return found.doc
-
-
-@main.command()
-@click.argument("meeting_id", type=int)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(files.EXPORT_FORMATS),
-    default="json",
-    show_default=True,
-    help="Format de sortie : json (rida/1), docx, md (Markdown), html (page "
-    "imprimable) ou pdf (demande LibreOffice).",
-)
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    help="Fichier de sortie ; « - » pour la sortie standard ; un dossier : le nom "
-    "standard dans ce dossier. Sans -o : sortie standard pour json, sinon "
-    "fichier au nom standard dans RIDA_EXPORT_DIR.",
-)
-@with_app
-def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
-    """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF)."""
-    meeting = db.session().get(Meeting, meeting_id)
-    if meeting is None:
-        _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
-    try:
-        made = files.export(
-            db.session(),
-            meeting,
-            fmt,
-            soffice=app.config.get("SOFFICE"),
-            template=app.config.get("DOCX_TEMPLATE"),
-        )
-    except PdfUnavailable as e:
-        _fail({"error": "pdf_unavailable", "message": e.message})
-    if output is None and fmt == "json":
-        output = "-"
-    if output == "-":
-        click.echo(made.data, nl=False)  # bytes: written as they are
-        _exported(meeting, fmt, made.name, "-")
-        return
-    try:
-        if output is None:
-            path = made.save(app.config["EXPORT_DIR"])
-        elif Path(output).is_dir():  # a folder: the standard name, inside it
-            path = files.write_atomic(files.inside(Path(output), made.name), made.data)
-        else:  # exactly the path asked for
-            path = files.write_atomic(Path(output), made.data)
-    except OSError as e:
-        raise FieldError(
-            output or "RIDA_EXPORT_DIR", f"écriture impossible : {e.strerror or e}"
-        ) from None
-    if output is None:
-        click.echo(path)
-    else:
-        click.echo(f"Écrit : {path}", err=True)
-    _exported(meeting, fmt, made.name, str(path))
-
-
-def _exported(meeting: Meeting, fmt: str, name: str, output: str) -> None:
-    events.emit(
-        events.EXPORTED,
-        object_type="meeting",
-        object_id=str(meeting.id),
-        meeting_id=meeting.id,
-        after={"format": fmt, "file": name, "output": output},
-    )
-
-
-@main.command("validate")
-@click.argument("meeting_id", type=int)
-@click.option("--check", "check_only", is_flag=True, help="Lance les contrôles sans valider.")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON : statut, version et contrôles.")
-@click.option(
-    "--user", "login", default=None, help="Compte enregistré comme valideur (par défaut : « cli »)."
-)
-@with_app
-def validate_meeting(
-    app: Flask, meeting_id: int, check_only: bool, as_json: bool, login: str | None
-) -> None:
-    """Contrôle une réunion et la valide (depuis brouillon ou relecture) si aucun contrôle
-    bloquant n'échoue ; sort avec le code 1 sinon."""
-    with db.transaction() as s:
-        meeting = s.get(Meeting, meeting_id)
-        if meeting is None:
-            _fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
-        user = accounts.cli_account(s, login)
-        act_as(s, user)
-        versions.ensure_editable(meeting)
-        checks = versions.checks(s, meeting)
-        blocked = bool(validation.blocking(checks))
-        frozen = None
-        if not (check_only or blocked):
-            frozen = versions.validate(s, meeting, user, template=app.config.get("DOCX_TEMPLATE"))
-        result = {
-            "id": meeting.id,
-            "status": meeting.status,
-            "version": meeting.version,
-            "summary": validation.summary(checks),
-            "checks": [c.as_dict() for c in checks],
-            "frozen": versions.version_dict(frozen) if frozen else None,
-        }
-        hints = [(a.id, a.title) for a in interviews.actions_to_close(s, meeting, None)]
-        comment = interviews.closing_comment(meeting)
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        for line in validation.lines(checks):
-            click.echo(line)
-        click.echo(result["summary"])
-        if frozen is not None:
-            click.echo(
-                f"Réunion {meeting_id} validée : version v{frozen.version} figée "
-                f"(DOCX SHA-256 {frozen.sha256})."
-            )
-        for action_id, title in hints if frozen is not None else ():
-            click.echo(
-                f"Clore l'action « {title} » : rida action set-status {action_id} done "
-                f'--comment "{comment}"'
-            )
-    if blocked:
-        raise click.exceptions.Exit(1)
-
-
-@main.command()
-@click.option(
-    "--host", default="127.0.0.1", show_default=True, envvar="HOST", help="Adresse d'écoute."
-)
-@click.option(
-    "--port", default=5000, show_default=True, type=int, envvar="PORT", help="Port d'écoute."
-)
-@click.option(
-    "--threads",
-    default=8,
-    show_default=True,
-    type=int,
-    help="Nombre de fils de traitement des requêtes.",
-)
-def serve(host: str, port: int, threads: int) -> None:
-    """Sert l'application avec un serveur WSGI de production (waitress)."""
-    from waitress import serve as waitress_serve
-
-    app = create_app()
-    click.echo(f"rida est servi sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="rida")
-
-
-# imported for the commands they register: reindex, search-check; action set-status; audit
-from rida.actions.action_board import tables  # noqa: E402
-from rida.actions.calendar_feed import ics_of_items  # noqa: E402
-from rida.cli import action_status as cli_action_status  # noqa: E402, F401
-from rida.cli import audit as cli_audit  # noqa: E402, F401
-from rida.cli import index as index_cli  # noqa: E402, F401
-from rida.cli.actions import actions_command  # noqa: E402 (needs with_app)
-from rida.cli.backup import backup_commands  # noqa: E402 (needs _fail)
-from rida.cli.glossary import glossary_command  # noqa: E402 (needs with_app)
-from rida.cli.people import person_group  # noqa: E402 (needs with_app)
-from rida.cli.remind import remind_command  # noqa: E402 (needs with_app)
-from rida.cli.search import search_command  # noqa: E402 (needs with_app)
-from rida.cli.users import token_group, user_group  # noqa: E402 (needs with_app)
-
-main.add_command(search_command(with_app))
-tables.register(
-    "ics",
-    lambda items: ics_of_items(items, base_url=current_app.config["BASE_URL"]),
-    "text/calendar; charset=utf-8",
-)
-main.add_command(actions_command(with_app))
-main.add_command(glossary_command(with_app, _fail))
-main.add_command(remind_command(with_app))
-main.add_command(person_group(with_app))
-main.add_command(user_group(with_app))
-main.add_command(token_group(with_app))
-backup_commands(main, _fail)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

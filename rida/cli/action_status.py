@@ -7,13 +7,13 @@ from flask import Flask
 
 from rida import accounts, db
 from rida.actions import action_status
-from rida.cli import act_as, main, with_app
+from rida.cli.common import act_as, with_app
 from rida.fields import FieldError
 from rida.models import Action
 from rida.render import ACTION_STATUS_LABELS
 
 
-@main.group()
+@click.group()
 def action() -> None:
     """Suit une action (changement de statut, avec historique)."""
 

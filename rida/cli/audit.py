@@ -11,7 +11,7 @@ from flask import Flask
 from rida import db
 from rida.audit import chain, events, query
 from rida.circuit import files
-from rida.cli import _fail, main, with_app
+from rida.cli.common import fail, with_app
 from rida.fields import FieldError
 
 CLI_FILTERS = {
@@ -24,7 +24,7 @@ CLI_FILTERS = {
 }
 
 
-@main.group()
+@click.group()
 def audit() -> None:
     """Journal d'audit : vérification de la chaîne d'empreintes, export."""
 
@@ -37,7 +37,7 @@ def verify(app: Flask) -> None:
     with db.engine().connect() as conn:
         verdict = chain.verify(conn)
     if not verdict.intact:
-        _fail(
+        fail(
             {
                 "error": "audit_broken",
                 "entry": verdict.broken,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
-from alembic.script import ScriptDirectory
 
 from rida import db, settings
 from rida.backups import BackupError, Place, backup_sqlite, create, restore, server_lock
+from rida.cli.common import fail
 
 PATH = click.Path(file_okay=False, path_type=Path)
 
@@ -30,9 +30,7 @@ def _counts(counts: dict[str, int]) -> str:
     )
 
 
-def _or_fail(
-    fail: Callable[[dict], NoReturn], action: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
+def _or_fail(action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """``action()``; a refusal or an I/O error exits 1 with its JSON message."""
     try:
         return action()
@@ -51,57 +49,59 @@ def _exports(manifest: dict[str, Any]) -> int:
     return sum(name.startswith("exports/") for name in manifest["files"])
 
 
-def backup_commands(main: click.Group, fail: Callable[[dict], NoReturn]) -> None:
-    @main.command("backup")
-    @click.argument("path", type=PATH)
-    def backup(path: Path) -> None:
-        """Sauvegarde la base (à chaud, cohérente) et le dossier des exports dans le
-        nouveau dossier PATH, avec un manifeste (manifest.json : empreintes SHA-256)."""
-        place, _ = _place()
-        manifest = _or_fail(fail, lambda: create(place, path))
-        click.echo(
-            f"Sauvegarde écrite dans {path} : {_counts(manifest['counts'])}, "
-            f"{_exports(manifest)} fichier(s) d'export ; schéma "
-            f"{manifest['schema_revision']}."
-        )
+@click.command("backup")
+@click.argument("path", type=PATH)
+def backup(path: Path) -> None:
+    """Sauvegarde la base (à chaud, cohérente) et le dossier des exports dans le
+    nouveau dossier PATH, avec un manifeste (manifest.json : empreintes SHA-256)."""
+    place, _ = _place()
+    manifest = _or_fail(lambda: create(place, path))
+    click.echo(
+        f"Sauvegarde écrite dans {path} : {_counts(manifest['counts'])}, "
+        f"{_exports(manifest)} fichier(s) d'export ; schéma "
+        f"{manifest['schema_revision']}."
+    )
 
-    @main.command("restore")
-    @click.argument("path", type=PATH)
-    @click.option("--force", is_flag=True, help="Remplace les données sans demander.")
-    def restore_command(path: Path, force: bool) -> None:
-        """Restaure une sauvegarde de « rida backup » : vérifie ses empreintes et l'intégrité
-        de la base, puis remplace la base et le dossier des exports (serveur arrêté)."""
-        place, data_dir = _place()
-        known = {
-            s.revision
-            for s in ScriptDirectory.from_config(db.alembic_config("sqlite://")).walk_revisions()
-        }
 
-        def run() -> dict[str, Any]:
-            try:
-                with server_lock.exclusive(data_dir):
-                    return restore.restore(
-                        path,
-                        place,
-                        known,
-                        confirm=None if force else lambda: _confirm(place.database),
-                    )
-            except server_lock.ServerRunning:
-                raise BackupError(
-                    "Un serveur rida utilise ces données : arrêtez-le avant "
-                    "de restaurer (rien n'a été modifié).",
-                    "server_running",
-                ) from None
+@click.command("restore")
+@click.argument("path", type=PATH)
+@click.option("--force", is_flag=True, help="Remplace les données sans demander.")
+def restore_command(path: Path, force: bool) -> None:
+    """Restaure une sauvegarde de « rida backup » : vérifie ses empreintes et l'intégrité
+    de la base, puis remplace la base et le dossier des exports (serveur arrêté)."""
+    from alembic.script import ScriptDirectory
 
-        manifest = _or_fail(fail, run)
-        click.echo(
-            f"Restauration terminée depuis {path} (sauvegarde du "
-            f"{manifest.get('created_at')}, rida {manifest.get('rida_version')}, "
-            f"schéma {manifest['schema_revision']}) : "
-            f"{_counts(manifest.get('counts') or {})}, "
-            f"{_exports(manifest)} fichier(s) d'export. L'index de recherche sera "
-            "reconstruit au prochain démarrage."
-        )
+    place, data_dir = _place()
+    known = {
+        s.revision
+        for s in ScriptDirectory.from_config(db.alembic_config("sqlite://")).walk_revisions()
+    }
+
+    def run() -> dict[str, Any]:
+        try:
+            with server_lock.exclusive(data_dir):
+                return restore.restore(
+                    path,
+                    place,
+                    known,
+                    confirm=None if force else lambda: _confirm(place.database),
+                )
+        except server_lock.ServerRunning:
+            raise BackupError(
+                "Un serveur rida utilise ces données : arrêtez-le avant "
+                "de restaurer (rien n'a été modifié).",
+                "server_running",
+            ) from None
+
+    manifest = _or_fail(run)
+    click.echo(
+        f"Restauration terminée depuis {path} (sauvegarde du "
+        f"{manifest.get('created_at')}, rida {manifest.get('rida_version')}, "
+        f"schéma {manifest['schema_revision']}) : "
+        f"{_counts(manifest.get('counts') or {})}, "
+        f"{_exports(manifest)} fichier(s) d'export. L'index de recherche sera "
+        "reconstruit au prochain démarrage."
+    )
 
 
 def _confirm(database: Path) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from rida import db, search
-from rida.cli import main, with_app
+from rida.cli.common import with_app
 from rida.models import Meeting, SearchOutbox
 from rida.search import indexer
 
@@ -23,7 +23,7 @@ PROBLEMS = (
 )
 
 
-@main.command()
+@click.command()
 @with_app
 def reindex(app: Flask) -> None:
     """Reconstruit tout l'index de recherche à partir de la base de données."""
@@ -38,7 +38,7 @@ def reindex(app: Flask) -> None:
     click.echo(f"Index reconstruit : {count} réunion(s) indexée(s).")
 
 
-@main.command("search-check")
+@click.command("search-check")
 @click.option(
     "--json",
     "as_json",

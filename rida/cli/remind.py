@@ -1,14 +1,9 @@
-"""``rida remind``: e-mail each owner a digest of their overdue and soon-due actions.
-
-Built by a factory taking ``rida.cli.with_app`` (like ``rida search``).
-"""
+"""``rida remind``: e-mail each owner a digest of their overdue and soon-due actions."""
 
 from __future__ import annotations
 
 import datetime as dt
 import smtplib
-from collections.abc import Callable
-from typing import Any
 
 import click
 from flask import Flask
@@ -16,6 +11,7 @@ from flask import Flask
 from rida import db, mailer
 from rida.actions import reminders
 from rida.actions.calendar_feed import today_in_paris
+from rida.cli.common import with_app
 from rida.fields import FieldError
 from rida.meetings.people import display_name
 from rida.render import date_short
@@ -44,70 +40,65 @@ def describe(digest: reminders.Digest, today: dt.date) -> list[str]:
     return lines
 
 
-def remind_command(with_app: Callable[..., Any]) -> click.Command:
-    @click.command("remind")
-    @click.option("--dry-run", is_flag=True, help="Affiche qui recevrait quoi, sans rien envoyer.")
-    @click.option(
-        "--days",
-        type=click.IntRange(min=0),
-        default=None,
-        help="Horizon en jours : actions en retard et à échéance d'ici là "
-        "(par défaut RIDA_REMIND_DAYS, 7).",
-    )
-    @click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        default=None,
-        help="Date du jour (AAAA-MM-JJ), pour rejouer un envoi ; par défaut aujourd'hui à Paris.",
-    )
-    @with_app
-    def remind(app: Flask, dry_run: bool, days: int | None, today: dt.datetime | None) -> None:
-        """Envoie à chaque porteur d'actions qui a une adresse e-mail un récapitulatif de
-        ses actions en retard et de celles qui arrivent à échéance (RIDA_SMTP_URL).
+@click.command("remind")
+@click.option("--dry-run", is_flag=True, help="Affiche qui recevrait quoi, sans rien envoyer.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Horizon en jours : actions en retard et à échéance d'ici là "
+    "(par défaut RIDA_REMIND_DAYS, 7).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date du jour (AAAA-MM-JJ), pour rejouer un envoi ; par défaut aujourd'hui à Paris.",
+)
+@with_app
+def remind(app: Flask, dry_run: bool, days: int | None, today: dt.datetime | None) -> None:
+    """Envoie à chaque porteur d'actions qui a une adresse e-mail un récapitulatif de
+    ses actions en retard et de celles qui arrivent à échéance (RIDA_SMTP_URL).
 
-        Les porteurs qui sont des organisations ou sans adresse sont signalés et ignorés.
-        Si un envoi échoue, les autres sont faits quand même et la commande sort avec le
-        code 1.
-        """
-        day = today.date() if today is not None else today_in_paris()
-        horizon = days if days is not None else remind_days(app.config["REMIND_DAYS"])
-        server = None if dry_run else mailer.parse_url(app.config["SMTP_URL"])
-        digests, skipped = reminders.collect(db.session(), day, horizon)
-        click.echo(
-            f"Rappels du {date_short(day)} : actions en retard ou à échéance d'ici "
-            f"le {date_short(day + dt.timedelta(days=horizon))}."
+    Les porteurs qui sont des organisations ou sans adresse sont signalés et ignorés.
+    Si un envoi échoue, les autres sont faits quand même et la commande sort avec le
+    code 1.
+    """
+    day = today.date() if today is not None else today_in_paris()
+    horizon = days if days is not None else remind_days(app.config["REMIND_DAYS"])
+    server = None if dry_run else mailer.parse_url(app.config["SMTP_URL"])
+    digests, skipped = reminders.collect(db.session(), day, horizon)
+    click.echo(
+        f"Rappels du {date_short(day)} : actions en retard ou à échéance d'ici "
+        f"le {date_short(day + dt.timedelta(days=horizon))}."
+    )
+    for item in skipped:
+        click.echo(item.line())
+    failed = 0
+    for digest in digests:
+        if dry_run or server is None:
+            click.echo("\n".join(describe(digest, day)))
+            continue
+        msg = reminders.message(
+            digest,
+            day,
+            horizon,
+            base_url=app.config["BASE_URL"],
+            sender=app.config["MAIL_FROM"],
         )
-        for item in skipped:
-            click.echo(item.line())
-        failed = 0
-        for digest in digests:
-            if dry_run or server is None:
-                click.echo("\n".join(describe(digest, day)))
-                continue
-            msg = reminders.message(
-                digest,
-                day,
-                horizon,
-                base_url=app.config["BASE_URL"],
-                sender=app.config["MAIL_FROM"],
-            )
-            try:
-                mailer.send(server, msg)
-            except (OSError, smtplib.SMTPException) as e:
-                failed += 1
-                click.echo(
-                    f"Échec de l'envoi à {msg['To']} ({server}) : {mailer.failure(e)}", err=True
-                )
-                continue
-            click.echo(f"Envoyé à {msg['To']} : {reminders.plural(len(digest.items), 'action')}")
-        if dry_run:
-            click.echo(
-                f"Vérification seule : {reminders.plural(len(digests), 'rappel')} "
-                "à envoyer, rien n'a été envoyé."
-            )
-            return
-        click.echo(f"{len(digests) - failed} rappel(s) envoyé(s), {failed} échec(s).")
-        if failed:
-            raise click.exceptions.Exit(1)
-
-    return remind
+        try:
+            mailer.send(server, msg)
+        except (OSError, smtplib.SMTPException) as e:
+            failed += 1
+            click.echo(f"Échec de l'envoi à {msg['To']} ({server}) : {mailer.failure(e)}", err=True)
+            continue
+        click.echo(f"Envoyé à {msg['To']} : {reminders.plural(len(digest.items), 'action')}")
+    if dry_run:
+        click.echo(
+            f"Vérification seule : {reminders.plural(len(digests), 'rappel')} "
+            "à envoyer, rien n'a été envoyé."
+        )
+        return
+    click.echo(f"{len(digests) - failed} rappel(s) envoyé(s), {failed} échec(s).")
+    if failed:
+        raise click.exceptions.Exit(1)

@@ -1,6 +1,6 @@
 """``rida user …`` (accounts, roles, memberships) and ``rida token …`` (API tokens).
 
-Built by factories taking ``rida.cli.with_app``. Every change is made as the command line
+Every change is made as the command line
 (``ip="cli"``, no account) and emitted like the same change in the web UI.
 """
 
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import click
 from flask import Flask
@@ -17,6 +15,7 @@ from flask import Flask
 from rida import accounts, db
 from rida.accounts import account_admin, api_tokens
 from rida.accounts.account_admin import Actor
+from rida.cli.common import with_app
 from rida.models import ROLES
 
 CLI = Actor(user=None, ip="cli")
@@ -26,185 +25,193 @@ def _read_password(password_stdin: bool) -> str:
     return sys.stdin.readline().rstrip("\r\n") if password_stdin else accounts.new_password()
 
 
-def user_group(with_app: Callable[..., Any]) -> click.Group:
-    @click.group("user")
-    def user() -> None:
-        """Gère les comptes : création, rôle, activation, mot de passe, séries."""
-
-    @user.command("add")
-    @click.argument("login")
-    @click.option(
-        "--role",
-        type=click.Choice(ROLES),
-        default="reader",
-        show_default=True,
-        help="Rôle du compte.",
-    )
-    @click.option(
-        "--password-stdin/--generate-password",
-        default=True,
-        show_default=True,
-        help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
-    )
-    @with_app
-    def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
-        """Crée un compte ; le mot de passe est lu sur l'entrée standard (première ligne)."""
-        password = _read_password(password_stdin)
-        with db.transaction() as s:
-            accounts.create_user(s, login, password, role)
-        click.echo(f"Compte « {login} » créé ({role}).")
-        if not password_stdin:
-            click.echo(f"Mot de passe : {password}")
-
-    @user.command("list")
-    @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
-    @with_app
-    def user_list(app: Flask, as_json: bool) -> None:
-        """Liste les comptes : identifiant, rôle, actif, personne, séries."""
-        rows = [
-            {k: v for k, v in row.items() if k != "user"}
-            for row in account_admin.overview(db.session())
-        ]
-        if as_json:
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-            return
-        for row in rows:
-            series = ", ".join(s["name"] for s in row["series"]) or "-"
-            click.echo(
-                f"{row['login']:<20} {row['role']:<11} "
-                f"{'actif' if row['active'] else 'désactivé':<10} "
-                f"{row['person'] or '-'}  séries : {series}"
-            )
-
-    @user.command("set-role")
-    @click.argument("login")
-    @click.argument("role")
-    @with_app
-    def set_role(app: Flask, login: str, role: str) -> None:
-        """Change le rôle d'un compte (admin, rapporteur, member, reader)."""
-        with db.transaction() as s:
-            changed = account_admin.set_role(s, accounts.by_login(s, login), role, CLI)
-        click.echo(f"Compte « {login} » : rôle {role}" + ("" if changed else " (inchangé)"))
-
-    def _set_active(login: str, active: bool) -> None:
-        with db.transaction() as s:
-            changed = account_admin.set_active(s, accounts.by_login(s, login), active, CLI)
-        state = "activé" if active else "désactivé"
-        click.echo(f"Compte « {login} » {state}" + ("" if changed else " (déjà)"))
-
-    @user.command("disable")
-    @click.argument("login")
-    @with_app
-    def disable(app: Flask, login: str) -> None:
-        """Désactive un compte : plus de connexion, de jeton d'API ni de calendrier."""
-        _set_active(login, False)
-
-    @user.command("enable")
-    @click.argument("login")
-    @with_app
-    def enable(app: Flask, login: str) -> None:
-        """Réactive un compte."""
-        _set_active(login, True)
-
-    @user.command("password")
-    @click.argument("login")
-    @click.option(
-        "--password-stdin/--generate-password",
-        default=True,
-        show_default=True,
-        help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
-    )
-    @with_app
-    def password(app: Flask, login: str, password_stdin: bool) -> None:
-        """Change le mot de passe d'un compte (lu sur l'entrée standard, ou généré)."""
-        given = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-        with db.transaction() as s:
-            new = account_admin.set_password(s, accounts.by_login(s, login), given)
-        click.echo(f"Mot de passe de « {login} » changé.")
-        if not password_stdin:
-            click.echo(f"Mot de passe : {new}")
-
-    @user.group("member")
-    def member() -> None:
-        """Ajoute ou retire un compte des membres d'une série."""
-
-    def _membership(login: str, series: str, add: bool) -> None:
-        with db.transaction() as s:
-            target = accounts.by_login(s, login)
-            found = account_admin.find_series(s, series)
-            changed = account_admin.set_member(s, target, found, add, CLI)
-            name = found.name
-        verb = "membre de" if add else "n'est plus membre de"
-        click.echo(f"« {login} » {verb} « {name} »" + ("" if changed else " (déjà)"))
-
-    @member.command("add")
-    @click.argument("login")
-    @click.argument("series")
-    @with_app
-    def member_add(app: Flask, login: str, series: str) -> None:
-        """Rend LOGIN membre de la série SERIES (id ou nom exact)."""
-        _membership(login, series, True)
-
-    @member.command("remove")
-    @click.argument("login")
-    @click.argument("series")
-    @with_app
-    def member_remove(app: Flask, login: str, series: str) -> None:
-        """Retire LOGIN des membres de la série SERIES (id ou nom exact)."""
-        _membership(login, series, False)
-
-    return user
+@click.group("user")
+def user() -> None:
+    """Gère les comptes : création, rôle, activation, mot de passe, séries."""
 
 
-def token_group(with_app: Callable[..., Any]) -> click.Group:
-    @click.group("token")
-    def token() -> None:
-        """Gère les jetons d'API (Authorization: Bearer …)."""
+@user.command("add")
+@click.argument("login")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="reader",
+    show_default=True,
+    help="Rôle du compte.",
+)
+@click.option(
+    "--password-stdin/--generate-password",
+    default=True,
+    show_default=True,
+    help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
+)
+@with_app
+def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
+    """Crée un compte ; le mot de passe est lu sur l'entrée standard (première ligne)."""
+    password = _read_password(password_stdin)
+    with db.transaction() as s:
+        accounts.create_user(s, login, password, role)
+    click.echo(f"Compte « {login} » créé ({role}).")
+    if not password_stdin:
+        click.echo(f"Mot de passe : {password}")
 
-    @token.command("create")
-    @click.argument("login")
-    @click.option("--name", default="", help="Nom du jeton (à quoi il sert).")
-    @click.option(
-        "--expires-days",
-        type=int,
-        default=None,
-        help="Expire après ce nombre de jours (sans : n'expire pas).",
-    )
-    @with_app
-    def create(app: Flask, login: str, name: str, expires_days: int | None) -> None:
-        """Crée un jeton pour LOGIN et l'affiche, une seule fois."""
-        with db.transaction() as s:
-            _, secret = api_tokens.create(
-                s, accounts.by_login(s, login), name=name, expires_days=expires_days, ip="cli"
-            )
-        click.echo(secret)
 
-    @token.command("revoke")
-    @click.argument("prefix")
-    @with_app
-    def revoke(app: Flask, prefix: str) -> None:
-        """Révoque le jeton de préfixe PREFIX (voir « rida token list »)."""
-        with db.transaction() as s:
-            api_tokens.revoke(s, prefix, ip="cli")
-        click.echo(f"Jeton {prefix} révoqué.")
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
+@with_app
+def user_list(app: Flask, as_json: bool) -> None:
+    """Liste les comptes : identifiant, rôle, actif, personne, séries."""
+    rows = [
+        {k: v for k, v in row.items() if k != "user"}
+        for row in account_admin.overview(db.session())
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        series = ", ".join(s["name"] for s in row["series"]) or "-"
+        click.echo(
+            f"{row['login']:<20} {row['role']:<11} "
+            f"{'actif' if row['active'] else 'désactivé':<10} "
+            f"{row['person'] or '-'}  séries : {series}"
+        )
 
-    @token.command("list")
-    @click.argument("login", required=False)
-    @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
-    @with_app
-    def list_tokens(app: Flask, login: str | None, as_json: bool) -> None:
-        """Liste les jetons (de LOGIN, ou de tous) : préfixe, compte, nom, état, dates."""
-        s = db.session()
-        owner = accounts.by_login(s, login) if login is not None else None
-        rows = [api_tokens.as_dict(t, u) for t, u in api_tokens.tokens_of(s, owner)]
-        if as_json:
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-            return
-        for row in rows:
-            click.echo(
-                f"{row['prefix']}  {row['login']:<20} {row['state']:<8} "
-                f"créé {row['created_at']}  utilisé {row['last_used_at'] or '-'}  "
-                f"expire {row['expires_at'] or '-'}  {row['name']}"
-            )
 
-    return token
+@user.command("set-role")
+@click.argument("login")
+@click.argument("role")
+@with_app
+def set_role(app: Flask, login: str, role: str) -> None:
+    """Change le rôle d'un compte (admin, rapporteur, member, reader)."""
+    with db.transaction() as s:
+        changed = account_admin.set_role(s, accounts.by_login(s, login), role, CLI)
+    click.echo(f"Compte « {login} » : rôle {role}" + ("" if changed else " (inchangé)"))
+
+
+def _set_active(login: str, active: bool) -> None:
+    with db.transaction() as s:
+        changed = account_admin.set_active(s, accounts.by_login(s, login), active, CLI)
+    state = "activé" if active else "désactivé"
+    click.echo(f"Compte « {login} » {state}" + ("" if changed else " (déjà)"))
+
+
+@user.command("disable")
+@click.argument("login")
+@with_app
+def disable(app: Flask, login: str) -> None:
+    """Désactive un compte : plus de connexion, de jeton d'API ni de calendrier."""
+    _set_active(login, False)
+
+
+@user.command("enable")
+@click.argument("login")
+@with_app
+def enable(app: Flask, login: str) -> None:
+    """Réactive un compte."""
+    _set_active(login, True)
+
+
+@user.command("password")
+@click.argument("login")
+@click.option(
+    "--password-stdin/--generate-password",
+    default=True,
+    show_default=True,
+    help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
+)
+@with_app
+def password(app: Flask, login: str, password_stdin: bool) -> None:
+    """Change le mot de passe d'un compte (lu sur l'entrée standard, ou généré)."""
+    given = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    with db.transaction() as s:
+        new = account_admin.set_password(s, accounts.by_login(s, login), given)
+    click.echo(f"Mot de passe de « {login} » changé.")
+    if not password_stdin:
+        click.echo(f"Mot de passe : {new}")
+
+
+@user.group("member")
+def member() -> None:
+    """Ajoute ou retire un compte des membres d'une série."""
+
+
+def _membership(login: str, series: str, add: bool) -> None:
+    with db.transaction() as s:
+        target = accounts.by_login(s, login)
+        found = account_admin.find_series(s, series)
+        changed = account_admin.set_member(s, target, found, add, CLI)
+        name = found.name
+    verb = "membre de" if add else "n'est plus membre de"
+    click.echo(f"« {login} » {verb} « {name} »" + ("" if changed else " (déjà)"))
+
+
+@member.command("add")
+@click.argument("login")
+@click.argument("series")
+@with_app
+def member_add(app: Flask, login: str, series: str) -> None:
+    """Rend LOGIN membre de la série SERIES (id ou nom exact)."""
+    _membership(login, series, True)
+
+
+@member.command("remove")
+@click.argument("login")
+@click.argument("series")
+@with_app
+def member_remove(app: Flask, login: str, series: str) -> None:
+    """Retire LOGIN des membres de la série SERIES (id ou nom exact)."""
+    _membership(login, series, False)
+
+
+@click.group("token")
+def token() -> None:
+    """Gère les jetons d'API (Authorization: Bearer …)."""
+
+
+@token.command("create")
+@click.argument("login")
+@click.option("--name", default="", help="Nom du jeton (à quoi il sert).")
+@click.option(
+    "--expires-days",
+    type=int,
+    default=None,
+    help="Expire après ce nombre de jours (sans : n'expire pas).",
+)
+@with_app
+def create(app: Flask, login: str, name: str, expires_days: int | None) -> None:
+    """Crée un jeton pour LOGIN et l'affiche, une seule fois."""
+    with db.transaction() as s:
+        _, secret = api_tokens.create(
+            s, accounts.by_login(s, login), name=name, expires_days=expires_days, ip="cli"
+        )
+    click.echo(secret)
+
+
+@token.command("revoke")
+@click.argument("prefix")
+@with_app
+def revoke(app: Flask, prefix: str) -> None:
+    """Révoque le jeton de préfixe PREFIX (voir « rida token list »)."""
+    with db.transaction() as s:
+        api_tokens.revoke(s, prefix, ip="cli")
+    click.echo(f"Jeton {prefix} révoqué.")
+
+
+@token.command("list")
+@click.argument("login", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
+@with_app
+def list_tokens(app: Flask, login: str | None, as_json: bool) -> None:
+    """Liste les jetons (de LOGIN, ou de tous) : préfixe, compte, nom, état, dates."""
+    s = db.session()
+    owner = accounts.by_login(s, login) if login is not None else None
+    rows = [api_tokens.as_dict(t, u) for t, u in api_tokens.tokens_of(s, owner)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['prefix']}  {row['login']:<20} {row['state']:<8} "
+            f"créé {row['created_at']}  utilisé {row['last_used_at'] or '-'}  "
+            f"expire {row['expires_at'] or '-'}  {row['name']}"
+        )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,8 +138,20 @@ def make_backend(name: str, directory: Path) -> Backend:
     return found
 
 
-def init_app(app: App) -> None:
-    """Open the app's index (rebuilt from the database if missing or corrupt)."""
+def init_app(app: App, *, lazy: bool = False) -> None:
+    """Open the app's index (rebuilt from the database if missing or corrupt); ``lazy``
+    (a command): only when first used, so that a command that never searches nor changes
+    a meeting does not load the engine."""
+    app.extensions[EXTENSION] = _Unopened() if lazy else _open(app)
+
+
+class _Unopened:
+    """The index of a lazy app, before its first use."""
+
+    lock = threading.Lock()
+
+
+def _open(app: App) -> Backend:
     from rida import db
 
     directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
@@ -149,15 +162,22 @@ def init_app(app: App) -> None:
             found.open(session)
     else:
         found.open(None)
-    app.extensions[EXTENSION] = found
+    return found
 
 
 def backend() -> Backend:
     """The current app's search engine."""
     from rida import db
 
-    found: Backend = db.extension(EXTENSION)
-    return found
+    found = db.extension(EXTENSION)
+    if isinstance(found, _Unopened):
+        with _Unopened.lock:
+            app = db.current_app_object()
+            found = app.extensions[EXTENSION]
+            if isinstance(found, _Unopened):
+                found = app.extensions[EXTENSION] = _open(app)
+    opened: Backend = found
+    return opened
 
 
 def readable_meetings(session: Session, user: User | None) -> set[int]:

@@ -1,9 +1,9 @@
 """The filtered dashboard as files: CSV, XLSX, JSON and a plain-text table.
 
 Every writer takes the dashboard's items (:class:`rida.actions.action_board.query.Item`) and gives
-bytes. :data:`WRITERS` maps a format name to its writer; ``rida actions --format`` offers
-exactly its keys, so another format (``ics``) is added by registering its writer with
-:func:`register` in a module imported by ``rida.cli`` (nothing else to change).
+bytes. :data:`WRITERS` maps a format name to its writer; :func:`write` adds ``ics`` (a
+VCALENDAR whose links need the instance's address), and ``rida actions --format`` offers
+exactly :data:`FORMATS`.
 
 CSV is for French Excel: UTF-8 with a byte order mark, ``;`` between fields, dates
 ``JJ/MM/AAAA``. In CSV and XLSX text cells are neutralised
@@ -46,6 +46,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "table": "text/plain; charset=utf-8",
+    "ics": "text/calendar; charset=utf-8",
 }
 
 
@@ -157,9 +158,14 @@ def to_table(items: Sequence[Item]) -> bytes:
 
 
 WRITERS: dict[str, Writer] = {"table": to_table, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
+FORMATS = (*WRITERS, "ics")
 
 
-def register(name: str, writer: Writer, media_type: str) -> None:
-    """Add an output format (``ics``…) to ``rida actions --format``."""
-    WRITERS[name] = writer
-    MEDIA_TYPES[name] = media_type
+def write(fmt: str, items: Sequence[Item], *, base_url: str) -> bytes:
+    """``items`` in the format ``fmt`` (one of :data:`FORMATS`); ``ics`` links each action
+    to its page under ``base_url``."""
+    if fmt == "ics":
+        from rida.actions.calendar_feed import ics_of_items  # icalendar, only when asked
+
+        return ics_of_items(items, base_url=base_url)
+    return WRITERS[fmt](items)

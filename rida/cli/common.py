@@ -1,0 +1,64 @@
+"""What the ``rida`` commands share: the application they run in, who acts, how they fail.
+
+Every command module imports from here, never from :mod:`rida.cli` (which only names
+the commands and where they live).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+from typing import Any, NoReturn
+
+import click
+from flask import g
+from sqlmodel import Session
+
+from rida import db
+from rida.accounts import CLI_ADMIN
+from rida.app import create_core_app
+from rida.audit import hooks as audit_hooks
+from rida.audit.record import Actor
+from rida.circuit import versions
+from rida.fields import FieldError, ValidationError
+from rida.models import User
+from rida.search import indexer
+
+CLI_ACTOR = Actor(None, CLI_ADMIN, "cli")  # a command run without --user
+
+
+def act_as(session: Session, user: User | None) -> None:
+    """Record the changes of ``session`` as ``user``'s (a command's ``--user``)."""
+    if user is not None and user.id is not None:
+        audit_hooks.act_as(session, Actor(user.id, user.login, "cli"))
+
+
+def with_app(func):  # type: ignore[no-untyped-def]
+    """Run the command inside an application context; errors exit non-zero, in French."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        # No indexer thread in a command; the search index opened only if used.
+        app = create_core_app({"SEARCH_INDEXER": False}, lazy_search=True)
+        try:
+            with app.app_context():
+                g.setdefault(db.ACTOR, CLI_ACTOR)
+                result = func(app, *args, **kwargs)
+            indexer.catch_up(app)  # index what the command changed, unless a server does
+            return result
+        except ValidationError as e:
+            fail(e.as_dict())
+        except FieldError as e:
+            fail(ValidationError([e]).as_dict())
+        except versions.VersionError as e:
+            fail(e.as_dict())
+        finally:
+            app.extensions["rida.engine"].dispose()
+
+    return wrapper
+
+
+def fail(payload: dict) -> NoReturn:
+    """Write ``payload`` as JSON on standard error and exit with code 1."""
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2), err=True)
+    raise click.exceptions.Exit(1)

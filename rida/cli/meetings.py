@@ -1,0 +1,279 @@
+"""``rida init``, ``demo``, ``list``, ``import``, ``export`` and ``validate``: the meetings
+and their comptes-rendus from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from sqlmodel import select
+
+from rida import accounts, db, meetings
+from rida.actions import interviews
+from rida.audit import events
+from rida.circuit import files, validation, versions
+from rida.cli.common import act_as, fail, with_app
+from rida.compte_rendu.pdf import PdfUnavailable
+from rida.compte_rendu.reading import upload_check
+from rida.fields import FieldError, ValidationError
+from rida.models import Meeting, User
+from rida.paths import DEMO_FIXTURE
+from rida.search import glossary as search_glossary
+
+DEMO_LOGIN = "demo"
+
+
+@click.command()
+@with_app
+def init(app: Flask) -> None:
+    """Crée la base de données ou la met à jour (migrations)."""
+    db.upgrade(db.engine())
+    click.echo(f"Base prête : {db.engine().url.render_as_string(hide_password=True)}")
+
+
+# The Task Force's usual abbreviations, equivalent in its searches (editable in the UI).
+DEMO_GLOSSARY = [["MSS", "MSSanté"], ["CR", "compte-rendu"], ["ESEA NA", "ESEA Nouvelle Aquitaine"]]
+
+
+@click.command()
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Ne charge le compte-rendu de démonstration que si la base n'a aucune réunion.",
+)
+@with_app
+def demo(app: Flask, if_empty: bool) -> None:
+    """Charge le compte-rendu de démonstration et crée le compte « demo »."""
+    with db.transaction() as s:
+        has_meetings = s.exec(select(Meeting.id)).first() is not None
+        user = s.exec(select(User).where(User.login == DEMO_LOGIN)).first()
+        password_file = Path(app.config["DATA_DIR"]) / "demo-password"
+        if user is None:
+            password = accounts.new_password()
+            user = accounts.create_user(s, DEMO_LOGIN, password, "admin")
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+        if not (if_empty and has_meetings):
+            doc = json.loads(DEMO_FIXTURE.read_text(encoding="utf-8"))
+            meeting = versions.import_document(
+                s, doc, user, template=app.config.get("DOCX_TEMPLATE")
+            )
+            click.echo(f"Réunion de démonstration chargée : {meeting.id}")
+            if not search_glossary.groups_of(s, meeting.series_id):
+                search_glossary.set_groups(s, meeting.series_id, DEMO_GLOSSARY)
+    password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"
+    click.echo(f"Connexion : identifiant « {DEMO_LOGIN} », mot de passe « {password} »")
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
+@with_app
+def list_meetings(app: Flask, as_json: bool) -> None:
+    """Liste les réunions : id, série, titre, date, statut, classification, version."""
+    found = meetings.catalogue(db.session())
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for m in found:
+        click.echo(
+            f"{m['id']:>5}  {m['date']}  v{m['version']:<5} {m['status']:<10} "
+            f"{m['classification']:<12} {m['series']} — {m['title']}"
+        )
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Lit et vérifie les fichiers, affiche les avertissements, n'écrit rien.",
+)
+@with_app
+def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
+    """Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de
+    chaque nouvelle réunion.
+
+    Le format est reconnu au contenu. Les avertissements de lecture d'un DOCX (ce qui a
+    été deviné ou ignoré) sont écrits sur la sortie d'erreur, précédés du nom du fichier.
+    Tous les fichiers sont importés dans une seule transaction : si l'un est refusé,
+    aucun n'est écrit.
+    """
+    docs = []
+    for name in files:
+        try:
+            raw = _read_input(name)
+        except OSError as e:
+            raise FieldError(name, f"lecture impossible : {e.strerror}") from None
+        try:
+            docs.append(_read_document(name, raw))
+        except ValidationError as e:
+            raise ValidationError(
+                [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
+            ) from None
+    ids = []
+    with db.transaction() as s:
+        for name, doc in zip(files, docs, strict=True):
+            try:
+                ids.append(
+                    versions.import_document(s, doc, template=app.config.get("DOCX_TEMPLATE")).id
+                )
+            except ValidationError as e:
+                raise ValidationError(
+                    [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
+                ) from None
+        if dry_run:
+            s.rollback()
+            click.echo(
+                f"Vérification seule : {len(docs)} document(s) lisible(s), rien d'écrit.", err=True
+            )
+            return
+    for meeting_id in ids:
+        click.echo(meeting_id)
+
+
+def _read_input(name: str) -> bytes:
+    """The bytes of a file to import (``-``: standard input), refused above the size limit
+    before being read whole."""
+    limit = upload_check.MAX_FILE_BYTES
+    raw = sys.stdin.buffer.read(limit + 1) if name == "-" else b""
+    if (len(raw) if name == "-" else Path(name).stat().st_size) > limit:
+        raise FieldError(name, upload_check.too_big(limit))
+    return raw if name == "-" else Path(name).read_bytes()
+
+
+def _read_document(name: str, raw: bytes) -> Any:
+    """A rida/1 document from JSON or DOCX bytes; a DOCX's reading warnings go to stderr."""
+    from rida.compte_rendu.reading import incoming  # python-docx, markdown: only to import
+
+    found = incoming.read(name, raw)
+    for warning in found.warnings:
+        click.echo(f"{name} : {warning}", err=True)
+    return found.doc
+
+
+@click.command()
+@click.argument("meeting_id", type=int)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(files.EXPORT_FORMATS),
+    default="json",
+    show_default=True,
+    help="Format de sortie : json (rida/1), docx, md (Markdown), html (page "
+    "imprimable) ou pdf (demande LibreOffice).",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    help="Fichier de sortie ; « - » pour la sortie standard ; un dossier : le nom "
+    "standard dans ce dossier. Sans -o : sortie standard pour json, sinon "
+    "fichier au nom standard dans RIDA_EXPORT_DIR.",
+)
+@with_app
+def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
+    """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF)."""
+    meeting = db.session().get(Meeting, meeting_id)
+    if meeting is None:
+        fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
+    try:
+        made = files.export(
+            db.session(),
+            meeting,
+            fmt,
+            soffice=app.config.get("SOFFICE"),
+            template=app.config.get("DOCX_TEMPLATE"),
+        )
+    except PdfUnavailable as e:
+        fail({"error": "pdf_unavailable", "message": e.message})
+    if output is None and fmt == "json":
+        output = "-"
+    if output == "-":
+        click.echo(made.data, nl=False)  # bytes: written as they are
+        _exported(meeting, fmt, made.name, "-")
+        return
+    try:
+        if output is None:
+            path = made.save(app.config["EXPORT_DIR"])
+        elif Path(output).is_dir():  # a folder: the standard name, inside it
+            path = files.write_atomic(files.inside(Path(output), made.name), made.data)
+        else:  # exactly the path asked for
+            path = files.write_atomic(Path(output), made.data)
+    except OSError as e:
+        raise FieldError(
+            output or "RIDA_EXPORT_DIR", f"écriture impossible : {e.strerror or e}"
+        ) from None
+    if output is None:
+        click.echo(path)
+    else:
+        click.echo(f"Écrit : {path}", err=True)
+    _exported(meeting, fmt, made.name, str(path))
+
+
+def _exported(meeting: Meeting, fmt: str, name: str, output: str) -> None:
+    events.emit(
+        events.EXPORTED,
+        object_type="meeting",
+        object_id=str(meeting.id),
+        meeting_id=meeting.id,
+        after={"format": fmt, "file": name, "output": output},
+    )
+
+
+@click.command("validate")
+@click.argument("meeting_id", type=int)
+@click.option("--check", "check_only", is_flag=True, help="Lance les contrôles sans valider.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON : statut, version et contrôles.")
+@click.option(
+    "--user", "login", default=None, help="Compte enregistré comme valideur (par défaut : « cli »)."
+)
+@with_app
+def validate_meeting(
+    app: Flask, meeting_id: int, check_only: bool, as_json: bool, login: str | None
+) -> None:
+    """Contrôle une réunion et la valide (depuis brouillon ou relecture) si aucun contrôle
+    bloquant n'échoue ; sort avec le code 1 sinon."""
+    with db.transaction() as s:
+        meeting = s.get(Meeting, meeting_id)
+        if meeting is None:
+            fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
+        user = accounts.cli_account(s, login)
+        act_as(s, user)
+        versions.ensure_editable(meeting)
+        checks = versions.checks(s, meeting)
+        blocked = bool(validation.blocking(checks))
+        frozen = None
+        if not (check_only or blocked):
+            frozen = versions.validate(s, meeting, user, template=app.config.get("DOCX_TEMPLATE"))
+        result = {
+            "id": meeting.id,
+            "status": meeting.status,
+            "version": meeting.version,
+            "summary": validation.summary(checks),
+            "checks": [c.as_dict() for c in checks],
+            "frozen": versions.version_dict(frozen) if frozen else None,
+        }
+        hints = [(a.id, a.title) for a in interviews.actions_to_close(s, meeting, None)]
+        comment = interviews.closing_comment(meeting)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for line in validation.lines(checks):
+            click.echo(line)
+        click.echo(result["summary"])
+        if frozen is not None:
+            click.echo(
+                f"Réunion {meeting_id} validée : version v{frozen.version} figée "
+                f"(DOCX SHA-256 {frozen.sha256})."
+            )
+        for action_id, title in hints if frozen is not None else ():
+            click.echo(
+                f"Clore l'action « {title} » : rida action set-status {action_id} done "
+                f'--comment "{comment}"'
+            )
+    if blocked:
+        raise click.exceptions.Exit(1)

@@ -27,6 +27,7 @@ from rida.views import (
     imports,
     journal,
     pages,
+    search_api,
     session_api,
     web,
 )
@@ -35,8 +36,29 @@ from rida.views import glossary as glossary_pages
 from rida.views import people as people_pages
 from rida.views import search as search_pages
 
-# imported for the routes they add to api.bp
-del action_status_api, actions_api, circuit_api
+# Every blueprint of the app: the pages, then the JSON API (``/api/...``).
+BLUEPRINTS = (
+    auth.bp,
+    pages.bp,
+    circuit_pages.bp,
+    action_pages.bp,
+    exports.bp,
+    feeds.bp,
+    imports.bp,
+    search_pages.bp,
+    glossary_pages.bp,
+    people_pages.bp,
+    action_board.bp,
+    admin_account_pages.bp,
+    account_tokens.bp,
+    journal.bp,
+    api.bp,
+    actions_api.bp,
+    action_status_api.bp,
+    circuit_api.bp,
+    search_api.bp,
+    session_api.bp,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -62,19 +84,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
     auth.init_app(app)
     web.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(circuit_pages.bp)
-    app.register_blueprint(action_pages.bp)
-    app.register_blueprint(exports.bp)
-    app.register_blueprint(feeds.bp)
-    app.register_blueprint(imports.bp)
-    app.register_blueprint(search_pages.bp)
-    app.register_blueprint(glossary_pages.bp)
-    app.register_blueprint(people_pages.bp)
-    app.register_blueprint(action_board.bp)
-    app.register_blueprint(session_api.bp)
-    app.register_blueprint(admin_account_pages.bp)
-    app.register_blueprint(account_tokens.bp)
-    app.register_blueprint(journal.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

@@ -12,8 +12,7 @@ from rida import db
 from rida.circuit import version_diff, versions
 from rida.fields import FieldError
 from rida.models import Meeting
-from rida.views import auth, docx_template, login_or_public, readable_meeting
-from rida.views.api import writable
+from rida.views import auth, docx_template, login_or_public, readable_meeting, writable
 
 bp = Blueprint("circuit", __name__)
 

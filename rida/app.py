@@ -26,6 +26,7 @@ from rida.views import (
     feeds,
     imports,
     journal,
+    moved,
     pages,
     search_api,
     session_api,
@@ -36,7 +37,8 @@ from rida.views import glossary as glossary_pages
 from rida.views import people as people_pages
 from rida.views import search as search_pages
 
-# Every blueprint of the app: the pages, then the JSON API (``/api/...``).
+# Every blueprint of the app: the pages, the JSON API (``/api/...``, in English: a public
+# contract), and the pages' old English URLs, permanent redirects to the French ones.
 BLUEPRINTS = (
     auth.bp,
     pages.bp,
@@ -58,6 +60,7 @@ BLUEPRINTS = (
     circuit_api.bp,
     search_api.bp,
     session_api.bp,
+    moved.bp,
 )
 
 

@@ -18,7 +18,7 @@ from rida.views import auth, readable_action
 bp = Blueprint("action_pages", __name__)
 
 
-@bp.post("/meetings/<int:meeting_id>/actions/<uid>/interview")
+@bp.post("/reunions/<int:meeting_id>/actions/<uid>/entretien")
 @login_required
 def open_interview(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     """Create (once) the « Entretien bilatéral » meeting of the action ``uid`` of
@@ -48,7 +48,7 @@ def _origin(action_id: int) -> int:
     return action.meeting_id if action is not None else 0
 
 
-@bp.post("/actions/<int:action_id>/close-interview")
+@bp.post("/actions/<int:action_id>/cloture-entretien")
 @login_required
 def close_interview(action_id: int):  # type: ignore[no-untyped-def]
     """Close the action (done) because its interview's minutes were validated."""

@@ -186,7 +186,7 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
         return found, False
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/connexion", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         login_name = request.form.get("login", "")[:100]
@@ -202,7 +202,7 @@ def login():  # type: ignore[no-untyped-def]
     return render_template("auth/login.html")
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/deconnexion", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
     account = user()
     if account is not None:

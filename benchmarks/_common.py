@@ -257,13 +257,16 @@ class Client:
         )
 
     def login(self, login: str = LOGIN, password: str = PASSWORD) -> Client:
-        page = self.get("/login")
+        page = self.get("/connexion")
         found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         if page.status != 200 or not found:
             raise RuntimeError(f"login page: HTTP {page.status}")
         form = urlencode({"login": login, "password": password, "csrf_token": found.group(1)})
         answer = self.request(
-            "POST", "/login", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+            "POST",
+            "/connexion",
+            form.encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
         )
         if answer.status != 302:
             raise RuntimeError(f"login refused: HTTP {answer.status}")
@@ -338,7 +341,7 @@ def _wait_ready(server: Server) -> None:
             )
         try:
             conn = http.client.HTTPConnection(HOST, server.port, timeout=2)
-            conn.request("GET", "/login")
+            conn.request("GET", "/connexion")
             status = conn.getresponse().status
             conn.close()
             if status == 200:

@@ -162,9 +162,11 @@ def fill(meetings: int, per_meeting: int, seed: int = 5) -> tuple[int, int]:
 
 
 def log_in(client: Any, login: str) -> None:
-    page = client.get("/login").get_data(as_text=True)
+    page = client.get("/connexion").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    answer = client.post("/login", data={"login": login, "password": PASSWORD, "csrf_token": token})
+    answer = client.post(
+        "/connexion", data={"login": login, "password": PASSWORD, "csrf_token": token}
+    )
     if answer.status_code != 302:
         raise RuntimeError(f"login {login}: HTTP {answer.status_code}")
 

@@ -90,9 +90,9 @@ class Rapporteur(Person):
     _stay: int = 0
 
     def open_editor(self) -> None:
-        """``GET /meetings/<id>/edit``: the rows and revisions the editor starts from."""
+        """``GET /reunions/<id>/modifier``: the rows and revisions the editor starts from."""
         answer = self.timed(
-            "editor page", lambda: self.client.get(f"/meetings/{self.meeting_id}/edit")
+            "editor page", lambda: self.client.get(f"/reunions/{self.meeting_id}/modifier")
         )
         found = EDITOR_DATA.search(answer.text) if answer is not None else None
         if answer is None or answer.status != 200 or not found:

@@ -1,7 +1,7 @@
 """Page render time of a 200-row meeting through the real server.
 
 Starts ``rida serve`` (waitress) on a temp data dir, imports a 200-row meeting, then times
-``GET /meetings/<id>`` (the compte-rendu, read view) and ``GET /meetings/<id>/edit`` (the
+``GET /reunions/<id>`` (the compte-rendu, read view) and ``GET /reunions/<id>/modifier`` (the
 rapporteur's editor), plus ``GET /api/meetings/<id>`` (rida/1 JSON) for comparison, from
 send to last byte, over one keep-alive connection. Reports the first (cold) request
 separately from the timed ones.
@@ -152,8 +152,10 @@ def main() -> int:
         client = server.client().login()
         meeting_id = create_meeting(client, ROWS)
         pages = [
-            measure(client, "read view", f"/meetings/{meeting_id}", args.requests, TARGET_P95_MS),
-            measure(client, "editor", f"/meetings/{meeting_id}/edit", args.requests, TARGET_P95_MS),
+            measure(client, "read view", f"/reunions/{meeting_id}", args.requests, TARGET_P95_MS),
+            measure(
+                client, "editor", f"/reunions/{meeting_id}/modifier", args.requests, TARGET_P95_MS
+            ),
             measure(
                 client, "rida/1 JSON (API)", f"/api/meetings/{meeting_id}", args.requests, None
             ),
@@ -168,13 +170,13 @@ def main() -> int:
                 measure(
                     client,
                     f"editor, +{args.history} earlier meetings in the series",
-                    f"/meetings/{meeting_id}/edit",
+                    f"/reunions/{meeting_id}/modifier",
                     max(5, args.requests // 2),
                     TARGET_P95_MS,
                 )
             )
         crowd = concurrent_reads(
-            server, f"/meetings/{meeting_id}", CONCURRENT_READERS, max(5, args.requests // 5)
+            server, f"/reunions/{meeting_id}", CONCURRENT_READERS, max(5, args.requests // 5)
         )
         threads = server.threads
     total = time.perf_counter() - started

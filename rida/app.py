@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from rida import db, search, settings
 from rida.audit import hooks as audit_hooks  # noqa: F401  (its listeners audit every write)
@@ -54,7 +54,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _add_web(app: Flask) -> None:
-    """Login, CSRF, error pages and every blueprint."""
+    """Login, CSRF, error pages and every blueprint (imported here: a command does
+    without them)."""
+    from rida.views import auth, web
+
+    auth.init_app(app)
+    web.init_app(app)  # first: its ``int`` converter applies to the routes added after it
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+
+
+def blueprints() -> tuple[Blueprint, ...]:
+    """Every blueprint of the app: the pages, the JSON API (``/api/...``, in English: a
+    public contract), and the pages' old English URLs, permanent redirects to the French
+    ones."""
     from rida.views import (
         account_tokens,
         action_board,
@@ -69,32 +82,36 @@ def _add_web(app: Flask) -> None:
         feeds,
         imports,
         journal,
+        moved,
         pages,
+        search_api,
         session_api,
-        web,
     )
     from rida.views import admin_accounts as admin_account_pages
     from rida.views import glossary as glossary_pages
     from rida.views import people as people_pages
     from rida.views import search as search_pages
 
-    # imported for the routes they add to api.bp
-    del action_status_api, actions_api, circuit_api
-
-    auth.init_app(app)
-    web.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(circuit_pages.bp)
-    app.register_blueprint(action_pages.bp)
-    app.register_blueprint(exports.bp)
-    app.register_blueprint(feeds.bp)
-    app.register_blueprint(imports.bp)
-    app.register_blueprint(search_pages.bp)
-    app.register_blueprint(glossary_pages.bp)
-    app.register_blueprint(people_pages.bp)
-    app.register_blueprint(action_board.bp)
-    app.register_blueprint(session_api.bp)
-    app.register_blueprint(admin_account_pages.bp)
-    app.register_blueprint(account_tokens.bp)
-    app.register_blueprint(journal.bp)
+    return (
+        auth.bp,
+        pages.bp,
+        circuit_pages.bp,
+        action_pages.bp,
+        exports.bp,
+        feeds.bp,
+        imports.bp,
+        search_pages.bp,
+        glossary_pages.bp,
+        people_pages.bp,
+        action_board.bp,
+        admin_account_pages.bp,
+        account_tokens.bp,
+        journal.bp,
+        api.bp,
+        actions_api.bp,
+        action_status_api.bp,
+        circuit_api.bp,
+        search_api.bp,
+        session_api.bp,
+        moved.bp,
+    )

@@ -20,13 +20,13 @@ from rida.models import User
 
 
 def login_form_token(client: FlaskClient) -> str:
-    page = client.get("/login").get_data(as_text=True)
+    page = client.get("/connexion").get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def post_login(client: FlaskClient, login: str, password: str, **kwargs):  # type: ignore[no-untyped-def]
     return client.post(
-        "/login",
+        "/connexion",
         data={"login": login, "password": password, "csrf_token": login_form_token(client)},
         **kwargs,
     )

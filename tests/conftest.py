@@ -150,10 +150,10 @@ class Browser:
         self.token = ""
 
     def login(self, login: str = "admin", password: str = PASSWORD) -> Browser:
-        page = self.client.get("/login").get_data(as_text=True)
+        page = self.client.get("/connexion").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         response = self.client.post(
-            "/login", data={"login": login, "password": password, "csrf_token": token}
+            "/connexion", data={"login": login, "password": password, "csrf_token": token}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
         home = self.client.get("/").get_data(as_text=True)

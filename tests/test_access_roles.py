@@ -19,16 +19,16 @@ def user_named(s, login: str) -> User:  # type: ignore[no-untyped-def]
 def test_a_rapporteur_edits_the_meetings_of_their_series(app, demo_meeting):
     rapporteur = Browser(app.test_client()).login("rapporteur")
     patch = {"fields": {"location": "Salle 2"}}
-    assert rapporteur.client.get(f"/meetings/{demo_meeting}").status_code == 200  # reads
+    assert rapporteur.client.get(f"/reunions/{demo_meeting}").status_code == 200  # reads
     assert rapporteur.json("PATCH", f"/api/meetings/{demo_meeting}", patch).status_code == 403
-    assert rapporteur.client.get(f"/meetings/{demo_meeting}/edit").status_code == 403
-    view = rapporteur.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
+    assert rapporteur.client.get(f"/reunions/{demo_meeting}/modifier").status_code == 403
+    view = rapporteur.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
     assert "Modifier (éditeur du rapporteur)" not in view
     with app.app_context(), db.write_session(db.engine()) as s:
         meeting = s.get(Meeting, demo_meeting)
         s.add(SeriesMember(series_id=meeting.series_id, user_id=user_named(s, "rapporteur").id))
     assert rapporteur.json("PATCH", f"/api/meetings/{demo_meeting}", patch).status_code == 200
-    assert rapporteur.client.get(f"/meetings/{demo_meeting}/edit").status_code == 200
+    assert rapporteur.client.get(f"/reunions/{demo_meeting}/modifier").status_code == 200
 
 
 def test_new_meetings_join_an_existing_series_only_through_its_members(app, demo_meeting):
@@ -38,7 +38,7 @@ def test_new_meetings_join_an_existing_series_only_through_its_members(app, demo
         series_id = db.session().get(Meeting, demo_meeting).series_id
     assert f'<option value="{series_id}">' not in home  # not offered in the form
     created = rapporteur.form(
-        "/meetings", {"series_id": str(series_id), "title": "Atelier", "date": "2022-02-01"}
+        "/reunions", {"series_id": str(series_id), "title": "Atelier", "date": "2022-02-01"}
     )
     assert "réservée aux membres de la série" in rapporteur.client.get(
         created.headers["Location"]
@@ -108,19 +108,19 @@ def public_app(tmp_path):  # type: ignore[no-untyped-def]
 def test_anonymous_visitors_read_validated_public_minutes_only(public_app):
     app, ids = public_app
     client = app.test_client()
-    page = client.get(f"/meetings/{ids['validated']}")
+    page = client.get(f"/reunions/{ids['validated']}")
     assert page.status_code == 200 and "Atelier modèle économique #1" in page.get_data(as_text=True)
     for fmt in ("docx", "md", "json"):
-        assert client.get(f"/meetings/{ids['validated']}/compte-rendu.{fmt}").status_code == 200
+        assert client.get(f"/reunions/{ids['validated']}/compte-rendu.{fmt}").status_code == 200
     assert client.get(f"/api/meetings/{ids['validated']}/versions/1.0.docx").status_code == 200
-    assert client.get(f"/meetings/{ids['validated']}/versions").status_code == 200
+    assert client.get(f"/reunions/{ids['validated']}/versions").status_code == 200
     # Drafts, restricted minutes and unknown ids look alike: the login page.
     for meeting_id in (ids["draft"], ids["restricted"], 99999):
-        for url in (f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/compte-rendu.md"):
+        for url in (f"/reunions/{meeting_id}", f"/reunions/{meeting_id}/compte-rendu.md"):
             response = client.get(url)
-            assert response.status_code == 302 and "/login" in response.location, url
+            assert response.status_code == 302 and "/connexion" in response.location, url
     # Nothing else: lists, search, the API, the editor.
-    for url in ("/", "/actions", "/recherche?q=MSS", f"/meetings/{ids['validated']}/edit"):
+    for url in ("/", "/actions", "/recherche?q=MSS", f"/reunions/{ids['validated']}/modifier"):
         assert client.get(url).status_code == 302, url
     assert client.get("/api/meetings").status_code == 401
     assert client.get(f"/api/meetings/{ids['validated']}").status_code == 401
@@ -128,8 +128,8 @@ def test_anonymous_visitors_read_validated_public_minutes_only(public_app):
 
 def test_public_read_is_off_by_default(app, validated_meeting):
     client = app.test_client()
-    assert client.get(f"/meetings/{validated_meeting}").status_code == 302
-    assert client.get(f"/meetings/{validated_meeting}/compte-rendu.md").status_code == 302
+    assert client.get(f"/reunions/{validated_meeting}").status_code == 302
+    assert client.get(f"/reunions/{validated_meeting}/compte-rendu.md").status_code == 302
     with app.app_context(), db.write_session(db.engine()) as s:
         assert s.exec(select(Meeting).where(access.readable(None))).all() == []
         assert s.exec(select(Meeting).where(access.readable(None, public_read=True))).all()

@@ -46,7 +46,7 @@ def test_csv_french_excel(browser, data):
     assert guide["Porteur"] == "DUPONT Claire (LIFEN)" and guide["Organisation"] == "LIFEN"
     assert guide["Échéance"] == "20/02/2022" and guide["Statut"] == "Fait"
     assert guide["Type"] == "Document" and guide["En retard"] == "non"
-    assert guide["Adresse"].startswith(f"/meetings/{data['annuaire']}#action-")
+    assert guide["Adresse"].startswith(f"/reunions/{data['annuaire']}#action-")
     assert b"\r\n" in response.data
 
 

@@ -31,8 +31,8 @@ def test_list_links_counts_and_navigation(browser, data):
     assert '<a href="/actions">Actions</a>' in html or 'href="/actions" aria-current' in html
     assert len(rows(html)) == 7 and "7 actions." in html
     demo = data["demo"]
-    assert re.search(rf'href="/meetings/{demo}#action-\d+">Entretiens bilatéraux', html)
-    assert f'href="/meetings/{demo}#ligne-8">Ligne 8</a>' in html
+    assert re.search(rf'href="/reunions/{demo}#action-\d+">Entretiens bilatéraux', html)
+    assert f'href="/reunions/{demo}#ligne-8">Ligne 8</a>' in html
     assert '<a href="/actions?status=open">À faire</a> : <span class="count">5</span>' in html
     assert re.search(r'<a href="/actions\?owner=\d+">SLOSAR Mathieu \(ANS\)</a>', html)
     assert 'href="/actions?mine=1">Mes actions</a>' in html

@@ -72,7 +72,7 @@ def test_create_returns_201_with_id_and_round_trips(browser):
     response = browser.json("POST", "/api/meetings", demo_document())
     assert response.status_code == 201
     body = response.get_json()
-    assert body["url"] == f"/meetings/{body['id']}"
+    assert body["url"] == f"/reunions/{body['id']}"
     got = browser.client.get(f"/api/meetings/{body['id']}").get_json()
     assert got == {**exchange.validate(demo_document()), "id": body["id"]}
 
@@ -348,7 +348,7 @@ def test_html_in_every_text_field_is_stored_as_typed_and_shown_escaped(browser):
     got = browser.client.get(f"/api/meetings/{meeting_id}").get_json()
     assert got == {**exchange.validate(doc), "id": meeting_id}
     assert got["rida"][0]["question"] == HOSTILE.format("rida.question")
-    for url in (f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/edit", "/"):
+    for url in (f"/reunions/{meeting_id}", f"/reunions/{meeting_id}/modifier", "/"):
         page = browser.client.get(url)
         assert page.status_code == 200, url
         html = page.get_data(as_text=True)
@@ -377,7 +377,7 @@ def test_unknown_ids_are_404(browser, demo_meeting):
         )
         assert response.status_code == 404, (method, url)
         assert response.get_json() == {"error": "404", "message": "Page introuvable."}
-    assert browser.client.get("/meetings/999").status_code == 404
+    assert browser.client.get("/reunions/999").status_code == 404
 
 
 def test_stale_row_revision_is_409_with_current_unless_replayed(browser, app, demo_meeting):

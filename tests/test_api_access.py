@@ -43,7 +43,7 @@ def test_without_login_api_is_401_and_pages_redirect(client, demo_meeting):
     response = client.get(f"/api/meetings/{demo_meeting}")
     assert response.status_code == 401
     assert response.get_json()["error"] == "unauthorized"
-    login_page = client.get("/login").get_data(as_text=True)
+    login_page = client.get("/connexion").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)
     edit = client.patch(
         f"/api/meetings/{demo_meeting}",
@@ -53,9 +53,9 @@ def test_without_login_api_is_401_and_pages_redirect(client, demo_meeting):
     assert edit.status_code == 401
     create_ = client.post("/api/meetings", json=demo_document(), headers={"X-CSRFToken": token})
     assert create_.status_code == 401
-    page = client.get(f"/meetings/{demo_meeting}")
+    page = client.get(f"/reunions/{demo_meeting}")
     assert page.status_code == 302
-    assert page.headers["Location"].startswith("/login?next=")
+    assert page.headers["Location"].startswith("/connexion?next=")
 
 
 def test_reader_and_member_cannot_write(app, demo_meeting):
@@ -70,14 +70,14 @@ def test_reader_and_member_cannot_write(app, demo_meeting):
         )
         assert user.json("POST", f"/api/meetings/{demo_meeting}/rows", {}).status_code == 403
         assert user.json("POST", "/api/meetings", demo_document()).status_code == 403
-        assert user.client.get(f"/meetings/{demo_meeting}/edit").status_code == 403
+        assert user.client.get(f"/reunions/{demo_meeting}/modifier").status_code == 403
 
 
 def test_confidential_meeting_is_hidden_from_non_participants(browser, app):
     meeting_id = create(browser, demo_document() | {"classification": "confidential"})
     member = as_user(app, "member")
     assert member.client.get(f"/api/meetings/{meeting_id}").status_code == 404
-    assert member.client.get(f"/meetings/{meeting_id}").status_code == 404
+    assert member.client.get(f"/reunions/{meeting_id}").status_code == 404
     assert member.client.get("/api/meetings").get_json() == {"meetings": []}
     rapporteur = as_user(app, "rapporteur")
     assert (

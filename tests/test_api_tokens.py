@@ -168,9 +168,11 @@ def test_tokens_page_creates_shows_once_and_revokes(app, browser, client):
     with app.app_context(), db.write_session(db.engine()) as s:
         reader = s.exec(select(User).where(User.login == "reader")).one()
         _, other = api_tokens.create(s, reader)
-    assert browser.form(f"/compte/jetons/{other.split('_')[1]}/revoke", {}).status_code == 404
-    assert browser.client.post(f"/compte/jetons/{token.split('_')[1]}/revoke").status_code == 400
-    revoked = browser.form(f"/compte/jetons/{token.split('_')[1]}/revoke", {})
+    assert browser.form(f"/compte/jetons/{other.split('_')[1]}/revocation", {}).status_code == 404
+    assert (
+        browser.client.post(f"/compte/jetons/{token.split('_')[1]}/revocation").status_code == 400
+    )
+    revoked = browser.form(f"/compte/jetons/{token.split('_')[1]}/revocation", {})
     assert revoked.status_code == 302
     assert client.get("/api/meetings", headers=bearer(token)).status_code == 401
     assert client.get("/api/meetings", headers=bearer(other)).status_code == 200

@@ -16,18 +16,18 @@ from tests.conftest import PASSWORD, Browser
 
 def test_logins_failures_and_logout_are_recorded_with_their_address(app, client: FlaskClient):
     token = re.search(
-        r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)
+        r'name="csrf_token" value="([^"]+)"', client.get("/connexion").get_data(as_text=True)
     ).group(1)
     for login in ("admin", "inconnu"):
         assert (
             client.post(
-                "/login",
+                "/connexion",
                 data={"login": login, "password": "faux-mot-de-passe", "csrf_token": token},
             ).status_code
             == 401
         )
     browser = Browser(client).login()
-    browser.form("/logout", {})
+    browser.form("/deconnexion", {})
     failed = entries(app, action=events.LOGIN_FAILED)
     assert [e.login for e in failed] == ["admin", "inconnu"]
     assert all(e.ip == "127.0.0.1" for e in failed)

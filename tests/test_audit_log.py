@@ -117,7 +117,7 @@ def test_status_change_and_validation_are_named(app, browser, ready_meeting):
 
 
 def test_exports_and_downloads_are_recorded(app, browser, validated_meeting):
-    assert browser.client.get(f"/meetings/{validated_meeting}/compte-rendu.md").status_code == 200
+    assert browser.client.get(f"/reunions/{validated_meeting}/compte-rendu.md").status_code == 200
     [export] = entries(app, action="export")
     assert export.meeting_id == validated_meeting and export.after["format"] == "md"
     assert export.after["file"].endswith(".md") and export.login == "admin"

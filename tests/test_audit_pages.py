@@ -62,12 +62,12 @@ def test_meeting_history_in_french_for_readers(app, browser, demo_meeting):
         f"/api/meetings/{demo_meeting}/rows/{row.uid}",
         {"revision": row.revision, "fields": {"answer": "Réponse <b>revue</b>"}},
     )
-    browser.client.get(f"/meetings/{demo_meeting}/compte-rendu.md")  # not a change
+    browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.md")  # not a change
     reader = Browser(app.test_client()).login("reader")
-    assert f'href="/meetings/{demo_meeting}/historique"' in _page(
-        reader, f"/meetings/{demo_meeting}"
+    assert f'href="/reunions/{demo_meeting}/historique"' in _page(
+        reader, f"/reunions/{demo_meeting}"
     )
-    page = _page(reader, f"/meetings/{demo_meeting}/historique")
+    page = _page(reader, f"/reunions/{demo_meeting}/historique")
     assert "Réponse &lt;b&gt;revue&lt;/b&gt;" in page  # escaped
     line = re.search(r"<tr id=\"entree-\d+\">.*?</tr>", page, re.S).group(0)
     assert "admin" in line and "Modification" in line and "Ligne RIDA" in line
@@ -78,7 +78,7 @@ def test_meeting_history_in_french_for_readers(app, browser, demo_meeting):
 
 def test_history_names_the_people(app, browser, demo_meeting):
     # The demo imports « Envoi de la nouvelle version des exigences », owned by E. BRIS.
-    page = _page(browser, f"/meetings/{demo_meeting}/historique")
+    page = _page(browser, f"/reunions/{demo_meeting}/historique")
     line = next(
         m.group(0)
         for m in re.finditer(r"<tr id=\"entree-\d+\">.*?</tr>", page, re.S)
@@ -90,5 +90,5 @@ def test_history_names_the_people(app, browser, demo_meeting):
 def test_history_of_an_unreadable_meeting_is_404(app):
     secret = import_doc(app, {**draft_document(), "classification": "confidential"})
     reader = Browser(app.test_client()).login("reader")
-    _page(reader, f"/meetings/{secret}/historique", 404)
-    _page(Browser(app.test_client()).login("admin"), f"/meetings/{secret}/historique")
+    _page(reader, f"/reunions/{secret}/historique", 404)
+    _page(Browser(app.test_client()).login("admin"), f"/reunions/{secret}/historique")

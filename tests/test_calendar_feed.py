@@ -85,7 +85,7 @@ def test_open_actions_are_todos_with_due_date_status_and_link(app, meetings):
             .one()
         )
     assert sent["UID"] == f"action-{action.uid}@rida"
-    link = f"https://rida.example.org/meetings/{meetings['planned']}#action-{action.id}"
+    link = f"https://rida.example.org/reunions/{meetings['planned']}#action-{action.id}"
     assert sent["URL"] == link
     description = str(sent["DESCRIPTION"])
     for part in (
@@ -113,7 +113,7 @@ def test_planned_meetings_are_events_in_paris_time(app, meetings):
     assert str(start.tzinfo) == "Europe/Paris"
     assert planned["LOCATION"] == "ANS, Paris"
     assert planned["UID"] == f"meeting-{meetings['planned']}@rida"
-    assert planned["URL"] == f"https://rida.example.org/meetings/{meetings['planned']}"
+    assert planned["URL"] == f"https://rida.example.org/reunions/{meetings['planned']}"
     whole_day = events["Secrète"]  # no times: the whole day
     assert whole_day.decoded("DTSTART") == dt.date(2030, 6, 1)
     assert whole_day.decoded("DTEND") == dt.date(2030, 6, 2)

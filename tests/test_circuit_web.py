@@ -82,37 +82,37 @@ def test_frozen_downloads_are_the_frozen_bytes(browser, ready_meeting):
 
 
 def test_pages_validate_history_compare(browser, ready_meeting):
-    view = browser.client.get(f"/meetings/{ready_meeting}").get_data(as_text=True)
+    view = browser.client.get(f"/reunions/{ready_meeting}").get_data(as_text=True)
     assert 'id="validation"' in view and "Prêt à valider" in view
     assert "Envoyer en relecture" in view and "Valider le compte-rendu" in view
-    sent = browser.form(f"/meetings/{ready_meeting}/review", {"deadline": "2099-12-31"})
+    sent = browser.form(f"/reunions/{ready_meeting}/relecture", {"deadline": "2099-12-31"})
     page = browser.client.get(sent.location).get_data(as_text=True)
     assert "Compte-rendu envoyé en relecture (v0.1)." in page
     assert "Remarques attendues avant le" in page and "Revenir en brouillon" in page
-    done = browser.form(f"/meetings/{ready_meeting}/validate", {})
+    done = browser.form(f"/reunions/{ready_meeting}/validation", {})
     assert "Compte-rendu validé : version v1.0 figée." in browser.client.get(
         done.location
     ).get_data(as_text=True)
-    amended = browser.form(f"/meetings/{ready_meeting}/amend", {})
-    assert amended.location.endswith(f"/meetings/{ready_meeting}/edit")
+    amended = browser.form(f"/reunions/{ready_meeting}/amendement", {})
+    assert amended.location.endswith(f"/reunions/{ready_meeting}/modifier")
     browser.json("PATCH", api(ready_meeting), {"fields": {"title": "Atelier <b>amendé</b>"}})
-    history = browser.client.get(f"/meetings/{ready_meeting}/versions").get_data(as_text=True)
+    history = browser.client.get(f"/reunions/{ready_meeting}/versions").get_data(as_text=True)
     assert "v1.0" in history and "admin" in history and "v1.1" in history
     assert f"/api/meetings/{ready_meeting}/versions/1.0.docx" in history
-    compare = browser.client.get(f"/meetings/{ready_meeting}/compare?from=1.0&to=current")
+    compare = browser.client.get(f"/reunions/{ready_meeting}/comparaison?from=1.0&to=current")
     html = compare.get_data(as_text=True)
     assert compare.status_code == 200
     assert '<ins><span class="visually-hidden">[ajouté : </span>' in html
     assert "<del>" in html and "&lt;b&gt;" in html
     assert "<b>amendé</b>" not in html
     assert (
-        browser.client.get(f"/meetings/{ready_meeting}/compare?from=9.9&to=current").status_code
+        browser.client.get(f"/reunions/{ready_meeting}/comparaison?from=9.9&to=current").status_code
         == 404
     )
 
 
 def test_blocked_validation_form_says_why(browser, demo_meeting):
-    response = browser.form(f"/meetings/{demo_meeting}/validate", {})
+    response = browser.form(f"/reunions/{demo_meeting}/validation", {})
     page = browser.client.get(response.location).get_data(as_text=True)
     assert "Validation refusée. Validation impossible : 2 contrôles bloquants en échec." in page
     assert "Ligne 5 : nature manquante" in page and "✗" in page
@@ -120,10 +120,12 @@ def test_blocked_validation_form_says_why(browser, demo_meeting):
 
 def test_readers_see_the_history_but_change_nothing(client, browser, validated_meeting):
     reader = Browser(client.application.test_client()).login("reader")
-    assert reader.client.get(f"/meetings/{validated_meeting}/versions").status_code == 200
+    assert reader.client.get(f"/reunions/{validated_meeting}/versions").status_code == 200
     assert reader.client.get(api(validated_meeting, "/versions/1.0.docx")).status_code == 200
     assert reader.json("POST", api(validated_meeting, "/amend")).status_code == 403
-    assert reader.form(f"/meetings/{validated_meeting}/amend", {}).status_code == 403
-    view = reader.client.get(f"/meetings/{validated_meeting}").get_data(as_text=True)
+    assert reader.form(f"/reunions/{validated_meeting}/amendement", {}).status_code == 403
+    view = reader.client.get(f"/reunions/{validated_meeting}").get_data(as_text=True)
     assert "Créer une nouvelle version" not in view
-    assert browser.client.post(f"/meetings/{validated_meeting}/amend").status_code == 400  # CSRF
+    assert (
+        browser.client.post(f"/reunions/{validated_meeting}/amendement").status_code == 400
+    )  # CSRF

@@ -123,4 +123,4 @@ def test_ics_format_one_vtodo_per_open_action(app, data):
     listed = json.loads(rida(app, "--format", "json", "--series", "Task Force MSSanté").stdout)
     still_open = [a for a in listed if a["status"] in ("open", "in_progress")]
     assert sorted(str(t["summary"]) for t in todos) == sorted(a["title"] for a in still_open)
-    assert all(str(t["url"]).startswith("http://127.0.0.1:5000/meetings/") for t in todos)
+    assert all(str(t["url"]).startswith("http://127.0.0.1:5000/reunions/") for t in todos)

@@ -1,4 +1,4 @@
-"""Downloads from the meeting page: `/meetings/<id>/compte-rendu.<format>`."""
+"""Downloads from the meeting page: `/reunions/<id>/compte-rendu.<format>`."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ TYPES = {
 
 
 def test_meeting_page_links_every_format(browser, demo_meeting):
-    page = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
-    links = re.findall(r'<a href="(/meetings/\d+/compte-rendu\.\w+)">([^<]+)</a>', page)
+    page = browser.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
+    links = re.findall(r'<a href="(/reunions/\d+/compte-rendu\.\w+)">([^<]+)</a>', page)
     assert links == [
-        (f"/meetings/{demo_meeting}/compte-rendu.{fmt}", label)
+        (f"/reunions/{demo_meeting}/compte-rendu.{fmt}", label)
         for fmt, label in (
             ("docx", "DOCX"),
             ("md", "Markdown"),
@@ -41,7 +41,7 @@ def test_meeting_page_links_every_format(browser, demo_meeting):
 
 @pytest.mark.parametrize("fmt", ["docx", "md", "html", "json"])
 def test_download_is_an_attachment_with_the_standard_name(app, browser, demo_meeting, fmt):
-    response = browser.client.get(f"/meetings/{demo_meeting}/compte-rendu.{fmt}")
+    response = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.{fmt}")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == TYPES[fmt]
     assert response.headers["Content-Disposition"] == f'attachment; filename="{NAME}.{fmt}"'
@@ -63,7 +63,7 @@ def test_download_is_an_attachment_with_the_standard_name(app, browser, demo_mee
 
 def test_pdf_download(app, browser, demo_meeting):
     require("soffice")
-    response = browser.client.get(f"/meetings/{demo_meeting}/compte-rendu.pdf")
+    response = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.pdf")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == f'attachment; filename="{NAME}.pdf"'
@@ -73,7 +73,7 @@ def test_pdf_download(app, browser, demo_meeting):
 
 def test_pdf_without_libreoffice_is_a_clear_503(app, browser, demo_meeting):
     app.config["SOFFICE"] = "/nonexistent/soffice"
-    response = browser.client.get(f"/meetings/{demo_meeting}/compte-rendu.pdf")
+    response = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.pdf")
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     assert "LibreOffice (commande « soffice ») n&#39;est pas installé sur le serveur" in page
@@ -84,23 +84,23 @@ def test_pdf_without_libreoffice_is_a_clear_503(app, browser, demo_meeting):
 def test_download_follows_the_access_rule(app, client, demo_meeting):
     secret = import_doc(app, demo_document() | {"classification": "confidential"})
     for fmt in ("docx", "md", "html", "pdf", "json"):
-        response = client.get(f"/meetings/{demo_meeting}/compte-rendu.{fmt}")
+        response = client.get(f"/reunions/{demo_meeting}/compte-rendu.{fmt}")
         assert response.status_code in (302, 401) and "Content-Disposition" not in response.headers
     reader = Browser(client).login("reader")
-    assert reader.client.get(f"/meetings/{demo_meeting}/compte-rendu.md").status_code == 200
+    assert reader.client.get(f"/reunions/{demo_meeting}/compte-rendu.md").status_code == 200
     for fmt in ("docx", "md", "html", "pdf", "json"):
-        response = reader.client.get(f"/meetings/{secret}/compte-rendu.{fmt}")
+        response = reader.client.get(f"/reunions/{secret}/compte-rendu.{fmt}")
         assert response.status_code == 404, fmt
         assert "Content-Disposition" not in response.headers
-    assert reader.client.get(f"/meetings/{demo_meeting}/compte-rendu.exe").status_code == 404
-    assert reader.client.get("/meetings/999/compte-rendu.md").status_code == 404
+    assert reader.client.get(f"/reunions/{demo_meeting}/compte-rendu.exe").status_code == 404
+    assert reader.client.get("/reunions/999/compte-rendu.md").status_code == 404
 
 
 def test_download_survives_an_unwritable_export_dir(app, browser, demo_meeting, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
     app.config["EXPORT_DIR"] = blocker / "exports"
-    response = browser.client.get(f"/meetings/{demo_meeting}/compte-rendu.md")
+    response = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.md")
     assert response.status_code == 200
     assert response.get_data(as_text=True).startswith("**COMPTE-RENDU**")
 
@@ -118,7 +118,7 @@ def test_a_validated_meeting_is_downloaded_from_its_frozen_version(
             select(MeetingVersion).where(MeetingVersion.meeting_id == validated_meeting)
         ).one()
         frozen_docx = frozen.docx
-    url = f"/meetings/{validated_meeting}/compte-rendu"
+    url = f"/reunions/{validated_meeting}/compte-rendu"
     assert browser.client.get(f"{url}.docx").data == frozen_docx
     # Another reference template would change a new rendering, not the frozen bytes.
     template = tmp_path / "other.docx"

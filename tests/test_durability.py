@@ -57,7 +57,7 @@ def _server(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Po
             assert process.poll() is None, log.read_text()
             probe = Client(port)
             try:
-                if probe.get("/login").status == 200:
+                if probe.get("/connexion").status == 200:
                     break
             except OSError:
                 pass

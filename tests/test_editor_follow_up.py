@@ -11,7 +11,7 @@ from tests.test_follow_up import meeting_doc
 
 
 def editor(browser, meeting_id: int) -> str:
-    response = browser.client.get(f"/meetings/{meeting_id}/edit")
+    response = browser.client.get(f"/reunions/{meeting_id}/modifier")
     assert response.status_code == 200
     return html.unescape(response.get_data(as_text=True))
 
@@ -53,8 +53,8 @@ def test_empty_follow_up_says_so(app, browser, demo_meeting):
 def test_interview_button_only_on_bilateral_interviews(app, browser, demo_meeting):
     page = editor(browser, demo_meeting)
     forms = re.findall(
-        r'<form method="post" class="interview-form" action="/meetings/\d+/'
-        r'actions/(\w+)/interview"( hidden)?>',
+        r'<form method="post" class="interview-form" action="/reunions/\d+/'
+        r'actions/(\w+)/entretien"( hidden)?>',
         page,
     )
     # Three actions (one bilateral interview) and the template of a new one (hidden).

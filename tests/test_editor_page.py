@@ -43,7 +43,7 @@ class Controls(HTMLParser):
 
 
 def test_editor_page_renders_every_field_with_a_label(browser, demo_meeting):
-    response = browser.client.get(f"/meetings/{demo_meeting}/edit")
+    response = browser.client.get(f"/reunions/{demo_meeting}/modifier")
     assert response.status_code == 200
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     html = response.get_data(as_text=True)
@@ -57,7 +57,7 @@ def test_editor_page_renders_every_field_with_a_label(browser, demo_meeting):
 
 
 def test_editor_scripts_are_files_not_inline(browser, demo_meeting):
-    html = browser.client.get(f"/meetings/{demo_meeting}/edit").get_data(as_text=True)
+    html = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
     page = Controls()
     page.feed(html)
     sources = [s.get("src") for s in page.scripts if s.get("type") != "application/json"]
@@ -75,7 +75,7 @@ def test_editor_data_is_embedded_as_json(browser, demo_meeting):
         f"/api/meetings/{demo_meeting}",
         {"fields": {"title": "</script><script>alert(1)</script>"}},
     )
-    html = browser.client.get(f"/meetings/{demo_meeting}/edit").get_data(as_text=True)
+    html = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
     found = re.search(
         r'<script type="application/json" id="editor-data">(.*?)</script>', html, re.S
     )
@@ -87,5 +87,5 @@ def test_editor_data_is_embedded_as_json(browser, demo_meeting):
 
 def test_editor_needs_the_right_to_edit(client, demo_meeting):
     reader = Browser(client).login("reader")
-    assert reader.client.get(f"/meetings/{demo_meeting}").status_code == 200
-    assert reader.client.get(f"/meetings/{demo_meeting}/edit").status_code == 403
+    assert reader.client.get(f"/reunions/{demo_meeting}").status_code == 200
+    assert reader.client.get(f"/reunions/{demo_meeting}/modifier").status_code == 403

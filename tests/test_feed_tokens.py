@@ -56,7 +56,7 @@ def test_series_feed_shown_once_stored_hashed_served_without_login(
     cal = Calendar.from_ical(response.data)
     assert len(cal.walk("VTODO")) == 3
     link = str(cal.walk("VTODO")[0]["URL"])
-    assert link.startswith(f"http://localhost/meetings/{demo_meeting}#action-")
+    assert link.startswith(f"http://localhost/reunions/{demo_meeting}#action-")
 
 
 def test_webcal_variant_and_revocation(app, browser, series_id):
@@ -66,10 +66,10 @@ def test_webcal_variant_and_revocation(app, browser, series_id):
     assert f'value="webcal{url.removeprefix("http")}"' in page
     with app.app_context():
         feed_id = db.session().exec(select(FeedToken.id)).one()
-    refused = browser.client.post(f"/agenda/{feed_id}/revoke")  # no CSRF token
+    refused = browser.client.post(f"/agenda/{feed_id}/revocation")  # no CSRF token
     assert refused.status_code == 400
     assert fetch(app.test_client(), url).status_code == 200
-    revoked = browser.form(f"/agenda/{feed_id}/revoke", {})
+    revoked = browser.form(f"/agenda/{feed_id}/revocation", {})
     assert revoked.status_code == 302
     assert "Aucune adresse d'abonnement" in browser.client.get("/agenda").get_data(as_text=True)
     assert fetch(app.test_client(), url).status_code == 404
@@ -80,7 +80,7 @@ def test_wrong_revoked_and_deactivated_tokens_get_the_same_404(app, client, brow
     revoked = subscribe(browser, f"series-{series_id}")
     with app.app_context(), db.transaction() as s:
         feed_id = max(s.exec(select(FeedToken.id)).all())
-    browser.form(f"/agenda/{feed_id}/revoke", {})
+    browser.form(f"/agenda/{feed_id}/revocation", {})
     assert fetch(client, live).status_code == 200
     with app.app_context(), db.transaction() as s:
         s.exec(select(User).where(User.login == "admin")).one().active = False
@@ -123,5 +123,5 @@ def test_unreadable_series_and_other_peoples_feeds_are_refused(app, browser, ser
     subscribe(browser, f"series-{hidden}")  # the admin reads it
     with app.app_context():
         feed_id = db.session().exec(select(FeedToken.id)).one()
-    assert reader.form(f"/agenda/{feed_id}/revoke", {}).status_code == 404
+    assert reader.form(f"/agenda/{feed_id}/revocation", {}).status_code == 404
     assert app.test_client().get("/agenda").status_code == 302  # login first

@@ -60,7 +60,7 @@ def _hostile_meeting(app, title: str, series: str) -> int:  # type: ignore[no-un
 def test_downloads_of_hostile_titles(app, browser, title):
     meeting_id = _hostile_meeting(app, title, f"Série {title}")
     for fmt in ("docx", "md", "json"):
-        response = browser.client.get(f"/meetings/{meeting_id}/compte-rendu.{fmt}")
+        response = browser.client.get(f"/reunions/{meeting_id}/compte-rendu.{fmt}")
         assert response.status_code == 200
         fallback, full = _disposition_name(response.headers["Content-Disposition"])
         assert fallback.endswith(f".{fmt}") and fallback.startswith("20")

@@ -25,7 +25,7 @@ def two_meetings(app) -> tuple[int, int]:
 
 
 def page(browser, meeting_id: int) -> str:
-    response = browser.client.get(f"/meetings/{meeting_id}")
+    response = browser.client.get(f"/reunions/{meeting_id}")
     assert response.status_code == 200
     return html.unescape(response.get_data(as_text=True))
 
@@ -47,7 +47,7 @@ def test_follow_up_in_the_read_view_with_history(app, browser):
     follow = section(page(browser, m2), "Suivi des actions")
     # The open and in-progress actions of M1, never the cancelled one; origin linked.
     assert follow.count('<tr id="suivi-') == 2 and "action 2" not in follow
-    assert f'<a href="/meetings/{m1}#action-{action}">M1 (07/01/2022)</a>' in follow
+    assert f'<a href="/reunions/{m1}#action-{action}">M1 (07/01/2022)</a>' in follow
     assert "M1 / action 0" in follow and "Fait" in follow and "En cours" in follow
     history = section(follow, '<details class="history">', "</details>")
     assert (
@@ -56,13 +56,13 @@ def test_follow_up_in_the_read_view_with_history(app, browser):
     )
     assert re.search(
         r"\d\d/\d\d/\d{4} \d\d:\d\d</time>, admin :\s*À faire → "
-        r"<strong>Fait</strong>, pendant <a href=\"/meetings/\d+\">M2 "
+        r"<strong>Fait</strong>, pendant <a href=\"/reunions/\d+\">M2 "
         r"\(07/02/2022\)</a> — « Entretiens menés »",
         history,
     )
     # The same history in the action's own meeting.
     own = section(page(browser, m1), f'<tr id="action-{action}">', "</tr>")
-    assert 'pendant <a href="/meetings/' in own and "Entretiens menés" in own
+    assert 'pendant <a href="/reunions/' in own and "Entretiens menés" in own
 
 
 def test_history_hides_meetings_the_reader_may_not_read(app, browser):
@@ -104,7 +104,7 @@ def test_exports_carry_the_follow_up_with_statuses(app, browser):
         f"/api/actions/{ids(app)['M1 / action 0']}/status",
         {"status": "done", "meeting": m2},
     )
-    markdown = browser.client.get(f"/meetings/{m2}/compte-rendu.md").get_data(as_text=True)
+    markdown = browser.client.get(f"/reunions/{m2}/compte-rendu.md").get_data(as_text=True)
     follow = markdown[markdown.index("### 3.4 Suivi des actions") :]
     assert "| M1 (07/01/2022) | M1 / action 0 |" in follow and "| Fait |" in follow
     assert "| En cours |" in follow

@@ -63,9 +63,9 @@ def test_amending_makes_it_editable_again(app, browser, validated_meeting):
 
 
 def test_the_editor_page_of_a_validated_meeting_shows_the_banner(browser, validated_meeting):
-    response = browser.client.get(f"/meetings/{validated_meeting}/edit")
+    response = browser.client.get(f"/reunions/{validated_meeting}/modifier")
     assert response.status_code == 302
-    assert response.location.endswith(f"/meetings/{validated_meeting}#validation")
+    assert response.location.endswith(f"/reunions/{validated_meeting}#validation")
     page = browser.client.get(response.location).get_data(as_text=True)
     assert FROZEN.replace("'", "&#39;") in page
     assert "Modifier (éditeur du rapporteur)" not in page
@@ -74,12 +74,12 @@ def test_the_editor_page_of_a_validated_meeting_shows_the_banner(browser, valida
         assert button not in page
 
 
-@pytest.mark.parametrize("action", ["review", "draft", "validate"])
+@pytest.mark.parametrize("action", ["relecture", "brouillon", "validation"])
 def test_status_forms_on_a_validated_meeting_change_nothing(
     app, browser, validated_meeting, action
 ):
     before = export_doc(app, validated_meeting)
-    response = browser.form(f"/meetings/{validated_meeting}/{action}", {"deadline": "2030-01-01"})
+    response = browser.form(f"/reunions/{validated_meeting}/{action}", {"deadline": "2030-01-01"})
     assert response.status_code == 302
     page = browser.client.get(response.location).get_data(as_text=True)
     assert "flash-error" in page

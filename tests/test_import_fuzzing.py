@@ -218,7 +218,7 @@ def page_import(admin: Browser, name: str, raw: bytes) -> int | None:
     assert response.status_code == 302, (response.status_code, response.get_data())
     location = response.headers["Location"]
     page = admin.client.get(location).get_data(as_text=True)
-    found = re.fullmatch(r"/meetings/(\d+)", location)
+    found = re.fullmatch(r"/reunions/(\d+)", location)
     if found is None:
         assert "refusé, rien n&#39;a été enregistré" in page, page
         return None

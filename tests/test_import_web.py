@@ -27,7 +27,7 @@ def test_home_offers_the_import_form_to_editors(browser):
 def test_a_legacy_docx_is_imported_with_its_warnings(browser, tmp_path):
     data = build(tmp_path / "legacy.docx").read_bytes()
     response = upload(browser, "CR atelier 07-01-22.docx", data)
-    assert response.status_code == 302 and "/meetings/" in response.headers["Location"]
+    assert response.status_code == 302 and "/reunions/" in response.headers["Location"]
     page = messages(browser, response)
     assert "« CR atelier 07-01-22.docx » importé, avec 14 avertissement(s)" in page
     assert "Tableau RIDA, ligne 5 : nature absente" in page
@@ -56,7 +56,7 @@ def test_an_exported_docx_comes_back_as_the_same_document(app, browser):
 
 def test_a_rida_json_file_is_imported(browser):
     response = upload(browser, "cr.json", json.dumps(draft_document()).encode())
-    assert response.status_code == 302 and "/meetings/" in response.headers["Location"]
+    assert response.status_code == 302 and "/reunions/" in response.headers["Location"]
 
 
 def test_bad_files_are_refused_and_nothing_is_written(app, browser):

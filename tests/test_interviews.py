@@ -31,7 +31,7 @@ def load(app, model, ident):  # type: ignore[no-untyped-def]
 
 def open_form(browser: Browser, ident: int):  # type: ignore[no-untyped-def]
     action = load(browser.client.application, Action, ident)
-    return browser.form(f"/meetings/{action.meeting_id}/actions/{action.uid}/interview", {})
+    return browser.form(f"/reunions/{action.meeting_id}/actions/{action.uid}/entretien", {})
 
 
 def ready_to_validate(app, meeting_id: int) -> None:
@@ -45,9 +45,9 @@ def ready_to_validate(app, meeting_id: int) -> None:
 
 
 def test_read_view_offers_the_button_with_csrf(app, browser, demo_meeting):
-    page = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
+    page = browser.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
     action = load(app, Action, action_id(app))
-    url = f"/meetings/{demo_meeting}/actions/{action.uid}/interview"
+    url = f"/reunions/{demo_meeting}/actions/{action.uid}/entretien"
     assert re.search(
         f'<form method="post" class="interview-form" action="{url}">'
         r'\s*<input type="hidden" name="csrf_token"',
@@ -62,7 +62,7 @@ def test_opening_creates_the_meeting_once(app, browser, demo_meeting):
     ident = action_id(app)
     first = open_form(browser, ident)
     assert first.status_code == 302
-    new_id = int(re.search(r"/meetings/(\d+)/edit$", first.location).group(1))
+    new_id = int(re.search(r"/reunions/(\d+)/modifier$", first.location).group(1))
     meeting = load(app, Meeting, new_id)
     origin = load(app, Meeting, demo_meeting)
     assert (meeting.title, meeting.meeting_type, meeting.classification) == (
@@ -82,9 +82,9 @@ def test_opening_creates_the_meeting_once(app, browser, demo_meeting):
     assert again.location == first.location
     with app.app_context(), db.write_session(db.engine()) as s:
         assert len(s.exec(select(Meeting)).all()) == 2
-    page = browser.client.get(f"/meetings/{demo_meeting}").get_data(as_text=True)
+    page = browser.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
     assert (
-        f'Entretien bilatéral : <a href="/meetings/{new_id}">Entretien bilatéral — ANS</a>' in page
+        f'Entretien bilatéral : <a href="/reunions/{new_id}">Entretien bilatéral — ANS</a>' in page
         and "Ouvrir l'entretien bilatéral" not in page
     )
 
@@ -115,27 +115,29 @@ def test_other_kinds_are_refused(app, browser, demo_meeting):
 def test_readers_may_not_open_and_unknown_is_404(app, client, demo_meeting):
     reader = Browser(client).login("reader")
     assert open_form(reader, action_id(app)).status_code == 403
-    assert reader.form(f"/meetings/{demo_meeting}/actions/nope/interview", {}).status_code == 404
-    assert reader.form("/meetings/99/actions/nope/interview", {}).status_code == 404
+    assert reader.form(f"/reunions/{demo_meeting}/actions/nope/entretien", {}).status_code == 404
+    assert reader.form("/reunions/99/actions/nope/entretien", {}).status_code == 404
     assert load(app, Action, action_id(app)).linked_meeting_id is None
 
 
 def test_validated_interview_offers_to_close_the_action(app, browser, demo_meeting):
     ident = action_id(app)
-    new_id = int(re.search(r"/meetings/(\d+)/edit", open_form(browser, ident).location).group(1))
-    page = browser.client.get(f"/meetings/{new_id}").get_data(as_text=True)
+    new_id = int(
+        re.search(r"/reunions/(\d+)/modifier", open_form(browser, ident).location).group(1)
+    )
+    page = browser.client.get(f"/reunions/{new_id}").get_data(as_text=True)
     assert "Clore l'action" not in page  # not before validation
     ready_to_validate(app, new_id)
-    assert browser.form(f"/meetings/{new_id}/validate", {}).status_code == 302
-    page = browser.client.get(f"/meetings/{new_id}").get_data(as_text=True)
+    assert browser.form(f"/reunions/{new_id}/validation", {}).status_code == 302
+    page = browser.client.get(f"/reunions/{new_id}").get_data(as_text=True)
     title = load(app, Action, ident).title
     assert f"Clore l'action « {title} »" in page
     assert "Compte-rendu de l&#39;entretien validé (v1.0)" in page
-    closed = browser.form(f"/actions/{ident}/close-interview", {})
-    assert closed.location.endswith(f"/meetings/{new_id}#interview-actions")
+    closed = browser.form(f"/actions/{ident}/cloture-entretien", {})
+    assert closed.location.endswith(f"/reunions/{new_id}#interview-actions")
     page = browser.client.get(closed.location).get_data(as_text=True)
     assert f"Action « {title} » close." in page and "Clore l'action" not in page
-    assert browser.form(f"/actions/{ident}/close-interview", {}).status_code == 302
+    assert browser.form(f"/actions/{ident}/cloture-entretien", {}).status_code == 302
     with app.app_context(), db.write_session(db.engine()) as s:
         events = action_status.history(s, ident)
         assert [(e.old_status, e.new_status, e.comment, e.user_name) for e in events] == [
@@ -146,7 +148,7 @@ def test_validated_interview_offers_to_close_the_action(app, browser, demo_meeti
 def test_closing_before_validation_is_refused(app, browser, demo_meeting):
     ident = action_id(app)
     open_form(browser, ident)
-    response = browser.form(f"/actions/{ident}/close-interview", {})
+    response = browser.form(f"/actions/{ident}/cloture-entretien", {})
     page = browser.client.get(response.location).get_data(as_text=True)
     assert "Action non close : le compte-rendu de l&#39;entretien n&#39;est pas validé." in page
     assert load(app, Action, ident).status == "open"

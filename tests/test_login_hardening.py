@@ -121,7 +121,7 @@ def test_session_cookie_flags(app, client, tmp_path):
     assert settings.load({"RIDA_SECURE_COOKIES": "1"})["SESSION_COOKIE_SECURE"] is True
     assert settings.load({})["SESSION_COOKIE_SECURE"] is False
     secure = make_app(tmp_path / "secure", SESSION_COOKIE_SECURE=True)
-    response = secure.test_client().get("/login")  # the session holds the CSRF token
+    response = secure.test_client().get("/connexion")  # the session holds the CSRF token
     assert "Secure" in response.headers["Set-Cookie"]
     with secure.app_context():
         db.engine().dispose()

@@ -21,7 +21,7 @@ def test_create_series_then_meeting_opens_the_editor(browser):
     html = browser.client.get("/").get_data(as_text=True)
     series_id = re.search(r'<option value="(\d+)">TF Hébergement</option>', html).group(1)
     response = browser.form(
-        "/meetings",
+        "/reunions",
         {
             "series_id": series_id,
             "title": "Atelier #1",
@@ -31,7 +31,7 @@ def test_create_series_then_meeting_opens_the_editor(browser):
         },
     )
     assert response.status_code == 302
-    assert re.fullmatch(r"/meetings/\d+/edit", response.headers["Location"])
+    assert re.fullmatch(r"/reunions/\d+/modifier", response.headers["Location"])
     meetings = browser.json("GET", "/api/meetings").get_json()["meetings"]
     assert meetings[0]["title"] == "Atelier #1"
     assert meetings[0]["classification"] == "restricted"
@@ -43,10 +43,10 @@ def test_bad_form_input_gets_a_french_message(browser):
     assert "Série non créée : la série « TF » existe déjà." in browser.client.get(
         response.headers["Location"]
     ).get_data(as_text=True)
-    response = browser.form("/meetings", {"series_id": "1", "title": "x", "date": "2024-02-30"})
+    response = browser.form("/reunions", {"series_id": "1", "title": "x", "date": "2024-02-30"})
     html = browser.client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Réunion non créée (date) : date inexistante : 2024-02-30." in html
-    response = browser.form("/meetings", {"series_id": "nope", "title": "x", "date": "2024-02-01"})
+    response = browser.form("/reunions", {"series_id": "nope", "title": "x", "date": "2024-02-01"})
     html = browser.client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Réunion non créée (série) : série inconnue." in html
 
@@ -60,7 +60,7 @@ def test_forms_need_csrf_and_an_editor_role(client, browser):
 
 
 def test_read_view_follows_the_template_order(browser, validated_meeting):
-    html = browser.client.get(f"/meetings/{validated_meeting}").get_data(as_text=True)
+    html = browser.client.get(f"/reunions/{validated_meeting}").get_data(as_text=True)
     html = html[html.index("<article") :]
     order = [
         "COMPTE-RENDU",
@@ -106,5 +106,5 @@ def test_read_view_follows_the_template_order(browser, validated_meeting):
 
 
 def test_unknown_meeting_is_404(browser):
-    assert browser.client.get("/meetings/999").status_code == 404
-    assert "Page introuvable" in browser.client.get("/meetings/999").get_data(as_text=True)
+    assert browser.client.get("/reunions/999").status_code == 404
+    assert "Page introuvable" in browser.client.get("/reunions/999").get_data(as_text=True)

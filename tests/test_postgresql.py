@@ -78,9 +78,9 @@ def test_http_api_on_postgresql(pg_app):
     meeting_id = created.get_json()["id"]
     row = browser.json("GET", f"/api/meetings/{meeting_id}").get_json()["rida"][0]
     assert row["number"] == 1
-    page = browser.client.get(f"/meetings/{meeting_id}/edit")
+    page = browser.client.get(f"/reunions/{meeting_id}/modifier")
     assert page.status_code == 200
-    assert browser.client.get(f"/meetings/{meeting_id}").status_code == 200
+    assert browser.client.get(f"/reunions/{meeting_id}").status_code == 200
 
 
 def test_validation_freezes_a_version_on_postgresql(pg_app):

@@ -156,7 +156,7 @@ def url(port: int) -> str:
 
 
 def link(ids: dict[str, int], meeting: str, title: str) -> str:
-    return f"{BASE}/meetings/{ids[meeting]}#action-{ids[title]}"
+    return f"{BASE}/reunions/{ids[meeting]}#action-{ids[title]}"
 
 
 def test_each_owner_with_an_email_gets_one_digest(app, actions, smtp):

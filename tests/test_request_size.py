@@ -36,7 +36,7 @@ def test_json_body_over_the_limit_is_a_json_413(app, browser):
 
 def test_form_post_over_the_limit_is_an_html_413(app, browser, demo_meeting):
     before = counts(app)
-    response = browser.form(f"/meetings/{demo_meeting}/review", {"deadline": "x" * (LIMIT + 1)})
+    response = browser.form(f"/reunions/{demo_meeting}/relecture", {"deadline": "x" * (LIMIT + 1)})
     assert response.status_code == 413
     assert response.content_type.startswith("text/html")
     assert MESSAGE in html.unescape(response.get_data(as_text=True))
@@ -45,7 +45,7 @@ def test_form_post_over_the_limit_is_an_html_413(app, browser, demo_meeting):
 
 def test_a_big_form_field_under_the_limit_is_not_refused(browser):
     """Flask's own 500 kB limit on form fields is raised to the request limit."""
-    response = browser.form("/login", {"login": "x" * 1_000_000, "password": "y"})
+    response = browser.form("/connexion", {"login": "x" * 1_000_000, "password": "y"})
     assert response.status_code != 413
 
 
@@ -65,6 +65,6 @@ def test_upload_over_the_limit_is_an_html_413(app, browser):
 
 
 def test_anonymous_login_post_over_the_limit(client):
-    response = client.post("/login", data={"login": "x" * (LIMIT + 1)})
+    response = client.post("/connexion", data={"login": "x" * (LIMIT + 1)})
     assert response.status_code == 413
     assert MESSAGE in html.unescape(response.get_data(as_text=True))

@@ -21,10 +21,10 @@ def test_demo_answers_with_rows_actions_and_required_keys_first(browser, meeting
     public = [h for h in data["hits"] if h["meeting"] == meetings[0]]
     assert {4, 5, 6, 7, 8} <= rows(public)
     assert data["total"] >= len(data["hits"])
-    assert all(h["url"].startswith(f"/meetings/{h['meeting']}") for h in data["hits"])
+    assert all(h["url"].startswith(f"/reunions/{h['meeting']}") for h in data["hits"])
     bilateral = browser.client.get("/api/search?q=bilat%C3%A9ral").json["hits"]
     assert any(
-        h["kind"] == "action" and h["url"] == f"/meetings/{h['meeting']}#action-{h['action']}"
+        h["kind"] == "action" and h["url"] == f"/reunions/{h['meeting']}#action-{h['action']}"
         for h in bilateral
     )
 

@@ -27,7 +27,7 @@ def links(html: str) -> list[str]:
 
 
 def test_search_box_on_every_page(browser, meetings):
-    for url in ("/", f"/meetings/{meetings[0]}", f"/meetings/{meetings[0]}/versions"):
+    for url in ("/", f"/reunions/{meetings[0]}", f"/reunions/{meetings[0]}/versions"):
         html = page(browser, url)
         form = re.search(
             r'<form role="search" method="get" action="/recherche".*?</form>', html, re.S
@@ -41,7 +41,7 @@ def test_results_link_to_the_row_and_the_action(browser, meetings):
     html = page(browser, "/recherche?q=inducteur")
     hrefs = links(html)
     for n in (4, 5, 6, 7, 8):
-        assert f"/meetings/{meetings[0]}#ligne-{n}" in hrefs
+        assert f"/reunions/{meetings[0]}#ligne-{n}" in hrefs
     assert re.search(r'role="status"[^>]*>\d+ résultats', html)
     assert "<mark>" in html
     assert "<h1>Recherche dans les comptes-rendus</h1>" in html
@@ -123,13 +123,13 @@ def test_a_reader_sees_no_confidential_row_snippet_or_facet(client, meetings):
         assert SECRET_WORD not in html.replace(f"q={SECRET_WORD}", "").replace(
             f'value="{SECRET_WORD}"', ""
         ).replace(f"« {SECRET_WORD} »", "")
-        assert f"/meetings/{meetings[1]}" not in html
+        assert f"/reunions/{meetings[1]}" not in html
     assert "Task Force secrète" not in page(reader, "/recherche?q=financement")
 
 
 def test_login_required(client):
     response = client.get("/recherche?q=bal")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
 
 
 def test_action_title_is_highlighted_and_status_reads_like_the_page(browser, meetings):

@@ -47,34 +47,34 @@ def test_every_kind_of_response_carries_the_headers(browser, demo_meeting):
     c = browser.client
     for url in (
         "/",
-        f"/meetings/{demo_meeting}",
+        f"/reunions/{demo_meeting}",
         f"/api/meetings/{demo_meeting}",
         "/static/style.css",
         "/static/editor.js",
         "/nowhere",
         "/api/nowhere",
-        f"/meetings/{demo_meeting}/compte-rendu.docx",
+        f"/reunions/{demo_meeting}/compte-rendu.docx",
         "/actions.csv",
     ):
         response = c.get(url)
         assert_secure(response)
     assert_secure(browser.json("POST", "/api/meetings/999999/rows", {}))  # JSON error
-    html = c.get(f"/meetings/{demo_meeting}/compte-rendu.html")
+    html = c.get(f"/reunions/{demo_meeting}/compte-rendu.html")
     from rida.compte_rendu import html as printable
 
     assert_secure(html, csp=printable.CSP)
-    assert_secure(c.get("/logout"))
+    assert_secure(c.get("/deconnexion"))
 
 
 def test_anonymous_pages_carry_the_headers(client):
-    for url in ("/login", "/", "/static/style.css"):
+    for url in ("/connexion", "/", "/static/style.css"):
         assert_secure(client.get(url))
-    assert "Strict-Transport-Security" not in client.get("/login").headers
+    assert "Strict-Transport-Security" not in client.get("/connexion").headers
 
 
 def test_hsts_only_behind_https(tmp_path):
     app = make_app(tmp_path / "data", SESSION_COOKIE_SECURE=True)
-    response = app.test_client().get("/login")
+    response = app.test_client().get("/connexion")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     with app.app_context():
         from rida import db

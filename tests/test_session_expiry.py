@@ -62,7 +62,7 @@ def test_idle_session_expires(browser):
 def test_page_after_expiry_goes_to_login_with_a_message(browser):
     set_clock(browser, login_ago=3700, seen_ago=3601)
     response = browser.client.get("/actions")
-    assert response.status_code == 302 and "/login?next=" in unquote(response.location)
+    assert response.status_code == 302 and "/connexion?next=" in unquote(response.location)
     assert unquote(response.location).endswith("next=/actions")
     page = browser.client.get(response.location).get_data(as_text=True)
     assert "Votre session a expiré : reconnectez-vous." in page
@@ -95,7 +95,7 @@ def test_settings_shorten_the_session(app, client):
 
 
 def test_the_editor_has_the_session_banner(browser, demo_meeting):
-    page = browser.client.get(f"/meetings/{demo_meeting}/edit").get_data(as_text=True)
+    page = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
     assert 'id="session-warning"' in page and "Rester connecté" in page
     assert 'role="alert"' in page and "session-clock.js" in page
-    assert f"/login?next=/meetings/{demo_meeting}/edit" in unquote(page)
+    assert f"/connexion?next=/reunions/{demo_meeting}/modifier" in unquote(page)

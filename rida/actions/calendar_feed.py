@@ -48,12 +48,12 @@ def today_in_paris() -> dt.date:
 
 
 def action_url(base_url: str, meeting_id: int, action_id: int | None) -> str:
-    """The action in its compte-rendu: ``<base>/meetings/<id>#action-<id>``."""
-    return f"{base_url.rstrip('/')}/meetings/{meeting_id}#action-{action_id}"
+    """The action in its compte-rendu: ``<base>/reunions/<id>#action-<id>``."""
+    return f"{base_url.rstrip('/')}/reunions/{meeting_id}#action-{action_id}"
 
 
 def meeting_url(base_url: str, meeting_id: int) -> str:
-    return f"{base_url.rstrip('/')}/meetings/{meeting_id}"
+    return f"{base_url.rstrip('/')}/reunions/{meeting_id}"
 
 
 def open_actions(

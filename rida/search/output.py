@@ -30,7 +30,7 @@ def anchor(hit: Hit) -> str:
 
 def hit_path(hit: Hit) -> str:
     fragment = anchor(hit)
-    return f"/meetings/{hit.meeting}" + (f"#{fragment}" if fragment else "")
+    return f"/reunions/{hit.meeting}" + (f"#{fragment}" if fragment else "")
 
 
 def hit_dict(hit: Hit) -> dict[str, Any]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from flask import abort, current_app, make_response
 from flask_login import current_user
+from sqlmodel import Session
 
 from rida import access, db
-from rida.models import Meeting
+from rida.circuit import versions
+from rida.models import Action, Meeting, User
 from rida.views import auth
 
 
@@ -44,6 +47,37 @@ def readable_meeting(meeting_id: int) -> Meeting:
             abort(make_response(current_app.login_manager.unauthorized()))  # type: ignore[attr-defined]
         abort(404)
     return meeting
+
+
+def readable_action(s: Session, user: User | None, action_id: int) -> Action:
+    """The action if ``user`` may read its meeting; 404 otherwise (no existence leak)."""
+    action = s.get(Action, action_id)
+    if action is None or not access.can_read(s, user, action.meeting_id):
+        abort(404)
+    return action
+
+
+@contextmanager
+def writable(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
+    """A write transaction on a meeting the current user may change (404/403 otherwise);
+    the access rule is checked inside the transaction, in one query."""
+    user = auth.user()
+    with db.transaction() as s:
+        meeting = access.readable_meeting(s, user, meeting_id)
+        if meeting is None:
+            abort(404)
+        if not access.may_edit(s, user, meeting):
+            abort(403)
+        yield s, meeting
+
+
+@contextmanager
+def editing(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
+    """:func:`writable`, for a change of the record: 409 once the meeting is validated.
+    Every editing endpoint goes through here."""
+    with writable(meeting_id) as (s, meeting):
+        versions.ensure_editable(meeting)
+        yield s, meeting
 
 
 def docx_template() -> Path | None:

@@ -53,7 +53,7 @@ def create():  # type: ignore[no-untyped-def]
     return _page(user, created=token)
 
 
-@bp.post("/<prefix>/revoke")
+@bp.post("/<prefix>/revocation")
 @login_required
 def revoke(prefix: str):  # type: ignore[no-untyped-def]
     user = auth.user()

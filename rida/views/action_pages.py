@@ -13,19 +13,12 @@ from rida import access, actions, db
 from rida.actions import action_history, actions_of, interviews
 from rida.fields import FieldError
 from rida.models import Action, Meeting, User
-from rida.views import auth
+from rida.views import auth, readable_action
 
 bp = Blueprint("action_pages", __name__)
 
 
-def _readable_action(s: Session, user: User | None, action_id: int) -> Action:
-    action = s.get(Action, action_id)
-    if action is None or not access.can_read(s, user, action.meeting_id):
-        abort(404)
-    return action
-
-
-@bp.post("/meetings/<int:meeting_id>/actions/<uid>/interview")
+@bp.post("/reunions/<int:meeting_id>/actions/<uid>/entretien")
 @login_required
 def open_interview(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     """Create (once) the « Entretien bilatéral » meeting of the action ``uid`` of
@@ -55,14 +48,14 @@ def _origin(action_id: int) -> int:
     return action.meeting_id if action is not None else 0
 
 
-@bp.post("/actions/<int:action_id>/close-interview")
+@bp.post("/actions/<int:action_id>/cloture-entretien")
 @login_required
 def close_interview(action_id: int):  # type: ignore[no-untyped-def]
     """Close the action (done) because its interview's minutes were validated."""
     user = auth.user()
     try:
         with db.transaction() as s:
-            action = _readable_action(s, user, action_id)
+            action = readable_action(s, user, action_id)
             if not access.may_set_status(s, user, action):
                 abort(403)
             interview_id = action.linked_meeting_id

@@ -18,8 +18,10 @@ from rida import access, actions, db
 from rida.actions import action_status
 from rida.fields import FieldError
 from rida.models import Action, Meeting
-from rida.views import auth
-from rida.views.api import body, bp
+from rida.views import auth, json_api, readable_action
+from rida.views.json_api import body
+
+bp = json_api.blueprint("action_status_api", __name__)
 
 
 def action_summary(s: Session, action: Action) -> dict[str, Any]:
@@ -45,9 +47,7 @@ def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
     data = body()
     user = auth.user()
     with db.transaction() as s:
-        action = s.get(Action, action_id)
-        if action is None or not access.can_read(s, user, action.meeting_id):
-            abort(404)
+        action = readable_action(s, user, action_id)
         if not access.may_set_status(s, user, action):
             abort(403)
         event = action_status.set_status(
@@ -71,9 +71,7 @@ def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
 def action_history(action_id: int):  # type: ignore[no-untyped-def]
     s = db.session()
     user = auth.user()
-    action = s.get(Action, action_id)
-    if action is None or not access.can_read(s, user, action.meeting_id):
-        abort(404)
+    action = readable_action(s, user, action_id)
     events = action_status.history(s, action_id)
     reviewing = {e.meeting_id for e in events if e.meeting_id is not None}
     readable = (

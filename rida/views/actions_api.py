@@ -1,7 +1,6 @@
 """The JSON API of a meeting's actions, as the editor sends them.
 
-Routes are added to the API blueprint (same prefix, same error handlers); every change goes
-through :func:`rida.views.api.editing` (access rule, CSRF, 409 once validated)."""
+Every change goes through :func:`rida.views.editing` (access rule, 409 once validated)."""
 
 from __future__ import annotations
 
@@ -13,8 +12,10 @@ from sqlmodel import Session
 
 from rida import actions
 from rida.models import Action, Meeting
-from rida.views import auth
-from rida.views.api import _prefixed, body, bp, editing, object_field
+from rida.views import auth, editing, json_api
+from rida.views.json_api import body, object_field, prefixed
+
+bp = json_api.blueprint("actions_api", __name__)
 
 
 def _action(s: Session, meeting: Meeting, uid: str) -> Action:
@@ -29,7 +30,7 @@ def _order(s: Session, meeting: Meeting) -> list[dict[str, Any]]:
 @login_required
 def add_action(meeting_id: int):  # type: ignore[no-untyped-def]
     data = body()
-    with editing(meeting_id) as (s, meeting), _prefixed("actions[new]"):
+    with editing(meeting_id) as (s, meeting), prefixed("actions[new]"):
         action = actions.add(s, meeting, object_field(data, "fields"), uid=data.get("uid"))
         result = {
             "action": actions.action_dict(s, action),
@@ -45,7 +46,7 @@ def patch_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
     data = body()
     with editing(meeting_id) as (s, meeting):
         action = _action(s, meeting, uid)
-        with _prefixed(f"actions[{action.position}]"):
+        with prefixed(f"actions[{action.position}]"):
             action = actions.update(
                 s, meeting, action, data.get("revision"), object_field(data, "fields"), auth.user()
             )

@@ -34,6 +34,7 @@ from rida.accounts import api_tokens, login_guard, session_clock
 from rida.audit import events
 from rida.audit.record import Actor
 from rida.models import User
+from rida.views import json_api
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -46,7 +47,7 @@ LOCKED = (
     "Réessayez dans quelques minutes."
 )
 EXPIRED = "Votre session a expiré : reconnectez-vous."
-BAD_TOKEN = {"error": "invalid_token", "message": "Jeton d'API invalide, expiré ou révoqué."}
+BAD_TOKEN = "Jeton d'API invalide, expiré ou révoqué."
 
 
 class SessionUser:
@@ -100,6 +101,11 @@ def _load_bearer(req) -> SessionUser | None:  # type: ignore[no-untyped-def]
             api_tokens.touch(s, record.id)
     g.api_token = record.prefix
     return SessionUser(user)
+
+
+def bad_token() -> json_api.Answer:
+    """401 for a wrong, revoked or expired API token (whatever the URL: a script)."""
+    return json_api.error(401, "invalid_token", BAD_TOKEN)
 
 
 def user() -> User | None:
@@ -180,7 +186,7 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
         return found, False
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/connexion", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     if request.method == "POST":
         login_name = request.form.get("login", "")[:100]
@@ -196,7 +202,7 @@ def login():  # type: ignore[no-untyped-def]
     return render_template("auth/login.html")
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/deconnexion", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
     account = user()
     if account is not None:
@@ -248,14 +254,11 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized():  # type: ignore[no-untyped-def]
         if bearer_token() is not None:
-            return BAD_TOKEN, 401
+            return bad_token()
         expired = g.get("session_expired", False)
-        if request.path.startswith("/api/"):
-            return {
-                "error": "session_expired" if expired else "unauthorized",
-                "message": EXPIRED if expired else "Authentification requise.",
-            }, 401
+        if json_api.wants_json():
+            if expired:
+                return json_api.error(401, "session_expired", EXPIRED)
+            return json_api.error(401, "unauthorized", "Authentification requise.")
         flash(EXPIRED if expired else login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-    app.register_blueprint(bp)

@@ -1,6 +1,4 @@
-"""The JSON API of the validation circuit: checks, transitions, frozen versions.
-
-Routes are added to the API blueprint (same prefix, same error handlers)."""
+"""The JSON API of the validation circuit: checks, transitions, frozen versions."""
 
 from __future__ import annotations
 
@@ -15,8 +13,10 @@ from rida import compte_rendu, db
 from rida.audit import events
 from rida.circuit import files, versions
 from rida.models import Meeting, MeetingVersion
-from rida.views import auth, docx_template, login_or_public, readable_meeting
-from rida.views.api import body, bp, writable
+from rida.views import auth, docx_template, json_api, login_or_public, readable_meeting, writable
+from rida.views.json_api import body
+
+bp = json_api.blueprint("circuit_api", __name__)
 
 
 def _state(s: Session, meeting: Meeting) -> dict[str, Any]:

@@ -12,8 +12,7 @@ from rida import db
 from rida.circuit import version_diff, versions
 from rida.fields import FieldError
 from rida.models import Meeting
-from rida.views import auth, docx_template, login_or_public, readable_meeting
-from rida.views.api import writable
+from rida.views import auth, docx_template, login_or_public, readable_meeting, writable
 
 bp = Blueprint("circuit", __name__)
 
@@ -44,7 +43,7 @@ def _transition(meeting_id: int, name: str, change: Callable[[Session, Meeting],
     return redirect(url_for("pages.view", meeting_id=meeting_id) + "#validation")
 
 
-@bp.post("/meetings/<int:meeting_id>/review")
+@bp.post("/reunions/<int:meeting_id>/relecture")
 @login_required
 def review(meeting_id: int):  # type: ignore[no-untyped-def]
     deadline = request.form.get("deadline") or None
@@ -53,13 +52,13 @@ def review(meeting_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/meetings/<int:meeting_id>/draft")
+@bp.post("/reunions/<int:meeting_id>/brouillon")
 @login_required
 def draft(meeting_id: int):  # type: ignore[no-untyped-def]
     return _transition(meeting_id, "draft", versions.back_to_draft)
 
 
-@bp.post("/meetings/<int:meeting_id>/validate")
+@bp.post("/reunions/<int:meeting_id>/validation")
 @login_required
 def validate(meeting_id: int):  # type: ignore[no-untyped-def]
     return _transition(
@@ -69,13 +68,13 @@ def validate(meeting_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.post("/meetings/<int:meeting_id>/amend")
+@bp.post("/reunions/<int:meeting_id>/amendement")
 @login_required
 def amend(meeting_id: int):  # type: ignore[no-untyped-def]
     return _transition(meeting_id, "amend", versions.amend)
 
 
-@bp.route("/meetings/<int:meeting_id>/versions")
+@bp.route("/reunions/<int:meeting_id>/versions")
 @login_or_public
 def history(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
@@ -89,7 +88,7 @@ def history(meeting_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.route("/meetings/<int:meeting_id>/compare")
+@bp.route("/reunions/<int:meeting_id>/comparaison")
 @login_required
 def compare(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)

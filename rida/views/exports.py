@@ -1,4 +1,4 @@
-"""Downloads of the compte-rendu: `/meetings/<id>/compte-rendu.<format>`."""
+"""Downloads of the compte-rendu: `/reunions/<id>/compte-rendu.<format>`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rida.views.web import error_response
 bp = Blueprint("exports", __name__)
 
 
-@bp.route("/meetings/<int:meeting_id>/compte-rendu.<fmt>")
+@bp.route("/reunions/<int:meeting_id>/compte-rendu.<fmt>")
 @login_or_public
 def download(meeting_id: int, fmt: str):  # type: ignore[no-untyped-def]
     """The compte-rendu as an attachment, also kept in RIDA_EXPORT_DIR."""

@@ -75,7 +75,7 @@ def create():  # type: ignore[no-untyped-def]
     return _page(user, created=url_for("feeds.ics", token=token, _external=True))
 
 
-@bp.post("/agenda/<int:feed_id>/revoke")
+@bp.post("/agenda/<int:feed_id>/revocation")
 @login_required
 def revoke(feed_id: int):  # type: ignore[no-untyped-def]
     user = auth.user()

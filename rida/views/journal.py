@@ -132,7 +132,7 @@ def export_csv():  # type: ignore[no-untyped-def]
     )
 
 
-@bp.route("/meetings/<int:meeting_id>/historique")
+@bp.route("/reunions/<int:meeting_id>/historique")
 @login_required
 def meeting_history(meeting_id: int):  # type: ignore[no-untyped-def]
     """Who changed what in this meeting, newest first (whoever may read the meeting)."""

@@ -79,7 +79,7 @@ def create_series():  # type: ignore[no-untyped-def]
     return redirect(url_for("pages.home") + f"#series-{series.id}")
 
 
-@bp.post("/meetings")
+@bp.post("/reunions")
 @login_required
 def create_meeting():  # type: ignore[no-untyped-def]
     user = auth.user()
@@ -112,7 +112,7 @@ _FIELD_LABELS = {
 }
 
 
-@bp.route("/meetings/<int:meeting_id>")
+@bp.route("/reunions/<int:meeting_id>")
 @login_or_public
 def view(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)
@@ -131,7 +131,7 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.route("/meetings/<int:meeting_id>/edit")
+@bp.route("/reunions/<int:meeting_id>/modifier")
 @login_required
 def edit(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = readable_meeting(meeting_id)

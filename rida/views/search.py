@@ -1,4 +1,5 @@
-"""Search: the results page ``/recherche`` and ``GET /api/search`` (same parameters).
+"""Search: the results page ``/recherche`` (``GET /api/search``, same parameters:
+:mod:`rida.views.search_api`).
 
 Both parse with :mod:`rida.search.params` and call :func:`rida.search.search`, which applies
 the access rule; filters live in the URL, so a results page can be bookmarked and shared.
@@ -7,18 +8,16 @@ the access rule; filters live in the URL, so a results page can be bookmarked an
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from rida import db, render
 from rida.fields import ValidationError
 from rida.search import FACETS, Query, Results, guard, output, params
 from rida.views import auth
-from rida.views.api import bp as api_bp
 from rida.views.paging import Link, pagination
 
 bp = Blueprint("search", __name__)
@@ -148,16 +147,4 @@ def results():  # type: ignore[no-untyped-def]
         param_labels=PARAM_LABELS,
         **common_model(query),
         **(page_model(query, found) if found else {}),
-    )
-
-
-@api_bp.get("/search")
-@login_required
-def api_search():  # type: ignore[no-untyped-def]
-    """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
-    query = params.parse(request.args.to_dict(flat=False))
-    found = output.results_dict(guard.search(db.session(), auth.user(), query))
-    # Not jsonify: it sorts keys, and the required ones come first.
-    return current_app.response_class(
-        json.dumps(found, ensure_ascii=False), mimetype="application/json"
     )

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from rida import render
 from rida.meetings import people
-from rida.views import auth
+from rida.views import auth, json_api
 
 csrf = CSRFProtect()
 
@@ -45,10 +45,6 @@ MESSAGES = {
 }
 
 
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
 def size_words(size: int) -> str:
     """``5000000`` -> ``5 Mo``; ``1500000`` -> ``1,5 Mo``; ``800000`` -> ``800 Ko``."""
     for unit, name in ((1_000_000, "Mo"), (1_000, "Ko")):
@@ -70,12 +66,8 @@ def error_response(status: int, message: str | None = None, **extra: object) -> 
     if status == 413 and message is None:
         message = too_large_message()
     message = message or MESSAGES.get(status, "Erreur.")
-    if wants_json():
-        return {
-            "error": extra.pop("code", None) or str(status),
-            "message": message,
-            **extra,
-        }, status
+    if json_api.wants_json():
+        return json_api.error(status, str(extra.pop("code", None) or status), message, **extra)
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -92,7 +84,7 @@ def _check_csrf() -> Response | None:
     ):
         return None
     if auth.bearer_token() is not None:
-        return auth.BAD_TOKEN, 401  # type: ignore[return-value]
+        return auth.bad_token()  # type: ignore[return-value]
     csrf.protect()
     return None
 
@@ -125,7 +117,7 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if request.path.startswith("/api/") or request.endpoint == "pages.edit":
+        if json_api.wants_json() or request.endpoint == "pages.edit":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

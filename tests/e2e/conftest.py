@@ -201,7 +201,7 @@ def log_in(live_server: Server, session_cookies: dict[str, list[Any]]) -> Callab
             page.goto(f"{live_server.url}/")
             return page
         login, password = credentials(live_server, who)
-        page.goto(f"{live_server.url}/login")
+        page.goto(f"{live_server.url}/connexion")
         page.get_by_label("Identifiant").fill(login)
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
@@ -265,7 +265,7 @@ class Editor:
 
     @property
     def url(self) -> str:
-        return f"{self.server.url}/meetings/{self.meeting_id}/edit"
+        return f"{self.server.url}/reunions/{self.meeting_id}/modifier"
 
     def open(self) -> Editor:
         self.page.goto(self.url)

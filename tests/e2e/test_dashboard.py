@@ -35,7 +35,7 @@ def test_status_change_from_the_dashboard_reaches_the_next_follow_up(
     expect(status).to_have_value("open")
     row = page.locator("tr", has=status)
     expect(row.get_by_role("link", name=title)).to_have_attribute(
-        "href", re.compile(r"/meetings/\d+#action-\d+")
+        "href", re.compile(r"/reunions/\d+#action-\d+")
     )
 
     status.focus()
@@ -50,7 +50,7 @@ def test_status_change_from_the_dashboard_reaches_the_next_follow_up(
 
     # The next meeting of the series reviews it, with its new status (the read page does
     # not show the follow-up: its compte-rendu, served as a download, does)
-    answer = page.request.get(f"{live_server.url}/meetings/{next_meeting}/compte-rendu.html")
+    answer = page.request.get(f"{live_server.url}/reunions/{next_meeting}/compte-rendu.html")
     assert answer.ok
     page.set_content(answer.text())
     heading = page.get_by_role("heading", name=re.compile("Suivi des actions"))

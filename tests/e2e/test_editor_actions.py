@@ -15,7 +15,7 @@ def test_action_created_from_an_a_row_with_the_keyboard(
     page, live_server, make_meeting, open_editor
 ):
     meeting = make_meeting(page, "E2E action depuis une ligne", almost_ready)
-    page.goto(f"{live_server.url}/meetings/{meeting}")
+    page.goto(f"{live_server.url}/reunions/{meeting}")
     panel = page.get_by_role("region", name="Validation")
     expect(panel).to_contain_text("Ligne 7")
 
@@ -64,7 +64,7 @@ def test_action_created_from_an_a_row_with_the_keyboard(
     ed.wait_saved()
     assert ed.document()["actions"][3]["rida"] == 6
 
-    page.goto(f"{live_server.url}/meetings/{meeting}")
+    page.goto(f"{live_server.url}/reunions/{meeting}")
     expect(panel).to_contain_text("Prêt à valider")
 
 

@@ -17,7 +17,7 @@ def test_typed_html_is_shown_as_text(editor):
     page.locator("#comment-1").fill(PAYLOAD)
     ed.wait_saved()
 
-    page.goto(f"{ed.server.url}/meetings/{ed.meeting_id}")
+    page.goto(f"{ed.server.url}/reunions/{ed.meeting_id}")
     expect(page.locator("h1")).to_have_text(f"Titre {PAYLOAD}")
     first = page.locator("table.rida tbody tr").first
     expect(first).to_contain_text('<script>alert("rida")</script><img src=x onerror="alert(1)">')

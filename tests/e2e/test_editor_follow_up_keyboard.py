@@ -27,7 +27,7 @@ def test_follow_up_status_changed_with_the_keyboard(page, live_server, make_meet
     expect(item.get_by_role("link")).to_have_text("E2E atelier 1 (07/01/2022)")
     action_id = item.get_attribute("data-action-id")
     expect(item.get_by_role("link")).to_have_attribute(
-        "href", f"/meetings/{first}#action-{action_id}"
+        "href", f"/reunions/{first}#action-{action_id}"
     )
 
     comment = page.get_by_label(re.compile("^Commentaire du changement de statut : Entretiens"))
@@ -60,7 +60,7 @@ def test_follow_up_status_changed_with_the_keyboard(page, live_server, make_meet
     ]
 
     # The read view of the first meeting shows the same history.
-    page.goto(f"{live_server.url}/meetings/{first}")
+    page.goto(f"{live_server.url}/reunions/{first}")
     row = page.locator(f"#action-{action_id}")
     expect(row).to_contain_text("Fait")
     row.locator("details.history summary").click()

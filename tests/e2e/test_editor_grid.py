@@ -97,7 +97,7 @@ def test_first_row_of_a_new_meeting(page, live_server):
     page.get_by_label("Titre").fill("Réunion vide")
     page.get_by_label("Date").fill("2024-06-03")
     page.get_by_role("button", name="Créer la réunion").click()
-    page.wait_for_url("**/edit")
+    page.wait_for_url("**/modifier")
     rows = page.locator("#rida-grid tbody.rida-item")
     expect(rows).to_have_count(0)
     page.get_by_role("button", name="Ajouter une ligne").click()

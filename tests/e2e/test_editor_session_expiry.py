@@ -41,7 +41,7 @@ def test_expired_session_warns_then_keeps_every_edit(short_server: Server, chrom
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
 
-    page.goto(f"{short_server.url}/login")
+    page.goto(f"{short_server.url}/connexion")
     log_in()
     doc = json.loads(DEMO.read_text(encoding="utf-8")) | {
         "status": "draft",
@@ -76,7 +76,7 @@ def test_expired_session_warns_then_keeps_every_edit(short_server: Server, chrom
 
     # Log in again in the same tab, through the banner: back to the editor, edits sent.
     banner.get_by_role("link", name="Se reconnecter").click()
-    page.wait_for_url(re.compile(r"/login"))
+    page.wait_for_url(re.compile(r"/connexion"))
     log_in()
     page.wait_for_url(ed.url)
     ed.wait_saved(timeout=20_000)

@@ -25,7 +25,7 @@ def test_validate_with_the_keyboard_then_everything_is_read_only(
     meeting = make_meeting(page, "E2E validation", ready)
     bob = open_editor(log_in(new_context()), meeting)  # an editor left open meanwhile
 
-    page.goto(f"{live_server.url}/meetings/{meeting}")
+    page.goto(f"{live_server.url}/reunions/{meeting}")
     panel = page.get_by_role("region", name="Validation")
     expect(panel).to_contain_text("Prêt à valider")
     expect(panel).to_contain_text("✓ Réussi : Au moins un intervenant")
@@ -35,8 +35,8 @@ def test_validate_with_the_keyboard_then_everything_is_read_only(
     expect(page.get_by_role("status")).to_contain_text("Compte-rendu validé : version v1.0 figée.")
     expect(page.locator(".cr-status")).to_contain_text("Statut : Validé")
 
-    page.goto(f"{live_server.url}/meetings/{meeting}/edit")
-    expect(page).to_have_url(re.compile(rf"/meetings/{meeting}#validation$"))
+    page.goto(f"{live_server.url}/reunions/{meeting}/modifier")
+    expect(page).to_have_url(re.compile(rf"/reunions/{meeting}#validation$"))
     expect(page.get_by_role("note")).to_have_text(FROZEN)
     expect(page.get_by_role("button", name="Créer une nouvelle version")).to_be_visible()
     expect(page.get_by_role("link", name="Modifier (éditeur du rapporteur)")).to_have_count(0)

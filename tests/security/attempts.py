@@ -101,12 +101,12 @@ class Actor:
 
     @classmethod
     def log_in(cls, role: str, client: FlaskClient, login: str | None = None) -> Actor:
-        page = client.get("/login").get_data(as_text=True)
+        page = client.get("/connexion").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         if role == "anonymous":
             return cls(role, client, token)
         response = client.post(
-            "/login", data={"login": login or role, "password": PASSWORD, "csrf_token": token}
+            "/connexion", data={"login": login or role, "password": PASSWORD, "csrf_token": token}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
         home = client.get("/").get_data(as_text=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from rida.views import moved
 from tests.conftest import PASSWORD
 from tests.security import routes as r
 from tests.security.attempts import Actor, check
@@ -28,7 +29,7 @@ def test_every_route_is_classified(world_app):
 
 
 def to_login(response) -> bool:  # type: ignore[no-untyped-def]
-    return response.status_code == 302 and response.headers["Location"].startswith("/login")
+    return response.status_code == 302 and response.headers["Location"].startswith("/connexion")
 
 
 def test_anonymous_visitors_get_the_login_page(world_app, world: World, actors):
@@ -36,7 +37,7 @@ def test_anonymous_visitors_get_the_login_page(world_app, world: World, actors):
     hidden = world.markers_hidden_from("anonymous")
     before = snapshot(world_app)
     for route in r.routes(world_app):
-        if route.kind in (r.PUBLIC, r.TOKEN):
+        if route.kind in (r.PUBLIC, r.TOKEN, r.MOVED):  # MOVED: test_old_urls_redirect_blindly
             continue
         for target in (world.meetings["qzpubval"], world.meetings["qzconfdft"]):
             url = route.url(**world.values(target))
@@ -204,6 +205,46 @@ def test_series_people_and_feeds_of_others_answer_404(world_app, world: World, a
     assert snapshot(world_app) == before
 
 
+def test_old_urls_redirect_blindly(world_app, world: World, actors, scripts):
+    """An old English page URL answers the same permanent redirect to its French URL
+    (301 for GET, 308 otherwise: same method, same body) whoever asks (anonymous, each
+    role, each role's API token) and whatever the id (readable, forbidden, missing): it
+    tells nothing; the French URL applies the access rule (the attacks above). It changes
+    nothing either (and refuses a write without the CSRF token: test_security_csrf)."""
+    rules = {rule.endpoint: rule.rule for rule in world_app.url_map.iter_rules()}
+    french = {old: rules[endpoint] for old, _, endpoint in moved.MOVED}
+    missing = {
+        "meeting_id": MISSING,
+        "action_id": MISSING,
+        "feed_id": MISSING,
+        "uid": "nope",
+        "prefix": "00000000",
+    }
+    before = snapshot(world_app)
+    old_routes = r.routes(world_app, r.MOVED)
+    check("every moved URL is classified MOVED", len(old_routes) == 18, str(len(old_routes)))
+    for route in old_routes:
+        new = r.Route(route.method, french[route.rule], r.MOVED)
+        code = 301 if route.method == "GET" else 308
+        for actor in (*actors.values(), *scripts.values()):
+            hidden = world.markers_hidden_from(actor.role.removesuffix(" (jeton)"))
+            for values in [world.values(t) for t in world.meetings.values()] + [
+                world.values(world.meetings["qzpubdft"]) | missing
+            ]:
+                expected = new.url(**values)
+                actor.attack(
+                    route.method,
+                    route.url(**values),
+                    expect=lambda response, url=expected, code=code: (
+                        response.status_code == code and response.headers["Location"] == url
+                    ),
+                    hidden=hidden,
+                    what="(old URL)",
+                    **route.body(),
+                )
+    assert snapshot(world_app) == before
+
+
 def test_reading_roles_match_the_world(world: World):
     """The world covers every boundary: each role reads something another may not."""
     readers = {role: frozenset(keys) for role, keys in READS.items()}
@@ -217,7 +258,7 @@ def test_reading_roles_match_the_world(world: World):
 def test_session_cookie_and_login_redirects(world_app):
     client = world_app.test_client()
     actor = Actor.log_in("anonymous", client)
-    response = actor.send("POST", "/login", form={"login": "reader", "password": PASSWORD})
+    response = actor.send("POST", "/connexion", form={"login": "reader", "password": PASSWORD})
     cookie = response.headers.get("Set-Cookie", "")
     check("session cookie HttpOnly", "HttpOnly" in cookie, cookie)
     check("session cookie SameSite=Lax", "SameSite=Lax" in cookie, cookie)
@@ -236,7 +277,7 @@ def test_session_cookie_and_login_redirects(world_app):
         actor = Actor.log_in("anonymous", client)
         response = actor.send(
             "POST",
-            f"/login?next={quote(target, safe='')}",
+            f"/connexion?next={quote(target, safe='')}",
             form={"login": "reader", "password": PASSWORD},
         )
         location = response.headers.get("Location", "")

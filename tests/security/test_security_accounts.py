@@ -75,7 +75,7 @@ def test_a_meeting_is_created_only_in_a_series_one_sees(world_app, world: World,
     answers = []
     for series_id in (world.series[SERIES_B], MISSING):
         form = r.FORM | {"series_id": str(series_id), "title": "Réunion qzintruse"}
-        response = rapporteur.attack("POST", "/meetings", expect=(302,), form=form)
+        response = rapporteur.attack("POST", "/reunions", expect=(302,), form=form)
         page = rapporteur.send("GET", response.headers.get("Location", "/"))
         answers.append(
             re.findall(r'<p class="flash[^"]*">([^<]*)</p>', page.get_data(as_text=True))

@@ -65,7 +65,7 @@ def test_sql_ish_strings_are_stored_literally(app):
             f"/actions?series={q}&owner={q}&organisation={q}&kind={q}",
             f"/actions.csv?sort={q}",
             f"/actions.xlsx?status={q}",
-            f"/meetings/{meeting_id}/compare?from={q}&to={q}",
+            f"/reunions/{meeting_id}/comparaison?from={q}&to={q}",
             f"/api/meetings/{meeting_id}/versions/{q}",
             f"/feeds/{q}.ics",
         ):
@@ -77,7 +77,9 @@ def test_sql_ish_strings_are_stored_literally(app):
             payload={"fields": {"location": text}},
         )
         # 429 once a lockout counts these failures
-        admin.attack("POST", "/login", expect=(401, 429), form={"login": text, "password": text})
+        admin.attack(
+            "POST", "/connexion", expect=(401, 429), form={"login": text, "password": text}
+        )
     after = counts(app)
     check("tables intact", after["Meeting"] == len(SQLISH) and after["RidaRow"] > 0, str(after))
 
@@ -98,7 +100,7 @@ def test_oversized_bodies_get_413(app):
             response.is_json and "volumineuse" in response.get_json().get("message", ""),
         )
     upload, multipart_type = multipart({"file": ("big.docx", big)})
-    for url in ("/import", "/series", "/login"):
+    for url in ("/import", "/series", "/connexion"):
         for content_type, raw in (
             (multipart_type, upload),
             ("application/x-www-form-urlencoded", b"name=" + big),
@@ -246,7 +248,7 @@ def test_path_traversal_in_names_and_segments(app):
     meeting_id = admin.send("POST", "/api/meetings", payload=doc).get_json()["id"]
     export_dir = app.config["EXPORT_DIR"]
     for fmt in ("docx", "md", "html", "json"):
-        response = admin.attack("GET", f"/meetings/{meeting_id}/compte-rendu.{fmt}", expect=(200,))
+        response = admin.attack("GET", f"/reunions/{meeting_id}/compte-rendu.{fmt}", expect=(200,))
         name = response.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
         record(
             f"export name {name}",
@@ -265,10 +267,10 @@ def test_path_traversal_in_names_and_segments(app):
         "exports stay in the export dir", not strays and not Path("/tmp/evil").exists(), str(strays)
     )
     for url in (
-        f"/meetings/{meeting_id}/compte-rendu.%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
-        f"/meetings/{meeting_id}/compte-rendu.docx%2F..%2F..%2Frida.sqlite3",
-        f"/meetings/{meeting_id}/compte-rendu.docx%00",
-        f"/meetings/{meeting_id}/compte-rendu.../../x",
+        f"/reunions/{meeting_id}/compte-rendu.%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        f"/reunions/{meeting_id}/compte-rendu.docx%2F..%2F..%2Frida.sqlite3",
+        f"/reunions/{meeting_id}/compte-rendu.docx%00",
+        f"/reunions/{meeting_id}/compte-rendu.../../x",
         f"/api/meetings/{meeting_id}/versions/..%2F..%2F..%2Fetc%2Fpasswd",
         f"/api/meetings/{meeting_id}/versions/0.1%2F..%2F..%2Fx.docx",
         "/static/../rida/__init__.py",
@@ -277,15 +279,15 @@ def test_path_traversal_in_names_and_segments(app):
         "/static/%2e%2e%5c%2e%2e%5cREADME.md",
         "/actions.csv/../../etc/passwd",
         "/feeds/..%2F..%2Fsecret_key.ics",
-        "/meetings/..%2F1",
-        f"/meetings/{meeting_id}/%2E%2E/edit",
+        "/reunions/..%2F1",
+        f"/reunions/{meeting_id}/%2E%2E/modifier",
     ):
         response = admin.attack(
             "GET",
             url,
             expect=lambda resp: (
                 resp.status_code in (404, 405, 308)
-                or (resp.status_code == 302 and "/login" in resp.headers["Location"])
+                or (resp.status_code == 302 and "/connexion" in resp.headers["Location"])
             ),
         )
         record(

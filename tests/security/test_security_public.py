@@ -24,9 +24,9 @@ MISSING = 987654
 PUBLISHED = "qzpubval"
 # GET routes an anonymous visitor may use on the published minutes.
 OPEN = {
-    "/meetings/<int:meeting_id>",
-    "/meetings/<int:meeting_id>/versions",
-    "/meetings/<int:meeting_id>/compte-rendu.<fmt>",
+    "/reunions/<int:meeting_id>",
+    "/reunions/<int:meeting_id>/versions",
+    "/reunions/<int:meeting_id>/compte-rendu.<fmt>",
     "/api/meetings/<int:meeting_id>/versions/<name>",
 }
 
@@ -49,7 +49,7 @@ def public_world(public_app: Flask) -> World:
 
 def refused(response) -> bool:  # type: ignore[no-untyped-def]
     return response.status_code in (401, 404) or (
-        response.status_code == 302 and response.headers["Location"].startswith("/login")
+        response.status_code == 302 and response.headers["Location"].startswith("/connexion")
     )
 
 
@@ -60,7 +60,7 @@ def test_anonymous_visitors_read_only_the_published_minutes(public_app, public_w
     others = tuple(m for m in everything if m != PUBLISHED)
     before = snapshot(public_app)
     for route in r.routes(public_app):
-        if route.kind in (r.PUBLIC, r.TOKEN):
+        if route.kind in (r.PUBLIC, r.TOKEN, r.MOVED):  # MOVED: blind redirects
             continue
         missing = visitor.send(
             route.method,
@@ -91,10 +91,10 @@ def test_anonymous_visitors_read_only_the_published_minutes(public_app, public_w
     published, draft = world.meetings[PUBLISHED], world.meetings["qzpubdft"]
     for fmt in ("docx", "json", "html", "md", "pdf"):
         visitor.attack(
-            "GET", f"/meetings/{published.id}/compte-rendu.{fmt}", expect=(200,), hidden=others
+            "GET", f"/reunions/{published.id}/compte-rendu.{fmt}", expect=(200,), hidden=others
         )
         visitor.attack(
-            "GET", f"/meetings/{draft.id}/compte-rendu.{fmt}", expect=refused, hidden=everything
+            "GET", f"/reunions/{draft.id}/compte-rendu.{fmt}", expect=refused, hidden=everything
         )
     for url in (
         "/",
@@ -107,8 +107,8 @@ def test_anonymous_visitors_read_only_the_published_minutes(public_app, public_w
         "/admin/journal",
         "/admin/journal.csv",
         f"/api/meetings/{published.id}",
-        f"/meetings/{published.id}/edit",
-        f"/meetings/{published.id}/historique",
+        f"/reunions/{published.id}/modifier",
+        f"/reunions/{published.id}/historique",
     ):
         visitor.attack("GET", url, expect=refused, hidden=everything, what="(public)")
     assert snapshot(public_app) == before

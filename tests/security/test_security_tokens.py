@@ -25,9 +25,9 @@ def _requests(world: World) -> list[tuple[str, str, dict]]:
     return [
         ("GET", "/api/meetings", {}),
         ("GET", f"/api/meetings/{public.id}", {}),
-        ("GET", f"/meetings/{public.id}", {}),
+        ("GET", f"/reunions/{public.id}", {}),
         ("GET", "/compte/jetons", {}),
-        ("GET", f"/meetings/{restricted.id}/compte-rendu.docx", {}),
+        ("GET", f"/reunions/{restricted.id}/compte-rendu.docx", {}),
         (
             "PATCH",
             f"/api/meetings/{restricted.id}",
@@ -38,7 +38,7 @@ def _requests(world: World) -> list[tuple[str, str, dict]]:
             f"/api/actions/{restricted.action_id}/status",
             {"payload": {"status": "cancelled"}},
         ),
-        ("POST", f"/meetings/{restricted.id}/review", {"form": {"deadline": "2099-01-01"}}),
+        ("POST", f"/reunions/{restricted.id}/relecture", {"form": {"deadline": "2099-01-01"}}),
         ("POST", "/compte/jetons", {"form": {"name": "qzpirate"}}),
         ("POST", "/api/session", {"payload": {}}),
     ]

@@ -52,7 +52,7 @@ def test_no_route_changes_or_deletes_an_audit_entry(world_app, world: World, act
         "/api/audit",
         "/api/audit/1",
         "/api/journal",
-        f"/meetings/{world.meetings['qzpubval'].id}/historique",
+        f"/reunions/{world.meetings['qzpubval'].id}/historique",
     ):
         for method in ("POST", "PUT", "PATCH", "DELETE"):
             admin.attack(method, url, expect=(404, 405), payload={"id": 1, "hash": "0"})
@@ -66,7 +66,7 @@ def test_the_attacks_own_entries_keep_the_chain_whole(world_app, world: World, a
     for login in ("admin", "ghost", HOSTILE[:100], FORMULAS[0], "' OR 1=1 --"):
         Actor.log_in("anonymous", world_app.test_client()).attack(
             "POST",
-            "/login",
+            "/connexion",
             expect=(401, 429),
             environ_base=ELSEWHERE,
             form={"login": login, "password": "wrong"},
@@ -90,7 +90,7 @@ def test_the_attacks_own_entries_keep_the_chain_whole(world_app, world: World, a
 def test_the_journal_shows_hostile_values_safely(app):
     for login in (HOSTILE[:100], FORMULAS[0], FORMULAS[4]):
         Actor.log_in("anonymous", app.test_client()).send(
-            "POST", "/login", form={"login": login, "password": "x"}
+            "POST", "/connexion", form={"login": login, "password": "x"}
         )
     admin = Actor.log_in("admin", app.test_client())
     created = admin.send("POST", "/api/meetings", payload=hostile_document(HOSTILE))
@@ -112,7 +112,7 @@ def test_the_journal_shows_hostile_values_safely(app):
         "/admin/comptes",
         f"/admin/journal?action={quoted}&start={quoted}",
         "/compte/jetons",
-        f"/meetings/{meeting_id}/historique",
+        f"/reunions/{meeting_id}/historique",
     ):
         page_is_safe(f"GET {url}", admin.send("GET", url))
     response = admin.send("GET", "/admin/journal.csv")
@@ -136,12 +136,12 @@ def test_repeated_failures_lock_one_login_alike_whether_it_exists(app):
     answers = {}
     for login in ("reader", "ghost"):
         client = Actor.log_in("anonymous", app.test_client())
-        first = client.send("POST", "/login", form={"login": login, "password": "wrong"})
+        first = client.send("POST", "/connexion", form={"login": login, "password": "wrong"})
         for _ in range(5):
-            client.send("POST", "/login", form={"login": login, "password": "wrong"})
+            client.send("POST", "/connexion", form={"login": login, "password": "wrong"})
         locked = client.attack(
             "POST",
-            "/login",
+            "/connexion",
             expect=(429,),
             form={"login": login, "password": PASSWORD},
             what=f"(right password after 6 wrong, {login})",
@@ -158,7 +158,7 @@ def test_repeated_failures_lock_one_login_alike_whether_it_exists(app):
     member = Actor.log_in("anonymous", app.test_client())
     member.attack(
         "POST",
-        "/login",
+        "/connexion",
         expect=(302,),
         form={"login": "member", "password": PASSWORD},
         what="(another login, same address)",

@@ -125,7 +125,7 @@ def test_hostile_text_is_escaped_everywhere(app):
     forms = [
         ("/series", {"name": HOSTILE}),
         (
-            "/meetings",
+            "/reunions",
             {
                 "title": HOSTILE,
                 "series_id": str(series_id),
@@ -135,7 +135,7 @@ def test_hostile_text_is_escaped_everywhere(app):
         ),
         (f"/series/{series_id}/glossaire", {"groups": f"{HOSTILE} = motclef"}),
         ("/agenda", {"feed": HOSTILE}),
-        (f"/meetings/{meeting_id}/review", {"deadline": HOSTILE}),
+        (f"/reunions/{meeting_id}/relecture", {"deadline": HOSTILE}),
     ]
     if person:
         forms.append((f"/personnes/{person[1]}/email", {"email": HOSTILE}))
@@ -151,10 +151,10 @@ def test_hostile_text_is_escaped_everywhere(app):
     quoted = quote(HOSTILE)
     for url in (
         "/",
-        f"/meetings/{meeting_id}",
-        f"/meetings/{meeting_id}/edit",
-        f"/meetings/{meeting_id}/versions",
-        f"/meetings/{meeting_id}/compare",
+        f"/reunions/{meeting_id}",
+        f"/reunions/{meeting_id}/modifier",
+        f"/reunions/{meeting_id}/versions",
+        f"/reunions/{meeting_id}/comparaison",
         "/recherche?q=motclef",
         f"/recherche?q={quoted}",
         f"/recherche?q=motclef&series={quoted}&organisation={quoted}",
@@ -164,8 +164,8 @@ def test_hostile_text_is_escaped_everywhere(app):
         "/personnes",
         f"/series/{series_id}/glossaire",
         "/agenda",
-        f"/meetings/{meeting_id}/compte-rendu.html",
-        f"/meetings/{meeting_id}/compare?from={quoted}",
+        f"/reunions/{meeting_id}/compte-rendu.html",
+        f"/reunions/{meeting_id}/comparaison?from={quoted}",
     ):
         page_is_safe(f"GET {url}", admin.send("GET", url))
     found = admin.send("GET", "/api/search?q=motclef").get_json()
@@ -176,7 +176,7 @@ def test_hostile_text_is_escaped_everywhere(app):
             not any(raw in hit["snippet"] for raw in RAW),
             hit["snippet"],
         )
-    markdown = admin.send("GET", f"/meetings/{meeting_id}/compte-rendu.md")
+    markdown = admin.send("GET", f"/reunions/{meeting_id}/compte-rendu.md")
     check(
         "Markdown export is a download, not a page",
         markdown.mimetype != "text/html"
@@ -194,7 +194,7 @@ def test_the_docx_holds_hostile_text_literally(app):
     admin = Actor.log_in("admin", app.test_client())
     created = admin.send("POST", "/api/meetings", payload=hostile_document(HOSTILE))
     meeting_id = created.get_json()["id"]
-    response = admin.send("GET", f"/meetings/{meeting_id}/compte-rendu.docx")
+    response = admin.send("GET", f"/reunions/{meeting_id}/compte-rendu.docx")
     check("DOCX export", response.status_code == 200 and response.mimetype == MEDIA_DOCX)
     text = docx_text(response.data)
     for raw in (SCRIPT, IMG, SVG, ANCHOR):

@@ -52,7 +52,7 @@ MEDIA_TYPES = {
 
 def action_path(item: Item) -> str:
     """Where the action is shown: its meeting's compte-rendu, at the action."""
-    return f"/meetings/{item.meeting_id}#action-{item.action.id}"
+    return f"/reunions/{item.meeting_id}#action-{item.action.id}"
 
 
 def cells(item: Item) -> list[Any]:

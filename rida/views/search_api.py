@@ -1,0 +1,27 @@
+"""``GET /api/search``: the search of the results page ``/recherche`` (same parameters,
+:mod:`rida.search.params`), as JSON; :func:`rida.search.guard.search` applies the access rule."""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app, request
+from flask_login import login_required
+
+from rida import db
+from rida.search import guard, output, params
+from rida.views import auth, json_api
+
+bp = json_api.blueprint("search_api", __name__)
+
+
+@bp.get("/search")
+@login_required
+def search():  # type: ignore[no-untyped-def]
+    """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
+    query = params.parse(request.args.to_dict(flat=False))
+    found = output.results_dict(guard.search(db.session(), auth.user(), query))
+    # Not jsonify: it sorts keys, and the required ones come first.
+    return current_app.response_class(
+        json.dumps(found, ensure_ascii=False), mimetype="application/json"
+    )

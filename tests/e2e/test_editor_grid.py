@@ -110,7 +110,7 @@ def test_first_row_of_a_new_meeting(page, live_server):
     page.keyboard.press("Alt+Shift+A")
     expect(page.locator("#save-status")).to_have_text("Enregistré")
     doc = page.request.get(
-        page.url.replace("/meetings/", "/api/meetings/").removesuffix("/edit")
+        page.url.replace("/reunions/", "/api/meetings/").removesuffix("/modifier")
     ).json()
     assert doc["rida"] == [
         {"number": 1, "nature": "A", "subject": "Premier sujet", "question": None, "answer": None}

@@ -224,6 +224,7 @@ def extension(name: str) -> Any:
 
 def current_app_object() -> App:
     """The current app itself, for modules that do not import Flask."""
+    # Flask types the current_app proxy as Flask itself, hiding the proxy's methods.
     found: App = current_app._get_current_object()  # type: ignore[attr-defined]
     return found
 

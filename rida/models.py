@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, overload
+from typing import Any, Protocol, overload
 
 from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -36,6 +36,19 @@ def aware(moment: None) -> None: ...
 def aware(moment: dt.datetime | None) -> dt.datetime | None:
     """Stored datetimes come back naive from SQLite: they are UTC."""
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Stored) -> int:
+    """The id of a row read from the database. SQLModel types ``row.id`` as ``int | None``
+    (None only until a new row is first flushed)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} not stored yet: no id")
+    return row.id
 
 
 def new_uid() -> str:

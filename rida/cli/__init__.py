@@ -133,7 +133,10 @@ class LazyGroup(click.Group):
             if name in COMMANDS:  # shortened exactly as click shortens the command's own
                 short = click.Command(name, help=COMMANDS[name].help).get_short_help_str(limit)
             else:
-                short = super().get_command(ctx, name).get_short_help_str(limit)  # type: ignore[union-attr]
+                command = super().get_command(ctx, name)
+                if command is None:  # as click's own format_commands
+                    continue
+                short = command.get_short_help_str(limit)
             rows.append((name, short))
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)

@@ -101,7 +101,7 @@ OTHER_FORMATS = [f for f in tables.FORMATS if f not in ("table", "json", "csv", 
     help="Fichier de sortie (sinon la sortie standard ; xlsx exige -o).",
 )
 @with_app
-def actions(app: Flask, login: str | None, fmt: str, output: str | None, **options: Any) -> None:
+def actions(app: Flask, /, login: str | None, fmt: str, output: str | None, **options: Any) -> None:
     """Liste les actions de toutes les séries, filtrées et triées comme le tableau de
     bord /actions.
 

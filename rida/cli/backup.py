@@ -18,9 +18,9 @@ PATH = click.Path(file_okay=False, path_type=Path)
 def _place() -> tuple[Place, Path]:
     """Where this instance keeps its data (the environment, as ``rida serve`` reads it)."""
     config = settings.load()
-    data_dir = Path(config["DATA_DIR"])
-    search_dir = Path(config["SEARCH_DIR"] or data_dir / "search")
-    return Place(str(config["DATABASE_URL"]), Path(config["EXPORT_DIR"]), search_dir), data_dir
+    data_dir = Path(str(config["DATA_DIR"]))
+    search_dir = Path(str(config["SEARCH_DIR"] or data_dir / "search"))
+    return Place(str(config["DATABASE_URL"]), Path(str(config["EXPORT_DIR"])), search_dir), data_dir
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -7,11 +7,12 @@ the commands and where they live).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, NoReturn
+from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
-from flask import g
+from flask import Flask, g
 from sqlmodel import Session
 
 from rida import db
@@ -33,11 +34,16 @@ def act_as(session: Session, user: User | None) -> None:
         audit_hooks.act_as(session, Actor(user.id, user.login, "cli"))
 
 
-def with_app(func):  # type: ignore[no-untyped-def]
-    """Run the command inside an application context; errors exit non-zero, in French."""
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def with_app(func: Callable[Concatenate[Flask, P], R]) -> Callable[P, R]:
+    """Run the command inside an application context, the application as its first
+    argument; errors exit non-zero, in French."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         # No indexer thread in a command; the search index opened only if used.
         app = create_core_app({"SEARCH_INDEXER": False}, lazy_search=True)
         try:
@@ -58,7 +64,7 @@ def with_app(func):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-def fail(payload: dict) -> NoReturn:
+def fail(payload: dict[str, Any]) -> NoReturn:
     """Write ``payload`` as JSON on standard error and exit with code 1."""
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2), err=True)
     raise click.exceptions.Exit(1)

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from rida import db
 from rida.cli.common import fail, with_app
-from rida.models import Series
+from rida.models import Series, id_of
 from rida.search import glossary
 
 
@@ -60,8 +60,8 @@ def glossary_cmd(
                 parsed = glossary.parse_lines("\n".join(groups))
             except ValueError as e:
                 fail({"error": "invalid", "errors": [{"path": "--set", "message": str(e)}]})
-            glossary.set_groups(s, found.id, parsed)
-        current = glossary.groups_of(s, found.id)
+            glossary.set_groups(s, id_of(found), parsed)
+        current = glossary.groups_of(s, id_of(found))
     if as_json:
         click.echo(json.dumps(current, ensure_ascii=False))
     elif current:

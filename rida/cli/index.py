@@ -34,7 +34,7 @@ def reindex(app: Flask) -> None:
             def progress(done: int, _total: int) -> None:
                 bar.update(done - bar.pos)
 
-            count = search.rebuild(session, progress)  # type: ignore[attr-defined]
+            count = search.rebuild(session, progress)
     click.echo(f"Index reconstruit : {count} réunion(s) indexée(s).")
 
 
@@ -50,7 +50,7 @@ def search_check(app: Flask, as_json: bool) -> None:
     """Compare l'index de recherche et la base ; code de sortie 1 s'ils diffèrent."""
     indexer.catch_up(app)  # pending changes first, unless a server is indexing them
     with db.read_session(db.engine()) as session:
-        report = search.check(session)  # type: ignore[attr-defined]
+        report = search.check(session)
         pending = session.exec(select(func.count()).select_from(SearchOutbox)).one()
     if as_json:
         out: dict[str, Any] = {"ok": report.ok, "pending": pending}

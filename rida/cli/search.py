@@ -82,7 +82,7 @@ OPTION_NAMES = {"q": "QUERY", "type": "--type", "per_page": "--page"}
     help='Sortie JSON : {"total": N, "hits": [...], "facets": {...}, …}.',
 )
 @with_app
-def search(app: Flask, query: str, login: str | None, as_json: bool, **options: Any) -> None:
+def search(app: Flask, /, query: str, login: str | None, as_json: bool, **options: Any) -> None:
     """Cherche QUERY dans les relevés, les actions et les en-têtes des réunions.
 
     Mots tous requis, "expression exacte", -exclusion, préfixe prépa*. Sortie : une

@@ -137,10 +137,11 @@ def header_dict(meeting: Meeting) -> dict[str, Any]:
 
 
 def update_meeting(
-    session: Session, meeting: Meeting, changes: dict[str, Any], base: dict[str, Any] | None = None
+    session: Session, meeting: Meeting, changes: object, base: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Apply header ``changes``; a field whose server value moved away from ``base``
-    (and differs from the new value) is a conflict."""
+    """Apply header ``changes`` (a request's value, checked here: a non-empty object); a
+    field whose server value moved away from ``base`` (and differs from the new value) is
+    a conflict."""
     if not isinstance(changes, dict) or not changes:
         raise FieldError("fields", "objet non vide attendu")
     current = header_dict(meeting)
@@ -315,7 +316,7 @@ def delete_in(
 
 
 def move_row(
-    session: Session, meeting: Meeting, row: RidaRow, direction: str, to: Any = None
+    session: Session, meeting: Meeting, row: RidaRow, direction: Any, to: Any = None
 ) -> list[RidaRow]:
     """Move ``row`` one place; ``to`` (optional) is the number it should end up with."""
     return move_in(session, meeting, rows_of(session, meeting.id), row, direction, to, "number", 1)

@@ -128,7 +128,7 @@ def remove(session: Session, meeting: Meeting, p: Participation) -> None:
 
 
 def move(
-    session: Session, meeting: Meeting, p: Participation, direction: str, to: Any = None
+    session: Session, meeting: Meeting, p: Participation, direction: Any, to: Any = None
 ) -> None:
     """Move ``p`` one place; ``to`` (optional) is the position it should end up at."""
     items = [q for q, _ in participants_of(session, meeting.id)]

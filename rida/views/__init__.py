@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from flask import abort, current_app, make_response
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlmodel import Session
 
@@ -23,14 +24,18 @@ def public_read() -> bool:
     return bool(current_app.config.get("PUBLIC_READ"))
 
 
-def login_or_public(view: Callable[..., Any]) -> Callable[..., Any]:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def login_or_public(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
     """``login_required``, except for anonymous visitors when the instance is public: the
     view then serves them what :func:`readable_meeting` lets them read."""
 
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | ResponseReturnValue:
         if not current_user.is_authenticated and not public_read():
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            return auth.unauthorized()
         return view(*args, **kwargs)
 
     return wrapper
@@ -44,7 +49,7 @@ def readable_meeting(meeting_id: int) -> Meeting:
     meeting = access.readable_meeting(db.session(), user, meeting_id, public_read=public_read())
     if meeting is None:
         if user is None:
-            abort(make_response(current_app.login_manager.unauthorized()))  # type: ignore[attr-defined]
+            abort(make_response(auth.unauthorized()))
         abort(404)
     return meeting
 

@@ -4,13 +4,14 @@ revokes them."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida import db
 from rida.accounts import api_tokens
 from rida.fields import FieldError
 from rida.models import User
 from rida.views import auth
+from rida.views.auth import login_required
 
 bp = Blueprint("account_tokens", __name__, url_prefix="/compte/jetons")
 
@@ -27,14 +28,14 @@ def _page(
 
 @bp.get("")
 @login_required
-def index():  # type: ignore[no-untyped-def]
-    return _page(auth.user())
+def index() -> ResponseReturnValue:
+    return _page(auth.logged_in())
 
 
 @bp.post("")
 @login_required
-def create():  # type: ignore[no-untyped-def]
-    user = auth.user()
+def create() -> ResponseReturnValue:
+    user = auth.logged_in()
     raw_days = request.form.get("expires_days", "").strip()
     try:
         if raw_days and not raw_days.isdigit():
@@ -55,8 +56,8 @@ def create():  # type: ignore[no-untyped-def]
 
 @bp.post("/<prefix>/revocation")
 @login_required
-def revoke(prefix: str):  # type: ignore[no-untyped-def]
-    user = auth.user()
+def revoke(prefix: str) -> ResponseReturnValue:
+    user = auth.logged_in()
     try:
         with db.transaction() as s:
             api_tokens.revoke(s, prefix, owner=user, actor=user, ip=request.remote_addr)

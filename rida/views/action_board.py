@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida import access, db
 from rida.actions import action_board
@@ -28,6 +28,7 @@ from rida.meetings.people import label
 from rida.models import ACTION_KINDS, ACTION_STATUSES, Person
 from rida.render import ACTION_STATUS_LABELS
 from rida.views import auth
+from rida.views.auth import login_required
 from rida.views.paging import Link, pagination
 
 bp = Blueprint("action_board", __name__)
@@ -150,7 +151,7 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
 
 @bp.route("/actions")
 @login_required
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard() -> ResponseReturnValue:
     try:
         query = params.parse(request.args.to_dict(flat=False))
     except ValidationError as e:
@@ -165,7 +166,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 @bp.route("/actions.<any(csv, xlsx):fmt>")
 @login_required
-def export(fmt: str):  # type: ignore[no-untyped-def]
+def export(fmt: str) -> ResponseReturnValue:
     try:
         query = params.parse(request.args.to_dict(flat=False))
     except ValidationError as e:

@@ -6,21 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from rida import access, actions, db
 from rida.actions import action_history, actions_of, interviews
 from rida.fields import FieldError
-from rida.models import Action, Meeting, User
+from rida.models import Action, Meeting, User, id_of
 from rida.views import auth, readable_action
+from rida.views.auth import login_required
 
 bp = Blueprint("action_pages", __name__)
 
 
 @bp.post("/reunions/<int:meeting_id>/actions/<uid>/entretien")
 @login_required
-def open_interview(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def open_interview(meeting_id: int, uid: str) -> ResponseReturnValue:
     """Create (once) the « Entretien bilatéral » meeting of the action ``uid`` of
     ``meeting_id`` (the editor knows actions by uid); open its editor."""
     user = auth.user()
@@ -50,9 +51,9 @@ def _origin(action_id: int) -> int:
 
 @bp.post("/actions/<int:action_id>/cloture-entretien")
 @login_required
-def close_interview(action_id: int):  # type: ignore[no-untyped-def]
+def close_interview(action_id: int) -> ResponseReturnValue:
     """Close the action (done) because its interview's minutes were validated."""
-    user = auth.user()
+    user = auth.logged_in()
     try:
         with db.transaction() as s:
             action = readable_action(s, user, action_id)
@@ -74,7 +75,7 @@ def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, A
     """What the read view and the editor show of actions beyond their fields: the
     follow-up, each action's history and interview, the actions this (validated) interview
     may close."""
-    own = actions_of(s, meeting.id)
+    own = actions_of(s, id_of(meeting))
     linked = action_history.interviews(s, own, user)
     return {
         "follow_up": action_history.follow_up_lines(s, meeting, user),

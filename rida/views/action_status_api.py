@@ -11,14 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
 from rida import access, actions, db
 from rida.actions import action_status
 from rida.fields import FieldError
-from rida.models import Action, Meeting
+from rida.models import Action, Meeting, id_of
 from rida.views import auth, json_api, readable_action
+from rida.views.auth import login_required
 from rida.views.json_api import body
 
 bp = json_api.blueprint("action_status_api", __name__)
@@ -43,7 +44,7 @@ def _reviewing_meeting(s: Session, value: Any) -> Meeting | None:
 
 @bp.post("/actions/<int:action_id>/status")
 @login_required
-def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
+def set_action_status(action_id: int) -> ResponseReturnValue:
     data = body()
     user = auth.user()
     with db.transaction() as s:
@@ -68,7 +69,7 @@ def set_action_status(action_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/actions/<int:action_id>/history")
 @login_required
-def action_history(action_id: int):  # type: ignore[no-untyped-def]
+def action_history(action_id: int) -> ResponseReturnValue:
     s = db.session()
     user = auth.user()
     action = readable_action(s, user, action_id)
@@ -76,7 +77,7 @@ def action_history(action_id: int):  # type: ignore[no-untyped-def]
     reviewing = {e.meeting_id for e in events if e.meeting_id is not None}
     readable = (
         {
-            m.id: m
+            id_of(m): m
             for m in s.exec(
                 select(Meeting).where(col(Meeting.id).in_(reviewing), access.readable(user))
             )

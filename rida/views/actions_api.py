@@ -7,34 +7,35 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from rida import actions
-from rida.models import Action, Meeting
+from rida.models import Action
 from rida.views import auth, editing, json_api
+from rida.views.auth import login_required
 from rida.views.json_api import body, object_field, prefixed
 
 bp = json_api.blueprint("actions_api", __name__)
 
 
-def _action(s: Session, meeting: Meeting, uid: str) -> Action:
-    return actions.find(s, meeting.id, uid) or abort(404)
+def _action(s: Session, meeting_id: int, uid: str) -> Action:
+    return actions.find(s, meeting_id, uid) or abort(404)
 
 
-def _order(s: Session, meeting: Meeting) -> list[dict[str, Any]]:
-    return actions.action_order(actions.actions_of(s, meeting.id))
+def _order(s: Session, meeting_id: int) -> list[dict[str, Any]]:
+    return actions.action_order(actions.actions_of(s, meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/actions")
 @login_required
-def add_action(meeting_id: int):  # type: ignore[no-untyped-def]
+def add_action(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting), prefixed("actions[new]"):
         action = actions.add(s, meeting, object_field(data, "fields"), uid=data.get("uid"))
         result = {
             "action": actions.action_dict(s, action),
-            "actions": _order(s, meeting),
+            "actions": _order(s, meeting_id),
             "warnings": actions.warnings(meeting, action),
         }
     return result, 201
@@ -42,10 +43,10 @@ def add_action(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.patch("/meetings/<int:meeting_id>/actions/<uid>")
 @login_required
-def patch_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def patch_action(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
-        action = _action(s, meeting, uid)
+        action = _action(s, meeting_id, uid)
         with prefixed(f"actions[{action.position}]"):
             action = actions.update(
                 s, meeting, action, data.get("revision"), object_field(data, "fields"), auth.user()
@@ -59,20 +60,20 @@ def patch_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
 
 @bp.delete("/meetings/<int:meeting_id>/actions/<uid>")
 @login_required
-def delete_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def delete_action(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
-        remaining = actions.delete(s, meeting, _action(s, meeting, uid))
+        remaining = actions.delete(s, meeting, _action(s, meeting_id, uid))
         result = {"actions": actions.action_order(remaining)}
     return result
 
 
 @bp.post("/meetings/<int:meeting_id>/actions/<uid>/move")
 @login_required
-def move_action(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def move_action(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
         items = actions.move(
-            s, meeting, _action(s, meeting, uid), data.get("direction"), data.get("to")
+            s, meeting, _action(s, meeting_id, uid), data.get("direction"), data.get("to")
         )
         result = {"actions": actions.action_order(items)}
     return result

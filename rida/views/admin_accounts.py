@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import Session, select
+from werkzeug.wrappers import Response as BaseResponse
 
 from rida import accounts, db
 from rida.accounts import account_admin
@@ -19,6 +20,7 @@ from rida.fields import FieldError
 from rida.meetings.people import label
 from rida.models import ROLES, Person, Series, User
 from rida.views import auth
+from rida.views.auth import login_required
 
 bp = Blueprint("admin_accounts", __name__, url_prefix="/admin/comptes")
 
@@ -62,21 +64,21 @@ def _target(s: Session, user_id: int) -> User:
     return target
 
 
-def _done(message: str) -> Response:
+def _done(message: str) -> BaseResponse:
     flash(message, "info")
-    return redirect(url_for("admin_accounts.index"))  # type: ignore[return-value]
+    return redirect(url_for("admin_accounts.index"))
 
 
 @bp.get("")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     _admin()
     return _page()
 
 
 @bp.post("")
 @login_required
-def create():  # type: ignore[no-untyped-def]
+def create() -> ResponseReturnValue:
     _admin()
     form = request.form
     login = form.get("login", "").strip()
@@ -100,7 +102,7 @@ def _person_id(s: Session, raw: str | None) -> int | None:
     return int(raw)
 
 
-def _change(user_id: int, refused: str, apply: Callable[[Session, User], str]) -> Response:
+def _change(user_id: int, refused: str, apply: Callable[[Session, User], str]) -> BaseResponse:
     """Apply one change to an account, in one transaction; ``apply`` returns the message
     to flash. A refused change shows the page with ``refused : reason``."""
     try:
@@ -113,7 +115,7 @@ def _change(user_id: int, refused: str, apply: Callable[[Session, User], str]) -
 
 @bp.post("/<int:user_id>/role")
 @login_required
-def set_role(user_id: int):  # type: ignore[no-untyped-def]
+def set_role(user_id: int) -> ResponseReturnValue:
     actor, role = _actor(), request.form.get("role", "")
 
     def apply(s: Session, target: User) -> str:
@@ -125,7 +127,7 @@ def set_role(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/actif")
 @login_required
-def set_active(user_id: int):  # type: ignore[no-untyped-def]
+def set_active(user_id: int) -> ResponseReturnValue:
     actor, active = _actor(), request.form.get("active") == "1"
 
     def apply(s: Session, target: User) -> str:
@@ -137,7 +139,7 @@ def set_active(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/mot-de-passe")
 @login_required
-def reset_password(user_id: int):  # type: ignore[no-untyped-def]
+def reset_password(user_id: int) -> ResponseReturnValue:
     _admin()
     with db.transaction() as s:
         target = _target(s, user_id)
@@ -148,7 +150,7 @@ def reset_password(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/personne")
 @login_required
-def link_person(user_id: int):  # type: ignore[no-untyped-def]
+def link_person(user_id: int) -> ResponseReturnValue:
     actor = _actor()
 
     def apply(s: Session, target: User) -> str:
@@ -160,7 +162,7 @@ def link_person(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/series")
 @login_required
-def membership(user_id: int):  # type: ignore[no-untyped-def]
+def membership(user_id: int) -> ResponseReturnValue:
     actor, add = _actor(), request.form.get("action") != "remove"
 
     def apply(s: Session, target: User) -> str:

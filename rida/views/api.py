@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from rida import access, db, exchange, meetings
 from rida.circuit import versions
 from rida.meetings import participants, row_dict, row_order
 from rida.meetings.participants import participant_dict
-from rida.models import Meeting
+from rida.models import Participation, Person, RidaRow
 from rida.views import auth, docx_template, editing, json_api, readable_meeting
+from rida.views.auth import login_required
 from rida.views.json_api import body, object_field, prefixed
 
 bp = json_api.blueprint("api", __name__)
@@ -25,19 +26,19 @@ bp = json_api.blueprint("api", __name__)
 
 @bp.get("/meetings")
 @login_required
-def list_meetings():  # type: ignore[no-untyped-def]
+def list_meetings() -> ResponseReturnValue:
     return {"meetings": meetings.catalogue(db.session(), access.readable(auth.user()))}
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
-def get_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+def get_meeting(meeting_id: int) -> ResponseReturnValue:
     return exchange.export_document(db.session(), readable_meeting(meeting_id))
 
 
 @bp.post("/meetings")
 @login_required
-def create_meeting():  # type: ignore[no-untyped-def]
+def create_meeting() -> ResponseReturnValue:
     user = auth.user()
     if not access.can_create(user):
         abort(403)
@@ -49,7 +50,7 @@ def create_meeting():  # type: ignore[no-untyped-def]
 
 @bp.patch("/meetings/<int:meeting_id>")
 @login_required
-def patch_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+def patch_meeting(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
         header = meetings.update_meeting(s, meeting, data.get("fields"), object_field(data, "base"))
@@ -59,28 +60,28 @@ def patch_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
 # --- RIDA rows -------------------------------------------------------------------------
 
 
-def _row(s: Session, meeting: Meeting, uid: str):  # type: ignore[no-untyped-def]
-    return meetings.find_row(s, meeting.id, uid) or abort(404)
+def _row(s: Session, meeting_id: int, uid: str) -> RidaRow:
+    return meetings.find_row(s, meeting_id, uid) or abort(404)
 
 
 @bp.post("/meetings/<int:meeting_id>/rows")
 @login_required
-def add_row(meeting_id: int):  # type: ignore[no-untyped-def]
+def add_row(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting), prefixed("rida[new]"):
         row = meetings.add_row(
             s, meeting, object_field(data, "fields"), uid=data.get("uid"), after=data.get("after")
         )
-        result = {"row": row_dict(row), "order": row_order(meetings.rows_of(s, meeting.id))}
+        result = {"row": row_dict(row), "order": row_order(meetings.rows_of(s, meeting_id))}
     return result, 201
 
 
 @bp.patch("/meetings/<int:meeting_id>/rows/<uid>")
 @login_required
-def patch_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def patch_row(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
-        row = _row(s, meeting, uid)
+        row = _row(s, meeting_id, uid)
         with prefixed(f"rida[{row.number - 1}]"):
             row = meetings.update_row(s, row, data.get("revision"), object_field(data, "fields"))
         result = {"row": row_dict(row)}
@@ -89,20 +90,20 @@ def patch_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
 
 @bp.delete("/meetings/<int:meeting_id>/rows/<uid>")
 @login_required
-def delete_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def delete_row(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
-        rows = meetings.delete_row(s, meeting, _row(s, meeting, uid))
+        rows = meetings.delete_row(s, meeting, _row(s, meeting_id, uid))
         result = {"order": row_order(rows)}
     return result
 
 
 @bp.post("/meetings/<int:meeting_id>/rows/<uid>/move")
 @login_required
-def move_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def move_row(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
         rows = meetings.move_row(
-            s, meeting, _row(s, meeting, uid), data.get("direction"), data.get("to")
+            s, meeting, _row(s, meeting_id, uid), data.get("direction"), data.get("to")
         )
         result = {"order": row_order(rows)}
     return result
@@ -111,57 +112,57 @@ def move_row(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
 # --- Participants ----------------------------------------------------------------------
 
 
-def _participant(s: Session, meeting: Meeting, uid: str):  # type: ignore[no-untyped-def]
-    return participants.find(s, meeting.id, uid) or abort(404)
+def _participant(s: Session, meeting_id: int, uid: str) -> Participation:
+    return participants.find(s, meeting_id, uid) or abort(404)
 
 
-def _participant_list(s: Session, meeting: Meeting) -> list[dict[str, Any]]:
+def _participant_list(s: Session, meeting_id: int) -> list[dict[str, Any]]:
     return [
-        participant_dict(p, person) for p, person in participants.participants_of(s, meeting.id)
+        participant_dict(p, person) for p, person in participants.participants_of(s, meeting_id)
     ]
 
 
 @bp.post("/meetings/<int:meeting_id>/participants")
 @login_required
-def add_participant(meeting_id: int):  # type: ignore[no-untyped-def]
+def add_participant(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting), prefixed("participants[new]"):
         p, person = participants.add(s, meeting, data, uid=data.get("uid"))
         result = {
             "participant": participant_dict(p, person),
-            "participants": _participant_list(s, meeting),
+            "participants": _participant_list(s, meeting_id),
         }
     return result, 201
 
 
 @bp.patch("/meetings/<int:meeting_id>/participants/<uid>")
 @login_required
-def patch_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def patch_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
-        p = _participant(s, meeting, uid)
+        p = _participant(s, meeting_id, uid)
         with prefixed(f"participants[{p.position}]"):
             p = participants.update(s, p, data.get("revision"), object_field(data, "fields"))
-        result = {"participant": participant_dict(p, s.get(participants.Person, p.person_id))}
+        result = {"participant": participant_dict(p, s.get_one(Person, p.person_id))}
     return result
 
 
 @bp.delete("/meetings/<int:meeting_id>/participants/<uid>")
 @login_required
-def delete_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def delete_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
-        participants.remove(s, meeting, _participant(s, meeting, uid))
-        result = {"participants": _participant_list(s, meeting)}
+        participants.remove(s, meeting, _participant(s, meeting_id, uid))
+        result = {"participants": _participant_list(s, meeting_id)}
     return result
 
 
 @bp.post("/meetings/<int:meeting_id>/participants/<uid>/move")
 @login_required
-def move_participant(meeting_id: int, uid: str):  # type: ignore[no-untyped-def]
+def move_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
         participants.move(
-            s, meeting, _participant(s, meeting, uid), data.get("direction"), data.get("to")
+            s, meeting, _participant(s, meeting_id, uid), data.get("direction"), data.get("to")
         )
-        result = {"participants": _participant_list(s, meeting)}
+        result = {"participants": _participant_list(s, meeting_id)}
     return result

@@ -13,20 +13,27 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar, cast
 from urllib.parse import urlsplit
 
+import flask_login
 from flask import (
     Blueprint,
     Flask,
+    Request,
+    abort,
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from rida import accounts, db
@@ -48,6 +55,21 @@ LOCKED = (
 )
 EXPIRED = "Votre session a expiré : reconnectez-vous."
 BAD_TOKEN = "Jeton d'API invalide, expiré ou révoqué."
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def login_required(view: Callable[P, R]) -> Callable[P, R | ResponseReturnValue]:
+    """Flask-Login's ``login_required``, typed (Flask-Login has no type hints): the view,
+    or :func:`unauthorized`'s answer for an anonymous visitor."""
+    return cast("Callable[P, R | ResponseReturnValue]", flask_login.login_required(view))
+
+
+def unauthorized() -> ResponseReturnValue:
+    """What an anonymous visitor gets where a login is needed (``_unauthorized`` below:
+    the login page, or a JSON 401 for the API and API tokens)."""
+    return cast("ResponseReturnValue", login_manager.unauthorized())
 
 
 class SessionUser:
@@ -77,7 +99,6 @@ def bearer_token() -> str | None:
     return "" if scheme.startswith("rida_") else None
 
 
-@login_manager.user_loader
 def _load(user_id: str) -> SessionUser | None:
     if bearer_token() is not None:
         return None  # the header decides, not the cookie (see _load_bearer)
@@ -85,8 +106,7 @@ def _load(user_id: str) -> SessionUser | None:
     return SessionUser(user) if user is not None and user.active else None
 
 
-@login_manager.request_loader
-def _load_bearer(req) -> SessionUser | None:  # type: ignore[no-untyped-def]
+def _load_bearer(req: Request) -> SessionUser | None:
     token = bearer_token()
     if not token:
         return None
@@ -94,13 +114,18 @@ def _load_bearer(req) -> SessionUser | None:  # type: ignore[no-untyped-def]
     if found is None:
         return None
     record, user = found
-    if api_tokens.needs_touch(record):
+    if api_tokens.needs_touch(record) and record.id is not None:  # a stored row: it has one
         # Not db.transaction(): it asks who acts, which would load the user again (here).
         # Stamping the last use is bookkeeping, not an audited change.
         with db.write_session(db.engine()) as s:
             api_tokens.touch(s, record.id)
     g.api_token = record.prefix
     return SessionUser(user)
+
+
+# Flask-Login's registering decorators are untyped: called, not used as decorators.
+login_manager.user_loader(_load)
+login_manager.request_loader(_load_bearer)
 
 
 def bad_token() -> json_api.Answer:
@@ -111,6 +136,15 @@ def bad_token() -> json_api.Answer:
 def user() -> User | None:
     """The logged-in account, or None."""
     return current_user.user if current_user.is_authenticated else None
+
+
+def logged_in() -> User:
+    """The logged-in account, in a view behind :func:`login_required` (an anonymous
+    visitor gets :func:`unauthorized`'s answer)."""
+    account = user()
+    if account is None:
+        abort(make_response(unauthorized()))
+    return account
 
 
 def actor() -> Actor:
@@ -187,7 +221,7 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if request.method == "POST":
         login_name = request.form.get("login", "")[:100]
         found, locked = _attempt(
@@ -203,7 +237,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/deconnexion", methods=["POST"])
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     account = user()
     if account is not None:
         events.emit(
@@ -251,8 +285,7 @@ def init_app(app: Flask) -> None:
     app.extensions[db.ACTOR_OF_REQUEST] = actor
     app.before_request(_expire_session)
 
-    @login_manager.unauthorized_handler
-    def _unauthorized():  # type: ignore[no-untyped-def]
+    def _unauthorized() -> ResponseReturnValue:
         if bearer_token() is not None:
             return bad_token()
         expired = g.get("session_expired", False)
@@ -262,3 +295,5 @@ def init_app(app: Flask) -> None:
             return json_api.error(401, "unauthorized", "Authentification requise.")
         flash(EXPIRED if expired else login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    login_manager.unauthorized_handler(_unauthorized)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from rida import compte_rendu, db
@@ -14,6 +14,7 @@ from rida.audit import events
 from rida.circuit import files, versions
 from rida.models import Meeting, MeetingVersion
 from rida.views import auth, docx_template, json_api, login_or_public, readable_meeting, writable
+from rida.views.auth import login_required
 from rida.views.json_api import body
 
 bp = json_api.blueprint("circuit_api", __name__)
@@ -30,7 +31,7 @@ def _state(s: Session, meeting: Meeting) -> dict[str, Any]:
 
 @bp.get("/meetings/<int:meeting_id>/checks")
 @login_required
-def checks(meeting_id: int):  # type: ignore[no-untyped-def]
+def checks(meeting_id: int) -> ResponseReturnValue:
     return _state(db.session(), readable_meeting(meeting_id))
 
 
@@ -46,7 +47,7 @@ def _transition(meeting_id: int, change: Callable[[Session, Meeting], object]) -
 
 @bp.post("/meetings/<int:meeting_id>/review")
 @login_required
-def review(meeting_id: int):  # type: ignore[no-untyped-def]
+def review(meeting_id: int) -> ResponseReturnValue:
     deadline = body().get("deadline")
     return _transition(
         meeting_id, lambda s, m: versions.send_to_review(s, m, deadline, auth.user())
@@ -55,13 +56,13 @@ def review(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/meetings/<int:meeting_id>/draft")
 @login_required
-def draft(meeting_id: int):  # type: ignore[no-untyped-def]
+def draft(meeting_id: int) -> ResponseReturnValue:
     return _transition(meeting_id, versions.back_to_draft)
 
 
 @bp.post("/meetings/<int:meeting_id>/validate")
 @login_required
-def validate(meeting_id: int):  # type: ignore[no-untyped-def]
+def validate(meeting_id: int) -> ResponseReturnValue:
     """200 with the frozen version, or 409 ``blocked`` with the checklist."""
     return _transition(
         meeting_id, lambda s, m: versions.validate(s, m, auth.user(), template=docx_template())
@@ -70,31 +71,31 @@ def validate(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/meetings/<int:meeting_id>/amend")
 @login_required
-def amend(meeting_id: int):  # type: ignore[no-untyped-def]
+def amend(meeting_id: int) -> ResponseReturnValue:
     return _transition(meeting_id, versions.amend)
 
 
 @bp.get("/meetings/<int:meeting_id>/versions")
 @login_required
-def list_versions(meeting_id: int):  # type: ignore[no-untyped-def]
+def list_versions(meeting_id: int) -> ResponseReturnValue:
     meeting = readable_meeting(meeting_id)
     s = db.session()
     return {
         "status": meeting.status,
         "version": meeting.version,
-        "versions": [versions.version_dict(v) for v in versions.frozen_versions(s, meeting.id)],
-        "reviews": [versions.review_dict(r) for r in versions.review_rounds(s, meeting.id)],
+        "versions": [versions.version_dict(v) for v in versions.frozen_versions(s, meeting_id)],
+        "reviews": [versions.review_dict(r) for r in versions.review_rounds(s, meeting_id)],
     }
 
 
 @bp.get("/meetings/<int:meeting_id>/versions/<name>")
 @login_or_public
-def frozen_version(meeting_id: int, name: str):  # type: ignore[no-untyped-def]
+def frozen_version(meeting_id: int, name: str) -> ResponseReturnValue:
     """``1.0`` or ``1.0.json``: the frozen rida/1 document; ``1.0.docx``: the frozen DOCX."""
     meeting = readable_meeting(meeting_id)
     fmt = "docx" if name.endswith(".docx") else "json"
     version = name.removesuffix(f".{fmt}")
-    frozen = versions.find(db.session(), meeting.id, version) or abort(404)
+    frozen = versions.find(db.session(), meeting_id, version) or abort(404)
     stem = f"compte-rendu-{meeting.id}-v{frozen.version}"
     events.emit(
         events.DOWNLOADED,

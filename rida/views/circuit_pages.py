@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
 from rida import db
 from rida.circuit import version_diff, versions
 from rida.fields import FieldError
-from rida.models import Meeting
+from rida.models import Meeting, aware
 from rida.views import auth, docx_template, login_or_public, readable_meeting, writable
+from rida.views.auth import login_required
 
 bp = Blueprint("circuit", __name__)
 
@@ -24,7 +25,9 @@ DONE = {
 }
 
 
-def _transition(meeting_id: int, name: str, change: Callable[[Session, Meeting], object]):  # type: ignore[no-untyped-def]
+def _transition(
+    meeting_id: int, name: str, change: Callable[[Session, Meeting], object]
+) -> ResponseReturnValue:
     """Apply ``change`` in a write transaction; say what happened; back to the meeting."""
     try:
         with writable(meeting_id) as (s, meeting):
@@ -45,7 +48,7 @@ def _transition(meeting_id: int, name: str, change: Callable[[Session, Meeting],
 
 @bp.post("/reunions/<int:meeting_id>/relecture")
 @login_required
-def review(meeting_id: int):  # type: ignore[no-untyped-def]
+def review(meeting_id: int) -> ResponseReturnValue:
     deadline = request.form.get("deadline") or None
     return _transition(
         meeting_id, "review", lambda s, m: versions.send_to_review(s, m, deadline, auth.user())
@@ -54,13 +57,13 @@ def review(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/reunions/<int:meeting_id>/brouillon")
 @login_required
-def draft(meeting_id: int):  # type: ignore[no-untyped-def]
+def draft(meeting_id: int) -> ResponseReturnValue:
     return _transition(meeting_id, "draft", versions.back_to_draft)
 
 
 @bp.post("/reunions/<int:meeting_id>/validation")
 @login_required
-def validate(meeting_id: int):  # type: ignore[no-untyped-def]
+def validate(meeting_id: int) -> ResponseReturnValue:
     return _transition(
         meeting_id,
         "validate",
@@ -70,30 +73,30 @@ def validate(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/reunions/<int:meeting_id>/amendement")
 @login_required
-def amend(meeting_id: int):  # type: ignore[no-untyped-def]
+def amend(meeting_id: int) -> ResponseReturnValue:
     return _transition(meeting_id, "amend", versions.amend)
 
 
 @bp.route("/reunions/<int:meeting_id>/versions")
 @login_or_public
-def history(meeting_id: int):  # type: ignore[no-untyped-def]
+def history(meeting_id: int) -> ResponseReturnValue:
     meeting = readable_meeting(meeting_id)
     s = db.session()
     return render_template(
         "meetings/versions.html",
         m=meeting,
-        frozen=versions.frozen_versions(s, meeting.id),
-        reviews=versions.review_rounds(s, meeting.id),
-        aware=versions.aware,
+        frozen=versions.frozen_versions(s, meeting_id),
+        reviews=versions.review_rounds(s, meeting_id),
+        aware=aware,
     )
 
 
 @bp.route("/reunions/<int:meeting_id>/comparaison")
 @login_required
-def compare(meeting_id: int):  # type: ignore[no-untyped-def]
+def compare(meeting_id: int) -> ResponseReturnValue:
     meeting = readable_meeting(meeting_id)
     s = db.session()
-    choices = [v.version for v in versions.frozen_versions(s, meeting.id)]
+    choices = [v.version for v in versions.frozen_versions(s, meeting_id)]
     if meeting.status != "validated":
         choices.append(versions.CURRENT)
     default_from = choices[-2] if len(choices) > 1 else (choices[0] if choices else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app
+from flask.typing import ResponseReturnValue
 
 from rida import db
 from rida.audit import events
@@ -17,7 +18,7 @@ bp = Blueprint("exports", __name__)
 
 @bp.route("/reunions/<int:meeting_id>/compte-rendu.<fmt>")
 @login_or_public
-def download(meeting_id: int, fmt: str):  # type: ignore[no-untyped-def]
+def download(meeting_id: int, fmt: str) -> ResponseReturnValue:
     """The compte-rendu as an attachment, also kept in RIDA_EXPORT_DIR."""
     if fmt not in files.EXPORT_FORMATS:
         abort(404)

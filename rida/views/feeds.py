@@ -6,6 +6,8 @@ credential. A wrong, revoked or deactivated-account token gets the same bare 404
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from flask import (
     Blueprint,
     Response,
@@ -16,7 +18,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida import db
 from rida.accounts import feed_tokens
@@ -25,6 +27,7 @@ from rida.circuit import files
 from rida.fields import FieldError
 from rida.models import Person, User
 from rida.views import auth
+from rida.views.auth import login_required
 
 bp = Blueprint("feeds", __name__)
 
@@ -49,7 +52,14 @@ def _page(
     return response
 
 
-def _choice(value: str) -> dict[str, object]:
+class _Choice(TypedDict, total=False):
+    """The keyword arguments of :func:`feed_tokens.create` for the form's choice."""
+
+    series_id: int
+    mine: bool
+
+
+def _choice(value: str) -> _Choice:
     if value == "mine":
         return {"mine": True}
     if value.startswith("series-") and value[7:].isdigit():
@@ -59,14 +69,14 @@ def _choice(value: str) -> dict[str, object]:
 
 @bp.get("/agenda")
 @login_required
-def agenda():  # type: ignore[no-untyped-def]
-    return _page(auth.user())
+def agenda() -> ResponseReturnValue:
+    return _page(auth.logged_in())
 
 
 @bp.post("/agenda")
 @login_required
-def create():  # type: ignore[no-untyped-def]
-    user = auth.user()
+def create() -> ResponseReturnValue:
+    user = auth.logged_in()
     try:
         with db.transaction() as s:
             _, token = feed_tokens.create(s, user, **_choice(request.form.get("feed", "")))
@@ -77,8 +87,8 @@ def create():  # type: ignore[no-untyped-def]
 
 @bp.post("/agenda/<int:feed_id>/revocation")
 @login_required
-def revoke(feed_id: int):  # type: ignore[no-untyped-def]
-    user = auth.user()
+def revoke(feed_id: int) -> ResponseReturnValue:
+    user = auth.logged_in()
     with db.transaction() as s:
         if feed_tokens.revoke(s, user, feed_id) is None:
             abort(404)
@@ -87,7 +97,7 @@ def revoke(feed_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/feeds/<token>.ics")
-def ics(token: str):  # type: ignore[no-untyped-def]
+def ics(token: str) -> ResponseReturnValue:
     s = db.session()
     found = feed_tokens.resolve(s, token)
     if found is None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida import access, db
 from rida.models import Series
 from rida.search import glossary
 from rida.views import auth
+from rida.views.auth import login_required
 
 bp = Blueprint("glossary", __name__)
 
@@ -23,7 +24,7 @@ def _series(series_id: int) -> Series:
 
 @bp.get("/series/<int:series_id>/glossaire")
 @login_required
-def show(series_id: int):  # type: ignore[no-untyped-def]
+def show(series_id: int) -> ResponseReturnValue:
     series = _series(series_id)
     groups = glossary.groups_of(db.session(), series_id)
     return render_template(
@@ -38,7 +39,7 @@ def show(series_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/series/<int:series_id>/glossaire")
 @login_required
-def save(series_id: int):  # type: ignore[no-untyped-def]
+def save(series_id: int) -> ResponseReturnValue:
     series = _series(series_id)
     if not access.can_edit_series(db.session(), auth.user(), series_id):
         abort(403)

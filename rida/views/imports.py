@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida import access, db
 from rida.circuit import versions
 from rida.compte_rendu.reading import incoming
 from rida.fields import FieldError, ValidationError
 from rida.views import auth, docx_template
+from rida.views.auth import login_required
 
 bp = Blueprint("imports", __name__)
 MAX_SHOWN = 12  # errors or warnings listed in the page; the rest are counted
@@ -17,7 +18,7 @@ MAX_SHOWN = 12  # errors or warnings listed in the page; the rest are counted
 
 @bp.post("/import")
 @login_required
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     user = auth.user()
     if not access.can_create(user):
         abort(403)

@@ -4,10 +4,11 @@ the subscriber that records :mod:`rida.audit.events` into the log."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, abort, has_app_context, render_template, request, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
 from rida import db
@@ -15,8 +16,9 @@ from rida.audit import events, hooks, labels, query
 from rida.audit.record import utc
 from rida.fields import FieldError
 from rida.meetings import people
-from rida.models import AuditEntry, Person
+from rida.models import AuditEntry, Person, id_of
 from rida.views import auth, readable_meeting
+from rida.views.auth import login_required
 from rida.views.paging import pagination
 
 bp = Blueprint("journal", __name__)
@@ -45,7 +47,7 @@ def _lines(found: list[AuditEntry]) -> list[dict[str, Any]]:
     ids = labels.person_ids(found)
     names = (
         {
-            p.id: people.display_name(p)
+            id_of(p): people.display_name(p)
             for p in db.session().exec(select(Person).where(col(Person.id).in_(ids)))
         }
         if ids
@@ -71,7 +73,7 @@ def _admin() -> None:
 
 @bp.route("/admin/journal")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     _admin()
     s = db.session()
     try:
@@ -80,7 +82,7 @@ def index():  # type: ignore[no-untyped-def]
         filters, error = query.Filters(), f"Filtre ignoré ({e.path}) : {e.message}."
     number = _page_number()
     found, total = query.page(s, filters, number, PER_PAGE)
-    args = filters.as_args()
+    args: dict[str, Any] = filters.as_args()  # Any: as url_for's values
     pages = pagination(number, PER_PAGE, total, lambda n: url_for("journal.index", **args, page=n))
     return render_template(
         "admin/journal.html",
@@ -98,7 +100,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/admin/journal.csv")
 @login_required
-def export_csv():  # type: ignore[no-untyped-def]
+def export_csv() -> ResponseReturnValue:
     _admin()
     try:
         filters = query.parse(request.args)
@@ -114,7 +116,7 @@ def export_csv():  # type: ignore[no-untyped-def]
     )
     session = db.read_session(db.engine())
 
-    def stream():  # type: ignore[no-untyped-def]
+    def stream() -> Iterator[bytes]:
         try:
             yield from (
                 line.encode("utf-8") for line in query.to_csv(query.entries(session, filters))
@@ -134,7 +136,7 @@ def export_csv():  # type: ignore[no-untyped-def]
 
 @bp.route("/reunions/<int:meeting_id>/historique")
 @login_required
-def meeting_history(meeting_id: int):  # type: ignore[no-untyped-def]
+def meeting_history(meeting_id: int) -> ResponseReturnValue:
     """Who changed what in this meeting, newest first (whoever may read the meeting)."""
     meeting = readable_meeting(meeting_id)
     number = _page_number()

@@ -15,6 +15,7 @@ do not follow redirects)."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -53,7 +54,7 @@ def endpoint_name(target: str) -> str:
     return f"{bp.name}.{target.replace('.', '_')}"
 
 
-def _redirect(target: str, **values: object) -> Response:
+def _redirect(target: str, **values: Any) -> Response:  # Any: as url_for's values
     location = url_for(target, **values)
     if request.query_string:
         location += "?" + request.query_string.decode("ascii", "replace")

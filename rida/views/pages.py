@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
-from sqlmodel import select
+from flask.typing import ResponseReturnValue
+from sqlmodel import col, select
 
 from rida import access, db, meetings
 from rida.actions import action_dict, actions_of, owner_dict
@@ -22,9 +22,11 @@ from rida.models import (
     Person,
     Series,
     SeriesMember,
+    id_of,
 )
 from rida.views import auth, login_or_public, readable_meeting
 from rida.views.action_pages import page_context
+from rida.views.auth import login_required
 
 bp = Blueprint("pages", __name__)
 
@@ -34,24 +36,24 @@ MEETING_TYPES = ("Atelier", "Comité", "Entretien bilatéral", "Réunion", "Sém
 
 @bp.route("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
-    session, user = db.session(), auth.user()
+def home() -> ResponseReturnValue:
+    session, user = db.session(), auth.logged_in()
     found = session.exec(
         select(Meeting, Series)
         .join(Series)
         .where(access.readable(user))
-        .order_by(Meeting.date.desc(), Meeting.id.desc())
+        .order_by(col(Meeting.date).desc(), col(Meeting.id).desc())
     ).all()
     member_of = select(SeriesMember.series_id).where(SeriesMember.user_id == user.id)
     visible = select(Series).order_by(Series.name)
     if user.role != "admin":
         shown = {s.id for _, s in found}
-        visible = visible.where(Series.id.in_(member_of) | Series.id.in_(shown))
+        visible = visible.where(col(Series.id).in_(member_of) | col(Series.id).in_(shown))
     all_series = session.exec(visible).all()
-    by_series: dict[int, list[Meeting]] = {s.id: [] for s in all_series}
+    by_series: dict[int, list[Meeting]] = {id_of(s): [] for s in all_series}
     for m, s in found:
-        by_series.setdefault(s.id, []).append(m)
-    creatable = {x.id for x in all_series if access.can_edit_series(session, user, x.id)}
+        by_series.setdefault(id_of(s), []).append(m)
+    creatable = {x.id for x in all_series if access.can_edit_series(session, user, id_of(x))}
     return render_template(
         "home.html",
         series=all_series,
@@ -65,7 +67,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.post("/series")
 @login_required
-def create_series():  # type: ignore[no-untyped-def]
+def create_series() -> ResponseReturnValue:
     user = auth.user()
     if not access.can_create(user):
         abort(403)
@@ -81,7 +83,7 @@ def create_series():  # type: ignore[no-untyped-def]
 
 @bp.post("/reunions")
 @login_required
-def create_meeting():  # type: ignore[no-untyped-def]
+def create_meeting() -> ResponseReturnValue:
     user = auth.user()
     if not access.can_create(user):
         abort(403)
@@ -114,7 +116,7 @@ _FIELD_LABELS = {
 
 @bp.route("/reunions/<int:meeting_id>")
 @login_or_public
-def view(meeting_id: int):  # type: ignore[no-untyped-def]
+def view(meeting_id: int) -> ResponseReturnValue:
     meeting = readable_meeting(meeting_id)
     session = db.session()
     # The checklist only matters until validation (the panel hides it afterwards).
@@ -133,7 +135,7 @@ def view(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/reunions/<int:meeting_id>/modifier")
 @login_required
-def edit(meeting_id: int):  # type: ignore[no-untyped-def]
+def edit(meeting_id: int) -> ResponseReturnValue:
     meeting = readable_meeting(meeting_id)
     session = db.session()
     if not access.may_edit(session, auth.user(), meeting):
@@ -164,7 +166,7 @@ def edit(meeting_id: int):  # type: ignore[no-untyped-def]
             for p in people
         ],
         "organisations": [owner_dict(p) for p in organisations],
-        "actions": [action_dict(session, a) for a in actions_of(session, meeting.id)],
+        "actions": [action_dict(session, a) for a in actions_of(session, id_of(meeting))],
         "suggestions": meetings.suggestions(
             session, meeting.series_id, access.readable(auth.user())
         ),

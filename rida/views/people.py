@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 from sqlmodel import select
 
 from rida import access, db
@@ -12,6 +12,7 @@ from rida.fields import FieldError
 from rida.meetings.people import label
 from rida.models import Person
 from rida.views import auth
+from rida.views.auth import login_required
 
 bp = Blueprint("people", __name__)
 
@@ -23,7 +24,7 @@ def _editor() -> None:
 
 @bp.get("/personnes")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     _editor()
     found = (
         db.session()
@@ -39,7 +40,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/personnes/<int:person_id>/email")
 @login_required
-def set_email(person_id: int):  # type: ignore[no-untyped-def]
+def set_email(person_id: int) -> ResponseReturnValue:
     _editor()
     address = request.form.get("email", "")
     with db.transaction() as s:

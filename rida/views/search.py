@@ -12,12 +12,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida import db, render
 from rida.fields import ValidationError
 from rida.search import FACETS, Query, Results, guard, output, params
 from rida.views import auth
+from rida.views.auth import login_required
 from rida.views.paging import Link, pagination
 
 bp = Blueprint("search", __name__)
@@ -120,7 +121,7 @@ def common_model(query: Query) -> dict[str, Any]:
 
 @bp.route("/recherche")
 @login_required
-def results():  # type: ignore[no-untyped-def]
+def results() -> ResponseReturnValue:
     try:
         query = params.parse(request.args.to_dict(flat=False))
     except ValidationError as e:

@@ -6,18 +6,19 @@ from __future__ import annotations
 import json
 
 from flask import current_app, request
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida import db
 from rida.search import guard, output, params
 from rida.views import auth, json_api
+from rida.views.auth import login_required
 
 bp = json_api.blueprint("search_api", __name__)
 
 
 @bp.get("/search")
 @login_required
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
     query = params.parse(request.args.to_dict(flat=False))
     found = output.results_dict(guard.search(db.session(), auth.user(), query))

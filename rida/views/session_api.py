@@ -7,10 +7,11 @@ import math
 import time
 
 from flask import Blueprint, session
-from flask_login import login_required
+from flask.typing import ResponseReturnValue
 
 from rida.accounts import session_clock
 from rida.views import auth
+from rida.views.auth import login_required
 
 bp = Blueprint("session_api", __name__, url_prefix="/api")
 
@@ -28,7 +29,7 @@ def _state() -> dict[str, object]:
 
 @bp.get("/session")
 @login_required
-def status():  # type: ignore[no-untyped-def]
+def status() -> ResponseReturnValue:
     if auth.by_token():
         return {"seconds_left": None, "token": True}
     return _state()
@@ -36,7 +37,7 @@ def status():  # type: ignore[no-untyped-def]
 
 @bp.post("/session")
 @login_required
-def extend():  # type: ignore[no-untyped-def]
+def extend() -> ResponseReturnValue:
     if auth.by_token():
         return {"seconds_left": None, "token": True}
     session_clock.seen(session, auth.clock(), time.time(), force=True)

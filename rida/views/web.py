@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -60,7 +63,9 @@ def too_large_message() -> str:
     )
 
 
-def error_response(status: int, message: str | None = None, **extra: object) -> tuple[object, int]:
+def error_response(
+    status: int, message: str | None = None, **extra: object
+) -> tuple[dict[str, Any] | str, int]:
     """The error page, or ``{"error", "message"}`` under ``/api/``: only our own French
     message, never an exception's text or a stack trace."""
     if status == 413 and message is None:
@@ -71,7 +76,7 @@ def error_response(status: int, message: str | None = None, **extra: object) -> 
     return render_template("errors/error.html", status=status, message=message), status
 
 
-def _check_csrf() -> Response | None:
+def _check_csrf() -> ResponseReturnValue | None:
     """CSRF on every state-changing request, except those authenticated by an API token
     (``Authorization: Bearer``: no cookie is involved, nothing a foreign page can forge).
     A request whose token does not authenticate it gets the API's 401 at once (the header
@@ -84,7 +89,7 @@ def _check_csrf() -> Response | None:
     ):
         return None
     if auth.bearer_token() is not None:
-        return auth.bad_token()  # type: ignore[return-value]
+        return auth.bad_token()
     csrf.protect()
     return None
 
@@ -97,17 +102,17 @@ def init_app(app: Flask) -> None:
     app.before_request(_check_csrf)
 
     @app.errorhandler(CSRFError)
-    def _csrf(e: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(e: CSRFError) -> ResponseReturnValue:
         return error_response(
             400, "Jeton CSRF absent ou invalide : rechargez la page.", code="csrf"
         )
 
     @app.errorhandler(HTTPException)
-    def _http(e: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(e: HTTPException) -> ResponseReturnValue:
         return error_response(e.code or 500)
 
     @app.errorhandler(Exception)
-    def _crash(e: Exception):  # type: ignore[no-untyped-def]
+    def _crash(e: Exception) -> ResponseReturnValue:
         app.logger.exception("Unhandled error on %s", request.path)
         return error_response(500)
 

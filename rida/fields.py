@@ -32,10 +32,13 @@ class FieldError(Exception):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path} : {self.message}" if self.path else self.message
+        text = f"{self.path} : {self.message}" if self.path else self.message
+        return shown(text)
 
     def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
+        """For JSON and the terminal: a key typed with a lone surrogate or a control
+        character is shown escaped, never sent raw (it cannot be encoded)."""
+        return {"path": shown(self.path), "message": shown(self.message)}
 
 
 class ValidationError(Exception):
@@ -134,11 +137,14 @@ def version(value: Any, path: str) -> str:
     return value
 
 
+ID_MAX = 2**31 - 1  # the largest id an ``integer`` column holds (PostgreSQL's int4)
+
+
 def integer(value: Any, path: str, *, minimum: int = 1) -> int:
     if type(value) is not int:
         raise FieldError(path, f"entier attendu, reçu {type_name(value)}")
-    if value < minimum or value > 2**31 - 1:
-        raise FieldError(path, f"entier attendu entre {minimum} et {2**31 - 1}, reçu {value}")
+    if value < minimum or value > ID_MAX:
+        raise FieldError(path, f"entier attendu entre {minimum} et {ID_MAX}, reçu {value}")
     return value
 
 
@@ -152,23 +158,49 @@ def text_list(value: Any, path: str, *, limit: int = SHORT_TEXT) -> list[str]:
     return [text(item, f"{path}[{i}]", limit=limit, required=True) for i, item in enumerate(value)]
 
 
+def shown(key: object) -> str:
+    """``key`` as it may appear in a field path or a message: characters that JSON, UTF-8
+    or a terminal cannot carry as they are (controls, lone surrogates) written ``\\uXXXX``."""
+    text = key if isinstance(key, str) else repr(key)
+    return _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _json_text(value: str, path: str) -> None:
+    bad = _FORBIDDEN.search(value)
+    if bad is None:
+        return
+    if _SURROGATE.fullmatch(bad.group()):
+        raise FieldError(path, "texte non représentable en UTF-8 (U+D800 à U+DFFF)")
+    raise FieldError(path, f"caractère de contrôle interdit (U+{ord(bad.group()):04X})")
+
+
+def json_key(key: object, path: str) -> str:
+    """A key of an extension object: a string without control characters or lone
+    surrogates (the error's path shows the key escaped)."""
+    if not isinstance(key, str):
+        raise FieldError(path, f"clé invalide : {shown(key)}")
+    _json_text(key, path)
+    return key
+
+
 def json_value(value: Any, path: str, depth: int = 0) -> Any:
-    """Any JSON value, kept verbatim (extensions); refuses what JSON text cannot carry:
-    NaN or infinite numbers, unpaired surrogates, non-JSON types, very deep nesting."""
+    """Any JSON value, kept verbatim (extensions); refuses what JSON text cannot carry or
+    what storage would not keep: NaN or infinite numbers, unpaired surrogates, control
+    characters (NUL, ESC…; tab and line breaks are fine), non-JSON types, deep nesting."""
     if depth > MAX_DEPTH:
         raise FieldError(path, f"valeur trop profondément imbriquée ({MAX_DEPTH} niveaux au plus)")
     if isinstance(value, float) and not math.isfinite(value):
         raise FieldError(path, "nombre non fini (NaN, Infinity) interdit")
-    if isinstance(value, str) and _SURROGATE.search(value):
-        raise FieldError(path, "texte non représentable en UTF-8 (U+D800 à U+DFFF)")
+    if isinstance(value, str):
+        _json_text(value, path)
     if isinstance(value, list):
         for i, item in enumerate(value):
             json_value(item, f"{path}[{i}]", depth + 1)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if not isinstance(key, str) or _SURROGATE.search(key):
-                raise FieldError(path, f"clé invalide : {key!r}")
-            json_value(item, f"{path}.{key}", depth + 1)
+            item_path = f"{path}.{shown(key)}"
+            json_key(key, item_path)
+            json_value(item, item_path, depth + 1)
     elif value is not None and not isinstance(value, (str, int, float)):
         raise FieldError(path, f"valeur JSON attendue, reçu {type_name(value)}")
     return value

@@ -155,11 +155,13 @@ def closing_days(session: Session, actions: Iterable[Action]) -> dict[int, dt.da
     for action_id, old_status, new_status, at, meeting_day in found:
         if new_status in CLOSED_STATUSES and old_status not in CLOSED_STATUSES:
             days[action_id] = meeting_day or at.date()
-    missing = [a.meeting_id for i, a in closed.items() if i not in days]
+    missing = {i: a.meeting_id for i, a in closed.items() if i not in days}
     if missing:
         dates: dict[int, dt.date] = dict(
-            session.exec(select(Meeting.id, Meeting.date).where(col(Meeting.id).in_(missing))).all()
+            session.exec(
+                select(Meeting.id, Meeting.date).where(col(Meeting.id).in_(set(missing.values())))
+            ).all()
         )
-        for i, a in closed.items():
-            days.setdefault(i, dates[a.meeting_id])
+        for i, meeting_id in missing.items():
+            days[i] = dates[meeting_id]
     return days

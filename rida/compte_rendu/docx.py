@@ -77,14 +77,22 @@ def _core_properties(document: DocumentObject, doc: dict[str, Any], day: dt.date
     props = document.core_properties
     stamp = dt.datetime(day.year, day.month, day.day)
     props.created = props.modified = stamp
-    props.title = doc["title"]
-    props.subject = doc["series"]
-    props.author = w.name(doc.get("rapporteur")) or "rida"
+    props.title = _fit(doc["title"])
+    props.subject = _fit(doc["series"])
+    props.author = _fit(w.name(doc.get("rapporteur")) or "rida")
     props.last_modified_by = "rida"
     props.category = "Compte-rendu"
     props.keywords = "RIDA"
     props.comments = f"rida/1 ; version v{doc['version']}"
     props.revision = 1
+
+
+PROPERTY_MAX = 255  # a DOCX core property holds at most 255 characters
+
+
+def _fit(text: str) -> str:
+    """``text`` cut to fit a core property (the document itself shows it whole)."""
+    return text if len(text) <= PROPERTY_MAX else text[: PROPERTY_MAX - 1].rstrip() + "…"
 
 
 class _Writer:

@@ -5,8 +5,10 @@ each printed page, rows kept whole), no script, no remote asset, so that the dow
 file opens from disk or prints as it is. Text is escaped by Jinja; rich text goes
 through :func:`rida.render.markdown_html` (raw HTML escaped, then sanitised).
 
-When the app serves the page, :data:`CSP` allows exactly the embedded style sheet (by
-its hash) and nothing else, so the page displays correctly even if opened inline.
+:data:`CSP` allows exactly the embedded style sheet (by its hash) and nothing else: the
+app sends it as a header, and the page carries it in a ``<meta>`` too, so that the
+downloaded file opened from disk is held to it as well (``frame-ancestors`` works only
+as a header).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from rida.paths import templates_dir
 
 CSS = (templates_dir() / "compte_rendu" / "print.css").read_text(encoding="utf-8")
 STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
-CSP = (
+META_CSP = (
     f"default-src 'none'; style-src '{STYLE_HASH}'; img-src data:; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
+    "form-action 'none'"
 )
+CSP = f"{META_CSP}; frame-ancestors 'none'"
 
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(templates_dir()),
@@ -41,5 +44,5 @@ _ENV.filters["markdown"] = lambda text: Markup(text_render.markdown_html(text))
 def render(src: Source) -> str:
     doc = src.doc
     return _ENV.get_template("compte_rendu/print.html").render(
-        doc=doc, follow_up=src.follow_up, W=wording, css=Markup(CSS)
+        doc=doc, follow_up=src.follow_up, W=wording, css=Markup(CSS), csp=META_CSP
     )

@@ -22,6 +22,11 @@ from rida.compte_rendu import wording as w
 from rida.compte_rendu.source import Source
 
 _INLINE = re.compile(r"([\\*_`\[\]])")
+# The destination of an inline link or image (`](…)`) or of a link reference definition
+# (`[x]: …`); a scheme other than these is replaced by `#` (`javascript:`, `data:`…).
+_LINK_TARGET = re.compile(r"(\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s)>]*)", re.M)
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+SAFE_SCHEMES = {"http", "https", "mailto"}
 _PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*\n\s*")
 
 
@@ -34,9 +39,17 @@ def plain(text: str) -> str:
     return _INLINE.sub(r"\\\1", _entities(" ".join(text.split())))
 
 
+def _safe_target(match: re.Match[str]) -> str:
+    target = re.sub(r"[\s\x00-\x1f]", "", match.group(2)).lower()
+    scheme = _SCHEME.match(target)
+    if scheme is not None and scheme.group(1) not in SAFE_SCHEMES:
+        return match.group(1) + "#"
+    return match.group(0)
+
+
 def block(text: str) -> str:
-    """A rich-text field as Markdown blocks."""
-    return _entities(text.strip().replace("\r\n", "\n"))
+    """A rich-text field as Markdown blocks; links keep only web and e-mail targets."""
+    return _LINK_TARGET.sub(_safe_target, _entities(text.strip().replace("\r\n", "\n")))
 
 
 def cell(text: str, *, rich: bool = False) -> str:

@@ -227,7 +227,10 @@ def add_row(
     uid: str | None = None,
     after: str | None = None,
 ) -> RidaRow:
-    """A new row below the row ``after`` (at the end when absent); idempotent on ``uid``."""
+    """A new row below the row ``after`` (at the end when absent or no longer there: a
+    co-rapporteur may have deleted it); idempotent on ``uid``."""
+    if after is not None:
+        after = check_uid(after, "after")
     if uid is not None:
         uid = check_uid(uid)
         existing = session.exec(select(RidaRow).where(RidaRow.uid == uid)).first()
@@ -358,9 +361,9 @@ def move_item(items: list[Any], item: Any, direction: str) -> None:
         items[i], items[j] = items[j], items[i]
 
 
-def check_uid(uid: Any) -> str:
+def check_uid(uid: Any, path: str = "uid") -> str:
     if not isinstance(uid, str) or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", uid):
-        raise FieldError("uid", "identifiant de 8 à 64 caractères [A-Za-z0-9_-] attendu")
+        raise FieldError(path, "identifiant de 8 à 64 caractères [A-Za-z0-9_-] attendu")
     return uid
 
 

@@ -9,8 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
-from rida import render
+from rida import fields, render
 from rida.meetings import people
 from rida.views import auth, json_api
 
@@ -94,7 +95,19 @@ def _check_csrf() -> ResponseReturnValue | None:
     return None
 
 
+class Identifier(IntegerConverter):
+    """``<int:…>`` in every route: an id the database can hold (``integer`` on
+    PostgreSQL), so that a larger number is an unknown page (404), never a 500."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", fields.ID_MAX)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    """Before any blueprint is registered (the ``int`` converter applies to routes added
+    after it)."""
+    app.url_map.converters["int"] = Identifier
     csrf.init_app(app)
     # The check runs in _check_csrf (after rida.views.auth has read any API token), not in
     # Flask-WTF's own hook.
@@ -122,8 +135,10 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if json_api.wants_json() or request.endpoint == "pages.edit":
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Confidential by default: nothing but the static assets is kept by a browser or a
+        # proxy (pages, API answers, downloads, CSV/XLSX, feeds set their own).
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "private, no-store")
         return response
 
     app.jinja_env.filters["markdown"] = lambda text: Markup(render.markdown_html(text))

@@ -1,0 +1,168 @@
+"""Findings of the outside attack (issue « Trust »), each replayed as a user would."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+
+import pytest
+from sqlmodel import select
+
+from rida import db
+from rida.models import Action
+from tests.conftest import demo_document, import_doc
+
+
+def _meeting(date: str, status: str) -> dict:
+    doc = copy.deepcopy(demo_document())
+    doc.update(date=date, status="draft", version="0.1", title=f"Atelier du {date}")
+    doc["actions"] = [
+        {
+            "title": f"Action du {date}",
+            "kind": "other",
+            "owner": None,
+            "due_date": None,
+            "status": status,
+            "rida": None,
+            "notes": None,
+        }
+    ]
+    return doc
+
+
+def test_an_action_closed_by_the_follow_up_then_one_imported_done_keep_pages_up(app, browser):
+    """Finding 2: closing an action through the follow-up, then an action already done in
+    a later meeting of the series, made /actions (and the later meeting) answer 500."""
+    first = import_doc(app, _meeting("2022-02-01", "open"))
+    with app.app_context():
+        action = db.session().exec(select(Action).where(Action.meeting_id == first)).one()
+    closed = browser.json(
+        "POST",
+        f"/api/actions/{action.id}/status",
+        {"status": "done", "revision": action.revision},
+    )
+    assert closed.status_code == 200, closed.get_json()
+    later = import_doc(app, _meeting("2022-03-01", "done"))
+    for url in ("/actions", f"/reunions/{later}", f"/reunions/{first}", "/actions.csv"):
+        assert browser.client.get(url).status_code == 200, url
+    for fmt in ("docx", "md", "html", "json"):
+        assert browser.client.get(f"/reunions/{later}/compte-rendu.{fmt}").status_code == 200, fmt
+
+
+def test_a_title_too_long_for_a_docx_property_still_exports_and_validates(app, browser):
+    """Finding 7: a title over 255 characters broke DOCX/PDF export and validation (the
+    DOCX core property); the document shows the title whole, the property is cut."""
+    doc = _meeting("2022-02-01", "open")
+    doc["title"] = "Atelier " + "très long " * 40
+    meeting_id = import_doc(app, doc)
+    docx = browser.client.get(f"/reunions/{meeting_id}/compte-rendu.docx")
+    assert docx.status_code == 200
+    from io import BytesIO
+
+    from docx import Document
+
+    document = Document(BytesIO(docx.data))
+    assert len(document.core_properties.title) == 255
+    assert document.core_properties.title.endswith("…")
+    assert doc["title"].strip() in "\n".join(p.text for p in document.paragraphs)
+    doc["status"] = "validated"
+    doc["version"] = "1.0"
+    assert import_doc(app, doc) > 0
+
+
+@pytest.mark.parametrize(
+    "extension",
+    [
+        {"x-\ud800": 1},
+        {"x-ok": {"\udfff": 1}},
+        {"x-ok": "nul\x00"},
+        {"x-ok": ["esc\x1b[31m"]},
+        {"x-\x1b": "clé"},
+    ],
+)
+def test_x_keys_and_values_that_storage_cannot_keep_are_refused_by_name(app, browser, extension):
+    """Findings 7 and 8: a lone surrogate in an x- key gave a 500 (the error could not be
+    encoded); NUL and ESC were accepted in x- values."""
+    doc = _meeting("2022-02-01", "open")
+    doc.update(extension)
+    body = json.dumps(doc, ensure_ascii=True)  # \\ud800 travels as an escape
+    r = browser.json("POST", "/api/meetings", body)
+    assert r.status_code == 400, r.get_data(as_text=True)
+    error = r.get_json()
+    assert error["errors"][0]["path"].startswith("x-")
+    r.get_data(as_text=True).encode("utf-8")  # the answer itself is valid UTF-8
+
+
+def test_ids_beyond_what_the_database_holds_are_unknown_pages(browser):
+    """Finding 7: /meetings/99999999999999999999 answered 500."""
+    for url in (
+        "/reunions/99999999999999999999",
+        "/reunions/2147483648",
+        "/reunions/9223372036854775808/compte-rendu.docx",
+        "/api/meetings/99999999999999999999",
+    ):
+        assert browser.client.get(url).status_code == 404, url
+
+
+def test_after_must_name_a_row(app, browser, demo_meeting):
+    """Finding 8: ``"after": 123`` was accepted."""
+    r = browser.json(
+        "POST", f"/api/meetings/{demo_meeting}/rows", {"fields": {"subject": "x"}, "after": 123}
+    )
+    assert r.status_code == 400
+    assert r.get_json()["errors"][0]["path"].endswith("after")
+
+
+def test_downloads_are_never_stored_by_caches(browser, demo_meeting):
+    """Finding 8: /actions.csv and .xlsx had no Cache-Control."""
+    for url in ("/actions.csv", "/actions.xlsx", f"/reunions/{demo_meeting}/compte-rendu.md"):
+        response = browser.client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response.headers["Cache-Control"], url
+    with browser.client.get("/static/style.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_markdown_export_keeps_only_web_and_mail_links():
+    """Finding 8: the Markdown export kept ``[x](javascript:…)``."""
+    from rida.compte_rendu.markdown import block
+
+    assert block("[x](javascript:alert(1))") == "[x](#))"
+    assert block("[x]( JaVa\tScript:alert(1))").startswith("[x]( JaVa")  # not a link target
+    assert block("![i](data:text/html;base64,AAAA)") == "![i](#)"
+    assert block("[r]: vbscript:msgbox") == "[r]: #"
+    assert block("[ok](https://esante.gouv.fr) [m](mailto:a@b.fr) [rel](#ligne-3)") == (
+        "[ok](https://esante.gouv.fr) [m](mailto:a@b.fr) [rel](#ligne-3)"
+    )
+
+
+def test_the_html_export_carries_its_policy_when_opened_from_disk(browser, demo_meeting):
+    """Finding 8: the HTML export's CSP was only a header."""
+    page = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.html").get_data(as_text=True)
+    assert re.search(r'<meta http-equiv="Content-Security-Policy" content="default-src', page)
+
+
+def test_a_lone_surrogate_in_an_x_key_is_refused_by_rida_import_and_the_upload_page(
+    app, browser, tmp_path, monkeypatch
+):
+    """Finding 7: ``rida import`` printed a traceback, the upload page could not answer."""
+    from tests.test_cli import Cli
+
+    doc = _meeting("2022-02-01", "open")
+    doc["x-\ud800"] = 1
+    raw = json.dumps(doc, ensure_ascii=True)
+    monkeypatch.chdir(tmp_path)
+    cli = Cli(tmp_path)
+    cli("init", real=True)
+    done = cli("import", cli.write("cr.json", raw), ok=False, real=True)
+    assert "x-\\ud800" in cli.error(done)["errors"][0]["path"]
+    response = browser.client.post(
+        "/import",
+        data={"file": (io.BytesIO(raw.encode()), "cr.json"), "csrf_token": browser.token},
+    )
+    assert response.status_code == 302
+    page = browser.client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "refusé" in page.get_data(as_text=True)

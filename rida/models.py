@@ -237,6 +237,9 @@ class User(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id")
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # Part of every login session's id: raised by a password change or reset, a role
+    # change or deactivation, it ends every session opened before.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class SeriesMember(SQLModel, table=True):

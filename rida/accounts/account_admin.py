@@ -58,6 +58,11 @@ def _keep_an_admin(session: Session, target: User, path: str) -> None:
         raise FieldError(path, "il faut garder au moins un administrateur actif")
 
 
+def end_sessions(target: User) -> None:
+    """Every login session of ``target`` opened until now ends at its next request."""
+    target.session_epoch = (target.session_epoch or 0) + 1
+
+
 def set_role(session: Session, target: User, role: str, actor: Actor) -> bool:
     """Change the role; False if it already was ``role``."""
     accounts.valid_role(role)
@@ -66,6 +71,7 @@ def set_role(session: Session, target: User, role: str, actor: Actor) -> bool:
     _keep_an_admin(session, target, "role")
     before = target.role
     target.role = role
+    end_sessions(target)
     session.add(target)
     _emit(session, actor, target, {"role": before}, {"role": role})
     return True
@@ -77,6 +83,7 @@ def set_active(session: Session, target: User, active: bool, actor: Actor) -> bo
     if not active:
         _keep_an_admin(session, target, "active")
     target.active = active
+    end_sessions(target)
     session.add(target)
     _emit(session, actor, target, {"active": not active}, {"active": active})
     return True
@@ -88,6 +95,7 @@ def set_password(session: Session, target: User, password: str | None = None) ->
         accounts.valid_password(password) if password is not None else accounts.new_password()
     )
     target.password_hash = accounts.hash_password(password)
+    end_sessions(target)
     session.add(target)
     return password
 

@@ -83,7 +83,9 @@ class SessionUser:
         self.is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        """``<id>.<epoch>``: a session opened before the account's password, role or
+        activity changed no longer loads (see :func:`rida.accounts.account_admin.end_sessions`)."""
+        return f"{self.user.id}.{self.user.session_epoch}"
 
 
 def bearer_token() -> str | None:
@@ -102,8 +104,11 @@ def bearer_token() -> str | None:
 def _load(user_id: str) -> SessionUser | None:
     if bearer_token() is not None:
         return None  # the header decides, not the cookie (see _load_bearer)
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-    return SessionUser(user) if user is not None and user.active else None
+    number, _, epoch = user_id.partition(".")
+    user = db.session().get(User, int(number)) if number.isdigit() and len(number) < 10 else None
+    if user is None or not user.active or epoch != str(user.session_epoch):
+        return None
+    return SessionUser(user)
 
 
 def _load_bearer(req: Request) -> SessionUser | None:
@@ -262,7 +267,7 @@ def _expire_session() -> None:
     now = time.time()
     c = clock()
     if c.seconds_left(session, now) <= 0:
-        user_id = str(session.get("_user_id"))
+        user_id = str(session.get("_user_id")).partition(".")[0]
         events.emit(
             events.LOGGED_OUT,
             user_id=int(user_id) if user_id.isdigit() else None,

@@ -95,7 +95,7 @@ class _Collector:
         for key in value:
             if key in known or (extensions and isinstance(key, str) and key.startswith("x-")):
                 continue
-            self.add(f"{prefix}{fields.shown(key)}", "clé inconnue")
+            self.add(f"{prefix}{key}", "clé inconnue")
         return value
 
     def items(self, value: Any, path: str) -> list[Any]:
@@ -123,7 +123,7 @@ def _checked_extensions(c: _Collector, data: dict[str, Any], path: str) -> dict[
     prefix = f"{path}." if path else ""
     found = _extensions(data)
     for key, value in found.items():
-        key_path = f"{prefix}{fields.shown(key)}"
+        key_path = f"{prefix}{key}"
         c(fields.json_key, key, key_path)
         c(fields.json_value, value, key_path)
     return found

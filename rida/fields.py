@@ -36,8 +36,8 @@ class FieldError(Exception):
         return shown(text)
 
     def as_dict(self) -> dict[str, str]:
-        """For JSON and the terminal: a key typed with a lone surrogate or a control
-        character is shown escaped, never sent raw (it cannot be encoded)."""
+        """For JSON and the terminal: a key typed with a lone surrogate is shown escaped,
+        never sent raw (it cannot be encoded)."""
         return {"path": shown(self.path), "message": shown(self.message)}
 
 
@@ -159,10 +159,10 @@ def text_list(value: Any, path: str, *, limit: int = SHORT_TEXT) -> list[str]:
 
 
 def shown(key: object) -> str:
-    """``key`` as it may appear in a field path or a message: characters that JSON, UTF-8
-    or a terminal cannot carry as they are (controls, lone surrogates) written ``\\uXXXX``."""
+    """``key`` as it may appear in a field path or a message: a lone surrogate, which no
+    UTF-8 text can carry (an answer, a session cookie, a terminal), written ``\\uXXXX``."""
     text = key if isinstance(key, str) else repr(key)
-    return _FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _json_text(value: str, path: str) -> None:
@@ -198,7 +198,7 @@ def json_value(value: Any, path: str, depth: int = 0) -> Any:
             json_value(item, f"{path}[{i}]", depth + 1)
     elif isinstance(value, dict):
         for key, item in value.items():
-            item_path = f"{path}.{shown(key)}"
+            item_path = f"{path}.{key}"
             json_key(key, item_path)
             json_value(item, item_path, depth + 1)
     elif value is not None and not isinstance(value, (str, int, float)):

@@ -64,7 +64,7 @@ def test_list_and_get(browser, validated_meeting):
     ]
     got = browser.client.get(f"/api/meetings/{demo_meeting}")
     assert got.status_code == 200
-    assert got.headers["Cache-Control"] == "no-store"
+    assert got.headers["Cache-Control"] == "private, no-store"
     assert got.get_json() == {**exchange.validate(demo_document()), "id": demo_meeting}
 
 

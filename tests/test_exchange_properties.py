@@ -74,14 +74,22 @@ def padded(core: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 SHORT = padded(words())
 NONEMPTY = padded(words(min_size=1)).filter(str.strip)
 RICH = padded(st.lists(words(max_size=12) | MARKUP, max_size=6).map("".join))
+# Extension text: anything UTF-8 and storage keep (no lone surrogate, no control character
+# but tab and line breaks; those are refused: see test_trust_findings.py).
+JSON_TEXT = st.characters(
+    codec="utf-8",
+    exclude_categories=("Cs",),
+    exclude_characters="".join(map(chr, [*range(9), 11, 12, *range(14, 32), 127])),
+)
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()
     | st.integers()
-    | st.text(max_size=10)
+    | st.text(JSON_TEXT, max_size=10)
     | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(JSON_TEXT, max_size=6), inner, max_size=3)
     ),
     max_leaves=8,
 )

@@ -39,7 +39,7 @@ def _ended(client) -> bool:  # type: ignore[no-untyped-def]
     api = client.get("/api/session")
     return (
         page.status_code == 302
-        and "/login" in page.headers["Location"]
+        and "/connexion" in page.headers["Location"]
         and (api.status_code == 401)
     )
 

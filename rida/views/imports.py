@@ -36,7 +36,7 @@ def upload() -> ResponseReturnValue:
         errors = e.errors if isinstance(e, ValidationError) else [e]
         flash(f"Import de « {name} » refusé, rien n'a été enregistré :", "error")
         for error in errors[:MAX_SHOWN]:
-            flash(f"{error.path} : {error.message}", "error")
+            flash(str(error), "error")
         if len(errors) > MAX_SHOWN:
             flash(f"… et {len(errors) - MAX_SHOWN} autre(s) erreur(s).", "error")
         return back

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from rida import db, search, settings
+from rida.audit import anchor as audit_anchor
 from rida.audit import hooks as audit_hooks  # noqa: F401  (its listeners audit every write)
 from rida.backups import server_lock
 from rida.paths import templates_dir
@@ -42,6 +43,7 @@ def create_core_app(
     if app.config.get("SEARCH_INDEXER", not app.testing):  # a server process
         server_lock.hold(app)  # before touching the database: waits for a restore
     db.init_app(app)
+    audit_anchor.init_app(app)  # the audit chain anchored outside the database
     search.init_app(app, lazy=lazy_search)
     indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
     return app

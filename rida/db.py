@@ -95,7 +95,7 @@ def write_session(engine: Engine) -> Iterator[Session]:
     lock = _WRITE_LOCKS.get(engine)
     with lock if lock is not None else nullcontext():
         session = Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
-        session.info[WRITE] = True
+        session.info[WRITE] = engine  # the engine itself, truthy
         opened = _open_sessions()
         outer = opened.get(engine)
         opened[engine] = session

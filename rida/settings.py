@@ -55,6 +55,20 @@ SETTINGS: tuple[Setting, ...] = (
         " données si absente. Jamais dans le dépôt.",
     ),
     Setting(
+        "RIDA_AUDIT_KEY",
+        "<généré dans RIDA_DATA_DIR/audit_key>",
+        "Clé des ancres du journal d'audit (HMAC), hors de la base ; générée (mode 0600) si "
+        "absente. Pour que l'ancrage tienne face à qui a accès aux données, fournissez-la "
+        "par l'environnement et gardez-la ailleurs que le dossier des données.",
+    ),
+    Setting(
+        "RIDA_AUDIT_ANCHOR_FILE",
+        "<RIDA_DATA_DIR>/audit-anchors.jsonl",
+        "Fichier où chaque transaction journalisée ajoute une ancre (numéro, empreinte, "
+        "HMAC) ; à placer de préférence sur un support en ajout seul (`chattr +a`) ou à "
+        "recopier vers syslog. `rida audit verify` le contrôle.",
+    ),
+    Setting(
         "RIDA_AUTO_MIGRATE",
         "1",
         "Applique les migrations de schéma au démarrage ; `0` pour le faire à la main avec "
@@ -191,6 +205,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "DATABASE_URL": database_url,
         "SOFFICE": env.get("RIDA_SOFFICE") or None,
         "SECRET_KEY": env.get("RIDA_SECRET_KEY") or None,
+        # None: generated in the data dir (rida.audit.anchor).
+        "AUDIT_KEY": env.get("RIDA_AUDIT_KEY") or None,
+        "AUDIT_ANCHOR_FILE": Path(env["RIDA_AUDIT_ANCHOR_FILE"]).resolve()
+        if env.get("RIDA_AUDIT_ANCHOR_FILE")
+        else None,
         "AUTO_MIGRATE": (env.get("RIDA_AUTO_MIGRATE") or "1") not in ("0", "false", "no"),
         "SEARCH_BACKEND": env.get("RIDA_SEARCH_BACKEND") or "whoosh",
         # None: RIDA_DATA_DIR/search, resolved once the data dir is known (rida.search).
@@ -227,11 +246,11 @@ class SecretKeyError(RuntimeError):
     """The secret key file cannot be used; the message is French and says why."""
 
 
-def secret_key(data_dir: Path) -> str:
-    """The secret key kept in ``data_dir/secret_key``, created (random, mode 0600) on
-    first use. Never a default: a key file that is empty or too short is refused, and one
+def secret_key(data_dir: Path, name: str = "secret_key") -> str:
+    """The secret key kept in ``data_dir/name``, created (random, mode 0600) on first
+    use. Never a default: a key file that is empty or too short is refused, and one
     readable by others is made private again."""
-    path = data_dir / "secret_key"
+    path = data_dir / name
     if not path.exists():
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic.write_file(path, secrets.token_hex(32).encode(), mode=0o600, replace=False)

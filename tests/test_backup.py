@@ -111,6 +111,9 @@ def test_restore_round_trip_equals_the_source(cli):
     # the search index is rebuilt by the next start
     hits = json.loads(cli("search", "modèle", "--json").stdout)
     assert hits["total"] > 0
+    # The audit anchors of the lost entries are set aside; the log verifies afresh.
+    assert list(cli.data.glob("audit-anchors.jsonl.avant-restauration-*"))
+    assert "Journal intègre" in cli("audit", "verify").stdout
 
 
 def test_restore_asks_before_replacing(cli):

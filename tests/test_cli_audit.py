@@ -37,9 +37,14 @@ def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
     return run
 
 
-def test_verify_counts_the_entries(app, rida, demo_meeting):
+def test_verify_counts_the_entries_and_the_anchors(app, rida, demo_meeting):
     result = rida("audit", "verify")
-    assert result.stdout == f"Journal intègre : {len(entries(app))} entrées.\n"
+    anchors = app.config["DATA_DIR"] / "audit-anchors.jsonl"
+    count = len(anchors.read_text().splitlines())
+    assert count >= 1
+    assert result.stdout == (
+        f"Journal intègre : {len(entries(app))} entrées, {count} ancres vérifiées ({anchors}).\n"
+    )
 
 
 def test_verify_names_the_first_broken_entry(app, rida, demo_meeting):

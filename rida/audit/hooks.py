@@ -21,7 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 
 from rida import db
-from rida.audit import chain, events
+from rida.audit import anchor, chain, events
 from rida.audit.record import ACTOR, Actor, entry, event_entry
 
 # Not audited: the log itself, the search queue, and the failed-login counter (each
@@ -42,11 +42,20 @@ def actor_of(session: OrmSession) -> Actor:
     return session.info.get(ACTOR) or Actor()
 
 
+LAST = "rida.audit.last"  # session.info key: (id, hash) of the last entry appended
+
+
+def _append(session: OrmSession, entries: list[dict[str, Any]]) -> None:
+    rows = chain.append(session.connection(), entries)
+    if rows:
+        session.info[LAST] = (rows[-1]["id"], rows[-1]["hash"])
+
+
 def record_event(session: OrmSession, event: events.Event) -> None:
     """Append the entry of ``event`` in the transaction of ``session``, after the changes
     made so far (flushed first: an event follows the changes it tells about)."""
     session.flush()
-    chain.append(session.connection(), [event_entry(event, actor_of(session))])
+    _append(session, [event_entry(event, actor_of(session))])
 
 
 # --- Row changes ---------------------------------------------------------------------------
@@ -155,7 +164,7 @@ def flushed(session: OrmSession) -> list[dict[str, Any]]:
 
 def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
     if session.info.get(db.WRITE):
-        chain.append(session.connection(), flushed(session))
+        _append(session, flushed(session))
 
 
 def _bulk_delete(state: ORMExecuteState) -> None:
@@ -174,8 +183,8 @@ def _bulk_delete(state: ORMExecuteState) -> None:
     rows = session.connection().execute(query).mappings().all()
     keys = [column.name for column in table.primary_key.columns]
     actor = actor_of(session)
-    chain.append(
-        session.connection(),
+    _append(
+        session,
         [
             _deleted(
                 table.name,
@@ -188,9 +197,23 @@ def _bulk_delete(state: ORMExecuteState) -> None:
     )
 
 
+def _after_commit(session: OrmSession) -> None:
+    """Anchor the last entry the transaction appended (:mod:`rida.audit.anchor`)."""
+    last = session.info.pop(LAST, None)
+    anchors = anchor.of(session.info.get(db.WRITE)) if last is not None else None
+    if anchors is not None:
+        anchors.write(*last)
+
+
+def _after_rollback(session: OrmSession) -> None:
+    session.info.pop(LAST, None)
+
+
 def _listen() -> None:
     sa_event.listen(OrmSession, "after_flush", _after_flush)
     sa_event.listen(OrmSession, "do_orm_execute", _bulk_delete)
+    sa_event.listen(OrmSession, "after_commit", _after_commit)
+    sa_event.listen(OrmSession, "after_soft_rollback", lambda s, _t: _after_rollback(s))
 
 
 _listen()

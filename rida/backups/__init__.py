@@ -57,6 +57,9 @@ class Place:
     database_url: str
     export_dir: Path
     search_dir: Path
+    # The audit anchors (rida.audit.anchor): set aside by a restore, which takes the log
+    # back to the backup's end (the anchors of the entries after it would name lost ones).
+    anchor_file: Path | None = None
 
     @property
     def database(self) -> Path:

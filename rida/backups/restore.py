@@ -6,6 +6,7 @@ The caller makes sure that no server holds the data (:mod:`rida.backups.server_l
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import shutil
@@ -70,10 +71,21 @@ def restore(
         backup_sqlite.replace(staged, target)
         _swap_dir(exports, place.export_dir)
         _drop(place.search_dir)
+        _set_aside(place.anchor_file, token)
     finally:
         staged.unlink(missing_ok=True)
         shutil.rmtree(exports, ignore_errors=True)
     return manifest
+
+
+def _set_aside(anchor_file: Path | None, token: str) -> None:
+    """The audit anchors written before the restore, kept as
+    ``<name>.avant-restauration-<date>-<token>`` (``rida audit verify`` starts afresh)."""
+    if anchor_file is not None and anchor_file.exists():
+        day = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        anchor_file.rename(
+            anchor_file.with_name(f"{anchor_file.name}.avant-restauration-{day}-{token}")
+        )
 
 
 def _swap_dir(new: Path, current: Path) -> None:

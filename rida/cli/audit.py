@@ -9,7 +9,7 @@ import click
 from flask import Flask
 
 from rida import db
-from rida.audit import chain, events, query
+from rida.audit import anchor, chain, events, query
 from rida.circuit import files
 from rida.cli.common import fail, with_app
 from rida.fields import FieldError
@@ -32,10 +32,13 @@ def audit() -> None:
 @audit.command("verify")
 @with_app
 def verify(app: Flask) -> None:
-    """Recalcule la chaîne d'empreintes du journal ; code de sortie 1 à la première
-    entrée altérée, absente ou insérée."""
+    """Recalcule la chaîne d'empreintes du journal et contrôle ses ancres (hors de la
+    base) ; code de sortie 1 à la première entrée altérée, absente ou insérée, ou à la
+    première ancre qui ne tient pas."""
+    anchors = app.extensions[anchor.EXTENSION]
     with db.engine().connect() as conn:
         verdict = chain.verify(conn)
+        anchored = anchor.check(conn, anchors) if verdict.intact else None
     if not verdict.intact:
         fail(
             {
@@ -45,7 +48,21 @@ def verify(app: Flask) -> None:
                 f"({verdict.count} entrées intègres avant elle).",
             }
         )
-    click.echo(f"Journal intègre : {verdict.count} entrées.")
+    assert anchored is not None
+    if not anchored.intact:
+        fail(
+            {
+                "error": "audit_anchor_broken",
+                "anchor_line": anchored.line,
+                "message": f"Journal altéré : ancre de la ligne {anchored.line} de "
+                f"{anchors.path} : {anchored.reason} ({anchored.count} ancres vérifiées "
+                "avant elle).",
+            }
+        )
+    click.echo(
+        f"Journal intègre : {verdict.count} entrées, {anchored.count} ancres vérifiées "
+        f"({anchors.path})."
+    )
 
 
 @audit.command("export")

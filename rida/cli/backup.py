@@ -20,7 +20,9 @@ def _place() -> tuple[Place, Path]:
     config = settings.load()
     data_dir = Path(str(config["DATA_DIR"]))
     search_dir = Path(str(config["SEARCH_DIR"] or data_dir / "search"))
-    return Place(str(config["DATABASE_URL"]), Path(str(config["EXPORT_DIR"])), search_dir), data_dir
+    anchors = Path(str(config["AUDIT_ANCHOR_FILE"] or data_dir / "audit-anchors.jsonl"))
+    export_dir = Path(str(config["EXPORT_DIR"]))
+    return Place(str(config["DATABASE_URL"]), export_dir, search_dir, anchors), data_dir
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from rida import db
 from rida.models import Action
-from tests.conftest import demo_document, import_doc
+from tests.conftest import PASSWORD, Browser, demo_document, import_doc
 
 
 def _meeting(date: str, status: str) -> dict:
@@ -166,3 +166,78 @@ def test_a_lone_surrogate_in_an_x_key_is_refused_by_rida_import_and_the_upload_p
     page = browser.client.get(response.headers["Location"])
     assert page.status_code == 200
     assert "refusé" in page.get_data(as_text=True)
+
+
+CANARY = "Zorglubicanari"
+
+
+def _reader(app, login: str = "lectrice") -> Browser:  # type: ignore[no-untyped-def]
+    from rida import accounts
+
+    with app.app_context(), db.transaction() as s:
+        accounts.create_user(s, login, PASSWORD, "reader")
+    return Browser(app.test_client()).login(login)
+
+
+def _action_of(app, meeting_id: int) -> Action:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return db.session().exec(select(Action).where(Action.meeting_id == meeting_id)).one()
+
+
+def test_a_status_comment_stays_in_the_meeting_where_it_was_written(app, browser):
+    """Finding 4: a comment typed while reviewing an action during a confidential meeting
+    was shown on the action's (public) origin meeting and in its history API."""
+    origin = import_doc(app, _meeting("2022-02-01", "open"))
+    secret = _meeting("2022-03-01", "open")
+    secret.update(classification="confidential", actions=[])
+    confidential = import_doc(app, secret)
+    action = _action_of(app, origin)
+    changed = browser.json(
+        "POST",
+        f"/api/actions/{action.id}/status",
+        {
+            "status": "in_progress",
+            "comment": f"Dit en séance : {CANARY}",
+            "meeting": confidential,
+            "revision": action.revision,
+        },
+    )
+    assert changed.status_code == 200, changed.get_json()
+    reader = _reader(app)
+    for url in (f"/reunions/{origin}", f"/api/actions/{action.id}/history"):
+        answer = reader.client.get(url)
+        assert answer.status_code == 200, url
+        assert CANARY not in answer.get_data(as_text=True), url
+    history = reader.client.get(f"/api/actions/{action.id}/history").get_json()["history"]
+    assert [(e["status"], e["comment"], e["meeting"]) for e in history][-1] == (
+        "in_progress",
+        None,
+        None,
+    )
+    # Its readers still see it, where it was written and on the origin.
+    assert CANARY in browser.client.get(f"/reunions/{origin}").get_data(as_text=True)
+
+
+def test_a_validated_public_page_does_not_change_after_validation(app, browser):
+    """Finding 4: with RIDA_PUBLIC_READ=1, the validated page kept changing."""
+    doc = _meeting("2022-02-01", "open")
+    doc.update(status="validated", version="1.0")
+    meeting_id = import_doc(app, doc)
+    app.config["PUBLIC_READ"] = True
+    anonymous = app.test_client()
+    before = anonymous.get(f"/reunions/{meeting_id}")
+    assert before.status_code == 200
+    action = _action_of(app, meeting_id)
+    changed = browser.json(
+        "POST",
+        f"/api/actions/{action.id}/status",
+        {"status": "done", "comment": f"Clos après coup {CANARY}", "revision": action.revision},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    after = anonymous.get(f"/reunions/{meeting_id}")
+
+    def page(response) -> str:  # type: ignore[no-untyped-def]
+        return re.sub(r'name="csrf-token" content="[^"]*"', "", response.get_data(as_text=True))
+
+    assert page(after) == page(before)
+    assert CANARY not in page(after)

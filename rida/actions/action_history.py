@@ -1,8 +1,11 @@
 """What a page shows of actions beyond their own fields: the history of their status
 changes (with the meeting that reviewed each one) and the follow-up of a meeting.
 
-A change made during a meeting the reader may not read is shown without that meeting, so
-that a history never reveals a confidential meeting's title.
+A change made during a meeting the reader may not read is shown without that meeting and
+without its comment (a comment belongs to the meeting where it was written), so that a
+history never reveals what was said in a confidential meeting. The page of a validated
+meeting shows its actions as they stood when it was validated: statuses and histories
+stop there (:func:`as_of`), so that published minutes do not keep changing.
 """
 
 from __future__ import annotations
@@ -41,31 +44,54 @@ class FollowUpLine:
 
 
 def histories(
-    session: Session, action_ids: Iterable[int], user: User | None
+    session: Session,
+    action_ids: Iterable[int],
+    user: User | None,
+    until: dt.datetime | None = None,
 ) -> dict[int, list[HistoryLine]]:
-    """The status changes of each action, oldest first (one query)."""
+    """The status changes of each action, oldest first (one query); ``until``: only
+    those made until then."""
     ids = list(action_ids)
     if not ids:
         return {}
-    found = session.exec(
+    query = (
         select(ActionEvent, Meeting)
         .outerjoin(Meeting, (col(ActionEvent.meeting_id) == Meeting.id) & readable(user))
         .where(col(ActionEvent.action_id).in_(ids))
         .order_by(col(ActionEvent.at), col(ActionEvent.id))
-    ).all()
+    )
+    if until is not None:
+        query = query.where(col(ActionEvent.at) <= until)
     out: dict[int, list[HistoryLine]] = {i: [] for i in ids}
-    for event, meeting in found:
+    for event, meeting in session.exec(query).all():
+        hidden = event.meeting_id is not None and meeting is None
         out[event.action_id].append(
             HistoryLine(
                 at=event.at,
                 user=event.user_name,
                 old_status=event.old_status,
                 new_status=event.new_status,
-                comment=event.comment,
+                comment="" if hidden else event.comment,
                 meeting=meeting,
             )
         )
     return out
+
+
+def as_of(session: Session, actions: Iterable[Action], until: dt.datetime) -> dict[int, str]:
+    """The status each action had at ``until``: the old status of its first change after
+    then, else its status now."""
+    current = {a.id: a.status for a in actions if a.id is not None}
+    if not current:
+        return {}
+    later = session.exec(
+        select(ActionEvent.action_id, ActionEvent.old_status)
+        .where(col(ActionEvent.action_id).in_(list(current)), col(ActionEvent.at) > until)
+        .order_by(col(ActionEvent.at).desc(), col(ActionEvent.id).desc())
+    ).all()
+    for action_id, old_status in later:  # newest first: the first change after wins
+        current[action_id] = old_status or current[action_id]
+    return {i: s for i, s in current.items() if s is not None}
 
 
 def interviews(
@@ -84,11 +110,13 @@ def interviews(
     return {i: found[m] for i, m in linked.items() if m in found}
 
 
-def follow_up_lines(session: Session, meeting: Meeting, user: User | None) -> list[FollowUpLine]:
-    """The "Suivi des actions" of ``meeting`` with each action's history."""
+def follow_up_lines(
+    session: Session, meeting: Meeting, user: User | None, until: dt.datetime | None = None
+) -> list[FollowUpLine]:
+    """The "Suivi des actions" of ``meeting`` with each action's history (until ``until``)."""
     lines = [FollowUpLine(a, m, owner, row) for a, m, owner, row in follow_up(session, meeting)]
     actions = [line.action for line in lines]
-    found = histories(session, [a.id for a in actions if a.id is not None], user)
+    found = histories(session, [a.id for a in actions if a.id is not None], user, until)
     linked = interviews(session, actions, user)
     for line in lines:
         line.history = found.get(line.action.id or 0, [])

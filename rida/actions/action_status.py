@@ -117,15 +117,17 @@ def history(session: Session, action_id: int) -> list[ActionEvent]:
 
 def event_dict(event: ActionEvent, meetings: dict[int, Meeting] | None = None) -> dict[str, Any]:
     """``meetings``: the reviewing meetings the reader may read; given, the others are
-    shown as null (neither id nor title of a meeting one may not read)."""
+    shown as null (neither id nor title of a meeting one may not read), and so is the
+    comment written during them (a comment belongs to the meeting where it was written)."""
     meeting = (meetings or {}).get(event.meeting_id) if event.meeting_id else None
+    hidden = meetings is not None and event.meeting_id is not None and meeting is None
     shown = event.meeting_id if meetings is None else meeting.id if meeting else None
     return {
         "at": event.at.isoformat(),
         "user": event.user_name,
         "old_status": event.old_status,
         "status": event.new_status,
-        "comment": event.comment,
+        "comment": None if hidden else event.comment,
         "meeting": shown,
         "meeting_title": meeting.title if meeting is not None else None,
     }

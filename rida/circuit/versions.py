@@ -230,6 +230,16 @@ def find(session: Session, meeting_id: int, version: str) -> MeetingVersion | No
     ).first()
 
 
+def validated_at(session: Session, meeting: Meeting) -> dt.datetime | None:
+    """When ``meeting``'s current version was validated (None unless it is validated); an
+    imported validated meeting, which has no frozen version, since its import (its last
+    change: a validated meeting no longer changes)."""
+    if meeting.status != "validated" or meeting.id is None:
+        return None
+    frozen = find(session, meeting.id, meeting.version)
+    return frozen.validated_at if frozen is not None else meeting.updated_at
+
+
 def frozen_versions(session: Session, meeting_id: int) -> list[MeetingVersion]:
     found = session.exec(
         select(MeetingVersion)

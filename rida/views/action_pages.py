@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from rida import access, actions, db
 from rida.actions import action_history, actions_of, interviews
+from rida.circuit import versions
 from rida.fields import FieldError
 from rida.models import Action, Meeting, User, id_of
 from rida.views import auth, readable_action
@@ -77,9 +78,13 @@ def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, A
     may close."""
     own = actions_of(s, id_of(meeting))
     linked = action_history.interviews(s, own, user)
+    until = versions.validated_at(s, meeting)  # a validated page stays as it was validated
+    follow = action_history.follow_up_lines(s, meeting, user, until)
+    shown = [*own, *(line.action for line in follow)]
     return {
-        "follow_up": action_history.follow_up_lines(s, meeting, user),
-        "histories": action_history.histories(s, [a.id for a in own if a.id], user),
+        "follow_up": follow,
+        "histories": action_history.histories(s, [a.id for a in own if a.id], user, until),
+        "statuses": action_history.as_of(s, shown, until) if until is not None else {},
         "interviews": linked,
         "interview_by_uid": {a.uid: linked[a.id] for a in own if a.id in linked},
         "to_close": [

@@ -20,8 +20,8 @@ is not revealed), one readable but not editable 403.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, true
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlmodel import Session, col, select
 
 from rida.models import Action, Meeting, Participation, Person, SeriesMember, User
 
@@ -53,6 +53,37 @@ def readable(user: User | None, *, public_read: bool = False) -> ColumnElement[b
         clauses.append(Meeting.rapporteur_id == user.person_id)
         clauses.append(Meeting.id.in_(attended))
     return or_(*clauses)
+
+
+def readers(session: Session, meeting: Meeting) -> list[User] | None:
+    """The accounts that read ``meeting`` by :func:`readable` besides the admins (who read
+    everything), or None for a public meeting (every account). The same rule, turned
+    around: what a meeting may show of others is what each of these may read."""
+    if meeting.classification == "public":
+        return None
+    linked = select(Participation.person_id).where(Participation.meeting_id == meeting.id)
+    clauses: list[ColumnElement[bool]] = [
+        col(User.id) == meeting.created_by,
+        col(User.person_id).in_(linked),
+    ]
+    if meeting.rapporteur_id is not None:
+        clauses.append(col(User.person_id) == meeting.rapporteur_id)
+    if meeting.classification == "restricted":
+        members = select(SeriesMember.user_id).where(SeriesMember.series_id == meeting.series_id)
+        clauses.append(col(User.id).in_(members))
+    found = session.exec(
+        select(User).where(or_(*clauses), col(User.active).is_(True), User.role != "admin")
+    )
+    return list(found.all())
+
+
+def readable_by_all(session: Session, meeting: Meeting) -> ColumnElement[bool]:
+    """A WHERE clause on ``Meeting``: the meetings that every reader of ``meeting`` may
+    read (what its follow-up may show)."""
+    found = readers(session, meeting)
+    if found is None:
+        return Meeting.classification == "public"
+    return and_(true(), *(readable(user) for user in found))
 
 
 def readable_meeting(

@@ -241,3 +241,92 @@ def test_a_validated_public_page_does_not_change_after_validation(app, browser):
 
     assert page(after) == page(before)
     assert CANARY not in page(after)
+
+
+def _link(app, login: str, last_name: str, role: str = "reader") -> None:  # type: ignore[no-untyped-def]
+    """An account for ``login``, linked to the person named ``last_name``."""
+    from rida import accounts
+    from rida.models import Person, User
+
+    with app.app_context(), db.transaction() as s:
+        accounts.create_user(s, login, PASSWORD, role)
+        user = s.exec(select(User).where(User.login == login)).one()
+        user.person_id = s.exec(select(Person).where(Person.last_name == last_name)).one().id
+        s.add(user)
+
+
+def _restricted(date: str, title: str) -> dict:
+    doc = _meeting(date, "open")
+    doc.update(title=title, classification="restricted")
+    doc["actions"][0]["title"] = f"{title} {CANARY}"
+    return doc
+
+
+@pytest.mark.parametrize("fmt", ["page", "docx", "md", "html", "json"])
+def test_the_follow_up_shows_only_what_every_reader_may_read(app, fmt):
+    """Finding 3: a participant of a restricted meeting who is not a member of its series
+    saw, in its page and exports, actions of restricted meetings they cannot open."""
+    from tests.conftest import join_series
+
+    earlier_doc = _restricted("2022-02-01", "Atelier restreint")
+    earlier_doc["participants"] = [
+        p for p in earlier_doc["participants"] if p.get("last_name") != "BRIS"
+    ]
+    earlier = import_doc(app, earlier_doc)
+    later_doc = _restricted("2022-03-01", "Atelier suivant")
+    later_doc["actions"] = []
+    later = import_doc(app, later_doc)
+    join_series(app, "member", earlier)  # a member reads both
+    _link(app, "invitee", "BRIS")  # a participant of the later one only, not a member
+    with app.app_context():
+        from rida.models import Participation
+
+        s = db.session()
+        assert s.exec(select(Participation).where(Participation.meeting_id == later)).first()
+    invitee = Browser(app.test_client()).login("invitee")
+    member = Browser(app.test_client()).login("member")
+    url = f"/reunions/{later}" + ("" if fmt == "page" else f"/compte-rendu.{fmt}")
+    for who in (invitee, member):
+        answer = who.client.get(url)
+        assert answer.status_code == 200, url
+        body = answer.get_data(as_text=True) if fmt != "docx" else _docx_text(answer.data)
+        assert CANARY not in body, (url, who)
+    assert invitee.client.get(f"/reunions/{earlier}").status_code == 404
+    assert member.client.get(f"/reunions/{earlier}").status_code == 200
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_a_member_removed_after_creating_a_meeting_no_longer_sees_the_series_follow_up(app):
+    """Finding 3, second case: the creator keeps reading their meeting, not the others."""
+    from rida.models import Meeting, SeriesMember, User
+    from tests.conftest import join_series
+
+    earlier = import_doc(app, _restricted("2022-02-01", "Atelier restreint"))
+    later_doc = _restricted("2022-03-01", "Atelier suivant")
+    later_doc.update(actions=[], participants=[])
+    later = import_doc(app, later_doc)
+    join_series(app, "rapporteur", earlier)
+    with app.app_context(), db.transaction() as s:
+        user = s.exec(select(User).where(User.login == "rapporteur")).one()
+        meeting = s.get(Meeting, later)
+        meeting.created_by = user.id
+        s.add(meeting)
+    rapporteur = Browser(app.test_client()).login("rapporteur")
+    assert CANARY in rapporteur.client.get(f"/reunions/{later}").get_data(as_text=True)
+    with app.app_context(), db.transaction() as s:
+        user = s.exec(select(User).where(User.login == "rapporteur")).one()
+        for membership in s.exec(select(SeriesMember).where(SeriesMember.user_id == user.id)):
+            s.delete(membership)
+    page = rapporteur.client.get(f"/reunions/{later}")
+    assert page.status_code == 200
+    assert CANARY not in page.get_data(as_text=True)
+    for fmt in ("md", "html"):
+        export = rapporteur.client.get(f"/reunions/{later}/compte-rendu.{fmt}")
+        assert CANARY not in export.get_data(as_text=True), fmt

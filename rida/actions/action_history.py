@@ -111,10 +111,30 @@ def interviews(
 
 
 def follow_up_lines(
-    session: Session, meeting: Meeting, user: User | None, until: dt.datetime | None = None
+    session: Session,
+    meeting: Meeting,
+    user: User | None,
+    until: dt.datetime | None = None,
+    *,
+    public_read: bool = False,
 ) -> list[FollowUpLine]:
-    """The "Suivi des actions" of ``meeting`` with each action's history (until ``until``)."""
-    lines = [FollowUpLine(a, m, owner, row) for a, m, owner, row in follow_up(session, meeting)]
+    """The "Suivi des actions" of ``meeting`` with each action's history (until ``until``),
+    re-checked for ``user``: only the actions of meetings they may read (their rights may
+    have changed since, or they read it as an anonymous visitor)."""
+    items = follow_up(session, meeting)
+    origins = {m.id for _, m, _, _ in items}
+    allowed = (
+        set(
+            session.exec(
+                select(Meeting.id).where(
+                    col(Meeting.id).in_(origins), readable(user, public_read=public_read)
+                )
+            ).all()
+        )
+        if origins
+        else set()
+    )
+    lines = [FollowUpLine(a, m, owner, row) for a, m, owner, row in items if m.id in allowed]
     actions = [line.action for line in lines]
     found = histories(session, [a.id for a in actions if a.id is not None], user, until)
     linked = interviews(session, actions, user)

@@ -10,21 +10,27 @@ once, and the meeting where an action was closed keeps showing it (with its new 
 A validated compte-rendu freezes its follow-up with its version.
 
 Only meetings that every reader of M may read contribute (the follow-up is part of the
-document, exported and frozen alike for all its readers): public ones, and for a
-restricted M the restricted ones of its series. A confidential meeting is read by its own
-participants, who need be neither members of the series nor at the other confidential
-meetings: only public meetings feed its follow-up.
+document, exported and frozen alike for all its readers). Two conditions, both needed:
+the classification ceiling (public meetings for a public or confidential M; public and
+restricted ones for a restricted M: it holds whoever reads M later, a new member
+included), and M's real readers today (:func:`rida.access.readers`: for a restricted M,
+the members of the series *and* its participants, rapporteur and creator who have an
+account, members or not) must each read the meeting. A page re-checks each line for its
+viewer (:mod:`rida.actions.action_history`).
 """
 
 from __future__ import annotations
 
 from sqlmodel import Session, col, or_, select
 
+from rida.access import readable_by_all
 from rida.actions.action_status import CLOSED_STATUSES, closing_days
 from rida.models import Action, Meeting, Person, RidaRow
 
 FollowUpItem = tuple[Action, Meeting, Person | None, RidaRow | None]
-CONTRIBUTORS = {
+
+
+CEILING = {
     "public": ("public",),
     "restricted": ("public", "restricted"),
     "confidential": ("public",),
@@ -33,7 +39,6 @@ CONTRIBUTORS = {
 
 def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
     """(action, origin meeting, owner, origin row) reviewed in ``meeting``, oldest first."""
-    allowed = CONTRIBUTORS.get(meeting.classification, ("public",))
     found = session.exec(
         select(Action, Meeting, Person, RidaRow)
         .join(Meeting, col(Action.meeting_id) == Meeting.id)
@@ -42,7 +47,8 @@ def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
         .where(
             Meeting.series_id == meeting.series_id,
             Meeting.id != meeting.id,
-            col(Meeting.classification).in_(allowed),
+            col(Meeting.classification).in_(CEILING.get(meeting.classification, ("public",))),
+            readable_by_all(session, meeting),
             or_(
                 Meeting.date < meeting.date,
                 (Meeting.date == meeting.date) & (col(Meeting.id) < meeting.id),

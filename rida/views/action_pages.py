@@ -14,7 +14,7 @@ from rida.actions import action_history, actions_of, interviews
 from rida.circuit import versions
 from rida.fields import FieldError
 from rida.models import Action, Meeting, User, id_of
-from rida.views import auth, readable_action
+from rida.views import auth, public_read, readable_action
 from rida.views.auth import login_required
 
 bp = Blueprint("action_pages", __name__)
@@ -79,7 +79,7 @@ def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, A
     own = actions_of(s, id_of(meeting))
     linked = action_history.interviews(s, own, user)
     until = versions.validated_at(s, meeting)  # a validated page stays as it was validated
-    follow = action_history.follow_up_lines(s, meeting, user, until)
+    follow = action_history.follow_up_lines(s, meeting, user, until, public_read=public_read())
     shown = [*own, *(line.action for line in follow)]
     return {
         "follow_up": follow,

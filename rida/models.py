@@ -73,7 +73,7 @@ class Person(SQLModel, table=True):
     """One real person (or, with an empty last name, an organisation), reused across meetings."""
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=700, unique=True, index=True)
+    key: str = Field(max_length=700, index=True)  # not unique: see find_or_create
     last_name: str = Field(default="", max_length=200)
     first_name: str = Field(default="", max_length=200)
     entity: str = Field(default="", max_length=200)

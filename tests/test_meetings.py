@@ -1,6 +1,7 @@
 """Domain rules of meetings and RIDA rows, on the real database."""
 
 import pytest
+from sqlalchemy import true
 from sqlmodel import Session
 
 from rida import db, meetings
@@ -83,21 +84,25 @@ def test_row_field_rules(session, demo_meeting):
 
 def test_header_conflicts_are_per_field(session, demo_meeting):
     m = session.get(Meeting, demo_meeting)
+
+    def update(m, changes, base=None):  # every person visible: a command's view
+        return meetings.update_meeting(session, m, changes, base, visible=true())
+
     base = meetings.header_dict(m)
-    meetings.update_meeting(session, m, {"title": "Titre A"}, {"title": base["title"]})
+    update(m, {"title": "Titre A"}, {"title": base["title"]})
     # Another editor, who saw the old title, changes another field: fine.
-    meetings.update_meeting(session, m, {"location": "Visio"}, {"location": base["location"]})
+    update(m, {"location": "Visio"}, {"location": base["location"]})
     # ...but changing the title from the old base is a conflict.
     with pytest.raises(Conflict):
-        meetings.update_meeting(session, m, {"title": "Titre B"}, {"title": base["title"]})
+        update(m, {"title": "Titre B"}, {"title": base["title"]})
     # Replaying the value already there is not.
-    meetings.update_meeting(session, m, {"title": "Titre A"}, {"title": base["title"]})
-    header = meetings.update_meeting(session, m, {"date": "2022-01-08", "objectives": [" a "]})
+    update(m, {"title": "Titre A"}, {"title": base["title"]})
+    header = update(m, {"date": "2022-01-08", "objectives": [" a "]})
     assert header["date"] == "2022-01-08" and header["objectives"] == ["a"]
     with pytest.raises(FieldError):
-        meetings.update_meeting(session, m, {"status": "validated"})
+        update(m, {"status": "validated"})
     with pytest.raises(FieldError):
-        meetings.update_meeting(session, m, {"organiser_id": 9999})
+        update(m, {"organiser_id": 9999})
 
 
 def test_suggestions_from_series_history(session, demo_meeting):

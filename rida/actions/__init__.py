@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, select
 
 from rida import fields
@@ -20,7 +21,7 @@ from rida.actions.action_dicts import action_dict as action_dict
 from rida.actions.action_dicts import owner_dict as owner_dict
 from rida.fields import FieldError
 from rida.meetings import apply_revision, check_uid, delete_in, find_row, move_in, touch
-from rida.meetings.people import PERSON_LIMITS, find_or_create
+from rida.meetings.people import PERSON_LIMITS, find_or_create, visible_person
 from rida.models import ACTION_KINDS, ACTION_STATUSES, Action, Meeting, Person, User
 
 ACTION_FIELDS = ("title", "kind", "status", "due_date", "notes", "row", "owner_id", "owner")
@@ -50,7 +51,7 @@ def action_order(actions: list[Action]) -> list[dict[str, Any]]:
 # --- Checking values ---------------------------------------------------------------------
 
 
-def _owner_from_fields(session: Session, value: Any) -> Person | None:
+def _owner_from_fields(session: Session, value: Any, visible: ColumnElement[bool]) -> Person | None:
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -68,13 +69,13 @@ def _owner_from_fields(session: Session, value: Any) -> Person | None:
             raise FieldError(
                 "owner.last_name", "nom attendu (ou entité seule pour une organisation)"
             )
-    return find_or_create(session, names)
+    return find_or_create(session, names, visible=visible)
 
 
-def _owner_by_id(session: Session, value: Any) -> Person | None:
+def _owner_by_id(session: Session, value: Any, visible: ColumnElement[bool]) -> Person | None:
     if value is None or value == "":
         return None
-    person = session.get(Person, fields.integer(value, "owner_id"))
+    person = visible_person(session, fields.integer(value, "owner_id"), visible)
     if person is None:
         raise FieldError("owner_id", "personne inconnue")
     return person
@@ -91,9 +92,13 @@ def _row_id(session: Session, meeting: Meeting, value: Any) -> int | None:
     return row.id
 
 
-def check_fields(session: Session, meeting: Meeting, values: dict[str, Any]) -> dict[str, Any]:
+def check_fields(
+    session: Session, meeting: Meeting, values: dict[str, Any], *, visible: ColumnElement[bool]
+) -> dict[str, Any]:
     """Column values from the fields the API receives; ``owner`` and ``owner_id`` set the
-    owner (``owner_function`` follows the person's known function)."""
+    owner (``owner_function`` follows the person's known function), a person among those
+    the clause ``visible`` selects (the acting user's :func:`rida.access.visible_people`):
+    another id is « personne inconnue », another namesake is not reused."""
     if "owner" in values and "owner_id" in values:
         raise FieldError("owner", "owner ou owner_id, pas les deux")
     clean: dict[str, Any] = {}
@@ -111,7 +116,8 @@ def check_fields(session: Session, meeting: Meeting, values: dict[str, Any]) -> 
         elif name == "row":
             clean["row_id"] = _row_id(session, meeting, value)
         elif name in ("owner", "owner_id"):
-            person = (_owner_from_fields if name == "owner" else _owner_by_id)(session, value)
+            owner = _owner_from_fields if name == "owner" else _owner_by_id
+            person = owner(session, value, visible)
             clean["owner_id"] = person.id if person else None
             clean["owner_function"] = person.function if person else ""
         else:
@@ -136,9 +142,15 @@ def warnings(meeting: Meeting, action: Action) -> list[dict[str, str]]:
 
 
 def add(
-    session: Session, meeting: Meeting, values: dict[str, Any], *, uid: str | None = None
+    session: Session,
+    meeting: Meeting,
+    values: dict[str, Any],
+    *,
+    visible: ColumnElement[bool],
+    uid: str | None = None,
 ) -> Action:
-    """A new action at the end of the list; idempotent on ``uid``."""
+    """A new action at the end of the list; idempotent on ``uid``; its owner is one of the
+    people ``visible`` selects (see :func:`check_fields`)."""
     if uid is not None:
         uid = check_uid(uid)
         existing = session.exec(select(Action).where(Action.uid == uid)).first()
@@ -148,7 +160,7 @@ def add(
             return existing
     if "title" not in values:
         raise FieldError("title", "champ obligatoire manquant")
-    clean = check_fields(session, meeting, values)
+    clean = check_fields(session, meeting, values, visible=visible)
     action = Action(meeting_id=meeting.id, position=len(actions_of(session, meeting.id)), **clean)
     if uid is not None:
         action.uid = uid
@@ -165,11 +177,14 @@ def update(
     revision: Any,
     values: dict[str, Any],
     user: User | None = None,
+    *,
+    visible: ColumnElement[bool],
 ) -> Action:
     """Change fields of ``action`` seen at ``revision``; a stale revision is a Conflict,
     unless the action already holds these values (a replayed save). A status change is
-    kept in the action's history, as made by ``user`` during ``meeting``'s session."""
-    clean = check_fields(session, meeting, values)
+    kept in the action's history, as made by ``user`` during ``meeting``'s session. A new
+    owner is one of the people ``visible`` selects (see :func:`check_fields`)."""
+    clean = check_fields(session, meeting, values, visible=visible)
     if not clean:
         raise FieldError("fields", "aucun champ à modifier")
     old_status = action.status

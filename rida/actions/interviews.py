@@ -60,7 +60,10 @@ def open_interview(
         },
     )
     if owner is not None and owner.last_name:
-        participants.add(session, meeting, {"person_id": owner.id})
+        # the owner of an action of a meeting the user reads: visible to them
+        participants.add(
+            session, meeting, {"person_id": owner.id}, visible=col(Person.id) == owner.id
+        )
     action.linked_meeting_id = meeting.id
     session.add(action)
     session.flush()

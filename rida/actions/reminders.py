@@ -1,10 +1,13 @@
 """Reminder digests: each owner's overdue actions and those due soon.
 
 One digest per person who owns open or in-progress actions that are overdue (due before
-today) or due within ``days`` days. A digest only lists its recipient's own actions, so an
-action of a confidential meeting goes to its owner and to nobody else. Owners that are
-organisations, or persons without an e-mail address, get nothing: they are reported as
-skipped, like actions without an owner.
+today) or due within ``days`` days. A digest only lists its recipient's own actions, and
+of those only what the recipient may read (:func:`readable_to`): with an active account
+linked to the person, the actions of the meetings that account reads; without one, the
+actions of public meetings alone. The others are left out of the e-mail without a word
+(its address may not be the person's own); the command reports how many, not which.
+Owners that are organisations, or persons without an e-mail address, get nothing: they
+are reported as skipped, like actions without an owner.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
+from rida.access import readable
 from rida.actions.action_status import OPEN_STATUSES
 from rida.actions.calendar_feed import action_url
 from rida.fields import FieldError
 from rida.meetings.people import display_name
-from rida.models import Action, Meeting, Person, Series
+from rida.models import Action, Meeting, Person, Series, User
 from rida.render import ACTION_STATUS_LABELS, date_short
 
 
@@ -67,6 +72,30 @@ def valid_address(email: str) -> bool:
     return bool(address.username and "." in address.domain)
 
 
+NO_ACCOUNT = "réunions non publiques, personne sans compte actif : actions omises"
+NOT_READABLE = "réunions que son compte ne peut pas lire : actions omises"
+
+
+def recipient_clause(session: Session, person: Person) -> tuple[ColumnElement[bool], str]:
+    """A WHERE clause on ``Meeting`` selecting what a reminder to ``person`` may tell
+    about, and why the rest is left out: the meetings one of the person's active accounts
+    reads, or, without one, the public meetings."""
+    accounts = session.exec(
+        select(User).where(User.person_id == person.id, col(User.active).is_(True))
+    ).all()
+    if not accounts:
+        return col(Meeting.classification) == "public", NO_ACCOUNT
+    return or_(*(readable(user) for user in accounts)), NOT_READABLE
+
+
+def readable_to(session: Session, person: Person, items: list[Item]) -> tuple[list[Item], str]:
+    """The ``items`` a reminder to ``person`` may contain, and why the others are not."""
+    clause, reason = recipient_clause(session, person)
+    ids = {item.meeting.id for item in items}
+    allowed = set(session.exec(select(Meeting.id).where(col(Meeting.id).in_(ids), clause)))
+    return [item for item in items if item.meeting.id in allowed], reason
+
+
 def collect(session: Session, today: dt.date, days: int) -> tuple[list[Digest], list[Skipped]]:
     """The digests to send and the owners skipped, for actions due up to ``today + days``."""
     horizon = today + dt.timedelta(days=days)
@@ -98,7 +127,11 @@ def collect(session: Session, today: dt.date, days: int) -> tuple[list[Digest], 
                 Skipped(person, f"adresse e-mail invalide « {person.email} »", len(items))
             )
         else:
-            digests.append(Digest(person, items))
+            kept, reason = readable_to(session, person, items)
+            if len(kept) < len(items):
+                skipped.append(Skipped(person, reason, len(items) - len(kept)))
+            if kept:
+                digests.append(Digest(person, kept))
     digests.sort(key=lambda d: (d.person.last_name.casefold(), d.person.first_name, d.person.id))
     return digests, skipped
 

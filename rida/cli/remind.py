@@ -60,6 +60,10 @@ def remind(app: Flask, dry_run: bool, days: int | None, today: dt.datetime | Non
     """Envoie à chaque porteur d'actions qui a une adresse e-mail un récapitulatif de
     ses actions en retard et de celles qui arrivent à échéance (RIDA_SMTP_URL).
 
+    Un rappel ne contient que ce que son destinataire peut lire : avec un compte actif
+    relié à la personne, les actions des réunions que ce compte lit ; sans compte, celles
+    des réunions publiques. Les autres sont omises du message ; la commande dit combien.
+
     Les porteurs qui sont des organisations ou sans adresse sont signalés et ignorés.
     Si un envoi échoue, les autres sont faits quand même et la commande sort avec le
     code 1.

@@ -16,11 +16,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import ColumnElement, false
 from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
 from rida.meetings import speakers
+from rida.meetings.people import visible_person
 from rida.models import (
     CLASSIFICATIONS,
     NATURES,
@@ -96,10 +98,16 @@ HEADER_FIELDS = (
     "comments",
     "results",
 )
+PERSON_HEADER = ("organiser_id", "rapporteur_id")
 
 
-def check_header_field(session: Session, name: str, value: Any) -> Any:
-    """The normalised value of header field ``name``, or FieldError."""
+def check_header_field(
+    session: Session, name: str, value: Any, *, visible: ColumnElement[bool] | None = None
+) -> Any:
+    """The normalised value of header field ``name``, or FieldError. ``organiser_id`` and
+    ``rapporteur_id`` name a person among those the clause ``visible`` selects (the acting
+    user's :func:`rida.access.visible_people`; none if not given): another id is
+    « personne inconnue », like an id that does not exist."""
     if name == "title":
         return fields.text(value, name, required=True, nonempty=True)
     if name in HEADER_TEXT:
@@ -116,11 +124,11 @@ def check_header_field(session: Session, name: str, value: Any) -> Any:
         return fields.text_list(value, name)
     if name == "comments":
         return fields.text_list(value, name, limit=fields.LONG_TEXT)
-    if name in ("organiser_id", "rapporteur_id"):
+    if name in PERSON_HEADER:
         if value is None or value == "":
             return None
         person_id = fields.integer(value, name)
-        person = session.get(Person, person_id)
+        person = visible_person(session, person_id, false() if visible is None else visible)
         if person is None:
             raise FieldError(name, "personne inconnue")
         if not person.last_name:
@@ -136,19 +144,36 @@ def header_dict(meeting: Meeting) -> dict[str, Any]:
     return out
 
 
+def _base_value(session: Session, name: str, value: Any) -> Any:
+    """The value the editor last saw, normalised; a person field is compared by id alone,
+    never looked up (nothing about a person is learnt from a ``base``)."""
+    if name in PERSON_HEADER:
+        return None if value is None or value == "" else fields.integer(value, name)
+    return check_header_field(session, name, value)
+
+
 def update_meeting(
-    session: Session, meeting: Meeting, changes: object, base: dict[str, Any] | None = None
+    session: Session,
+    meeting: Meeting,
+    changes: object,
+    base: dict[str, Any] | None = None,
+    *,
+    visible: ColumnElement[bool],
 ) -> dict[str, Any]:
     """Apply header ``changes`` (a request's value, checked here: a non-empty object); a
     field whose server value moved away from ``base`` (and differs from the new value) is
-    a conflict."""
+    a conflict. A person field names a person among those the clause ``visible`` selects
+    (the acting user's :func:`rida.access.visible_people`)."""
     if not isinstance(changes, dict) or not changes:
         raise FieldError("fields", "objet non vide attendu")
     current = header_dict(meeting)
-    new = {name: check_header_field(session, name, value) for name, value in changes.items()}
+    new = {
+        name: check_header_field(session, name, value, visible=visible)
+        for name, value in changes.items()
+    }
     for name, value in new.items():
         if base is not None and name in base:
-            seen = check_header_field(session, name, base[name])
+            seen = _base_value(session, name, base[name])
             seen = seen.isoformat() if isinstance(seen, dt.date) else seen
             wanted = value.isoformat() if isinstance(value, dt.date) else value
             if current[name] not in (seen, wanted):

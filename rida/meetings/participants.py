@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
 from rida.meetings import apply_revision, check_uid, delete_in, move_in, touch
-from rida.meetings.people import PERSON_LIMITS, find_or_create
+from rida.meetings.people import PERSON_LIMITS, find_or_create, visible_person
 from rida.models import ATTENDANCES, Meeting, Participation, Person
 
 PERSON_FIELDS = ("last_name", "first_name", "entity", "function")
@@ -48,9 +49,17 @@ def find(session: Session, meeting_id: int, uid: str) -> Participation | None:
 
 
 def add(
-    session: Session, meeting: Meeting, data: dict[str, Any], *, uid: str | None = None
+    session: Session,
+    meeting: Meeting,
+    data: dict[str, Any],
+    *,
+    visible: ColumnElement[bool],
+    uid: str | None = None,
 ) -> tuple[Participation, Person]:
-    """Add a participant from ``person_id`` or from person fields; idempotent on ``uid``."""
+    """Add a participant from ``person_id`` or from person fields; idempotent on ``uid``.
+    The person is taken among those the clause ``visible`` selects (the acting user's
+    :func:`rida.access.visible_people`): another id is « personne inconnue », another
+    namesake is not reused (see :func:`~rida.meetings.people.find_or_create`)."""
     if uid is not None:
         uid = check_uid(uid)
         existing = session.exec(select(Participation).where(Participation.uid == uid)).first()
@@ -61,7 +70,7 @@ def add(
     attendance = fields.choice(data.get("attendance"), "attendance", ATTENDANCES, "present")
     function = fields.text(data.get("function"), "function", limit=PERSON_LIMITS["function"])
     if data.get("person_id") not in (None, ""):
-        person = session.get(Person, fields.integer(data["person_id"], "person_id"))
+        person = visible_person(session, fields.integer(data["person_id"], "person_id"), visible)
         if person is None:
             raise FieldError("person_id", "personne inconnue")
         if not person.last_name:
@@ -70,7 +79,7 @@ def add(
         values = {k: fields.text(data.get(k), k, limit=PERSON_LIMITS[k]) for k in PERSON_FIELDS}
         if not values["last_name"]:
             raise FieldError("last_name", "le nom est obligatoire")
-        person = find_or_create(session, values)
+        person = find_or_create(session, values, visible=visible)
     taken = session.exec(
         select(Participation).where(
             Participation.meeting_id == meeting.id, Participation.person_id == person.id

@@ -1,11 +1,18 @@
-"""Persons: one record per real person, recognised again without case or accents."""
+"""Persons: one record per real person, recognised again without case or accents.
+
+A person is taken from a user only among the people that user may see
+(:func:`rida.access.visible_people`, passed in as ``visible``): by id
+(:func:`visible_person`, an invisible one answers like an unknown id) and by name
+(:func:`find_or_create`, an invisible namesake is not reused).
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement
+from sqlmodel import Session, col, select
 
 from rida.models import Person
 
@@ -35,16 +42,37 @@ def merge_spellings(mentions: Iterable[dict[str, str | None] | None]) -> None:
             person[name] = spelling.get(name)
 
 
-def find_or_create(session: Session, data: dict[str, str | None]) -> Person:
-    """The person described by ``data`` (last_name, first_name, entity, function, email).
+def visible_person(session: Session, person_id: int, visible: ColumnElement[bool]) -> Person | None:
+    """The person ``person_id`` if the clause ``visible`` (a WHERE clause on ``Person``,
+    e.g. :func:`rida.access.visible_people`) selects it, else None, exactly as for an id
+    that does not exist: a user learns nothing of the people they may not see."""
+    return session.exec(select(Person).where(Person.id == person_id, visible)).first()
 
-    An existing record keeps its spelling; its empty fields are filled from ``data``.
+
+def find_or_create(
+    session: Session, data: dict[str, str | None], *, visible: ColumnElement[bool]
+) -> Person:
+    """The person described by ``data`` (last_name, first_name, entity, function, email),
+    looked up only among the people the clause ``visible`` selects (a WHERE clause on
+    ``Person``: :func:`rida.access.visible_people` of the acting user, ``true()`` for an
+    import run from the command line).
+
+    An existing record keeps its spelling; an empty function is filled from ``data`` (its
+    e-mail address never is: only an admin or the person's own account sets it).
+
+    A namesake the acting user may not see (named only in meetings they may not read) is
+    *not* reused: reusing it would confirm that the name exists, reveal its entity and
+    function, and attach the new meeting to a hidden person. A second record with the same
+    key is created instead; admins see both (the earlier one first) and may link an
+    account to either.
     """
     last = data.get("last_name") or ""
     first = data.get("first_name") or ""
     entity = data.get("entity") or ""
     key = person_key(last, first, entity)
-    person = session.exec(select(Person).where(Person.key == key)).first()
+    person = session.exec(
+        select(Person).where(Person.key == key, visible).order_by(col(Person.id))
+    ).first()
     if person is None:
         person = Person(
             key=key,
@@ -56,10 +84,8 @@ def find_or_create(session: Session, data: dict[str, str | None]) -> Person:
         )
         session.add(person)
         session.flush()
-    else:
-        for field in ("function", "email"):
-            if not getattr(person, field) and data.get(field):
-                setattr(person, field, data[field])
+    elif not person.function and data.get("function"):
+        person.function = data["function"] or ""
     return person
 
 

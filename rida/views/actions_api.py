@@ -10,7 +10,7 @@ from flask import abort
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
-from rida import actions
+from rida import access, actions
 from rida.models import Action
 from rida.views import auth, editing, json_api
 from rida.views.auth import login_required
@@ -32,7 +32,13 @@ def _order(s: Session, meeting_id: int) -> list[dict[str, Any]]:
 def add_action(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting), prefixed("actions[new]"):
-        action = actions.add(s, meeting, object_field(data, "fields"), uid=data.get("uid"))
+        action = actions.add(
+            s,
+            meeting,
+            object_field(data, "fields"),
+            visible=access.visible_people(auth.user()),
+            uid=data.get("uid"),
+        )
         result = {
             "action": actions.action_dict(s, action),
             "actions": _order(s, meeting_id),
@@ -48,8 +54,15 @@ def patch_action(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
         action = _action(s, meeting_id, uid)
         with prefixed(f"actions[{action.position}]"):
+            user = auth.user()
             action = actions.update(
-                s, meeting, action, data.get("revision"), object_field(data, "fields"), auth.user()
+                s,
+                meeting,
+                action,
+                data.get("revision"),
+                object_field(data, "fields"),
+                user,
+                visible=access.visible_people(user),
             )
         result = {
             "action": actions.action_dict(s, action),

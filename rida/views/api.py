@@ -53,7 +53,13 @@ def create_meeting() -> ResponseReturnValue:
 def patch_meeting(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
-        header = meetings.update_meeting(s, meeting, data.get("fields"), object_field(data, "base"))
+        header = meetings.update_meeting(
+            s,
+            meeting,
+            data.get("fields"),
+            object_field(data, "base"),
+            visible=access.visible_people(auth.user()),
+        )
     return {"meeting": header}
 
 
@@ -127,7 +133,9 @@ def _participant_list(s: Session, meeting_id: int) -> list[dict[str, Any]]:
 def add_participant(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting), prefixed("participants[new]"):
-        p, person = participants.add(s, meeting, data, uid=data.get("uid"))
+        p, person = participants.add(
+            s, meeting, data, visible=access.visible_people(auth.user()), uid=data.get("uid")
+        )
         result = {
             "participant": participant_dict(p, person),
             "participants": _participant_list(s, meeting_id),

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from sqlmodel import select
+
+from rida import db
+from rida.models import Participation, Person
 from rida.views import moved
 from tests.conftest import PASSWORD
 from tests.security import routes as r
 from tests.security.attempts import Actor, check
 from tests.security.conftest import snapshot
-from tests.security.world import EDITORS, EDITS, READS, SEES_PERSON_X, SEES_SERIES_B, World
+from tests.security.world import EDITS, READS, SEES_PERSON_X, SEES_SERIES_B, World
 
 MISSING = 987654
 
@@ -152,6 +156,24 @@ def _read_but_not_write(world_app, world: World, actors: dict[str, Actor]) -> No
     assert snapshot(world_app) == before
 
 
+def public_person(app, world: World) -> int:  # type: ignore[no-untyped-def]
+    """A person named in a public meeting (everyone sees them), nobody's account."""
+    with app.app_context():
+        return (
+            db.session()
+            .exec(
+                select(Person.id)
+                .join(Participation)
+                .where(
+                    Participation.meeting_id == world.meetings["qzpubval"].id,
+                    Person.last_name != "",
+                    Person.id != world.person_x,
+                )
+            )
+            .first()
+        )
+
+
 def test_series_people_and_feeds_of_others_answer_404(world_app, world: World, actors):
     before = snapshot(world_app)
     series_b = world.series["Task Force qzseriesb"]
@@ -176,13 +198,21 @@ def test_series_people_and_feeds_of_others_answer_404(world_app, world: World, a
                 **route.body(),
             )
         for route in r.routes(world_app, r.PERSON_WRITE):
-            # a role that may not edit people is refused alike, whoever the person is
-            expected = (404,) if role in EDITORS else (403,)
+            # a person one may not see answers like an unknown id, whatever the role; one
+            # seen but neither one's own nor an admin's to change: 403
             for person in ([world.person_x] if role not in SEES_PERSON_X else []) + [MISSING]:
                 actor.attack(
                     route.method,
                     route.url(person_id=person),
-                    expect=expected,
+                    expect=(404,),
+                    hidden=hidden,
+                    **route.body(),
+                )
+            if role != "admin":
+                actor.attack(
+                    route.method,
+                    route.url(person_id=public_person(world_app, world)),
+                    expect=(403,),
                     hidden=hidden,
                     **route.body(),
                 )

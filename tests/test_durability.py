@@ -22,10 +22,14 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import draft_document
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
 from _common import Client, free_port  # noqa: E402
+
+pytestmark = pytest.mark.slow  # a real server killed and restarted
 
 RIDA = Path(sys.executable).with_name("rida")
 STREAM_SECONDS = 2.0  # at least; longer until MIN_SAVES are acknowledged

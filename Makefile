@@ -36,10 +36,10 @@ run: $(VENV)/.installed
 PYTEST_ARGS ?=
 
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/pytest -n auto -m "not slow and not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal -m "not slow and not e2e" $(PYTEST_ARGS)
 
 # Style, types (mypy, settings in pyproject.toml) and the layers of the package
 # (lint-imports, contracts in pyproject.toml).

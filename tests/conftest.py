@@ -43,6 +43,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     return report
 
 
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its tests e2e
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests (slow, e2e) first, in their order: with pytest-xdist, the workers then
+    share out the short ones at the end instead of one worker finishing a long test alone."""
+    items.sort(
+        key=lambda item: not any(item.iter_markers("slow")) and not any(item.iter_markers("e2e"))
+    )
+
+
 # The security suite's tally (tests/security/attempts.py) is counted in each process; with
 # pytest-xdist the workers hand theirs to the controller, which writes last-run.json and the
 # « Sécurité : N tentatives » line. (These hooks live here, not in tests/security/conftest.py:

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint bench docs docs-images clean
+.PHONY: run test test-fast lint bench docs docs-images clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,20 @@ run: $(VENV)/.installed
 	$(BIN)/rida demo --if-empty
 	$(BIN)/rida serve --host $(HOST) --port $(PORT)
 
+# The tests run in parallel (pytest-xdist, one worker per core; PYTEST_ARGS adds options):
+#   make test       the whole suite, what CI runs (.ci/run; with CI=1 nothing may skip):
+#                   browser (e2e), PostgreSQL (RIDA_TEST_POSTGRES_URL), LibreOffice, fuzzing,
+#                   benchmark smoke runs; under 8 minutes on 2 cores.
+#   make test-fast  the loop while working: without the tests marked slow (fuzzing,
+#                   durability, benchmarks, PDF, route crawls) nor e2e; under 2 minutes.
+# Style and types are `make lint`.
+PYTEST_ARGS ?=
+
 test: $(VENV)/.dev-installed
-	$(BIN)/ruff check rida tests benchmarks scripts docs/hooks
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/pytest -n auto --dist worksteal -m "not slow and not e2e" $(PYTEST_ARGS)
 
 # Style, types (mypy, settings in pyproject.toml) and the layers of the package
 # (lint-imports, contracts in pyproject.toml).

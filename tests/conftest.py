@@ -3,21 +3,114 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import func
 from sqlmodel import select
 
-from rida import create_app, db, exchange
+from rida import accounts, create_app, db, exchange, search
 from rida.accounts import create_user
 from rida.circuit import versions
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series, SeriesMember
+
+# Machine speed is no test's business: no time limit per generated example and no « too
+# slow » health check (a loaded machine, or xdist workers sharing two cores, must not fail
+# a property test). Profiles registered by the test modules inherit this one.
+settings.register_profile("rida", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("rida")
+
+# In CI nothing may skip: a missing Chromium, LibreOffice, poppler or PostgreSQL
+# (RIDA_TEST_POSTGRES_URL) fails the test that needs it instead of skipping it.
+CI = bool(os.environ.get("CI"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    if CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but nothing may skip under CI=1: {reason}"
+    return report
+
+
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its tests e2e
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests (slow, e2e) first, in their order: with pytest-xdist, the workers then
+    share out the short ones at the end instead of one worker finishing a long test alone."""
+    items.sort(
+        key=lambda item: not any(item.iter_markers("slow")) and not any(item.iter_markers("e2e"))
+    )
+
+
+# The security suite's tally (tests/security/attempts.py) is counted in each process; with
+# pytest-xdist the workers hand theirs to the controller, which writes last-run.json and the
+# « Sécurité : N tentatives » line. (These hooks live here, not in tests/security/conftest.py:
+# the xdist controller collects nothing, so it only loads this conftest.)
+SECURITY_LAST_RUN = Path(__file__).parent / "security" / "last-run.json"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests.security.attempts import TALLY
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker
+        workeroutput["security_tally"] = {"attempts": TALLY.attempts, "failed": TALLY.failures}
+    elif TALLY.attempts:
+        summary = {"attempts": TALLY.attempts, "failures": len(TALLY.failures)}
+        SECURITY_LAST_RUN.write_text(
+            json.dumps(summary | {"failed": TALLY.failures}, ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
+    """pytest-xdist: a worker is done; add its security tally to the controller's."""
+    from tests.security.attempts import TALLY
+
+    tally = getattr(node, "workeroutput", {}).get("security_tally")
+    if tally:
+        TALLY.attempts += tally["attempts"]
+        TALLY.failures.extend(tally["failed"])
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.security.attempts import TALLY
+
+    if TALLY.attempts:
+        terminalreporter.write_line(
+            f"Sécurité : {TALLY.attempts} tentatives, {len(TALLY.failures)} échecs"
+        )
+
+
+# Passwords: argon2 with its production parameters costs a quarter to a third of a second
+# of CPU per login or new account, which made up a third of the suite's CPU. The apps of
+# these tests (in this process) hash with the smallest parameters instead: the same code
+# (argon2id, verification, rehash of older hashes), a hundredth of the cost. `rida serve`
+# and the commands run as subprocesses keep the real parameters, and the fixture
+# `production_hasher` brings them back for the tests about them.
+PRODUCTION_HASHER, PRODUCTION_DUMMY_HASH = accounts._hasher, accounts._DUMMY_HASH
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+accounts._hasher = lambda: FAST_HASHER
+accounts._DUMMY_HASH = FAST_HASHER.hash("not a password")
+
+
+@pytest.fixture
+def production_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with the parameters rida uses in production, for this test."""
+    monkeypatch.setattr(accounts, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", PRODUCTION_DUMMY_HASH)
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DEMO = Path(__file__).parents[1] / "rida" / "fixtures" / "demo_tf_mssante_2022-01-07.json"
@@ -43,8 +136,8 @@ def make_app(data_dir: Path, **config: object) -> Flask:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database with one account per role, built once and copied per test
-    (password hashing is deliberately slow)."""
+    """A migrated database with one account per role and its (empty) search index, built
+    once and copied per test (creating a search index costs a full garbage collection)."""
     data_dir = tmp_path_factory.mktemp("template") / "data"
     app = make_app(data_dir)
     with app.app_context():
@@ -56,14 +149,17 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ("reader", "reader"),
             ):
                 create_user(s, login, PASSWORD, role)
+        search.backend().close()  # made now, in data_dir / "search"
         db.engine().dispose()
     return data_dir / "rida.sqlite3"
 
 
 def app_on_copy(data_dir: Path, template_db: Path) -> Iterator[Flask]:
-    """A real app on a copy of the template database in ``data_dir``; disposed after."""
+    """A real app on a copy of the template database (and its search index) in
+    ``data_dir``; disposed after."""
     data_dir.mkdir()
     shutil.copy(template_db, data_dir / "rida.sqlite3")
+    shutil.copytree(template_db.parent / "search", data_dir / "search")
     app = make_app(data_dir)
     yield app
     with app.app_context():

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a benchmark run against the real server
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -16,6 +16,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from search_corpus import workshops  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a benchmark run of three engines
+
 
 def test_corpus_is_deterministic_valid_and_exactly_sized():
     docs = list(workshops(1000, seed=7))

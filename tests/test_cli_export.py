@@ -67,6 +67,7 @@ def test_standard_output(cli, demo):
     assert text.startswith("**COMPTE-RENDU**\n") and "| 9 | I | TF MSS |" in text
 
 
+@pytest.mark.slow
 def test_pdf(cli, demo):
     require("soffice")
     done = cli("export", demo, "--format", "pdf", real=True)

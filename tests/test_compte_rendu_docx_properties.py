@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +42,7 @@ def lines(blocks: list | None) -> list[str]:
 ROW = st.tuples(st.sampled_from(["I", "D", "A", None]), PLAIN, RICH, RICH)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(ROW, max_size=8), comments=st.lists(PLAIN.filter(str.isalpha), max_size=3))
 def test_random_records_render_and_read_back(rows, comments):

@@ -275,6 +275,7 @@ SETTINGS = settings(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(doc=records())
 def test_generated_records_round_trip(app, doc):

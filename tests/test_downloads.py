@@ -61,6 +61,7 @@ def test_download_is_an_attachment_with_the_standard_name(app, browser, demo_mee
     assert not [p for p in app.config["EXPORT_DIR"].iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_pdf_download(app, browser, demo_meeting):
     require("soffice")
     response = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.pdf")

@@ -229,6 +229,7 @@ def documents(draw: Callable, rich: bool = False) -> dict[str, Any]:
     return doc | draw(EXTENSIONS)
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=80)
 @given(doc=documents())
 def test_valid_documents_survive_import_and_export(prop_app, doc):
@@ -473,6 +474,7 @@ def mutated(draw: Callable) -> tuple[dict, str, str]:
     return doc, at(path, "x-n"), kind
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=250)
 @given(case=mutated())
 def test_one_mutation_is_refused_with_its_path(prop_app, case):

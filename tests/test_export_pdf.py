@@ -14,6 +14,8 @@ from rida.compte_rendu import pdf, render
 from tests.conftest import demo_document
 from tests.exports_support import pdf_pages, pdf_text, require, source_of
 
+pytestmark = pytest.mark.slow  # LibreOffice
+
 # What page 1 and the RIDA table must show. "Relevé d'Informations" joins this list with
 # the full DOCX writer (the first cut has no RIDA title row).
 EXPECTED_TEXT = (

@@ -40,6 +40,8 @@ from tests.conftest import (
 from tests.fixtures.make_legacy_docx import build as build_legacy_docx
 from tests.test_exchange_properties import JSON_VALUES, documents, mutated, wipe
 
+pytestmark = pytest.mark.slow  # fuzzing: thousands of generated imports
+
 settings.register_profile(
     "import-fuzzing",
     deadline=None,

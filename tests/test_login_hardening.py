@@ -127,7 +127,7 @@ def test_session_cookie_flags(app, client, tmp_path):
         db.engine().dispose()
 
 
-def test_the_dummy_hash_is_current_and_of_the_dummy_password():
+def test_the_dummy_hash_is_current_and_of_the_dummy_password(production_hasher):
     """Unknown logins are checked against it: it must cost what a real account's check does."""
     assert accounts.check_password(accounts._DUMMY_HASH, "not a password")
     assert not accounts.needs_rehash(accounts._DUMMY_HASH)

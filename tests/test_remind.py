@@ -71,7 +71,12 @@ def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
 def smtp() -> Iterator[tuple[Mailbox, int]]:
     box, port = Mailbox(), free_port()
     controller = Controller(
-        box, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False
+        box,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticate,
+        auth_require_tls=False,
+        ready_timeout=60,  # not aiosmtpd's 5 s: a loaded machine starts its thread slowly
     )
     controller.start()
     yield box, port

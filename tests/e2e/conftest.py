@@ -35,6 +35,12 @@ CHROMIUM_ARGS = [
 DEMO = Path(__file__).parents[2] / "rida" / "fixtures" / "demo_tf_mssante_2022-01-07.json"
 RAPPORTEUR = ("rapporteur", "rapporteur e2e password")
 HERE = Path(__file__).parent
+# How long a step may wait for the page (actions, navigation, expect() assertions): far
+# above what a step takes, so that a loaded machine (two xdist workers, each with its
+# server and its Chromium, on two cores) slows the tests down without failing them.
+# Playwright's own defaults are 30 s for actions but 5 s for expect().
+STEP_TIMEOUT_MS = 30_000
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -99,7 +105,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"rida serve exited:\n{self.log.read_text()}")
@@ -118,7 +124,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -174,7 +180,7 @@ def new_context(chromium: Browser) -> Iterator[Callable[[], BrowserContext]]:
 
     def make() -> BrowserContext:
         context = chromium.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(STEP_TIMEOUT_MS)
         contexts.append(context)
         return context
 
@@ -272,7 +278,7 @@ class Editor:
         expect(self.status).to_have_attribute("data-state", re.compile("saved|saving|offline"))
         return self
 
-    def wait_saved(self, timeout: float = 10_000) -> None:
+    def wait_saved(self, timeout: float = STEP_TIMEOUT_MS) -> None:
         expect(self.status).to_have_text("Enregistré", timeout=timeout)
 
     def row(self, number: int) -> Locator:

@@ -97,7 +97,7 @@ def test_edits_made_while_the_server_is_down_are_all_saved(editor, live_server):
     assert len(ed.queued()) >= 7
 
     live_server.start()
-    ed.wait_saved(timeout=20_000)
+    ed.wait_saved(timeout=60_000)
     doc = ed.document()
     assert doc["title"] == "Titre en ligne"
     assert doc["summary"] == "Synthèse écrite hors ligne."
@@ -129,7 +129,7 @@ def test_expired_session_keeps_edits_until_logged_in_again(editor, context, log_
     assert [op["value"] for op in ed.queued()] == ["Après expiration"]
 
     other = log_in(context, fresh=True)
-    ed.wait_saved(timeout=15_000)  # new session: fresh CSRF token, then sent
+    ed.wait_saved(timeout=60_000)  # new session: fresh CSRF token, then sent
     assert ed.document()["rida"][0]["subject"] == "Après expiration"
     other.close()
 

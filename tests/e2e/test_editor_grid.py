@@ -109,9 +109,8 @@ def test_first_row_of_a_new_meeting(page, live_server):
     expect(page.get_by_label("Nature de la ligne 1")).to_have_value("")
     page.keyboard.press("Alt+Shift+A")
     expect(page.locator("#save-status")).to_have_text("Enregistré")
-    doc = page.request.get(
-        page.url.replace("/reunions/", "/api/meetings/").removesuffix("/modifier")
-    ).json()
+    meeting_id = page.url.removesuffix("/modifier").rsplit("/", 1)[1]  # /reunions/<id>/modifier
+    doc = page.request.get(f"{live_server.url}/api/meetings/{meeting_id}").json()
     assert doc["rida"] == [
         {"number": 1, "nature": "A", "subject": "Premier sujet", "question": None, "answer": None}
     ]

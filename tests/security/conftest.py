@@ -21,8 +21,6 @@ from tests.security import world as world_module
 from tests.security.attempts import TALLY, Actor, Script
 from tests.security.world import ROLES, World
 
-LAST_RUN = Path(__file__).parent / "last-run.json"
-
 
 @pytest.fixture(scope="session")
 def world_app(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Flask]:
@@ -88,27 +86,3 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         more = f"\n... and {len(failed) - 40} more" if len(failed) > 40 else ""
         raise AssertionError(f"{len(failed)} attempt(s) got through:\n{shown}{more}")
     return result
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    if TALLY.attempts:
-        LAST_RUN.write_text(
-            json.dumps(
-                {
-                    "attempts": TALLY.attempts,
-                    "failures": len(TALLY.failures),
-                    "failed": TALLY.failures,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
-
-
-def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    if TALLY.attempts:
-        terminalreporter.write_line(
-            f"Sécurité : {TALLY.attempts} tentatives, {len(TALLY.failures)} échecs"
-        )

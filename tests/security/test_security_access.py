@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from sqlmodel import select
 
 from rida import db
@@ -55,10 +56,12 @@ def test_anonymous_visitors_get_the_login_page(world_app, world: World, actors):
     assert snapshot(world_app) == before
 
 
+@pytest.mark.slow
 def test_forbidden_meetings_answer_404_on_every_url(world_app, world: World, actors):
     _forbidden_meetings(world_app, world, actors)
 
 
+@pytest.mark.slow
 def test_a_token_reaches_no_more_than_its_account(world_app, world: World, scripts):
     """The same attacks as an API token of each role: 404 beyond its account's reach."""
     _forbidden_meetings(world_app, world, scripts)
@@ -116,6 +119,7 @@ def _forbidden_meetings(world_app, world: World, actors: dict[str, Actor]) -> No
     assert snapshot(world_app) == before
 
 
+@pytest.mark.slow
 def test_readers_read_and_only_editors_write(world_app, world: World, actors):
     """The other side of the boundary: what one may read answers, and a role without the
     right to change it gets 403 (the object's existence is no secret to them)."""

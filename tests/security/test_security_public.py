@@ -53,6 +53,7 @@ def refused(response) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
+@pytest.mark.slow
 def test_anonymous_visitors_read_only_the_published_minutes(public_app, public_world):
     world = public_world
     visitor = Actor.log_in("anonymous", public_app.test_client())

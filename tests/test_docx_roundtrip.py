@@ -284,6 +284,19 @@ def test_generated_records_round_trip(app, doc):
     assert read_back(without_embedded(data)) == exported
 
 
+@pytest.mark.parametrize(
+    "notes", ["Prévoir la restitution aux opérateurs.", "Selon la nature de la question posée."]
+)
+def test_an_action_whose_notes_name_another_table_round_trips(app, notes):
+    """Found by the property test: an action's notes saying « restitution » (or « nature »
+    and « question ») made its table read as that other table, and the action was lost."""
+    doc = demo_document()
+    doc["actions"][0]["notes"] = notes
+    exported, data = export_and_render(app, doc)
+    assert read_back(data) == exported
+    assert read_back(without_embedded(data))["actions"] == exported["actions"]
+
+
 @pytest.mark.parametrize("size", [20_000, 90_000])
 def test_long_cells_round_trip(app, size):
     doc = demo_document()

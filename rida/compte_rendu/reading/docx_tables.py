@@ -33,16 +33,18 @@ def kind_of(table: TableBlock) -> str:
     top = [[fold(cell_text(c)) for c in row] for row in table.rows[:3]]
     flat = " ".join(" ".join(r) for r in top)
     first = top[0] if top else []
-    if "nature" in flat and ("question" in flat or "reponse" in flat) or "(rida)" in flat:
-        return "rida"
-    if "restitution" in flat or "auteur/emetteur" in flat:
-        return "restitution"
+    # Tables known by their header row first: their data rows hold free text (an action's
+    # notes may say « restitution » or « la nature de la question »).
     if first and "nom" in first and any(c.startswith("prenom") for c in first):
         return "participants"
     if first and first[0] == "reunion" and "action" in first:
         return "follow_up"
     if first and first[0] == "action" and any("porteur" in c for c in first):
         return "actions"
+    if "nature" in flat and ("question" in flat or "reponse" in flat) or "(rida)" in flat:
+        return "rida"
+    if "restitution" in flat or "auteur/emetteur" in flat:
+        return "restitution"
     if (
         table.rows
         and all(len(r) == 2 for r in table.rows)

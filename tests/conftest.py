@@ -60,11 +60,12 @@ SECURITY_LAST_RUN = Path(__file__).parent / "security" / "last-run.json"
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    from tests.security.attempts import TALLY
+    from tests.security.attempts import FLOW, TALLY
 
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker
         workeroutput["security_tally"] = {"attempts": TALLY.attempts, "failed": TALLY.failures}
+        workeroutput["flow_tally"] = [FLOW.responses, FLOW.canaries, FLOW.leaks]
     elif TALLY.attempts:
         summary = {"attempts": TALLY.attempts, "failures": len(TALLY.failures)}
         SECURITY_LAST_RUN.write_text(
@@ -76,20 +77,30 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error) -> None:  # type: ignore[no-untyped-def]
     """pytest-xdist: a worker is done; add its security tally to the controller's."""
-    from tests.security.attempts import TALLY
+    from tests.security.attempts import FLOW, TALLY
 
     tally = getattr(node, "workeroutput", {}).get("security_tally")
     if tally:
         TALLY.attempts += tally["attempts"]
         TALLY.failures.extend(tally["failed"])
+    flow = getattr(node, "workeroutput", {}).get("flow_tally")
+    if flow:
+        FLOW.responses += flow[0]
+        FLOW.canaries += flow[1]
+        FLOW.leaks.extend(flow[2])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from tests.security.attempts import TALLY
+    from tests.security.attempts import FLOW, TALLY
 
     if TALLY.attempts:
         terminalreporter.write_line(
             f"Sécurité : {TALLY.attempts} tentatives, {len(TALLY.failures)} échecs"
+        )
+    if FLOW.responses:
+        terminalreporter.write_line(
+            f"Flux d'information : {FLOW.responses} réponses parcourues, "
+            f"{FLOW.canaries} canaris vérifiés, {len(FLOW.leaks)} fuites"
         )
 
 

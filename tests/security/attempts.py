@@ -30,6 +30,20 @@ class Tally:
 TALLY = Tally()
 
 
+@dataclass
+class Flow:
+    """The information-flow suite's count (« Flux d'information : N réponses parcourues, M
+    canaris vérifiés, K fuites »): responses read, canaries found in them and checked against
+    the reader's circle, and those found outside it."""
+
+    responses: int = 0
+    canaries: int = 0
+    leaks: list[str] = field(default_factory=list)
+
+
+FLOW = Flow()
+
+
 def record(what: str, problems: Iterable[str] = ()) -> bool:
     """Count one attempt; a non-empty ``problems`` makes it a failure."""
     problems = list(problems)

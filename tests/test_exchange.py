@@ -7,7 +7,7 @@ import copy
 import pytest
 from sqlmodel import select
 
-from rida import db, exchange
+from rida import db, exchange, fields
 from rida.fields import ValidationError
 from rida.models import Person
 from tests.conftest import counts, demo_document, export_doc, import_doc
@@ -431,7 +431,7 @@ def test_error_message_mentions_path_and_counts():
 
 @pytest.mark.parametrize("doc", [None, [], "rida/1", 3])
 def test_document_must_be_an_object(doc):
-    assert errors_of(doc) == {"$": f"objet attendu, reçu {exchange.fields.type_name(doc)}"}
+    assert errors_of(doc) == {"$": f"objet attendu, reçu {fields.type_name(doc)}"}
 
 
 @pytest.mark.parametrize(

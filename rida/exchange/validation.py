@@ -1,12 +1,6 @@
-"""The ``rida/1`` exchange format: validate, import, export.
-
-:func:`validate` checks a whole document, collecting every error with its field path,
-and returns the normalised document (strings trimmed, defaults filled in, empty optional
-values as ``null``, rows in number order, each person spelt as at its first mention).
-Export writes exactly that shape back, so for any valid document imported into a
-database that does not know its persons yet, ``export(import(doc))`` equals
-``validate(doc)`` plus the new ``id``.
-"""
+"""Checking a ``rida/1`` document: every error collected with its field path, the
+document normalised (strings trimmed, defaults filled in, empty optional values as
+``null``, rows in number order, each person spelt as at its first mention)."""
 
 from __future__ import annotations
 
@@ -14,14 +8,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, true
-from sqlmodel import Session, col, select
-
 from rida import fields
-from rida.access import NOT_A_MEMBER, can_edit_series, visible_people
 from rida.fields import FieldError, ValidationError
 from rida.meetings import people
-from rida.meetings.people import find_or_create, person_key
+from rida.meetings.people import person_key
 from rida.models import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -29,14 +19,6 @@ from rida.models import (
     CLASSIFICATIONS,
     NATURES,
     STATUSES,
-    Action,
-    Meeting,
-    Participation,
-    Person,
-    RidaRow,
-    Series,
-    SeriesMember,
-    User,
 )
 
 FORMAT = "rida/1"
@@ -111,18 +93,18 @@ class _Collector:
         return value
 
 
-def _opt(value: str) -> str | None:
+def optional(value: str) -> str | None:
     return value or None
 
 
-def _extensions(data: dict[str, Any]) -> dict[str, Any]:
+def extensions(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
 
 
 def _checked_extensions(c: _Collector, data: dict[str, Any], path: str) -> dict[str, Any]:
     """The ``x-…`` keys of ``data``, verbatim, once checked to be plain JSON."""
     prefix = f"{path}." if path else ""
-    found = _extensions(data)
+    found = extensions(data)
     for key, value in found.items():
         key_path = f"{prefix}{key}"
         c(fields.json_key, key, key_path)
@@ -141,7 +123,7 @@ def _person(
     before = len(c.errors)
     limits = people.PERSON_LIMITS
     person = {
-        k: _opt(c(fields.text, data.get(k), f"{path}.{k}", limit=limits[k]) or "")
+        k: optional(c(fields.text, data.get(k), f"{path}.{k}", limit=limits[k]) or "")
         for k in PERSON_KEYS
     }
     reported = {e.path for e in c.errors[before:]}
@@ -190,12 +172,12 @@ def validate(doc: Any) -> dict[str, Any]:
         else None
     )
     for key in ("subject", "meeting_type"):
-        out[key] = _opt(c(fields.text, data.get(key), key) or "")
+        out[key] = optional(c(fields.text, data.get(key), key) or "")
     d = c(fields.date, data.get("date"), "date", required=True) if "date" in data else None
     out["date"] = d.isoformat() if d else None
-    out["start_time"] = _opt(c(fields.time, data.get("start_time"), "start_time") or "")
-    out["end_time"] = _opt(c(fields.time, data.get("end_time"), "end_time") or "")
-    out["location"] = _opt(c(fields.text, data.get("location"), "location") or "")
+    out["start_time"] = optional(c(fields.time, data.get("start_time"), "start_time") or "")
+    out["end_time"] = optional(c(fields.time, data.get("end_time"), "end_time") or "")
+    out["location"] = optional(c(fields.text, data.get("location"), "location") or "")
     out["status"] = c(fields.choice, data.get("status"), "status", STATUSES, "draft")
     out["classification"] = c(
         fields.choice, data.get("classification"), "classification", CLASSIFICATIONS, "public"
@@ -208,12 +190,12 @@ def validate(doc: Any) -> dict[str, Any]:
     )
     out["participants"] = _participants(c, data.get("participants"))
     out["objectives"] = c(fields.text_list, data.get("objectives"), "objectives") or []
-    out["summary"] = _opt(c(fields.markdown, data.get("summary"), "summary") or "")
+    out["summary"] = optional(c(fields.markdown, data.get("summary"), "summary") or "")
     out["rida"] = _rows(c, data.get("rida"))
     out["comments"] = (
         c(fields.text_list, data.get("comments"), "comments", limit=fields.LONG_TEXT) or []
     )
-    out["results"] = _opt(c(fields.markdown, data.get("results"), "results") or "")
+    out["results"] = optional(c(fields.markdown, data.get("results"), "results") or "")
     numbers = {row["number"] for row in out["rida"]}
     out["actions"] = _actions(c, data.get("actions"), numbers)
     out.update(_checked_extensions(c, data, ""))
@@ -281,10 +263,10 @@ def _rows(c: _Collector, value: Any) -> list[dict[str, Any]]:
                     fields.text, data.get("subject"), f"{path}.subject", required="subject" in data
                 )
                 or "",
-                "question": _opt(
+                "question": optional(
                     c(fields.markdown, data.get("question"), f"{path}.question") or ""
                 ),
-                "answer": _opt(c(fields.markdown, data.get("answer"), f"{path}.answer") or ""),
+                "answer": optional(c(fields.markdown, data.get("answer"), f"{path}.answer") or ""),
                 **_checked_extensions(c, data, path),
             }
         )
@@ -320,7 +302,7 @@ def _actions(c: _Collector, value: Any, numbers: set[int]) -> list[dict[str, Any
                     fields.choice, data.get("status"), f"{path}.status", ACTION_STATUSES, "open"
                 ),
                 "rida": rida,
-                "notes": _opt(c(fields.markdown, data.get("notes"), f"{path}.notes") or ""),
+                "notes": optional(c(fields.markdown, data.get("notes"), f"{path}.notes") or ""),
                 **_checked_extensions(c, data, path),
             }
         )
@@ -341,229 +323,3 @@ def loads(text: str | bytes) -> Any:
         ) from None
     except RecursionError:
         raise ValidationError([FieldError("$", "JSON trop profondément imbriqué")]) from None
-
-
-# --- Import -------------------------------------------------------------------------
-
-
-class _People:
-    """The persons of one import, looked up among those ``visible`` selects (the importing
-    user's :func:`~rida.access.visible_people`; everyone for the command line) and among
-    those this import already created: a name repeated in a document is one person."""
-
-    def __init__(self, session: Session, visible: ColumnElement[bool]):
-        self.session = session
-        self.visible = visible
-        self.created: list[int] = []
-
-    def __call__(self, data: dict[str, Any]) -> Person:
-        visible = or_(self.visible, col(Person.id).in_(self.created))
-        person = find_or_create(self.session, data, visible=visible)
-        assert person.id is not None
-        self.created.append(person.id)
-        return person
-
-
-def import_document(session: Session, doc: Any, user: User | None = None) -> Meeting:
-    """Validate ``doc`` and create a new meeting from it in the caller's transaction.
-
-    Its persons are matched by name among the people ``user`` may see (everyone when
-    ``user`` is None: an import from the command line); a namesake they may not see is
-    not reused, see :func:`rida.meetings.people.find_or_create`."""
-    data = validate(doc)
-    person_of = _People(session, true() if user is None else visible_people(user))
-    series = session.exec(select(Series).where(Series.name == data["series"])).first()
-    if series is not None and user is not None and not can_edit_series(session, user, series.id):
-        # A new meeting joins an existing series only by its members (or an admin).
-        raise ValidationError([FieldError("series", f"« {series.name} » : {NOT_A_MEMBER}")])
-    if series is None:
-        series = Series(name=data["series"])
-        session.add(series)
-        session.flush()
-        if user is not None:
-            session.add(SeriesMember(series_id=series.id, user_id=user.id))
-    meeting = Meeting(
-        series_id=series.id,
-        created_by=user.id if user else None,
-        **header_values(data, person_of),
-    )
-    session.add(meeting)
-    session.flush()
-    for i, p in enumerate(data["participants"]):
-        person = person_of(p)
-        session.add(
-            Participation(
-                meeting_id=meeting.id,
-                person_id=person.id,
-                position=i,
-                attendance=p["attendance"],
-                function=p["function"] or "",
-                extensions=_extensions(p),
-            )
-        )
-    rows = {}
-    for r in data["rida"]:
-        row = RidaRow(
-            meeting_id=meeting.id,
-            number=r["number"],
-            nature=r["nature"],
-            subject=r["subject"],
-            question=r["question"] or "",
-            answer=r["answer"] or "",
-            extensions=_extensions(r),
-        )
-        session.add(row)
-        rows[r["number"]] = row
-    session.flush()
-    for i, a in enumerate(data["actions"]):
-        owner = person_of(a["owner"]) if a["owner"] else None
-        session.add(
-            Action(
-                meeting_id=meeting.id,
-                position=i,
-                title=a["title"],
-                kind=a["kind"],
-                owner_id=owner.id if owner else None,
-                owner_function=(a["owner"] or {}).get("function") or "",
-                due_date=fields.date(a["due_date"], ""),
-                status=a["status"],
-                row_id=rows[a["rida"]].id if a["rida"] is not None else None,
-                notes=a["notes"] or "",
-                extensions=_extensions(a),
-            )
-        )
-    session.flush()
-    return meeting
-
-
-def header_values(
-    data: dict[str, Any], person_of: Callable[[dict[str, Any]], Person]
-) -> dict[str, Any]:
-    """Meeting column values from a validated document's header (its persons found or
-    created by ``person_of``)."""
-    values: dict[str, Any] = {
-        "title": data["title"],
-        "date": fields.date(data["date"], "date"),
-        "status": data["status"],
-        "classification": data["classification"],
-        "version": data["version"],
-        "reference_documents": data["reference_documents"],
-        "objectives": data["objectives"],
-        "comments": data["comments"],
-        "extensions": _extensions(data),
-    }
-    for key in (
-        "subject",
-        "meeting_type",
-        "start_time",
-        "end_time",
-        "location",
-        "summary",
-        "results",
-    ):
-        values[key] = data[key] or ""
-    for role in ("organiser", "rapporteur"):
-        person = person_of(data[role]) if data[role] else None
-        values[f"{role}_id"] = person.id if person else None
-        values[f"{role}_function"] = (data[role] or {}).get("function") or ""
-    return values
-
-
-# --- Export -------------------------------------------------------------------------
-
-
-def person_dict(person: Person | None, function: str = "") -> dict[str, str | None] | None:
-    if person is None:
-        return None
-    return {
-        "last_name": _opt(person.last_name),
-        "first_name": _opt(person.first_name),
-        "entity": _opt(person.entity),
-        "function": _opt(function),
-    }
-
-
-def export_document(session: Session, meeting: Meeting) -> dict[str, Any]:
-    """The meeting as a normalised rida/1 document."""
-    series = session.get(Series, meeting.series_id)
-    people = _people(session, meeting)
-    participations = session.exec(
-        select(Participation)
-        .where(Participation.meeting_id == meeting.id)
-        .order_by(Participation.position)
-    ).all()
-    rows = session.exec(
-        select(RidaRow).where(RidaRow.meeting_id == meeting.id).order_by(RidaRow.number)
-    ).all()
-    numbers = {row.id: row.number for row in rows}
-    actions = session.exec(
-        select(Action).where(Action.meeting_id == meeting.id).order_by(Action.position, Action.id)
-    ).all()
-    return {
-        "format": FORMAT,
-        "id": meeting.id,
-        "series": series.name if series else None,
-        "title": meeting.title,
-        "subject": _opt(meeting.subject),
-        "meeting_type": _opt(meeting.meeting_type),
-        "date": meeting.date.isoformat(),
-        "start_time": _opt(meeting.start_time),
-        "end_time": _opt(meeting.end_time),
-        "location": _opt(meeting.location),
-        "status": meeting.status,
-        "classification": meeting.classification,
-        "version": meeting.version,
-        "organiser": person_dict(people.get(meeting.organiser_id), meeting.organiser_function),
-        "rapporteur": person_dict(people.get(meeting.rapporteur_id), meeting.rapporteur_function),
-        "reference_documents": list(meeting.reference_documents),
-        "participants": [
-            {
-                **person_dict(people[p.person_id], p.function),
-                "attendance": p.attendance,
-                **p.extensions,
-            }
-            for p in participations
-        ],
-        "objectives": list(meeting.objectives),
-        "summary": _opt(meeting.summary),
-        "rida": [
-            {
-                "number": r.number,
-                "nature": r.nature,
-                "subject": r.subject,
-                "question": _opt(r.question),
-                "answer": _opt(r.answer),
-                **r.extensions,
-            }
-            for r in rows
-        ],
-        "comments": list(meeting.comments),
-        "results": _opt(meeting.results),
-        "actions": [
-            {
-                "title": a.title,
-                "kind": a.kind,
-                "owner": person_dict(people.get(a.owner_id), a.owner_function),
-                "due_date": a.due_date.isoformat() if a.due_date else None,
-                "status": a.status,
-                "rida": numbers.get(a.row_id),
-                "notes": _opt(a.notes),
-                **a.extensions,
-            }
-            for a in actions
-        ],
-        **meeting.extensions,
-    }
-
-
-def _people(session: Session, meeting: Meeting) -> dict[int, Person]:
-    ids = {meeting.organiser_id, meeting.rapporteur_id}
-    ids |= set(
-        session.exec(
-            select(Participation.person_id).where(Participation.meeting_id == meeting.id)
-        ).all()
-    )
-    ids |= set(session.exec(select(Action.owner_id).where(Action.meeting_id == meeting.id)).all())
-    ids.discard(None)
-    found = session.exec(select(Person).where(Person.id.in_(ids))).all() if ids else []
-    return {p.id: p for p in found}

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from rida import db, meetings
 from rida.fields import FieldError
 from rida.meetings import Conflict
+from rida.meetings.suggestions import suggestions
 from rida.models import Meeting
 
 
@@ -107,7 +108,7 @@ def test_header_conflicts_are_per_field(session, demo_meeting):
 
 def test_suggestions_from_series_history(session, demo_meeting):
     series_id = session.get(Meeting, demo_meeting).series_id
-    found = meetings.suggestions(session, series_id)
+    found = suggestions(session, series_id)
     assert found["subjects"][0] == "Inducteurs de financement"
     assert "Financement Ségur" in found["subjects"]
     for speaker in ("LIFEN : ", "ANS : ", "ESEA NA : ", "GCS SARA : ", "DNS : "):

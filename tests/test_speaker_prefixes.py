@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from rida import db, meetings
+from rida import db
 from rida.compte_rendu.reading.docx_import import read_docx
 from rida.meetings import speakers
+from rida.meetings.suggestions import suggestions
 from rida.models import Meeting
 from rida.search import documents
 from tests.conftest import demo_document, import_doc
@@ -125,7 +126,7 @@ def meeting(app) -> int:
 def test_every_suggested_prefix_is_an_organisation_of_the_search(app, meeting):
     with app.app_context(), db.read_session(db.engine()) as s:
         series_id = s.get(Meeting, meeting).series_id
-        offered = meetings.suggestions(s, series_id)["speakers"]
+        offered = suggestions(s, series_id)["speakers"]
         docs = documents.documents(s, [meeting])[meeting]
     facet = {o for d in docs if d.kind == "row" for o in d.organisations}
     names = [p.removesuffix(" : ") for p in offered]

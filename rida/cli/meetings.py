@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from sqlmodel import select
 
-from rida import accounts, db, meetings
+from rida import accounts, db
 from rida.actions import interviews
 from rida.audit import events
 from rida.circuit import files, validation, versions
@@ -20,6 +20,7 @@ from rida.cli.common import act_as, fail, with_app
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.compte_rendu.reading import upload_check
 from rida.fields import FieldError, ValidationError
+from rida.meetings.catalogue import catalogue
 from rida.models import Meeting, User
 from rida.paths import DEMO_FIXTURE
 from rida.search import glossary as search_glossary
@@ -74,7 +75,7 @@ def demo(app: Flask, if_empty: bool) -> None:
 @with_app
 def list_meetings(app: Flask, as_json: bool) -> None:
     """Liste les réunions : id, série, titre, date, statut, classification, version."""
-    found = meetings.catalogue(db.session())
+    found = catalogue(db.session())
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,14 +20,11 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
-from rida.meetings import speakers
 from rida.meetings.people import visible_person
 from rida.models import (
     CLASSIFICATIONS,
     NATURES,
     Meeting,
-    Participation,
-    Person,
     RidaRow,
     Series,
     SeriesMember,
@@ -397,59 +393,3 @@ def touch(meeting: Meeting) -> None:
 
 
 # --- Suggestions from the series' history -------------------------------------------
-
-
-def suggestions(
-    session: Session, series_id: int, where: Any = None, limit_meetings: int = 50
-) -> dict[str, list[str]]:
-    """Subjects and speaker prefixes (`LIFEN : `) used in the series' recent meetings
-    (those ``where`` allows: see rida.access.readable), most used first."""
-    recent = (
-        select(Meeting.id)
-        .where(Meeting.series_id == series_id)
-        .order_by(Meeting.date.desc())
-        .limit(limit_meetings)
-    )
-    if where is not None:
-        recent = recent.where(where)
-    found = session.exec(
-        select(RidaRow.subject, RidaRow.question, RidaRow.answer).where(
-            RidaRow.meeting_id.in_(recent)
-        )
-    ).all()
-    subjects = Counter(subject for subject, _, _ in found if subject)
-    # One regex pass over all the texts (each on its own lines) instead of one per field:
-    # same matches in the same order, several times faster on a long history.
-    said = Counter(speakers.names_in(text for _, q, a in found for text in (q, a)))
-    entities = session.exec(
-        select(Person.entity).join(Participation).where(Participation.meeting_id.in_(recent))
-    ).all()
-    # An entity is offered only if the rule reads it as a speaker, so that every prefix the
-    # editor inserts is one the search facet recognises.
-    said.update(" ".join(e.split()) for e in entities if e and speakers.is_speaker(e))
-    return {
-        "subjects": [s for s, _ in subjects.most_common(200)],
-        "speakers": [speakers.suggestion(s) for s, _ in said.most_common(200)],
-    }
-
-
-def catalogue(session: Session, where: Any = None) -> list[dict[str, Any]]:
-    """Meetings as summaries (id, series, title, date, status, classification, version),
-    newest first; ``where`` restricts them (see rida.access.readable)."""
-    query = (
-        select(Meeting, Series.name).join(Series).order_by(Meeting.date.desc(), Meeting.id.desc())
-    )
-    if where is not None:
-        query = query.where(where)
-    return [
-        {
-            "id": m.id,
-            "series": name,
-            "title": m.title,
-            "date": m.date.isoformat(),
-            "status": m.status,
-            "classification": m.classification,
-            "version": m.version,
-        }
-        for m, name in session.exec(query).all()
-    ]

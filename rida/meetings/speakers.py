@@ -1,6 +1,6 @@
 """Speaker prefixes: who speaks in a RIDA question or answer (``LIFEN : comment …``).
 
-The one rule, used by the editor's suggestions (:func:`rida.meetings.suggestions`), the
+The one rule, used by the editor's suggestions (:func:`rida.meetings.suggestions.suggestions`), the
 search facet of organisations (:mod:`rida.search.documents`) and, through the same
 regular expression copied verbatim, the editor's script (``rida/static/speakers.js``;
 ``tests/test_speaker_prefixes.py`` checks the copy and runs both on

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from rida import access, db, exchange, meetings
 from rida.circuit import versions
 from rida.meetings import participants, row_dict, row_order
+from rida.meetings.catalogue import catalogue
 from rida.meetings.participants import participant_dict
 from rida.models import Participation, Person, RidaRow
 from rida.views import auth, docx_template, editing, json_api, readable_meeting
@@ -27,7 +28,7 @@ bp = json_api.blueprint("api", __name__)
 @bp.get("/meetings")
 @login_required
 def list_meetings() -> ResponseReturnValue:
-    return {"meetings": meetings.catalogue(db.session(), access.readable(auth.user()))}
+    return {"meetings": catalogue(db.session(), access.readable(auth.user()))}
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -14,6 +14,7 @@ from rida.fields import FieldError
 from rida.meetings import header_dict, record, row_dict
 from rida.meetings.participants import participant_dict
 from rida.meetings.people import label
+from rida.meetings.suggestions import suggestions
 from rida.models import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -167,9 +168,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
         ],
         "organisations": [owner_dict(p) for p in organisations],
         "actions": [action_dict(session, a) for a in actions_of(session, id_of(meeting))],
-        "suggestions": meetings.suggestions(
-            session, meeting.series_id, access.readable(auth.user())
-        ),
+        "suggestions": suggestions(session, meeting.series_id, access.readable(auth.user())),
     }
     return render_template(
         "meetings/edit.html",

@@ -11,20 +11,23 @@ from __future__ import annotations
 import re
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlmodel import Session
 
 from rida.paths import MIGRATIONS_DIR
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from flask import Flask
+    from sqlmodel import Session
+
+# Flask and SQLModel (the ORM) are imported where they are used: a command that only
+# reads, such as ``rida list``, runs on SQLAlchemy Core alone and starts faster.
 
 WRITE_OPTION = "rida_write"
 # session.info keys: a write session (its changes are audited and queued for the search
@@ -81,6 +84,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def read_session(engine: Engine) -> Session:
+    from sqlmodel import Session
+
     return Session(engine, expire_on_commit=False)
 
 
@@ -92,6 +97,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
     search index, and every create, update and delete is recorded in the audit log, in
     the same transaction (:mod:`rida.search.outbox`, :mod:`rida.audit.hooks`, whose
     listeners the application installs)."""
+    from sqlmodel import Session
+
     lock = _WRITE_LOCKS.get(engine)
     with lock if lock is not None else nullcontext():
         session = Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
@@ -206,24 +213,34 @@ class App(Protocol):
     def app_context(self) -> AbstractContextManager[Any]: ...
 
 
-def init_app(app: Flask) -> None:
-    url = app.config["DATABASE_URL"]
+def open_engine(config: Mapping[str, Any]) -> Engine:
+    """The engine of ``config["DATABASE_URL"]`` (a SQLite file's folder created), its
+    schema brought to the newest migration unless ``AUTO_MIGRATE`` is off."""
+    url = config["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(url)
-    app.extensions["rida.engine"] = engine
-    if app.config.get("AUTO_MIGRATE", True) and not at_head(engine):
+    if config.get("AUTO_MIGRATE", True) and not at_head(engine):
         upgrade(engine)
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["rida.engine"] = open_engine(app.config)
     app.teardown_appcontext(_close_session)
 
 
 def extension(name: str) -> Any:
     """The current app's extension ``name`` (``app.extensions[name]``)."""
+    from flask import current_app
+
     return current_app.extensions[name]
 
 
 def current_app_object() -> App:
     """The current app itself, for modules that do not import Flask."""
+    from flask import current_app
+
     # Flask types the current_app proxy as Flask itself, hiding the proxy's methods.
     found: App = current_app._get_current_object()  # type: ignore[attr-defined]
     return found
@@ -236,6 +253,8 @@ def engine() -> Engine:
 
 def session() -> Session:
     """The read session of the current request."""
+    from flask import g
+
     if "db_session" not in g:
         g.db_session = read_session(engine())
     current: Session = g.db_session
@@ -248,6 +267,8 @@ ACTOR_OF_REQUEST = "rida.actor_of_request"  # app.extensions: who acts in a requ
 def current_actor() -> object | None:
     """Who acts: the command's actor (``g``), else the one the web layer names for the
     request (``app.extensions[ACTOR_OF_REQUEST]``), else nobody (``None``)."""
+    from flask import current_app, g, has_request_context
+
     actor: object | None = g.get(ACTOR)
     if actor is not None:
         return actor
@@ -268,6 +289,8 @@ def transaction() -> Iterator[Session]:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    from flask import g
+
     s = g.pop("db_session", None)
     if s is not None:
         s.close()

@@ -8,7 +8,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from rida import db, exchange, meetings
+from rida import db, exchange
+from rida.meetings import editing
 from rida.models import Meeting, Person
 from tests.conftest import Browser, demo_document, draft_document, join_series
 
@@ -37,7 +38,7 @@ def as_user(app, login: str) -> Browser:
 
 def rows(app, meeting_id: int) -> list[dict]:
     with app.app_context(), db.write_session(db.engine()) as s:
-        return [meetings.row_dict(r) for r in meetings.rows_of(s, meeting_id)]
+        return [editing.row_dict(r) for r in editing.rows_of(s, meeting_id)]
 
 
 def meeting_count(app) -> int:

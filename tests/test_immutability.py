@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rida import db, meetings
+from rida import db
 from rida.cli import main
-from rida.meetings import participants
+from rida.meetings import editing, participants
 from tests.conftest import export_doc
 
 FROZEN = (
@@ -39,7 +39,7 @@ def uids(browser, meeting_id: int) -> tuple[str, str]:
     app = browser.client.application
     with app.app_context(), db.write_session(db.engine()) as s:
         return (
-            meetings.rows_of(s, meeting_id)[0].uid,
+            editing.rows_of(s, meeting_id)[0].uid,
             participants.participants_of(s, meeting_id)[0][0].uid,
         )
 

@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import true
 from sqlmodel import Session
 
-from rida import db, meetings
+from rida import db
 from rida.fields import FieldError
-from rida.meetings import Conflict
+from rida.meetings import editing
+from rida.meetings.editing import Conflict
 from rida.meetings.suggestions import suggestions
 from rida.models import Meeting
 
@@ -18,78 +19,78 @@ def session(app, demo_meeting):
 
 
 def numbers(s: Session, meeting_id: int) -> list[int]:
-    return [r.number for r in meetings.rows_of(s, meeting_id)]
+    return [r.number for r in editing.rows_of(s, meeting_id)]
 
 
 def test_add_row_below_and_at_end(session, demo_meeting):
     m = session.get(Meeting, demo_meeting)
-    third = meetings.rows_of(session, m.id)[2]
-    row = meetings.add_row(session, m, {"subject": "Nouveau"}, uid="a" * 32, after=third.uid)
+    third = editing.rows_of(session, m.id)[2]
+    row = editing.add_row(session, m, {"subject": "Nouveau"}, uid="a" * 32, after=third.uid)
     assert row.number == 4
     assert numbers(session, m.id) == list(range(1, 11))
-    last = meetings.add_row(session, m, {}, uid="b" * 32)
+    last = editing.add_row(session, m, {}, uid="b" * 32)
     assert last.number == 11
 
 
 def test_add_row_is_idempotent_on_uid(session, demo_meeting):
     m = session.get(Meeting, demo_meeting)
-    first = meetings.add_row(session, m, {"subject": "x"}, uid="c" * 32)
-    again = meetings.add_row(session, m, {"subject": "x"}, uid="c" * 32)
+    first = editing.add_row(session, m, {"subject": "x"}, uid="c" * 32)
+    again = editing.add_row(session, m, {"subject": "x"}, uid="c" * 32)
     assert first.id == again.id
     assert numbers(session, m.id) == list(range(1, 11))
 
 
 def test_bad_uid_refused(session, demo_meeting):
     with pytest.raises(FieldError) as e:
-        meetings.add_row(session, session.get(Meeting, demo_meeting), {}, uid="../x")
+        editing.add_row(session, session.get(Meeting, demo_meeting), {}, uid="../x")
     assert e.value.path == "uid"
 
 
 def test_delete_and_move_keep_numbers_consecutive(session, demo_meeting):
     m = session.get(Meeting, demo_meeting)
-    rows = meetings.rows_of(session, m.id)
-    meetings.delete_row(session, m, rows[0])
+    rows = editing.rows_of(session, m.id)
+    editing.delete_row(session, m, rows[0])
     assert numbers(session, m.id) == list(range(1, 9))
     moved = rows[5]  # was 6, now 5
-    meetings.move_row(session, m, moved, "up")
+    editing.move_row(session, m, moved, "up")
     assert moved.number == 4
-    meetings.move_row(session, m, moved, "down")
+    editing.move_row(session, m, moved, "down")
     assert moved.number == 5
-    first = meetings.rows_of(session, m.id)[0]
-    meetings.move_row(session, m, first, "up")  # already first: no change
+    first = editing.rows_of(session, m.id)[0]
+    editing.move_row(session, m, first, "up")  # already first: no change
     assert first.number == 1
     with pytest.raises(FieldError):
-        meetings.move_row(session, m, first, "sideways")
+        editing.move_row(session, m, first, "sideways")
 
 
 def test_stale_revision_conflicts_unless_same_value(session, demo_meeting):
-    row = meetings.rows_of(session, demo_meeting)[0]
-    meetings.update_row(session, row, 1, {"answer": "Réponse A"})
+    row = editing.rows_of(session, demo_meeting)[0]
+    editing.update_row(session, row, 1, {"answer": "Réponse A"})
     assert row.revision == 2
     # The same save replayed (its answer was lost): accepted, no new revision.
-    assert meetings.update_row(session, row, 1, {"answer": "Réponse A"}).revision == 2
+    assert editing.update_row(session, row, 1, {"answer": "Réponse A"}).revision == 2
     with pytest.raises(Conflict) as e:
-        meetings.update_row(session, row, 1, {"answer": "Réponse B"})
+        editing.update_row(session, row, 1, {"answer": "Réponse B"})
     assert e.value.current["answer"] == "Réponse A"
     assert e.value.current["revision"] == 2
 
 
 def test_row_field_rules(session, demo_meeting):
-    row = meetings.rows_of(session, demo_meeting)[0]
-    meetings.update_row(session, row, 1, {"nature": "", "subject": "  Objet  "})
+    row = editing.rows_of(session, demo_meeting)[0]
+    editing.update_row(session, row, 1, {"nature": "", "subject": "  Objet  "})
     assert (row.nature, row.subject) == (None, "Objet")
     for bad in ({"nature": "X"}, {"subject": "a\x00b"}, {"number": 3}, {}):
         with pytest.raises(FieldError):
-            meetings.update_row(session, row, row.revision, bad)
+            editing.update_row(session, row, row.revision, bad)
 
 
 def test_header_conflicts_are_per_field(session, demo_meeting):
     m = session.get(Meeting, demo_meeting)
 
     def update(m, changes, base=None):  # every person visible: a command's view
-        return meetings.update_meeting(session, m, changes, base, visible=true())
+        return editing.update_meeting(session, m, changes, base, visible=true())
 
-    base = meetings.header_dict(m)
+    base = editing.header_dict(m)
     update(m, {"title": "Titre A"}, {"title": base["title"]})
     # Another editor, who saw the old title, changes another field: fine.
     update(m, {"location": "Visio"}, {"location": base["location"]})
@@ -116,11 +117,11 @@ def test_suggestions_from_series_history(session, demo_meeting):
 
 
 def test_create_meeting_and_series(session):
-    series = meetings.create_series(session, "  TF Test ", None)
+    series = editing.create_series(session, "  TF Test ", None)
     assert series.name == "TF Test"
     with pytest.raises(FieldError):
-        meetings.create_series(session, "TF Test", None)
-    m = meetings.create_meeting(
+        editing.create_series(session, "TF Test", None)
+    m = editing.create_meeting(
         session,
         series.id,
         None,
@@ -128,6 +129,18 @@ def test_create_meeting_and_series(session):
     )
     assert (m.classification, m.status, m.version) == ("restricted", "draft", "0.1")
     with pytest.raises(FieldError):
-        meetings.create_meeting(session, series.id, None, {"title": "", "date": "2024-03-01"})
+        editing.create_meeting(session, series.id, None, {"title": "", "date": "2024-03-01"})
     with pytest.raises(FieldError):
-        meetings.create_meeting(session, series.id, None, {"title": "x", "date": "2024-02-30"})
+        editing.create_meeting(session, series.id, None, {"title": "x", "date": "2024-02-30"})
+
+
+def test_the_catalogue_describes_the_tables_as_the_models_do():
+    """``rida list`` reads through a light description of two tables: it must match."""
+    from rida.meetings.catalogue import MEETING, SERIES
+    from rida.models import Meeting, Series
+
+    for light, model in ((MEETING, Meeting.__table__), (SERIES, Series.__table__)):
+        assert light.name == model.name
+        for c in light.c:
+            assert c.name in model.c, (light.name, c.name)
+            assert c.type._type_affinity is model.c[c.name].type._type_affinity, c.name

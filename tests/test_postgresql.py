@@ -14,7 +14,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
 
-from rida import create_app, db, exchange, meetings
+from rida import create_app, db, exchange
+from rida.meetings import editing
 from rida.models import Meeting
 from tests.conftest import Browser, demo_document, draft_document
 
@@ -59,11 +60,11 @@ def test_round_trip_and_editing_on_postgresql(pg_app):
                 demo_document()
             )
             m = s.get(Meeting, second.id)
-            rows = meetings.rows_of(s, m.id)
-            meetings.add_row(s, m, {"subject": "Nouveau"}, uid="f" * 32, after=rows[0].uid)
-            meetings.move_row(s, m, rows[8], "up")
-            meetings.delete_row(s, m, rows[3])
-            assert [r.number for r in meetings.rows_of(s, m.id)] == list(range(1, 10))
+            rows = editing.rows_of(s, m.id)
+            editing.add_row(s, m, {"subject": "Nouveau"}, uid="f" * 32, after=rows[0].uid)
+            editing.move_row(s, m, rows[8], "up")
+            editing.delete_row(s, m, rows[3])
+            assert [r.number for r in editing.rows_of(s, m.id)] == list(range(1, 10))
 
 
 def test_http_api_on_postgresql(pg_app):
@@ -108,7 +109,7 @@ def test_the_search_outbox_on_postgresql(pg_app):
             second = exchange.import_document(s, draft_document()).id
         assert queued() == [first, second]
         with pytest.raises(RuntimeError), db.transaction() as s:
-            meetings.add_row(s, s.get(Meeting, first), {"subject": "Annulé"})
+            editing.add_row(s, s.get(Meeting, first), {"subject": "Annulé"})
             raise RuntimeError("rolled back")
         assert queued() == [first, second]
         with db.transaction() as s:  # a person named in both meetings

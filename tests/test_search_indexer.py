@@ -15,7 +15,8 @@ import pytest
 from flask import Flask
 from sqlmodel import Session
 
-from rida import db, meetings
+from rida import db
+from rida.meetings import editing
 from rida.search import indexer as indexing
 from tests.test_search_outbox import clear, parts, queued, second_meeting
 
@@ -175,8 +176,8 @@ def test_the_indexer_is_off_under_testing_and_on_by_configuration(app, recorder)
 
 def edit_row(app: Flask, meeting_id: int, subject: str) -> None:
     with app.app_context(), db.transaction() as s:
-        row = meetings.rows_of(s, meeting_id)[0]
-        meetings.update_row(s, row, row.revision, {"subject": subject})
+        row = editing.rows_of(s, meeting_id)[0]
+        editing.update_row(s, row, row.revision, {"subject": subject})
 
 
 def test_catching_up_drains_now_and_never_raises(app, demo_meeting, recorder, caplog):

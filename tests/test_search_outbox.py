@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from rida import actions, db, exchange, meetings, search
+from rida import actions, db, exchange, search
+from rida.meetings import editing
 from rida.models import Meeting, Person, SearchOutbox, Series
 from tests.conftest import draft_document
 
@@ -27,7 +28,7 @@ def parts(app: Flask, meeting_id: int) -> tuple[list[dict], list[dict]]:
     """The rows and actions of a meeting as the API shows them (uid, revision…)."""
     with app.app_context(), db.write_session(db.engine()) as s:
         return (
-            [meetings.row_dict(r) for r in meetings.rows_of(s, meeting_id)],
+            [editing.row_dict(r) for r in editing.rows_of(s, meeting_id)],
             [{"uid": a.uid, "revision": a.revision} for a in actions.actions_of(s, meeting_id)],
         )
 
@@ -87,7 +88,7 @@ def test_each_kind_of_edit_queues_its_meeting_only(app, browser, demo_meeting, c
 def test_a_person_change_queues_every_meeting_naming_them(app, demo_meeting):
     other = second_meeting(app)
     with app.app_context(), db.transaction() as s:
-        third = meetings.create_meeting(
+        third = editing.create_meeting(
             s,
             s.exec(select(Series)).first().id,
             None,
@@ -122,25 +123,25 @@ def test_the_entries_are_written_in_the_change_transaction_and_rolled_back_with_
 ):
     clear(app)
     with pytest.raises(RuntimeError), app.app_context(), db.transaction() as s:
-        row = meetings.rows_of(s, demo_meeting)[0]
-        meetings.update_row(s, row, row.revision, {"subject": "Jamais enregistré"})
+        row = editing.rows_of(s, demo_meeting)[0]
+        editing.update_row(s, row, row.revision, {"subject": "Jamais enregistré"})
         # Visible inside the transaction, before the commit...
         assert s.exec(select(SearchOutbox.meeting_id)).all() == [demo_meeting]
         raise RuntimeError("crash before commit")
     # ... and gone with it.
     assert queued(app) == []
     with app.app_context(), db.transaction() as s:
-        assert meetings.rows_of(s, demo_meeting)[0].subject != "Jamais enregistré"
+        assert editing.rows_of(s, demo_meeting)[0].subject != "Jamais enregistré"
 
 
 def test_a_session_retried_after_a_rollback_queues_again(app, demo_meeting):
     clear(app)
     with app.app_context(), db.write_session(db.engine()) as s:
-        row = meetings.rows_of(s, demo_meeting)[0]
-        meetings.update_row(s, row, row.revision, {"subject": "Premier essai"})
+        row = editing.rows_of(s, demo_meeting)[0]
+        editing.update_row(s, row, row.revision, {"subject": "Premier essai"})
         s.rollback()
-        row = meetings.rows_of(s, demo_meeting)[0]
-        meetings.update_row(s, row, row.revision, {"subject": "Second essai"})
+        row = editing.rows_of(s, demo_meeting)[0]
+        editing.update_row(s, row, row.revision, {"subject": "Second essai"})
     assert queued(app) == [demo_meeting]
 
 

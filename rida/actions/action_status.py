@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from rida import fields
 from rida.actions.action_dicts import action_dict
 from rida.fields import FieldError
-from rida.meetings import Conflict
+from rida.meetings.editing import Conflict
 from rida.models import ACTION_STATUSES, Action, ActionEvent, Meeting, User
 
 OPEN_STATUSES = ("open", "in_progress")

@@ -14,11 +14,10 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from rida import meetings
 from rida.access import readable
 from rida.actions import action_status
 from rida.fields import FieldError
-from rida.meetings import participants
+from rida.meetings import editing, participants
 from rida.meetings.people import display_name
 from rida.models import Action, ActionEvent, Meeting, Person, User
 
@@ -47,7 +46,7 @@ def open_interview(
     origin = session.get(Meeting, action.meeting_id)
     assert origin is not None
     owner = session.get(Person, action.owner_id) if action.owner_id is not None else None
-    meeting = meetings.create_meeting(
+    meeting = editing.create_meeting(
         session,
         origin.series_id,
         user,

@@ -59,7 +59,7 @@ COMMANDS: dict[str, Entry] = {
         "rida.cli.meetings:init", "Crée la base de données ou la met à jour (migrations)."
     ),
     "list": Entry(
-        "rida.cli.meetings:list_meetings",
+        "rida.cli.catalogue:list_meetings",
         "Liste les réunions : id, série, titre, date, statut, classification, version.",
     ),
     "person": Entry("rida.cli.people:person", "Gère les personnes (adresse e-mail des rappels)."),

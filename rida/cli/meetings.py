@@ -1,4 +1,4 @@
-"""``rida init``, ``demo``, ``list``, ``import``, ``export`` and ``validate``: the meetings
+"""``rida init``, ``demo``, ``import``, ``export`` and ``validate``: the meetings
 and their comptes-rendus from the command line."""
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from rida.cli.common import act_as, fail, with_app
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.compte_rendu.reading import upload_check
 from rida.fields import FieldError, ValidationError
-from rida.meetings.catalogue import catalogue
 from rida.models import Meeting, User
 from rida.paths import DEMO_FIXTURE
 from rida.search import glossary as search_glossary
@@ -68,22 +67,6 @@ def demo(app: Flask, if_empty: bool) -> None:
                 search_glossary.set_groups(s, meeting.series_id, DEMO_GLOSSARY)
     password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"
     click.echo(f"Connexion : identifiant « {DEMO_LOGIN} », mot de passe « {password} »")
-
-
-@click.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
-@with_app
-def list_meetings(app: Flask, as_json: bool) -> None:
-    """Liste les réunions : id, série, titre, date, statut, classification, version."""
-    found = catalogue(db.session())
-    if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    for m in found:
-        click.echo(
-            f"{m['id']:>5}  {m['date']}  v{m['version']:<5} {m['status']:<10} "
-            f"{m['classification']:<12} {m['series']} — {m['title']}"
-        )
 
 
 @click.command("import")

@@ -7,14 +7,16 @@ from typing import Any
 
 from flask import abort, url_for
 from flask.typing import ResponseReturnValue
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from rida import access, db, exchange, meetings
+from rida import access, db, exchange
 from rida.circuit import versions
-from rida.meetings import participants, row_dict, row_order
+from rida.meetings import editing as edits
+from rida.meetings import participants
 from rida.meetings.catalogue import catalogue
+from rida.meetings.editing import row_dict, row_order
 from rida.meetings.participants import participant_dict
-from rida.models import Participation, Person, RidaRow
+from rida.models import Meeting, Participation, Person, RidaRow
 from rida.views import auth, docx_template, editing, json_api, readable_meeting
 from rida.views.auth import login_required
 from rida.views.json_api import body, object_field, prefixed
@@ -28,7 +30,8 @@ bp = json_api.blueprint("api", __name__)
 @bp.get("/meetings")
 @login_required
 def list_meetings() -> ResponseReturnValue:
-    return {"meetings": catalogue(db.session(), access.readable(auth.user()))}
+    readable = select(Meeting.id).where(access.readable(auth.user()))
+    return {"meetings": catalogue(db.session(), readable)}
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -54,7 +57,7 @@ def create_meeting() -> ResponseReturnValue:
 def patch_meeting(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
-        header = meetings.update_meeting(
+        header = edits.update_meeting(
             s,
             meeting,
             data.get("fields"),
@@ -68,7 +71,7 @@ def patch_meeting(meeting_id: int) -> ResponseReturnValue:
 
 
 def _row(s: Session, meeting_id: int, uid: str) -> RidaRow:
-    return meetings.find_row(s, meeting_id, uid) or abort(404)
+    return edits.find_row(s, meeting_id, uid) or abort(404)
 
 
 @bp.post("/meetings/<int:meeting_id>/rows")
@@ -76,10 +79,10 @@ def _row(s: Session, meeting_id: int, uid: str) -> RidaRow:
 def add_row(meeting_id: int) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting), prefixed("rida[new]"):
-        row = meetings.add_row(
+        row = edits.add_row(
             s, meeting, object_field(data, "fields"), uid=data.get("uid"), after=data.get("after")
         )
-        result = {"row": row_dict(row), "order": row_order(meetings.rows_of(s, meeting_id))}
+        result = {"row": row_dict(row), "order": row_order(edits.rows_of(s, meeting_id))}
     return result, 201
 
 
@@ -90,7 +93,7 @@ def patch_row(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
         row = _row(s, meeting_id, uid)
         with prefixed(f"rida[{row.number - 1}]"):
-            row = meetings.update_row(s, row, data.get("revision"), object_field(data, "fields"))
+            row = edits.update_row(s, row, data.get("revision"), object_field(data, "fields"))
         result = {"row": row_dict(row)}
     return result
 
@@ -99,7 +102,7 @@ def patch_row(meeting_id: int, uid: str) -> ResponseReturnValue:
 @login_required
 def delete_row(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
-        rows = meetings.delete_row(s, meeting, _row(s, meeting_id, uid))
+        rows = edits.delete_row(s, meeting, _row(s, meeting_id, uid))
         result = {"order": row_order(rows)}
     return result
 
@@ -109,7 +112,7 @@ def delete_row(meeting_id: int, uid: str) -> ResponseReturnValue:
 def move_row(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
     with editing(meeting_id) as (s, meeting):
-        rows = meetings.move_row(
+        rows = edits.move_row(
             s, meeting, _row(s, meeting_id, uid), data.get("direction"), data.get("to")
         )
         result = {"order": row_order(rows)}

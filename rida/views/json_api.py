@@ -17,7 +17,7 @@ from flask import Blueprint, request
 from rida import exchange
 from rida.circuit import versions
 from rida.fields import FieldError, ValidationError, type_name
-from rida.meetings import Conflict
+from rida.meetings.editing import Conflict
 
 PREFIX = "/api"
 

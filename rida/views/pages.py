@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from rida import access, db, meetings
+from rida import access, db
 from rida.actions import action_dict, actions_of, owner_dict
 from rida.circuit import validation, versions
 from rida.circuit.files import FORMAT_LABELS
 from rida.fields import FieldError
-from rida.meetings import header_dict, record, row_dict
+from rida.meetings import editing, record
+from rida.meetings.editing import header_dict, row_dict
 from rida.meetings.participants import participant_dict
 from rida.meetings.people import label
 from rida.meetings.suggestions import suggestions
@@ -74,7 +75,7 @@ def create_series() -> ResponseReturnValue:
         abort(403)
     try:
         with db.transaction() as s:
-            series = meetings.create_series(s, request.form.get("name", ""), user)
+            series = editing.create_series(s, request.form.get("name", ""), user)
     except FieldError as e:
         flash(f"Série non créée : {e.message}.", "error")
         return redirect(url_for("pages.home"))
@@ -99,7 +100,7 @@ def create_meeting() -> ResponseReturnValue:
                 raise FieldError("series_id", "série inconnue")
             if not access.can_edit_series(s, user, series_id):
                 raise FieldError("series_id", access.NOT_A_MEMBER)
-            meeting = meetings.create_meeting(s, series_id, user, dict(form))
+            meeting = editing.create_meeting(s, series_id, user, dict(form))
     except FieldError as e:
         flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.", "error")
         return redirect(url_for("pages.home"))

@@ -1,0 +1,395 @@
+"""Domain rules for meetings and their RIDA rows.
+
+Edits are optimistic: a row carries a ``revision`` that every change bumps, and a change
+sent against an older revision is a :class:`Conflict`, unless it would leave the row as it
+already is (a replayed save whose answer was lost). Header fields are checked against the
+value the editor last saw (``base``), field by field, so two people editing different
+header fields never collide. Row numbers stay consecutive after every insert, move and
+delete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, false
+from sqlmodel import Session, select
+
+from rida import fields
+from rida.fields import FieldError
+from rida.meetings.people import visible_person
+from rida.models import (
+    CLASSIFICATIONS,
+    NATURES,
+    Meeting,
+    RidaRow,
+    Series,
+    SeriesMember,
+    User,
+    utcnow,
+)
+
+
+class Conflict(Exception):
+    """A change made against a stale version; ``current`` is what the server holds."""
+
+    def __init__(self, current: dict[str, Any], message: str):
+        super().__init__(message)
+        self.current = current
+        self.message = message
+
+
+# --- Series and meetings -----------------------------------------------------------
+
+
+def create_series(session: Session, name: str, user: User | None) -> Series:
+    name = fields.text(name, "name", required=True, nonempty=True, limit=200)
+    if session.exec(select(Series).where(Series.name == name)).first():
+        raise FieldError("name", f"la série « {name} » existe déjà")
+    series = Series(name=name)
+    session.add(series)
+    session.flush()
+    if user is not None:
+        session.add(SeriesMember(series_id=series.id, user_id=user.id))
+    return series
+
+
+def create_meeting(
+    session: Session, series_id: int, user: User | None, values: dict[str, Any]
+) -> Meeting:
+    if session.get(Series, series_id) is None:
+        raise FieldError("series_id", "série inconnue")
+    title = fields.text(values.get("title"), "title", required=True, nonempty=True)
+    date = fields.date(values.get("date"), "date", required=True)
+    meeting = Meeting(
+        series_id=series_id,
+        title=title,
+        date=date,
+        created_by=user.id if user else None,
+        rapporteur_id=user.person_id if user else None,
+    )
+    for name in ("meeting_type", "classification", "subject", "location"):
+        if values.get(name):
+            setattr(meeting, name, check_header_field(session, name, values[name]))
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+HEADER_TEXT = ("title", "subject", "meeting_type", "location")
+HEADER_FIELDS = (
+    *HEADER_TEXT,
+    "date",
+    "start_time",
+    "end_time",
+    "classification",
+    "organiser_id",
+    "rapporteur_id",
+    "reference_documents",
+    "objectives",
+    "summary",
+    "comments",
+    "results",
+)
+PERSON_HEADER = ("organiser_id", "rapporteur_id")
+
+
+def check_header_field(
+    session: Session, name: str, value: Any, *, visible: ColumnElement[bool] | None = None
+) -> Any:
+    """The normalised value of header field ``name``, or FieldError. ``organiser_id`` and
+    ``rapporteur_id`` name a person among those the clause ``visible`` selects (the acting
+    user's :func:`rida.access.visible_people`; none if not given): another id is
+    « personne inconnue », like an id that does not exist."""
+    if name == "title":
+        return fields.text(value, name, required=True, nonempty=True)
+    if name in HEADER_TEXT:
+        return fields.text(value, name)
+    if name == "date":
+        return fields.date(value, name, required=True)
+    if name in ("start_time", "end_time"):
+        return fields.time(value, name)
+    if name == "classification":
+        return fields.choice(value, name, CLASSIFICATIONS)
+    if name in ("summary", "results"):
+        return fields.markdown(value, name)
+    if name in ("reference_documents", "objectives"):
+        return fields.text_list(value, name)
+    if name == "comments":
+        return fields.text_list(value, name, limit=fields.LONG_TEXT)
+    if name in PERSON_HEADER:
+        if value is None or value == "":
+            return None
+        person_id = fields.integer(value, name)
+        person = visible_person(session, person_id, false() if visible is None else visible)
+        if person is None:
+            raise FieldError(name, "personne inconnue")
+        if not person.last_name:
+            raise FieldError(name, "une organisation seule ne peut pas tenir ce rôle")
+        return person_id
+    raise FieldError(name, "champ inconnu ou non modifiable")
+
+
+def header_dict(meeting: Meeting) -> dict[str, Any]:
+    out = {name: getattr(meeting, name) for name in HEADER_FIELDS}
+    out["date"] = meeting.date.isoformat()
+    out.update(id=meeting.id, status=meeting.status, version=meeting.version)
+    return out
+
+
+def _base_value(session: Session, name: str, value: Any) -> Any:
+    """The value the editor last saw, normalised; a person field is compared by id alone,
+    never looked up (nothing about a person is learnt from a ``base``)."""
+    if name in PERSON_HEADER:
+        return None if value is None or value == "" else fields.integer(value, name)
+    return check_header_field(session, name, value)
+
+
+def update_meeting(
+    session: Session,
+    meeting: Meeting,
+    changes: object,
+    base: dict[str, Any] | None = None,
+    *,
+    visible: ColumnElement[bool],
+) -> dict[str, Any]:
+    """Apply header ``changes`` (a request's value, checked here: a non-empty object); a
+    field whose server value moved away from ``base`` (and differs from the new value) is
+    a conflict. A person field names a person among those the clause ``visible`` selects
+    (the acting user's :func:`rida.access.visible_people`)."""
+    if not isinstance(changes, dict) or not changes:
+        raise FieldError("fields", "objet non vide attendu")
+    current = header_dict(meeting)
+    new = {
+        name: check_header_field(session, name, value, visible=visible)
+        for name, value in changes.items()
+    }
+    for name, value in new.items():
+        if base is not None and name in base:
+            seen = _base_value(session, name, base[name])
+            seen = seen.isoformat() if isinstance(seen, dt.date) else seen
+            wanted = value.isoformat() if isinstance(value, dt.date) else value
+            if current[name] not in (seen, wanted):
+                raise Conflict(current, f"Le champ « {name} » a été modifié par ailleurs.")
+    for name, value in new.items():
+        setattr(meeting, name, value)
+    meeting.updated_at = utcnow()
+    session.add(meeting)
+    session.flush()
+    return header_dict(meeting)
+
+
+# --- RIDA rows ----------------------------------------------------------------------
+
+ROW_FIELDS = ("nature", "subject", "question", "answer")
+
+
+def check_row_field(name: str, value: Any) -> Any:
+    if name == "nature":
+        return fields.choice(None if value == "" else value, name, (*NATURES, None))
+    if name == "subject":
+        return fields.text(value, name)
+    if name in ("question", "answer"):
+        return fields.markdown(value, name)
+    raise FieldError(name, "champ inconnu ou non modifiable")
+
+
+def row_dict(row: RidaRow) -> dict[str, Any]:
+    return {
+        "uid": row.uid,
+        "number": row.number,
+        "nature": row.nature,
+        "subject": row.subject,
+        "question": row.question,
+        "answer": row.answer,
+        "revision": row.revision,
+    }
+
+
+def rows_of(session: Session, meeting_id: int) -> list[RidaRow]:
+    return list(
+        session.exec(
+            select(RidaRow).where(RidaRow.meeting_id == meeting_id).order_by(RidaRow.number)
+        ).all()
+    )
+
+
+def find_row(session: Session, meeting_id: int, uid: str) -> RidaRow | None:
+    return session.exec(
+        select(RidaRow).where(RidaRow.meeting_id == meeting_id, RidaRow.uid == uid)
+    ).first()
+
+
+def renumber(session: Session, items: Sequence[Any], attr: str, start: int) -> None:
+    """Give ``items`` consecutive values of ``attr`` from ``start``, in two passes so that
+    a unique constraint on the column never sees a duplicate."""
+    changed = [(i, item) for i, item in enumerate(items, start) if getattr(item, attr) != i]
+    for i, item in changed:
+        setattr(item, attr, -i)
+        session.add(item)
+    session.flush()
+    for i, item in changed:
+        setattr(item, attr, i)
+    session.flush()
+
+
+def row_order(rows: Sequence[RidaRow]) -> list[dict[str, Any]]:
+    return [{"uid": r.uid, "number": r.number} for r in rows]
+
+
+def add_row(
+    session: Session,
+    meeting: Meeting,
+    values: dict[str, Any],
+    *,
+    uid: str | None = None,
+    after: str | None = None,
+) -> RidaRow:
+    """A new row below the row ``after`` (at the end when absent or no longer there: a
+    co-rapporteur may have deleted it); idempotent on ``uid``."""
+    if after is not None:
+        after = check_uid(after, "after")
+    if uid is not None:
+        uid = check_uid(uid)
+        existing = session.exec(select(RidaRow).where(RidaRow.uid == uid)).first()
+        if existing is not None:
+            if existing.meeting_id != meeting.id:
+                raise FieldError("uid", "identifiant déjà utilisé")
+            return existing
+    clean = {name: check_row_field(name, value) for name, value in values.items()}
+    rows = rows_of(session, meeting.id)
+    index = next((i + 1 for i, r in enumerate(rows) if r.uid == after), len(rows))
+    row = RidaRow(meeting_id=meeting.id, number=len(rows) + 1, **clean)
+    if uid is not None:
+        row.uid = uid
+    rows.insert(index, row)
+    session.add(row)
+    renumber(session, rows, "number", 1)
+    touch(meeting)
+    return row
+
+
+def apply_revision(
+    session: Session,
+    item: Any,
+    revision: Any,
+    clean: dict[str, Any],
+    current: Callable[[], dict[str, Any]],
+    message: str,
+    derived: Sequence[str] = (),
+) -> bool:
+    """The editor's optimistic change of a record (row, participant, action) seen at
+    ``revision``: True when ``clean`` changed it (its revision is then bumped). A stale
+    revision is a :class:`Conflict` carrying ``current()``, unless the record already holds
+    these values (a replayed save). ``derived`` fields follow others and are not compared."""
+    if type(revision) is not int:
+        raise FieldError("revision", "entier attendu")
+    same = all(getattr(item, name) == value for name, value in clean.items() if name not in derived)
+    if revision != item.revision:
+        if same:
+            return False
+        raise Conflict(current(), message)
+    if same:
+        return False
+    for name, value in clean.items():
+        setattr(item, name, value)
+    item.revision += 1
+    session.add(item)
+    session.flush()
+    return True
+
+
+def update_row(session: Session, row: RidaRow, revision: Any, values: dict[str, Any]) -> RidaRow:
+    clean = {name: check_row_field(name, value) for name, value in values.items()}
+    if not clean:
+        raise FieldError("fields", "aucun champ à modifier")
+    if apply_revision(
+        session,
+        row,
+        revision,
+        clean,
+        lambda: row_dict(row),
+        f"La ligne {row.number} a été modifiée par quelqu'un d'autre.",
+    ):
+        row.updated_at = utcnow()
+    return row
+
+
+def delete_row(session: Session, meeting: Meeting, row: RidaRow) -> list[RidaRow]:
+    return delete_in(session, meeting, row, lambda: rows_of(session, meeting.id), "number", 1)
+
+
+def delete_in(
+    session: Session,
+    meeting: Meeting,
+    item: Any,
+    remaining: Callable[[], list[Any]],
+    attr: str,
+    start: int,
+) -> list[Any]:
+    """Delete ``item`` of ``meeting`` and renumber ``remaining()`` from ``start``."""
+    session.delete(item)
+    session.flush()
+    items = remaining()
+    renumber(session, items, attr, start)
+    touch(meeting)
+    return items
+
+
+def move_row(
+    session: Session, meeting: Meeting, row: RidaRow, direction: Any, to: Any = None
+) -> list[RidaRow]:
+    """Move ``row`` one place; ``to`` (optional) is the number it should end up with."""
+    return move_in(session, meeting, rows_of(session, meeting.id), row, direction, to, "number", 1)
+
+
+def move_in(
+    session: Session,
+    meeting: Meeting,
+    items: list[Any],
+    item: Any,
+    direction: Any,
+    to: Any,
+    attr: str,
+    start: int,
+) -> list[Any]:
+    """Move ``item`` one place among ``items`` (numbered by ``attr`` from ``start``), unless
+    a replayed move already put it at ``to``; returns the items in their new order."""
+    if not already_moved(direction, getattr(item, attr), to):
+        move_item(items, item, direction)
+        renumber(session, items, attr, start)
+        touch(meeting)
+    return items
+
+
+def already_moved(direction: Any, current: int, to: Any) -> bool:
+    """True when the item already sits where the move sends it (``to``): the editor resent
+    a move whose answer was lost, and moving again would go one place too far."""
+    if direction not in ("up", "down"):
+        raise FieldError("direction", "valeur attendue parmi up, down")
+    return to is not None and fields.integer(to, "to", minimum=0) == current
+
+
+def move_item(items: list[Any], item: Any, direction: str) -> None:
+    if direction not in ("up", "down"):
+        raise FieldError("direction", "valeur attendue parmi up, down")
+    i = items.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+
+
+def check_uid(uid: Any, path: str = "uid") -> str:
+    if not isinstance(uid, str) or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", uid):
+        raise FieldError(path, "identifiant de 8 à 64 caractères [A-Za-z0-9_-] attendu")
+    return uid
+
+
+def touch(meeting: Meeting) -> None:
+    meeting.updated_at = utcnow()
+
+
+# --- Suggestions from the series' history -------------------------------------------

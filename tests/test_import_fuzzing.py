@@ -4,7 +4,8 @@ like a legacy compte-rendu) truncated, corrupted, stripped of parts, through the
 
 Whatever comes in: never a server error (nor a traceback), never a partial write (table
 counts unchanged after a refusal), and an accepted document is there whole (its export
-equals the validated document). ``RIDA_FUZZ_SCALE=10`` runs ten times more examples."""
+equals the validated document). ``RIDA_FUZZ_SCALE=10`` runs ten times more examples
+(with :mod:`tests.test_editor_fuzzing`: 10,000 generated inputs)."""
 
 from __future__ import annotations
 
@@ -120,7 +121,8 @@ def _parent(doc: Any, path: tuple) -> Any:
 @st.composite
 def fuzzed_documents(draw: Callable) -> Any:
     """A valid-ish document with up to four random changes: a value replaced by an odd
-    one, a key removed, an unknown key added, a container swapped for another type."""
+    one, a key removed, an unknown key or an ``x-`` extension added, a container swapped
+    for another type."""
     doc = draw(st.builds(draft_document) | documents() | mutated().map(lambda c: c[0]))
     for _ in range(draw(st.integers(0, 4))):  # none: a valid document, accepted
         paths = [p for p in _paths(doc) if p]
@@ -128,13 +130,15 @@ def fuzzed_documents(draw: Callable) -> Any:
             break
         path = draw(st.sampled_from(paths))
         parent, last = _parent(doc, path), path[-1]
-        change = draw(st.sampled_from(["replace", "drop", "add", "swap"]))
+        change = draw(st.sampled_from(["replace", "drop", "add", "extend", "swap"]))
         if change == "replace":
             parent[last] = draw(ODD_VALUES)
         elif change == "drop":
             del parent[last]
         elif change == "add" and isinstance(parent, dict):
             parent[draw(st.text(max_size=12))] = draw(ODD_VALUES)
+        elif change == "extend" and isinstance(parent, dict):  # kept verbatim, if JSON
+            parent["x-" + draw(st.text(max_size=12))] = draw(ODD_VALUES | JSON_VALUES)
         elif change == "swap":
             value = parent[last]
             parent[last] = (

@@ -14,7 +14,7 @@ from flask import abort
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
-from rida import access, actions, db
+from rida import access, actions, db, fields
 from rida.actions import action_status
 from rida.fields import FieldError
 from rida.models import Action, Meeting, id_of
@@ -33,10 +33,9 @@ def action_summary(s: Session, action: Action) -> dict[str, Any]:
 def _reviewing_meeting(s: Session, value: Any) -> Meeting | None:
     if value is None:
         return None
-    if type(value) is not int:
-        raise FieldError("meeting", "identifiant de réunion (entier) attendu")
+    meeting_id = fields.integer(value, "meeting")  # an id a column holds (2**31 - 1 at most)
     user = auth.user()
-    meeting = access.readable_meeting(s, user, value)
+    meeting = access.readable_meeting(s, user, meeting_id)
     if meeting is None or not access.may_edit(s, user, meeting):
         raise FieldError("meeting", "réunion inconnue ou non modifiable")
     return meeting

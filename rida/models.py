@@ -122,6 +122,9 @@ class Participation(SQLModel, table=True):
     function: str = Field(default="", max_length=300)
     extensions: dict[str, Any] = json_dict()
     revision: int = 1
+    # The revision of each field's last change, for conflicts per field (none: unchanged
+    # since the record was created).
+    field_revisions: dict[str, int] = json_dict()
 
 
 class RidaRow(SQLModel, table=True):
@@ -138,6 +141,9 @@ class RidaRow(SQLModel, table=True):
     answer: str = ""
     extensions: dict[str, Any] = json_dict()
     revision: int = 1
+    # The revision of each field's last change, for conflicts per field (none: unchanged
+    # since the record was created).
+    field_revisions: dict[str, int] = json_dict()
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -158,6 +164,9 @@ class Action(SQLModel, table=True):
     notes: str = ""
     extensions: dict[str, Any] = json_dict()
     revision: int = 1
+    # The revision of each field's last change, for conflicts per field (none: unchanged
+    # since the record was created).
+    field_revisions: dict[str, int] = json_dict()
     # The meeting record this action opened (an *Entretien bilatéral* for a
     # ``bilateral_interview``): validating its minutes offers to close the action.
     linked_meeting_id: int | None = Field(

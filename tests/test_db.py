@@ -136,6 +136,9 @@ def test_a_database_at_0001_with_the_demo_upgrades_to_head_with_its_data(tmp_pat
         ]
         assert all(re.fullmatch("[0-9a-f]{32}", a.uid) for a in actions)
         assert actions[0].uid != actions[1].uid
+        # 0014: history before unknown, every field stamped at the current revision
+        assert actions[0].field_revisions["notes"] == actions[0].field_revisions["title"] == 3
+        assert s.exec(select(RidaRow)).one().field_revisions == {}  # never changed
     engine.dispose()
 
 

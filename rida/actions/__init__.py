@@ -179,9 +179,11 @@ def update(
     user: User | None = None,
     *,
     visible: ColumnElement[bool],
+    base: dict[str, Any] | None = None,
 ) -> Action:
-    """Change fields of ``action`` seen at ``revision``; a stale revision is a Conflict,
-    unless the action already holds these values (a replayed save). A status change is
+    """Change fields of ``action`` seen at ``revision``: conflicts are per field, and
+    ``base`` holds the texts the editor started from (see
+    :func:`rida.meetings.editing.apply_revision`). A status change is
     kept in the action's history, as made by ``user`` during ``meeting``'s session. A new
     owner is one of the people ``visible`` selects (see :func:`check_fields`)."""
     clean = check_fields(session, meeting, values, visible=visible)
@@ -196,6 +198,10 @@ def update(
         lambda: action_dict(session, action),
         f"L'action {action.position + 1} a été modifiée par quelqu'un d'autre.",
         derived=("owner_function",),
+        base=base,
+        check=lambda name, value: check_fields(session, meeting, {name: value}, visible=visible)[
+            name
+        ],
     ):
         if action.status != old_status:
             action_status.record(

@@ -88,6 +88,7 @@ def set_status(
     old = action.status
     action.status = status
     action.revision += 1
+    action.field_revisions = {**(action.field_revisions or {}), "status": action.revision}
     session.add(action)
     session.flush()
     event = record(

@@ -31,6 +31,9 @@ MEETING = "meeting"
 # An update changing only these is not worth an entry (a token's use is stamped once a
 # minute at most: the API calls themselves are not what the log traces).
 BOOKKEEPING = {"updated_at", "last_used_at"}
+# Columns never recorded: the revision of each field's last change follows the fields
+# themselves (rida.meetings.editing.apply_revision), already in the entry.
+NOT_RECORDED = {"field_revisions"}
 
 
 def act_as(session: OrmSession, actor: Actor) -> None:
@@ -83,7 +86,9 @@ def _values(obj: object) -> dict[str, Any]:
     return {
         attr.key: loaded[attr.key]
         for attr in state.mapper.column_attrs
-        if attr.key in loaded and loaded[attr.key] not in (None, "", [], {})
+        if attr.key in loaded
+        and loaded[attr.key] not in (None, "", [], {})
+        and attr.key not in NOT_RECORDED
     }
 
 
@@ -94,7 +99,7 @@ def _changes(obj: object) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
-        if not history.added:
+        if not history.added or attr.key in NOT_RECORDED:
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0]

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
+from rida.meetings import merging
 from rida.meetings.people import visible_person
 from rida.models import (
     CLASSIFICATIONS,
@@ -34,12 +35,15 @@ from rida.models import (
 
 
 class Conflict(Exception):
-    """A change made against a stale version; ``current`` is what the server holds."""
+    """A change made against a stale version; ``current`` is what the server holds and
+    ``fields``, per field in conflict, the text the editor started from (``base``), the
+    server's (``theirs``) and the editor's (``mine``)."""
 
-    def __init__(self, current: dict[str, Any], message: str):
+    def __init__(self, current: dict[str, Any], message: str, fields: dict[str, Any] | None = None):
         super().__init__(message)
         self.current = current
         self.message = message
+        self.fields = fields or {}
 
 
 # --- Series and meetings -----------------------------------------------------------
@@ -156,10 +160,11 @@ def update_meeting(
     *,
     visible: ColumnElement[bool],
 ) -> dict[str, Any]:
-    """Apply header ``changes`` (a request's value, checked here: a non-empty object); a
+    """Apply header ``changes`` (a request's value, checked here: a non-empty object). A
     field whose server value moved away from ``base`` (and differs from the new value) is
-    a conflict. A person field names a person among those the clause ``visible`` selects
-    (the acting user's :func:`rida.access.visible_people`)."""
+    merged when it is text and the two edits do not overlap, else a :class:`Conflict`. A
+    person field names a person among those the clause ``visible`` selects (the acting
+    user's :func:`rida.access.visible_people`)."""
     if not isinstance(changes, dict) or not changes:
         raise FieldError("fields", "objet non vide attendu")
     current = header_dict(meeting)
@@ -167,13 +172,23 @@ def update_meeting(
         name: check_header_field(session, name, value, visible=visible)
         for name, value in changes.items()
     }
-    for name, value in new.items():
+    overlapping: dict[str, dict[str, Any]] = {}
+    for name, value in list(new.items()):
         if base is not None and name in base:
             seen = _base_value(session, name, base[name])
             seen = seen.isoformat() if isinstance(seen, dt.date) else seen
             wanted = value.isoformat() if isinstance(value, dt.date) else value
-            if current[name] not in (seen, wanted):
-                raise Conflict(current, f"Le champ « {name} » a été modifié par ailleurs.")
+            if current[name] in (seen, wanted):
+                continue
+            texts = (seen, current[name], wanted)
+            merged = merging.merge(*texts) if all(isinstance(t, str) for t in texts) else None
+            if merged is None:
+                overlapping[name] = {"base": seen, "theirs": current[name], "mine": wanted}
+            else:
+                new[name] = check_header_field(session, name, merged, visible=visible)
+    if overlapping:
+        names = ", ".join(f"« {name} »" for name in overlapping)
+        raise Conflict(current, f"Modifié par ailleurs : {names}.", overlapping)
     for name, value in new.items():
         setattr(meeting, name, value)
     meeting.updated_at = utcnow()
@@ -280,29 +295,78 @@ def apply_revision(
     current: Callable[[], dict[str, Any]],
     message: str,
     derived: Sequence[str] = (),
+    base: dict[str, Any] | None = None,
+    check: Callable[[str, Any], Any] = lambda _name, value: value,
 ) -> bool:
     """The editor's optimistic change of a record (row, participant, action) seen at
-    ``revision``: True when ``clean`` changed it (its revision is then bumped). A stale
-    revision is a :class:`Conflict` carrying ``current()``, unless the record already holds
-    these values (a replayed save). ``derived`` fields follow others and are not compared."""
+    ``revision``: True when ``clean`` changed it (its revision is then bumped).
+
+    Conflicts are per field: a stale revision is fine for the fields that have not
+    changed since it (``item.field_revisions``: the revision of each field's last change).
+    A text field changed since, whose ``base`` (the text the editor started from) is
+    given, is merged (:mod:`rida.meetings.merging`) when the two edits do not overlap.
+    Otherwise it is a :class:`Conflict` carrying ``current()`` and, per field, the three
+    texts. A save that leaves the record as it is (a replayed save) is never a conflict.
+    ``derived`` fields follow others and are not compared; ``check`` checks a merged value
+    (two valid texts may merge into one too long)."""
     if type(revision) is not int:
         raise FieldError("revision", "entier attendu")
-    same = all(getattr(item, name) == value for name, value in clean.items() if name not in derived)
-    if revision != item.revision:
-        if same:
-            return False
-        raise Conflict(current(), message)
-    if same:
+    compared = {name: value for name, value in clean.items() if name not in derived}
+    changed = {name for name, value in compared.items() if getattr(item, name) != value}
+    if not changed:
         return False
+    if revision != item.revision:
+        merged = _rebase(item, revision, changed, clean, base or {}, current, message)
+        clean = {**clean, **{name: check(name, value) for name, value in merged.items()}}
+    stamped = dict(item.field_revisions or {})
     for name, value in clean.items():
         setattr(item, name, value)
     item.revision += 1
+    stamped.update(dict.fromkeys(changed, item.revision))
+    item.field_revisions = stamped
     session.add(item)
     session.flush()
     return True
 
 
-def update_row(session: Session, row: RidaRow, revision: Any, values: dict[str, Any]) -> RidaRow:
+def _rebase(
+    item: Any,
+    revision: int,
+    changed: set[str],
+    clean: dict[str, Any],
+    base: dict[str, Any],
+    current: Callable[[], dict[str, Any]],
+    message: str,
+) -> dict[str, Any]:
+    """The values of a change seen at a stale ``revision`` that the record can take: the
+    fields nobody changed since as sent, text fields changed since merged; else Conflict."""
+    since = item.field_revisions or {}
+    merged: dict[str, Any] = {}
+    overlapping: dict[str, dict[str, Any]] = {}
+    for name in sorted(changed):
+        if revision < item.revision and since.get(name, 0) <= revision:
+            continue  # nobody changed this field since the editor saw it
+        theirs, mine, seen = getattr(item, name), clean[name], base.get(name)
+        if revision < item.revision and all(isinstance(v, str) for v in (theirs, mine, seen)):
+            text = merging.merge(seen, theirs, mine)
+            if text is not None:
+                merged[name] = text
+                continue
+        overlapping[name] = {"base": seen, "theirs": theirs, "mine": mine}
+    if overlapping:
+        raise Conflict(current(), message, overlapping)
+    return merged
+
+
+def update_row(
+    session: Session,
+    row: RidaRow,
+    revision: Any,
+    values: dict[str, Any],
+    base: dict[str, Any] | None = None,
+) -> RidaRow:
+    """Change fields of ``row`` seen at ``revision`` (see :func:`apply_revision`; ``base``:
+    the texts the editor started from, for a merge)."""
     clean = {name: check_row_field(name, value) for name, value in values.items()}
     if not clean:
         raise FieldError("fields", "aucun champ à modifier")
@@ -313,6 +377,8 @@ def update_row(session: Session, row: RidaRow, revision: Any, values: dict[str, 
         clean,
         lambda: row_dict(row),
         f"La ligne {row.number} a été modifiée par quelqu'un d'autre.",
+        base=base,
+        check=check_row_field,
     ):
         row.updated_at = utcnow()
     return row

@@ -103,17 +103,22 @@ def add(
     return p, person
 
 
+def _checked(name: str, value: Any) -> Any:
+    if name == "attendance":
+        return fields.choice(value, name, ATTENDANCES)
+    if name == "function":
+        return fields.text(value, name, limit=PERSON_LIMITS["function"])
+    raise FieldError(name, "champ inconnu ou non modifiable")
+
+
 def update(
-    session: Session, p: Participation, revision: Any, values: dict[str, Any]
+    session: Session,
+    p: Participation,
+    revision: Any,
+    values: dict[str, Any],
+    base: dict[str, Any] | None = None,
 ) -> Participation:
-    clean: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "attendance":
-            clean[name] = fields.choice(value, name, ATTENDANCES)
-        elif name == "function":
-            clean[name] = fields.text(value, name, limit=PERSON_LIMITS["function"])
-        else:
-            raise FieldError(name, "champ inconnu ou non modifiable")
+    clean = {name: _checked(name, value) for name, value in values.items()}
     apply_revision(
         session,
         p,
@@ -121,6 +126,8 @@ def update(
         clean,
         lambda: participant_dict(p, session.get(Person, p.person_id)),
         "Ce participant a été modifié par quelqu'un d'autre.",
+        base=base,
+        check=_checked,
     )
     return p
 

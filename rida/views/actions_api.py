@@ -63,6 +63,7 @@ def patch_action(meeting_id: int, uid: str) -> ResponseReturnValue:
                 object_field(data, "fields"),
                 user,
                 visible=access.visible_people(user),
+                base=object_field(data, "base"),
             )
         result = {
             "action": actions.action_dict(s, action),

@@ -93,7 +93,13 @@ def patch_row(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
         row = _row(s, meeting_id, uid)
         with prefixed(f"rida[{row.number - 1}]"):
-            row = edits.update_row(s, row, data.get("revision"), object_field(data, "fields"))
+            row = edits.update_row(
+                s,
+                row,
+                data.get("revision"),
+                object_field(data, "fields"),
+                object_field(data, "base"),
+            )
         result = {"row": row_dict(row)}
     return result
 
@@ -154,7 +160,9 @@ def patch_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
     with editing(meeting_id) as (s, meeting):
         p = _participant(s, meeting_id, uid)
         with prefixed(f"participants[{p.position}]"):
-            p = participants.update(s, p, data.get("revision"), object_field(data, "fields"))
+            p = participants.update(
+                s, p, data.get("revision"), object_field(data, "fields"), object_field(data, "base")
+            )
         result = {"participant": participant_dict(p, s.get_one(Person, p.person_id))}
     return result
 

@@ -41,8 +41,10 @@ def invalid(e: ValidationError | FieldError) -> Answer:
 
 
 def conflict(e: Conflict) -> Answer:
-    """409 with the record as it now is (a stale revision)."""
-    return error(409, "conflict", e.message, current=e.current)
+    """409 with the record as it now is (a stale revision) and, for each field whose edits
+    could not be merged, both versions and their base (``fields``)."""
+    extra = {"fields": e.fields} if e.fields else {}
+    return error(409, "conflict", e.message, current=e.current, **extra)
 
 
 def version_error(e: versions.VersionError) -> Answer:

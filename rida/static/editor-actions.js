@@ -6,16 +6,17 @@
 (function () {
   'use strict';
 
-  const { Dom, newId, editor } = window.Rida;
+  const { Dom, newId, editor, Known, Conflicts } = window.Rida;
   const { grid, people, comments, data } = Dom;
-  const { queue, edit, announce, moveItem, conflicts } = editor;
+  const { queue, edit, announce, moveItem } = editor;
   const addRowButton = document.getElementById('add-row');
   const PERSON_FIELDS = ['last_name', 'first_name', 'entity', 'function'];
 
-  /** Forget a removed record's unsent field edits and its conflict notice. */
+  /** Forget a removed record's unsent field edits, its conflicts and what is known of it. */
   function forget(kind, uid) {
     queue.drop((o) => o.kind === kind && o.uid === uid);
-    conflicts.delete(`${kind}:${uid}`);
+    Conflicts.forget(kind, uid);
+    Known.forget(kind, uid);
   }
 
   // --- RIDA rows ------------------------------------------------------------------

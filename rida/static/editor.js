@@ -1,10 +1,13 @@
 /* rida editor — behaviour: every edit becomes a queued operation (see autosave.js),
- * the answers update what the page knows of the server, conflicts are shown and resolved
- * by the rapporteur, and the RIDA grid is driven from the keyboard.
+ * the answers update what the page knows of the server (editor-known.js), conflicts are
+ * shown and resolved by the rapporteur (editor-conflicts.js), and the RIDA grid is driven
+ * from the keyboard.
  *
  * Operations (ops), as stored in localStorage:
- *   {kind: 'meeting', field, value, base}       header field; base = last server value
- *   {kind: 'row'|'part'|'action', uid, field, value, revision}
+ *   {kind: 'meeting', field, value, base}       header field; base = the server value the
+ *                                               typed one started from
+ *   {kind: 'row'|'part'|'action', uid, field, value, base, revision}   base: idem (sent for
+ *                                               texts); revision: the server had it then
  *   {kind: 'row-add', uid, after} / {kind: 'part-add'|'action-add', uid, body}
  *   {kind: 'row-delete'|'part-delete'|'action-delete', uid}
  *   {kind: 'row-move'|'part-move'|'action-move', uid, direction, to}
@@ -14,7 +17,7 @@
 (function () {
   'use strict';
 
-  const { Queue, Speakers, Dom, ActionDom } = window.Rida;
+  const { Queue, Speakers, Dom, ActionDom, Known, Conflicts } = window.Rida;
   const { root, grid, people, data } = Dom;
   const DEBOUNCE_MS = 600;
   const api = root.dataset.api;
@@ -23,13 +26,6 @@
   const alertEl = document.getElementById('save-alert');
   const announceEl = document.getElementById('announce');
 
-  // What the page knows the server holds: header values and record revisions.
-  const known = {
-    meeting: { ...data.meeting },
-    row: new Map(data.rows.map((r) => [r.uid, r.revision])),
-    part: new Map(data.participants.map((p) => [p.uid, p.revision])),
-    action: new Map(data.actions.map((a) => [a.uid, a.revision])),
-  };
   // Records the editor changes, by family: API path, container, items, first number.
   const FAMILIES = {
     row: { path: 'rows', container: grid, items: Dom.rowItems, first: 1, prefix: 'row',
@@ -41,7 +37,6 @@
   };
   const opKinds = window.Rida.opKinds || {};
   const familyOf = (tb) => Object.keys(FAMILIES).find((k) => FAMILIES[k].container.contains(tb));
-  const conflicts = new Map();   // record key -> notice element
 
   const STATUS = {
     ...window.Rida.SAVE_STATES,
@@ -58,37 +53,45 @@
 
   const family = (op) => op.kind.split('-')[0];        // meeting | row | part | action
   const isFieldOp = (op) => !op.kind.includes('-');
-  const recordKey = (op) => (op.kind === 'meeting' ? `meeting:${op.field}`
-    : `${family(op)}:${op.uid}`);
 
-  function meetingOp(field, value) {
-    return { kind: 'meeting', key: `meeting::${field}`, field, value, base: known.meeting[field] };
+  function fieldOp(kind, uid, field, value) {
+    return kind === 'meeting' ? { kind, key: `meeting::${field}`, field, value }
+      : { kind, key: `${kind}:${uid}:${field}`, uid, field, value };
+  }
+
+  /** `op` with what it builds on: the server's value of its field when the user started
+   *  changing it (`base`) and, for a record, the revision it had then (`revision`). */
+  function based(op) {
+    const { base, revision } = Known.basis(op.kind, op.uid, Known.fieldOf(op));
+    return op.kind === 'meeting' ? { ...op, base } : { ...op, base, revision };
   }
 
   function recordOp(kind, uid, field, value) {
-    return { kind, key: `${kind}:${uid}:${field}`, uid, field, value,
-      revision: known[kind].get(uid) };
+    return based(fieldOp(kind, uid, field, value));
   }
 
-  /** The op that saves `el`'s current value, or null if `el` is not a saved field. */
+  /** The op that saves `el`'s current value (without its base), or null if `el` is not a
+   *  saved field. */
   function opFor(el) {
-    if (el.dataset.role) return meetingOp(el.dataset.role, el.checked ? Number(el.value) : null);
-    if (el.matches('[data-comment]')) return meetingOp('comments', Dom.commentValues());
-    if (el.dataset.meeting) return meetingOp(el.dataset.meeting, Dom.meetingValue(el));
+    if (el.dataset.role) {
+      return fieldOp('meeting', null, el.dataset.role, el.checked ? Number(el.value) : null);
+    }
+    if (el.matches('[data-comment]')) return fieldOp('meeting', null, 'comments', Dom.commentValues());
+    if (el.dataset.meeting) return fieldOp('meeting', null, el.dataset.meeting, Dom.meetingValue(el));
     const tb = el.closest('tbody[data-uid]');
     const field = el.dataset.field;
     if (!tb || !field) return null;
     if (tb.classList.contains('rida-item')) {
       const value = field === 'nature' ? el.value || null : el.value;
-      return recordOp('row', tb.dataset.uid, field, value);
+      return fieldOp('row', tb.dataset.uid, field, value);
     }
     if (tb.classList.contains('action-item')) {
       if (field === 'owner_id' && !/^\d*$/.test(el.value)) return null;   // a form opens
       const value = field === 'owner_id' ? Number(el.value) || null
         : (field === 'row' || field === 'due_date') ? el.value || null : el.value;
-      return recordOp('action', tb.dataset.uid, field, value);
+      return fieldOp('action', tb.dataset.uid, field, value);
     }
-    return recordOp('part', tb.dataset.uid, field, el.value);
+    return fieldOp('part', tb.dataset.uid, field, el.value);
   }
 
   /** Queue the edit of `el` (sent after `delay` ms without typing). */
@@ -98,8 +101,8 @@
     if (op.kind === 'meeting' && (op.field === 'organiser_id' || op.field === 'rapporteur_id')) {
       Dom.showRole(op.field, op.value);
     }
-    if (conflicts.has(recordKey(op))) op.held = true;   // wait for the rapporteur's choice
-    queue.put(op, delay);
+    if (Conflicts.conflicts.has(Conflicts.keyOf(op))) op.held = true;   // the choice waits
+    queue.put(based(op), delay);
   }
 
   function request(op) {
@@ -109,10 +112,20 @@
       case 'meeting':
         return { method: 'PATCH', url: api,
           body: { fields: { [op.field]: op.value }, base: { [op.field]: op.base } } };
-      case 'row': case 'part': case 'action':
-        return { method: 'PATCH', url: `${base}/${op.uid}`,
-          body: { revision: op.revision ?? known[op.kind].get(op.uid) ?? null,
-            fields: { [op.field]: op.value } } };
+      case 'row': case 'part': case 'action': {
+        const field = Known.fieldOf(op);
+        if (op.revision == null) {
+          // Made before the server had the record: it builds on what its answer said.
+          const basis = Known.basis(op.kind, op.uid, field);
+          op.revision = basis.revision;
+          if (op.base === undefined) op.base = basis.base;
+        }
+        const body = { revision: op.revision ?? null, fields: { [op.field]: op.value } };
+        if (Known.isText(op.kind, field) && op.base !== undefined) {
+          body.base = { [op.field]: op.base };
+        }
+        return { method: 'PATCH', url: `${base}/${op.uid}`, body };
+      }
       case 'row-add':
         return { method: 'POST', url: base, body: { uid: op.uid, after: op.after, fields: {} } };
       case 'part-add': case 'action-add':
@@ -137,31 +150,25 @@
 
   // --- Answers from the server ----------------------------------------------------
 
-  /** Later queued ops of the same record now build on the server's new version. */
-  function rebase(kind, uid, revision) {
-    known[kind].set(uid, revision);
-    for (const o of queue.ops) {
-      if (o.kind === kind && o.uid === uid && !o.held) o.revision = revision;
-    }
+  /** The answer's record updates what the page knows, and the fields the user is not on. */
+  function learn(kind, op, server) {
+    if (isFieldOp(op)) Known.acked(op, server);
+    else Known.receive(kind, op.uid, server);
   }
 
   function onAck(op, answer) {
     if (opKinds[op.kind]) { opKinds[op.kind].onAck(op, answer); return; }
     Dom.clearError(elementOf(op));
     if (op.kind === 'meeting') {
-      const value = answer.meeting[op.field];
-      known.meeting[op.field] = value;
-      for (const o of queue.ops) {   // later edits of this field build on the saved value
-        if (o.kind === 'meeting' && o.field === op.field && !o.held) o.base = value;
-      }
+      if (answer.meeting) Known.acked(op, answer.meeting);
       return;
     }
     if (answer.row) {
-      rebase('row', op.uid, answer.row.revision);
+      learn('row', op, answer.row);
       rememberSubject(answer.row.subject);
     }
     if (answer.participant) {
-      rebase('part', op.uid, answer.participant.revision);
+      learn('part', op, answer.participant);
       const tb = Dom.find(people, op.uid);
       if (tb && op.kind === 'part-add') {
         Dom.showPerson(tb, answer.participant);
@@ -169,7 +176,7 @@
       }
     }
     if (answer.action) {
-      rebase('action', op.uid, answer.action.revision);
+      learn('action', op, answer.action);
       const tb = Dom.find(ActionDom.list, op.uid);
       if (answer.action.owner) ActionDom.addOwner(answer.action.owner);
       if (tb && op.field === 'owner' && tb.dataset.owner === 'pending') {
@@ -177,7 +184,7 @@
         ActionDom.showLinked();
       }
     }
-    if (op.kind.endsWith('-delete')) known[family(op)].delete(op.uid);
+    if (op.kind.endsWith('-delete')) Known.forget(family(op), op.uid);
     if (answer.order) syncOrder('row', answer.order.map((o) => o.uid));
     if (answer.participants) syncOrder('part', answer.participants.map((p) => p.uid));
     if (answer.actions) syncOrder('action', answer.actions.map((a) => a.uid));
@@ -232,124 +239,11 @@
     Dom.showError(elementOf(op), message);
   }
 
-  // --- Conflicts ------------------------------------------------------------------
+  // --- Conflicts (editor-conflicts.js) ------------------------------------------------
 
   function onConflict(op, answer) {
     if (opKinds[op.kind]) { opKinds[op.kind].onConflict(op, answer); return; }
-    const key = recordKey(op);
-    const current = answer.current || {};
-    for (const o of queue.ops) {   // do not send more edits built on the stale version
-      if (o !== queue.inflight && isFieldOp(o) && recordKey(o) === key) o.held = true;
-    }
-    removeNotice(conflicts.get(key));
-    const notice = conflictNotice(op, current);
-    conflicts.set(key, notice);
-  }
-
-  function conflictNotice(op, current) {
-    const box = document.createElement('div');
-    box.className = 'conflict';
-    box.setAttribute('role', 'alert');
-    const title = document.createElement('p');
-    const strong = document.createElement('strong');
-    const detail = document.createElement('p');
-    title.append(strong);
-    if (op.kind === 'meeting') {
-      strong.textContent = 'Ce champ a été modifié par quelqu\'un d\'autre.';
-      const value = current[op.field];
-      detail.textContent = `Valeur sur le serveur : « ${Dom.shorten(Array.isArray(value)
-        ? value.join(' ; ') : value ?? '')} ».`;
-    } else if (op.kind === 'row') {
-      strong.textContent = 'Cette ligne a été modifiée par quelqu\'un d\'autre.';
-      const names = { nature: 'Nature', subject: 'Objet', question: 'Question',
-        answer: 'Réponse' };
-      const shown = Dom.ROW_FIELDS.map((f) => `${names[f]} : « ${Dom.shorten(current[f] ?? '—')}`
-        + ' »');
-      detail.textContent = `Version du serveur : ${shown.join(' ; ')}.`;
-    } else if (op.kind === 'action') {
-      strong.textContent = 'Cette action a été modifiée par quelqu\'un d\'autre.';
-      detail.textContent = `Version du serveur : « ${Dom.shorten(current.title)} », porteur `
-        + `« ${current.owner?.label || 'aucun'} », échéance « ${current.due_date || 'aucune'} », `
-        + `ligne RIDA « ${current.row_number || 'aucune'} ».`;
-    } else {
-      strong.textContent = 'Ce participant a été modifié par quelqu\'un d\'autre.';
-      const attendance = { present: 'Présent', excused: 'Excusé', absent: 'Absent' };
-      detail.textContent = `Version du serveur : fonction « ${Dom.shorten(current.function)} », `
-        + `présence « ${attendance[current.attendance] || ''} ».`;
-    }
-    const buttons = document.createElement('p');
-    buttons.className = 'conflict-buttons';
-    const keep = button('Garder ma version', () => resolve(op, current, true));
-    const take = button('Prendre la version du serveur', () => resolve(op, current, false));
-    take.classList.add('secondary');
-    buttons.append(keep, ' ', take);
-    box.append(title, detail, buttons);
-    placeNotice(op, box);
-    return box;
-  }
-
-  function button(text, onClick) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = text;
-    b.addEventListener('click', onClick);
-    return b;
-  }
-
-  /** Rows and participants get a notice row in their <tbody>; fields a box below them. */
-  function placeNotice(op, box) {
-    if (op.kind === 'meeting') {
-      const el = elementOf(op);
-      (el.closest('.field') || el).after(box);
-      return box;
-    }
-    const tb = Dom.find(FAMILIES[family(op)].container, op.uid);
-    const tr = document.createElement('tr');
-    tr.className = 'notice-row';
-    const td = document.createElement('td');
-    td.colSpan = tb.rows[0].cells.length;
-    td.append(box);
-    tr.append(td);
-    tb.append(tr);
-    return box;
-  }
-
-  function removeNotice(notice) {
-    (notice?.closest('.notice-row') || notice)?.remove();
-  }
-
-  /** The rapporteur's choice: resend my edits on top of the server's version, or take it. */
-  function resolve(op, current, keepMine) {
-    const key = recordKey(op);
-    removeNotice(conflicts.get(key));
-    conflicts.delete(key);
-    const mine = queue.ops.filter((o) => o !== queue.inflight && isFieldOp(o)
-      && recordKey(o) === key);
-    if (keepMine) {
-      for (const o of mine) {
-        o.held = false;
-        if (o.kind === 'meeting') o.base = current[o.field];
-        else o.revision = current.revision;
-      }
-      if (op.kind !== 'meeting') known[op.kind].set(op.uid, current.revision);
-      queue.changed();
-      announce('Votre version est renvoyée au serveur.');
-    } else {
-      queue.drop((o) => mine.includes(o));
-      if (op.kind === 'meeting') {
-        known.meeting[op.field] = current[op.field];
-        Dom.setMeetingField(op.field, current[op.field]);
-      } else {
-        known[op.kind].set(op.uid, current.revision);
-        const tb = Dom.find(FAMILIES[op.kind].container, op.uid);
-        if (tb && op.kind === 'row') Dom.setRowValues(tb, current);
-        else if (tb && op.kind === 'action') { ActionDom.setValues(tb, current); ActionDom.showLinked(); }
-        else if (tb) Dom.setPartValues(tb, current);
-      }
-      announce('La version du serveur est affichée.');
-    }
-    const el = elementOf(op);
-    (el?.matches('input, select, textarea') ? el : el?.querySelector('textarea'))?.focus();
+    Conflicts.onConflict(op, answer);
   }
 
   // --- Validated meanwhile ----------------------------------------------------------
@@ -360,7 +254,12 @@
     const n = dropped.length;
     const lost = n ? ` ${n} modification${n > 1 ? 's' : ''} non enregistrée${n > 1 ? 's' : ''}`
       + ' (le texte reste affiché dans la page, copiez-le si besoin).' : '';
-    alertEl.textContent = `${answer.message || 'Ce compte-rendu est validé.'}${lost}`;
+    freeze(`${answer.message || 'Ce compte-rendu est validé.'}${lost}`);
+  }
+
+  /** Read-only page, and why (validated meanwhile, or access ended: editor-live.js). */
+  function freeze(message) {
+    alertEl.textContent = message;
     for (const el of root.querySelectorAll('input, textarea')) el.readOnly = true;
     for (const el of root.querySelectorAll('select, button, input[type="radio"]')) {
       el.disabled = true;
@@ -398,6 +297,7 @@
 
   function applyOp(op) {
     if (opKinds[op.kind]) { opKinds[op.kind].apply(op); return; }
+    if (isFieldOp(op)) Known.adopt(op);
     const container = FAMILIES[family(op)]?.container;
     const tb = op.uid ? Dom.find(container, op.uid) : null;
     if (op.kind === 'meeting') Dom.setMeetingField(op.field, op.value);
@@ -434,12 +334,28 @@
 
   // --- Queue ----------------------------------------------------------------------
 
+  /** Whether `op` must not be sent before `earlier` (older, not yet acknowledged) is: the
+   *  same field, an order that matters (adds, moves and deletes of one family; a record's
+   *  creation before its edits or its deletion after them), or a row being created that
+   *  the op refers to. The rest may go together (keepalive, when the page is left). */
+  function waits(op, earlier) {
+    if (op.key && op.key === earlier.key) return true;
+    const structural = (o) => !isFieldOp(o) && !opKinds[o.kind];
+    if (structural(op) && structural(earlier) && family(op) === family(earlier)) return true;
+    if (earlier.uid && earlier.uid === op.uid && (structural(op) || structural(earlier))) {
+      return true;
+    }
+    return earlier.kind === 'row-add'
+      && (op.value === earlier.uid || op.body?.fields?.row === earlier.uid);
+  }
+
   const queue = new Queue({
     meetingId: root.dataset.meetingId, request, onAck, onConflict, onReject, onFrozen, onState,
+    waits,
   });
 
-  window.Rida.editor = { queue, known, conflicts, edit, recordOp, announce, moveItem,
-    DEBOUNCE_MS };
+  window.Rida.editor = { queue, edit, recordOp, announce, moveItem, freeze, syncOrder,
+    FAMILIES, DEBOUNCE_MS };
 
   // Start from the server's values (a reload may have kept old ones), then unsent edits.
   for (const [field, value] of Object.entries(data.meeting)) {
@@ -472,5 +388,8 @@
   });
   root.addEventListener('focusout', (e) => {
     if (e.target === speakers.field) speakers.close();
+    // Left with nothing to send: the field shows the server's value (someone else's words).
+    const where = Known.locate(e.target);
+    if (where) setTimeout(() => Known.settle(where.kind, where.uid, where.field), 0);
   });
 })();

@@ -6,10 +6,10 @@
 (function () {
   'use strict';
 
-  const { Dom, ActionDom, newId, editor } = window.Rida;
+  const { Dom, ActionDom, newId, editor, Conflicts } = window.Rida;
   const { grid } = Dom;
   const { list } = ActionDom;
-  const { queue, announce, moveItem, conflicts, recordOp } = editor;
+  const { queue, announce, moveItem, recordOp } = editor;
   const addButton = document.getElementById('add-action');
 
   function addAction(fields) {
@@ -101,7 +101,7 @@
       return;
     }
     const op = recordOp('action', tb.dataset.uid, 'owner', owner);
-    if (conflicts.has(`action:${tb.dataset.uid}`)) op.held = true;
+    if (Conflicts.has('action', tb.dataset.uid, 'owner')) op.held = true;
     queue.put(op);
     ActionDom.showPendingOwner(tb, owner);
     closeOwnerForm(tb, false);

@@ -12,6 +12,11 @@
  * queues of closed (or silent) pages of the same meeting: their edits are shown again
  * and sent. Two tabs on one meeting thus never overwrite each other's queue.
  *
+ * When the page is hidden or goes away, the ops that wait for no other are sent at once
+ * with `keepalive` (the requests outlive the page); they too leave localStorage only once
+ * acknowledged, and a later page replays what was not (the server takes a replayed save
+ * as already done). Leaving the page with edits pending asks first (`beforeunload`).
+ *
  * The queue knows HTTP, not the editor: the editor turns an op into a request
  * (`request`), and is told of acknowledgements, conflicts and refusals.
  */
@@ -24,6 +29,9 @@
   const MAX_BACKOFF_MS = 10000;
   const TIMEOUT_MS = 20000;      // a request without an answer by then counts as offline
   const OFFLINE_STATUSES = new Set([0, 502, 503, 504]);
+  // Chromium lets a page's keepalive requests carry 64 KiB of bodies at once: leave room
+  // for the presence's "leave".
+  const KEEPALIVE_BUDGET = 60 * 1024;
   /** What a page says in its save status for each state of the queue (pages add
    *  `conflict` and `frozen`, which point to their own messages). */
   const SAVE_STATES = {
@@ -55,6 +63,8 @@
      * @param {(data: object, dropped: object[]) => void} o.onFrozen  409 "validated": all
      *   ops dropped, nothing sent any more
      * @param {(state: string, counts: {pending: number, held: number}) => void} o.onState
+     * @param {(op: object, earlier: object) => boolean} [o.waits]  whether `op` must not be
+     *   sent before `earlier` (an older op) is acknowledged; without it, every op waits
      */
     constructor(o) {
       Object.assign(this, o);
@@ -69,6 +79,8 @@
       this.storageFailed = false;
       this.closed = false;
       this.lastState = null;
+      this.leaving = new Set();   // ops sent with keepalive, answers awaited
+      this.waits = o.waits || (() => true);
     }
 
     /** Take over the queues left by closed pages; returns the adopted ops, in order. */
@@ -111,8 +123,21 @@
     /** Start sending; `onAdopt` re-applies ops adopted later (from a page that crashed). */
     start(onAdopt) {
       window.addEventListener('online', () => this.retryNow());
-      window.addEventListener('pagehide', () => { this.closed = true; this.persist(); });
-      window.addEventListener('beforeunload', () => this.persist());
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') this.sendBeforeLeaving();
+      });
+      window.addEventListener('pagehide', () => {
+        this.sendBeforeLeaving();
+        this.closed = true;
+        this.persist();
+      });
+      window.addEventListener('beforeunload', (e) => {
+        this.persist();
+        if (this.ops.length && !this.frozen) {   // pending or held: ask before leaving
+          e.preventDefault();
+          e.returnValue = '';
+        }
+      });
       window.addEventListener('pageshow', (e) => {
         if (e.persisted) { this.closed = false; this.persist(); this.retryNow(); }
       });
@@ -204,7 +229,7 @@
     /** The sender: one op at a time, in order, skipping held (conflicting) ops. */
     pump() {
       if (this.frozen) { this.ops = []; this.persist(); return; }
-      if (this.inflight || this.timer) return;
+      if (this.inflight || this.timer || this.leaving.size) return;
       const op = this.ops.find((o) => !o.held);
       if (!op) { this.report(); return; }
       const isTail = op === this.ops[this.ops.length - 1];
@@ -233,8 +258,12 @@
       this.pump();
     }
 
-    async fetchOp(op) {
+    fetchOp(op) {
       const req = this.request(op);
+      return this.fetchRequest(req, req.body === undefined ? undefined : JSON.stringify(req.body));
+    }
+
+    async fetchRequest(req, body, keepalive = false) {
       const controller = new AbortController();
       const timeout = setTimeout(() => controller.abort(), TIMEOUT_MS);
       try {
@@ -242,10 +271,11 @@
           method: req.method,
           credentials: 'same-origin',
           cache: 'no-store',
+          keepalive,
           signal: controller.signal,
           headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken(),
             Accept: 'application/json' },
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          body,
         });
         let data = null;
         try { data = await response.json(); } catch (e) { /* not JSON (proxy error page) */ }
@@ -293,6 +323,56 @@
         safely(() => this.onReject(op, status, data));
         this.persist();
       }
+    }
+
+    /**
+     * The page is hidden or goes away: send at once, with `keepalive`, every op that waits
+     * for no older unacknowledged op (the one on the wire is sent again: a replay), oldest
+     * first, as many as the keepalive budget takes. They stay stored until acknowledged. If
+     * the page lives on, it takes the acknowledgements; anything else is left to the
+     * sender, which resumes once every answer is in.
+     */
+    sendBeforeLeaving() {
+      if (this.frozen || !this.ops.length) return;
+      const earlier = [];
+      const sent = [];
+      let used = 0;
+      for (const op of this.ops) {
+        if (op.held) continue;   // held ops wait for a choice, not the ops after them
+        const blocked = earlier.some((e) => this.waits(op, e));
+        earlier.push(op);
+        if (blocked || this.leaving.has(op)) continue;
+        let req;
+        try {
+          req = this.request(op);
+        } catch (e) {
+          console.error(e);
+          continue;
+        }
+        const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+        const size = body ? new TextEncoder().encode(body).length : 0;
+        if (used + size > KEEPALIVE_BUDGET) continue;   // too big for now: the next page
+        used += size;
+        op.tried = true;
+        this.leaving.add(op);
+        sent.push(this.fetchRequest(req, body, true).then((result) => [op, result]));
+      }
+      if (!sent.length) return;
+      if (this.timerKind === 'debounce') this.clearTimer();
+      this.persist();
+      Promise.all(sent).then((results) => {
+        for (const [op, { status, data }] of results) {
+          this.leaving.delete(op);
+          if (status >= 200 && status < 300 && op !== this.inflight && this.ops.includes(op)) {
+            this.failures = 0;
+            this.trouble = null;
+            this.ops = this.ops.filter((o) => o !== op);
+            safely(() => this.onAck(op, data));
+          }
+        }
+        this.persist();
+        this.pump();
+      });
     }
 
     retryLater(trouble) {

@@ -136,7 +136,9 @@ def open_write_session(engine: Engine) -> Session | None:
 
 # --- The change log's commit order and wake-ups (rida.live) -------------------------
 
-# The key of the transaction-level advisory lock that orders the change log on PostgreSQL.
+# The key of the transaction-level advisory lock that orders the change log on PostgreSQL:
+# the audit chain's key too (rida.audit.chain), so that a transaction writing both logs
+# takes one lock (twice: it is re-entrant), never two in some order.
 COMMIT_ORDER_LOCK = 0x72696461  # "rida"
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,8 +83,11 @@ def last_seq(engine: Engine) -> int:
 class Subscriber:
     """The queue of one stream: entries pushed by the follower, taken by the stream."""
 
-    def __init__(self, meeting_id: int, user_id: int, limit: int):
+    def __init__(
+        self, meeting_id: int, user_id: int, limit: int, gone: Callable[[], bool] | None = None
+    ):
         self.meeting_id, self.user_id, self.limit = meeting_id, user_id, limit
+        self.gone = gone  # whether the client has disconnected, when the server can tell
         self._items: deque[Entry] = deque()
         self._ready = threading.Condition()
         self.overflowed = False  # more than ``limit`` entries waiting: the stream ends
@@ -127,11 +131,15 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._listener: db.Listener | None = None
+        self._swept = 0.0
 
-    def subscribe(self, meeting_id: int, user_id: int) -> tuple[Subscriber, int]:
+    def subscribe(
+        self, meeting_id: int, user_id: int, gone: Callable[[], bool] | None = None
+    ) -> tuple[Subscriber, int]:
         """A new subscriber, and the seq from which it receives every entry (those up to it
-        are read from the table: :func:`read`)."""
-        sub = Subscriber(meeting_id, user_id, self.queue_limit)
+        are read from the table: :func:`read`). ``gone``: whether its client has left (then
+        its stream is ended within a second, not at its next heartbeat)."""
+        sub = Subscriber(meeting_id, user_id, self.queue_limit, gone)
         with self._lock:
             if self._stop.is_set():
                 sub.stopped = True
@@ -190,6 +198,7 @@ class Follower:
             try:
                 self._wait()
                 self._catch_up()
+                self._sweep()
             except Exception:  # the database is away: retry, the streams stay open
                 log.exception("Suivi du journal des changements en échec ; nouvel essai.")
                 self._close_listener()
@@ -210,6 +219,18 @@ class Follower:
         if self._listener is not None:
             listener, self._listener = self._listener, None
             listener.close()
+
+    def _sweep(self) -> None:
+        """At most once a second: end the streams whose client has left."""
+        now = time.monotonic()
+        if now < self._swept + 1.0:
+            return
+        self._swept = now
+        with self._lock:
+            watched = [sub for subs in self._by_meeting.values() for sub in subs if sub.gone]
+        for sub in watched:
+            if sub.gone is not None and sub.gone():
+                sub.stop()
 
     def _catch_up(self) -> None:
         for entries in read(self.engine, self.cursor):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,12 +139,18 @@ def lost_access(engine: Engine, viewer: Viewer, meeting_id: int) -> str | None:
 
 
 def events(
-    hub: Hub, viewer: Viewer, meeting_id: int, since: int | None, slot: Slot
+    hub: Hub,
+    viewer: Viewer,
+    meeting_id: int,
+    since: int | None,
+    slot: Slot,
+    gone: Callable[[], bool] | None = None,
 ) -> Iterator[bytes]:
-    """The stream's bytes; ``slot`` is released when it ends."""
+    """The stream's bytes; ``slot`` is released when it ends. ``gone``: whether the client
+    has disconnected (the server's own check, if it has one)."""
     sub: Subscriber | None = None
     try:
-        sub, start = hub.follower.subscribe(meeting_id, viewer.user_id)
+        sub, start = hub.follower.subscribe(meeting_id, viewer.user_id, gone)
         if since is None:
             yield RETRY + sse("hello", {"seq": start}, start)
             last = start

@@ -31,6 +31,7 @@ bp = json_api.blueprint("live_api", __name__)
 
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 MAX_SEQ = 2**62
+GONE = "waitress.client_disconnected"  # with channel_request_lookahead (rida serve)
 
 
 def _since() -> int | None:
@@ -81,7 +82,8 @@ def events(meeting_id: int) -> ResponseReturnValue:
     if read is not None:
         read.close()
     response = Response(
-        stream.events(hub, viewer, meeting_id, since, slot),
+        # waitress (rida serve) tells when the client has left: its thread is freed at once.
+        stream.events(hub, viewer, meeting_id, since, slot, request.environ.get(GONE)),
         mimetype="text/event-stream",
         headers=HEADERS,
     )
@@ -93,9 +95,9 @@ def events(meeting_id: int) -> ResponseReturnValue:
 @login_required
 def presence(meeting_id: int) -> ResponseReturnValue:
     data = body()
-    state = str(fields.choice(data.get("state"), "state", ("here", "leave")))
-    row = data.get("row")
     with editing(meeting_id) as (s, _meeting):
+        state = str(fields.choice(data.get("state"), "state", ("here", "leave")))
+        row = data.get("row")
         if row is not None:
             row = edits.check_uid(row, "row")
             if state == "here" and edits.find_row(s, meeting_id, row) is None:

@@ -16,6 +16,7 @@ from rida import db, search, settings
 from rida.audit import anchor as audit_anchor
 from rida.audit import hooks as audit_hooks  # noqa: F401  (its listeners audit every write)
 from rida.backups import server_lock
+from rida.live import changes as live_changes  # noqa: F401  (its listeners fill the change log)
 from rida.paths import templates_dir
 from rida.search import indexer
 
@@ -84,6 +85,7 @@ def blueprints() -> tuple[Blueprint, ...]:
         feeds,
         imports,
         journal,
+        live_api,
         moved,
         pages,
         search_api,
@@ -115,5 +117,6 @@ def blueprints() -> tuple[Blueprint, ...]:
         circuit_api.bp,
         search_api.bp,
         session_api.bp,
+        live_api.bp,
         moved.bp,
     )

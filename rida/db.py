@@ -2,8 +2,10 @@
 
 This is the only module that knows it may be talking to SQLite: foreign keys on, WAL
 journal, a busy timeout, and write transactions started with ``BEGIN IMMEDIATE`` so that
-concurrent writers queue up instead of failing on a lock upgrade. Everything else goes
-through SQLAlchemy and works the same on PostgreSQL.
+concurrent writers queue up instead of failing on a lock upgrade. It is also the only
+module with PostgreSQL's own SQL: the lock that orders the change log, ``NOTIFY`` and
+``LISTEN`` (:mod:`rida.live`). Everything else goes through SQLAlchemy and works the same
+on both.
 """
 
 from __future__ import annotations
@@ -130,6 +132,66 @@ def _open_sessions() -> dict[Engine, Session]:
 def open_write_session(engine: Engine) -> Session | None:
     """The write session this thread has open on ``engine``, if any."""
     return _open_sessions().get(engine)
+
+
+# --- The change log's commit order and wake-ups (rida.live) -------------------------
+
+# The key of the transaction-level advisory lock that orders the change log on PostgreSQL:
+# the audit chain's key too (rida.audit.chain), so that a transaction writing both logs
+# takes one lock (twice: it is re-entrant), never two in some order.
+COMMIT_ORDER_LOCK = 0x72696461  # "rida"
+
+
+def lock_commit_order(conn: Connection) -> None:
+    """Hold, until this transaction ends, the lock under which change-log entries get
+    their sequence numbers, so that those numbers grow with commit order: taken just
+    before inserting them (as late as possible). SQLite needs nothing: its single writer
+    (``BEGIN IMMEDIATE``) already commits transactions one at a time, in order."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COMMIT_ORDER_LOCK})
+
+
+def notify(conn: Connection, channel: str) -> None:
+    """PostgreSQL: wake the listeners of ``channel`` when this transaction commits
+    (``pg_notify``, delivered at commit, dropped on rollback). SQLite: nothing (the
+    followers poll)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
+
+
+class Listener(Protocol):
+    def wait(self, timeout: float) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class _PostgresListener:
+    """A dedicated connection (outside the pool) that LISTENs to one channel."""
+
+    def __init__(self, engine: Engine, channel: str):
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        self._conn: Any = engine.dialect.connect(*cargs, **cparams)
+        self._conn.autocommit = True
+        self._conn.execute(f'LISTEN "{channel}"')
+
+    def wait(self, timeout: float) -> bool:
+        """Whether a notification came within ``timeout`` seconds (those queued meanwhile
+        are consumed too)."""
+        found = any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
+        if found:
+            for _ in self._conn.notifies(timeout=0.0):
+                pass
+        return found
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def listener(engine: Engine, channel: str) -> Listener | None:
+    """A listener of ``channel`` on PostgreSQL; None on SQLite (poll instead)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return _PostgresListener(engine, channel)
 
 
 def alembic_config(url: str) -> Config:

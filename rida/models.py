@@ -309,6 +309,31 @@ class SearchOutbox(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
+class Change(SQLModel, table=True):
+    """One committed change, in commit order (``seq``): the change log that live views
+    follow (:mod:`rida.live`). Written in the same transaction as the change itself;
+    ``payload`` holds the new values a client needs (only the uid for a deletion). No
+    foreign keys: the meeting or the account may be gone while the entry is still read.
+    ``meeting_id`` is None for a change concerning no single meeting (an account's or a
+    series membership's, ``kind`` « access »)."""
+
+    __tablename__ = "change_log"
+    # SQLite: AUTOINCREMENT, so that a seq is never given twice, even after pruning.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = Field(default=None, primary_key=True)
+    meeting_id: int | None = Field(default=None, index=True)
+    kind: str = Field(max_length=20)
+    op: str = Field(max_length=20)
+    uid: str | None = Field(default=None, max_length=64)
+    revision: int | None = None
+    fields: list[str] = json_list()
+    payload: dict[str, Any] = json_dict()
+    user_id: int | None = None
+    actor: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    at: dt.datetime = Field(default_factory=utcnow)
+
+
 class AuditEntry(SQLModel, table=True):
     """One line of the audit log, never updated nor deleted (triggers refuse it): who
     (``login`` kept even once the account is gone), when (UTC), from where, what, the

@@ -153,6 +153,29 @@ SETTINGS: tuple[Setting, ...] = (
         "session.",
     ),
     Setting(
+        "RIDA_LIVE_MAX_STREAMS",
+        "250",
+        "Flux en direct (`GET /api/meetings/<id>/events`) ouverts au plus en même temps par "
+        "processus serveur ; au-delà, réponse 429. Chaque flux occupe un fil : `rida serve` "
+        "en ajoute autant à `--threads`, qui restent libres pour les enregistrements.",
+    ),
+    Setting(
+        "RIDA_LIVE_MAX_STREAMS_PER_ACCOUNT",
+        "8",
+        "Flux en direct ouverts au plus par un même compte (onglets, jetons d'API).",
+    ),
+    Setting(
+        "RIDA_LIVE_MAX_STREAMS_PER_MEETING",
+        "300",
+        "Flux en direct ouverts au plus sur une même réunion.",
+    ),
+    Setting(
+        "RIDA_LIVE_HEARTBEAT_SECONDS",
+        "15",
+        "Un flux en direct sans changement envoie un commentaire `: ping` à cet intervalle "
+        "(il garde la connexion ouverte à travers les mandataires et détecte les départs).",
+    ),
+    Setting(
         "RIDA_LOGIN_MAX_FAILURES",
         "5",
         "Échecs de connexion d'un même identifiant, dans la fenêtre, qui le bloquent.",
@@ -232,6 +255,11 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SESSION_IDLE_SECONDS": number(env, "RIDA_SESSION_IDLE_MINUTES") * 60,
         "SESSION_MAX_SECONDS": number(env, "RIDA_SESSION_MAX_HOURS") * 3600,
         "SESSION_WARNING_SECONDS": number(env, "RIDA_SESSION_WARNING_MINUTES") * 60,
+        # Live streams (rida.live).
+        "LIVE_MAX_STREAMS": int(number(env, "RIDA_LIVE_MAX_STREAMS")),
+        "LIVE_MAX_STREAMS_PER_ACCOUNT": int(number(env, "RIDA_LIVE_MAX_STREAMS_PER_ACCOUNT")),
+        "LIVE_MAX_STREAMS_PER_MEETING": int(number(env, "RIDA_LIVE_MAX_STREAMS_PER_MEETING")),
+        "LIVE_HEARTBEAT_SECONDS": number(env, "RIDA_LIVE_HEARTBEAT_SECONDS"),
         "LOGIN_MAX_FAILURES": int(number(env, "RIDA_LOGIN_MAX_FAILURES")),
         "LOGIN_MAX_FAILURES_PER_IP": int(number(env, "RIDA_LOGIN_MAX_FAILURES_PER_IP")),
         "LOGIN_WINDOW_SECONDS": number(env, "RIDA_LOGIN_WINDOW_MINUTES") * 60,

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, text
+from sqlmodel import select
 
 from rida import create_app, db, exchange
 from rida.meetings import editing
@@ -117,3 +119,122 @@ def test_the_search_outbox_on_postgresql(pg_app):
             person.function = "Directeur"
             s.add(person)
         assert queued()[2:] == [first, second]
+
+
+def test_the_change_log_follows_commit_order_on_postgresql(pg_app):
+    """Concurrent writers (each transaction takes its seq under the commit-order lock)
+    while a reader reads "everything above its cursor" again and again: it never skips
+    an entry that a slower transaction committed with a lower seq."""
+    import threading
+
+    from rida.live import changes, follower
+    from rida.models import Change
+
+    with pg_app.app_context():
+        engine = db.engine()
+        with db.transaction() as s:
+            meeting = exchange.import_document(s, draft_document()).id
+        with db.transaction() as s:
+            uids = [r.uid for r in editing.rows_of(s, meeting)][:6]
+            start = s.exec(select(func.max(Change.seq))).one()
+    done, seen, errors = threading.Event(), [], []
+
+    def write(uid: str) -> None:
+        # Row edits (audited: the audit chain's lock orders them too) and presence (not
+        # audited: only the change log's own lock orders them).
+        try:
+            for k in range(15):
+                with db.write_session(engine) as s:
+                    if k % 3:
+                        changes.record(s, meeting_id=meeting, kind="presence", op="here", uid=uid)
+                        continue
+                    row = editing.find_row(s, meeting, uid)
+                    editing.update_row(s, row, row.revision, {"answer": f"{uid} {k}"})
+        except BaseException as e:  # noqa: BLE001 - asserted below
+            errors.append(e)
+
+    def read() -> None:
+        cursor = start
+        while True:
+            finished = done.is_set()
+            for batch in follower.read(engine, cursor):
+                seen.extend(e.seq for e in batch)
+                cursor = batch[-1].seq
+            if finished:
+                return
+
+    reader = threading.Thread(target=read)
+    writers = [threading.Thread(target=write, args=(uid,)) for uid in uids]
+    with late_commits():
+        reader.start()
+        for t in writers:
+            t.start()
+        for t in writers:
+            t.join(60)
+        done.set()
+        reader.join(60)
+    assert errors == []
+    with db.write_session(engine) as s:
+        logged = list(s.exec(select(Change.seq).where(Change.seq > start).order_by(Change.seq)))
+    assert seen == logged and len(seen) == 6 * 15
+
+
+@contextmanager
+def late_commits() -> Iterator[None]:
+    """Make every commit wait a few random milliseconds after the change log's entries are
+    inserted (a listener registered after rida's runs after it): transactions then overlap
+    where the commit order could differ from the seq order."""
+    import random
+    import time
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session as OrmSession
+
+    def pause(_session: OrmSession) -> None:
+        time.sleep(random.uniform(0, 0.01))
+
+    event.listen(OrmSession, "before_commit", pause)
+    try:
+        yield
+    finally:
+        event.remove(OrmSession, "before_commit", pause)
+
+
+def test_the_follower_is_woken_by_notify_on_postgresql(pg_app):
+    """An entry committed by another process (no in-process wake-up) reaches the
+    subscribers through LISTEN/NOTIFY, not the safety poll (set to an hour here)."""
+    from sqlalchemy import insert
+
+    from rida.live import changes, follower
+    from rida.models import utcnow
+
+    with pg_app.app_context():
+        engine = db.engine()
+        with db.transaction() as s:
+            meeting = exchange.import_document(s, draft_document()).id
+    follow = follower.Follower(engine, poll=0.1, safety_poll=3600, queue_limit=100)
+    other = create_engine(engine.url)
+    try:
+        sub, _ = follow.subscribe(meeting, user_id=1)
+        got: list[follower.Entry] = []
+        for attempt in range(600):  # the listener may not be listening yet: send again
+            with other.begin() as conn:
+                conn.execute(
+                    insert(changes.CHANGES),
+                    {
+                        "meeting_id": meeting,
+                        "kind": "presence",
+                        "op": "here",
+                        "fields": [],
+                        "payload": {"attempt": attempt},
+                        "at": utcnow(),
+                    },
+                )
+                db.notify(conn, changes.CHANNEL)
+            got = sub.take(0.1)
+            if got:
+                break
+        assert got and got[0].kind == "presence"
+    finally:
+        follow.stop()
+        other.dispose()

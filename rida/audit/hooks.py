@@ -24,9 +24,10 @@ from rida import db
 from rida.audit import anchor, chain, events
 from rida.audit.record import ACTOR, Actor, entry, event_entry
 
-# Not audited: the log itself, the search queue, and the failed-login counter (each
-# failure is already an event of its own, ``login.failure``).
-NOT_AUDITED = {"audit_entry", "search_outbox", "login_failure"}
+# Not audited: the log itself, the search queue, the change log (each of its entries
+# tells of a change audited on its own), and the failed-login counter (each failure is
+# already an event of its own, ``login.failure``).
+NOT_AUDITED = {"audit_entry", "search_outbox", "change_log", "login_failure"}
 MEETING = "meeting"
 # An update changing only these is not worth an entry (a token's use is stamped once a
 # minute at most: the API calls themselves are not what the log traces).

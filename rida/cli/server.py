@@ -1,10 +1,34 @@
-"""``rida serve``: the application behind a production WSGI server (waitress)."""
+"""``rida serve``: the application behind a production WSGI server (waitress).
+
+A live stream (``GET /api/meetings/<id>/events``) holds a thread for as long as it is
+open: waitress runs ``--threads`` plus as many threads as live streams may be open
+(``RIDA_LIVE_MAX_STREAMS``, enforced by the app), so that open streams never take the
+threads the saves need, and accepts connections for all of them. Each event is sent as
+soon as the stream yields it (waitress 3 writes a task's output to the socket at once).
+SIGTERM and Ctrl+C end the streams first (the browsers reconnect to the next server),
+then stop waitress.
+"""
 
 from __future__ import annotations
+
+import signal
+from typing import Any
 
 import click
 
 from rida import create_app
+
+
+def server_options(threads: int, streams: int) -> dict[str, int]:
+    """Waitress's threads and connection limit for ``threads`` request threads and
+    ``streams`` live streams (each browser may also keep a connection or two alive)."""
+    return {
+        "threads": threads + streams,
+        "connection_limit": max(100, 2 * streams + 4 * threads),
+        # Keep reading a connection while its request runs: a stream whose client has left
+        # is noticed at once (environ["waitress.client_disconnected"]), not at its next write.
+        "channel_request_lookahead": 1,
+    }
 
 
 @click.command()
@@ -19,12 +43,26 @@ from rida import create_app
     default=8,
     show_default=True,
     type=int,
-    help="Nombre de fils de traitement des requêtes.",
+    help="Nombre de fils de traitement des requêtes (plus un par flux en direct possible).",
 )
 def serve(host: str, port: int, threads: int) -> None:
     """Sert l'application avec un serveur WSGI de production (waitress)."""
-    from waitress import serve as waitress_serve
+    from waitress import create_server
+
+    from rida.live import stream
 
     app = create_app()
+    options = server_options(threads, int(app.config["LIVE_MAX_STREAMS"]))
+    server = create_server(app, host=host, port=port, ident="rida", **options)
+
+    def stop(signum: int, _frame: Any) -> None:
+        stream.shutdown(app)  # the streams end, their threads come back
+        raise KeyboardInterrupt(f"signal {signum}")  # waitress then stops
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     click.echo(f"rida est servi sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="rida")
+    try:
+        server.run()
+    finally:
+        stream.shutdown(app)

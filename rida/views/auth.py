@@ -40,7 +40,8 @@ from rida import accounts, db
 from rida.accounts import api_tokens, login_guard, session_clock
 from rida.audit import events
 from rida.audit.record import Actor
-from rida.models import User
+from rida.live import changes as live_changes
+from rida.models import User, id_of
 from rida.views import json_api
 
 bp = Blueprint("auth", __name__)
@@ -245,14 +246,18 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     account = user()
     if account is not None:
-        events.emit(
-            events.LOGGED_OUT,
-            user_id=account.id,
-            login=account.login,
-            ip=request.remote_addr,
-            object_type="user",
-            object_id=str(account.id),
-        )
+        with db.transaction() as s:
+            events.emit(
+                events.LOGGED_OUT,
+                session=s,
+                user_id=account.id,
+                login=account.login,
+                ip=request.remote_addr,
+                object_type="user",
+                object_id=str(account.id),
+            )
+            # This login session's live streams close (the account's other sessions stay).
+            live_changes.signed_out(s, id_of(account), session.get(session_clock.LOGIN_AT))
     logout_user()
     session_clock.forget(session)
     flash("Vous êtes déconnecté.", "info")
@@ -280,9 +285,14 @@ def _expire_session() -> None:
         session_clock.forget(session)
         g.session_expired = True
         return
-    # Asking how long is left is not activity (the editor asks on its own).
-    if not (request.endpoint == "session_api.status" and request.method == "GET"):
+    # Asking how long is left is not activity (the editor asks on its own), nor is
+    # watching a meeting live (a stream that stays open, or reconnects on its own).
+    if not (request.endpoint in PASSIVE and request.method == "GET"):
         session_clock.seen(session, c, now)
+
+
+# GET requests that do not count as activity for the session's idle time.
+PASSIVE = ("session_api.status", "live_api.events")
 
 
 def init_app(app: Flask) -> None:

@@ -180,6 +180,24 @@ class Actor:
         record(f"{self.role} {method} {url}{' ' + what if what else ''}", problems)
         return response
 
+    def watch(self, url: str, *, hidden: Iterable[str] = ()) -> None:
+        """Open a live stream and count it: 200 ``text/event-stream`` with the security
+        headers, whose first event (read alone: the stream stays open) shows no ``hidden``
+        marker; then closed, as a browser leaving the page."""
+        response = self.send("GET", url, buffered=False)
+        try:
+            problems = [] if response.status_code == 200 else [f"answered {response.status_code}"]
+            if response.mimetype != "text/event-stream":
+                problems.append(f"type {response.mimetype}")
+            problems += header_problems(response)
+            first = next(iter(response.response), b"").decode("utf-8", "replace")
+            if response.status_code == 200 and "event: hello" not in first:
+                problems.append(f"first event « {first[:80]} »")
+            problems += [f"leaks « {m} »" for m in hidden if m in first]
+        finally:
+            response.close()
+        record(f"{self.role} GET {url} (stream)", problems)
+
 
 class Script(Actor):
     """A script holding an API token: ``Authorization: Bearer``, no cookie, no CSRF token

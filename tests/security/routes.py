@@ -20,6 +20,7 @@ EDITOR = "editor"  # admin or rapporteur, no object in the URL
 ADMIN = "admin"  # admins only
 MEETING_READ = "meeting read"  # a meeting (or its rows, actions...) one may read
 MEETING_WRITE = "meeting write"  # ... and change: readable, and an editor's role
+MEETING_STREAM = "meeting stream"  # a meeting one may read, as a stream that stays open
 ACTION_READ = "action read"  # an action by id, through its meeting
 ACTION_STATUS = "action status"  # ... whose status one may change (editors, its owner)
 SERIES_READ = "series read"  # a series one may see
@@ -68,6 +69,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/meetings/<int:meeting_id>/checks"): MEETING_READ,
     ("GET", "/api/meetings/<int:meeting_id>/versions"): MEETING_READ,
     ("GET", "/api/meetings/<int:meeting_id>/versions/<name>"): MEETING_READ,
+    ("GET", "/api/meetings/<int:meeting_id>/events"): MEETING_STREAM,
+    ("POST", "/api/meetings/<int:meeting_id>/presence"): MEETING_WRITE,
     ("POST", "/api/meetings/<int:meeting_id>/review"): MEETING_WRITE,
     ("POST", "/api/meetings/<int:meeting_id>/draft"): MEETING_WRITE,
     ("POST", "/api/meetings/<int:meeting_id>/validate"): MEETING_WRITE,

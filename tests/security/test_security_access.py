@@ -70,7 +70,7 @@ def test_a_token_reaches_no_more_than_its_account(world_app, world: World, scrip
 
 def _forbidden_meetings(world_app, world: World, actors: dict[str, Actor]) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(world_app)
-    kinds = (r.MEETING_READ, r.MEETING_WRITE, r.ACTION_READ, r.ACTION_STATUS)
+    kinds = (r.MEETING_READ, r.MEETING_STREAM, r.MEETING_WRITE, r.ACTION_READ, r.ACTION_STATUS)
     for role, actor in actors.items():
         if role == "anonymous":
             continue
@@ -137,6 +137,8 @@ def _read_but_not_write(world_app, world: World, actors: dict[str, Actor]) -> No
                 if "<name>" in route.rule and not target.validated:
                     continue
                 actor.attack(route.method, route.object_url(target), expect=(200,), hidden=hidden)
+            for route in r.routes(world_app, r.MEETING_STREAM):
+                actor.watch(route.object_url(target), hidden=hidden)
             if target.key in EDITS[role]:
                 continue
             for route in r.routes(world_app, r.MEETING_WRITE):

@@ -29,7 +29,9 @@ KINDS: tuple[tuple[type, str], ...] = (
 # deletes: one ``order`` entry, not one update per shifted record).
 ORDER_COLUMN = {"row": "number", "participant": "position", "action": "position"}
 # Columns that are no content of their own (stamps, counters, keys).
-NOT_CONTENT = frozenset({"id", "uid", "meeting_id", "revision", "created_at", "updated_at"})
+NOT_CONTENT = frozenset(
+    {"id", "uid", "meeting_id", "revision", "field_revisions", "created_at", "updated_at"}
+)
 # Column names as the client knows them (the keys of the dicts above).
 FIELD_NAMES = {"row_id": "row", "owner_id": "owner"}
 # Changing these changes who may read the meeting (rida.access).

@@ -38,7 +38,10 @@ def test_different_fields_of_one_row_are_both_saved(
     bob.wait_saved()
 
     first = bob.document()["rida"][0]
-    assert (first["subject"], first["question"]) == ("Objet d'Alice", question + " Précision de Bob.")
+    assert (first["subject"], first["question"]) == (
+        "Objet d'Alice",
+        question + " Précision de Bob.",
+    )
     # Bob's page shows Alice's subject: his save's answer carried the row.
     expect(bob.cell(1, "subject")).to_have_value("Objet d'Alice")
     expect(bob.page.get_by_role("alert").filter(has_text="même passage")).to_have_count(0)
@@ -68,7 +71,9 @@ def test_one_field_edited_in_two_places_is_merged(
 def test_overlapping_edits_show_both_versions_and_a_proposal(
     page, make_meeting, open_editor, log_in, new_context
 ):
-    alice, bob = _two_editors(page, make_meeting, open_editor, log_in, new_context, "E2E chevauchement")
+    alice, bob = _two_editors(
+        page, make_meeting, open_editor, log_in, new_context, "E2E chevauchement"
+    )
     bob.cell(1, "answer").focus()
 
     alice.cell(1, "answer").fill("Rendez-vous le 18 février en salle B.")
@@ -113,7 +118,9 @@ def test_overlapping_edits_show_both_versions_and_a_proposal(
     assert bob.queued() == []
 
 
-def test_conflicting_header_field_keeps_the_others_version(editor, new_context, log_in, open_editor):
+def test_conflicting_header_field_keeps_the_others_version(
+    editor, new_context, log_in, open_editor
+):
     alice = editor
     bob = open_editor(log_in(new_context(), "rapporteur"), alice.meeting_id)
     bob.page.locator("#f-location").focus()  # Bob is on the field while Alice saves it

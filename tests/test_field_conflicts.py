@@ -119,3 +119,41 @@ def test_the_header_merges_text_fields_edited_from_the_same_base(app, browser, d
     c = edit("Visioconférence")
     assert c.status_code == 409
     assert c.get_json()["fields"]["location"]["theirs"] == "Salle Ségur B, 3e étage"
+
+
+def _notices(app, meeting_id: int) -> list:  # type: ignore[type-arg]
+    from sqlmodel import select
+
+    from rida import db
+    from rida.models import Change
+
+    with app.app_context():
+        found = select(Change).where(Change.meeting_id == meeting_id, Change.kind == "notice")
+        return list(db.session().exec(found))
+
+
+def test_overlapping_edits_tell_who_wrote_the_other_version_and_notify_them(
+    app, browser, demo_meeting
+):
+    uid, revision = _uid_and_revision(app, demo_meeting)
+    assert patch(browser, demo_meeting, uid, revision, {"answer": "A"}).status_code == 200
+    merged = patch(browser, demo_meeting, uid, revision, {"question": "Q"})
+    assert merged.status_code == 200 and _notices(app, demo_meeting) == []
+    stale = patch(browser, demo_meeting, uid, revision, {"answer": "B"}, base={"answer": "Z"})
+    assert stale.status_code == 409
+    assert stale.get_json()["by"]["login"] == "admin"  # who wrote the server's version
+    [notice] = _notices(app, demo_meeting)  # the live stream tells its author
+    assert (notice.op, notice.uid, notice.fields) == ("conflict", uid, ["answer"])
+    assert notice.payload == {"kind": "row", "uid": uid, "fields": ["answer"]}
+    assert notice.actor is not None and notice.actor["login"] == "admin"
+    assert export_doc(app, demo_meeting)["rida"][0]["answer"] == "A"  # nothing else written
+
+
+def test_a_header_conflict_is_noticed_too(app, browser, demo_meeting):
+    url = f"/api/meetings/{demo_meeting}"
+    first = browser.json("PATCH", url, {"fields": {"location": "Salle A"}, "base": {"location": ""}})
+    assert first.status_code == 200
+    stale = browser.json("PATCH", url, {"fields": {"location": "Salle B"}, "base": {"location": ""}})
+    assert stale.status_code == 409
+    [notice] = _notices(app, demo_meeting)
+    assert (notice.uid, notice.fields, notice.payload["kind"]) == (None, ["location"], "meeting")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import threading
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, func, insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, col, select
@@ -62,10 +62,33 @@ def record(
     op: str,
     uid: str | None = None,
     payload: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
 ) -> None:
-    """Add an entry that is no record's change (presence) to the transaction of ``session``."""
+    """Add an entry that is no record's change (presence, a conflict's notice) to the
+    transaction of ``session``."""
     entry = {"meeting_id": meeting_id, "kind": kind, "op": op, "uid": uid, "revision": None}
-    notes.pending(session).extra.append(entry | {"fields": [], "payload": payload or {}})
+    notes.pending(session).extra.append(
+        entry | {"fields": list(fields or []), "payload": payload or {}}
+    )
+
+
+def last_seq(session: Session) -> int:
+    """The newest entry's seq (0 if none): a page read after it follows the stream from it
+    (``?since=``), missing nothing committed in between."""
+    return int(session.exec(select(func.max(col(Change.seq)))).one() or 0)
+
+
+def last_author(
+    session: Session, meeting_id: int, kind: str, uid: str | None, field: str, *, scan: int = 50
+) -> dict[str, Any] | None:
+    """Who last changed ``field`` of a record (``{"login", "name"}``), as the newest of its
+    last ``scan`` entries says; None if unknown (older, or changed by a command)."""
+    found = select(Change).where(Change.meeting_id == meeting_id, Change.kind == kind)
+    found = found.where(Change.uid == uid) if uid is not None else found
+    for change in session.exec(found.order_by(col(Change.seq).desc()).limit(scan)):
+        if change.op in ("create", "update", "status") and field in change.fields:
+            return change.actor
+    return None
 
 
 def signed_out(session: OrmSession, user_id: int, login_at: object) -> None:

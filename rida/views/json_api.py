@@ -14,9 +14,10 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from rida import exchange
+from rida import db, exchange
 from rida.circuit import versions
 from rida.fields import FieldError, ValidationError, type_name
+from rida.live import changes, payloads
 from rida.meetings.editing import Conflict
 
 PREFIX = "/api"
@@ -42,9 +43,50 @@ def invalid(e: ValidationError | FieldError) -> Answer:
 
 def conflict(e: Conflict) -> Answer:
     """409 with the record as it now is (a stale revision) and, for each field whose edits
-    could not be merged, both versions and their base (``fields``)."""
-    extra = {"fields": e.fields} if e.fields else {}
+    could not be merged, both versions and their base (``fields``) and, when known, who
+    wrote the version the server holds (``by``). The editor who wrote it is told (see
+    :func:`_tell_the_other_editor`)."""
+    extra: dict[str, Any] = {}
+    if e.fields:
+        extra["fields"] = e.fields
+        by = _tell_the_other_editor(e)
+        if by is not None:
+            extra["by"] = by
     return error(409, "conflict", e.message, current=e.current, **extra)
+
+
+# The editor's saves that merge per field, and the kind of record each changes.
+_FIELD_SAVES = {
+    "api.patch_meeting": "meeting",
+    "api.patch_row": "row",
+    "api.patch_participant": "participant",
+    "actions_api.patch_action": "action",
+}
+
+
+def _tell_the_other_editor(e: Conflict) -> dict[str, Any] | None:
+    """Overlapping edits of one field: the live stream tells whoever saved first that the
+    other editor is choosing between both versions (a ``notice`` change, in its own
+    transaction: the save's was rolled back). Returns who wrote the server's version."""
+    kind = _FIELD_SAVES.get(request.endpoint or "")
+    args = request.view_args or {}
+    meeting_id = args.get("meeting_id")
+    if kind is None or not isinstance(meeting_id, int):
+        return None
+    uid = args.get("uid") if kind != "meeting" else None
+    names = sorted(payloads.field_name(name) for name in e.fields)
+    with db.transaction() as s:
+        by = changes.last_author(s, meeting_id, kind, uid, names[0])
+        changes.record(
+            s,
+            meeting_id=meeting_id,
+            kind="notice",
+            op="conflict",
+            uid=uid,
+            fields=names,
+            payload={"kind": kind, "uid": uid, "fields": names},
+        )
+    return by
 
 
 def version_error(e: versions.VersionError) -> Answer:

@@ -152,8 +152,10 @@
     const theirs = field in current ? current[field] : sent.theirs;
     const mine = (held[held.length - 1] || op).value;
     const el = elementOf(kind, op.uid, field);
-    const who = authors.get(key) || answer.by?.name || OTHER;
+    const who = answer.by?.name || authors.get(key) || OTHER;
     close(key);
+    removeBox(told.get(key));   // the stream's word of this very conflict came first
+    told.delete(key);
     const conflict = { key, kind, uid: op.uid, field, el, who, theirs, mine,
       revision: current.revision, text: editable(kind, field) };
     conflict.box = notice(conflict);

@@ -197,24 +197,36 @@
     }
   }
 
-  /** Once nothing structural is pending, the page's order follows the server's. */
+  /** Once nothing structural is pending, the page's order follows the server's (`uids`).
+   *  An item the server does not list (deleted by someone else, kept for the user who is
+   *  on it) stays where it is; one the page lacks comes with the live stream (else a
+   *  reload shows it). The focused field stays focused, its caret where it was. */
   function syncOrder(kind, uids) {
     if (queue.ops.some((o) => family(o) === kind && !isFieldOp(o))) return;
     const { container, items } = FAMILIES[kind];
     const mine = items().map((tb) => tb.dataset.uid);
-    if (mine.join() === uids.join()) return;
-    if (mine.length !== uids.length || !uids.every((u) => mine.includes(u))) {
+    if (uids.some((u) => !mine.includes(u)) && !window.Rida.live?.connected()) {
       const what = { row: 'Les lignes du RIDA ont été modifiées',
         part: 'Les intervenants ont été modifiés', action: 'Les actions ont été modifiées' };
       alertEl.textContent = `${what[kind]} par quelqu'un d'autre : rechargez la page pour `
         + 'voir la version à jour.';
-      return;
     }
+    const order = uids.filter((u) => mine.includes(u));
+    mine.forEach((u, i) => {
+      if (!uids.includes(u)) order.splice(Math.min(i, order.length), 0, u);
+    });
+    if (order.join() === mine.join()) return;
     const focused = document.activeElement;
-    for (const uid of uids) container.append(Dom.find(container, uid));
-    if (focused && focused !== document.activeElement) focused.focus();
+    const caret = typeof focused?.selectionStart === 'number'
+      ? [focused.selectionStart, focused.selectionEnd, focused.selectionDirection] : null;
+    for (const uid of order) container.append(Dom.find(container, uid));
+    if (focused && focused !== document.activeElement) {
+      focused.focus({ preventScroll: true });
+      if (caret) focused.setSelectionRange(...caret);
+    }
     Dom.renumberRows();
     ActionDom.renumber();
+    ActionDom.showLinked();
   }
 
   function onReject(op, status, answer) {

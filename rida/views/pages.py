@@ -11,6 +11,7 @@ from rida.actions import action_dict, actions_of, owner_dict
 from rida.circuit import validation, versions
 from rida.circuit.files import FORMAT_LABELS
 from rida.fields import FieldError
+from rida.live import changes, payloads
 from rida.meetings import editing, record
 from rida.meetings.editing import header_dict, row_dict
 from rida.meetings.participants import participant_dict
@@ -144,6 +145,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
         abort(403)
     if meeting.status == "validated":  # read-only: the read view says why, and how to amend
         return redirect(url_for("pages.view", meeting_id=meeting.id) + "#validation")
+    seq = changes.last_seq(session)  # read first: the stream replays what follows
     r = record.load(session, meeting)
     visible = select(Person).where(access.visible_people(auth.user()))
     people = session.exec(
@@ -170,6 +172,8 @@ def edit(meeting_id: int) -> ResponseReturnValue:
         "organisations": [owner_dict(p) for p in organisations],
         "actions": [action_dict(session, a) for a in actions_of(session, id_of(meeting))],
         "suggestions": suggestions(session, meeting.series_id, access.readable(auth.user())),
+        "seq": seq,
+        "me": payloads.who(session, auth.actor())[1],
     }
     return render_template(
         "meetings/edit.html",

@@ -47,6 +47,14 @@ def test_any_other_request_is_activity(browser):
     assert browser.client.get("/api/session").get_json()["seconds_left"] >= 3600 - since(start)
 
 
+def test_saying_where_one_is_in_the_editor_is_not_activity(browser, demo_meeting):
+    set_clock(browser, login_ago=600, seen_ago=600)
+    before = seen_at(browser)
+    url = f"/api/meetings/{demo_meeting}/presence"
+    assert browser.json("POST", url, {"row": None, "state": "here"}).status_code == 200
+    assert seen_at(browser) == before  # the editor repeats it on its own
+
+
 def test_stay_logged_in_needs_csrf_and_extends(browser):
     start = set_clock(browser, login_ago=600, seen_ago=3400)
     assert browser.client.post("/api/session").status_code == 400  # no CSRF token

@@ -286,13 +286,17 @@ def _expire_session() -> None:
         g.session_expired = True
         return
     # Asking how long is left is not activity (the editor asks on its own), nor is
-    # watching a meeting live (a stream that stays open, or reconnects on its own).
-    if not (request.endpoint in PASSIVE and request.method == "GET"):
+    # watching a meeting live (a stream that stays open, or reconnects on its own), nor
+    # saying where one is in the editor (the page repeats it on its own).
+    passive = request.endpoint in PASSIVE and request.method == "GET"
+    if not (passive or request.endpoint in PASSIVE_ANY_METHOD):
         session_clock.seen(session, c, now)
 
 
 # GET requests that do not count as activity for the session's idle time.
 PASSIVE = ("session_api.status", "live_api.events")
+# Requests, whatever their method, that a page sends by itself: no activity either.
+PASSIVE_ANY_METHOD = ("live_api.presence",)
 
 
 def init_app(app: Flask) -> None:

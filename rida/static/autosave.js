@@ -80,6 +80,7 @@
       this.closed = false;
       this.lastState = null;
       this.leaving = new Set();   // ops sent with keepalive, answers awaited
+      this.leavingOnPurpose = false;   // a link the page offers (log in again): no question
       this.waits = o.waits || (() => true);
     }
 
@@ -133,7 +134,7 @@
       });
       window.addEventListener('beforeunload', (e) => {
         this.persist();
-        if (this.ops.length && !this.frozen) {   // pending or held: ask before leaving
+        if (this.ops.length && !this.frozen && !this.leavingOnPurpose) {   // ask first
           e.preventDefault();
           e.returnValue = '';
         }

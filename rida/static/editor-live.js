@@ -105,7 +105,8 @@
     clearTimeout(retry);
     say('closed', reason);
     editor.freeze(`${reason} La page est en lecture seule ; les modifications non `
-      + 'enregistrées restent conservées dans ce navigateur.');
+      + 'enregistrées restent conservées dans ce navigateur : rechargez la page pour '
+      + 'reprendre, une fois reconnecté.');
   }
 
   // --- Changes -------------------------------------------------------------------------
@@ -318,7 +319,11 @@
     if (document.visibilityState === 'visible') tell('here');
   });
   window.addEventListener('pagehide', () => tell('leave', true));
-  window.addEventListener('pageshow', (e) => { if (e.persisted) tell('here'); });
+  window.addEventListener('pageshow', (e) => {
+    if (!e.persisted) return;
+    if (!ended && source?.readyState === EventSource.CLOSED) connect();   // back from cache
+    tell('here');
+  });
   setInterval(() => { if (document.visibilityState === 'visible') tell('here'); },
     PRESENCE_EVERY_MS);
   setInterval(showPresence, 5000);

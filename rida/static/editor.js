@@ -255,7 +255,9 @@
 
   function onConflict(op, answer) {
     if (opKinds[op.kind]) { opKinds[op.kind].onConflict(op, answer); return; }
-    Conflicts.onConflict(op, answer);
+    if (isFieldOp(op)) { Conflicts.onConflict(op, answer); return; }
+    queue.drop((o) => o === op);   // no such conflict today: said, not retried
+    onReject(op, 409, answer);
   }
 
   // --- Validated meanwhile ----------------------------------------------------------
@@ -379,6 +381,12 @@
   applyOps(queue.adopt());
   ActionDom.showLinked();
   queue.start(applyOps);
+  // The banner's « Se reconnecter » leaves the page on purpose: the edits are stored and
+  // come back after the login, no need to ask.
+  document.querySelector('[data-session-login]')?.addEventListener('click', (e) => {
+    const here = e.button === 0 && !e.ctrlKey && !e.metaKey && !e.shiftKey;
+    if (here && !queue.storageFailed) queue.leavingOnPurpose = true;
+  });
 
   // --- Field edits ----------------------------------------------------------------
 

@@ -217,3 +217,10 @@ def test_access_ended_makes_the_page_read_only(
     expect(ed.page.locator("#save-alert")).to_contain_text("lecture seule")
     expect(ed.cell(1, "subject")).not_to_be_editable()
     expect(ed.page.locator("#add-row")).to_be_disabled()
+
+
+def test_a_browser_closed_right_after_typing_still_delivers(pair):
+    alice, bob = pair
+    bob.cell(3, "answer").fill("Tapé par Bob juste avant de fermer")  # within the pause
+    bob.page.context.close()  # the whole browser window goes: keepalive requests go on
+    expect(alice.cell(3, "answer")).to_have_value("Tapé par Bob juste avant de fermer")

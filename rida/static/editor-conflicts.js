@@ -125,6 +125,15 @@
     last.after(tr);
   }
 
+  /** Add or remove `id` among the element's descriptions (a field error may be one). */
+  function describedBy(el, id, on) {
+    const ids = new Set((el.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
+    if (on) ids.add(id);
+    else ids.delete(id);
+    if (ids.size) el.setAttribute('aria-describedby', [...ids].join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
+
   function removeBox(box) {
     (box?.closest('.notice-row') || box)?.remove();
   }
@@ -163,7 +172,7 @@
     conflicts.set(key, conflict);
     if (conflict.text && el && 'readOnly' in el) {
       el.readOnly = true;
-      el.setAttribute('aria-describedby', `${conflict.box.id}-title`);
+      describedBy(el, `${conflict.box.id}-title`, true);
     }
     queue.persist();
   }
@@ -261,9 +270,9 @@
     if (!c) return;
     conflicts.delete(key);
     removeBox(c.box);
-    if (c.el && c.text && 'readOnly' in c.el && !Dom.root.classList.contains('frozen')) {
-      c.el.readOnly = false;
-      c.el.removeAttribute('aria-describedby');
+    if (c.el && c.text && 'readOnly' in c.el) {
+      if (!Dom.root.classList.contains('frozen')) c.el.readOnly = false;
+      describedBy(c.el, `${c.box.id}-title`, false);
     }
   }
 

@@ -151,9 +151,13 @@ def test_overlapping_edits_tell_who_wrote_the_other_version_and_notify_them(
 
 def test_a_header_conflict_is_noticed_too(app, browser, demo_meeting):
     url = f"/api/meetings/{demo_meeting}"
-    first = browser.json("PATCH", url, {"fields": {"location": "Salle A"}, "base": {"location": ""}})
+    first = browser.json(
+        "PATCH", url, {"fields": {"location": "Salle A"}, "base": {"location": ""}}
+    )
     assert first.status_code == 200
-    stale = browser.json("PATCH", url, {"fields": {"location": "Salle B"}, "base": {"location": ""}})
+    stale = browser.json(
+        "PATCH", url, {"fields": {"location": "Salle B"}, "base": {"location": ""}}
+    )
     assert stale.status_code == 409
     [notice] = _notices(app, demo_meeting)
     assert (notice.uid, notice.fields, notice.payload["kind"]) == (None, ["location"], "meeting")

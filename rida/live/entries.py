@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, select
 
 from rida.live.changes import CHANGES as TABLE
 
@@ -35,18 +35,27 @@ class Entry:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
 
+# Built once (the follower reads often): every entry above a seq; a meeting's, up to a seq.
+_ABOVE = select(TABLE).where(TABLE.c.seq > bindparam("after")).order_by(TABLE.c.seq).limit(BATCH)
+_OF_MEETING = _ABOVE.where(
+    TABLE.c.meeting_id == bindparam("meeting_id"),
+    TABLE.c.kind != "access",
+    TABLE.c.seq <= bindparam("upto"),
+)
+
+
 def read(
     engine: Engine, after: int, *, meeting_id: int | None = None, upto: int | None = None
 ) -> Iterator[list[Entry]]:
     """The entries above ``after`` (of one meeting, up to ``upto``), oldest first, in batches."""
+    query = _ABOVE if meeting_id is None else _OF_MEETING
+    params: dict[str, int] = {} if meeting_id is None else {"meeting_id": meeting_id}
+    if meeting_id is not None:
+        params["upto"] = upto if upto is not None else 2**62
     while True:
-        query = select(TABLE).where(TABLE.c.seq > after).order_by(TABLE.c.seq).limit(BATCH)
-        if meeting_id is not None:
-            query = query.where(TABLE.c.meeting_id == meeting_id, TABLE.c.kind != "access")
-        if upto is not None:
-            query = query.where(TABLE.c.seq <= upto)
         with engine.connect() as conn:
-            found = [Entry.of(row) for row in conn.execute(query).mappings()]
+            rows = conn.execute(query, params | {"after": after}).mappings()
+            found = [Entry.of(row) for row in rows]
         if found:
             yield found
         if len(found) < BATCH:

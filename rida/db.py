@@ -10,6 +10,7 @@ on both.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import weakref
@@ -157,6 +158,24 @@ def notify(conn: Connection, channel: str) -> None:
     followers poll)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
+
+
+def change_marker(engine: Engine) -> tuple[int, ...] | None:
+    """SQLite: a fingerprint of the database's files (the main file and its WAL: inode,
+    modification time, size) that every commit changes, read without opening the
+    database (two ``stat`` calls); None when there is none (PostgreSQL, in memory)."""
+    database = engine.url.database if is_sqlite(engine) else None
+    if not database or database == ":memory:":
+        return None
+    found: list[int] = []
+    for path in (database, database + "-wal"):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            found += [0, 0, 0]
+        else:
+            found += [st.st_ino, st.st_mtime_ns, st.st_size]
+    return tuple(found)
 
 
 class Listener(Protocol):

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from rida import db, exchange
 from rida.accounts import account_admin, api_tokens
 from rida.actions import action_status
-from rida.live import changes, follower
+from rida.live import changes, entries, follower
 from rida.meetings import editing
 from rida.models import Action, AuditEntry, Change, Meeting, SearchOutbox, SeriesMember, User
 from tests.conftest import draft_document
@@ -209,7 +209,7 @@ def test_concurrent_writers_commit_in_seq_order(app, meeting):
         cursor = start
         while True:
             finished = done.is_set()
-            for batch in follower.read(engine, cursor):
+            for batch in entries.read(engine, cursor):
                 seen.extend(e.seq for e in batch)
                 cursor = batch[-1].seq
             if finished:
@@ -242,7 +242,7 @@ def test_the_follower_hands_new_entries_to_the_meetings_subscribers(app, meeting
         with db.write_session(engine) as s:
             row = editing.rows_of(s, meeting)[0]
             editing.update_row(s, row, row.revision, {"answer": "Vu en direct"})
-        got: list[follower.Entry] = []
+        got: list[entries.Entry] = []
         while not got:
             got = sub.take(WAIT)
         assert [(e.kind, e.op, e.payload["answer"]) for e in got] == [

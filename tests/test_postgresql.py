@@ -127,7 +127,7 @@ def test_the_change_log_follows_commit_order_on_postgresql(pg_app):
     an entry that a slower transaction committed with a lower seq."""
     import threading
 
-    from rida.live import changes, follower
+    from rida.live import changes, entries
     from rida.models import Change
 
     with pg_app.app_context():
@@ -157,7 +157,7 @@ def test_the_change_log_follows_commit_order_on_postgresql(pg_app):
         cursor = start
         while True:
             finished = done.is_set()
-            for batch in follower.read(engine, cursor):
+            for batch in entries.read(engine, cursor):
                 seen.extend(e.seq for e in batch)
                 cursor = batch[-1].seq
             if finished:
@@ -205,7 +205,7 @@ def test_the_follower_is_woken_by_notify_on_postgresql(pg_app):
     subscribers through LISTEN/NOTIFY, not the safety poll (set to an hour here)."""
     from sqlalchemy import insert
 
-    from rida.live import changes, follower
+    from rida.live import changes, entries, follower
     from rida.models import utcnow
 
     with pg_app.app_context():
@@ -216,7 +216,7 @@ def test_the_follower_is_woken_by_notify_on_postgresql(pg_app):
     other = create_engine(engine.url)
     try:
         sub, _ = follow.subscribe(meeting, user_id=1)
-        got: list[follower.Entry] = []
+        got: list[entries.Entry] = []
         for attempt in range(600):  # the listener may not be listening yet: send again
             with other.begin() as conn:
                 conn.execute(

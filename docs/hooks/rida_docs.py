@@ -37,6 +37,7 @@ SCRIPTS = {
     "search": "benchmarks/search.py",
     "actions": "benchmarks/actions.py",
     "load": "benchmarks/load.py",
+    "live": "benchmarks/live.py",
 }
 
 
@@ -402,6 +403,52 @@ def render_load(data: dict[str, Any]) -> str:
     )
 
 
+def render_live(data: dict[str, Any]) -> str:
+    def latency(s: dict[str, Any], name: str, key: str) -> str:
+        return ms(s[name][key]) if s[name] else "—"
+
+    rows = [
+        [
+            f"{s['viewers']} lecteur{'s' if s['viewers'] > 1 else ''}",
+            f"{number(s['events_expected'] - s['events_lost'], 0)} / "
+            f"{number(s['events_expected'], 0)}",
+            latency(s, "ack_to_event", "p50_ms"),
+            latency(s, "ack_to_event", "p95_ms"),
+            latency(s, "ack_to_event", "max_ms"),
+            latency(s, "send_to_event", "p95_ms"),
+            ms(s["autosave"]["p50_ms"]),
+            ms(s["autosave"]["p95_ms"]),
+            ms(s["editing_server_cpu_ms_per_save"]),
+            "—"
+            if s["idle_cpu_ms_per_s_per_viewer"] is None
+            else ms(s["idle_cpu_ms_per_s_per_viewer"]) + "/s",
+        ]
+        for s in data["scenarios"]
+    ]
+    target = data["target"]
+    return (
+        table(
+            [
+                "lecteurs",
+                "événements reçus",
+                "acquittement → événement p50",
+                "p95",
+                "max",
+                "envoi → événement p95",
+                "enregistrement p50",
+                "p95",
+                "CPU serveur par enregistrement",
+                "CPU serveur par lecteur inactif",
+            ],
+            rows,
+        )
+        + f"\n\nObjectif : p95 acquittement → événement < {ms(target['ack_to_event_p95_ms'])}"
+        f" ({yes_no(target['met'])}) ; CPU du serveur sans lecteur : "
+        f"{ms(data['server_background_cpu_ms_per_s'])}/s ; doublons : "
+        f"{sum(s['events_duplicated'] for s in data['scenarios'])}."
+    )
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "autosave": render_autosave,
     "page_render": render_page_render,
@@ -409,4 +456,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "search": render_search,
     "actions": render_actions,
     "load": render_load,
+    "live": render_live,
 }

@@ -36,6 +36,7 @@ from rida.live import notes, payloads
 from rida.models import Action, Change, RidaRow, utcnow
 
 CHANGES: Table = Change.__table__  # type: ignore[attr-defined]
+_INSERT = insert(CHANGES)  # built once: this runs on every save
 CHANNEL = "rida_change"  # PostgreSQL NOTIFY channel
 WROTE = "rida.live.wrote"  # session.info: this transaction wrote entries
 
@@ -179,7 +180,7 @@ def _before_commit(orm_session: OrmSession) -> None:
     rows = [common | entry for entry in entries]
     conn = orm_session.connection()
     db.lock_commit_order(conn)
-    conn.execute(insert(CHANGES), rows)
+    conn.execute(_INSERT, rows)
     db.notify(conn, CHANNEL)
     orm_session.info[WROTE] = True
 

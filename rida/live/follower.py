@@ -4,9 +4,11 @@ subscribers of its meeting.
 It runs only while someone subscribes (started by the first subscriber, idle without
 any). It wakes when entries may have been committed: at once after a commit of this
 process that wrote some (:func:`rida.live.changes.add_waker`), else by a cheap poll
-(SQLite: every ``poll`` seconds, a connection taken from the pool and given back; nothing
-held in between), or on PostgreSQL by ``LISTEN`` (:func:`rida.db.listener`), with a poll
-every ``safety_poll`` seconds since ``NOTIFY`` is not durable. It then reads the entries
+(SQLite: every ``poll`` seconds, two ``stat`` calls tell whether the database's files
+changed, :func:`rida.db.change_marker`; only then is the log read, on a connection taken
+from the pool and given back: nothing is held in between), or on PostgreSQL by ``LISTEN``
+(:func:`rida.db.listener`); and in any case it reads every ``safety_poll`` seconds, since
+no signal is trusted alone (``NOTIFY`` is not durable). It then reads the entries
 above its cursor once, in ``seq`` order, and queues them to the subscribers of their
 meeting (``access`` entries also to the subscribers of the account they name).
 
@@ -16,68 +18,19 @@ Sequence numbers grow with commit order (:mod:`rida.live.changes`), so reading
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from rida import db
 from rida.live import changes
+from rida.live.entries import Entry, last_seq, read
 
 log = logging.getLogger(__name__)
-TABLE = changes.CHANGES
-BATCH = 1000
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One change-log entry as read back."""
-
-    seq: int
-    meeting_id: int | None
-    kind: str
-    op: str
-    uid: str | None
-    revision: int | None
-    fields: list[str]
-    payload: dict[str, Any]
-    user_id: int | None
-    actor: dict[str, Any] | None
-    at: dt.datetime
-
-    @classmethod
-    def of(cls, row: Any) -> Entry:
-        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
-
-
-def read(
-    engine: Engine, after: int, *, meeting_id: int | None = None, upto: int | None = None
-) -> Iterator[list[Entry]]:
-    """The entries above ``after`` (of one meeting, up to ``upto``), oldest first, in batches."""
-    while True:
-        query = select(TABLE).where(TABLE.c.seq > after).order_by(TABLE.c.seq).limit(BATCH)
-        if meeting_id is not None:
-            query = query.where(TABLE.c.meeting_id == meeting_id, TABLE.c.kind != "access")
-        if upto is not None:
-            query = query.where(TABLE.c.seq <= upto)
-        with engine.connect() as conn:
-            found = [Entry.of(row) for row in conn.execute(query).mappings()]
-        if found:
-            yield found
-        if len(found) < BATCH:
-            return
-        after = found[-1].seq
-
-
-def last_seq(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.max(TABLE.c.seq))).scalar() or 0)
 
 
 class Subscriber:
@@ -131,7 +84,8 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._listener: db.Listener | None = None
-        self._swept = 0.0
+        self._swept = self._read_at = 0.0
+        self._marker: tuple[int, ...] | None = None
 
     def subscribe(
         self, meeting_id: int, user_id: int, gone: Callable[[], bool] | None = None
@@ -196,8 +150,8 @@ class Follower:
                 self._active.wait()
                 continue
             try:
-                self._wait()
-                self._catch_up()
+                if self._wait():
+                    self._catch_up()
                 self._sweep()
             except Exception:  # the database is away: retry, the streams stay open
                 log.exception("Suivi du journal des changements en échec ; nouvel essai.")
@@ -205,15 +159,22 @@ class Follower:
                 self._stop.wait(self.safety_poll)
         self._close_listener()
 
-    def _wait(self) -> None:
+    def _wait(self) -> bool:
+        """Wait for a reason to read the log: woken by this process, a change of the
+        SQLite files (``poll``), a NOTIFY (PostgreSQL), or ``safety_poll`` seconds since
+        the last read (whatever the reason: never trust a single signal)."""
         if db.is_sqlite(self.engine):
-            self.wake.wait(self.poll)
+            woken = self.wake.wait(self.poll)
         else:
             if self._listener is None:
                 self._listener = db.listener(self.engine, changes.CHANNEL)
-            if self._listener is not None and not self.wake.is_set():
-                self._listener.wait(self.safety_poll)
+            woken = self.wake.is_set()
+            if self._listener is not None and not woken:
+                woken = self._listener.wait(self.safety_poll)
         self.wake.clear()
+        marker, self._marker = self._marker, db.change_marker(self.engine)
+        due = time.monotonic() >= self._read_at + self.safety_poll
+        return woken or due or marker != self._marker or self._marker is None
 
     def _close_listener(self) -> None:
         if self._listener is not None:
@@ -233,6 +194,7 @@ class Follower:
                 sub.stop()
 
     def _catch_up(self) -> None:
+        self._read_at = time.monotonic()
         for entries in read(self.engine, self.cursor):
             self._dispatch(entries)
 

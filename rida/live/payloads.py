@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from rida.actions.action_dicts import action_dict
 from rida.meetings.editing import header_dict, row_dict
 from rida.meetings.participants import participant_dict
-from rida.meetings.people import display_name
+from rida.meetings.people import name_of
 from rida.models import Action, Meeting, Participation, Person, RidaRow, User
 
 KINDS: tuple[tuple[type, str], ...] = (
@@ -77,6 +78,15 @@ def order(session: Session, meeting_id: int, kind: str) -> list[str]:
     return list(session.exec(found.order_by(col(model.position), col(model.id))))
 
 
+# Who acts, in one query without ORM objects (this runs on every save).
+_WHO = (
+    select(User.login, Person.first_name, Person.last_name, Person.entity)
+    .select_from(User)
+    .outerjoin(Person, col(Person.id) == User.person_id)
+    .where(col(User.id) == bindparam("user_id"))
+)
+
+
 def who(session: Session, actor: object) -> tuple[int | None, dict[str, Any] | None]:
     """The account acting in ``session`` (its id) and how a client names it:
     ``{"login", "name"}`` (the account's person, else its login), or None."""
@@ -85,9 +95,9 @@ def who(session: Session, actor: object) -> tuple[int | None, dict[str, Any] | N
     if user_id is None and login is None:
         return None, None
     name = login
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is not None:
-        login = user.login
-        person = session.get(Person, user.person_id) if user.person_id is not None else None
-        name = display_name(person) or user.login
+    if isinstance(user_id, int):
+        found = session.connection().execute(_WHO, {"user_id": user_id}).first()
+        if found is not None:
+            login, first, last, entity = found
+            name = name_of(first or "", last or "", entity or "") or login
     return user_id, {"login": login, "name": name}

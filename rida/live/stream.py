@@ -1,8 +1,9 @@
 """One live stream: the changes of a meeting as Server-Sent Events, for one viewer.
 
 The stream starts with what the viewer missed (every entry of the meeting above the
-``since`` it gives, in order, no duplicates) or, without ``since``, a ``hello`` naming the
-current seq; then each change as it is committed, an SSE comment (``: ping``) every
+``since`` it gives, in order, no duplicates) or, without ``since`` (or with one beyond the
+log, as after a restore), a ``hello`` naming the current seq: the client then loads the
+meeting afresh; then each change as it is committed, an SSE comment (``: ping``) every
 ``heartbeat`` seconds when nothing happens, and nothing else: an idle stream sleeps on its
 queue. Its access is checked again when an ``access`` entry concerns it (its meeting, its
 account) and at least every ``access_check`` seconds; once lost, a ``closed`` event says
@@ -25,7 +26,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from rida import access, db
-from rida.live.follower import Entry, Follower, Subscriber, read
+from rida.live.entries import Entry, last_seq, read
+from rida.live.follower import Follower, Subscriber
 from rida.live.limits import Limits, Slot, Slots
 from rida.models import ApiToken, User, aware, utcnow
 
@@ -151,6 +153,8 @@ def events(
     sub: Subscriber | None = None
     try:
         sub, start = hub.follower.subscribe(meeting_id, viewer.user_id, gone)
+        if since is not None and since > start and since > last_seq(hub.engine):
+            since = None  # beyond the log (a restored database): start afresh
         if since is None:
             yield RETRY + sse("hello", {"seq": start}, start)
             last = start
@@ -216,7 +220,7 @@ def _follow(
                 return
             check_at = now + hub.access_check
         if viewer.ends_at is not None and time.time() >= viewer.ends_at:
-            yield b"".join(out) + closed("expired")
+            yield b"".join(out) + closed("token" if viewer.token_id is not None else "expired")
             return
         if viewer.idle_at is not None and time.time() >= viewer.idle_at:
             if out:

@@ -93,8 +93,13 @@ def display_name(person: Person | None) -> str:
     """`Mathieu SLOSAR`, or the entity alone for an organisation."""
     if person is None:
         return ""
-    name = " ".join(p for p in (person.first_name, person.last_name.upper()) if p)
-    return name or person.entity
+    return name_of(person.first_name, person.last_name, person.entity)
+
+
+def name_of(first_name: str, last_name: str, entity: str) -> str:
+    """:func:`display_name` of a person given by its fields (read without the ORM)."""
+    name = " ".join(p for p in (first_name, last_name.upper()) if p)
+    return name or entity
 
 
 def label(person: Person) -> str:

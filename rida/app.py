@@ -84,6 +84,7 @@ def blueprints() -> tuple[Blueprint, ...]:
         feeds,
         imports,
         journal,
+        live,
         moved,
         pages,
         search_api,
@@ -115,5 +116,6 @@ def blueprints() -> tuple[Blueprint, ...]:
         circuit_api.bp,
         search_api.bp,
         session_api.bp,
+        live.bp,
         moved.bp,
     )

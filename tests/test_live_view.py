@@ -357,14 +357,24 @@ def test_a_revoked_link_is_refused(app, browser, room_client, demo_meeting):
     assert "est actif aujourd" not in page and "Lien pour la salle révoqué" in page
 
 
-def test_a_new_link_replaces_the_old_one(app, browser, room_client, demo_meeting):
+def test_another_link_keeps_the_first_and_revoking_ends_both(
+    app, browser, room_client, demo_meeting
+):
+    """Making a link again (or the browser sending the form again) must not cut the room
+    off; « Révoquer » ends every link of the meeting."""
     first = make_link(browser, demo_meeting)
     second = make_link(browser, demo_meeting)
     assert token_of(first) != token_of(second)
-    assert_refused(room_client, first)
+    assert room_client.get(first).status_code == 200
     assert room_client.get(second).status_code == 200
-    assert len(entries(app, action="room_link.revoke")) == 1
+    page = browser.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
+    assert "2 liens pour la salle sont actifs aujourd'hui" in page
     assert len(entries(app, action="room_link.create")) == 2
+    assert browser.form(f"/reunions/{demo_meeting}/salle/revocation", {}).status_code == 302
+    assert_refused(room_client, first)
+    assert_refused(room_client, second)
+    assert len(entries(app, action="room_link.revoke")) == 2
+    assert all(link.revoked_at is not None for link in links(app, demo_meeting))
 
 
 def test_a_link_dies_when_its_maker_may_no_longer_edit(app, room_client, demo_meeting):

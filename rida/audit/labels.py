@@ -113,7 +113,6 @@ FIELDS = {
     "revoked_at": "révoqué le",
     "first_used_at": "première ouverture",
     "revoked": "révoqué",
-    "replaced": "remplacé par un nouveau lien",
 }
 # Columns holding a person's id: shown with the person's name when it is known.
 PERSON_FIELDS = {"owner_id", "person_id", "organiser_id", "rapporteur_id"}

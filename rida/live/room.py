@@ -12,9 +12,10 @@ only while every rule below holds (checked on every use, by :func:`meeting_for_t
   confidential or sent to review after the link was made closes it);
 - its creator's account is still active and may still edit the meeting.
 
-Creating a link revokes the meeting's earlier ones (one live link per meeting). Creation,
-revocation and the first use of a link are recorded in the audit log
-(:mod:`rida.audit.events`).
+Making another link leaves the earlier ones working (the page that shows a new link may be
+sent again by a browser reload: that must not cut the room off); revoking ends every link
+of the meeting. Creation, revocation and the first use of a link are recorded in the audit
+log (:mod:`rida.audit.events`).
 """
 
 from __future__ import annotations
@@ -76,14 +77,13 @@ def create(
     ip: str | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[RoomLink, str]:
-    """A new link for ``meeting`` made by ``actor`` (who may edit it: the caller checks),
-    the meeting's earlier links revoked; the record and the token (kept nowhere). Raises
-    :class:`FieldError` for a confidential meeting or one that is not a draft."""
+    """A new link for ``meeting`` made by ``actor`` (who may edit it: the caller checks);
+    the record and the token (kept nowhere). Raises :class:`FieldError` for a confidential
+    meeting or one that is not a draft."""
     reason = refusal(meeting)
     if reason is not None:
         raise FieldError("room_link", reason)
     now = now or utcnow()
-    revoke(session, meeting, actor, ip=ip, now=now, replaced=True)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = RoomLink(
         meeting_id=id_of(meeting),
@@ -113,10 +113,9 @@ def revoke(
     *,
     ip: str | None = None,
     now: dt.datetime | None = None,
-    replaced: bool = False,
 ) -> list[RoomLink]:
-    """Revoke every link of ``meeting`` still unrevoked (``replaced``: by a new one); the
-    links revoked (none: nothing to do)."""
+    """Revoke every link of ``meeting`` still unrevoked; the links revoked (none: nothing
+    to do)."""
     found = list(
         session.exec(
             select(RoomLink).where(
@@ -135,22 +134,24 @@ def revoke(
             object_id=str(link.id),
             meeting_id=link.meeting_id,
             before={"revoked": False},
-            after={"revoked": True, **({"replaced": True} if replaced else {})},
+            after={"revoked": True},
         )
     return found
 
 
-def active(session: Session, meeting_id: int, now: dt.datetime | None = None) -> RoomLink | None:
-    """The meeting's link that works today (unrevoked, made today), if any."""
-    return session.exec(
-        select(RoomLink)
-        .where(
-            RoomLink.meeting_id == meeting_id,
-            col(RoomLink.revoked_at).is_(None),
-            RoomLink.day == today(now),
-        )
-        .order_by(col(RoomLink.id).desc())
-    ).first()
+def active(session: Session, meeting_id: int, now: dt.datetime | None = None) -> list[RoomLink]:
+    """The meeting's links made today and not revoked, newest first."""
+    return list(
+        session.exec(
+            select(RoomLink)
+            .where(
+                RoomLink.meeting_id == meeting_id,
+                col(RoomLink.revoked_at).is_(None),
+                RoomLink.day == today(now),
+            )
+            .order_by(col(RoomLink.id).desc())
+        ).all()
+    )
 
 
 def link_for_token(

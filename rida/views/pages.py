@@ -145,11 +145,12 @@ def render_view(meeting: Meeting, *, room_url: str | None = None) -> str:
 
 def _room_link(meeting: Meeting, created: str | None) -> dict[str, object]:
     """What the « Diffusion en salle » panel says (for an editor of the meeting)."""
-    active = room.active(db.session(), id_of(meeting)) if created is None else None
+    active = room.active(db.session(), id_of(meeting))
     return {
         "refusal": room.refusal(meeting),
         "created": created,
-        "active_since": room.local_time(active.created_at) if active is not None else None,
+        "active": len(active),
+        "latest": room.local_time(active[0].created_at) if active else None,
     }
 
 

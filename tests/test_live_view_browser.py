@@ -457,6 +457,24 @@ def test_a_room_link_shows_the_live_view_without_an_account(live, new_context, a
     expect(rows(page).nth(2)).to_contain_text("Vu depuis la salle")
 
 
+def test_a_revoked_room_link_stops_the_page_when_it_reconnects(live, new_context, api, meeting):
+    """The link is revoked while the stream is down: the stream refuses to reopen, the
+    page is refused too, so the page stops (instead of trying again forever)."""
+    script = live.script
+    url, _ = room_link(api, meeting)
+    page = new_context().new_page()
+    point_at_script(page, meeting)
+    before = len(script.last_event_ids)
+    page.goto(f"{live.url}{url}")
+    script.wait_connections(before + 1)
+    expect(page.get_by_role("status")).to_have_text("En direct")
+    assert api.form(f"/reunions/{meeting}/salle/revocation", {}).status_code == 302
+    script.drop()
+    expect(page.get_by_role("alert")).to_have_text("Cette vue en direct n'est plus accessible.")
+    expect(page.locator("#direct-live")).to_be_hidden()
+    expect(page.get_by_role("status")).to_have_text("Diffusion terminée")
+
+
 # --- Against the real change stream (once merged) --------------------------------------
 
 

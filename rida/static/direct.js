@@ -19,8 +19,9 @@
  *   closed  {"reason"}    access has ended: the reason is shown, the content hidden, and
  *                         the page stops (no reconnection).
  * EventSource reconnects by itself after a network error, sending Last-Event-ID (the
- * server replays the missed events); a stream that cannot be reopened is opened again
- * later, from scratch.
+ * server replays the missed events). A stream the server refuses to reopen is opened
+ * again later, from scratch, unless the page itself is refused too (access ended while
+ * disconnected): then the page stops as on « closed ».
  */
 (function () {
   'use strict';
@@ -385,11 +386,38 @@
       if (stopped || source !== stream) return;
       setState('reconnecting', 'Reconnexion…');
       if (stream.readyState === EventSource.CLOSED) {
-        // Not reopened by the browser (the server refused it): open it again later.
-        setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 60000);
+        // Not reopened by the browser (the server refused it): is the page itself still
+        // allowed? If so, open the stream again later.
+        allowed().then((answer) => {
+          if (answer === true) {
+            setTimeout(connect, retryMs);
+            retryMs = Math.min(retryMs * 2, 60000);
+          } else {
+            stop(answer);
+          }
+        });
       }
     });
+  }
+
+  // true, or why the live view may no longer be shown (access ended, session over).
+  async function allowed() {
+    try {
+      const response = await fetch(root.dataset.contentUrl, {
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { Accept: 'text/html' },
+      });
+      if ([401, 403, 404].includes(response.status)) {
+        return "Cette vue en direct n'est plus accessible.";
+      }
+      if (response.redirected && new URL(response.url).pathname.endsWith('/connexion')) {
+        return 'Votre session a pris fin : rechargez la page pour vous reconnecter.';
+      }
+    } catch (e) {
+      // Offline: try again later.
+    }
+    return true;
   }
 
   setState('connecting', 'Connexion…');

@@ -17,7 +17,6 @@ once merged).
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import threading
@@ -29,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Blueprint, Flask, Response, request
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from werkzeug.serving import make_server
 
 from rida import db
@@ -39,8 +38,6 @@ from tests.conftest import Browser as Client
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path(os.environ.get("RIDA_TEST_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # How long a step may wait for the page: far above what a step takes (a loaded machine
 # slows the tests down without failing them).
 STEP_TIMEOUT_MS = 30_000
@@ -178,19 +175,6 @@ def live(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterato
             script.drop()
             server.shutdown()
             thread.join(WAIT_SECONDS)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = f"Chromium introuvable ({CHROMIUM}) : tests navigateur impossibles"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

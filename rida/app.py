@@ -85,6 +85,7 @@ def blueprints() -> tuple[Blueprint, ...]:
         feeds,
         imports,
         journal,
+        live,
         live_api,
         moved,
         pages,
@@ -118,5 +119,6 @@ def blueprints() -> tuple[Blueprint, ...]:
         search_api.bp,
         session_api.bp,
         live_api.bp,
+        live.bp,
         moved.bp,
     )

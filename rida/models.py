@@ -275,6 +275,24 @@ class ApiToken(SQLModel, table=True):
     revoked_at: dt.datetime | None = None
 
 
+class RoomLink(SQLModel, table=True):
+    """A secret link for a room's projector (``/reunions/<id>/direct?salle=<token>``): the
+    live view of one meeting without an account, the Europe/Paris calendar ``day`` it was
+    made, while the meeting is a draft that is not confidential and until revoked. Only the
+    token's SHA-256 is kept (see :mod:`rida.live.room`)."""
+
+    __tablename__ = "room_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    day: dt.date
+    first_used_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
 class LoginFailure(SQLModel, table=True):
     """One refused login (wrong password or unknown login), for the lockout; the rows of a
     login are forgotten at its next successful login, all rows after a day."""

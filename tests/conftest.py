@@ -8,6 +8,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -237,6 +238,35 @@ def multipart(
     return b"".join(
         parts
     ) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+# The browser tests (tests/e2e, tests/test_live_view_browser.py): headless Chromium through
+# Playwright, one per test process (Playwright's sync API cannot be started twice in one).
+CHROMIUM = Path(os.environ.get("RIDA_TEST_CHROMIUM") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (a Playwright ``Browser``, imported only here: most tests do
+    without it); skipped without it, failed under CI."""
+    if not CHROMIUM.exists():
+        message = f"Chromium introuvable ({CHROMIUM}) : tests navigateur impossibles"
+        if CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -325,3 +325,41 @@ def test_stopping_the_server_ends_the_streams(tmp_path: Path, template_db: Path)
     stream.close()
     with app.app_context():
         db.engine().dispose()
+
+
+def test_a_room_link_streams_what_the_live_view_shows_until_revoked(live: Live):
+    """A projector without an account (``?room=<token>``): the header, participants and
+    rows, no actions, no login; a revoked link closes the stream."""
+    from rida.live import room
+
+    meeting = live.meeting()
+    with live.app.app_context(), db.transaction() as s:
+        admin = s.exec(select(User).where(User.login == "admin")).one()
+        _link, token = room.create(s, s.get_one(Meeting, meeting), admin)
+    anonymous = Session(live.server.port)
+    refused = anonymous.request("GET", f"/api/meetings/{meeting}/events?room=x{token}")
+    assert (
+        refused.status == 404
+        and refused.json()["message"] == "Ce lien de salle n'est plus valable."
+    )
+    stream = Stream(
+        live.server.port,
+        f"/api/meetings/{meeting}/events?room={token}",
+        {"Accept": "text/event-stream"},
+    )
+    live.streams.append(stream)
+    hello(stream)
+    editor = live.session("admin")
+    first = live.rows(meeting)[0]
+    editor.send("POST", f"/api/meetings/{meeting}/actions", {"fields": {"title": "Action cachée"}})
+    editor.send(
+        "PATCH",
+        f"/api/meetings/{meeting}/rows/{first.uid}",
+        {"revision": first.revision, "fields": {"answer": "Vu en salle"}},
+    )
+    change = stream.changes(1)[0]  # the action is not sent to the room
+    assert (change["kind"], change["data"]["answer"]) == ("row", "Vu en salle")
+    assert change["by"]["name"] and change["by"]["login"] != "admin"
+    with live.app.app_context(), db.transaction() as s:
+        room.revoke(s, s.get_one(Meeting, meeting), admin)
+    assert closed(stream) == {"reason": "Ce lien de salle n'est plus valable.", "code": "room"}

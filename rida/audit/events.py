@@ -28,6 +28,9 @@ EXPORTED = "export"  # a document generated (DOCX, PDF, CSV…)
 DOWNLOADED = "download"  # a stored document sent (frozen version)
 VALIDATED = "validation"
 STATUS_CHANGED = "status.change"  # an action's status
+ROOM_LINK_CREATED = "room_link.create"  # a link for a room's projector (rida.live.room)
+ROOM_LINK_REVOKED = "room_link.revoke"
+ROOM_LINK_USED = "room_link.use"  # its first use
 
 
 @dataclass

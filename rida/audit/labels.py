@@ -33,6 +33,9 @@ ACTIONS = {
     "permission.change": "Changement de droits",
     "token.create": "Création de jeton",
     "token.revoke": "Révocation de jeton",
+    "room_link.create": "Création de lien pour la salle",
+    "room_link.revoke": "Révocation de lien pour la salle",
+    "room_link.use": "Première ouverture du lien pour la salle",
 }
 OBJECTS = {
     "meeting": "Réunion",
@@ -51,6 +54,7 @@ OBJECTS = {
     "api_token": "Jeton d'API",
     "actions": "Tableau des actions",
     "audit_entry": "Journal d'audit",
+    "room_link": "Lien pour la salle",
 }
 FIELDS = {
     "title": "titre",
@@ -104,6 +108,11 @@ FIELDS = {
     "deadline": "date limite",
     "row_id": "ligne RIDA",
     "extensions": "extensions",
+    "day": "jour",
+    "created_by": "créé par",
+    "revoked_at": "révoqué le",
+    "first_used_at": "première ouverture",
+    "revoked": "révoqué",
 }
 # Columns holding a person's id: shown with the person's name when it is known.
 PERSON_FIELDS = {"owner_id", "person_id", "organiser_id", "rapporteur_id"}

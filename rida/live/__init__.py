@@ -8,4 +8,6 @@
   process reads the new entries once and hands them to the subscribers of each meeting.
 - :mod:`rida.live.stream`: one subscriber's Server-Sent Events (replay, heartbeat, access
   rechecks); :mod:`rida.live.limits`: how many streams may be open.
+- :mod:`rida.live.room`: the room links that open a meeting's live view on a projector
+  without an account.
 """

@@ -16,6 +16,7 @@ Nothing here holds a database connection between two reads.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -26,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from rida import access, db
+from rida.live import room
 from rida.live.entries import Entry, last_seq, read
 from rida.live.follower import Follower, Subscriber
 from rida.live.limits import Limits, Slot, Slots
@@ -40,6 +42,7 @@ REASONS = {
     "account": "Votre compte est désactivé.",
     "token": "Ce jeton d'API a été révoqué ou a expiré.",
     "access": "Vous n'avez plus accès à cette réunion.",
+    "room": "Ce lien de salle n'est plus valable.",
 }
 
 
@@ -53,6 +56,7 @@ class Viewer:
     token_id: int | None = None  # an API token's id
     ends_at: float | None = None  # epoch seconds: the session's or token's end
     idle_at: float | None = None  # epoch seconds: when the session may have gone idle
+    room_token: str | None = None  # a room link's token (``user_id``: minus the link's id)
 
 
 class Hub:
@@ -103,7 +107,31 @@ def sse(event: str, data: object, seq: int | None = None) -> bytes:
     return f"{head}event: {event}\ndata: {body}\n\n".encode()
 
 
-def change_event(entry: Entry) -> bytes:
+# What a room (a projector without an account, :mod:`rida.live.room`) is sent: what its
+# live view shows (the header, the participants, the RIDA rows, who is on which row), not
+# the actions nor the notices meant for the editors, and no account's login.
+ROOM_KINDS = frozenset({"meeting", "participant", "row", "presence"})
+
+
+def _pseudonymous(who: object) -> dict[str, Any] | None:
+    """Who acts, for a room: the name shown, and a stable key instead of the login."""
+    if not isinstance(who, dict):
+        return None
+    key = hashlib.sha256(str(who.get("login")).encode()).hexdigest()[:16]
+    return {"name": who.get("name"), "login": key}
+
+
+def change_event(entry: Entry, viewer: Viewer | None = None) -> bytes:
+    """The SSE event of ``entry``; empty when ``viewer`` (a room) is not to see it."""
+    room_view = viewer is not None and viewer.room_token is not None
+    if room_view and entry.kind not in ROOM_KINDS:
+        return b""
+    by = entry.actor
+    payload = entry.payload
+    if room_view:
+        by = _pseudonymous(by)
+        if entry.kind == "presence":
+            payload = {**payload, "user": _pseudonymous(payload.get("user"))}
     data = {
         "seq": entry.seq,
         "kind": entry.kind,
@@ -111,8 +139,8 @@ def change_event(entry: Entry) -> bytes:
         "uid": entry.uid,
         "revision": entry.revision,
         "fields": entry.fields,
-        "data": entry.payload,
-        "by": entry.actor,
+        "data": payload,
+        "by": by,
         "at": aware(entry.at).isoformat(),
     }
     return sse("change", data, entry.seq)
@@ -125,6 +153,8 @@ def closed(code: str) -> bytes:
 def lost_access(engine: Engine, viewer: Viewer, meeting_id: int) -> str | None:
     """Why ``viewer`` may no longer follow ``meeting_id`` (a key of REASONS), or None."""
     with db.read_session(engine) as s:
+        if viewer.room_token is not None:  # revoked, another day, no longer a draft...
+            return None if room.meeting_for_token(s, meeting_id, viewer.room_token) else "room"
         user = s.get(User, viewer.user_id)
         if user is None or not user.active:
             return "account"
@@ -162,7 +192,7 @@ def events(
             yield RETRY
             last = since
             for batch in read(hub.engine, since, meeting_id=meeting_id, upto=start):
-                yield b"".join(change_event(entry) for entry in batch)
+                yield b"".join(change_event(entry, viewer) for entry in batch)
                 last = batch[-1].seq
         yield from _follow(hub, sub, viewer, meeting_id, last)
     finally:
@@ -210,7 +240,7 @@ def _follow(
                     return
             if entry.kind == "access" or entry.seq <= last:
                 continue
-            out.append(change_event(entry))
+            out.append(change_event(entry, viewer))
             last = entry.seq
         now = clock()
         if now >= check_at:

@@ -1,7 +1,8 @@
 """The live workshop's API: a meeting's changes as they are committed, and who edits where.
 
 ``GET /api/meetings/<id>/events``: Server-Sent Events (:mod:`rida.live.stream`), for
-whoever may read the meeting (404 otherwise), with a login session or an API token.
+whoever may read the meeting (404 otherwise), with a login session or an API token, or
+for a room with the meeting's room link (``?room=<token>``, :mod:`rida.live.room`).
 ``Last-Event-ID`` (or ``?since=``) replays what was missed. Too many streams: 429.
 
 ``POST /api/meetings/<id>/presence`` with ``{"row": <uid or null>, "state": "here" |
@@ -20,7 +21,7 @@ from sqlmodel import select
 from rida import db, fields
 from rida.accounts import session_clock
 from rida.fields import FieldError
-from rida.live import changes, payloads, stream
+from rida.live import changes, payloads, room, stream
 from rida.meetings import editing as edits
 from rida.models import ApiToken, User, aware, id_of
 from rida.views import auth, editing, json_api, readable_meeting
@@ -66,13 +67,29 @@ def _viewer(user: User) -> stream.Viewer:
     )
 
 
+ROOM = "room"  # the room link's token, for a projector without an account
+
+
 @bp.get("/meetings/<int:meeting_id>/events")
-@login_required
 def events(meeting_id: int) -> ResponseReturnValue:
+    token = request.args.get(ROOM)
+    if token is None:
+        return _account_events(meeting_id)
+    found = room.link_for_token(db.session(), meeting_id, token)
+    if found is None:  # the same answer for every reason (as for the live view)
+        return json_api.error(404, "not_found", "Ce lien de salle n'est plus valable.")
+    link, _meeting = found
+    return _stream(meeting_id, stream.Viewer(-id_of(link), room_token=token))
+
+
+@login_required
+def _account_events(meeting_id: int) -> ResponseReturnValue:
     readable_meeting(meeting_id)  # 404 unless readable
-    user = auth.logged_in()
+    return _stream(meeting_id, _viewer(auth.logged_in()))
+
+
+def _stream(meeting_id: int, viewer: stream.Viewer) -> ResponseReturnValue:
     since = _since()
-    viewer = _viewer(user)
     hub = stream.hub(db.current_app_object())
     slot = hub.slots.acquire(viewer.user_id, meeting_id)
     if isinstance(slot, str):

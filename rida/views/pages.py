@@ -11,7 +11,7 @@ from rida.actions import action_dict, actions_of, owner_dict
 from rida.circuit import validation, versions
 from rida.circuit.files import FORMAT_LABELS
 from rida.fields import FieldError
-from rida.live import changes, payloads
+from rida.live import changes, payloads, room
 from rida.meetings import editing, record
 from rida.meetings.editing import header_dict, row_dict
 from rida.meetings.participants import participant_dict
@@ -120,20 +120,38 @@ _FIELD_LABELS = {
 @bp.route("/reunions/<int:meeting_id>")
 @login_or_public
 def view(meeting_id: int) -> ResponseReturnValue:
-    meeting = readable_meeting(meeting_id)
+    return render_view(readable_meeting(meeting_id))
+
+
+def render_view(meeting: Meeting, *, room_url: str | None = None) -> str:
+    """The read view of ``meeting`` (which the current user may read); ``room_url``: a
+    room link just made, shown once in the « Diffusion en salle » panel."""
     session = db.session()
     # The checklist only matters until validation (the panel hides it afterwards).
     checks = versions.checks(session, meeting) if meeting.status != "validated" else []
+    can_edit = access.may_edit(session, auth.user(), meeting)
     return render_template(
         "meetings/view.html",
         r=record.load(session, meeting),
-        can_edit=access.may_edit(session, auth.user(), meeting),
+        can_edit=can_edit,
         checks=checks,
         acts=page_context(session, meeting, auth.user()),
         check_summary=validation.summary(checks),
         frozen_message=versions.frozen_message(meeting),
         download_formats=DOWNLOADS,
+        room_link=_room_link(meeting, room_url) if can_edit else None,
     )
+
+
+def _room_link(meeting: Meeting, created: str | None) -> dict[str, object]:
+    """What the « Diffusion en salle » panel says (for an editor of the meeting)."""
+    active = room.active(db.session(), id_of(meeting))
+    return {
+        "refusal": room.refusal(meeting),
+        "created": created,
+        "active": len(active),
+        "latest": room.local_time(active[0].created_at) if active else None,
+    }
 
 
 @bp.route("/reunions/<int:meeting_id>/modifier")

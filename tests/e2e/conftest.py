@@ -5,7 +5,8 @@ The server runs `rida serve` on a data dir prepared with `rida init`, `rida demo
 fresh browser context (its own cookies and localStorage) and a meeting of its own.
 
 Chromium is /usr/bin/chromium (or $RIDA_TEST_CHROMIUM); without it the tests are skipped,
-or fail when $CI is set.
+or fail when $CI is set. The browser (fixture ``chromium``) is in tests/conftest.py: one
+Playwright per test process, shared with the browser tests outside this folder.
 """
 
 from __future__ import annotations
@@ -22,16 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-CHROMIUM = Path(os.environ.get("RIDA_TEST_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DEMO = Path(__file__).parents[2] / "rida" / "fixtures" / "demo_tf_mssante_2022-01-07.json"
 RAPPORTEUR = ("rapporteur", "rapporteur e2e password")
 HERE = Path(__file__).parent
@@ -150,19 +143,6 @@ def live_server(server: Server) -> Server:
     if not server.running:
         server.start()
     return server
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        message = f"Chromium introuvable ({CHROMIUM}) : tests navigateur impossibles"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def credentials(server: Server, who: str) -> tuple[str, str]:

@@ -55,6 +55,14 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/reunions/<int:meeting_id>/comparaison"): MEETING_READ,
     ("GET", "/reunions/<int:meeting_id>/compte-rendu.<fmt>"): MEETING_READ,
     ("GET", "/reunions/<int:meeting_id>/modifier"): MEETING_WRITE,
+    # The live view: also served at its English URL (a room link pasted in either form);
+    # with a room link (?salle=<token>) instead of a login: tests/test_live_view.py.
+    ("GET", "/reunions/<int:meeting_id>/direct"): MEETING_READ,
+    ("GET", "/meetings/<int:meeting_id>/direct"): MEETING_READ,
+    ("GET", "/reunions/<int:meeting_id>/direct/contenu"): MEETING_READ,
+    ("GET", "/reunions/<int:meeting_id>/direct/lignes/<uid>"): MEETING_READ,
+    ("POST", "/reunions/<int:meeting_id>/salle"): MEETING_WRITE,
+    ("POST", "/reunions/<int:meeting_id>/salle/revocation"): MEETING_WRITE,
     ("POST", "/reunions/<int:meeting_id>/relecture"): MEETING_WRITE,
     ("POST", "/reunions/<int:meeting_id>/brouillon"): MEETING_WRITE,
     ("POST", "/reunions/<int:meeting_id>/validation"): MEETING_WRITE,
@@ -192,7 +200,7 @@ class Route:
         other = uid_of or target
         uid = (
             other.row_uid
-            if "/rows/" in self.rule
+            if "/rows/" in self.rule or "/lignes/" in self.rule
             else other.participant_uid
             if "/participants/" in self.rule
             else other.action_uid

@@ -7,9 +7,11 @@ functions, entities and e-mail addresses, series glossaries) holds its own canar
 the database after the world is built (a person: the meetings naming them; a status comment:
 the meeting during which it was written, else its action's). Each account then crawls
 whatever it can reach (links of every HTML page, the exports, the JSON API, the histories,
-the action board and its downloads, the calendar feeds, a search for every canary) and every
-canary found in a response must belong to a meeting the account may read by
-:func:`rida.access.readable`. A leak is (account, URL, canary)."""
+the action board and its downloads, the calendar feeds, the live views and their fragments,
+a search for every canary) and every canary found in a response must belong to a meeting
+the account may read by :func:`rida.access.readable`. A room link (a projector, no
+account) must show its own meeting's canaries and no other's. A leak is (account, URL,
+canary)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ from rida.access import readable
 from rida.accounts import create_user, feed_tokens
 from rida.actions import action_status
 from rida.circuit import versions
+from rida.fields import FieldError
+from rida.live import room
 from rida.models import (
     Action,
     ActionEvent,
@@ -166,6 +170,7 @@ class FlowWorld:
     feeds: dict[str, list[str]] = field(default_factory=dict)  # account -> feed tokens
     actions: list[int] = field(default_factory=list)
     series: list[int] = field(default_factory=list)
+    rows: dict[int, list[str]] = field(default_factory=dict)  # meeting -> its row uids
 
 
 def _user(s, login: str) -> User:  # type: ignore[no-untyped-def]
@@ -240,6 +245,8 @@ def plant(app: Flask) -> FlowWorld:
             glossary.set_groups(s, series[key], [[c(), c()]])
         world = FlowWorld(meetings, *circles(s), {})
         world.actions = list(s.exec(select(Action.id)).all())
+        for row in s.exec(select(RidaRow)).all():
+            world.rows.setdefault(row.meeting_id, []).append(row.uid)
         world.series = list(series.values())
         for login, role in ACCOUNTS.items():
             user = _user(s, login) if role else None
@@ -361,8 +368,8 @@ class Crawl:
                 self.queue.append(target)
         return text if response.mimetype == "text/html" else ""
 
-    def crawl(self) -> None:
-        self.queue: deque[str] = deque(START)
+    def crawl(self, start: tuple[str, ...] = START) -> None:
+        self.queue: deque[str] = deque(start)
         while self.queue and len(self.seen) < CRAWL_LIMIT:
             url = self.queue.popleft()
             if url in self.seen:
@@ -383,6 +390,15 @@ class Crawl:
                 f"/api/meetings/{meeting_id}/checks",
                 f"/reunions/{meeting_id}/comparaison",
                 f"/reunions/{meeting_id}/modifier",
+                f"/reunions/{meeting_id}/direct",
+                f"/meetings/{meeting_id}/direct",
+                f"/reunions/{meeting_id}/direct/contenu",
+            ]
+            # the live view's rows: its own, and (through it) every other meeting's
+            urls += [
+                f"/reunions/{meeting_id}/direct/lignes/{uid}"
+                for uids in self.world.rows.values()
+                for uid in uids
             ]
             for url in urls:
                 if url not in self.seen:
@@ -440,6 +456,66 @@ def test_canaries_stay_in_their_circle(
     spared = () if account == "admin" else ("email", "glossary")
     missed = sorted(c for c in due - crawl.shown if flow_world.kinds[c] not in spared)
     assert not missed, [(c, flow_world.kinds[c], flow_world.circles[c]) for c in missed]
+
+
+# What the live view shows of its meeting (a room link's teeth): the header's place, the
+# rows' questions and answers (and more, but these fields are the meeting's and its rows'
+# alone, and always shown).
+LIVE_FIELDS = ("location", "question", "answer")
+
+
+def test_a_room_link_shows_its_meeting_and_nothing_else(
+    flow_app: Flask, flow_world: FlowWorld
+) -> None:
+    """A room link of the restricted draft of series A, used without an account or a
+    cookie: its live view shows that meeting, and nothing reached with the token (the live
+    views, fragments and pages of every meeting, the site's pages) shows another's. The
+    confidential drafts and the validated meetings get no link at all."""
+    world = flow_world
+    made = world.meetings["created_a"]
+    with flow_app.app_context(), db.transaction() as s:
+        admin = _user(s, "admin")
+        token = room.create(s, s.get(Meeting, made), admin)[1]
+        for key in ("conf_a", "conf_b", "res_a", "res_b", "pub_a"):
+            with pytest.raises(FieldError):
+                room.create(s, s.get(Meeting, world.meetings[key]), admin)
+    world.readable["room"] = world.readable["anonymous"] | {made}
+    crawl = Crawl("room", flow_app.test_client(use_cookies=False), world)
+    with_token = f"salle={quote(token)}"
+    crawl.crawl((f"/reunions/{made}/direct?{with_token}",))
+    for meeting_id in world.meetings.values():
+        paths = [
+            f"/reunions/{meeting_id}/direct",
+            f"/meetings/{meeting_id}/direct",
+            f"/reunions/{meeting_id}/direct/contenu",
+            f"/reunions/{meeting_id}",
+            f"/reunions/{meeting_id}/historique",
+            f"/reunions/{meeting_id}/compte-rendu.json",
+            f"/api/meetings/{meeting_id}",
+        ]
+        paths += [
+            f"/reunions/{meeting_id}/direct/lignes/{uid}"
+            for uids in world.rows.values()
+            for uid in uids
+        ]
+        for path in paths:
+            crawl.get(f"{path}?{with_token}")
+    for path in (*START, "/actions.csv", "/api/meetings", "/admin/journal"):
+        crawl.get(f"{path}?{with_token}")
+    for endpoint in ("/api/search?q=", "/recherche?q="):  # the query is echoed (login's next)
+        baseline = crawl.client.get(f"{endpoint}{UNPLANTED}&{with_token}")
+        times = len(re.findall(UNPLANTED, body_text(baseline), re.I))
+        for canary in sorted(world.circles):
+            crawl.get(f"{endpoint}{canary}&{with_token}", echo=canary, times=times)
+    FLOW.responses += crawl.responses
+    FLOW.canaries += crawl.checked
+    FLOW.leaks.extend(crawl.leaks)
+    shown = "\n".join(crawl.leaks[:60])
+    assert not crawl.leaks, f"{len(crawl.leaks)} fuite(s) :\n{shown}"
+    due = {
+        c for c, circle in world.circles.items() if made in circle and world.kinds[c] in LIVE_FIELDS
+    }
+    assert len(due) >= 5 and due <= crawl.shown, sorted(due - crawl.shown)
 
 
 def test_the_world_has_circles(flow_world: FlowWorld) -> None:

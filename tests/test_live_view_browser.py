@@ -341,7 +341,7 @@ def test_the_stream_changes_the_page_in_place(live, new_context, api, meeting):
     assert moved.status_code == 200, moved.get_json()
     order = [r["uid"] for r in moved.get_json()["order"]]
     assert order[-2] == last
-    script.change("row", "order", None, {"uids": order})
+    script.change("row", "order", None, {"order": order})
     expect(rows(page).nth(7)).to_have_attribute("data-uid", last)
     assert rows(page).evaluate_all("(trs) => trs.map((tr) => tr.dataset.uid)") == order
     assert numbers(page) == [str(n) for n in range(1, 10)]

@@ -13,7 +13,7 @@
  *                         again (what changed between the page load and the connection);
  *   change  {"seq", "kind", "op", "uid", "data", …}
  *                         rows: create|update (fetch the row), delete, order (the full
- *                         order, {"uids"}); participants and the meeting: fetch the
+ *                         order, {"order": [uid, …]}); participants and the meeting: fetch the
  *                         sections again; presence: {"user", "row"}, the row the most
  *                         recent presence names is highlighted and scrolled to;
  *   closed  {"reason"}    access has ended: the reason is shown, the content hidden, and
@@ -158,7 +158,8 @@
     const data = change.data || {};
     const uid = change.uid || data.uid;
     if (change.op === 'order') {
-      applyOrder(Array.isArray(data.uids) ? data.uids : []);
+      const uids = data.order;
+      applyOrder(Array.isArray(uids) ? uids : []);
       return;
     }
     if (!uid) return;

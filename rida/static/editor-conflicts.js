@@ -20,6 +20,7 @@
   const { Dom, Known } = window.Rida;
   const editor = () => window.Rida.editor;
   const OTHER = 'l\'autre rapporteur';
+  const TOLD_FADES_MS = 120000;
 
   const conflicts = new Map();   // field key -> the open conflict
   const told = new Map();        // field key -> the notice of someone else's conflict
@@ -321,6 +322,12 @@
     box.append(text);
     place(kind, uid, el, box);
     told.set(key, box);
+    // The other may keep this page's version: nothing is saved then, the word fades.
+    setTimeout(() => {
+      if (told.get(key) !== box) return;
+      removeBox(box);
+      told.delete(key);
+    }, TOLD_FADES_MS);
     editor().announce(`« ${labelOf(el, field)} » : ${text.firstChild.textContent}`);
   }
 

@@ -190,8 +190,12 @@ class _PostgresListener:
     def __init__(self, engine: Engine, channel: str):
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
         self._conn: Any = engine.dialect.connect(*cargs, **cparams)
-        self._conn.autocommit = True
-        self._conn.execute(f'LISTEN "{channel}"')
+        try:
+            self._conn.autocommit = True
+            self._conn.execute(f'LISTEN "{channel}"')
+        except BaseException:
+            self._conn.close()
+            raise
 
     def wait(self, timeout: float) -> bool:
         """Whether a notification came within ``timeout`` seconds (those queued meanwhile

@@ -70,6 +70,9 @@ class Subscriber:
             return found
 
 
+STOP_CHECK = 1.0  # seconds a LISTEN may wait before the thread looks whether to stop
+
+
 class Follower:
     def __init__(self, engine: Engine, *, poll: float, safety_poll: float, queue_limit: int):
         self.engine, self.poll, self.safety_poll = engine, poll, safety_poll
@@ -170,10 +173,13 @@ class Follower:
                 self._listener = db.listener(self.engine, changes.CHANNEL)
             woken = self.wake.is_set()
             if self._listener is not None and not woken:
-                woken = self._listener.wait(self.safety_poll)
+                # At most STOP_CHECK seconds: a stop is seen, and the connection closed.
+                woken = self._listener.wait(min(self.safety_poll, STOP_CHECK))
         self.wake.clear()
-        marker, self._marker = self._marker, db.change_marker(self.engine)
         due = time.monotonic() >= self._read_at + self.safety_poll
+        if not db.is_sqlite(self.engine):
+            return woken or due
+        marker, self._marker = self._marker, db.change_marker(self.engine)
         return woken or due or marker != self._marker or self._marker is None
 
     def _close_listener(self) -> None:

@@ -113,7 +113,7 @@ def lost_access(engine: Engine, viewer: Viewer, meeting_id: int) -> str | None:
             expires = aware(token.expires_at) if token is not None else None
             if token is None or token.revoked_at is not None or (expires and expires <= utcnow()):
                 return "token"
-        if access.readable_meeting(s, user, meeting_id) is None:
+        if not access.can_read(s, user, meeting_id):
             return "access"
     return None
 

@@ -16,7 +16,6 @@ Nothing here holds a database connection between two reads.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -26,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from rida import access, db
-from rida.live.entries import Entry, last_seq, read
+from rida.live.entries import Entry, last_seq, read, sse
 from rida.live.follower import Follower, Subscriber
 from rida.live.limits import Limits, Slot, Slots
 from rida.models import ApiToken, User, aware, utcnow
@@ -97,27 +96,6 @@ def shutdown(app: db.App) -> None:
         found.follower.stop()
 
 
-def sse(event: str, data: object, seq: int | None = None) -> bytes:
-    head = f"id: {seq}\n" if seq is not None else ""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"{head}event: {event}\ndata: {body}\n\n".encode()
-
-
-def change_event(entry: Entry) -> bytes:
-    data = {
-        "seq": entry.seq,
-        "kind": entry.kind,
-        "op": entry.op,
-        "uid": entry.uid,
-        "revision": entry.revision,
-        "fields": entry.fields,
-        "data": entry.payload,
-        "by": entry.actor,
-        "at": aware(entry.at).isoformat(),
-    }
-    return sse("change", data, entry.seq)
-
-
 def closed(code: str) -> bytes:
     return sse("closed", {"reason": REASONS[code], "code": code})
 
@@ -135,7 +113,7 @@ def lost_access(engine: Engine, viewer: Viewer, meeting_id: int) -> str | None:
             expires = aware(token.expires_at) if token is not None else None
             if token is None or token.revoked_at is not None or (expires and expires <= utcnow()):
                 return "token"
-        if access.readable_meeting(s, user, meeting_id) is None:
+        if not access.can_read(s, user, meeting_id):
             return "access"
     return None
 
@@ -162,7 +140,7 @@ def events(
             yield RETRY
             last = since
             for batch in read(hub.engine, since, meeting_id=meeting_id, upto=start):
-                yield b"".join(change_event(entry) for entry in batch)
+                yield b"".join(entry.event for entry in batch)
                 last = batch[-1].seq
         yield from _follow(hub, sub, viewer, meeting_id, last)
     finally:
@@ -210,7 +188,7 @@ def _follow(
                     return
             if entry.kind == "access" or entry.seq <= last:
                 continue
-            out.append(change_event(entry))
+            out.append(entry.event)
             last = entry.seq
         now = clock()
         if now >= check_at:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, select
 
 from rida.live.changes import CHANGES as TABLE
+from rida.models import aware
 
 BATCH = 1000
 
@@ -33,6 +36,30 @@ class Entry:
     @classmethod
     def of(cls, row: Any) -> Entry:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+    @cached_property
+    def event(self) -> bytes:
+        """The entry as a Server-Sent Event (``id``, ``event: change``, ``data``), encoded
+        once for all the streams it goes to."""
+        data = {
+            "seq": self.seq,
+            "kind": self.kind,
+            "op": self.op,
+            "uid": self.uid,
+            "revision": self.revision,
+            "fields": self.fields,
+            "data": self.payload,
+            "by": self.actor,
+            "at": aware(self.at).isoformat(),
+        }
+        return sse("change", data, self.seq)
+
+
+def sse(event: str, data: object, seq: int | None = None) -> bytes:
+    """One Server-Sent Event: its JSON data on one line."""
+    head = f"id: {seq}\n" if seq is not None else ""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"{head}event: {event}\ndata: {body}\n\n".encode()
 
 
 # Built once (the follower reads often): every entry above a seq; a meeting's, up to a seq.

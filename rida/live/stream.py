@@ -17,7 +17,6 @@ Nothing here holds a database connection between two reads.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -28,7 +27,7 @@ from sqlalchemy import Engine
 
 from rida import access, db
 from rida.live import room
-from rida.live.entries import Entry, last_seq, read
+from rida.live.entries import Entry, last_seq, read, sse
 from rida.live.follower import Follower, Subscriber
 from rida.live.limits import Limits, Slot, Slots
 from rida.models import ApiToken, User, aware, utcnow
@@ -101,12 +100,6 @@ def shutdown(app: db.App) -> None:
         found.follower.stop()
 
 
-def sse(event: str, data: object, seq: int | None = None) -> bytes:
-    head = f"id: {seq}\n" if seq is not None else ""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"{head}event: {event}\ndata: {body}\n\n".encode()
-
-
 # What a room (a projector without an account, :mod:`rida.live.room`) is sent: what its
 # live view shows (the header, the participants, the RIDA rows, who is on which row), not
 # the actions nor the notices meant for the editors, and no account's login.
@@ -122,16 +115,15 @@ def _pseudonymous(who: object) -> dict[str, Any] | None:
 
 
 def change_event(entry: Entry, viewer: Viewer | None = None) -> bytes:
-    """The SSE event of ``entry``; empty when ``viewer`` (a room) is not to see it."""
-    room_view = viewer is not None and viewer.room_token is not None
-    if room_view and entry.kind not in ROOM_KINDS:
+    """The SSE event of ``entry`` for ``viewer``: an account's is encoded once for all
+    (``entry.event``); a room's leaves out what its live view does not show (empty)."""
+    if viewer is None or viewer.room_token is None:
+        return entry.event
+    if entry.kind not in ROOM_KINDS:
         return b""
-    by = entry.actor
     payload = entry.payload
-    if room_view:
-        by = _pseudonymous(by)
-        if entry.kind == "presence":
-            payload = {**payload, "user": _pseudonymous(payload.get("user"))}
+    if entry.kind == "presence":
+        payload = {**payload, "user": _pseudonymous(payload.get("user"))}
     data = {
         "seq": entry.seq,
         "kind": entry.kind,
@@ -140,7 +132,7 @@ def change_event(entry: Entry, viewer: Viewer | None = None) -> bytes:
         "revision": entry.revision,
         "fields": entry.fields,
         "data": payload,
-        "by": by,
+        "by": _pseudonymous(entry.actor),
         "at": aware(entry.at).isoformat(),
     }
     return sse("change", data, entry.seq)
@@ -165,7 +157,7 @@ def lost_access(engine: Engine, viewer: Viewer, meeting_id: int) -> str | None:
             expires = aware(token.expires_at) if token is not None else None
             if token is None or token.revoked_at is not None or (expires and expires <= utcnow()):
                 return "token"
-        if access.readable_meeting(s, user, meeting_id) is None:
+        if not access.can_read(s, user, meeting_id):
             return "access"
     return None
 

@@ -264,6 +264,7 @@ def test_large_type_high_contrast_and_reflow_at_320_px(live, new_context, meetin
     expect(page.get_by_role("table")).to_be_visible()
     expect(rows(page)).to_have_count(9)
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(page.locator("#direct")).to_have_attribute("data-synced", "true")
     cell = page.locator("#direct-rows td.text").first
     size = cell.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 24, size  # reads from the back of the room (16 px is a page's usual)
@@ -297,6 +298,7 @@ def test_the_stream_changes_the_page_in_place(live, new_context, api, meeting):
     page.goto(f"{live.url}/reunions/{meeting}/direct")
     script.wait_connections(before + 1)
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(page.locator("#direct")).to_have_attribute("data-synced", "true")
     expect(rows(page)).to_have_count(9)
     uids = rows(page).evaluate_all("(trs) => trs.map((tr) => tr.dataset.uid)")
 
@@ -367,6 +369,7 @@ def test_the_row_being_typed_is_highlighted_and_followed(live, new_context, meet
     page.goto(f"{live.url}/reunions/{meeting}/direct")
     script.wait_connections(before + 1)
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(page.locator("#direct")).to_have_attribute("data-synced", "true")
     uids = rows(page).evaluate_all("(trs) => trs.map((tr) => tr.dataset.uid)")
     user = {"login": "rapporteur", "name": "Rapporteur"}
 
@@ -388,9 +391,7 @@ def test_the_row_being_typed_is_highlighted_and_followed(live, new_context, meet
     expect(page.locator("#direct-rows > tr.current")).to_have_count(0)
 
 
-def test_a_reconnection_sends_the_last_event_id_and_closed_ends_the_view(
-    live, new_context, meeting
-):
+def test_reconnections_catch_up_and_closed_ends_the_view(live, new_context, api, meeting):
     script = live.script
     page = log_in(new_context(), live)
     point_at_script(page, meeting)
@@ -398,14 +399,30 @@ def test_a_reconnection_sends_the_last_event_id_and_closed_ends_the_view(
     page.goto(f"{live.url}/reunions/{meeting}/direct")
     script.wait_connections(before + 1)
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(page.locator("#direct")).to_have_attribute("data-synced", "true")
     uid = rows(page).first.get_attribute("data-uid")
-    seq = script.change("presence", "here", None, {"user": {"login": "a"}, "row": uid})
-    expect(rows(page).first).to_have_attribute("aria-current", "true")
 
+    # a change the stream never told (no event id yet): a new connection without
+    # Last-Event-ID gets « hello », and the page fetches everything again
+    patched = api.json(
+        "PATCH",
+        f"/api/meetings/{meeting}/rows/{uid}",
+        {"revision": 1, "fields": {"answer": "Rattrapé à la reconnexion"}},
+    )
+    assert patched.status_code == 200, patched.get_json()
     script.drop()
     script.wait_connections(before + 2)
-    assert script.last_event_ids[-1] == str(seq)  # the missed events are asked for
+    assert script.last_event_ids[-1] is None
+    expect(rows(page).first).to_contain_text("Rattrapé à la reconnexion")
+
+    # once an event has come, a reconnection asks for what followed it (Last-Event-ID)
+    seq = script.change("presence", "here", None, {"user": {"login": "a"}, "row": uid})
+    expect(rows(page).first).to_have_attribute("aria-current", "true")
+    script.drop()
+    script.wait_connections(before + 3)
+    assert script.last_event_ids[-1] == str(seq)
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(rows(page).first).to_have_attribute("aria-current", "true")  # kept
 
     script.close("L'accès à cette réunion a pris fin : elle est devenue confidentielle.")
     alert = page.get_by_role("alert")
@@ -427,6 +444,7 @@ def test_a_room_link_shows_the_live_view_without_an_account(live, new_context, a
     script.wait_connections(before + 1)
     assert script.tokens[-1] == token
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(page.locator("#direct")).to_have_attribute("data-synced", "true")
     expect(rows(page)).to_have_count(9)
     assert context.cookies() == []
     assert page.locator("a[href]").evaluate_all("(as) => as.map((a) => a.hash)") == ["#direct-rida"]
@@ -452,6 +470,7 @@ def test_a_revoked_room_link_stops_the_page_when_it_reconnects(live, new_context
     page.goto(f"{live.url}{url}")
     script.wait_connections(before + 1)
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(page.locator("#direct")).to_have_attribute("data-synced", "true")
     assert api.form(f"/reunions/{meeting}/salle/revocation", {}).status_code == 302
     script.drop()
     expect(page.get_by_role("alert")).to_have_text("Cette vue en direct n'est plus accessible.")
@@ -469,6 +488,7 @@ def test_with_the_real_change_stream(live, new_context, api, meeting):
     page = log_in(new_context(), live)
     page.goto(f"{live.url}/reunions/{meeting}/direct")
     expect(page.get_by_role("status")).to_have_text("En direct")
+    expect(page.locator("#direct")).to_have_attribute("data-synced", "true")
     uid = rows(page).nth(1).get_attribute("data-uid")
     patched = api.json(
         "PATCH",
@@ -490,6 +510,7 @@ def test_with_the_real_change_stream(live, new_context, api, meeting):
     projector = new_context().new_page()
     projector.goto(f"{live.url}{url}")
     expect(projector.get_by_role("status")).to_have_text("En direct")
+    expect(projector.locator("#direct")).to_have_attribute("data-synced", "true")
     first = rows(projector).first.get_attribute("data-uid")
     patched = api.json(
         "PATCH",

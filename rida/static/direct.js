@@ -205,11 +205,22 @@
 
   // --- Header and participants --------------------------------------------------------
 
+  // The section as the server would render it (without this page's highlight).
+  function served(section) {
+    const copy = section.cloneNode(true);
+    copy.querySelectorAll('tr.current').forEach(unmark);
+    return copy.innerHTML;
+  }
+
+  // Replace the sections that changed (an unchanged one stays: no flicker, and a screen
+  // reader keeps its place).
   function swap(doc, ids) {
     for (const id of ids) {
       const fresh = doc.getElementById(id);
       const old = document.getElementById(id);
-      if (fresh && old) old.replaceWith(document.importNode(fresh, true));
+      if (fresh && old && served(old) !== fresh.innerHTML) {
+        old.replaceWith(document.importNode(fresh, true));
+      }
     }
   }
 
@@ -249,6 +260,7 @@
       // Kept as it was; the changes that follow still apply.
     } finally {
       refreshing = false;
+      root.dataset.synced = 'true';  // up to date with the stream (what tests wait for)
       const waiting = pending;
       pending = [];
       waiting.forEach(apply);

@@ -17,6 +17,7 @@ from rida.audit import anchor as audit_anchor
 from rida.audit import hooks as audit_hooks  # noqa: F401  (its listeners audit every write)
 from rida.backups import server_lock
 from rida.live import changes as live_changes  # noqa: F401  (its listeners fill the change log)
+from rida.live import retention as live_retention
 from rida.paths import templates_dir
 from rida.search import indexer
 
@@ -45,6 +46,7 @@ def create_core_app(
         server_lock.hold(app)  # before touching the database: waits for a restore
     db.init_app(app)
     audit_anchor.init_app(app)  # the audit chain anchored outside the database
+    live_retention.init_app(app)  # the change log keeps a few days
     search.init_app(app, lazy=lazy_search)
     indexer.init_app(app)  # drains the search outbox (not under TESTING unless asked)
     return app

@@ -176,6 +176,13 @@ SETTINGS: tuple[Setting, ...] = (
         "(il garde la connexion ouverte à travers les mandataires et détecte les départs).",
     ),
     Setting(
+        "RIDA_LIVE_RETENTION_HOURS",
+        "48",
+        "Le journal des changements garde ses entrées ce temps (décimales acceptées) : un flux "
+        "en direct coupé plus longtemps recharge la réunion au lieu de rattraper. Les plus "
+        "anciennes sont supprimées au plus une fois par heure.",
+    ),
+    Setting(
         "RIDA_LOGIN_MAX_FAILURES",
         "5",
         "Échecs de connexion d'un même identifiant, dans la fenêtre, qui le bloquent.",
@@ -260,6 +267,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "LIVE_MAX_STREAMS_PER_ACCOUNT": int(number(env, "RIDA_LIVE_MAX_STREAMS_PER_ACCOUNT")),
         "LIVE_MAX_STREAMS_PER_MEETING": int(number(env, "RIDA_LIVE_MAX_STREAMS_PER_MEETING")),
         "LIVE_HEARTBEAT_SECONDS": number(env, "RIDA_LIVE_HEARTBEAT_SECONDS"),
+        "LIVE_RETENTION_HOURS": number(env, "RIDA_LIVE_RETENTION_HOURS"),
         "LOGIN_MAX_FAILURES": int(number(env, "RIDA_LOGIN_MAX_FAILURES")),
         "LOGIN_MAX_FAILURES_PER_IP": int(number(env, "RIDA_LOGIN_MAX_FAILURES_PER_IP")),
         "LOGIN_WINDOW_SECONDS": number(env, "RIDA_LOGIN_WINDOW_MINUTES") * 60,

@@ -7,6 +7,7 @@ No timing is asserted: each read waits up to a generous timeout (tests/live_supp
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from sqlmodel import select
 
 from rida import db, exchange
 from rida.accounts import api_tokens, create_user
+from rida.live import retention
 from rida.meetings import editing
-from rida.models import Action, Meeting, Participation, RidaRow, Series, User
+from rida.models import Action, Meeting, Participation, RidaRow, Series, User, utcnow
 from tests.conftest import draft_document, make_app
 from tests.live_support import Server, Session, Stream
 
@@ -200,6 +202,33 @@ def test_last_event_id_replays_exactly_what_was_missed(live: Live):
     assert hello(live.watch(reader, meeting, since=10**12)) == latest["seq"]
     bad = live.watch(reader, meeting, since="abc", query=True)  # type: ignore[arg-type]
     assert bad.status == 400 and bad.body()["errors"][0]["path"] == "since"
+
+
+def test_a_stream_older_than_the_pruned_log_starts_afresh(live: Live):
+    meeting = live.meeting()
+    editor, reader = live.session("admin"), live.session()
+    uid = live.rows(meeting)[0].uid
+    path = f"/api/meetings/{meeting}/rows/{uid}"
+    first = live.watch(reader, meeting)
+    start = hello(first)
+    for revision in (1, 2):
+        answer = editor.send(
+            "PATCH", path, {"revision": revision, "fields": {"answer": f"v{revision}"}}
+        )
+        assert answer.status == 200, answer.body
+    seen = first.changes(2)
+    first.close()
+    later = utcnow() + dt.timedelta(days=3)
+    with live.app.app_context():
+        assert retention.prune(db.engine(), 48, now=later) > 0  # all but the newest
+    # From before the pruning: the client reloads the meeting (hello), nothing is skipped
+    # silently; from the newest entry kept: a plain catch-up.
+    assert hello(live.watch(reader, meeting, since=start)) == seen[-1]["seq"]
+    kept = live.watch(reader, meeting, since=seen[-1]["seq"])
+    answer = editor.send("PATCH", path, {"revision": 3, "fields": {"answer": "y"}})
+    assert answer.status == 200, answer.body
+    [after] = kept.changes(1)
+    assert after["data"]["answer"] == "y"
 
 
 def test_only_readers_of_the_meeting_may_watch_it(live: Live):

@@ -24,9 +24,10 @@ this process are woken at once (:func:`add_waker`). Nothing in the domain code k
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert
+from sqlalchemy import Engine, Table, func, insert
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, col, select
@@ -42,6 +43,7 @@ WROTE = "rida.live.wrote"  # session.info: this transaction wrote entries
 
 _wakers: set[threading.Event] = set()
 _wakers_lock = threading.Lock()
+_pruners: list[Callable[[Engine], None]] = []
 
 
 def add_waker(event: threading.Event) -> None:
@@ -53,6 +55,12 @@ def add_waker(event: threading.Event) -> None:
 def remove_waker(event: threading.Event) -> None:
     with _wakers_lock:
         _wakers.discard(event)
+
+
+def add_pruner(pruner: Callable[[Engine], None]) -> None:
+    """``pruner(engine)`` is called after every commit that wrote entries
+    (:mod:`rida.live.retention`: it decides whether it is time)."""
+    _pruners.append(pruner)
 
 
 def record(
@@ -190,6 +198,9 @@ def _after_commit(session: OrmSession) -> None:
         with _wakers_lock:
             for event in _wakers:
                 event.set()
+        engine = session.info[db.WRITE]  # the engine itself (the bind is a copy of it)
+        for pruner in _pruners:
+            pruner(engine)
 
 
 def _after_rollback(session: OrmSession, _previous: object) -> None:

@@ -2,14 +2,15 @@
 
 The stream starts with what the viewer missed (every entry of the meeting above the
 ``since`` it gives, in order, no duplicates) or, without ``since`` (or with one beyond the
-log, as after a restore), a ``hello`` naming the current seq: the client then loads the
-meeting afresh; then each change as it is committed, an SSE comment (``: ping``) every
-``heartbeat`` seconds when nothing happens, and nothing else: an idle stream sleeps on its
-queue. Its access is checked again when an ``access`` entry concerns it (its meeting, its
-account) and at least every ``access_check`` seconds; once lost, a ``closed`` event says
-why (in French) and the stream ends. It ends without a word when the login session may
-have gone idle, when it falls too far behind or when the server stops: the browser's
-``EventSource`` reconnects with ``Last-Event-ID`` and the request decides.
+log, as after a restore, or older than the entries kept, :mod:`rida.live.retention`), a
+``hello`` naming the current seq: the client then loads the meeting afresh; then each
+change as it is committed, an SSE comment (``: ping``) every ``heartbeat`` seconds when
+nothing happens, and nothing else: an idle stream sleeps on its queue. Its access is
+checked again when an ``access`` entry concerns it (its meeting, its account) and at least
+every ``access_check`` seconds; once lost, a ``closed`` event says why (in French) and the
+stream ends. It ends without a word when the login session may have gone idle, when it
+falls too far behind or when the server stops: the browser's ``EventSource`` reconnects
+with ``Last-Event-ID`` and the request decides.
 
 Nothing here holds a database connection between two reads.
 """
@@ -26,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from rida import access, db
-from rida.live import room
+from rida.live import retention, room
 from rida.live.entries import Entry, last_seq, read, sse
 from rida.live.follower import Follower, Subscriber
 from rida.live.limits import Limits, Slot, Slots
@@ -177,6 +178,8 @@ def events(
         sub, start = hub.follower.subscribe(meeting_id, viewer.user_id, gone)
         if since is not None and since > start and since > last_seq(hub.engine):
             since = None  # beyond the log (a restored database): start afresh
+        elif since is not None and since < start and retention.pruned_since(hub.engine, since):
+            since = None  # what followed ``since`` may be pruned: start afresh
         if since is None:
             yield RETRY + sse("hello", {"seq": start}, start)
             last = start

@@ -42,7 +42,6 @@ pytestmark = pytest.mark.e2e
 # slows the tests down without failing them).
 STEP_TIMEOUT_MS = 30_000
 WAIT_SECONDS = 30
-REAL_STREAM = "/api/meetings/<int:meeting_id>/events"
 
 
 # --- A scripted change stream ---------------------------------------------------------
@@ -482,9 +481,7 @@ def test_a_revoked_room_link_stops_the_page_when_it_reconnects(live, new_context
 
 
 def test_with_the_real_change_stream(live, new_context, api, meeting):
-    """Needs ``GET /api/meetings/<id>/events`` (another branch): skipped until merged."""
-    if not any(rule.rule == REAL_STREAM for rule in live.app.url_map.iter_rules()):
-        pytest.skip(f"{REAL_STREAM} n'existe pas encore (flux des changements, autre branche)")
+    """The page on the real ``GET /api/meetings/<id>/events`` (the others script it)."""
     page = log_in(new_context(), live)
     page.goto(f"{live.url}/reunions/{meeting}/direct")
     expect(page.get_by_role("status")).to_have_text("En direct")

@@ -118,7 +118,7 @@
     const family = KINDS[kind];
     if (!family) return;
     if (family === 'meeting') { header(change); return; }
-    if (op === 'order') editor.syncOrder(family, change.data?.order || change.data?.uids || []);
+    if (op === 'order') editor.syncOrder(family, change.data?.order || []);
     else if (op === 'delete') removed(family, change.uid, change.by);
     else if (op === 'create') created(family, change.data, change.by);
     else updated(family, change.uid, change.data, change.fields || [], change.by);

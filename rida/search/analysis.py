@@ -145,7 +145,7 @@ class StemFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            t.alt = False
+            t.alt, t.spelled = False, t.text
             if t.stopped:
                 yield t
                 continue
@@ -247,6 +247,17 @@ def index_terms(text: str) -> list[tuple[int, str]]:
     """``(position, term)`` of everything an engine indexes for ``text``: both forms of
     each word, compounds whole and split, gap terms."""
     return [(t.pos, t.text) for t in FRENCH_INDEX(text, positions=True)]
+
+
+def index_terms_and_words(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """:func:`index_terms` and :func:`spelling_words` of ``text``, in one pass."""
+    found: list[tuple[int, str]] = []
+    words: list[str] = []
+    for t in FRENCH_INDEX(text, positions=True):
+        found.append((t.pos, t.text))
+        if not t.alt and not t.text.startswith(GAP):
+            words.append(fold(t.spelled))
+    return found, words
 
 
 def spelling_words(text: str) -> list[str]:

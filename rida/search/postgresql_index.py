@@ -25,7 +25,7 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
-from rida.search.analysis import VERSION, acronyms, index_terms, spelling_words
+from rida.search.analysis import VERSION, acronyms, index_terms_and_words
 from rida.search.documents import SearchDoc, documents
 from rida.search.postgresql_query import lexeme
 from rida.search.postgresql_tables import DOCUMENT, STATE, WORD
@@ -39,8 +39,8 @@ MAX_WORD = 100  # longest vocabulary word
 TEXT_OFFSET = 64
 
 
-def tsvector(doc: SearchDoc) -> str:
-    """The ``tsvector`` of ``doc``, as PostgreSQL reads it."""
+def analysed(doc: SearchDoc) -> tuple[str, set[str]]:
+    """The ``tsvector`` of ``doc``, as PostgreSQL reads it, and its vocabulary."""
     positions: dict[str, list[str]] = {}
 
     def add(term: str, position: int, weight: str) -> None:
@@ -49,17 +49,20 @@ def tsvector(doc: SearchDoc) -> str:
             found.append(f"{min(position, MAX_POSITION)}{weight}")
 
     last = 0
-    for position, term in index_terms(doc.title):
+    title, words = index_terms_and_words(doc.title)
+    for position, term in title:
         add(term, position + 1, "A")
         last = max(last, position + 1)
-    for position, term in index_terms(doc.text):
+    text, more = index_terms_and_words(doc.text)
+    for position, term in text:
         add(term, last + TEXT_OFFSET + position, "")
     for i, word in enumerate(acronyms(f"{doc.title}\n{doc.text}")):
         add(word, i + 1, "B")
-    return " ".join(f"{lexeme(t)}:{','.join(p)}" for t, p in positions.items() if p)
+    terms = " ".join(f"{lexeme(t)}:{','.join(p)}" for t, p in positions.items() if p)
+    return terms, {w for w in (*words, *more) if len(w) <= MAX_WORD}
 
 
-def row_of(doc: SearchDoc) -> dict[str, Any]:
+def row_of(doc: SearchDoc, terms: str) -> dict[str, Any]:
     return {
         "key": doc.key,
         "meeting_id": doc.meeting_id,
@@ -77,13 +80,8 @@ def row_of(doc: SearchDoc) -> dict[str, Any]:
         "nature": doc.nature,
         "organisations": list(doc.organisations),
         "stamp": doc.stamp,
-        "terms": tsvector(doc),
+        "terms": terms,
     }
-
-
-def words_of(docs: Iterable[SearchDoc]) -> list[str]:
-    found = {w for d in docs for w in spelling_words(f"{d.title}\n{d.text}")}
-    return sorted(w for w in found if len(w) <= MAX_WORD)
 
 
 def insert_documents(conn: Connection, docs: list[SearchDoc], *, replace: bool) -> None:
@@ -95,8 +93,13 @@ def insert_documents(conn: Connection, docs: list[SearchDoc], *, replace: bool) 
             index_elements=[DOCUMENT.c.key],
             set_={c.name: statement.excluded[c.name] for c in DOCUMENT.c if c.name != "key"},
         )
-    conn.execute(statement, [row_of(d) for d in docs])
-    insert_words(conn, words_of(docs))
+    rows, words = [], set()
+    for doc in docs:
+        terms, vocabulary = analysed(doc)
+        rows.append(row_of(doc, terms))
+        words |= vocabulary
+    conn.execute(statement, rows)
+    insert_words(conn, sorted(words))
 
 
 def insert_words(conn: Connection, words: list[str]) -> None:

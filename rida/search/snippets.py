@@ -4,17 +4,19 @@ words in ``<mark>``, up to two fragments of at most :data:`SNIPPET_CHARS` charac
 around the matches, joined by « … »; a document matched only by its title shows the
 start of its text.
 
-A word is matched when one of its terms (:func:`rida.search.analysis.index_terms`: both
-forms, compounds whole and split) is a term of the query; a stop word inside a phrase is
-never marked.
+A written word (a compound whole: ``auto-configuration``, ``18/02/2022``,
+``l'opérateur``) is marked when one of its terms (both forms, the parts of a compound) is
+a term of the query; a stop word, inside a phrase too, is never marked.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 from collections.abc import Collection
 
-from rida.search.analysis import FRENCH_INDEX, GAP
+from rida.search.analysis import FRENCH, WORD
 
 SNIPPET_CHARS = 240
 SURROUND = 80
@@ -22,19 +24,20 @@ FRAGMENTS = 2
 BETWEEN = " … "
 
 
+WORDS = re.compile(WORD)
+
+
+@functools.lru_cache(maxsize=65536)
+def token_terms(token: str) -> frozenset[str]:
+    """Every term one written word yields (both forms, a compound whole and split; none
+    for a stop word)."""
+    return frozenset(t.text for t in FRENCH(token))
+
+
 def spans(text: str, wanted: Collection[str]) -> list[tuple[int, int]]:
-    """Character spans of the words of ``text`` whose terms are ``wanted``, merged."""
-    found: list[tuple[int, int]] = []
-    for t in FRENCH_INDEX(text, chars=True):
-        if t.text in wanted and not t.text.startswith(GAP):
-            found.append((t.startchar, t.endchar))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    """Character spans of the words of ``text`` one of whose terms is ``wanted``."""
+    wanted = wanted if isinstance(wanted, (set, frozenset)) else set(wanted)
+    return [m.span() for m in WORDS.finditer(text) if token_terms(m.group()) & wanted]
 
 
 def marked(text: str, matches: list[tuple[int, int]], start: int, end: int) -> str:

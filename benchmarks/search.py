@@ -50,7 +50,8 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def fill(app: Any, docs: list[dict[str, Any]]) -> dict[str, Any]:
+def fill_with(app: Any, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Import ``docs`` (100 per transaction); the time it took."""
     from rida.db import write_session
     from rida.exchange import import_document
 
@@ -61,6 +62,21 @@ def fill(app: Any, docs: list[dict[str, Any]]) -> dict[str, Any]:
             for d in docs[i : i + 100]:
                 import_document(s, d)
     return {"db_fill_s": round(time.perf_counter() - start, 2)}
+
+
+def fill(app: Any, rows: int, seed: int) -> dict[str, Any]:
+    """A synthetic archive of ``rows`` RIDA rows imported into ``app`` (benchmarks/load.py
+    uses it too)."""
+    start = time.perf_counter()
+    docs = list(workshops(rows, seed))
+    generated = time.perf_counter() - start
+    return {
+        "meetings": len(docs),
+        "rows": rows,
+        "actions": sum(len(d["actions"]) for d in docs),
+        "generate_s": round(generated, 2),
+        **fill_with(app, docs),
+    }
 
 
 def measure_updates(rida: Rida, refs: list[Any], count: int) -> dict[str, list[float]]:
@@ -125,7 +141,7 @@ def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     engines: dict[str, dict[str, Any]] = {}
     with sqlite_app(tmp / f"rows{rows}") as app:
         log(f"[{rows} rows] whoosh: filling the database…")
-        corpus |= fill(app, docs)
+        corpus |= fill_with(app, docs)
         rida = Rida(app, "whoosh")
         log(f"[{rows} rows] whoosh: rebuild…")
         index_s = rida.build()
@@ -140,7 +156,7 @@ def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     if args.postgres_url:
         with postgresql_app(tmp / f"rows{rows}-pg", args.postgres_url) as (app, application):
             log(f"[{rows} rows] postgresql: filling the database (indexed as it goes)…")
-            corpus["db_fill_postgresql_s"] = fill(app, docs)["db_fill_s"]
+            corpus["db_fill_postgresql_s"] = fill_with(app, docs)["db_fill_s"]
             rida = Rida(app, "postgresql", application)
             log(f"[{rows} rows] postgresql: rebuild…")
             index_s = rida.build()

@@ -92,6 +92,7 @@ class Organisations:
 
     def __init__(self, glossary: Glossary) -> None:
         self._groups: dict[tuple[str | None, tuple[str, ...]], list[str]] = {}
+        self._canonical: dict[tuple[str, str], str] = {}  # a facet counts thousands
         for series, groups in glossary.items():
             for group in groups:
                 for term in group:
@@ -99,9 +100,12 @@ class Organisations:
 
     def canonical(self, series: str, name: str) -> str:
         """The name the facet shows for ``name`` in a document of ``series``."""
-        key = words_key(name)
-        group = self._groups.get((None, key)) or self._groups.get((series, key))
-        return group[0] if group else name
+        found = self._canonical.get((series, name))
+        if found is None:
+            key = words_key(name)
+            group = self._groups.get((None, key)) or self._groups.get((series, key))
+            found = self._canonical[(series, name)] = group[0] if group else name
+        return found
 
     def equivalents(self, names: Iterable[str]) -> tuple[set[str], dict[str, set[str]]]:
         """``names`` and their equivalents: (in every series, {series: in that series})."""

@@ -1,30 +1,37 @@
-"""Full-text search: rida's search beside SQLite FTS5 and tantivy, on the same archive.
+"""Full-text search: rida's two engines side by side, Whoosh (on SQLite) and PostgreSQL
+(inside the database), beside SQLite FTS5 and tantivy, on the same archive.
 
-For each size (``--rows``, default 10,000 and 100,000 RIDA rows), in process and on a
-throw-away data directory: generates a synthetic archive of workshops
-(``search_corpus.py``), imports it into a real rida database (``import_document``, timed
-apart), then for rida (``rida.search``: ``rebuild``, ``index_meetings``, ``search``), SQLite
-FTS5 and tantivy (``search_engines.py``, fed the same documents and rida's French analysis):
+For each size (``--rows``, default 10,000 and 100,000 RIDA rows), in process and on
+throw-away databases: generates a synthetic archive of workshops (``search_corpus.py``),
+imports it into a real rida database (``import_document``, timed apart; on PostgreSQL the
+import writes the index in the same transactions), then for each rida engine
+(``rida.search``: ``rebuild``, the change path, ``search``), SQLite FTS5 and tantivy
+(``search_engines.py``, fed the same documents and rida's French analysis):
 
 - indexing throughput (rows/s; the references' time includes reading the database and
   the analysis in Python, as rida's ``rebuild`` does);
-- incremental update latency: one row's answer gets a new word, then the time until a
-  query for it finds it (rida: ``index_meetings`` of its meeting, then ``search``);
-- query latency p50/p95 over a mix of realistic queries (organisations, topics, phrases,
-  operators, filters by series/nature/date, date sort), top 20 with the total; rida also
-  as a reader (access filter) for information;
+- incremental update latency: one row's answer gets a new word, committed as the app
+  commits, then the time until a query finds it (Whoosh: the outbox and the indexer
+  thread; PostgreSQL: the commit itself);
+- query latency p50/p95, wall and CPU time (this process, plus the PostgreSQL server
+  processes of the benchmark's connections), over a mix of realistic queries
+  (organisations, topics, phrases, operators, filters by series/nature/date, date sort),
+  top 20 with the total, facets and snippets; as an admin and as a reader (the access
+  rule at work);
 - the totals of each query, engine against engine (differences are reported, not fatal).
 
     .venv/bin/python benchmarks/search.py [--rows 10000 100000] [--quick] [--repeat 5]
+        [--postgres-url URL]
 
-Prints a table per size with the ratios rida/FTS5 and rida/tantivy and writes
-``benchmarks/results/search.json``. Exit status 1 only if an engine failed.
+PostgreSQL runs when a server is given (``--postgres-url``, else RIDA_BENCH_POSTGRES_URL
+or RIDA_TEST_POSTGRES_URL), in a schema of its own dropped after. Prints a table per size
+and writes ``benchmarks/results/search.json``. Exit status 1 only if an engine failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
+import os
 import shutil
 import sys
 import tempfile
@@ -32,47 +39,50 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import check_machine_idle, print_table, write_results
+from _common import check_machine_idle, write_results
 from search_corpus import workshops
 from search_engines import Fts5, Tantivy
+from search_report import TARGET_P95_MS, TARGET_ROWS, TARGET_UPDATE_S, report, summary
 from search_rida import QUERIES, Rida, documents, row_document, timed_queries, update_word
-
-TARGET_P95_MS = 100.0
-TARGET_UPDATE_S = 2.0
-TARGET_ROWS = 100_000
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def fill(app: Any, rows: int, seed: int) -> dict[str, Any]:
+def fill_with(app: Any, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Import ``docs`` (100 per transaction); the time it took."""
     from rida.db import write_session
     from rida.exchange import import_document
 
-    start = time.perf_counter()
-    docs = list(workshops(rows, seed))
-    generated = time.perf_counter() - start
     engine = app.extensions["rida.engine"]
     start = time.perf_counter()
     for i in range(0, len(docs), 100):
         with write_session(engine) as s:
             for d in docs[i : i + 100]:
                 import_document(s, d)
+    return {"db_fill_s": round(time.perf_counter() - start, 2)}
+
+
+def fill(app: Any, rows: int, seed: int) -> dict[str, Any]:
+    """A synthetic archive of ``rows`` RIDA rows imported into ``app`` (benchmarks/load.py
+    uses it too)."""
+    start = time.perf_counter()
+    docs = list(workshops(rows, seed))
+    generated = time.perf_counter() - start
     return {
         "meetings": len(docs),
         "rows": rows,
         "actions": sum(len(d["actions"]) for d in docs),
         "generate_s": round(generated, 2),
-        "db_fill_s": round(time.perf_counter() - start, 2),
+        **fill_with(app, docs),
     }
 
 
 def measure_updates(rida: Rida, refs: list[Any], count: int) -> dict[str, list[float]]:
     """Seconds from a change to a query that finds the new word. For rida, the real path:
-    the change is committed as the app commits (queued in the outbox in the same
-    transaction) and the app's indexer thread makes it searchable; the clock starts
-    before the commit. The references are given the new document directly."""
+    the clock starts before the commit of the change. The references are given the new
+    document directly."""
     times: dict[str, list[float]] = {e.name: [] for e in [rida, *refs]}
     for i in range(count):
         start = time.perf_counter()
@@ -96,62 +106,67 @@ def wait_visible(engine: Any, word: str, start: float, limit: float = 30.0) -> N
         time.sleep(0.01)
 
 
-def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
-    from rida import create_app
+def measured(rida: Rida, refs: list[Any], args: argparse.Namespace, index_s: float) -> dict:
+    """Everything but the indexing of one rida engine (and the references given)."""
     from rida.search import indexer
 
-    data = tmp / f"rows{rows}"
-    app = create_app(
-        {
-            "DATA_DIR": data,
-            "EXPORT_DIR": data / "exports",
-            "DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
-            "SECRET_KEY": secrets.token_hex(16),
-            "SEARCH_INDEXER": False,
-        }
-    )
-    log(f"[{rows} rows] filling the database…")
-    corpus = fill(app, rows, args.seed)
-    rida = Rida(app)
-    log(f"[{rows} rows] rida: rebuild…")
-    engines: dict[str, dict[str, Any]] = {"rida": {"index_s": rida.build()}}
-    app.config["SEARCH_INDEXER"] = True  # from now on, as in a server: the indexer thread
-    indexer.init_app(app)
-    start = time.perf_counter()
-    docs = documents(app)
-    extract_s = time.perf_counter() - start
-    corpus["documents"] = len(docs)
-    refs: list[Any] = [Fts5(data / "fts5.sqlite3")]
-    if not args.no_tantivy:
-        try:
-            refs.append(Tantivy(data / "tantivy"))
-        except ImportError:
-            log("tantivy is not installed (pip install -e '.[bench]'): column skipped")
-    for engine in refs:
-        log(f"[{rows} rows] {engine.name}: indexing…")
-        start = time.perf_counter()
-        engine.build(docs)
-        engines[engine.name] = {
-            "index_s": round(extract_s + time.perf_counter() - start, 2),
-            "engine_only_index_s": round(time.perf_counter() - start, 2),
-        }
-    del docs
-    log(f"[{rows} rows] incremental updates…")
+    found: dict[str, dict[str, Any]] = {rida.name: {"index_s": index_s}}
+    if rida.engine.dialect.name == "sqlite":
+        rida.app.config["SEARCH_INDEXER"] = True  # from now on, as in a server
+        indexer.init_app(rida.app)
     updates = measure_updates(rida, refs, args.updates)
-    log(f"[{rows} rows] queries ({len(QUERIES)} × {args.repeat})…")
-    totals: dict[str, dict[str, int]] = {}
     for engine in [rida, *refs]:
-        result = engines[engine.name]
-        result["rows_per_s"] = round(rows / result["index_s"], 1)
+        result = found.setdefault(engine.name, {})
         result["update"] = updates[engine.name]
-        result["query"], result["per_query"], totals[engine.name] = timed_queries(
-            engine.search, args.repeat
-        )
-    reader = rida.as_reader()
-    engines["rida (reader)"] = {"index_s": None, "update": []}
-    engines["rida (reader)"]["query"], engines["rida (reader)"]["per_query"], _ = timed_queries(
-        reader, args.repeat
-    )
+        result |= timed_queries(engine.search, args.repeat, getattr(engine, "clock", None))
+    reader = timed_queries(rida.as_reader(), args.repeat, rida.clock)
+    found[f"{rida.name} (reader)"] = {"index_s": None, "update": []} | reader
+    worker = indexer.of(rida.app)
+    if worker is not None:
+        worker.stop()
+    return found
+
+
+def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    from search_apps import postgresql_app, sqlite_app
+
+    start = time.perf_counter()
+    docs = list(workshops(rows, args.seed))
+    corpus: dict[str, Any] = {
+        "meetings": len(docs),
+        "rows": rows,
+        "actions": sum(len(d["actions"]) for d in docs),
+        "generate_s": round(time.perf_counter() - start, 2),
+    }
+    engines: dict[str, dict[str, Any]] = {}
+    with sqlite_app(tmp / f"rows{rows}") as app:
+        log(f"[{rows} rows] whoosh: filling the database…")
+        corpus |= fill_with(app, docs)
+        rida = Rida(app, "whoosh")
+        log(f"[{rows} rows] whoosh: rebuild…")
+        index_s = rida.build()
+        start = time.perf_counter()
+        docs_for_refs = documents(app)
+        extract_s = time.perf_counter() - start
+        corpus["documents"] = len(docs_for_refs)
+        refs = references(tmp / f"rows{rows}", args, docs_for_refs, extract_s, engines)
+        del docs_for_refs
+        log(f"[{rows} rows] whoosh and references: updates and queries…")
+        engines |= merge(engines, measured(rida, refs, args, index_s))
+    if args.postgres_url:
+        with postgresql_app(tmp / f"rows{rows}-pg", args.postgres_url) as (app, application):
+            log(f"[{rows} rows] postgresql: filling the database (indexed as it goes)…")
+            corpus["db_fill_postgresql_s"] = fill_with(app, docs)["db_fill_s"]
+            rida = Rida(app, "postgresql", application)
+            log(f"[{rows} rows] postgresql: rebuild…")
+            index_s = rida.build()
+            log(f"[{rows} rows] postgresql: updates and queries…")
+            engines |= measured(rida, [], args, index_s)
+    for result in engines.values():
+        if result.get("index_s"):
+            result["rows_per_s"] = round(rows / result["index_s"], 1)
+    totals = {name: e.pop("totals") for name, e in engines.items() if "totals" in e}
+    totals = {name: t for name, t in totals.items() if "(reader)" not in name}
     return {
         "rows": rows,
         "corpus": corpus,
@@ -161,88 +176,36 @@ def run_size(rows: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
 
 
+def references(
+    data: Path, args: argparse.Namespace, docs: list[Any], extract_s: float, engines: dict
+) -> list[Any]:
+    refs: list[Any] = [Fts5(data / "fts5.sqlite3")]
+    if not args.no_tantivy:
+        try:
+            refs.append(Tantivy(data / "tantivy"))
+        except ImportError:
+            log("tantivy is not installed (pip install -e '.[bench]'): column skipped")
+    for engine in refs:
+        log(f"{engine.name}: indexing…")
+        start = time.perf_counter()
+        engine.build(docs)
+        engines[engine.name] = {
+            "index_s": round(extract_s + time.perf_counter() - start, 2),
+            "engine_only_index_s": round(time.perf_counter() - start, 2),
+        }
+    return refs
+
+
+def merge(a: dict[str, dict], b: dict[str, dict]) -> dict[str, dict]:
+    return {name: a.get(name, {}) | b.get(name, {}) for name in [*a, *b]}
+
+
 def disagreements(totals: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
     found = []
     for q in QUERIES:
         counts = {name: t[q.label] for name, t in totals.items()}
         if len(set(counts.values())) > 1:
             found.append({"query": q.label, "totals": counts})
-    return found
-
-
-def _ms(samples: list[float], which: str = "p50") -> float:
-    from _common import summarise
-
-    return summarise(samples)[f"{which}_ms"] if samples else float("nan")
-
-
-def report(size: dict[str, Any]) -> None:
-    c = size["corpus"]
-    print(
-        f"\nSearch, {size['rows']} RIDA rows ({c['meetings']} meetings, {c['actions']} "
-        f"actions, {c['documents']} documents); database filled in {c['db_fill_s']:.1f} s"
-    )
-    table = []
-    for name, e in size["engines"].items():
-        q = e["query"]
-        table.append(
-            (
-                name,
-                "-" if e["index_s"] is None else e["index_s"],
-                e.get("rows_per_s", "-"),
-                _ms(e["update"], "p50"),
-                _ms(e["update"], "max"),
-                q["p50_ms"],
-                q["p95_ms"],
-                q["max_ms"],
-            )
-        )
-    print_table(
-        (
-            "engine",
-            "index s",
-            "rows/s",
-            "update p50 ms",
-            "update max ms",
-            "query p50 ms",
-            "query p95 ms",
-            "query max ms",
-        ),
-        table,
-    )
-    for ratio in ratios(size):
-        print(
-            f"  rida/{ratio['engine']}: index ×{ratio['index']:.1f}, update ×"
-            f"{ratio['update_p50']:.1f}, query p50 ×{ratio['query_p50']:.1f}, p95 ×"
-            f"{ratio['query_p95']:.1f}"
-        )
-    slow = sorted(size["engines"]["rida"]["per_query"], key=lambda p: -p["p50_ms"])[:3]
-    print(
-        "  slowest rida queries: " + ", ".join(f"{p['label']} {p['p50_ms']:.0f} ms" for p in slow)
-    )
-    for d in size["disagreements"]:
-        print(
-            f"  totals differ for {d['query']}: "
-            + ", ".join(f"{k} {v}" for k, v in d["totals"].items())
-        )
-
-
-def ratios(size: dict[str, Any]) -> list[dict[str, Any]]:
-    e = size["engines"]
-    rida = e["rida"]
-    found = []
-    for name in ("FTS5", "tantivy"):
-        if name in e:
-            ref = e[name]
-            found.append(
-                {
-                    "engine": name,
-                    "index": rida["index_s"] / ref["index_s"],
-                    "update_p50": _ms(rida["update"]) / _ms(ref["update"]),
-                    "query_p50": rida["query"]["p50_ms"] / ref["query"]["p50_ms"],
-                    "query_p95": rida["query"]["p95_ms"] / ref["query"]["p95_ms"],
-                }
-            )
     return found
 
 
@@ -261,6 +224,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=4, help="seed of the synthetic archive")
     parser.add_argument("--no-tantivy", action="store_true", help="skip the tantivy column")
     parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("RIDA_BENCH_POSTGRES_URL")
+        or os.environ.get("RIDA_TEST_POSTGRES_URL"),
+        help="PostgreSQL server for the postgresql engine (a schema is created and dropped)",
+    )
+    parser.add_argument(
         "--results-name", default="search", help="benchmarks/results/<name>.json (default: search)"
     )
     args = parser.parse_args()
@@ -268,6 +237,8 @@ def main() -> int:
         args.rows, args.repeat, args.updates = [1000], 2, 2
     if not all(100 <= r <= 1_000_000 for r in args.rows) or not 1 <= args.repeat <= 100:
         parser.error("sizes out of range")
+    if not args.postgres_url:
+        log("no PostgreSQL server (--postgres-url): the postgresql engine is skipped")
     load = check_machine_idle()
     tmp = Path(tempfile.mkdtemp(prefix="rida-bench-search-"))
     started = time.perf_counter()
@@ -277,26 +248,17 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     for size in sizes:
         report(size)
-        size["ratios"] = ratios(size)
-    big = [s for s in sizes if s["rows"] >= TARGET_ROWS] or sizes[-1:]
-    p95 = big[-1]["engines"]["rida"]["query"]["p95_ms"]
-    update = max(big[-1]["engines"]["rida"]["update"], default=float("nan"))
-    print(
-        f"\nTargets at {big[-1]['rows']} rows: rida query p95 < {TARGET_P95_MS:.0f} ms: "
-        f"{p95:.0f} ms, {'met' if p95 < TARGET_P95_MS else 'MISSED'}; update visible < "
-        f"{TARGET_UPDATE_S:.0f} s: {update:.2f} s, "
-        f"{'met' if update < TARGET_UPDATE_S else 'MISSED'}"
-    )
+    print(summary(sizes))
+    config = {k: v for k, v in vars(args).items() if k != "postgres_url"}
     path = write_results(
         args.results_name,
         {
-            "description": "rida search (whoosh) vs SQLite FTS5 vs tantivy on the same synthetic "
-            "archive, in process; query = top 20 + total",
-            "config": {
-                "rows": args.rows,
-                "repeat": args.repeat,
-                "updates": args.updates,
-                "seed": args.seed,
+            "description": "rida search, Whoosh and PostgreSQL engines, vs SQLite FTS5 and "
+            "tantivy on the same synthetic archive, in process; query = top 20 + total, "
+            "facets and snippets; CPU = this process + the PostgreSQL server's",
+            "config": config
+            | {
+                "postgresql": bool(args.postgres_url),
                 "queries": [
                     q.__dict__ | {"date_from": str(q.date_from), "date_to": str(q.date_to)}
                     for q in QUERIES

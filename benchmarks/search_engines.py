@@ -66,7 +66,10 @@ class Clause:
 
 
 def positioned(text: str) -> list[tuple[int, str]]:
-    return [(t.pos, t.text) for t in analysis.FRENCH(text, positions=True)]
+    """One term per position, as a phrase reads them (rida's primary forms; compounds as
+    their parts, dates whole): rida also indexes the alternate forms of words and the
+    whole forms of compounds, which neither reference takes at the same position."""
+    return analysis.positioned_terms(text)
 
 
 def parse(text: str) -> list[Clause]:
@@ -88,8 +91,10 @@ def parse(text: str) -> list[Clause]:
         elif analysis.is_acronym(item):
             stems = analysis.terms(item)
             clauses.append(Clause("acronym", ((0, item), (0, stems[0] if stems else "")), negated))
-        elif found := analysis.terms(item):
-            clauses.append(Clause("term", ((0, found[0]),), negated))
+        elif found := analysis.positioned_terms(item):
+            first = found[0][0]
+            kind = "phrase" if len(found) > 1 else "term"  # a compound: its parts
+            clauses.append(Clause(kind, tuple((p - first, t) for p, t in found), negated))
     return clauses
 
 

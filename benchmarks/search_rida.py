@@ -1,8 +1,9 @@
 """rida's side of the search benchmark: its search facade, the query mix, the documents.
 
-``Rida`` drives ``rida.search`` (``rebuild``, ``index_meetings``, ``search``) inside the
-app's context, as the admin account (every meeting) or as a reader (public meetings and
-the restricted ones of two series: the access filter at work). ``documents`` reads the
+``Rida`` drives ``rida.search`` (``rebuild``, the change path, ``search``) inside the
+app's context, with the app's engine (Whoosh or PostgreSQL), as the admin account (every
+meeting) or as a reader (public meetings and the restricted ones of two series: the
+access filter at work). ``documents`` reads the
 same records rida indexes (RIDA rows, actions, meeting headers) for the reference engines.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from _common import summarise
 from search_corpus import SERIES
+from search_cpu import CpuClock
 from search_engines import BenchQuery, Doc
 from sqlmodel import Session, select
 
@@ -61,27 +63,42 @@ def update_word(word: str) -> BenchQuery:
 
 
 def timed_queries(
-    search: Callable[[BenchQuery], tuple[int, list[str]]], repeat: int
-) -> tuple[dict[str, float], list[dict[str, Any]], dict[str, int]]:
-    """One warm-up pass of the mix, then ``repeat`` timed passes: the summary, per-query
-    figures and each query's total."""
+    search: Callable[[BenchQuery], tuple[int, list[str]]],
+    repeat: int,
+    clock: CpuClock | None = None,
+) -> dict[str, Any]:
+    """One warm-up pass of the mix, then ``repeat`` timed passes: the wall-time summary
+    (``query``), the CPU-time one (``cpu``: this process, plus the database server's for
+    PostgreSQL), per-query figures and each query's total."""
+    clock = clock or CpuClock()
     totals = {q.label: search(q)[0] for q in QUERIES}
-    per: dict[str, list[float]] = {q.label: [] for q in QUERIES}
+    clock.refresh()
+    wall: dict[str, list[float]] = {q.label: [] for q in QUERIES}
+    cpu: dict[str, list[float]] = {q.label: [] for q in QUERIES}
     for _ in range(repeat):
         for q in QUERIES:
-            start = time.perf_counter()
+            started = clock.start()
             search(q)
-            per[q.label].append(time.perf_counter() - start)
+            spent = clock.stop(started)
+            wall[q.label].append(spent[0])
+            cpu[q.label].append(spent[1])
     per_query = [
         {
             "label": q.label,
             "category": q.category,
             "total": totals[q.label],
-            **summarise(per[q.label]),
+            **summarise(wall[q.label]),
+            "cpu_p50_ms": summarise(cpu[q.label])["p50_ms"],
         }
         for q in QUERIES
     ]
-    return summarise([s for v in per.values() for s in v]), per_query, totals
+    return {
+        "query": summarise([s for v in wall.values() for s in v]),
+        "cpu": summarise([s for v in cpu.values() for s in v]),
+        "cpu_includes_server": clock.server,
+        "per_query": per_query,
+        "totals": totals,
+    }
 
 
 # --- Documents for the reference engines -------------------------------------------------
@@ -180,13 +197,14 @@ def row_document(app: Any, meeting_id: int, number: int) -> Doc:
 
 
 class Rida:
-    name = "rida"
+    """One rida app and its search engine (``name``: whoosh or postgresql)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, name: str, application: str | None = None) -> None:
         from rida import search as facade
 
-        self.app, self.facade = app, facade
+        self.app, self.facade, self.name = app, facade, name
         self.engine = app.extensions["rida.engine"]
+        self.clock = CpuClock(self.engine if application else None, application)
         with Session(self.engine, expire_on_commit=False) as s:
             admin = User(login="bench-admin", password_hash="-", role="admin")
             reader = User(login="bench-reader", password_hash="-", role="reader")
@@ -230,9 +248,9 @@ class Rida:
         return lambda q: self._search(self.reader, q)
 
     def change_row(self, i: int) -> tuple[int, str]:
-        """Append a new word to row 1 of a meeting, committed as the app commits (the
-        outbox entry in the same transaction, the indexer thread woken); returns
-        (meeting, word)."""
+        """Append a new word to row 1 of a meeting, committed as the app commits (Whoosh:
+        the outbox entry in the same transaction, the indexer thread woken; PostgreSQL:
+        the index itself in the same transaction); returns (meeting, word)."""
         from rida import db
 
         meeting_id = self.meeting_ids[(i * 7919) % len(self.meeting_ids)]

@@ -306,12 +306,15 @@ class LoginFailure(SQLModel, table=True):
 
 
 class SeriesGlossary(SQLModel, table=True):
-    """Terms a series uses for one thing (``MSS``, ``MSSanté``), equivalent in searches."""
+    """Terms a series uses for one thing (``MSS``, ``MSSanté``), equivalent in searches;
+    ``series_id`` None: a group of the whole instance's glossary."""
 
     __tablename__ = "series_glossary"
 
     id: int | None = Field(default=None, primary_key=True)
-    series_id: int = Field(foreign_key="series.id", index=True, ondelete="CASCADE")
+    series_id: int | None = Field(
+        default=None, foreign_key="series.id", index=True, ondelete="CASCADE"
+    )
     terms: list[str] = json_list()
 
 

@@ -88,9 +88,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "RIDA_SEARCH_BACKEND",
-        "whoosh",
-        "Moteur de la recherche plein texte : `whoosh` (embarqué, `whoosh-reloaded`). Les "
-        "vues n'en dépendent pas (`rida/search/__init__.py`).",
+        "<postgresql sur PostgreSQL, whoosh sinon>",
+        "Moteur de la recherche plein texte : `postgresql` (l'index est une table de la "
+        "base, écrite dans la transaction de chaque modification ; PostgreSQL seulement) "
+        "ou `whoosh` (embarqué, fichiers dans `RIDA_SEARCH_DIR`, tenu à jour par le fil "
+        "d'indexation). Les vues n'en dépendent pas (`rida/search/__init__.py`).",
     ),
     Setting(
         "RIDA_SEARCH_DIR",
@@ -241,7 +243,8 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         if env.get("RIDA_AUDIT_ANCHOR_FILE")
         else None,
         "AUTO_MIGRATE": (env.get("RIDA_AUTO_MIGRATE") or "1") not in ("0", "false", "no"),
-        "SEARCH_BACKEND": env.get("RIDA_SEARCH_BACKEND") or "whoosh",
+        # None: postgresql on a PostgreSQL database, whoosh otherwise (rida.search).
+        "SEARCH_BACKEND": env.get("RIDA_SEARCH_BACKEND") or None,
         # None: RIDA_DATA_DIR/search, resolved once the data dir is known (rida.search).
         "SEARCH_DIR": Path(env["RIDA_SEARCH_DIR"]).resolve()
         if env.get("RIDA_SEARCH_DIR")

@@ -179,14 +179,44 @@ def app_on_copy(data_dir: Path, template_db: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, template_db: Path) -> Iterator[Flask]:
+def app(request: pytest.FixtureRequest, tmp_path: Path, template_db: Path) -> Iterator[Flask]:
+    """The real app; in a module marked ``both_engines``, once per search engine."""
+    from tests import search_backends
+
+    engine = getattr(request, "param", "whoosh")
+    yield from search_backends.engine_app(engine, tmp_path / "data", template_db)
+
+
+@pytest.fixture
+def whoosh_app(tmp_path: Path, template_db: Path) -> Iterator[Flask]:
+    """The real app searching with Whoosh, even in a module marked ``both_engines``."""
     yield from app_on_copy(tmp_path / "data", template_db)
 
 
 @pytest.fixture(scope="module")
-def module_app(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Flask]:
-    """One real app for a module's read-only tests (built once: faster)."""
-    yield from app_on_copy(tmp_path_factory.mktemp("module") / "data", template_db)
+def module_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, template_db: Path
+) -> Iterator[Flask]:
+    """One real app for a module's read-only tests (built once: faster); in a module
+    marked ``both_engines``, one per search engine."""
+    from tests import search_backends
+
+    engine = getattr(request, "param", "whoosh")
+    data_dir = tmp_path_factory.mktemp("module") / "data"
+    yield from search_backends.engine_app(engine, data_dir, template_db, shared=True)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A module marked ``both_engines`` runs its tests of ``module_app`` (else ``app``)
+    once with each search engine (tests/search_backends.py)."""
+    from tests.search_backends import BACKENDS
+
+    if metafunc.definition.get_closest_marker("both_engines") is None:
+        return
+    for name, scope in (("module_app", "module"), ("app", "function")):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, BACKENDS, indirect=True, scope=scope)  # type: ignore[arg-type]
+            return
 
 
 TABLES = (Meeting, RidaRow, Participation, Person, Action, Series, SeriesMember)

@@ -28,6 +28,16 @@ pytestmark = pytest.mark.skipif(not URL, reason="RIDA_TEST_POSTGRES_URL is not s
 
 @pytest.fixture
 def pg_app(tmp_path) -> Iterator[Flask]:
+    yield from pg_app_with(tmp_path)
+
+
+@pytest.fixture
+def pg_whoosh_app(tmp_path) -> Iterator[Flask]:
+    """On PostgreSQL, but searching with Whoosh (the outbox and its indexer)."""
+    yield from pg_app_with(tmp_path, SEARCH_BACKEND="whoosh")
+
+
+def pg_app_with(tmp_path, **config: object) -> Iterator[Flask]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(URL)
     with admin.begin() as conn:
@@ -40,6 +50,7 @@ def pg_app(tmp_path) -> Iterator[Flask]:
             "EXPORT_DIR": tmp_path,
             "DATABASE_URL": url,
             "SECRET_KEY": "test",
+            **config,
         }
     )
     yield app
@@ -96,7 +107,8 @@ def test_validation_freezes_a_version_on_postgresql(pg_app):
         assert isinstance(frozen, MeetingVersion) and frozen.docx.startswith(b"PK")
 
 
-def test_the_search_outbox_on_postgresql(pg_app):
+def test_the_search_outbox_on_postgresql(pg_whoosh_app):
+    pg_app = pg_whoosh_app
     from sqlmodel import select
 
     from rida.models import Person, SearchOutbox

@@ -11,6 +11,8 @@ from rida.models import Meeting, SeriesMember, User
 from tests.conftest import demo_document
 from tests.search_support import demo_with, find, index_document
 
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
+
 SECRET = "Projet Zanzibar"
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from rida.search.analysis import acronyms, fold, is_acronym, positioned_terms, terms
+from rida.search.analysis import (
+    acronyms,
+    fold,
+    index_terms,
+    is_acronym,
+    phrase_terms,
+    positioned_terms,
+    spelling_words,
+    terms,
+    word_forms,
+)
 
 
 def test_tokenise_and_lowercase() -> None:
@@ -10,14 +20,14 @@ def test_tokenise_and_lowercase() -> None:
 
 
 def test_french_stop_words_are_dropped() -> None:
-    assert terms("le nombre de domaines pour les opérateurs") == ["nombr", "domain", "oper"]
+    assert terms("le nombre de domaines pour les opérateurs") == ["nombr", "domain", "operateur"]
 
 
 def test_stop_words_leave_gaps_in_positions() -> None:
     assert positioned_terms("le nombre de domaines") == [(1, "nombr"), (3, "domain")]
 
 
-def test_accents_and_ligatures_fold_before_stemming() -> None:
+def test_the_primary_form_folds_accents_before_stemming() -> None:
     assert terms("conformité") == terms("conformite") == ["conformit"]
     assert terms("sécurité") == terms("securite")
     assert terms("œuvre") == terms("oeuvre") == ["oeuvr"]
@@ -25,13 +35,26 @@ def test_accents_and_ligatures_fold_before_stemming() -> None:
     assert fold("L’Œuvre d’été") == "L'OEuvre d'ete"
 
 
+def test_the_alternate_form_stems_before_folding_so_participles_find_their_family() -> None:
+    """Folding first made « financée » ``finance``, a stem no other word of the family
+    has (the audit: financée, déployée, envoyée found nothing)."""
+    assert word_forms("financée") == ["finance", "financ"]
+    assert "financ" in word_forms("financement") + word_forms("financer")
+    assert "deploi" in word_forms("déployée") and word_forms("déploiement") == ["deploi"]
+    assert "envoi" in word_forms("envoyée") and word_forms("envoi") == ["envoi"]
+    # Both forms are indexed, at the same position; a phrase reads the primary one.
+    assert index_terms("financée") == [(0, "finance"), (0, "financ")]
+    assert phrase_terms("seuils publiés") == [(0, "seuil"), (1, "publ")]
+    assert "publi" in word_forms("publiés") and word_forms("publier") == ["publi"]
+
+
 def test_curly_and_straight_apostrophes_alike() -> None:
-    assert terms("l’opérateur") == terms("l'opérateur") == terms("opérateur") == ["oper"]
+    assert terms("l’opérateur") == terms("l'opérateur") == terms("opérateur") == ["operateur"]
     assert terms("d‘accès") == terms("d'accès") == ["acce"]
 
 
 def test_elisions_are_stripped() -> None:
-    assert terms("l'opérateur d'accès") == ["oper", "acce"]
+    assert terms("l'opérateur d'accès") == ["operateur", "acce"]
     assert terms("jusqu'au lorsqu'un") == []
 
 
@@ -45,12 +68,41 @@ def test_ocr_capital_i_for_l_is_an_elision() -> None:
 
 def test_words_with_an_apostrophe_that_is_not_an_elision_stay_whole() -> None:
     assert terms("aujourd'hui") == ["aujourd'hui"]
+    assert terms("prud'hommes") == ["prud'homm"]  # no capital after the apostrophe
+
+
+def test_a_name_after_an_apostrophe_is_indexed_whole_and_in_parts() -> None:
+    assert terms("O'CONNELL") == ["o'connel", "o", "connel"]
+    assert word_forms("connell") == ["connel"] and word_forms("o'connell") == ["o'connel"]
+    assert terms("O’Neill") == ["o'neil", "o", "neil"]
+    assert spelling_words("Kevin O'CONNELL") == ["kevin", "o'connell", "o", "connell"]
+
+
+def test_dates_are_one_term_in_iso_form_whichever_way_they_are_written() -> None:
+    assert terms("18/02/2022") == ["2022-02-18", "18", "02", "2022"]
+    assert terms("2022-02-18") == ["2022-02-18", "2022", "02", "18"]
+    assert word_forms("18/02/22") == word_forms("2022-02-18") == ["2022-02-18"]
+    assert terms("31/02/2022") == ["31", "02", "2022"]  # no such day: numbers
+    # A phrase reads a date as its ISO term: the spelling does not matter.
+    assert phrase_terms("réunion du 18/02/2022") == phrase_terms("réunion du 2022-02-18")
 
 
 def test_french_snowball_stemming() -> None:
     assert terms("inducteurs") == terms("inducteur") == ["inducteur"]
     assert terms("bilatéraux") == terms("bilatéral") == ["bilateral"]
     assert terms("préparation") == terms("préparer") == ["prepar"]
+
+
+def test_lighter_stems_keep_agents_and_communication_apart() -> None:
+    """Snowball gave *opérations* and *opérateurs* one stem, *communication* and *commun*
+    one too (the audit: ``opérations`` found only rows about operators)."""
+    assert terms("opérations") == terms("opération") == terms("opérer") == ["oper"]
+    assert terms("opérateurs") == terms("opératrice") == ["operateur"]
+    assert terms("communication") == terms("communiquer") == ["communiqu"]
+    assert terms("commun") == terms("communes") == ["commun"]
+    assert terms("vérification") == terms("vérifier") == ["verifi"]
+    assert terms("publication") == ["publiqu"]
+    assert terms("amateur") == ["amateur"]  # too short a stem: Snowball's own
 
 
 def test_hyphenated_words_are_indexed_joined_and_split() -> None:

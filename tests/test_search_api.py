@@ -6,6 +6,8 @@ import pytest
 
 from tests.search_ui_support import SECRET_WORD, confidential, demo, index, rows, scripted
 
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
+
 
 @pytest.fixture
 def meetings(app) -> list[int]:

@@ -12,6 +12,8 @@ from rida.cli import main
 from rida.cli.search import search
 from tests.search_ui_support import SECRET_WORD, confidential, demo, index, rows
 
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
+
 
 @pytest.fixture
 def meetings(app) -> list[int]:
@@ -24,7 +26,7 @@ def rida(app, *args: str, ok: bool = True) -> Result:
         "RIDA_DATA_DIR": str(data),
         "RIDA_EXPORT_DIR": str(data.parent / "exports"),
         "RIDA_SECRET_KEY": "test",
-        "RIDA_DATABASE_URL": None,
+        "RIDA_DATABASE_URL": app.config["DATABASE_URL"],
     }
     result = CliRunner().invoke(main, ["search", *args], env=env, prog_name="rida")
     if not isinstance(result.exception, (SystemExit, type(None))):

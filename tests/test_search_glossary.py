@@ -1,4 +1,5 @@
-"""A series' search glossary, edited on its page and with ``rida glossary``."""
+"""The search glossaries, the whole instance's and each series', edited on their pages and
+with ``rida glossary``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def series_of(app, meeting_id: int) -> int:
         return db.session().get(Meeting, meeting_id).series_id
 
 
-def groups(app, series_id: int) -> list[list[str]]:
+def groups(app, series_id: int | None) -> list[list[str]]:
     with app.app_context():
         return glossary.groups_of(db.session(), series_id)
 
@@ -83,3 +84,41 @@ def test_cli_errors_name_the_option_and_exit_1(app, demo_meeting):
     assert json.loads(unknown.stderr)["errors"][0]["path"] == "series"
     bad = run(app, "Task Force MSSanté", "--set", "MSS")
     assert bad.exit_code == 1 and json.loads(bad.stderr)["errors"][0]["path"] == "--set"
+
+
+def test_the_instance_glossary_page_is_read_by_all_and_changed_by_admins(app, browser, client):
+    browser.login()
+    page = browser.client.get("/glossaire").get_data(as_text=True)
+    assert "Glossaire de recherche commun" in page and 'for="glossary-groups"' in page
+    saved = browser.form(
+        "/glossaire", {"groups": "MSS = MSSanté\nESEA NA = ESEA Nouvelle Aquitaine"}
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/glossaire")
+    assert groups(app, None) == [["MSS", "MSSanté"], ["ESEA NA", "ESEA Nouvelle Aquitaine"]]
+    bad = browser.form("/glossaire", {"groups": "MSS"})
+    assert bad.status_code == 400 and "Ligne 1" in bad.get_data(as_text=True)
+    from tests.conftest import Browser
+
+    reader = Browser(app.test_client()).login("reader")
+    shown = reader.client.get("/glossaire").get_data(as_text=True)
+    assert "MSS = MSSanté" in shown and "Modifier le glossaire" not in shown
+    assert reader.form("/glossaire", {"groups": "A = B"}).status_code == 404
+    assert groups(app, None) == [["MSS", "MSSanté"], ["ESEA NA", "ESEA Nouvelle Aquitaine"]]
+
+
+def test_a_series_page_shows_the_instance_terms(app, browser, demo_meeting):
+    series_id = series_of(app, demo_meeting)
+    with app.app_context(), db.transaction() as s:
+        glossary.set_groups(s, None, [["MSS", "MSSanté"]])
+    browser.login()
+    page = browser.client.get(f"/series/{series_id}/glossaire").get_data(as_text=True)
+    assert "Termes communs à toutes les séries" in page and "MSS = MSSanté" in page
+
+
+def test_cli_without_a_series_is_the_instance_glossary(app, demo_meeting):
+    done = run(app, "--set", "MSS = MSSanté")
+    assert done.exit_code == 0, done.output
+    assert groups(app, None) == [["MSS", "MSSanté"]]
+    assert groups(app, series_of(app, demo_meeting)) == []
+    assert json.loads(run(app, "--json").stdout) == [["MSS", "MSSanté"]]
+    assert "tous les comptes-rendus" in run(app, "--clear").stdout

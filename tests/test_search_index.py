@@ -1,5 +1,6 @@
 """The index's life: kept equal to the database, checked, rebuilt when missing or corrupt,
-safe under concurrent writers and readers."""
+safe under concurrent writers and readers (both engines; the Whoosh index's files:
+``whoosh_app``)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,16 @@ from rida.models import Meeting, RidaRow
 from tests.conftest import demo_document, import_doc, make_app
 from tests.search_support import demo_with, find, index_document, reindex, rows
 
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
+
 
 def check(app: Flask) -> search.CheckReport:
     with app.app_context(), db.write_session(db.engine()) as s:
         return search.check(s)
 
 
-def test_check_reports_missing_stale_and_extra_documents(app: Flask) -> None:
+def test_check_reports_missing_stale_and_extra_documents(whoosh_app: Flask) -> None:
+    app = whoosh_app  # PostgreSQL's index never misses a change: tests/test_search_postgresql.py
     meeting_id = import_doc(app, {**demo_document(), "status": "draft", "version": "0.1"})
     report = check(app)
     assert not report.ok and len(report.missing) == 1 + 9 + 3
@@ -93,8 +97,9 @@ def restart(app: Flask) -> Flask:
 
 
 def test_a_missing_index_is_rebuilt_at_start_with_a_log_line(
-    app: Flask, caplog: pytest.LogCaptureFixture
+    whoosh_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
+    app = whoosh_app
     index_document(app, demo_document())
     directory = Path(app.config["DATA_DIR"]) / "search"
     with app.app_context():
@@ -110,8 +115,9 @@ def test_a_missing_index_is_rebuilt_at_start_with_a_log_line(
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "toc"])
 def test_a_corrupt_index_is_rebuilt_at_start_with_a_log_line(
-    app: Flask, caplog: pytest.LogCaptureFixture, damage: str
+    whoosh_app: Flask, caplog: pytest.LogCaptureFixture, damage: str
 ) -> None:
+    app = whoosh_app
     index_document(app, demo_document())
     directory = Path(app.config["DATA_DIR"]) / "search"
     with app.app_context():
@@ -200,3 +206,46 @@ def test_reindexing_never_leaves_replaced_documents_searchable(app: Flask) -> No
     for _ in range(3):
         reindex(app, first)
         assert find(app, "inducteur").total == before
+
+
+def damage_a_block(directory: Path) -> Path:
+    """Overwrite a 4 KiB block in the middle of the largest segment file, as a failing
+    disk would: Whoosh still opens and reads the index, with wrong postings."""
+    segment = max(directory.glob("*.seg"), key=lambda p: p.stat().st_size)
+    data = bytearray(segment.read_bytes())
+    middle = len(data) // 2 // 4096 * 4096
+    data[middle : middle + 4096] = bytes(b ^ 0x5A for b in data[middle : middle + 4096])
+    segment.write_bytes(bytes(data))
+    return segment
+
+
+def test_a_damaged_segment_is_reported_by_the_check_until_rebuilt(whoosh_app: Flask) -> None:
+    app = whoosh_app
+    for i in range(6):
+        index_document(app, demo_with(title=f"Atelier {i}", status="draft", version="0.1"))
+    segment = damage_a_block(Path(app.config["DATA_DIR"]) / "search")
+    report = check(app)
+    assert report.damaged == [segment.name] and not report.ok
+    assert not report.missing and not report.stale  # the stored fields still read fine
+    with app.app_context(), db.write_session(db.engine()) as s:
+        search.rebuild(s)
+    assert check(app).ok
+    assert len(find(app, "inducteur", per_page=100).hits) == 6 * 6
+
+
+def test_each_commit_is_synced_to_disk(whoosh_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    index_document(whoosh_app, demo_document())
+    directory = str(Path(whoosh_app.config["DATA_DIR"]) / "search")
+    assert any(p.endswith(".seg") for p in synced)  # the segment, before...
+    assert any(".toc" in p for p in synced)  # ... the table of contents naming it
+    assert directory in synced  # and the directory entries (renames)

@@ -9,6 +9,8 @@ from flask import Flask
 from rida.search.analysis import GAP, phrase_terms, terms
 from tests.search_support import demo_with, find, index_document
 
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
+
 
 @pytest.fixture(scope="module")
 def app(module_app: Flask) -> Flask:

@@ -13,10 +13,12 @@ from rida.search.glossary import set_groups
 from tests.conftest import demo_document
 from tests.search_support import demo_with, find, index_document, rows
 
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
+
 
 @pytest.fixture(scope="module")
 def app(module_app: Flask) -> Flask:
-    """The tests of this module only read: one app for all."""
+    """The tests of this module only read: one app (per engine) for all."""
     return module_app
 
 
@@ -238,7 +240,8 @@ def test_bad_input_gives_a_result_never_an_error(
         ("x" * 10_000, "trop longue"),
         ('"inducteur', "Guillemet non fermé"),
         ("-inducteur", "en plus des exclusions"),
-        ("ANS OR DNS", "AND, OR et NOT"),
+        ("OR ANS", "« OR » en début de recherche"),
+        ("ANS OR -DNS", "« OR » relie deux termes"),
     ],
 )
 def test_bad_input_explains_itself_in_french(

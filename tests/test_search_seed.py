@@ -10,16 +10,18 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from rida.search import Results, output, whoosh_collect
+from rida.search import Results, facets, output
 from tests.conftest import demo_document
 from tests.search_support import find, index_document, rows
+
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
 
 NOISY = Path(__file__).parent / "fixtures" / "search_noisy.json"
 
 
 @pytest.fixture(scope="module")
 def app(module_app: Flask) -> Flask:
-    """The tests of this module only read: one app for all."""
+    """The tests of this module only read: one app (per engine) for all."""
     return module_app
 
 
@@ -152,7 +154,7 @@ def test_a_broad_query_counts_up_to_the_cap(
     app: Flask, demo: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     complete = find(app, "BAL").hits
-    monkeypatch.setattr(whoosh_collect, "COUNT_CAP", 3)
+    monkeypatch.setattr(facets, "COUNT_CAP", 3)
     found = find(app, "BAL")
     assert found.hits == complete  # the page is unchanged
     assert found.total == 3 and not found.total_is_exact

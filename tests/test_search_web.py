@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import Browser
 from tests.search_ui_support import SCRIPT, SECRET_WORD, confidential, demo, index, scripted
 
+pytestmark = pytest.mark.both_engines  # each test with Whoosh and with PostgreSQL
+
 
 @pytest.fixture
 def meetings(app) -> list[int]:

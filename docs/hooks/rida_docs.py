@@ -324,21 +324,32 @@ def render_actions(data: dict[str, Any]) -> str:
     return table(headers, rows) + f"\n\nObjectif p95 < {ms(data['target_ms'])}."
 
 
+SEARCH_ENGINES = {
+    "rida": "rida (Whoosh)",
+    "rida (reader)": "rida, compte lecteur",
+    "whoosh": "rida, Whoosh",
+    "whoosh (reader)": "rida, Whoosh, compte lecteur",
+    "postgresql": "rida, PostgreSQL",
+    "postgresql (reader)": "rida, PostgreSQL, compte lecteur",
+}
+
+
 def render_search(data: dict[str, Any]) -> str:
-    engines = {"rida": "rida (Whoosh)", "rida (reader)": "rida, compte lecteur"}
     parts = []
     for size in data["sizes"]:
         rows = []
         for key, e in size["engines"].items():
             updates = [u * 1000 for u in e.get("update") or []]
+            cpu = e.get("cpu") or {}
             rows.append(
                 [
-                    engines.get(key, key),
+                    SEARCH_ENGINES.get(key, key),
                     f"{number(e['index_s'])} s" if e.get("index_s") is not None else "",
                     f"{number(e['rows_per_s'], 0)}/s" if e.get("rows_per_s") else "",
                     f"{ms(statistics.median(updates))} / {ms(max(updates))}" if updates else "",
                     ms(e["query"]["p50_ms"]),
                     ms(e["query"]["p95_ms"]),
+                    f"{ms(cpu['p50_ms'])} / {ms(cpu['p95_ms'])}" if cpu else "",
                 ]
             )
         headers = [
@@ -348,12 +359,20 @@ def render_search(data: dict[str, Any]) -> str:
             "modification visible p50 / max",
             "requête p50",
             "requête p95",
+            "CPU p50 / p95",
         ]
         differ = len(size.get("disagreements") or [])
         corpus = size["corpus"]
+        filled = ""
+        if corpus.get("db_fill_postgresql_s"):
+            filled = (
+                f" ; import : {number(corpus['db_fill_s'])} s dans SQLite, "
+                f"{number(corpus['db_fill_postgresql_s'])} s dans PostgreSQL, index compris"
+            )
         parts.append(
             f"**{number(size['rows'], 0)} lignes RIDA** ({corpus['meetings']} réunions, "
-            f"{corpus['actions']} actions ; {number(corpus['documents'], 0)} documents indexés)\n\n"
+            f"{corpus['actions']} actions ; {number(corpus['documents'], 0)} documents "
+            f"indexés{filled})\n\n"
             + table(headers, rows)
             + f"\n\nRequêtes dont les totaux diffèrent entre moteurs : {differ}."
         )
@@ -361,7 +380,8 @@ def render_search(data: dict[str, Any]) -> str:
     parts.append(
         f"Objectifs : requête p95 < {ms(target['p95_ms'])} à "
         f"{number(target['rows'], 0)} lignes, modification visible en moins de "
-        f"{number(target['update_s'], 0)} s."
+        f"{number(target['update_s'], 0)} s. Le temps CPU compte ce processus et, pour "
+        "PostgreSQL, les processus du serveur qui servent ses requêtes."
     )
     return "\n\n".join(parts)
 

@@ -48,7 +48,8 @@ COMMANDS: dict[str, Entry] = {
     ),
     "glossary": Entry(
         "rida.cli.glossary:glossary_cmd",
-        "Afficher ou remplacer le glossaire de la série SERIES (nom ou identifiant).",
+        "Afficher ou remplacer le glossaire de recherche de la série SERIES (nom ou "
+        "identifiant), ou sans SERIES le glossaire commun à toutes les séries.",
     ),
     "import": Entry(
         "rida.cli.meetings:import_files",

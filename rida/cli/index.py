@@ -43,7 +43,7 @@ def reindex(app: Flask) -> None:
     "--json",
     "as_json",
     is_flag=True,
-    help="Écrit le rapport en JSON (clés ok, pending, missing, extra, stale).",
+    help="Écrit le rapport en JSON (clés ok, pending, missing, extra, stale, damaged).",
 )
 @with_app
 def search_check(app: Flask, as_json: bool) -> None:
@@ -58,11 +58,14 @@ def search_check(app: Flask, as_json: bool) -> None:
             out[name] = [
                 {"meeting": m, "kind": k, "key": key} for m, k, key in getattr(report, name)
             ]
+        out["damaged"] = report.damaged
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         for name, label in PROBLEMS:
             for meeting, kind, key in getattr(report, name):
                 click.echo(f"Réunion {meeting}, {_describe(kind, key)} : {label}.")
+        for file in report.damaged:
+            click.echo(f"Fichier d'index {file} : endommagé (somme de contrôle différente).")
         if pending:
             click.echo(f"{pending} modification(s) en attente d'indexation.")
         click.echo(

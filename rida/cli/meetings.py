@@ -63,8 +63,8 @@ def demo(app: Flask, if_empty: bool) -> None:
                 s, doc, user, template=app.config.get("DOCX_TEMPLATE")
             )
             click.echo(f"Réunion de démonstration chargée : {meeting.id}")
-            if not search_glossary.groups_of(s, meeting.series_id):
-                search_glossary.set_groups(s, meeting.series_id, DEMO_GLOSSARY)
+            if not search_glossary.groups_of(s, None):  # the whole instance's glossary
+                search_glossary.set_groups(s, None, DEMO_GLOSSARY)
     password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"
     click.echo(f"Connexion : identifiant « {DEMO_LOGIN} », mot de passe « {password} »")
 

@@ -45,7 +45,8 @@ def init_app(app: db.App) -> None:
 def prune(engine: Engine, hours: float, now: dt.datetime | None = None) -> int:
     """Delete the entries older than ``hours`` (the newest kept); how many went."""
     cutoff = (now or utcnow()) - dt.timedelta(hours=hours)
-    with engine.begin() as conn:
+    # A write transaction from its start (SQLite: BEGIN IMMEDIATE, waiting its turn).
+    with engine.execution_options(**{db.WRITE_OPTION: True}).begin() as conn:
         newest = conn.execute(select(func.max(TABLE.c.seq))).scalar()
         if newest is None:
             return 0

@@ -20,8 +20,11 @@ capitals (``GRADeS``). Up to four more words may follow, separated by one space 
 (``ESEA Nouvelle Aquitaine``, ``GCS Centre-Val``), each possibly preceded by one
 particle (``de``, ``du``, ``des``, ``la``, ``le``, ``les``, ``en``, ``sur``, ``d'``,
 ``l'``: ``GCS Centre-Val de Loire``). Each name may carry a note in parentheses
-(``ENOVACOM (absent, représenté par LIFEN) :``), which is not part of the name. Several
-names are separated by ``/``, ``, `` or `` et `` (``LIFEN / ENOVACOM :``).
+(``ENOVACOM (absent, représenté par LIFEN) :``), which is not part of the name: up to 200
+characters on the line, after any spaces, holding parentheses of its own
+(``ENOVACOM (absent, représenté par LIFEN (éditeur)) :``; the search audit found real
+notes too long or nested for the first rule). Several names are separated by ``/``,
+``, `` or `` et `` (``LIFEN / ENOVACOM :``).
 
 Deliberately not speakers: a line starting with an ordinary-case word (``Note : …``,
 ``Attention : …``, ``Propositions de répartition :``, and so people's names written
@@ -48,8 +51,8 @@ _CAPS = rf"[0-9{_UP}](?:[{_JOIN}]?[0-9{_UP}])*\.?"
 _CAPITALISED = rf"[{_UP}][{_LO}]+(?:-[{_UP}]?[{_LO}]+)*"
 _PARTICLE = r"(?:(?:de|du|des|la|le|les|en|sur)[ \u00a0]|[dl]['\u2019])"
 _NAME = rf"{_HEAD}(?:[ \u00a0](?:&[ \u00a0])?{_PARTICLE}?(?:{_CAPS}|{_CAPITALISED})){{0,4}}"
-#: A note after a name, ``(absent, représenté par LIFEN)``.
-NOTE_PATTERN = r"[ \u00a0]?\([^()\n]{1,80}\)"
+#: A note after a name, ``(absent, représenté par LIFEN (éditeur))``.
+NOTE_PATTERN = r"[ \u00a0\u202f]*\((?:[^()\n]|\([^()\n]*\)){1,200}\)"
 #: Between two names: ``/``, ``, `` or `` et ``.
 BETWEEN_PATTERN = r"(?:[ \u00a0]?/[ \u00a0]?|,[ \u00a0]|[ \u00a0]et[ \u00a0])"
 _SPEAKER = rf"{_NAME}(?:{NOTE_PATTERN})?"

@@ -1,9 +1,12 @@
 """Full-text search across every workshop: the one interface views, CLI and indexer use.
 
 The engine sits behind these few functions (microblog's pattern), chosen by the setting
-``RIDA_SEARCH_BACKEND`` (default ``whoosh``), so that another engine can be added without
-touching views. The database is the source of truth: the index is derived, kept fresh by
-the outbox (``rida/search/outbox.py``) and can be rebuilt at any time.
+``RIDA_SEARCH_BACKEND`` (default: ``postgresql`` on a PostgreSQL database, ``whoosh``
+otherwise), so that another engine can be added without touching views. The database is
+the source of truth: the index is derived and can be rebuilt at any time. Whoosh's is
+kept fresh by the outbox (``rida/search/outbox.py``) and the indexer thread;
+PostgreSQL's is a table written in the transaction of each change
+(``rida/search/postgresql_index.py``).
 
 What is indexed: every RIDA row, every action and each meeting's header. A hit points at
 the exact row or action. Results only include what the searching account may read
@@ -22,10 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlmodel import Session
 
     from rida.db import App
     from rida.models import User
+    from rida.search.querytext import Glossary
 
 Kind = Literal["row", "action", "meeting"]
 SORTS = ("relevance", "date")
@@ -89,10 +94,11 @@ class CheckReport:
     missing: list[tuple[int, str, int | None]] = field(default_factory=list)
     extra: list[tuple[int, str, int | None]] = field(default_factory=list)
     stale: list[tuple[int, str, int | None]] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # index files failing their checksum
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.stale)
+        return not (self.missing or self.extra or self.stale or self.damaged)
 
 
 class Backend(Protocol):
@@ -101,7 +107,7 @@ class Backend(Protocol):
     def open(self, session: Session | None) -> None: ...
 
     def search(
-        self, query: Query, readable: set[int], glossary: dict[str, list[list[str]]]
+        self, session: Session, user: User | None, query: Query, glossary: Glossary
     ) -> Results: ...
 
     def healthy(self) -> bool: ...
@@ -122,26 +128,67 @@ class Backend(Protocol):
 
 
 # Engines by name (setting RIDA_SEARCH_BACKEND): "module:class", built with the index dir.
-BACKENDS = {"whoosh": "rida.search.whoosh_backend:WhooshBackend"}
+BACKENDS = {
+    "whoosh": "rida.search.whoosh_backend:WhooshBackend",
+    "postgresql": "rida.search.postgresql_backend:PostgresqlBackend",
+}
+# The engines whose index is written in the transaction of each change (no outbox).
+IN_TRANSACTION = {"postgresql": "rida.search.postgresql_index:write_meetings"}
 EXTENSION = "rida.search"
 log = logging.getLogger("rida.search")
 
 
-def make_backend(name: str, directory: Path) -> Backend:
+def known(name: str) -> None:
+    """A clear error for an unknown engine."""
     if name not in BACKENDS:
         raise ValueError(
             f"RIDA_SEARCH_BACKEND : moteur de recherche inconnu « {name} » "
             f"(connus : {', '.join(sorted(BACKENDS))})."
         )
+
+
+def make_backend(name: str, directory: Path) -> Backend:
+    known(name)
     module, cls = BACKENDS[name].split(":")
     found: Backend = getattr(importlib.import_module(module), cls)(directory)
     return found
 
 
+def backend_name(app: App) -> str:
+    """The app's engine: ``RIDA_SEARCH_BACKEND``, else PostgreSQL's own on a PostgreSQL
+    database and Whoosh on SQLite."""
+    chosen: str | None = app.config.get("SEARCH_BACKEND")
+    if chosen:
+        return chosen
+    engine: Engine = app.extensions["rida.engine"]
+    return "postgresql" if engine.dialect.name == "postgresql" else "whoosh"
+
+
+def in_transaction(app: App) -> bool:
+    """Whether the app's index is written by each change's own transaction (then there
+    is no outbox to drain, no indexer thread)."""
+    return backend_name(app) in IN_TRANSACTION
+
+
 def init_app(app: App, *, lazy: bool = False) -> None:
     """Open the app's index (rebuilt from the database if missing or corrupt); ``lazy``
     (a command): only when first used, so that a command that never searches nor changes
-    a meeting does not load the engine."""
+    a meeting does not load the engine. An engine indexing in the transaction of each
+    change is hooked to the write sessions now, lazy or not."""
+    from rida.search import outbox
+
+    name = backend_name(app)
+    known(name)
+    engine: Engine = app.extensions["rida.engine"]
+    if name == "postgresql" and engine.dialect.name != "postgresql":
+        raise ValueError(
+            "RIDA_SEARCH_BACKEND : le moteur « postgresql » demande une base PostgreSQL "
+            "(RIDA_DATABASE_URL)."
+        )
+    if name in IN_TRANSACTION:
+        module, function = IN_TRANSACTION[name].split(":")
+        write = getattr(importlib.import_module(module), function)
+        outbox.index_in_transaction(engine, write)
     app.extensions[EXTENSION] = _Unopened() if lazy else _open(app)
 
 
@@ -156,7 +203,7 @@ def _open(app: App) -> Backend:
 
     directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
     engine = app.extensions["rida.engine"]
-    found = make_backend(app.config.get("SEARCH_BACKEND") or "whoosh", directory)
+    found = make_backend(backend_name(app), directory)
     if db.is_initialised(engine):
         with db.read_session(engine) as session:
             found.open(session)
@@ -180,27 +227,14 @@ def backend() -> Backend:
     return opened
 
 
-def readable_meetings(session: Session, user: User | None) -> set[int]:
-    """The ids of the meetings ``user`` may read (core query: no ORM loading per row)."""
-    from sqlalchemy import select
-    from sqlmodel import col
-
-    from rida.access import readable
-    from rida.models import Meeting
-
-    rows = session.connection().execute(select(col(Meeting.id)).where(readable(user)))
-    return {meeting_id for (meeting_id,) in rows if meeting_id is not None}
-
-
 def search(session: Session, user: User | None, query: Query) -> Results:
     """The hits ``user`` may read; bad query text gives a French ``message``, not an error."""
     from rida.search import glossary
 
     engine = backend()
-    readable = readable_meetings(session, user)
-    terms = glossary.by_series(session)
+    terms = glossary.load(session)
     try:
-        return engine.search(query, readable, terms)
+        return engine.search(session, user, query, terms)
     except Exception:
         # Only an unreadable index is rebuilt (minutes on a large archive): any other
         # failure is logged and answered with a message, never an error page.
@@ -214,7 +248,7 @@ def search(session: Session, user: User | None, query: Query) -> Results:
             )
         log.exception("Index de recherche illisible : reconstruction depuis la base.")
         engine.recover(session)
-        return engine.search(query, readable, terms)
+        return engine.search(session, user, query, terms)
 
 
 def index_meetings(session: Session, meeting_ids: Iterable[int]) -> None:

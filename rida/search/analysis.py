@@ -1,9 +1,20 @@
-"""French text analysis for search: the same chain at index and query time.
+"""French text analysis for search: the same chain at index and query time, for every
+engine (Whoosh runs it as its analyzer; PostgreSQL stores the terms it yields).
 
-In this order: tokenise (hyphenated words kept whole, then emitted joined *and* split),
-lowercase, French stop words, fold accents, ligatures and apostrophes (``é→e``,
-``œ→oe``, ``æ→ae``, ``’→'``), strip elisions (``l'``, ``d'``, ``qu'``…; a word left as a
-stop word, ``qu'elles``, is dropped too), French Snowball stemming.
+In this order: tokenise (dates, and words joined by hyphens or apostrophes, kept whole),
+split the compounds (:mod:`rida.search.compounds`: a date in ISO form and its numbers,
+``auto-configuration`` joined and split, ``O'CONNELL`` whole and split), lowercase,
+straight apostrophes (``’→'``), French stop words, strip elisions (``l'``, ``d'``,
+``qu'``…; a word left as a stop word, ``qu'elles``, is dropped too), stem
+(:mod:`rida.search.french_stem`) and fold accents and ligatures (``é→e``, ``œ→oe``).
+
+Each word is indexed in two forms when they differ. Folded then stemmed, the *primary*
+form, is what the word gives whatever its accents (``conformité`` and ``conformite`` →
+``conformit``): phrases read it (:func:`phrase_terms`). Stemmed **then** folded, the
+*alternate* form (``alt``), is the one a French stemmer is meant for, accents in place, and
+finds the family of a past participle (``financée`` → ``financ``, like *financement*,
+where folding first gave ``finance``). A query word matches either form of either
+(:func:`word_forms`): ``financée`` finds *financement*, ``conformite`` *conformité*.
 
 Acronyms (an all-capitals word of 2 to 6 letters: ``BAL``, ``MSS``, ``ANS``) are also
 kept exact-case by :data:`ACRONYMS`, for a field of their own, so that stop words never
@@ -12,12 +23,12 @@ swallow them and ``ANS`` the organisation ranks above *ans* the word.
 Stop words are removed without renumbering positions: ``"nombre de domaines"`` is
 ``nombre`` then ``domain`` two positions later. The indexed text fields go one step
 further (:data:`FRENCH_INDEX`): each removed stop word leaves a gap term at its position,
-:data:`GAP` followed by the next word's term (``de domaines`` → ``∅domain``, ``domain``),
-which no query word can produce, so that a phrase query can require a stop word in its
-gaps (``"données de santé"`` does not match « données publiques santé »). One gap term
-per following word, not one for all: a single reserved term would be in every document
-and make every phrase query read its huge posting list. Ordinary queries never look for
-gap terms.
+:data:`GAP` followed by the next word's phrase term (``de domaines`` → ``∅domain``,
+``domain``), which no query word can produce, so that a phrase query can require a stop
+word in its gaps (``"données de santé"`` does not match « données publiques santé »). One
+gap term per following word, not one for all: a single reserved term would be in every
+document and make every phrase query read its huge posting list. Ordinary queries never
+look for gap terms.
 """
 
 from __future__ import annotations
@@ -26,13 +37,19 @@ import re
 from collections.abc import Iterator
 
 from whoosh.analysis import CompositeAnalyzer as Composite
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.analysis.acore import Token
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
-# Words joined by hyphens or apostrophes (straight or curly) form one token.
-WORD = r"\w+(?:[-'’‘ʼ]\w+)*"
+from rida.search.compounds import ELISIONS, WORD, CompoundFilter
+from rida.search.french_stem import stem
+
+__all__ = ["ELISIONS", "WORD"]
+
+# The version of this analysis: an index built by another one is rebuilt (Whoosh: its
+# manifest; PostgreSQL: the search_state table), and every document's stamp changes.
+VERSION = 2
 
 STOP_WORDS = frozenset(stoplists["fr"]) | {
     "les",
@@ -46,25 +63,11 @@ STOP_WORDS = frozenset(stoplists["fr"]) | {
     "celui",
     "leurs",
 }
-# "i" is "l" misread by OCR (« I'état »).
-ELISIONS = frozenset(
-    {"l", "i", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"}
-)
+APOSTROPHE = {ord(k): "'" for k in "’‘ʼ"}  # noqa: RUF001
 FOLD = {
     **accent_map,
-    **{
-        ord(k): v
-        for k, v in {
-            "œ": "oe",
-            "Œ": "OE",
-            "æ": "ae",
-            "Æ": "AE",
-            "’": "'",
-            "‘": "'",
-            "ʼ": "'",
-            "ß": "ss",
-        }.items()
-    },
+    **APOSTROPHE,
+    **{ord(k): v for k, v in {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}.items()},
 }
 ACRONYM = re.compile(r"[A-Z]{2,6}")
 # The term indexed in place of a stop word: not a word character, so no query word yields it.
@@ -76,38 +79,17 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
-class HyphenFilter(Filter):
-    """``auto-configuration`` → ``autoconfiguration`` and ``auto``, ``configuration``: the
-    joined form at the first part's position, the parts at consecutive positions."""
+def stems(word: str) -> tuple[str, str]:
+    """(primary, alternate) forms of a lower-case word: folded then stemmed, stemmed then
+    folded."""
+    return stem(fold(word)), fold(stem(word))
 
+
+class ApostropheFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        shift = 0
         for t in tokens:
-            if t.positions:
-                t.pos += shift
-            t.joined = False
-            if "-" not in t.text:
-                yield t
-                continue
-            parts = t.text.split("-")
-            start = getattr(t, "startchar", 0)
-            pos = getattr(t, "pos", 0)
-            joined = t.copy()
-            joined.text = "".join(parts)
-            joined.joined = True
-            yield joined
-            offset = 0
-            for i, part in enumerate(parts):
-                piece = t.copy()
-                piece.text, piece.joined = part, False
-                if t.positions:
-                    piece.pos = pos + i
-                if t.chars:
-                    piece.startchar = start + offset
-                    piece.endchar = start + offset + len(part)
-                offset += len(part) + 1
-                yield piece
-            shift += len(parts) - 1
+            t.text = t.text.translate(APOSTROPHE)
+            yield t
 
 
 class FoldFilter(Filter):
@@ -134,12 +116,13 @@ class StopFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
+            t.stopped = False
             if t.text not in STOP_WORDS or stop(t, self.gaps):
                 yield t
 
 
 class ElisionFilter(Filter):
-    """``l'operateur`` → ``operateur``; ``qu'elles`` → a stop word once bare."""
+    """``l'opérateur`` → ``opérateur``; ``qu'elles`` → a stop word once bare."""
 
     def __init__(self, gaps: bool = False) -> None:
         self.gaps = gaps
@@ -147,24 +130,51 @@ class ElisionFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
             head, apostrophe, rest = t.text.partition("'")
-            if apostrophe and head in ELISIONS and rest:
+            if apostrophe and head in ELISIONS and rest and not t.stopped:
                 t.text = rest
                 if rest in STOP_WORDS and not stop(t, self.gaps):
                     continue
             yield t
 
 
+class StemFilter(Filter):
+    """Each word becomes its primary form, followed by its alternate form (``alt``, same
+    position and characters) when different. Stop words kept for gaps pass unchanged."""
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.alt, t.spelled = False, t.text
+            if t.stopped:
+                yield t
+                continue
+            primary, alternate = stems(t.text)
+            t.text = primary
+            yield t
+            if alternate != primary:
+                other = t.copy()
+                other.text, other.alt = alternate, True
+                yield other
+
+
+def in_phrase(t: Token) -> bool:
+    """Whether a phrase reads this token: not an alternate form, not the whole form of a
+    hyphenated word or name, not the numbers of a date."""
+    return getattr(t, "in_phrase", True) and not getattr(t, "alt", False)
+
+
 class GapFilter(Filter):
-    """Each stopped token becomes :data:`GAP` + the next word's term (a plain :data:`GAP`
+    """Each stopped token becomes :data:`GAP` + the next phrase term (a plain :data:`GAP`
     at the end), in stream order. A morphological step: skipped for the spelling words
     (``no_morph``), whose stop words :class:`UnstoppedFilter` drops."""
 
     is_morph = True
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        held: list[Token] = []  # gaps, and the joined forms of hyphenated words after them
+        held: list[Token] = []  # gaps, and the tokens no phrase reads that follow them
         for t in tokens:
-            if t.stopped or (held and getattr(t, "joined", False)):
+            if t.stopped or (held and not in_phrase(t)):
                 held.append(t.copy())
                 continue
             yield from named(held, GAP + t.text)
@@ -197,12 +207,13 @@ class AcronymFilter(Filter):
 def french_analyzer(gaps: bool = False) -> Composite:
     chain = (
         RegexTokenizer(WORD)
-        | HyphenFilter()
+        | CompoundFilter()
         | LowercaseFilter()
+        | ApostropheFilter()
         | StopFilter(gaps)
-        | FoldFilter()
         | ElisionFilter(gaps)
-        | StemFilter(lang="fr")
+        | StemFilter()
+        | FoldFilter()  # the spelling words (no_morph: not stemmed) are folded too
     )
     return chain | GapFilter() | UnstoppedFilter() if gaps else chain
 
@@ -217,19 +228,53 @@ ACRONYMS = acronym_analyzer()
 
 
 def terms(text: str) -> list[str]:
-    """The indexed terms of ``text``, in order (for tests and other engines)."""
-    return [t.text for t in FRENCH(text)]
+    """The primary terms of ``text``, in order (whole forms of compounds included)."""
+    return [t.text for t in FRENCH(text) if not t.alt]
+
+
+def word_forms(word: str) -> list[str]:
+    """The terms one query word matches: its primary and alternate forms (none for a
+    stop word). For a compound, those of its whole form."""
+    found: list[str] = []
+    for t in FRENCH(word):
+        if found and not t.alt:
+            break
+        found.append(t.text)
+    return found
+
+
+def index_terms(text: str) -> list[tuple[int, str]]:
+    """``(position, term)`` of everything an engine indexes for ``text``: both forms of
+    each word, compounds whole and split, gap terms."""
+    return [(t.pos, t.text) for t in FRENCH_INDEX(text, positions=True)]
+
+
+def index_terms_and_words(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """:func:`index_terms` and :func:`spelling_words` of ``text``, in one pass."""
+    found: list[tuple[int, str]] = []
+    words: list[str] = []
+    for t in FRENCH_INDEX(text, positions=True):
+        found.append((t.pos, t.text))
+        if not t.alt and not t.text.startswith(GAP):
+            words.append(fold(t.spelled))
+    return found, words
+
+
+def spelling_words(text: str) -> list[str]:
+    """The words of ``text`` as a person types them, folded, unstemmed: the vocabulary of
+    prefixes and suggestions."""
+    return [t.text for t in FRENCH_INDEX(text, no_morph=True)]
 
 
 def positioned_terms(text: str) -> list[tuple[int, str]]:
-    """``(position, term)`` of ``text`` with hyphens read as spaces: what a phrase is."""
-    return [(t.pos, t.text) for t in FRENCH(text.replace("-", " "), positions=True)]
+    """``(position, term)`` of the words a phrase reads: what a phrase is."""
+    return [(t.pos, t.text) for t in FRENCH(text, positions=True) if in_phrase(t)]
 
 
 def phrase_terms(text: str) -> list[tuple[int, str]]:
     """:func:`positioned_terms` with a gap term where a stop word stands between two words
     (none at either end): what a phrase query requires."""
-    found = [(t.pos, t.text) for t in FRENCH_INDEX(text.replace("-", " "), positions=True)]
+    found = [(t.pos, t.text) for t in FRENCH_INDEX(text, positions=True) if in_phrase(t)]
     words = [i for i, (_, term) in enumerate(found) if not term.startswith(GAP)]
     return found[words[0] : words[-1] + 1] if words else []
 

@@ -15,6 +15,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +23,7 @@ from rida.meetings import speakers as speaker_rule
 from rida.meetings.people import display_name
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series
 from rida.render import ACTION_STATUS_LABELS  # what the pages show: snippets read the same
+from rida.search.analysis import VERSION
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
 def stamped(doc: SearchDoc) -> SearchDoc:
     content = repr(
         (
+            VERSION,
             doc.title,
             doc.text,
             doc.series,
@@ -84,35 +87,43 @@ def person_text(person: Person | None, function: str = "") -> str:
     return " ".join(p for p in parts if p)
 
 
-def documents(session: Session, meeting_ids: Iterable[int]) -> dict[int, list[SearchDoc]]:
-    """The documents of each meeting that exists among ``meeting_ids``."""
+def documents(
+    session: Session, meeting_ids: Iterable[int], *, fresh: bool = False
+) -> dict[int, list[SearchDoc]]:
+    """The documents of each meeting that exists among ``meeting_ids``; ``fresh``: read
+    from the database even the records this session already holds (what another
+    transaction committed since they were loaded)."""
     ids = sorted(set(meeting_ids))
     if not ids:
         return {}
-    meetings = session.exec(select(Meeting).where(col(Meeting.id).in_(ids))).all()
+
+    def query(statement: Any) -> Any:
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
+        return session.exec(statement)
+
+    meetings = query(select(Meeting).where(col(Meeting.id).in_(ids))).all()
     if not meetings:
         return {}
     ids = [m.id for m in meetings]
     series = {
         s.id: s.name
-        for s in session.exec(
-            select(Series).where(col(Series.id).in_({m.series_id for m in meetings}))
-        )
+        for s in query(select(Series).where(col(Series.id).in_({m.series_id for m in meetings})))
     }
     participations: dict[int, list[Participation]] = defaultdict(list)
-    for p in session.exec(
+    for p in query(
         select(Participation)
         .where(col(Participation.meeting_id).in_(ids))
         .order_by(col(Participation.position))
     ):
         participations[p.meeting_id].append(p)
     rows: dict[int, list[RidaRow]] = defaultdict(list)
-    for r in session.exec(
+    for r in query(
         select(RidaRow).where(col(RidaRow.meeting_id).in_(ids)).order_by(col(RidaRow.number))
     ):
         rows[r.meeting_id].append(r)
     actions: dict[int, list[Action]] = defaultdict(list)
-    for a in session.exec(
+    for a in query(
         select(Action).where(col(Action.meeting_id).in_(ids)).order_by(col(Action.position))
     ):
         actions[a.meeting_id].append(a)
@@ -120,7 +131,7 @@ def documents(session: Session, meeting_ids: Iterable[int]) -> dict[int, list[Se
     person_ids |= {m.organiser_id for m in meetings} | {m.rapporteur_id for m in meetings}
     person_ids |= {a.owner_id for acts in actions.values() for a in acts}
     person_ids.discard(None)
-    people = {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(person_ids)))}
+    people = {p.id: p for p in query(select(Person).where(col(Person.id).in_(person_ids)))}
     found: dict[int, list[SearchDoc]] = {}
     for m in meetings:
         found[m.id] = meeting_documents(

@@ -178,8 +178,11 @@ def lock_path(app: db.App) -> Path:
 
 def init_app(app: db.App, index: IndexFunction = _default_index) -> Indexer | None:
     """Start the app's indexer unless ``SEARCH_INDEXER`` is false (the default under
-    ``TESTING`` and in the ``rida`` command, which never leave a thread behind)."""
-    if not app.config.get("SEARCH_INDEXER", not app.testing):
+    ``TESTING`` and in the ``rida`` command, which never leave a thread behind) or the
+    engine indexes in the transaction of each change (nothing is queued)."""
+    from rida import search
+
+    if not app.config.get("SEARCH_INDEXER", not app.testing) or search.in_transaction(app):
         return None
     indexer = Indexer(
         app,

@@ -8,15 +8,21 @@ back with the change itself. Nothing in the domain code knows about it.
 
 The indexer (:mod:`rida.search.indexer`) drains the table; this module only writes it and
 tells the indexers of this process, after a commit, that there is work.
+
+An engine whose index lives in the database (PostgreSQL) needs no outbox: for the write
+sessions of its engine (:func:`index_in_transaction`), the changed meetings are gathered
+instead, and indexed just before the commit, by the same transaction (index and change
+are committed or rolled back together; nothing to drain).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
-from sqlalchemy import delete, insert, inspect, select, union
+from sqlalchemy import Engine, delete, insert, inspect, select, union
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session
@@ -35,12 +41,22 @@ from rida.models import (
 )
 
 QUEUED = "rida.search.queued"  # session.info key: meeting ids queued in this transaction
+CHANGED = "rida.search.changed"  # session.info key: meeting ids to index before the commit
 OUTBOX = SearchOutbox.__table__
 # Records of these classes belong to the meeting named by their ``meeting_id``.
 MEETING_PARTS = (RidaRow, Action, Participation, MeetingVersion)
 
 _wakers: set[threading.Event] = set()
 _wakers_lock = threading.Lock()
+# Engines whose write sessions index their changed meetings themselves, before commit.
+IndexFunction = Callable[[Session, set[int]], None]
+_in_transaction: weakref.WeakKeyDictionary[Engine, IndexFunction] = weakref.WeakKeyDictionary()
+
+
+def index_in_transaction(engine: Engine, index: IndexFunction) -> None:
+    """The write sessions of ``engine`` call ``index(session, meeting_ids)`` before each
+    commit, with the meetings their changes touched, instead of queueing them."""
+    _in_transaction[engine] = index
 
 
 def add_waker(event: threading.Event) -> None:
@@ -136,8 +152,24 @@ def _naming(session: OrmSession, people: set[int], series: set[int]) -> set[int]
 
 
 def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
-    if session.info.get(db.WRITE):
+    engine = session.info.get(db.WRITE)
+    if not engine:
+        return
+    if engine in _in_transaction:
+        session.info.setdefault(CHANGED, set()).update(changed_meetings(session))
+    else:
         enqueue(session, changed_meetings(session))
+
+
+def _before_commit(session: OrmSession) -> None:
+    engine = session.info.get(db.WRITE)
+    index = _in_transaction.get(engine) if engine else None
+    if index is None:
+        return
+    session.flush()
+    while changed := session.info.pop(CHANGED, None):
+        index(session, changed)
+        session.flush()
 
 
 def _after_commit(session: OrmSession) -> None:
@@ -147,15 +179,20 @@ def _after_commit(session: OrmSession) -> None:
                 event.set()
 
 
-def _after_rollback(session: OrmSession, _previous: object) -> None:
+def _after_rollback(session: OrmSession, previous: object) -> None:
     # Whatever was queued is rolled back with the change; queue again if flushed again.
     session.info.pop(QUEUED, None)
+    if not getattr(previous, "nested", False):  # a savepoint's: the rest still counts
+        session.info.pop(CHANGED, None)
 
 
 def _listen() -> None:
     from sqlalchemy import event
 
     event.listen(OrmSession, "after_flush", _after_flush)
+    # First of the before-commit listeners: the index is written before the change log
+    # takes its commit-order lock (rida.live.changes), which is held until the commit.
+    event.listen(OrmSession, "before_commit", _before_commit, insert=True)
     event.listen(OrmSession, "after_commit", _after_commit)
     event.listen(OrmSession, "after_soft_rollback", _after_rollback)
 

@@ -2,14 +2,15 @@
 thread refreshed when the index changed.
 
 Whoosh allows a single writer: every write goes through ``_write_lock`` (and Whoosh's own
-file lock, waited on, for other processes). A missing, unreadable or outdated index is
-rebuilt from the database, with a log line.
+file lock, waited on, for other processes). Each commit is synced to disk and its segment
+files' checksums recorded (:mod:`rida.search.whoosh_storage`), which :meth:`check`
+(``rida search-check``) verifies. A missing, unreadable or outdated index is rebuilt from
+the database at start, with a log line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import logging
 import shutil
@@ -18,21 +19,24 @@ import warnings
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
 from whoosh import index
 from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR
 
-from rida.models import Meeting
+from rida.access import readable
+from rida.models import Meeting, User
 from rida.search import CheckReport, Query, Results
-from rida.search.documents import SearchDoc, documents
-from rida.search.whoosh_collect import ORG_SEPARATOR
+from rida.search.analysis import VERSION
+from rida.search.documents import documents
+from rida.search.querytext import Glossary
 from rida.search.whoosh_merge import merge_tiers
-from rida.search.whoosh_query import schema
+from rida.search.whoosh_query import fields_of, schema
 from rida.search.whoosh_results import run_search
+from rida.search.whoosh_storage import DurableStorage, analysis_version, damaged, seal
 
 log = logging.getLogger("rida.search")
 INDEX_NAME = "rida"
@@ -40,32 +44,10 @@ WRITE_TIMEOUT = 30.0
 BATCH = 200
 
 
-def fields_of(doc: SearchDoc) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "key": doc.key,
-        "kind": doc.kind,
-        "meeting_id": str(doc.meeting_id),
-        "row": doc.row,
-        "action": doc.action,
-        "title": doc.title,
-        "text": doc.text,
-        "acronyms": f"{doc.title}\n{doc.text}",
-        "series": doc.series,
-        "status": doc.status,
-        "classification": doc.classification,
-        "date": dt.datetime.combine(doc.date, dt.time()),
-        "year": str(doc.date.year),
-        "meeting_title": doc.meeting_title,
-        "stamp": doc.stamp,
-    }
-    if doc.nature:
-        values["nature"] = doc.nature
-    if doc.meeting_type:
-        values["meeting_type"] = doc.meeting_type
-    values["organisations"] = ",".join(o.replace(",", " ") for o in doc.organisations)
-    # The organisation facet reads a value column (term vectors cost twice the search).
-    values["org_facet"] = ORG_SEPARATOR.join(doc.organisations).encode()
-    return values
+def readable_meetings(session: Session, user: User | None) -> set[int]:
+    """The ids of the meetings ``user`` may read (core query: no ORM loading per row)."""
+    rows = session.connection().execute(core_select(col(Meeting.id)).where(readable(user)))
+    return {meeting_id for (meeting_id,) in rows if meeting_id is not None}
 
 
 def _close(s: Searcher) -> None:
@@ -129,8 +111,11 @@ class WhooshBackend:
         try:
             if not index.exists_in(str(self.directory), indexname=INDEX_NAME):
                 return "absent"
-            ix = index.open_dir(str(self.directory), indexname=INDEX_NAME)
-            if sorted(ix.schema.names()) != sorted(self.schema.names()):
+            ix = DurableStorage(str(self.directory)).open_index(INDEX_NAME)
+            if (
+                sorted(ix.schema.names()) != sorted(self.schema.names())
+                or analysis_version(self.directory) != VERSION
+            ):
                 ix.close()
                 return "d'une version précédente"
             with ix.searcher() as s:
@@ -148,7 +133,13 @@ class WhooshBackend:
         if self.directory.exists():
             shutil.rmtree(self.directory)
         self.directory.mkdir(mode=0o700, parents=True)
-        self._set_index(index.create_in(str(self.directory), self.schema, indexname=INDEX_NAME))
+        storage = DurableStorage(str(self.directory))
+        self._set_index(storage.create_index(self.schema, indexname=INDEX_NAME))
+        self._seal()
+
+    def _seal(self) -> None:
+        assert self.ix is not None, "search index not opened"
+        seal(self.ix, self.directory, VERSION)
 
     def _set_index(self, ix: index.Index) -> None:
         self.ix = ix
@@ -193,8 +184,9 @@ class WhooshBackend:
             return self._try_open() is None
 
     def search(
-        self, query: Query, readable: set[int], glossary: dict[str, list[list[str]]]
+        self, session: Session, user: User | None, query: Query, glossary: Glossary
     ) -> Results:
+        readable = readable_meetings(session, user)
         return run_search(self.searcher(), query, readable, glossary)
 
     def close(self) -> None:
@@ -221,6 +213,7 @@ class WhooshBackend:
                 writer.cancel()
                 raise
             writer.commit(mergetype=merge_tiers)
+            self._seal()
 
     def remove_meeting(self, meeting_id: int) -> None:
         with self._write_lock:
@@ -228,6 +221,7 @@ class WhooshBackend:
             writer = self.ix.writer(timeout=WRITE_TIMEOUT)
             writer.delete_by_term("meeting_id", str(meeting_id))
             writer.commit(mergetype=merge_tiers)
+            self._seal()
 
     def rebuild(self, session: Session, progress: Callable[[int, int], None] | None = None) -> int:
         """Replace the whole index by the database's documents, in one commit."""
@@ -249,6 +243,7 @@ class WhooshBackend:
                 writer.cancel()
                 raise
             writer.commit(mergetype=CLEAR)
+            self._seal()
         if progress is not None and not ids:
             progress(0, 0)
         return len(ids)
@@ -267,6 +262,9 @@ class WhooshBackend:
 
     def check(self, session: Session) -> CheckReport:
         report = CheckReport()
+        with self._write_lock:
+            assert self.ix is not None, "search index not opened"
+            report.damaged.extend(damaged(self.ix, self.directory))
         indexed = self.indexed()
         ids = list(session.exec(select(Meeting.id).order_by(Meeting.id)).all())
         seen: set[str] = set()

@@ -5,9 +5,10 @@
   ``filter=``/``mask=`` without re-running a query. The access sets are assembled from
   per-segment sets cached by segment, since every index change (an autosave) makes a new
   searcher: only the new, small segments are read again.
-- Totals and facet counts read at most :data:`COUNT_CAP` matches (beyond, the total is
-  « plus de N » and the facets count those first N), from per-segment value columns
-  cached by segment (segments never change; deletions are skipped by the matchers).
+- Totals and facet counts read at most :data:`rida.search.facets.COUNT_CAP` matches
+  (beyond, the total is « plus de N » and the facets count those first N), from
+  per-segment value columns cached by segment (segments never change; deletions are
+  skipped by the matchers).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from rida.search import facets
+from rida.search.glossary import Organisations
 from rida.util.lru import Lru
 
-COUNT_CAP = 2000
 FACET_COLUMNS = {
     "nature": "nature",
     "series": "series",
@@ -146,25 +148,37 @@ def facet_values(name: str, value: Any) -> tuple[str, ...]:
 
 
 def count(
-    s: Searcher, q: wq.Query, allow: set[int] | None, deny: set[int] | None
+    s: Searcher,
+    q: wq.Query,
+    allow: set[int] | None,
+    deny: set[int] | None,
+    organisations: Organisations,
 ) -> tuple[int, bool, dict[str, Counter[str]]]:
-    """(total, exact, facet counters) over the first :data:`COUNT_CAP` matches."""
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACET_COLUMNS}
-    total, exact = 0, True
+    """(total, exact, facet counters) over the first :data:`facets.COUNT_CAP` matches."""
+    found: list[facets.Facts] = []
+    cap, exact = facets.COUNT_CAP, True
     for leaf, offset in s.leaf_searchers():
-        found: list[int] = []
-        for local in q.matcher(leaf, leaf.boolean_context()).all_ids():
-            docnum = offset + local
-            if (allow is not None and docnum not in allow) or (deny and docnum in deny):
+        local: list[int] = []
+        for docnum in q.matcher(leaf, leaf.boolean_context()).all_ids():
+            if (allow is not None and offset + docnum not in allow) or (
+                deny and offset + docnum in deny
+            ):
                 continue
-            if total == COUNT_CAP:
+            if len(found) + len(local) == cap:
                 exact = False
                 break
-            found.append(local)
-            total += 1
-        for name, counter in counters.items():
-            values = column(leaf, name)
-            counter.update(v for i in found for v in values[i])
+            local.append(docnum)
+        columns = {name: column(leaf, name) for name in FACET_COLUMNS}
+        found += [
+            facets.Facts(
+                series=next(iter(columns["series"][i]), ""),
+                nature=next(iter(columns["nature"][i]), None),
+                organisations=columns["organisation"][i],
+                year=next(iter(columns["year"][i]), ""),
+            )
+            for i in local
+        ]
         if not exact:
             break
+    counters, total = facets.tally(found, organisations)
     return total, exact, counters

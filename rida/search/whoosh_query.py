@@ -1,15 +1,19 @@
 """The Whoosh schema and the translation of parsed clauses into Whoosh queries.
 
-A word is looked up, stemmed, in the title and the text; an all-capitals word also as an
-exact-case acronym (boosted: ``ANS`` the organisation before *ans* the word); a
-hyphenated word as its joined form or its parts in sequence. A phrase keeps the distance
-between its words and requires a stop word (the indexed ``GAP``) where it has one. A
-prefix is expanded over the index's unstemmed vocabulary, then stemmed.
+A word is looked up in its two stemmed forms (:func:`rida.search.analysis.word_forms`) in
+the title and the text; an all-capitals word also as an exact-case acronym (boosted:
+``ANS`` the organisation before *ans* the word); a compound (hyphenated word, date, name
+with an apostrophe) as its whole form or its parts in sequence. A phrase keeps the
+distance between its words and requires a stop word (the indexed ``GAP``) where it has
+one. A prefix is expanded over the index's unstemmed vocabulary, then stemmed. ``OR``
+takes any of its options; a glossary term its equivalents (a series' ones in that
+series only). The organisation filter finds the glossary's equivalents of a name too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from whoosh import columns, fields
 from whoosh import query as wq
@@ -17,8 +21,11 @@ from whoosh.query.spans import SpanNear2
 from whoosh.reading import IndexReader
 
 from rida.search import Filters
-from rida.search.analysis import ACRONYMS, FRENCH_INDEX, fold, is_acronym, phrase_terms, terms
+from rida.search.analysis import ACRONYMS, FRENCH_INDEX, fold, is_acronym, phrase_terms, word_forms
+from rida.search.documents import SearchDoc
+from rida.search.glossary import Organisations
 from rida.search.querytext import WORD_RE, Clause
+from rida.search.whoosh_collect import ORG_SEPARATOR
 
 TEXT_FIELDS = ("title", "text")
 SPELL_FIELDS = ("spell_title", "spell_text")
@@ -60,6 +67,34 @@ def schema() -> fields.Schema:
     )
 
 
+def fields_of(doc: SearchDoc) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "key": doc.key,
+        "kind": doc.kind,
+        "meeting_id": str(doc.meeting_id),
+        "row": doc.row,
+        "action": doc.action,
+        "title": doc.title,
+        "text": doc.text,
+        "acronyms": f"{doc.title}\n{doc.text}",
+        "series": doc.series,
+        "status": doc.status,
+        "classification": doc.classification,
+        "date": dt.datetime.combine(doc.date, dt.time()),
+        "year": str(doc.date.year),
+        "meeting_title": doc.meeting_title,
+        "stamp": doc.stamp,
+    }
+    if doc.nature:
+        values["nature"] = doc.nature
+    if doc.meeting_type:
+        values["meeting_type"] = doc.meeting_type
+    values["organisations"] = ",".join(o.replace(",", " ") for o in doc.organisations)
+    # The organisation facet reads a value column (term vectors cost twice the search).
+    values["org_facet"] = ORG_SEPARATOR.join(doc.organisations).encode()
+    return values
+
+
 def any_field(term: str) -> wq.Query:
     return wq.Or([wq.Term(f, term) for f in TEXT_FIELDS])
 
@@ -84,19 +119,13 @@ def phrase_query(text: str) -> wq.Query | None:
 
 
 def word_query(word: str) -> wq.Query | None:
-    found = terms(word)
     alternatives: list[wq.Query] = []
     if is_acronym(word):
         alternatives.append(wq.Term("acronyms", word, boost=ACRONYM_BOOST))
-    if "-" in word:
-        joined = terms(word.replace("-", ""))
-        if joined:
-            alternatives.append(any_field(joined[0]))
-        parts = phrase_query(word)
-        if parts is not None:
-            alternatives.append(parts)
-    elif found:
-        alternatives.append(any_field(found[0]))
+    alternatives += [any_field(form) for form in word_forms(word)]
+    parts = phrase_terms(word)
+    if len(parts) > 1:  # a compound: its parts in sequence
+        alternatives.append(wq.Or([exact_phrase(f, parts) for f in TEXT_FIELDS]))
     if not alternatives:
         return None
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
@@ -119,13 +148,16 @@ def prefix_query(prefix: str, reader: IndexReader) -> wq.Query:
         for i, word in enumerate(reader.expand_prefix(field, start)):
             if i >= MAX_EXPANSIONS:
                 break
-            stems.update(terms(word.decode() if isinstance(word, bytes) else word))
+            stems.update(word_forms(word.decode() if isinstance(word, bytes) else word))
     if not stems:
         return wq.NullQuery
     return wq.Or([any_field(s) for s in sorted(stems)])
 
 
 def clause_query(clause: Clause, reader: IndexReader) -> wq.Query | None:
+    if clause.kind == "or":
+        found = [q for q in (clause_query(o, reader) for o in clause.options) if q is not None]
+        return wq.Or(found) if found else None
     if clause.kind == "phrase":
         return phrase_query(clause.text)
     if clause.kind == "prefix":
@@ -134,7 +166,9 @@ def clause_query(clause: Clause, reader: IndexReader) -> wq.Query | None:
         options = [q for q in [text_query(clause.text)] if q is not None]
         for series, equivalents in clause.alternatives:
             found = [q for q in map(text_query, equivalents) if q is not None]
-            if found:
+            if found and series is None:
+                options.append(wq.Or(found))
+            elif found:
                 options.append(wq.And([wq.Or(found), wq.Term("series", series)]))
         return wq.Or(options) if options else None
     return word_query(clause.text)
@@ -158,15 +192,26 @@ def compile_clauses(clauses: list[Clause], reader: IndexReader) -> tuple[wq.Quer
     ], ignored
 
 
-def filter_query(filters: Filters) -> list[wq.Query]:
+def filter_query(filters: Filters, organisations: Organisations) -> list[wq.Query]:
     """The restrictions of ``filters`` (passed to Whoosh as ``filter=``: never scored)."""
     parts: list[wq.Query] = []
     for attr, field in FILTER_FIELDS:
         values = [v for v in getattr(filters, attr) if v]
-        if values:
+        if values and attr == "organisation":
+            parts.append(organisation_query(values, organisations))
+        elif values:
             parts.append(wq.Or([wq.Term(field, v) for v in values]))
     if filters.date_from or filters.date_to:
         start = dt.datetime.combine(filters.date_from, dt.time()) if filters.date_from else None
         end = dt.datetime.combine(filters.date_to, dt.time(23, 59, 59)) if filters.date_to else None
         parts.append(wq.DateRange("date", start, end))
     return parts
+
+
+def organisation_query(values: list[str], organisations: Organisations) -> wq.Query:
+    anywhere, by_series = organisations.equivalents(values)
+    options: list[wq.Query] = [wq.Term("organisations", v) for v in sorted(anywhere)]
+    for series, names in sorted(by_series.items()):
+        named = wq.Or([wq.Term("organisations", v) for v in sorted(names)])
+        options.append(wq.And([named, wq.Term("series", series)]))
+    return wq.Or(options)

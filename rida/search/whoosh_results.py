@@ -18,8 +18,11 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from rida.search import FACETS, Hit, Query, Results
-from rida.search.analysis import GAP, fold
-from rida.search.querytext import Clause, Parsed, apply_glossary, parse
+from rida.search.analysis import GAP
+from rida.search.facets import ordered
+from rida.search.glossary import Organisations
+from rida.search.querytext import Glossary, Parsed, apply_glossary, parse
+from rida.search.spelling import corrected
 from rida.search.whoosh_collect import count, restriction
 from rida.search.whoosh_query import compile_clauses, filter_query
 
@@ -51,13 +54,12 @@ def empty(message: str | None = None, suggestion: str | None = None) -> Results:
     )
 
 
-def run_search(
-    s: Searcher, query: Query, readable: set[int], glossary: dict[str, list[list[str]]]
-) -> Results:
+def run_search(s: Searcher, query: Query, readable: set[int], glossary: Glossary) -> Results:
     parsed = apply_glossary(parse(query.text), glossary)
+    organisations = Organisations(glossary)
     notes = list(parsed.notes)
     q, ignored = compile_clauses(parsed.clauses, s.reader())
-    restrictions = filter_query(query.filters)
+    restrictions = filter_query(query.filters, organisations)
     if q is None:
         if parsed.positive and ignored:
             return empty(
@@ -92,14 +94,8 @@ def run_search(
     )
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=80)
     results.formatter = MarkFormatter()
-    total, exact, counters = count(s, q, allow, deny)
-    counts = {
-        name: sorted(
-            ((str(k), v) for k, v in counters[name].items() if k not in ("", "_")),
-            key=lambda kv: (-kv[1], kv[0]),
-        )
-        for name in FACETS
-    }
+    total, exact, counters = count(s, q, allow, deny, organisations)
+    counts = ordered(counters)
     hits = [make_hit(h) for h in results[(page - 1) * per_page : page * per_page]]
     suggestion = suggest(s, parsed) if total == 0 else None
     return Results(
@@ -150,24 +146,15 @@ def make_hit(h: Any) -> Hit:
     )
 
 
-def render(clause: Clause, text: str) -> str:
-    shown = {"phrase": f'"{text}"', "prefix": f"{text}*"}.get(clause.kind, text)
-    return f"-{shown}" if clause.negated else shown
-
-
 def suggest(s: Searcher, parsed: Parsed) -> str | None:
     """The query with each word unknown to the index replaced by the closest known one."""
     reader = s.reader()
     corrector = s.corrector("text")
-    changed, parts = False, []
-    for clause in parsed.clauses:
-        text = clause.text
-        if clause.kind == "word" and not clause.negated:
-            word = fold(text).lower()
-            known = any((field, word) in reader for field in ("spell_text", "spell_title"))
-            if not known:
-                found = corrector.suggest(word, limit=1, maxdist=2)
-                if found and found[0] != word:
-                    text, changed = found[0], True
-        parts.append(render(clause, text))
-    return " ".join(parts) if changed else None
+
+    def correct(word: str) -> str | None:
+        if any((field, word) in reader for field in ("spell_text", "spell_title")):
+            return None
+        found = corrector.suggest(word, limit=1, maxdist=2)
+        return found[0] if found and found[0] != word else None
+
+    return corrected(parsed, correct)

@@ -29,7 +29,7 @@
   const PARTICLE = String.raw`(?:(?:de|du|des|la|le|les|en|sur)[ \u00a0]|[dl]['\u2019])`;
   const NAME = String.raw`${HEAD}(?:[ \u00a0](?:&[ \u00a0])?${PARTICLE}?(?:${CAPS}|${
     CAPITALISED})){0,4}`;
-  const NOTE_PATTERN = String.raw`[ \u00a0]?\([^()\n]{1,80}\)`;
+  const NOTE_PATTERN = String.raw`[ \u00a0\u202f]*\((?:[^()\n]|\([^()\n]*\)){1,200}\)`;
   const BETWEEN_PATTERN = String.raw`(?:[ \u00a0]?/[ \u00a0]?|,[ \u00a0]|[ \u00a0]et[ \u00a0])`;
   const SPEAKER = `${NAME}(?:${NOTE_PATTERN})?`;
   const PATTERN = String.raw`^[ \t]*(?:(?:[-\u2013\u2022*]|[0-9]{1,3}[.)])[ \t]+)?(?:\*\*)?`

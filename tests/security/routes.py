@@ -48,6 +48,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/import"): EDITOR,
     ("GET", "/personnes"): EDITOR,
     ("POST", "/personnes/<int:person_id>/email"): PERSON_WRITE,
+    ("GET", "/glossaire"): LOGIN,
+    ("POST", "/glossaire"): ADMIN,
     ("GET", "/series/<int:series_id>/glossaire"): SERIES_READ,
     ("POST", "/series/<int:series_id>/glossaire"): SERIES_WRITE,
     ("GET", "/reunions/<int:meeting_id>"): MEETING_READ,

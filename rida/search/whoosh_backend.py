@@ -196,24 +196,42 @@ class WhooshBackend:
     # --- writing ---------------------------------------------------------------------
 
     def index_meetings(self, session: Session, meeting_ids: Iterable[int]) -> None:
+        """Bring the meetings' documents up to date: only those whose stamp changed are
+        written again (a row saved in a 200-row meeting is one document, not 200), those
+        no longer in the database are deleted."""
         ids = sorted(set(meeting_ids))
         if not ids:
             return
-        found = documents(session, ids)
+        fresh = {doc.key: doc for docs in documents(session, ids).values() for doc in docs}
         with self._write_lock:
             assert self.ix is not None, "search index not opened"
+            stored = self._stamps(ids)
+            gone = [key for key in stored if key not in fresh]
+            changed = [doc for key, doc in fresh.items() if stored.get(key) != doc.stamp]
+            if not gone and not changed:
+                return
             writer = self.ix.writer(timeout=WRITE_TIMEOUT)
             try:
-                for meeting_id in ids:
-                    writer.delete_by_term("meeting_id", str(meeting_id))
-                for docs in found.values():
-                    for doc in docs:
-                        writer.add_document(**fields_of(doc))
+                for key in gone:
+                    writer.delete_by_term("key", key)
+                for doc in changed:
+                    writer.update_document(**fields_of(doc))  # ``key`` is unique
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit(mergetype=merge_tiers)
             self._seal()
+
+    def _stamps(self, meeting_ids: list[int]) -> dict[str, str]:
+        """The indexed documents of these meetings: key -> stamp (as committed last)."""
+        assert self.ix is not None, "search index not opened"
+        found: dict[str, str] = {}
+        with self.ix.searcher() as s:
+            for meeting_id in meeting_ids:
+                for number in s.document_numbers(meeting_id=str(meeting_id)):
+                    stored = s.stored_fields(number)
+                    found[stored["key"]] = stored.get("stamp", "")
+        return found
 
     def remove_meeting(self, meeting_id: int) -> None:
         with self._write_lock:

@@ -8,8 +8,9 @@ oldest one kept starts afresh (a ``hello``: the client loads the meeting again,
 :func:`pruned_since`), so a pruned entry is never silently missed.
 
 The pruning runs after a commit that wrote entries, at most once every
-:data:`PRUNE_EVERY` seconds per process, in a thread of its own (the save that triggered
-it does not wait). The newest entry is always kept: sequence numbers never go back
+:data:`PRUNE_EVERY` seconds per process and not in its first :data:`FIRST_AFTER` seconds
+(a command's short life never prunes), in a thread of its own (the save that triggered it
+does not wait). The newest entry is always kept: sequence numbers never go back
 (SQLite's ``AUTOINCREMENT`` and PostgreSQL's sequence would not anyway).
 """
 
@@ -31,6 +32,7 @@ from rida.models import utcnow
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = 3600.0  # seconds, per process
+FIRST_AFTER = 60.0  # seconds after the app is made
 
 _hours: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 _last: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
@@ -39,7 +41,10 @@ _lock = threading.Lock()
 
 def init_app(app: db.App) -> None:
     """Prune the change log of the app's database (after :func:`rida.db.init_app`)."""
-    _hours[app.extensions["rida.engine"]] = float(app.config.get("LIVE_RETENTION_HOURS", 48))
+    engine = app.extensions["rida.engine"]
+    _hours[engine] = float(app.config.get("LIVE_RETENTION_HOURS", 48))
+    with _lock:
+        _last[engine] = time.monotonic() - PRUNE_EVERY + FIRST_AFTER
 
 
 def prune(engine: Engine, hours: float, now: dt.datetime | None = None) -> int:
@@ -69,7 +74,7 @@ def _due(engine: Engine) -> None:
         return
     now = time.monotonic()
     with _lock:
-        if now < _last.get(engine, -PRUNE_EVERY) + PRUNE_EVERY:
+        if now < _last[engine] + PRUNE_EVERY:
             return
         _last[engine] = now
     threading.Thread(target=_run, args=(engine, hours), name="rida-live-prune", daemon=True).start()

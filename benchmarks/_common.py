@@ -303,13 +303,10 @@ class Server:
         return Client(self.port)
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU time used so far by the server process (Linux only)."""
-        try:
-            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
-        except OSError:
-            return None
-        fields = stat.rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time used so far by the server process and its workers
+        (``--workers``), those alive and those ended (Linux only)."""
+        total = _cpu_ticks(self.process.pid, children=True)
+        return None if total is None else total / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 10 s) and wait for it."""
@@ -320,6 +317,22 @@ class Server:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+
+
+def _cpu_ticks(pid: int, children: bool = False) -> int | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    if children:
+        try:
+            kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            kids = []
+        ticks += sum(_cpu_ticks(int(kid)) or 0 for kid in kids)
+    return ticks
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -368,7 +381,9 @@ def _raise_interrupt(signum: int, _frame: Any) -> None:
 
 @contextmanager
 def running_server(
-    threads: int | None = None, prepare: Callable[[dict[str, str]], None] | None = None
+    threads: int | None = None,
+    prepare: Callable[[dict[str, str]], None] | None = None,
+    workers: int = 1,
 ) -> Iterator[Server]:
     """``rida init``, ``rida user add``, then ``rida serve`` on a fresh temp data dir.
 
@@ -405,6 +420,8 @@ def running_server(
         command = [rida, "serve", "--host", HOST, "--port", str(port)]
         if threads is not None:
             command += ["--threads", str(threads)]
+        if workers != 1:
+            command += ["--workers", str(workers)]
         with log.open("wb") as out:
             process = subprocess.Popen(
                 command,

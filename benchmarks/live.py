@@ -17,15 +17,16 @@ client side stays cheap):
 
 Then the workshops: ``--rapporteurs`` (20) rapporteurs spread over ``--workshops``
 meetings (10: two per workshop; then 1: all in one), each saving a row of its own once a
-second for ``--seconds``, while ``--room`` (200) viewers follow the same meetings: the
-autosave's p50/p95/max beside the open streams, and the time from each acknowledgement to
-the event at every viewer of that meeting.
+second for ``--seconds``, while ``--room`` (200) viewers follow the same meetings, on a
+fresh server of each ``--workers`` count (1: waitress; 2: gunicorn): the autosave's
+p50/p95/max beside the open streams, and the time from each acknowledgement to the event
+at every viewer of that meeting.
 
 Each viewer must receive each save exactly once. The server runs with a per-account
 stream limit above the viewer count (every viewer is the bench account).
 
     .venv/bin/python benchmarks/live.py [--viewers 0 1 50 200] [--saves 100]
-        [--workshops 10 1] [--rapporteurs 20] [--room 200] [--seconds 30]
+        [--workshops 10 1] [--workers 1 2] [--rapporteurs 20] [--room 200] [--seconds 30]
 
 Prints a table and writes ``benchmarks/results/live.json``. Exit status 1 if an event was
 lost or a save failed (latency targets only show in the report).
@@ -349,6 +350,13 @@ def main() -> int:
         default=[10, 1],
         help="the rapporteurs and the room spread over this many meetings, one run each",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="rida serve --workers for the workshops, one server each (the viewers: 1)",
+    )
     parser.add_argument("--rapporteurs", type=int, default=20)
     parser.add_argument("--room", type=int, default=200, help="viewers in all the rooms")
     parser.add_argument("--seconds", type=float, default=30.0, help="of saving, per run")
@@ -377,14 +385,18 @@ def main() -> int:
             found["idle_cpu_ms_per_s_per_viewer"] = round(extra / count, 4) if count else None
             results.append(found)
             time.sleep(1.5)  # the closed streams give their threads back
-        spread = []
-        if args.workshops:
+        editor.close()
+    spread = []
+    for workers in args.workers if args.workshops else []:
+        with running_server(prepare=prepare, workers=workers) as server:
+            editor = server.client().login()
             rooms = [create_meeting(editor, 40, seed) for seed in range(max(args.workshops))]
             wait_until(lambda: indexed(server), "the search index catches up")
+            time.sleep(1.0)
             for count in args.workshops:
-                spread.append(workshops(server, editor, rooms[:count], args))
+                spread.append({"workers": workers} | workshops(server, editor, rooms[:count], args))
                 time.sleep(1.5)
-        editor.close()
+            editor.close()
 
     def latency(r: dict[str, Any], name: str, key: str) -> Any:
         return r[name][key] if r[name] else "-"
@@ -424,6 +436,7 @@ def main() -> int:
         print()
         print_table(
             [
+                "workers",
                 "meetings",
                 "rapporteurs",
                 "viewers",
@@ -438,6 +451,7 @@ def main() -> int:
             ],
             [
                 [
+                    w["workers"],
                     w["meetings"],
                     w["rapporteurs"],
                     w["viewers"],

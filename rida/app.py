@@ -42,7 +42,7 @@ def create_core_app(
     # The CSRF token lives as long as the session: an editor left open all day still saves.
     app.config["WTF_CSRF_TIME_LIMIT"] = None
 
-    if app.config.get("SEARCH_INDEXER", not app.testing):  # a server process
+    if app.config.get("SERVER_PROCESS") or app.config.get("SEARCH_INDEXER", not app.testing):
         server_lock.hold(app)  # before touching the database: waits for a restore
     db.init_app(app)
     audit_anchor.init_app(app)  # the audit chain anchored outside the database

@@ -38,7 +38,7 @@ def free_port() -> int:
 class Server:
     """``rida serve`` on a copy of the tests' template database."""
 
-    def __init__(self, data_dir: Path, template_db: Path, **settings: str):
+    def __init__(self, data_dir: Path, template_db: Path, *, workers: int = 1, **settings: str):
         data_dir.mkdir(parents=True)
         shutil.copy(template_db, data_dir / "rida.sqlite3")
         shutil.copytree(template_db.parent / "search", data_dir / "search")
@@ -52,6 +52,7 @@ class Server:
         )
         self.log = data_dir.parent / "server.log"
         command = [sys.executable, "-m", "rida.cli", "serve", "--port", str(self.port)]
+        command += ["--workers", str(workers)]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)
         deadline = time.monotonic() + 90

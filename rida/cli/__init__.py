@@ -88,7 +88,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "serve": Entry(
         "rida.cli.server:serve",
-        "Sert l'application avec un serveur WSGI de production (waitress).",
+        "Sert l'application (waitress ; gunicorn avec plusieurs processus).",
     ),
     "token": Entry("rida.cli.users:token", "Gère les jetons d'API (Authorization: Bearer …)."),
     "user": Entry(

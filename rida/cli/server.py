@@ -6,12 +6,14 @@ open: waitress runs ``--threads`` plus as many threads as live streams may be op
 threads the saves need, and accepts connections for all of them. Each event is sent as
 soon as the stream yields it (waitress 3 writes a task's output to the socket at once).
 SIGTERM and Ctrl+C end the streams first (the browsers reconnect to the next server),
-then stop waitress.
+then stop waitress. With ``--workers N`` (N > 1), N processes serve the same port
+(gunicorn, :mod:`rida.cli.workers`), each as above.
 """
 
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -45,14 +47,43 @@ def server_options(threads: int, streams: int) -> dict[str, int]:
     type=int,
     help="Nombre de fils de traitement des requêtes (plus un par flux en direct possible).",
 )
-def serve(host: str, port: int, threads: int) -> None:
-    """Sert l'application avec un serveur WSGI de production (waitress)."""
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Nombre de processus serveurs (au-delà de 1 : gunicorn, sur le même port).",
+)
+def serve(host: str, port: int, threads: int, workers: int) -> None:
+    """Sert l'application (waitress ; gunicorn avec plusieurs processus)."""
+    from rida import settings
+    from rida.cli import indexing
+
+    config = settings.load()
+    options = server_options(threads, int(str(config["LIVE_MAX_STREAMS"])))
+    if not config.get("SECRET_KEY"):  # made once, before any process reads it
+        settings.secret_key(Path(str(config["DATA_DIR"])))
+    indexer = indexing.spawn()  # first: forked before any thread or connection exists
+    try:
+        if workers > 1:  # each worker makes its own app after the fork, none is made here
+            from rida.cli import workers as gunicorn
+
+            click.echo(f"rida est servi sur http://{host}:{port}/ par {workers} processus")
+            gunicorn.run(host, port, workers, options["threads"], options["connection_limit"])
+        else:
+            _serve(host, port, options)
+    finally:
+        indexing.stop(indexer)
+
+
+def _serve(host: str, port: int, options: dict[str, int]) -> None:
+    """One process: waitress."""
     from waitress import create_server
 
+    from rida.cli import indexing
     from rida.live import stream
 
-    app = create_app()
-    options = server_options(threads, int(app.config["LIVE_MAX_STREAMS"]))
+    app = create_app(indexing.WEB_PROCESS)
     server = create_server(app, host=host, port=port, ident="rida", **options)
 
     def stop(signum: int, _frame: Any) -> None:

@@ -20,6 +20,7 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -189,7 +190,7 @@ def init_app(app: App, *, lazy: bool = False) -> None:
         module, function = IN_TRANSACTION[name].split(":")
         write = getattr(importlib.import_module(module), function)
         outbox.index_in_transaction(engine, write)
-    app.extensions[EXTENSION] = _Unopened() if lazy else _open(app)
+    app.extensions[EXTENSION] = _Unopened() if lazy else _open(app, exclusive=True)
 
 
 class _Unopened:
@@ -198,17 +199,22 @@ class _Unopened:
     lock = threading.Lock()
 
 
-def _open(app: App) -> Backend:
+def _open(app: App, *, exclusive: bool = False) -> Backend:
+    """Open the app's index (creating or rebuilding it if needed); ``exclusive``: under
+    the indexers' lock, so that the processes of one server (web, indexing) starting
+    together never create one index folder at once."""
     from rida import db
+    from rida.search import indexer
 
     directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
     engine = app.extensions["rida.engine"]
     found = make_backend(backend_name(app), directory)
-    if db.is_initialised(engine):
-        with db.read_session(engine) as session:
-            found.open(session)
-    else:
-        found.open(None)
+    with indexer.exclusive(app) if exclusive else nullcontext():
+        if db.is_initialised(engine):
+            with db.read_session(engine) as session:
+                found.open(session)
+        else:
+            found.open(None)
     return found
 
 

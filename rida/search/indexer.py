@@ -1,7 +1,9 @@
 """The indexer: one background thread per server process that drains the search outbox.
 
 It wakes when a commit of this process queued meetings (an event set by
-:mod:`rida.search.outbox`) and polls every ``poll`` seconds for the other processes. Under
+:mod:`rida.search.outbox`), when SQLite's files change (a commit of another process: two
+``stat`` calls every 0.1 s, as the live follower does) and every ``poll`` seconds in any
+case. Under
 a stream of commits (autosaves) it starts at most one pass every ``interval`` seconds
 after a pass that indexed something, so that one pass (one index commit) covers the
 changes of that time; a change made after a quiet moment is indexed at once. Each
@@ -38,6 +40,7 @@ from rida.search import outbox
 log = logging.getLogger(__name__)
 
 IndexFunction = Callable[[Session, Iterable[int]], None]
+CHECK = 0.1  # seconds between two looks at SQLite's files (a commit of any process)
 
 
 def _default_index(session: Session, meeting_ids: Iterable[int]) -> None:
@@ -134,9 +137,21 @@ class Indexer:
 
     def _run(self) -> None:
         failures = 0
+        marker: tuple[int, ...] | None = None
+        drained_at = -self.poll
+        woken = True
         while not self._stop.is_set():
             self.wake.clear()  # before the pass: a commit during it wakes the next one
-            started = time.monotonic()
+            # SQLite: look at the files' fingerprint every CHECK seconds (two ``stat``
+            # calls), drain when it changed (a commit, maybe of another process), when
+            # woken, and every ``poll`` seconds in any case.
+            seen = db.change_marker(self.app.extensions["rida.engine"])
+            changed = woken or seen is None or seen != marker
+            if not changed and time.monotonic() < drained_at + self.poll:
+                woken = self.wake.wait(CHECK)
+                continue
+            marker = seen
+            started = drained_at = time.monotonic()
             try:
                 indexed = self.drain()
             except Exception:
@@ -160,11 +175,11 @@ class Indexer:
             if failures:
                 log.info("Indexation de la recherche rétablie après %d échecs.", failures)
                 failures = 0
-            self.wake.wait(self.poll)
             if indexed:
                 # An index commit costs more than indexing a meeting (segment flush, merge,
                 # every thread's searcher reopened): gather what a stream of autosaves queues.
                 self._stop.wait(max(0.0, started + self.interval - time.monotonic()))
+            woken = self.wake.wait(CHECK if seen is not None else self.poll)
 
 
 EXTENSION = "rida.search.indexer"

@@ -423,6 +423,7 @@ class Crawl:
 KNOWN_LEAKS: dict[str, str] = {}
 
 
+@pytest.mark.slow  # a crawl of everything each account reaches: make test, not test-fast
 @pytest.mark.parametrize(
     "account",
     [

@@ -394,7 +394,11 @@ def main() -> int:
             wait_until(lambda: indexed(server), "the search index catches up")
             time.sleep(1.0)
             for count in args.workshops:
-                spread.append({"workers": workers} | workshops(server, editor, rooms[:count], args))
+                found = {"workers": workers} | workshops(server, editor, rooms[:count], args)
+                if found["events_lost"] or found["errors"]:
+                    print(f"--- server log ({workers} workers, {count} meetings):")
+                    print(server.log_tail(40))
+                spread.append(found)
                 time.sleep(1.5)
             editor.close()
 

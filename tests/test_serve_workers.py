@@ -31,6 +31,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Itera
         template_db,
         workers=2,
         RIDA_LIVE_MAX_STREAMS_PER_ACCOUNT=str(STREAMS + 2),
+        RIDA_LIVE_HEARTBEAT_SECONDS="600",  # a stream learns its client left by the socket
     )
     yield server
     if server.process.poll() is None:
@@ -52,16 +53,28 @@ def _meeting(app: Flask) -> tuple[int, list[str]]:
         return meeting, [row.uid for row in editing.rows_of(s, meeting)]
 
 
-def _workers(server: Server) -> list[int]:
+def _children(server: Server) -> dict[int, int]:
+    """The server's child processes: pid -> nice value."""
     children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    return [int(pid) for pid in children.read_text().split()]
+    found = {}
+    for pid in children.read_text().split():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        found[int(pid)] = int(stat.rsplit(")", 1)[1].split()[16])
+    return found
 
 
-def test_two_processes_serve_one_port(server: Server):
+def _workers(server: Server) -> list[int]:
+    return [pid for pid, nice in _children(server).items() if nice == 0]
+
+
+def test_two_processes_serve_one_port_and_one_indexes_behind_them(server: Server):
     deadline = time.monotonic() + 60
-    while len(_workers(server)) < 2 and time.monotonic() < deadline:
+    while len(_children(server)) < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert len(_workers(server)) == 2
+    assert sorted(_children(server).values()) == [0, 0, 10]  # the indexer, niced
 
 
 def test_every_stream_sees_every_save_whichever_worker_takes_it(server: Server, app: Flask):
@@ -113,13 +126,30 @@ def test_edits_sent_at_once_through_both_all_land(server: Server, app: Flask):
     assert [r.question for r in rows] == [f"Question {k}.4" for k in range(len(uids))]
 
 
-def test_sigterm_ends_the_streams_and_stops_every_process(server: Server, app: Flask):
+def test_a_client_that_leaves_gives_its_stream_back(server: Server, app: Flask):
     meeting, _ = _meeting(app)
     reader = Session(server.port).login("reader")
-    streams: list[Stream] = [reader.watch(meeting) for _ in range(4)]
+    for _ in range(3):  # three times the account's limit, each closed by the client
+        streams = [reader.watch(meeting) for _ in range(STREAMS + 2)]
+        deadline = time.monotonic() + 30
+        while any(s.status == 429 for s in streams) and time.monotonic() < deadline:
+            for k, stream in enumerate(streams):
+                if stream.status == 429:
+                    stream.close()
+                    time.sleep(0.2)
+                    streams[k] = reader.watch(meeting)
+        assert [s.status for s in streams] == [200] * (STREAMS + 2)
+        for stream in streams:
+            stream.close()
+
+
+def test_sigterm_ends_the_streams_and_stops_every_process(server: Server, app: Flask):
+    meeting, _ = _meeting(app)
+    admin = Session(server.port).login("admin")
+    streams: list[Stream] = [admin.watch(meeting) for _ in range(4)]
     for stream in streams:
         assert stream.next()["event"] == "hello"  # type: ignore[index]
-    workers = _workers(server)
+    workers = list(_children(server))
     assert server.stop() == 0
     for stream in streams:
         assert stream.next() is None  # ended, not left hanging

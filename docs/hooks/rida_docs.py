@@ -465,7 +465,51 @@ def render_live(data: dict[str, Any]) -> str:
         + f"\n\nObjectif : p95 acquittement → événement < {ms(target['ack_to_event_p95_ms'])}"
         f" ({yes_no(target['met'])}) ; CPU du serveur sans lecteur : "
         f"{ms(data['server_background_cpu_ms_per_s'])}/s ; doublons : "
-        f"{sum(s['events_duplicated'] for s in data['scenarios'])}."
+        f"{sum(s['events_duplicated'] for s in data['scenarios'])}." + render_workshops(data)
+    )
+
+
+def render_workshops(data: dict[str, Any]) -> str:
+    """The workshops: rapporteurs saving once a second beside the open streams."""
+    found = data.get("workshops") or []
+    if not found:
+        return ""
+    rows = [
+        [
+            str(w["workers"]),
+            str(w["meetings"]),
+            str(w["rapporteurs"]),
+            str(w["viewers"]),
+            f"{number(w['events_expected'] - w['events_lost'], 0)} / "
+            f"{number(w['events_expected'], 0)}",
+            ms(w["autosave"]["p50_ms"]),
+            ms(w["autosave"]["p95_ms"]),
+            ms(w["autosave"]["max_ms"]),
+            ms(w["ack_to_event"]["p95_ms"]) if w["ack_to_event"] else "—",
+            f"{number(w['server_cpu_share'] * 100, 0)} %",
+        ]
+        for w in found
+    ]
+    target = data["target"]
+    return (
+        "\n\n"
+        + table(
+            [
+                "processus",
+                "réunions",
+                "rapporteurs",
+                "lecteurs",
+                "événements reçus",
+                "enregistrement p50",
+                "p95",
+                "max",
+                "acquittement → événement p95",
+                "CPU serveur (cœurs)",
+            ],
+            rows,
+        )
+        + f"\n\nObjectif : enregistrement p95 ≤ {ms(target['workshop_autosave_p95_ms'])} "
+        f"({yes_no(target['workshop_met'])})."
     )
 
 

@@ -12,7 +12,11 @@ stream (a ``presence`` change, neither audited nor indexed).
 
 from __future__ import annotations
 
+import select as io_select
+import socket
 import time
+from collections.abc import Callable
+from typing import cast
 
 from flask import Response, g, request, session
 from flask.typing import ResponseReturnValue
@@ -33,6 +37,28 @@ bp = json_api.blueprint("live_api", __name__)
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 MAX_SEQ = 2**62
 GONE = "waitress.client_disconnected"  # with channel_request_lookahead (rida serve)
+SOCKET = "gunicorn.socket"  # rida serve --workers: the connection's socket
+
+
+def _gone() -> Callable[[], bool] | None:
+    """How to tell that the client has left, when the server can (waitress says it;
+    under gunicorn, the socket reads as closed): its stream ends within a second instead
+    of at its next heartbeat, and gives its slot back."""
+    told = request.environ.get(GONE)
+    if told is not None:
+        return cast(Callable[[], bool], told)
+    sock = request.environ.get(SOCKET)
+    if isinstance(sock, socket.socket):
+        return lambda: _closed(sock)
+    return None
+
+
+def _closed(sock: socket.socket) -> bool:
+    try:
+        readable, _, _ = io_select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):  # reset, or already closed
+        return True
 
 
 def _since() -> int | None:
@@ -99,8 +125,7 @@ def _stream(meeting_id: int, viewer: stream.Viewer) -> ResponseReturnValue:
     if read is not None:
         read.close()
     response = Response(
-        # waitress (rida serve) tells when the client has left: its thread is freed at once.
-        stream.events(hub, viewer, meeting_id, since, slot, request.environ.get(GONE)),
+        stream.events(hub, viewer, meeting_id, since, slot, _gone()),
         mimetype="text/event-stream",
         headers=HEADERS,
     )

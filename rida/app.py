@@ -85,6 +85,7 @@ def blueprints() -> tuple[Blueprint, ...]:
         circuit_pages,
         exports,
         feeds,
+        health,
         imports,
         journal,
         live,
@@ -101,6 +102,7 @@ def blueprints() -> tuple[Blueprint, ...]:
 
     return (
         auth.bp,
+        health.bp,
         pages.bp,
         circuit_pages.bp,
         action_pages.bp,

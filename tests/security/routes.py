@@ -35,6 +35,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/connexion"): PUBLIC,
     ("POST", "/deconnexion"): PUBLIC,
     ("GET", "/static/<path:filename>"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
     ("GET", "/feeds/<token>.ics"): TOKEN,
     ("GET", "/"): LOGIN,
     ("GET", "/agenda"): LOGIN,

@@ -31,7 +31,8 @@ run: $(VENV)/.installed
 #                   browser (e2e), PostgreSQL (RIDA_TEST_POSTGRES_URL), LibreOffice, fuzzing,
 #                   benchmark smoke runs; under 8 minutes on 2 cores.
 #   make test-fast  the loop while working: without the tests marked slow (fuzzing,
-#                   durability, benchmarks, PDF, route crawls) nor e2e; under 2 minutes.
+#                   durability, benchmarks, PDF, route crawls) nor e2e, on SQLite only
+#                   (the PostgreSQL variants skipped: make test runs them); under 2 minutes.
 # Style and types are `make lint`.
 PYTEST_ARGS ?=
 
@@ -39,7 +40,8 @@ test: $(VENV)/.dev-installed
 	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/pytest -n auto --dist worksteal -m "not slow and not e2e" $(PYTEST_ARGS)
+	env -u RIDA_TEST_POSTGRES_URL -u CI \
+		$(BIN)/pytest -n auto --dist worksteal -m "not slow and not e2e" $(PYTEST_ARGS)
 
 # Style, types (mypy, settings in pyproject.toml) and the layers of the package
 # (lint-imports, contracts in pyproject.toml).

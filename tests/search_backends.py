@@ -23,7 +23,8 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 
 from rida import db, search
-from rida.accounts import create_user
+from rida.accounts import hash_password
+from rida.models import User
 
 URL = os.environ.get("RIDA_TEST_POSTGRES_URL", "")
 BACKENDS = ("whoosh", "postgresql")
@@ -56,6 +57,12 @@ def new_schema() -> Iterator[str]:
         admin.dispose()
 
 
+@functools.cache
+def password_hash(password: str) -> str:
+    """Hashed once per process (argon2id costs tens of milliseconds on purpose)."""
+    return hash_password(password)
+
+
 def postgresql_app(data_dir: Path, schema: str) -> Iterator[Flask]:
     """A real app on ``schema`` (migrated at start), with one account per role."""
     from tests.conftest import PASSWORD, make_app
@@ -65,7 +72,7 @@ def postgresql_app(data_dir: Path, schema: str) -> Iterator[Flask]:
     try:
         with app.app_context(), db.transaction() as s:
             for login, role in ROLES:
-                create_user(s, login, PASSWORD, role)
+                s.add(User(login=login, password_hash=password_hash(PASSWORD), role=role))
         yield app
     finally:
         with app.app_context():

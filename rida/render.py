@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import markdown as md
 import nh3
+from markdown.preprocessors import Preprocessor
 
 MONTHS = (
     "janvier",
@@ -57,8 +58,79 @@ ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "br", "a", "code", "block
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 
 
+# A list item line: up to three spaces, then `-` or `*` and a space, or a number, a dot
+# and a space, then something. `-5 %`, `*gras*` and `2022.` are not list items.
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*]|(\d{1,9})\.)[ \t]+\S")
+_NESTED_ITEM = re.compile(r" *(?:[-*]|(\d{1,9})\.)[ \t]+\S")  # within a list
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def separate_lists(text: str) -> str:
+    """``text`` with a blank line inserted before each list that directly follows a line
+    of text, the way a list is typed naturally (`Remarques :` then `- LIFEN : …` lines):
+    Markdown wants a blank line there, and would otherwise show the dashes in the
+    paragraph.
+
+    Like CommonMark, a numbered list starts after a line of text only from `1.` (`2022.
+    Fin` stays a sentence). Lines of an existing list, fenced code and indented code
+    (four spaces or more) are left as they are; nothing else changes."""
+    lines = text.split("\n")
+    out: list[str] = []
+    fence: str | None = None
+    levels: list[int] = []  # the indentation of the list items above, one per level
+    block = "blank"  # what the previous line belongs to: blank, text, list or code
+    for line in lines:
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            out.append(line)
+            continue
+        opening = _FENCE.match(line)
+        in_list = block in ("list", "list-blank")
+        if not line.strip():
+            block = "blank" if block != "list" else "list-blank"
+        elif opening is not None:
+            fence, block = opening.group(1)[0] * 3, "text"
+        elif block in ("blank", "code") and line.startswith(("    ", "\t")):
+            block = "code"
+        elif (item := (_NESTED_ITEM if in_list else _LIST_ITEM).match(line)) is not None and (
+            block != "text" or item.group(1) in (None, "1")
+        ):
+            if block == "text":
+                out.append("")
+            if not in_list:
+                levels = []
+            line = _nested(line, levels)
+            block = "list"
+        elif block == "list-blank" and line.startswith(("  ", "\t")):
+            block = "list"  # a further paragraph of the last item
+        elif block != "list":
+            block = "text"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _nested(line: str, levels: list[int]) -> str:
+    """A list item line indented by its level in the list (``levels``: the items' own
+    indentations above it, updated), four spaces a level as Markdown wants: an item
+    indented by two spaces under the one before is nested in it too."""
+    indent = len(line) - len(line.lstrip(" "))
+    while levels and indent < levels[-1]:
+        levels.pop()
+    if not levels or indent > levels[-1]:
+        levels.append(indent)
+    return " " * 4 * (len(levels) - 1) + line.lstrip(" ")
+
+
+class _SeparateLists(Preprocessor):  # type: ignore[misc]  # Markdown has no type hints
+    def run(self, lines: list[str]) -> list[str]:
+        return separate_lists("\n".join(lines)).split("\n")
+
+
 def _markdown() -> md.Markdown:
     converter = md.Markdown(extensions=["sane_lists", "nl2br"], output_format="html")
+    # Before the block parser, after whitespace is normalised (priority 30).
+    converter.preprocessors.register(_SeparateLists(converter), "separate_lists", 25)
     # Raw HTML typed in a field is data, never markup: let Markdown escape it.
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")

@@ -6,7 +6,9 @@ Escaping rules, so that the file reads the same in any Markdown viewer:
 - Plain-text fields (title, subject, names, objectives…) also get Markdown's inline
   punctuation (``\\ * _ ` [ ]``) escaped, so they never turn into emphasis or links.
 - Rich-text fields (question, answer, summary, comments, results, notes) are Markdown
-  already and are kept as typed (formulas ``$…$`` included).
+  already and are kept as typed (formulas ``$…$`` included); outside tables, a list typed
+  right under a line of text gets the blank line Markdown wants before it
+  (:func:`rida.render.separate_lists`, as on the page and in the DOCX).
 - In a table cell, ``|`` is escaped and line breaks become ``<br>`` (a blank line, i.e. a
   new paragraph, becomes ``<br><br>``); list items typed as ``- …`` stay one per line with
   their dash. A table therefore never breaks, whatever a cell holds.
@@ -20,6 +22,7 @@ from typing import Any
 
 from rida.compte_rendu import wording as w
 from rida.compte_rendu.source import Source
+from rida.render import separate_lists
 
 _INLINE = re.compile(r"([\\*_`\[\]])")
 # The destination of an inline link or image (`](…)`) or of a link reference definition
@@ -50,6 +53,11 @@ def _safe_target(match: re.Match[str]) -> str:
 def block(text: str) -> str:
     """A rich-text field as Markdown blocks; links keep only web and e-mail targets."""
     return _LINK_TARGET.sub(_safe_target, _entities(text.strip().replace("\r\n", "\n")))
+
+
+def blocks(text: str) -> str:
+    """A rich-text field outside a table: its lists made lists wherever they were typed."""
+    return separate_lists(block(text))
 
 
 def cell(text: str, *, rich: bool = False) -> str:
@@ -121,7 +129,7 @@ def render(src: Source) -> str:
             "\n".join(f"{i}. {plain(o)}" for i, o in enumerate(doc["objectives"], 1)),
         ]
     if doc.get("summary"):
-        parts.append(block(doc["summary"]))
+        parts.append(blocks(doc["summary"]))
     author, date = w.restitution_values(doc)
     parts += [
         _table(w.RESTITUTION, [("", cell(author), date)]),
@@ -144,7 +152,8 @@ def render(src: Source) -> str:
         f"### {w.HEADINGS['comments']}",
         "\n".join(_bullet(c) for c in doc.get("comments") or []) or w.EMPTY["comments"],
     ]
-    parts += [f"### {w.HEADINGS['results']}", block(doc.get("results") or "") or w.EMPTY["results"]]
+    results = blocks(doc.get("results") or "") or w.EMPTY["results"]
+    parts += [f"### {w.HEADINGS['results']}", results]
     parts += [f"### {w.HEADINGS['actions']}", _actions(doc.get("actions") or [])]
     if src.follow_up:
         parts += [

@@ -8,6 +8,7 @@ import html
 import re
 import threading
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import markdown as md
 import nh3
@@ -238,3 +239,16 @@ def date_words(value: dt.date | None) -> str:
 
 def date_short(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_datetime(moment: dt.datetime | None, seconds: bool = True) -> str:
+    """`07/01/2022 14:05:09`, Europe/Paris wall-clock time (a naive datetime is UTC, as
+    SQLite returns them)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")

@@ -23,8 +23,11 @@ def last_id(app: Flask) -> int:
     return found[-1].id if found else 0
 
 
-def first_row(app: Flask, meeting_id: int) -> RidaRow:
+def first_row(app: Flask, meeting_id: int, number: int = 1) -> RidaRow:
+    """The meeting's row ``number`` (the first by default)."""
     with app.app_context(), db.write_session(db.engine()) as s:
         return s.exec(
-            select(RidaRow).where(RidaRow.meeting_id == meeting_id).order_by(col(RidaRow.number))
+            select(RidaRow)
+            .where(RidaRow.meeting_id == meeting_id, RidaRow.number >= number)
+            .order_by(col(RidaRow.number))
         ).first()

@@ -9,7 +9,7 @@ from sqlmodel import select
 from rida import db
 from rida.actions import action_status
 from rida.actions.action_board import board, parse
-from rida.actions.action_board.chart import geometry, period_ends
+from rida.actions.action_board.chart import Chart, Point, geometry, nice_ticks, period_ends
 from rida.models import Action, Meeting
 from tests.action_board_support import TODAY, load, meeting, user
 from tests.conftest import import_doc
@@ -81,7 +81,8 @@ def test_geometry_one_point_per_period(app):
     load(app)
     c = chart_of(app, "week")
     svg = geometry(c)
-    assert [line["key"] for line in svg["lines"]] == ["open", "done", "overdue"]
+    assert [line["key"] for line in svg["lines"]] == ["overdue", "done", "open"]  # drawn
+    assert [item["label"] for item in svg["legend"]] == ["Ouvertes", "Faites", "En retard"]
     assert all(len(line["points"].split()) == len(c.points) for line in svg["lines"])
     assert svg["y_ticks"][0]["label"] == 0
 
@@ -95,3 +96,24 @@ def test_a_status_change_shows_at_once_in_the_cached_chart(app):
         action_status.set_status(s, a, "done", meeting=s.get(Meeting, ids["annuaire"]))
     after = chart_of(app, "month")
     assert after.points[-1].done == before.points[-1].done + 1
+
+
+def test_y_axis_ticks_follow_the_real_maximum_and_overdue_stays_visible():
+    """Issue 15: a maximum of 5 drew an axis up to 40 (41: up to 400), and « En retard »,
+    equal to « Ouvertes », was hidden under it."""
+    assert nice_ticks(5) == [0, 1, 2, 3, 4, 5]
+    assert nice_ticks(41) == [0, 10, 20, 30, 40, 50]
+    assert nice_ticks(0) == [0, 1] and nice_ticks(7) == [0, 2, 4, 6, 8]
+    assert nice_ticks(100) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(12_345)[-1] == 15_000
+    points = [Point(D(2022, m, 28), f"{m:02}/2022", n, 0, n) for m, n in ((1, 2), (2, 5))]
+    svg = geometry(Chart("month", points))
+    assert [t["label"] for t in svg["y_ticks"]] == [0, 1, 2, 3, 4, 5]
+    assert svg["y_ticks"][-1]["y"] == svg["top"]  # the maximum reaches the top
+    lines = {line["key"]: line for line in svg["lines"]}
+    assert lines["overdue"]["points"] == lines["open"]["points"]  # equal series
+    assert [line["key"] for line in svg["lines"]][-1] == "open"  # drawn over
+    area = lines["overdue"]["area"].split()
+    assert area[:2] == lines["overdue"]["points"].split()  # the area under « En retard »
+    assert area[2:] == [f"{svg['right']:.1f},{svg['bottom']}", f"{svg['left']:.1f},{svg['bottom']}"]
+    assert lines["open"]["area"] is None

@@ -125,3 +125,18 @@ def test_paging(browser, data):
 def test_login_required(client):
     assert client.get("/actions").status_code == 302
     assert client.get("/actions.csv").status_code == 302
+
+
+def test_chart_shows_overdue_under_open_with_a_legend_and_real_ticks(browser, data):
+    """Issue 15: « En retard » hidden under « Ouvertes », y-axis far above the maximum."""
+    html = page(browser, "/actions?chart=month")
+    svg = re.search(r'<svg class="chart".*?</svg>', html, re.S).group()
+    table = re.search(r'<table class="chart-data">.*?</table>', html, re.S).group()
+    figures = [int(n) for n in re.findall(r"<td>(\d+)</td>", table)]
+    ticks = [int(t) for t in re.findall(r'<text class="tick"[^>]*text-anchor="end">(\d+)<', svg)]
+    assert ticks[0] == 0 and max(figures) <= ticks[-1] < 2 * max(figures), (ticks, figures)
+    area = svg.index('<polygon class="area area-overdue"')
+    assert area < svg.index('class="series series-overdue"') < svg.index('series-open"')
+    legend = re.search(r'<ul class="chart-legend".*?</ul>', html, re.S).group()
+    assert re.findall(r"</svg> ([^<]+)</li>", legend) == ["Ouvertes", "Faites", "En retard"]
+    assert '<rect class="area area-overdue"' in legend

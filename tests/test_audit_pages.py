@@ -4,9 +4,14 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
+from sqlmodel import col, select
+
+from rida import db
 from rida.audit import events
-from tests.audit_support import first_row
+from rida.models import RidaRow, aware
+from tests.audit_support import entries, first_row
 from tests.conftest import Browser, draft_document, import_doc
 
 
@@ -92,3 +97,40 @@ def test_history_of_an_unreadable_meeting_is_404(app):
     reader = Browser(app.test_client()).login("reader")
     _page(reader, f"/reunions/{secret}/historique", 404)
     _page(Browser(app.test_client()).login("admin"), f"/reunions/{secret}/historique")
+
+
+def test_history_names_rows_by_number_and_tells_paris_time(app, browser):
+    """Issue 15: « Ligne RIDA 29 » for row 11 (the database id) and UTC times were
+    confusing; the history names a row by its number in the meeting, or « ligne
+    supprimée », and tells the time in Europe/Paris."""
+    import_doc(app, draft_document())  # a meeting before: row ids are not row numbers
+    demo_meeting = import_doc(app, draft_document())
+    with app.app_context(), db.write_session(db.engine()) as s:
+        rows = s.exec(
+            select(RidaRow).where(RidaRow.meeting_id == demo_meeting).order_by(col(RidaRow.number))
+        ).all()
+    edited, gone = rows[-1], rows[0]
+    assert edited.id != edited.number
+    url = f"/api/meetings/{demo_meeting}/rows"
+    answer = browser.json(
+        "PATCH",
+        f"{url}/{edited.uid}",
+        {"revision": edited.revision, "fields": {"answer": "Réponse relue"}},
+    )
+    assert answer.status_code == 200
+    assert browser.json("DELETE", f"{url}/{gone.uid}").status_code == 200
+    page = _page(browser, f"/reunions/{demo_meeting}/historique")
+    lines = re.findall(r"<tr id=\"entree-(\d+)\">(.*?)</tr>", page, re.S)
+    by_id = dict((int(n), line) for n, line in lines)
+    update = next(e for e in entries(app, object_type="rida_row", action="update"))
+    renumbered = edited.number - 1  # its number once the first row is deleted
+    assert f"<td>Ligne RIDA {renumbered}</td>" in by_id[update.id]
+    assert f"Ligne RIDA {edited.id}<" not in page
+    deletion = next(e for e in entries(app, object_type="rida_row", action="delete"))
+    assert "<td>Ligne RIDA (ligne supprimée)</td>" in by_id[deletion.id]
+    assert "Date (heure de Paris)" in page and "Date (UTC)" not in page
+    paris = aware(update.at).astimezone(ZoneInfo("Europe/Paris"))
+    assert f"<td>{paris:%d/%m/%Y %H:%M:%S}</td>" in by_id[update.id]
+    # The admin journal keeps database ids and UTC, as its filters and its CSV.
+    journal = _page(browser, f"/admin/journal?reunion={demo_meeting}&objet=rida_row")
+    assert f"<td>Ligne RIDA {edited.id}</td>" in journal and "Date (UTC)" in journal

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import docx
 
+from tests.audit_support import first_row
 from tests.conftest import Browser
 
 
@@ -24,7 +26,13 @@ def test_checks_endpoint(browser, demo_meeting):
         "label": "Chaque ligne du RIDA a une nature et un objet",
         "level": "blocking",
         "passed": False,
-        "details": [{"path": "rida[4].nature", "message": "Ligne 5 : nature manquante"}],
+        "details": [
+            {
+                "path": "rida[4].nature",
+                "place": "Ligne 5, Nature",
+                "message": "Ligne 5 : nature manquante",
+            }
+        ],
     }
 
 
@@ -129,3 +137,22 @@ def test_readers_see_the_history_but_change_nothing(client, browser, validated_m
     assert (
         browser.client.post(f"/reunions/{validated_meeting}/amendement").status_code == 400
     )  # CSRF
+
+
+def test_the_checklist_page_names_places_in_french(browser, demo_meeting):
+    """Issue 15: the page showed `rida[8].answer`; it says « Ligne 9, Réponse »."""
+    row = first_row(browser.client.application, demo_meeting, number=9)
+    answer = browser.json(
+        "PATCH",
+        api(demo_meeting, f"/rows/{row.uid}"),
+        {"revision": row.revision, "fields": {"answer": ""}},
+    )
+    assert answer.status_code == 200, answer.get_json()
+    page = browser.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
+    checklist = page[page.index('<ul class="checklist">') :]
+    checklist = checklist[: checklist.index("</section>")]
+    assert "(Ligne 5, Nature)" in checklist and "(Ligne 9, Réponse)" in checklist
+    assert not re.search(r"rida\[\d+\]|actions\[\d+\]|<code>", checklist), checklist
+    details = browser.client.get(api(demo_meeting, "/checks")).get_json()["checks"]
+    answers = next(c for c in details if c["code"] == "answers")["details"]
+    assert {"path": "rida[8].answer", "place": "Ligne 9, Réponse"}.items() <= answers[0].items()

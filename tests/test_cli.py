@@ -126,6 +126,7 @@ def test_init_demo_and_list(cli):
     assert cli("init").returncode == 0  # already at head: a no-op
     out = cli("demo", real=True).stdout
     assert "Réunion de démonstration chargée : 1" in out
+    assert "Brouillon de démonstration, à modifier : 2" in out
     password = out.split("mot de passe « ")[1].split(" »")[0]
     assert "identifiant « demo »" in out and len(password) >= 8
     password_file = cli.data / "demo-password"
@@ -137,8 +138,8 @@ def test_init_demo_and_list(cli):
         db.engine().dispose()
     again = cli("demo", "--if-empty").stdout
     assert "chargée" not in again and f"« {password} »" in again
-    listed = cli.meetings()
-    assert len(listed) == 1 and set(listed[0]) == LIST_KEYS
+    listed = sorted(cli.meetings(), key=lambda m: m["date"])
+    assert len(listed) == 2 and all(set(m) == LIST_KEYS for m in listed)
     assert listed[0] | {"id": 0} == {
         "id": 0,
         "series": "Task Force MSSanté",
@@ -148,6 +149,18 @@ def test_init_demo_and_list(cli):
         "classification": "public",
         "version": "1.0",
     }
+    # and the next workshop, a draft to try the editor on (issue 15)
+    assert listed[1] | {"id": 0} == {
+        "id": 0,
+        "series": "Task Force MSSanté",
+        "title": "Atelier modèle économique #2",
+        "date": "2022-02-04",
+        "status": "draft",
+        "classification": "public",
+        "version": "0.1",
+    }
+    draft = json.loads(cli("export", str(listed[1]["id"]), "--format", "json", "-o", "-").stdout)
+    assert len(draft["rida"]) == 4 and draft["actions"][0]["rida"] == 3
     assert "Atelier modèle économique #1" in cli("list").stdout
 
 

@@ -210,7 +210,7 @@ def test_the_room_sees_the_live_view_and_nothing_more(app, browser, room_client,
     assert f"/direct/lignes/__uid__?salle={token}" in page
     assert "Retour au compte-rendu" not in page  # no navigation to other pages
     hrefs = re.findall(r'href="([^"]*)"', page)
-    assert set(hrefs) == {"/static/direct.css", "#direct-rida"}, hrefs
+    assert set(hrefs) == {"/static/direct.css", "/static/favicon.svg", "#direct-rida"}, hrefs
     assert room_client.get(f"/meetings/{demo_meeting}/direct?salle={token}").status_code == 200
     uid = row_uids(app, demo_meeting)[0]
     for fragment in (f"/direct/contenu?salle={token}", f"/direct/lignes/{uid}?salle={token}"):

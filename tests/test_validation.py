@@ -243,9 +243,28 @@ def test_blocking_summary_marks_and_dict():
         "label": "Au moins un intervenant",
         "level": "blocking",
         "passed": False,
-        "details": [{"path": "participants", "message": "Aucun intervenant saisi"}],
+        "details": [
+            {"path": "participants", "place": "Intervenants", "message": "Aucun intervenant saisi"}
+        ],
     }
     text = list(validation.lines(checks))
     assert "✗ Au moins un intervenant (bloquant)" in text
-    assert "    Aucun intervenant saisi [participants]" in text
+    assert "    Aucun intervenant saisi [Intervenants]" in text
     assert "✓ En-tête complet (titre, date, objet, type de réunion)" in text
+
+
+def test_every_place_has_a_french_name():
+    """Issue 15: a finding's place for a reader, never a rida/1 path."""
+    doc = exchange.validate(demo_document())
+    assert validation.place(doc, "rida[8].answer") == "Ligne 9, Réponse"
+    assert validation.place(doc, "rida[9].answer") == "rida[9].answer"  # no such row
+    assert validation.place(doc, "rida[4]") == "Ligne 5"
+    assert validation.place(doc, "location") == "En-tête, Lieu"
+    assert validation.place(doc, "actions[1].due_date") == "Action 2, Échéance"
+    assert validation.place(doc, "comments[0]") == "Commentaire 1"
+    assert validation.place(doc, "extensions.x") == "extensions.x"  # unknown: as it is
+    doc["date"], doc["participants"], doc["summary"] = "", [], "TODO"
+    doc["actions"][0]["notes"] = "???"
+    for check in validation.checklist(doc, "2000-01-01"):
+        for f in check.findings:
+            assert f.place and "[" not in f.place and "_" not in f.place, f

@@ -143,12 +143,20 @@ def field_label(name: str) -> str:
     return FIELDS.get(name, name)
 
 
-def value_text(name: str, value: Any, people: dict[int, str] | None = None) -> str:
-    """A logged value as a reader wants to see it (``people``: names by person id)."""
+def value_text(
+    name: str,
+    value: Any,
+    people: dict[int, str] | None = None,
+    rows: dict[int, int] | None = None,
+) -> str:
+    """A logged value as a reader wants to see it (``people``: names by person id;
+    ``rows``: when given, RIDA rows are named by their number in the meeting)."""
     if value is None or value in ("", [], {}):
         return EMPTY
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if name == "row_id" and isinstance(value, int) and rows is not None:
+        return row_name(value, rows)
     if name in PERSON_FIELDS and isinstance(value, int) and (people or {}).get(value):
         return f"{(people or {})[value]} (n° {value})"
     if name.endswith("_id") and isinstance(value, int):
@@ -169,15 +177,40 @@ class Change:
     after: str | None  # None: nothing after (deletion)
 
 
-def changes(entry: AuditEntry, people: dict[int, str] | None = None) -> list[Change]:
+def row_name(row_id: int, rows: dict[int, int]) -> str:
+    """A RIDA row as its meeting numbers it (``rows``: number by row id), never by its
+    database id: « ligne 11 », or « ligne supprimée » when it is gone."""
+    number = rows.get(row_id)
+    return f"ligne {number}" if number is not None else DELETED_ROW
+
+
+DELETED_ROW = "ligne supprimée"
+
+
+def object_name(entry: AuditEntry, rows: dict[int, int] | None = None) -> str:
+    """What the entry is about: « Ligne RIDA 11 » (``rows`` given), else the object's
+    label and its id."""
+    label = object_label(entry.object_type)
+    object_id = entry.object_id or ""
+    if entry.object_type == "rida_row" and rows is not None and object_id.isdigit():
+        number = rows.get(int(object_id))
+        return f"{label} {number}" if number is not None else f"{label} ({DELETED_ROW})"
+    return f"{label} {object_id}" if object_id else label
+
+
+def changes(
+    entry: AuditEntry,
+    people: dict[int, str] | None = None,
+    rows: dict[int, int] | None = None,
+) -> list[Change]:
     """What the entry changed, field by field, in French (bookkeeping columns hidden)."""
     before, after = entry.before or {}, entry.after or {}
     names = [n for n in dict.fromkeys([*after, *before]) if n not in HIDDEN]
     return [
         Change(
             field_label(n),
-            value_text(n, before[n], people) if n in before else None,
-            value_text(n, after[n], people) if n in after else None,
+            value_text(n, before[n], people, rows) if n in before else None,
+            value_text(n, after[n], people, rows) if n in after else None,
         )
         for n in names
     ]

@@ -3,8 +3,9 @@
 :func:`checklist` takes a normalised ``rida/1`` document (as :func:`rida.exchange.validate`
 or the export gives it) and returns every check, passed or not, in a fixed order. A
 *blocking* check that fails refuses the validation; a *warning* is only shown. Each
-failure names its place in French (``Ligne 5 : nature manquante``) and by its rida/1 field
-path (``rida[4].nature``, index from 0).
+failure says what is wrong in French (``Ligne 5 : nature manquante``), where it is for a
+reader (``Ligne 5, Nature``: what the page and the command show) and by its rida/1 field
+path (``rida[4].nature``, index from 0: for a program, in the JSON).
 
 Dates are consistent when the end time is after the start time and the review deadline
 (when there is one) is not before the meeting date. An action due before the meeting date
@@ -13,6 +14,7 @@ is only a warning: it is allowed (an action recorded after the fact).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ ROW_TEXTS = (("subject", "objet"), ("question", "question / remarque"), ("answer
 class Finding:
     path: str
     message: str
+    place: str = ""  # the path for a reader, « Ligne 10, Réponse » (set by checklist)
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,85 @@ class Check:
             "label": self.label,
             "level": "blocking" if self.blocking else "warning",
             "passed": self.passed,
-            "details": [{"path": f.path, "message": f.message} for f in self.findings],
+            "details": [
+                {"path": f.path, "place": f.place or f.path, "message": f.message}
+                for f in self.findings
+            ],
         }
 
 
 def checklist(doc: dict[str, Any], review_deadline: str | None = None) -> list[Check]:
     """Every check of ``doc``; ``review_deadline`` (ISO date) is not part of rida/1."""
+    checks = _checks(doc, review_deadline)
+    return [
+        dataclasses.replace(
+            c,
+            findings=tuple(dataclasses.replace(f, place=place(doc, f.path)) for f in c.findings),
+        )
+        for c in checks
+    ]
+
+
+# Where a finding is, for a reader: the rida/1 names in French.
+PLACES = {
+    "title": "En-tête, Titre",
+    "date": "En-tête, Date",
+    "subject": "En-tête, Objet",
+    "meeting_type": "En-tête, Type de réunion",
+    "location": "En-tête, Lieu",
+    "start_time": "En-tête, Heure de début",
+    "end_time": "En-tête, Heure de fin",
+    "organiser": "En-tête, Organisateur",
+    "rapporteur": "En-tête, Rédacteur",
+    "review_deadline": "Relecture, Date limite",
+    "participants": "Intervenants",
+    "summary": "Synthèse",
+    "results": "Résultats de l'atelier",
+}
+LIST_PLACES = {
+    "objectives": "Objectif",
+    "reference_documents": "Document de référence",
+    "comments": "Commentaire",
+}
+ROW_PLACES = {
+    "nature": "Nature",
+    "subject": "Objet",
+    "question": "Question ou remarque",
+    "answer": "Réponse",
+}
+ACTION_PLACES = {
+    "title": "Intitulé",
+    "notes": "Notes",
+    "owner": "Porteur",
+    "due_date": "Échéance",
+}
+_ITEM_PATH = re.compile(r"(?P<list>\w+)\[(?P<index>\d+)\](?:\.(?P<key>\w+))?")
+
+
+def place(doc: dict[str, Any], path: str) -> str:
+    """A rida/1 path as a reader names the place: ``rida[9].answer`` → « Ligne 10,
+    Réponse » (the row's number in the meeting), ``location`` → « En-tête, Lieu »;
+    the path itself when it has no French name."""
+    if path in PLACES:
+        return PLACES[path]
+    match = _ITEM_PATH.fullmatch(path)
+    if match is None:
+        return path
+    name, i, key = match["list"], int(match["index"]), match["key"]
+    if name == "rida" and i < len(doc.get("rida") or []):
+        where, keys = _row_name(doc, i), ROW_PLACES
+    elif name == "actions":
+        where, keys = f"Action {i + 1}", ACTION_PLACES
+    elif name in LIST_PLACES and key is None:
+        return f"{LIST_PLACES[name]} {i + 1}"
+    else:
+        return path
+    if key is None:
+        return where
+    return f"{where}, {keys[key]}" if key in keys else path
+
+
+def _checks(doc: dict[str, Any], review_deadline: str | None) -> list[Check]:
     return [
         Check(
             "header",
@@ -133,7 +209,7 @@ def lines(checks: list[Check]) -> Iterator[str]:
         kind = "" if c.passed else " (bloquant)" if c.blocking else " (avertissement)"
         yield f"{c.mark} {c.label}{kind}"
         for f in c.findings:
-            yield f"    {f.message} [{f.path}]"
+            yield f"    {f.message} [{f.place or f.path}]"
 
 
 # --- The rules -------------------------------------------------------------------------

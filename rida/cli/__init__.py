@@ -40,7 +40,7 @@ COMMANDS: dict[str, Entry] = {
     ),
     "demo": Entry(
         "rida.cli.meetings:demo",
-        "Charge le compte-rendu de démonstration et crée le compte « demo ».",
+        "Charge le compte-rendu de démonstration et un brouillon, et crée le compte « demo ».",
     ),
     "export": Entry(
         "rida.cli.meetings:export",

@@ -21,7 +21,7 @@ from rida.compte_rendu.pdf import PdfUnavailable
 from rida.compte_rendu.reading import upload_check
 from rida.fields import FieldError, ValidationError
 from rida.models import Meeting, User
-from rida.paths import DEMO_FIXTURE
+from rida.paths import DEMO_DRAFT_FIXTURE, DEMO_FIXTURE
 from rida.search import glossary as search_glossary
 
 DEMO_LOGIN = "demo"
@@ -47,7 +47,9 @@ DEMO_GLOSSARY = [["MSS", "MSSanté"], ["CR", "compte-rendu"], ["ESEA NA", "ESEA 
 )
 @with_app
 def demo(app: Flask, if_empty: bool) -> None:
-    """Charge le compte-rendu de démonstration et crée le compte « demo »."""
+    """Charge le compte-rendu de démonstration et un brouillon, et crée le compte « demo ».
+
+    Le brouillon est l'atelier suivant de la même série, à modifier dans l'éditeur."""
     with db.transaction() as s:
         has_meetings = s.exec(select(Meeting.id)).first() is not None
         user = s.exec(select(User).where(User.login == DEMO_LOGIN)).first()
@@ -63,6 +65,9 @@ def demo(app: Flask, if_empty: bool) -> None:
                 s, doc, user, template=app.config.get("DOCX_TEMPLATE")
             )
             click.echo(f"Réunion de démonstration chargée : {meeting.id}")
+            draft = json.loads(DEMO_DRAFT_FIXTURE.read_text(encoding="utf-8"))
+            following = versions.import_document(s, draft, user)
+            click.echo(f"Brouillon de démonstration, à modifier : {following.id}")
             if not search_glossary.groups_of(s, None):  # the whole instance's glossary
                 search_glossary.set_groups(s, None, DEMO_GLOSSARY)
     password = password_file.read_text().strip() if password_file.exists() else "(inchangé)"

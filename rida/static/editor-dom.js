@@ -236,7 +236,10 @@
     else el.removeAttribute('aria-describedby');
   }
 
-  /** Ask for confirmation in the page's modal <dialog>; resolves to true if confirmed. */
+  /**
+   * Ask for confirmation in the page's modal <dialog>; resolves to true if confirmed.
+   * The focus starts on the safe choice (Annuler): Enter cancels, Tab reaches the action.
+   */
   function confirmDialog(title, text, okLabel) {
     const dialog = document.getElementById('confirm-dialog');
     const ok = document.getElementById('confirm-ok');
@@ -248,7 +251,7 @@
       dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'),
         { once: true });
       dialog.showModal();
-      ok.focus();
+      document.getElementById('confirm-cancel').focus();
     });
   }
 

@@ -11,12 +11,12 @@ from flask import Blueprint, Response, abort, has_app_context, render_template, 
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from rida import db
+from rida import db, render
 from rida.audit import events, hooks, labels, query
 from rida.audit.record import utc
 from rida.fields import FieldError
 from rida.meetings import people
-from rida.models import AuditEntry, Person, id_of
+from rida.models import AuditEntry, Person, RidaRow, id_of
 from rida.views import auth, readable_meeting
 from rida.views.auth import login_required
 from rida.views.paging import pagination
@@ -43,7 +43,10 @@ def _page_number() -> int:
     return max(1, int(value)) if value.isdigit() and len(value) < 7 else 1
 
 
-def _lines(found: list[AuditEntry]) -> list[dict[str, Any]]:
+def _lines(found: list[AuditEntry], rows: dict[int, int] | None = None) -> list[dict[str, Any]]:
+    """The entries as the table shows them: with ``rows`` (a meeting's history: number by
+    row id), RIDA rows by their number and times in Europe/Paris; else (the admin
+    journal) objects by their id and times in UTC, as the filters and the CSV."""
     ids = labels.person_ids(found)
     names = (
         {
@@ -56,10 +59,14 @@ def _lines(found: list[AuditEntry]) -> list[dict[str, Any]]:
     return [
         {
             "entry": e,
-            "at": utc(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+            "at": (
+                render.paris_datetime(e.at)
+                if rows is not None
+                else utc(e.at).strftime("%d/%m/%Y %H:%M:%S")
+            ),
             "action": labels.action_label(e.action),
-            "object": labels.object_label(e.object_type),
-            "changes": labels.changes(e, names),
+            "object": labels.object_name(e, rows),
+            "changes": labels.changes(e, names, rows),
         }
         for e in found
     ]
@@ -148,6 +155,8 @@ def meeting_history(meeting_id: int) -> ResponseReturnValue:
         total,
         lambda n: url_for("journal.meeting_history", meeting_id=meeting.id, page=n),
     )
+    numbered = select(RidaRow.id, RidaRow.number).where(RidaRow.meeting_id == meeting.id)
+    rows = {row_id: number for row_id, number in db.session().exec(numbered).all() if row_id}
     return render_template(
-        "meetings/history.html", m=meeting, lines=_lines(found), total=total, paging=pages
+        "meetings/history.html", m=meeting, lines=_lines(found, rows), total=total, paging=pages
     )

@@ -27,14 +27,24 @@ def test_move_and_delete_keep_numbers_consecutive(editor):
     page.keyboard.press("Alt+Shift+Delete")  # Escape cancels
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("Supprimer la ligne 4 ?")
-    expect(page.locator("#confirm-ok")).to_be_focused()
+    expect(page.locator("#confirm-cancel")).to_be_focused()  # the safe choice
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(ed.cell(4, "question")).to_be_focused()
     assert ed.rows.count() == count
 
-    page.keyboard.press("Alt+Shift+Delete")  # Enter confirms
+    page.keyboard.press("Alt+Shift+Delete")  # Enter cancels: the focus is on « Annuler »
     expect(dialog).to_be_visible()
+    expect(page.locator("#confirm-cancel")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(ed.cell(4, "question")).to_be_focused()
+    assert ed.rows.count() == count
+
+    page.keyboard.press("Alt+Shift+Delete")  # Tab reaches « Supprimer », Enter confirms
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.locator("#confirm-ok")).to_be_focused()
     page.keyboard.press("Enter")
     expect(ed.rows).to_have_count(count - 1)
     expect(ed.cell(4, "question")).to_be_focused()  # same cell of the next row

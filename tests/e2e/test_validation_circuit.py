@@ -49,3 +49,23 @@ def test_validate_with_the_keyboard_then_everything_is_read_only(
     expect(bob.cell(1, "subject")).to_have_js_property("readOnly", True)
     assert bob.queued() == []
     assert bob.document()["rida"][0]["subject"] != "Trop tard"
+
+
+def test_printing_the_read_view_prints_the_minutes_only(page, live_server, make_meeting):
+    """Issue 15: printing showed the validation panel and its buttons."""
+    meeting = make_meeting(page, "E2E impression")
+    page.goto(f"{live_server.url}/reunions/{meeting}")
+    panel = page.get_by_role("region", name="Validation")
+    expect(panel).to_be_visible()
+    expect(page.get_by_role("button", name="Valider le compte-rendu")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(panel).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".toolbar")).to_be_hidden()
+    for element in page.locator("main form, main button, details.history").all():
+        expect(element).to_be_hidden()
+    expect(page.locator("article.compte-rendu")).to_be_visible()
+    expect(page.locator("table.rida")).to_be_visible()
+    expect(page.locator("table.actions").first).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(panel).to_be_visible()

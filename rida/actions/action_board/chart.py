@@ -118,17 +118,34 @@ WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 40
 
 
-def _nice_top(value: int) -> int:
-    for step in (1, 2, 5):
-        for scale in (1, 10, 100, 1000, 10_000, 100_000):
-            if step * scale * 4 >= value:
-                return step * scale * 4
-    return value
+MAX_Y_INTERVALS = 5
+
+
+def nice_ticks(maximum: int) -> list[int]:
+    """The y-axis values, from 0 to just above ``maximum``, at most :data:`MAX_Y_INTERVALS`
+    intervals of a round step (1, 2 or 5 × 10ⁿ): 5 → 0…5 by 1, 41 → 0…50 by 10."""
+    maximum = max(maximum, 1)
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            intervals = -(-maximum // step)  # ceiling
+            if intervals <= MAX_Y_INTERVALS:
+                return [k * step for k in range(intervals + 1)]
+        scale *= 10
+
+
+# Drawing order, bottom to top: « En retard » is a part of « Ouvertes » (often all of it),
+# so it is a shaded area with its own edge, and « Ouvertes » a line drawn over it: when
+# the two are equal the area stays visible under the line. The legend keeps SERIES order.
+DRAWING_ORDER = ("overdue", "done", "open")
+AREAS = ("overdue",)
 
 
 def geometry(c: Chart) -> dict[str, Any]:
-    """Coordinates for the template's SVG: a polyline per series, axis ticks."""
-    top = _nice_top(max([max(p.open, p.done, p.overdue) for p in c.points] + [1]))
+    """Coordinates for the template's SVG: an area for « En retard », a polyline per
+    series (in drawing order), the legend, axis ticks."""
+    ticks = nice_ticks(max([max(p.open, p.done, p.overdue) for p in c.points] + [1]))
+    top = ticks[-1]
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = inner_w / max(len(c.points) - 1, 1)
 
@@ -138,21 +155,27 @@ def geometry(c: Chart) -> dict[str, Any]:
     def y(v: int) -> float:
         return round(TOP + inner_h - v * inner_h / top, 1)
 
-    lines = [
-        {
-            "key": key,
-            "label": label,
-            "points": " ".join(f"{x(i)},{y(getattr(p, key))}" for i, p in enumerate(c.points)),
-        }
-        for key, label in SERIES
-    ]
+    labels = dict(SERIES)
+    lines = []
+    for key in DRAWING_ORDER:
+        points = [f"{x(i)},{y(getattr(p, key))}" for i, p in enumerate(c.points)]
+        base = [f"{x(len(c.points) - 1)},{y(0)}", f"{x(0)},{y(0)}"]
+        lines.append(
+            {
+                "key": key,
+                "label": labels[key],
+                "points": " ".join(points),
+                "area": " ".join(points + base) if key in AREAS else None,
+            }
+        )
     every = max(1, len(c.points) // 8)
     x_ticks = [{"x": x(i), "label": p.label} for i, p in enumerate(c.points) if i % every == 0]
-    y_ticks = [{"y": y(v), "label": v} for v in range(0, top + 1, top // 4)]
+    y_ticks = [{"y": y(v), "label": v} for v in ticks]
     return {
         "width": WIDTH,
         "height": HEIGHT,
         "lines": lines,
+        "legend": [{"key": key, "label": label, "area": key in AREAS} for key, label in SERIES],
         "x_ticks": x_ticks,
         "y_ticks": y_ticks,
         "left": LEFT,

@@ -1,5 +1,5 @@
 """``rida backup`` and ``rida restore``: online and consistent, verified before anything is
-replaced, refused on PostgreSQL, on a tampered or truncated backup, or while a server
+replaced, refused on a tampered or truncated backup, or while a server
 holds the data."""
 
 from __future__ import annotations
@@ -209,9 +209,12 @@ def test_restore_refused_while_a_server_holds_the_data(cli):
     cli("restore", str(cli.root / "b"), "--force")
 
 
-def test_postgresql_is_refused(cli):
+def test_on_postgresql_a_sqlite_backup_is_refused_and_a_failed_dump_writes_nothing(cli):
+    """(The PostgreSQL backups themselves: tests/test_backup_postgresql.py.)"""
     cli("backup", str(cli.root / "b"))
     cli.env["RIDA_DATABASE_URL"] = "postgresql+psycopg://rida:rida@127.0.0.1:1/none"
-    for args in (("backup", str(cli.root / "pg")), ("restore", str(cli.root / "b"), "--force")):
-        error = json.loads(cli(*args, ok=False).stderr)
-        assert error["error"] == "postgresql" and "pg_dump" in error["message"]
+    error = json.loads(cli("restore", str(cli.root / "b"), "--force", ok=False).stderr)
+    assert error["error"] == "engine" and "SQLite" in error["message"]
+    error = json.loads(cli("backup", str(cli.root / "pg"), ok=False).stderr)
+    assert error["error"] == "postgresql" and "Aucune sauvegarde" in error["message"]
+    assert not (cli.root / "pg").exists() and not list(cli.root.glob(".pg*"))

@@ -6,6 +6,9 @@ A backup is a directory::
     manifest.json        format, rida version, schema revision, created_at (UTC),
                          counts (meetings, rows, actions), size and SHA-256 of every file
     rida.sqlite3         the database, copied online by SQLite's backup API
+    (or rida.pgdump)     on PostgreSQL: ``pg_dump --format=custom`` of rida's schema, from
+                         the snapshot the counts were read in (the manifest also says
+                         ``"engine": "postgresql"``)
     exports/…            the files of RIDA_EXPORT_DIR
 
 It is built beside its destination and renamed into place when complete: a directory
@@ -15,7 +18,9 @@ is derived from the database, and rebuilt after a restore.
 A restore checks everything before touching anything: the manifest, the SHA-256 of every
 file (and that no file was added), the schema revision (known to this version of rida),
 ``PRAGMA integrity_check`` of the database. It then copies the database and the exports
-beside their destinations, checks the copies again, and renames them into place.
+beside their destinations, checks the copies again, and renames them into place. On
+PostgreSQL the dump must read (``pg_restore --list``) and is restored, in one transaction,
+into an empty schema only: a restore never drops data there.
 """
 
 from __future__ import annotations
@@ -31,11 +36,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from rida.backups import backup_sqlite
+from rida.backups import backup_postgresql, backup_sqlite
 
 FORMAT = "rida-backup/1"
 MANIFEST = "manifest.json"
 DATABASE = "rida.sqlite3"
+PG_DATABASE = "rida.pgdump"
 EXPORTS = "exports"
 
 
@@ -60,6 +66,11 @@ class Place:
     # The audit anchors (rida.audit.anchor): set aside by a restore, which takes the log
     # back to the backup's end (the anchors of the entries after it would name lost ones).
     anchor_file: Path | None = None
+
+    @property
+    def engine(self) -> str:
+        """``postgresql`` or ``sqlite`` (anything not PostgreSQL goes the SQLite way)."""
+        return "postgresql" if backup_postgresql.is_postgresql(self.database_url) else "sqlite"
 
     @property
     def database(self) -> Path:
@@ -101,8 +112,9 @@ def _export_files(export_dir: Path) -> list[Path]:
 
 def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """Back up ``place`` into the new directory ``target``; the manifest."""
-    source = place.database
-    if not source.is_file():
+    postgresql = place.engine == "postgresql"
+    source = None if postgresql else place.database
+    if source is not None and not source.is_file():
         raise BackupError(f"Base introuvable : {source}.", "not_found")
     if target.resolve().is_relative_to(place.export_dir.resolve()):
         raise BackupError("Une sauvegarde ne se range pas dans le dossier des exports.", "exists")
@@ -112,13 +124,24 @@ def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dic
     staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
     staging.mkdir(mode=0o700)
     try:
-        backup_sqlite.copy_online(source, staging / DATABASE)
+        if source is None:
+            try:
+                _, revision, counts = backup_postgresql.dump(
+                    place.database_url, staging / PG_DATABASE
+                )
+            except backup_postgresql.PostgresError as e:
+                raise BackupError(
+                    f"{e.message} Aucune sauvegarde n'a été écrite.", e.code
+                ) from None
+        else:
+            backup_sqlite.copy_online(source, staging / DATABASE)
         for relative in _export_files(place.export_dir):
             copy = staging / EXPORTS / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(place.export_dir / relative, copy)
-        revision, counts = backup_sqlite.facts(staging / DATABASE)
-        manifest = {
+        if source is not None:
+            revision, counts = backup_sqlite.facts(staging / DATABASE)
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "rida_version": rida_version(),
             "schema_revision": revision,
@@ -129,6 +152,8 @@ def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dic
                 for name in _listed(staging)
             },
         }
+        if source is None:
+            manifest["engine"] = "postgresql"
         (staging / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -163,7 +188,7 @@ def verify(backup: Path) -> dict[str, Any]:
             f"{backup} n'est pas une sauvegarde rida lisible ({MANIFEST} absent ou invalide).",
             "invalid",
         ) from None
-    if DATABASE not in files:
+    if DATABASE not in files and PG_DATABASE not in files:
         raise BackupError(f"Sauvegarde incomplète : {DATABASE} absent du manifeste.", "invalid")
     listed = set(_listed(backup))
     extra = sorted(listed - set(files))
@@ -174,6 +199,11 @@ def verify(backup: Path) -> dict[str, Any]:
             raise BackupError(f"Sauvegarde incomplète : {name} manquant.", "tampered")
         check_file(backup / name, expected, name)
     return manifest
+
+
+def engine_of(manifest: dict[str, Any]) -> str:
+    """``postgresql`` or ``sqlite``: the engine a verified backup was made from."""
+    return "postgresql" if PG_DATABASE in manifest["files"] else "sqlite"
 
 
 def check_file(path: Path, expected: dict[str, Any], name: str) -> None:

@@ -1,6 +1,9 @@
 """``rida restore``: a verified backup (:mod:`rida.backups`) put in place of the database
 and the export directory; the search index is dropped, to be rebuilt.
 
+On PostgreSQL the dump is restored into the current schema, which must be empty (and
+have the dump's schema name: ``pg_restore`` cannot rename a schema); nothing is dropped.
+
 The caller makes sure that no server holds the data (:mod:`rida.backups.server_lock`).
 """
 
@@ -14,7 +17,35 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from rida.backups import DATABASE, EXPORTS, BackupError, Place, backup_sqlite, check_file, verify
+from rida.backups import (
+    DATABASE,
+    EXPORTS,
+    PG_DATABASE,
+    BackupError,
+    Place,
+    backup_postgresql,
+    backup_sqlite,
+    check_file,
+    engine_of,
+    verify,
+)
+
+_ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _check_revision(revision: str | None, manifest: dict[str, Any], known: Collection[str]) -> None:
+    if revision != manifest.get("schema_revision"):
+        raise BackupError(
+            "Sauvegarde altérée : la révision du schéma de la base ne correspond pas au manifeste.",
+            "tampered",
+        )
+    if revision not in known:
+        raise BackupError(
+            f"Sauvegarde d'un schéma inconnu de cette version de rida "
+            f"(révision {revision}) : mettez rida à jour avant de la "
+            "restaurer.",
+            "schema",
+        )
 
 
 def restore(
@@ -26,8 +57,11 @@ def restore(
     """Replace ``place``'s database and exports with ``backup``; its manifest.
     ``confirm`` is called once everything is verified, before anything is replaced (it
     raises to cancel)."""
-    target = place.database  # refuses PostgreSQL first
+    if place.engine == "postgresql":
+        return _restore_postgresql(backup, place, known_revisions)
+    target = place.database
     manifest = verify(backup)
+    _same_engine(manifest, place)
     files: dict[str, dict[str, Any]] = manifest["files"]
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     token = secrets.token_hex(4)
@@ -45,26 +79,8 @@ def restore(
                 "corrupt",
             )
         revision, _ = backup_sqlite.facts(staged)
-        if revision != manifest.get("schema_revision"):
-            raise BackupError(
-                "Sauvegarde altérée : la révision du schéma de la base ne "
-                "correspond pas au manifeste.",
-                "tampered",
-            )
-        if revision not in known_revisions:
-            raise BackupError(
-                f"Sauvegarde d'un schéma inconnu de cette version de rida "
-                f"(révision {revision}) : mettez rida à jour avant de la "
-                "restaurer.",
-                "schema",
-            )
-        exports.mkdir(parents=True)
-        for name, expected in files.items():
-            if name.startswith(f"{EXPORTS}/"):
-                copy = exports / name.removeprefix(f"{EXPORTS}/")
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(backup / name, copy)
-                check_file(copy, expected, name)
+        _check_revision(revision, manifest, known_revisions)
+        _stage_exports(backup, files, exports)
         if confirm is not None and target.exists():
             confirm()
         # Verified: each one is now renamed into place.
@@ -74,6 +90,77 @@ def restore(
         _set_aside(place.anchor_file, token)
     finally:
         staged.unlink(missing_ok=True)
+        shutil.rmtree(exports, ignore_errors=True)
+    return manifest
+
+
+def _same_engine(manifest: dict[str, Any], place: Place) -> None:
+    made, here = engine_of(manifest), place.engine
+    if made != here:
+        raise BackupError(
+            f"Sauvegarde d'une base {_ENGINES[made]} : elle ne se restaure pas sur une base "
+            f"{_ENGINES[here]} (rien n'a été modifié). Pour changer de moteur, exportez les "
+            "réunions (rida export) et importez-les (rida import).",
+            "engine",
+        )
+
+
+def _stage_exports(backup: Path, files: dict[str, dict[str, Any]], exports: Path) -> None:
+    exports.mkdir(parents=True)
+    for name, expected in files.items():
+        if name.startswith(f"{EXPORTS}/"):
+            copy = exports / name.removeprefix(f"{EXPORTS}/")
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(backup / name, copy)
+            check_file(copy, expected, name)
+
+
+def _restore_postgresql(
+    backup: Path, place: Place, known_revisions: Collection[str]
+) -> dict[str, Any]:
+    """Verify, then restore into the empty current schema; no confirmation is needed, as
+    nothing is replaced (a schema holding tables is refused, even with ``--force``)."""
+    manifest = verify(backup)
+    _same_engine(manifest, place)
+    files: dict[str, dict[str, Any]] = manifest["files"]
+    try:
+        dumped, revision = backup_postgresql.dump_facts(backup / PG_DATABASE)
+        _check_revision(revision, manifest, known_revisions)
+        schema, relations = backup_postgresql.target_schema(place.database_url)
+    except backup_postgresql.PostgresError as e:
+        raise BackupError(f"{e.message} Rien n'a été modifié.", e.code) from None
+    if relations:
+        raise BackupError(
+            f"Le schéma PostgreSQL « {schema} » n'est pas vide ({len(relations)} objet(s), "
+            f"dont {relations[0]}) : rida ne restaure que dans un schéma vide, sans rien "
+            "effacer (même avec --force). Créez une base ou un schéma vide, pointez "
+            "RIDA_DATABASE_URL dessus, puis relancez la restauration.",
+            "not_empty",
+        )
+    if dumped != schema:
+        raise BackupError(
+            f"La sauvegarde vient du schéma PostgreSQL « {dumped} » et la base cible utilise "
+            f"le schéma « {schema} » : pg_restore ne sait pas renommer un schéma. Créez un "
+            f"schéma vide nommé « {dumped} » (dans une autre base si besoin), pointez "
+            "RIDA_DATABASE_URL dessus (search_path), puis relancez la restauration.",
+            "schema_name",
+        )
+    token = secrets.token_hex(4)
+    exports = place.export_dir.with_name(f".{place.export_dir.name}.restore-{token}")
+    try:
+        _stage_exports(backup, files, exports)
+        try:
+            backup_postgresql.restore(place.database_url, backup / PG_DATABASE)
+        except backup_postgresql.PostgresError as e:
+            raise BackupError(
+                f"{e.message} La restauration a été annulée (une seule transaction) : "
+                "la base n'a pas été modifiée.",
+                e.code,
+            ) from None
+        _swap_dir(exports, place.export_dir)
+        _drop(place.search_dir)
+        _set_aside(place.anchor_file, token)
+    finally:
         shutil.rmtree(exports, ignore_errors=True)
     return manifest
 

@@ -67,10 +67,13 @@ def backup(path: Path) -> None:
 
 @click.command("restore")
 @click.argument("path", type=PATH)
-@click.option("--force", is_flag=True, help="Remplace les données sans demander.")
+@click.option(
+    "--force", is_flag=True, help="Remplace les données sans demander (SQLite uniquement)."
+)
 def restore_command(path: Path, force: bool) -> None:
     """Restaure une sauvegarde de « rida backup » : vérifie ses empreintes et l'intégrité
-    de la base, puis remplace la base et le dossier des exports (serveur arrêté)."""
+    de la base, puis remplace la base et le dossier des exports (serveur arrêté).
+    PostgreSQL : restaure dans un schéma vide uniquement, sans rien effacer."""
     from alembic.script import ScriptDirectory
 
     place, data_dir = _place()

@@ -87,6 +87,9 @@ class Results:
     total_is_exact: bool = True  # False: at least ``total`` (« plus de »)
 
 
+Ident = tuple[int, str, int | None]  # (meeting_id, kind, row number or action id or None)
+
+
 @dataclass
 class CheckReport:
     """Differences between the index and the database, as ``(meeting_id, kind, key)``:
@@ -100,6 +103,29 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not (self.missing or self.extra or self.stale or self.damaged)
+
+    def compare(
+        self, session: Session, indexed: dict[str, tuple[Ident, str]], batch: int = 200
+    ) -> None:
+        """Add what differs between the database's documents and ``indexed`` (an engine's
+        documents: key -> (ident, stamp)), reading the meetings ``batch`` at a time."""
+        from sqlmodel import col, select
+
+        from rida.models import Meeting
+        from rida.search.documents import documents
+
+        found = session.exec(select(col(Meeting.id)).order_by(col(Meeting.id))).all()
+        ids = [meeting_id for meeting_id in found if meeting_id is not None]
+        seen: set[str] = set()
+        for start in range(0, len(ids), batch):
+            for docs in documents(session, ids[start : start + batch]).values():
+                for doc in docs:
+                    seen.add(doc.key)
+                    if doc.key not in indexed:
+                        self.missing.append(doc.ident)
+                    elif indexed[doc.key][1] != doc.stamp:
+                        self.stale.append(doc.ident)
+        self.extra.extend(ident for key, (ident, _) in indexed.items() if key not in seen)
 
 
 class Backend(Protocol):

@@ -22,7 +22,6 @@ from rida import db
 from rida.models import Meeting, User
 from rida.search import CheckReport, Query, Results
 from rida.search.analysis import VERSION
-from rida.search.documents import documents
 from rida.search.postgresql_index import analysis_version, rebuild, write_meetings
 from rida.search.postgresql_results import run_search
 from rida.search.postgresql_tables import DOCUMENT
@@ -122,17 +121,7 @@ class PostgresqlBackend:
                 )
             )
         }
-        ids = list(session.execute(select(col(Meeting.id)).order_by(col(Meeting.id))).scalars())
-        seen: set[str] = set()
-        for start in range(0, len(ids), BATCH):
-            for docs in documents(session, ids[start : start + BATCH]).values():
-                for doc in docs:
-                    seen.add(doc.key)
-                    if doc.key not in indexed:
-                        report.missing.append(doc.ident)
-                    elif indexed[doc.key][1] != doc.stamp:
-                        report.stale.append(doc.ident)
-        report.extra.extend(ident for key, (ident, _) in indexed.items() if key not in seen)
+        report.compare(session, indexed, BATCH)
         return report
 
     def doc_count(self) -> int:

@@ -283,18 +283,7 @@ class WhooshBackend:
         with self._write_lock:
             assert self.ix is not None, "search index not opened"
             report.damaged.extend(damaged(self.ix, self.directory))
-        indexed = self.indexed()
-        ids = list(session.exec(select(Meeting.id).order_by(Meeting.id)).all())
-        seen: set[str] = set()
-        for start in range(0, len(ids), BATCH):
-            for docs in documents(session, ids[start : start + BATCH]).values():
-                for doc in docs:
-                    seen.add(doc.key)
-                    if doc.key not in indexed:
-                        report.missing.append(doc.ident)
-                    elif indexed[doc.key][1] != doc.stamp:
-                        report.stale.append(doc.ident)
-        report.extra.extend(ident for key, (ident, _) in indexed.items() if key not in seen)
+        report.compare(session, self.indexed(), BATCH)
         return report
 
     def doc_count(self) -> int:

@@ -35,26 +35,24 @@ from sqlmodel import Session, col, select
 from rida import db
 from rida.live import notes, payloads
 from rida.models import Action, Change, RidaRow, utcnow
+from rida.util.wakers import Wakers
 
 CHANGES: Table = Change.__table__  # type: ignore[attr-defined]
 _INSERT = insert(CHANGES)  # built once: this runs on every save
 CHANNEL = "rida_change"  # PostgreSQL NOTIFY channel
 WROTE = "rida.live.wrote"  # session.info: this transaction wrote entries
 
-_wakers: set[threading.Event] = set()
-_wakers_lock = threading.Lock()
+_wakers = Wakers()
 _pruners: list[Callable[[Engine], None]] = []
 
 
 def add_waker(event: threading.Event) -> None:
     """``event`` is set after every commit of this process that wrote entries."""
-    with _wakers_lock:
-        _wakers.add(event)
+    _wakers.add(event)
 
 
 def remove_waker(event: threading.Event) -> None:
-    with _wakers_lock:
-        _wakers.discard(event)
+    _wakers.remove(event)
 
 
 def add_pruner(pruner: Callable[[Engine], None]) -> None:
@@ -195,9 +193,7 @@ def _before_commit(orm_session: OrmSession) -> None:
 
 def _after_commit(session: OrmSession) -> None:
     if session.info.pop(WROTE, False):
-        with _wakers_lock:
-            for event in _wakers:
-                event.set()
+        _wakers.wake()
         engine = session.info[db.WRITE]  # the engine itself (the bind is a copy of it)
         for pruner in _pruners:
             pruner(engine)

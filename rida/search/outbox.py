@@ -39,6 +39,7 @@ from rida.models import (
     Series,
     utcnow,
 )
+from rida.util.wakers import Wakers
 
 QUEUED = "rida.search.queued"  # session.info key: meeting ids queued in this transaction
 CHANGED = "rida.search.changed"  # session.info key: meeting ids to index before the commit
@@ -46,8 +47,7 @@ OUTBOX = SearchOutbox.__table__
 # Records of these classes belong to the meeting named by their ``meeting_id``.
 MEETING_PARTS = (RidaRow, Action, Participation, MeetingVersion)
 
-_wakers: set[threading.Event] = set()
-_wakers_lock = threading.Lock()
+_wakers = Wakers()
 # Engines whose write sessions index their changed meetings themselves, before commit.
 IndexFunction = Callable[[Session, set[int]], None]
 _in_transaction: weakref.WeakKeyDictionary[Engine, IndexFunction] = weakref.WeakKeyDictionary()
@@ -61,13 +61,11 @@ def index_in_transaction(engine: Engine, index: IndexFunction) -> None:
 
 def add_waker(event: threading.Event) -> None:
     """``event`` is set after every commit that queued meetings (the indexer waits on it)."""
-    with _wakers_lock:
-        _wakers.add(event)
+    _wakers.add(event)
 
 
 def remove_waker(event: threading.Event) -> None:
-    with _wakers_lock:
-        _wakers.discard(event)
+    _wakers.remove(event)
 
 
 def enqueue(session: OrmSession, meeting_ids: Iterable[int]) -> set[int]:
@@ -174,9 +172,7 @@ def _before_commit(session: OrmSession) -> None:
 
 def _after_commit(session: OrmSession) -> None:
     if session.info.pop(QUEUED, None):
-        with _wakers_lock:
-            for event in _wakers:
-                event.set()
+        _wakers.wake()
 
 
 def _after_rollback(session: OrmSession, previous: object) -> None:

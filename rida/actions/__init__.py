@@ -20,7 +20,8 @@ from rida.actions import action_status
 from rida.actions.action_dicts import action_dict as action_dict
 from rida.actions.action_dicts import owner_dict as owner_dict
 from rida.fields import FieldError
-from rida.meetings.editing import apply_revision, check_uid, delete_in, find_row, move_in, touch
+from rida.meetings.editing import apply_revision, check_uid, find_row
+from rida.meetings.ordering import delete_in, move_in, touch
 from rida.meetings.people import PERSON_LIMITS, find_or_create, visible_person
 from rida.models import ACTION_KINDS, ACTION_STATUSES, Action, Meeting, Person, User
 

@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 from rida import compte_rendu, exchange, fields
 from rida.circuit import validation
 from rida.circuit.validation import Check
-from rida.meetings.editing import touch
+from rida.meetings.ordering import touch
 from rida.models import Meeting, MeetingVersion, ReviewRound, User, aware
 
 Template = str | Path | None

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from rida import fields
 from rida.fields import FieldError
 from rida.meetings import merging
+from rida.meetings.ordering import delete_in, move_in, renumber, touch
 from rida.meetings.people import visible_person
 from rida.models import (
     CLASSIFICATIONS,
@@ -238,19 +239,6 @@ def find_row(session: Session, meeting_id: int, uid: str) -> RidaRow | None:
     ).first()
 
 
-def renumber(session: Session, items: Sequence[Any], attr: str, start: int) -> None:
-    """Give ``items`` consecutive values of ``attr`` from ``start``, in two passes so that
-    a unique constraint on the column never sees a duplicate."""
-    changed = [(i, item) for i, item in enumerate(items, start) if getattr(item, attr) != i]
-    for i, item in changed:
-        setattr(item, attr, -i)
-        session.add(item)
-    session.flush()
-    for i, item in changed:
-        setattr(item, attr, i)
-    session.flush()
-
-
 def row_order(rows: Sequence[RidaRow]) -> list[dict[str, Any]]:
     return [{"uid": r.uid, "number": r.number} for r in rows]
 
@@ -388,23 +376,6 @@ def delete_row(session: Session, meeting: Meeting, row: RidaRow) -> list[RidaRow
     return delete_in(session, meeting, row, lambda: rows_of(session, meeting.id), "number", 1)
 
 
-def delete_in(
-    session: Session,
-    meeting: Meeting,
-    item: Any,
-    remaining: Callable[[], list[Any]],
-    attr: str,
-    start: int,
-) -> list[Any]:
-    """Delete ``item`` of ``meeting`` and renumber ``remaining()`` from ``start``."""
-    session.delete(item)
-    session.flush()
-    items = remaining()
-    renumber(session, items, attr, start)
-    touch(meeting)
-    return items
-
-
 def move_row(
     session: Session, meeting: Meeting, row: RidaRow, direction: Any, to: Any = None
 ) -> list[RidaRow]:
@@ -412,50 +383,7 @@ def move_row(
     return move_in(session, meeting, rows_of(session, meeting.id), row, direction, to, "number", 1)
 
 
-def move_in(
-    session: Session,
-    meeting: Meeting,
-    items: list[Any],
-    item: Any,
-    direction: Any,
-    to: Any,
-    attr: str,
-    start: int,
-) -> list[Any]:
-    """Move ``item`` one place among ``items`` (numbered by ``attr`` from ``start``), unless
-    a replayed move already put it at ``to``; returns the items in their new order."""
-    if not already_moved(direction, getattr(item, attr), to):
-        move_item(items, item, direction)
-        renumber(session, items, attr, start)
-        touch(meeting)
-    return items
-
-
-def already_moved(direction: Any, current: int, to: Any) -> bool:
-    """True when the item already sits where the move sends it (``to``): the editor resent
-    a move whose answer was lost, and moving again would go one place too far."""
-    if direction not in ("up", "down"):
-        raise FieldError("direction", "valeur attendue parmi up, down")
-    return to is not None and fields.integer(to, "to", minimum=0) == current
-
-
-def move_item(items: list[Any], item: Any, direction: str) -> None:
-    if direction not in ("up", "down"):
-        raise FieldError("direction", "valeur attendue parmi up, down")
-    i = items.index(item)
-    j = i - 1 if direction == "up" else i + 1
-    if 0 <= j < len(items):
-        items[i], items[j] = items[j], items[i]
-
-
 def check_uid(uid: Any, path: str = "uid") -> str:
     if not isinstance(uid, str) or not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", uid):
         raise FieldError(path, "identifiant de 8 à 64 caractères [A-Za-z0-9_-] attendu")
     return uid
-
-
-def touch(meeting: Meeting) -> None:
-    meeting.updated_at = utcnow()
-
-
-# --- Suggestions from the series' history -------------------------------------------

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from rida import fields
 from rida.fields import FieldError
-from rida.meetings.editing import apply_revision, check_uid, delete_in, move_in, touch
+from rida.meetings.editing import apply_revision, check_uid
+from rida.meetings.ordering import delete_in, move_in, touch
 from rida.meetings.people import PERSON_LIMITS, find_or_create, visible_person
 from rida.models import ATTENDANCES, Meeting, Participation, Person
 

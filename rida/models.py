@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from typing import Any, Protocol, overload
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 NATURES = ("I", "D", "A")
@@ -320,14 +320,31 @@ class SeriesGlossary(SQLModel, table=True):
 
 class SearchOutbox(SQLModel, table=True):
     """A meeting whose search documents must be (re)indexed: written in the same
-    transaction as the change, deleted by the indexer once the index has it. No foreign
-    key: the meeting may have been deleted, which the indexer turns into a removal."""
+    transaction as the change, with an id that grows with commit order. Each index (one
+    per host) applies the entries above its own position (:class:`SearchConsumer`);
+    entries every index has passed are pruned. No foreign key: the meeting may have been
+    deleted, which the indexers turn into a removal."""
 
     __tablename__ = "search_outbox"
+    # SQLite: AUTOINCREMENT, so that an id is never given twice, even after pruning.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SearchConsumer(SQLModel, table=True):
+    """Where a search index stands in the outbox: the last entry it applied (``position``)
+    and when it last said so. ``name`` is the index's host and folder; the row named
+    :data:`rida.search.outbox.PRUNED` holds the highest entry pruned, below which an index
+    that was away must be rebuilt."""
+
+    __tablename__ = "search_consumer"
+
+    name: str = Field(primary_key=True, max_length=300)
+    position: int = Field(default=0, sa_type=BigInteger)
+    seen_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class Change(SQLModel, table=True):

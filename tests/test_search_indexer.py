@@ -63,7 +63,7 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 def indexer(app: Flask, recorder: Recorder) -> Iterator[indexing.Indexer]:
-    worker = indexing.Indexer(app, indexing.lock_path(app), recorder, poll=0.05, max_delay=0.2)
+    worker = indexing.Indexer(app, indexing.directory_of(app), recorder, poll=0.05, max_delay=0.2)
     yield worker
     worker.stop()
 
@@ -96,7 +96,7 @@ def test_an_index_error_keeps_the_entries(app, demo_meeting, indexer, recorder):
 
 
 def test_big_backlogs_are_drained_in_batches(app, demo_meeting, recorder):
-    worker = indexing.Indexer(app, indexing.lock_path(app), recorder, batch=2)
+    worker = indexing.Indexer(app, indexing.directory_of(app), recorder, batch=2)
     for i in range(4):
         edit_row(app, demo_meeting, f"Version {i}")
     assert worker.drain() == 5

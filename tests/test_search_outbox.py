@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import select
 
 from rida import actions, db, exchange, search
@@ -121,15 +123,25 @@ def test_a_new_person_alone_queues_nothing_and_a_series_rename_queues_its_meetin
 def test_the_entries_are_written_in_the_change_transaction_and_rolled_back_with_it(
     app, demo_meeting
 ):
+    """Inserted just before the commit (ids in commit order), by the same transaction: a
+    commit that fails after them takes them away with the change."""
     clear(app)
-    with pytest.raises(RuntimeError), app.app_context(), db.transaction() as s:
-        row = editing.rows_of(s, demo_meeting)[0]
-        editing.update_row(s, row, row.revision, {"subject": "Jamais enregistré"})
-        # Visible inside the transaction, before the commit...
-        assert s.exec(select(SearchOutbox.meeting_id)).all() == [demo_meeting]
-        raise RuntimeError("crash before commit")
-    # ... and gone with it.
-    assert queued(app) == []
+    seen: list[list[int]] = []
+
+    def fail(session):
+        seen.append(list(session.exec(select(SearchOutbox.meeting_id)).all()))
+        raise RuntimeError("crash at commit")
+
+    event.listen(OrmSession, "before_commit", fail)  # after the outbox's own listener
+    try:
+        with pytest.raises(RuntimeError), app.app_context(), db.transaction() as s:
+            row = editing.rows_of(s, demo_meeting)[0]
+            editing.update_row(s, row, row.revision, {"subject": "Jamais enregistré"})
+            assert s.exec(select(SearchOutbox.meeting_id)).all() == []  # not before commit
+    finally:
+        event.remove(OrmSession, "before_commit", fail)
+    assert seen == [[demo_meeting]]  # written in the committing transaction...
+    assert queued(app) == []  # ... and gone with it
     with app.app_context(), db.transaction() as s:
         assert editing.rows_of(s, demo_meeting)[0].subject != "Jamais enregistré"
 

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from rida import db, search
 from rida.cli.common import with_app
-from rida.models import Meeting, SearchOutbox
-from rida.search import indexer
+from rida.models import Meeting
+from rida.search import indexer, positions
 
 KIND_LABELS = {"row": "ligne", "action": "action", "meeting": "en-tête"}
 PROBLEMS = (
@@ -51,7 +51,10 @@ def search_check(app: Flask, as_json: bool) -> None:
     indexer.catch_up(app)  # pending changes first, unless a server is indexing them
     with db.read_session(db.engine()) as session:
         report = search.check(session)
-        pending = session.exec(select(func.count()).select_from(SearchOutbox)).one()
+        pending = 0
+        if not search.in_transaction(app):
+            directory = indexer.directory_of(app)
+            pending = positions.waiting(session, positions.read(directory))
     if as_json:
         out: dict[str, Any] = {"ok": report.ok, "pending": pending}
         for name, _label in PROBLEMS:

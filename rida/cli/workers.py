@@ -5,8 +5,9 @@ nothing is shared but the database and the data directory), ``gthread`` workers 
 many threads as ``rida serve`` gives waitress (``--threads`` plus one per live stream
 possible), so that a worker holds its live streams without starving its saves. What
 must be shared lives in the database: the change log that every worker's follower reads
-(:mod:`rida.live`), the search outbox that one indexer at a time drains under its file
-lock (:mod:`rida.search.indexer`), the sessions in their signed cookies.
+(:mod:`rida.live`), the search outbox that the host's index follows from its own
+position, one indexer at a time under its file lock (:mod:`rida.search.indexer`), the
+sessions in their signed cookies.
 
 SIGTERM or Ctrl+C on the master: each worker ends its streams first (the browsers
 reconnect to whatever serves next), finishes its requests and exits. SIGHUP: a graceful

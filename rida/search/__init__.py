@@ -295,24 +295,25 @@ def remove_meeting(meeting_id: int) -> None:
 def rebuild(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuild the whole index from the database; the number of meetings indexed.
 
-    The outbox entries committed before the rebuild started are covered by it: they are
-    deleted afterwards, else the indexer would index every meeting of a bulk import a
-    second time, one batch after another (minutes on a large archive, during which
-    autosaves wait for their turn). Entries queued during the rebuild stay."""
-    from sqlalchemy import Engine
-
+    The outbox entries committed before the rebuild started are covered by it: the
+    index's position moves past them afterwards, else the indexer would index every
+    meeting of a bulk import a second time, one batch after another (minutes on a large
+    archive, during which autosaves wait for their turn). Entries queued during the
+    rebuild stay above it. An engine indexing in each change's transaction has none."""
     from rida import db
-    from rida.search import outbox
+    from rida.search import indexer, positions
 
-    covered = outbox.entry_ids(session)
+    app = db.current_app_object()
+    covered = None if in_transaction(app) else positions.last_id(session)
     count = backend().rebuild(session, progress)
-    if covered and session.info.get(db.WRITE):  # a write session: in its transaction
-        outbox.done(session, covered)
-    elif covered:
-        bind = session.get_bind()
-        engine = bind if isinstance(bind, Engine) else bind.engine
-        with db.write_session(engine) as writer:
-            outbox.done(writer, covered)
+    if covered is not None:
+        directory = indexer.directory_of(app)
+        positions.write(directory, covered)
+        if session.info.get(db.WRITE):  # a write session: in its transaction
+            positions.advance(session, positions.name_of(directory), covered)
+        else:
+            with db.write_session(db.engine()) as writer:
+                positions.advance(writer, positions.name_of(directory), covered)
     return count
 
 

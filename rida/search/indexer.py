@@ -1,24 +1,26 @@
-"""The indexer: one background thread per server process that drains the search outbox.
+"""The indexer: one background thread per server process that keeps this host's search
+index up to date with the outbox.
 
 It wakes when a commit of this process queued meetings (an event set by
 :mod:`rida.search.outbox`), when SQLite's files change (a commit of another process: two
 ``stat`` calls every 0.1 s, as the live follower does) and every ``poll`` seconds in any
-case. Under
-a stream of commits (autosaves) it starts at most one pass every ``interval`` seconds
-after a pass that indexed something, so that one pass (one index commit) covers the
-changes of that time; a change made after a quiet moment is indexed at once. Each
-pass reads the oldest pending entries, (re)indexes their meetings through the index
-function (``rida.search.index_meetings`` by default) and then deletes exactly the entries
-it read: entries queued meanwhile stay for the next pass. Delivery is at least once;
-indexing a meeting twice is harmless. An index error is logged and retried with a
-growing delay; the web requests never wait for the index and never fail because of it.
-At start, whatever a crash left in the outbox is drained first.
+case. Under a stream of commits (autosaves) it starts at most one pass every ``interval``
+seconds after a pass that indexed something, so that one pass (one index commit) covers
+the changes of that time; a change made after a quiet moment is indexed at once. Each
+pass reads the entries above the index's position (:mod:`rida.search.positions`),
+(re)indexes their meetings through the index function (``rida.search.index_meetings`` by
+default) and then moves the position to the last entry read; entries are never deleted
+for another host's index. Delivery is at least once; indexing a meeting twice is
+harmless. An index found behind what was pruned (a host away for days) is rebuilt. An
+index error is logged and retried with a growing delay; the web requests never wait for
+the index and never fail because of it. At start, whatever a crash left above the
+position is applied first.
 
-Only one process drains at a time: each pass holds an exclusive ``flock`` on a lock file
-next to the index directory (``<index dir>.lock``), taken without waiting; a process that
-finds it held skips the pass (another process is draining). The lock is released with the
-pass, or by the kernel if the process dies. It assumes the server processes share one
-machine, as they share the index directory.
+Only one process of a host applies entries at a time: each pass holds an exclusive
+``flock`` on a lock file next to the index directory (``<index dir>.lock``), taken
+without waiting; a process that finds it held skips the pass (another process is at
+it). The lock is released with the pass, or by the kernel if the process dies. The
+processes of one host share the index directory; other hosts have their own.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from rida import db
-from rida.search import outbox
+from rida.search import outbox, positions
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ class Indexer:
     def __init__(
         self,
         app: db.App,
-        lock_path: Path,
+        directory: Path,
         index: IndexFunction = _default_index,
         *,
         poll: float = 0.5,
@@ -79,7 +81,9 @@ class Indexer:
         interval: float = 0.0,
     ):
         self.app = app
-        self.lock_path = lock_path
+        self.directory = directory
+        self.lock_path = lock_of(directory)
+        self.name = positions.name_of(directory)
         self.index = index
         self.poll = poll
         self.interval = interval
@@ -92,29 +96,45 @@ class Indexer:
     # --- one pass ------------------------------------------------------------------
 
     def drain(self) -> int:
-        """Index everything pending now; the number of outbox entries processed, or 0 if
-        another process holds the lock. Index errors propagate (entries stay queued)."""
+        """Apply every entry above the index's position now; the number applied, or 0 if
+        another process holds the lock. Index errors propagate (the position stays)."""
         with flocked(self.lock_path, wait=False) as held:
             if not held:
                 return 0
             total = 0
             while not self._stop.is_set():
-                count = self._drain_batch()
+                count = self._apply_batch()
                 total += count
                 if count < self.batch:
                     break
             return total
 
-    def _drain_batch(self) -> int:
+    def _apply_batch(self) -> int:
+        position = positions.read(self.directory)
         with self.app.app_context():
             with db.read_session(db.engine()) as session:
-                entries = outbox.pending(session, self.batch)
+                if positions.behind(session, position):
+                    return self._rebuild(session)
+                entries = positions.after(session, position, self.batch)
                 if entries:
                     self.index(session, sorted({meeting for _, meeting in entries}))
             if entries:
+                position = entries[-1][0]
+                positions.write(self.directory, position)
                 with db.transaction() as session:
-                    outbox.done(session, [entry for entry, _ in entries])
+                    positions.advance(session, self.name, position)
         return len(entries)
+
+    def _rebuild(self, session: Session) -> int:
+        from rida import search
+
+        log.warning(
+            "Index de recherche %s en retard sur des modifications déjà élaguées : "
+            "reconstruction depuis la base.",
+            self.directory,
+        )
+        search.rebuild(session)
+        return 1
 
     # --- the thread ----------------------------------------------------------------
 
@@ -185,10 +205,18 @@ class Indexer:
 EXTENSION = "rida.search.indexer"
 
 
-def lock_path(app: db.App) -> Path:
+def directory_of(app: db.App) -> Path:
+    """The app's index folder: ``SEARCH_DIR``, else ``search`` in the data folder."""
+    return Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
+
+
+def lock_of(directory: Path) -> Path:
     """``<index dir>.lock``: beside the index directory, which a rebuild may replace."""
-    directory = Path(app.config.get("SEARCH_DIR") or Path(app.config["DATA_DIR"]) / "search")
     return directory.with_name(directory.name + ".lock")
+
+
+def lock_path(app: db.App) -> Path:
+    return lock_of(directory_of(app))
 
 
 def init_app(app: db.App, index: IndexFunction = _default_index) -> Indexer | None:
@@ -201,7 +229,7 @@ def init_app(app: db.App, index: IndexFunction = _default_index) -> Indexer | No
         return None
     indexer = Indexer(
         app,
-        lock_path(app),
+        directory_of(app),
         index,
         poll=float(app.config.get("SEARCH_INDEXER_POLL", 0.5)),
         max_delay=float(app.config.get("SEARCH_INDEXER_MAX_DELAY", 30.0)),
@@ -213,7 +241,8 @@ def init_app(app: db.App, index: IndexFunction = _default_index) -> Indexer | No
 
 @contextmanager
 def exclusive(app: db.App) -> Iterator[None]:
-    """No indexer of any process drains while this holds (``rida reindex``)."""
+    """No indexer of any process of this host applies entries while this holds
+    (``rida reindex``)."""
     with flocked(lock_path(app), wait=True):
         yield
 
@@ -224,11 +253,11 @@ def of(app: db.App) -> Indexer | None:
 
 
 def catch_up(app: db.App, index: IndexFunction = _default_index) -> int:
-    """Drain the outbox now, in this process, unless another process is draining (a
-    command that changed meetings, ``rida search-check``). Never raises: an index error
-    is logged and the entries stay queued for the server."""
+    """Apply the outbox now, in this process, unless another process is at it (a command
+    that changed meetings, ``rida search-check``). Never raises: an index error is logged
+    and the entries wait for the server."""
     try:
-        return Indexer(app, lock_path(app), index).drain()
+        return Indexer(app, directory_of(app), index).drain()
     except Exception as e:  # the index is derived: never fail the caller because of it
         log.warning("Indexation de la recherche différée (%s) : les réunions restent en file.", e)
         return 0

@@ -6,8 +6,12 @@ deleted, and the meetings naming a changed person or belonging to a renamed seri
 one ``search_outbox`` row each, inserted on the same connection, hence committed or rolled
 back with the change itself. Nothing in the domain code knows about it.
 
-The indexer (:mod:`rida.search.indexer`) drains the table; this module only writes it and
-tells the indexers of this process, after a commit, that there is work.
+The entries are inserted just before the commit, under the commit-order lock
+(:func:`rida.db.lock_commit_order`), so that their ids grow with commit order: an index
+that has applied every entry up to some id has missed none below it. Each index (one per
+host) follows the table from its own position (:mod:`rida.search.positions`); nobody
+drains it for the others. This module only writes it and tells the indexers of this
+process, after a commit, that there is work.
 
 An engine whose index lives in the database (PostgreSQL) needs no outbox: for the write
 sessions of its engine (:func:`index_in_transaction`), the changed meetings are gathered
@@ -22,7 +26,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
-from sqlalchemy import Engine, delete, insert, inspect, select, union
+from sqlalchemy import Engine, insert, inspect, select, union
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session
@@ -42,6 +46,7 @@ from rida.models import (
 from rida.util.wakers import Wakers
 
 QUEUED = "rida.search.queued"  # session.info key: meeting ids queued in this transaction
+WRITTEN = "rida.search.written"  # session.info key: their entries are inserted
 CHANGED = "rida.search.changed"  # session.info key: meeting ids to index before the commit
 OUTBOX = SearchOutbox.__table__
 # Records of these classes belong to the meeting named by their ``meeting_id``.
@@ -70,37 +75,25 @@ def remove_waker(event: threading.Event) -> None:
 
 def enqueue(session: OrmSession, meeting_ids: Iterable[int]) -> set[int]:
     """Queue ``meeting_ids`` in the current transaction of ``session`` (once each per
-    transaction); returns the ids newly queued."""
+    transaction): inserted just before the commit, or at once if this transaction's
+    entries were already written; returns the ids newly queued."""
     queued: set[int] = session.info.setdefault(QUEUED, set())
     fresh = set(meeting_ids) - queued
     if fresh:
-        now = utcnow()
-        session.connection().execute(
-            insert(OUTBOX), [{"meeting_id": m, "created_at": now} for m in sorted(fresh)]
-        )
         queued |= fresh
+        if session.info.get(WRITTEN):  # flushed after the entries were written
+            _insert(session, fresh)
     return fresh
 
 
-def pending(session: Session, limit: int) -> list[tuple[int, int]]:
-    """The oldest ``limit`` outbox entries, as ``(entry id, meeting id)``."""
-    found = session.exec(
-        select(SearchOutbox.id, SearchOutbox.meeting_id).order_by(SearchOutbox.id).limit(limit)
+def _insert(session: OrmSession, meeting_ids: set[int]) -> None:
+    conn = session.connection()
+    db.lock_commit_order(conn)  # held until the commit: ids grow with commit order
+    now = utcnow()
+    conn.execute(
+        insert(OUTBOX), [{"meeting_id": m, "created_at": now} for m in sorted(meeting_ids)]
     )
-    return [(entry, meeting) for entry, meeting in found.all()]
-
-
-def done(session: Session, entry_ids: list[int]) -> None:
-    """Delete these entries (only these: entries queued meanwhile stay)."""
-    for start in range(0, len(entry_ids), 500):
-        chunk = entry_ids[start : start + 500]
-        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
-
-
-def entry_ids(session: Session) -> list[int]:
-    """Every entry visible now (committed): what a rebuild reading the database from
-    now on covers."""
-    return list(session.exec(select(SearchOutbox.id).order_by(SearchOutbox.id)).scalars())
+    session.info[WRITTEN] = True
 
 
 def changed_meetings(session: OrmSession) -> set[int]:
@@ -161,24 +154,30 @@ def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
 
 def _before_commit(session: OrmSession) -> None:
     engine = session.info.get(db.WRITE)
-    index = _in_transaction.get(engine) if engine else None
-    if index is None:
+    if not engine:
         return
+    index = _in_transaction.get(engine)
     session.flush()
+    if index is None:
+        queued = session.info.get(QUEUED)
+        if queued and not session.info.get(WRITTEN):
+            _insert(session, queued)
+        return
     while changed := session.info.pop(CHANGED, None):
         index(session, changed)
         session.flush()
 
 
 def _after_commit(session: OrmSession) -> None:
+    session.info.pop(WRITTEN, None)
     if session.info.pop(QUEUED, None):
         _wakers.wake()
 
 
 def _after_rollback(session: OrmSession, previous: object) -> None:
-    # Whatever was queued is rolled back with the change; queue again if flushed again.
-    session.info.pop(QUEUED, None)
+    session.info.pop(WRITTEN, None)  # written again at commit (a duplicate is harmless)
     if not getattr(previous, "nested", False):  # a savepoint's: the rest still counts
+        session.info.pop(QUEUED, None)
         session.info.pop(CHANGED, None)
 
 

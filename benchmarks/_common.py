@@ -420,8 +420,7 @@ def running_server(
         command = [rida, "serve", "--host", HOST, "--port", str(port)]
         if threads is not None:
             command += ["--threads", str(threads)]
-        if workers != 1:
-            command += ["--workers", str(workers)]
+        command += ["--workers", str(workers)]
         with log.open("wb") as out:
             process = subprocess.Popen(
                 command,

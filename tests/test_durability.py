@@ -53,7 +53,7 @@ def _run(env: dict[str, str], *args: str) -> str:
 def _server(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen]:
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [str(RIDA), "serve", "--port", str(port), "--threads", "4"],
+            [str(RIDA), "serve", "--port", str(port), "--threads", "4", "--workers", "1"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -6,12 +6,13 @@ open: waitress runs ``--threads`` plus as many threads as live streams may be op
 threads the saves need, and accepts connections for all of them. Each event is sent as
 soon as the stream yields it (waitress 3 writes a task's output to the socket at once).
 SIGTERM and Ctrl+C end the streams first (the browsers reconnect to the next server),
-then stop waitress. With ``--workers N`` (N > 1), N processes serve the same port
-(gunicorn, :mod:`rida.cli.workers`), each as above.
+then stop waitress. With ``--workers N`` (N > 1; by default, the number of cores), N
+processes serve the same port (gunicorn, :mod:`rida.cli.workers`), each as above.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,15 @@ def server_options(threads: int, streams: int) -> dict[str, int]:
     }
 
 
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's), at most 64."""
+    try:
+        found = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        found = os.cpu_count() or 1
+    return max(1, min(found, 64))
+
+
 @click.command()
 @click.option(
     "--host", default="127.0.0.1", show_default=True, envvar="HOST", help="Adresse d'écoute."
@@ -49,8 +59,8 @@ def server_options(threads: int, streams: int) -> dict[str, int]:
 )
 @click.option(
     "--workers",
-    default=1,
-    show_default=True,
+    default=lambda: cores(),
+    show_default="le nombre de cœurs",
     type=click.IntRange(1, 64),
     help="Nombre de processus serveurs (au-delà de 1 : gunicorn, sur le même port).",
 )

@@ -93,6 +93,8 @@ class Server:
                     "127.0.0.1",
                     "--port",
                     str(self.port),
+                    "--workers",
+                    "1",  # one process: Server.kill() kills the whole server
                 ],
                 env=self.env,
                 stdout=log,

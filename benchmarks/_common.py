@@ -384,8 +384,10 @@ def running_server(
     threads: int | None = None,
     prepare: Callable[[dict[str, str]], None] | None = None,
     workers: int = 1,
+    database_url: str | None = None,
 ) -> Iterator[Server]:
-    """``rida init``, ``rida user add``, then ``rida serve`` on a fresh temp data dir.
+    """``rida init``, ``rida user add``, then ``rida serve`` on a fresh temp data dir
+    (``database_url``: on that database instead of the data dir's SQLite file).
 
     ``prepare``, if given, is called with the server's environment (``RIDA_DATA_DIR``…)
     after the admin account exists and before the server starts, to fill the data dir.
@@ -402,6 +404,8 @@ def running_server(
             RIDA_EXPORT_DIR=str(tmp / "exports"),
             RIDA_SECRET_KEY=secrets.token_hex(32),
         )
+        if database_url:
+            env["RIDA_DATABASE_URL"] = database_url
         rida = str(venv_bin() / "rida")
         subprocess.run([rida, "init"], env=env, check=True, capture_output=True, timeout=60)
         subprocess.run(

@@ -71,7 +71,7 @@ def _app(env: dict[str, str]) -> Any:
         {
             "DATA_DIR": data,
             "EXPORT_DIR": Path(env["RIDA_EXPORT_DIR"]),
-            "DATABASE_URL": f"sqlite:///{data / 'rida.sqlite3'}",
+            "DATABASE_URL": env.get("RIDA_DATABASE_URL") or f"sqlite:///{data / 'rida.sqlite3'}",
             "SECRET_KEY": env["RIDA_SECRET_KEY"],
             "SEARCH_INDEXER": False,
         }

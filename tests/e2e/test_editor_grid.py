@@ -94,8 +94,8 @@ def test_speaker_prefix_chosen_with_the_keyboard(editor):
     expect(listbox).to_be_visible()
     page.keyboard.press("Escape")
     expect(listbox).to_be_hidden()
-    page.keyboard.press("Tab")  # list closed: Tab leaves the cell
-    expect(ed.row(1).locator('[data-action="up"]')).to_be_focused()
+    page.keyboard.press("Tab")  # list closed: Tab leaves the cell (↑, ↓, Supprimer: not on Tab)
+    expect(ed.cell(2, "nature")).to_be_focused()
     expected = f"{before}\nLIFEN : d'accord.\n- GCS SARA : \nDN"
     expect(answer).to_have_value(expected)
     ed.wait_saved()

@@ -85,12 +85,20 @@ def create_meeting(page: Any, base_url: str, title: str) -> int:
     """An empty draft meeting in a series of its own (set-up, not counted)."""
     page.goto(f"{base_url}/")
     token = page.locator('meta[name="csrf-token"]').get_attribute("content")
-    doc = {"format": "rida/1", "series": f"Série {title}", "title": title,
-           "date": "2022-01-07", "status": "draft", "version": "0.1",
-           "classification": "public"}
-    response = page.request.post(f"{base_url}/api/meetings", data=json.dumps(doc),
-                                 headers={"Content-Type": "application/json",
-                                          "X-CSRFToken": token})
+    doc = {
+        "format": "rida/1",
+        "series": f"Série {title}",
+        "title": title,
+        "date": "2022-01-07",
+        "status": "draft",
+        "version": "0.1",
+        "classification": "public",
+    }
+    response = page.request.post(
+        f"{base_url}/api/meetings",
+        data=json.dumps(doc),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
     assert response.status == 201, response.text()
     return int(response.json()["id"])
 
@@ -194,6 +202,7 @@ def run_session(page: Any, base_url: str, title: str = "Atelier au clavier") -> 
         year, month, day = a["due_date"].split("-")
         keys.type(f"{day}{month}{year}" if day_first else f"{month}{day}{year}")
     wait_saved(page)
+    session = {"total": keys.total, "navigation": keys.navigation}
 
     # Any row from the action: Alt+L and its number (Enter alone: the last one).
     reach: list[int] = []
@@ -211,9 +220,15 @@ def run_session(page: Any, base_url: str, title: str = "Atelier au clavier") -> 
 
     response = page.request.get(f"{base_url}/api/meetings/{meeting_id}")
     document = response.json()
-    return {"meeting_id": meeting_id, "total": keys.total, "navigation": keys.navigation,
-            "phases": phases, "rows": rows, "reach_row_keys": reach, "document": document,
-            "typed": w}
+    return {
+        "meeting_id": meeting_id,
+        **session,
+        "phases": phases,
+        "rows": rows,
+        "reach_row_keys": reach,
+        "document": document,
+        "typed": w,
+    }
 
 
 def differences(result: dict[str, Any]) -> list[str]:
@@ -222,10 +237,13 @@ def differences(result: dict[str, Any]) -> list[str]:
     for f in ("subject", "meeting_type", "reference_documents"):
         if doc.get(f) != w[f]:
             out.append(f"{f}: {doc.get(f)!r}")
-    names = [(p["last_name"], p["first_name"], p["entity"], p.get("function"))
-             for p in doc.get("participants", [])]
-    wanted = [(p["last_name"], p["first_name"], p["entity"], p["function"])
-              for p in w["participants"]]
+    names = [
+        (p["last_name"], p["first_name"], p["entity"], p.get("function"))
+        for p in doc.get("participants", [])
+    ]
+    wanted = [
+        (p["last_name"], p["first_name"], p["entity"], p["function"]) for p in w["participants"]
+    ]
     if names != wanted:
         out.append(f"participants: {names!r}")
     for got, row in zip(doc.get("rida", []), w["rida"], strict=False):
@@ -246,37 +264,48 @@ def differences(result: dict[str, Any]) -> list[str]:
             out.append(f"action.rida: {got.get('rida')!r}")
         owner = got.get("owner") or {}
         if (owner.get("last_name"), owner.get("first_name"), owner.get("entity")) != (
-            a["owner"]["last_name"], a["owner"]["first_name"], a["owner"]["entity"]):
+            a["owner"]["last_name"],
+            a["owner"]["first_name"],
+            a["owner"]["entity"],
+        ):
             out.append(f"action.owner: {owner!r}")
     return out
 
 
 def bounds(result: dict[str, Any]) -> list[str]:
     """The missed bounds (empty: none)."""
-    out = [f"row {i + 1}: {r['navigation']} navigation keys"
-           for i, r in enumerate(result["rows"]) if r["navigation"] > NEW_ROW_MAX_NAV]
-    out += [f"reaching row {i + 1}: {k} keys"
-            for i, k in enumerate(result["reach_row_keys"]) if k > ANY_ROW_MAX_KEYS]
+    out = [
+        f"row {i + 1}: {r['navigation']} navigation keys"
+        for i, r in enumerate(result["rows"])
+        if r["navigation"] > NEW_ROW_MAX_NAV
+    ]
+    out += [
+        f"reaching row {i + 1}: {k} keys"
+        for i, k in enumerate(result["reach_row_keys"])
+        if k > ANY_ROW_MAX_KEYS
+    ]
     return out
 
 
 def main() -> int:
+    from _common import HOST, LOGIN, PASSWORD, print_table, running_server, write_results
     from playwright.sync_api import sync_playwright
-
-    from _common import LOGIN, PASSWORD, print_table, running_server, write_results
 
     chromium = Path("/usr/bin/chromium")
     with running_server() as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium) if chromium.exists() else None,
-                                    args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=str(chromium) if chromium.exists() else None,
+            args=["--no-sandbox", "--disable-gpu"],
+        )
         context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 900})
         page = context.new_page()
-        page.goto(f"{server.url}/connexion")
+        url = f"http://{HOST}:{server.port}"
+        page.goto(f"{url}/connexion")
         page.get_by_label("Identifiant").fill(LOGIN)
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_url(f"{server.url}/")
-        result = run_session(page, server.url)
+        page.wait_for_url(f"{url}/")
+        result = run_session(page, url)
         browser.close()
     problems = differences(result) + bounds(result)
     rows = [[name, v["total"], v["navigation"]] for name, v in result["phases"].items()]
@@ -285,13 +314,22 @@ def main() -> int:
     rows.append(["avant (revue externe)", BEFORE["total"], BEFORE["navigation"]])
     print_table(["étape", "touches", "dont navigation"], rows)
     print(f"atteindre chaque ligne depuis l'action : {result['reach_row_keys']} touches")
-    path = write_results("keystrokes", {
-        "total": result["total"], "navigation": result["navigation"],
-        "phases": result["phases"], "rows": result["rows"],
-        "reach_row_keys": result["reach_row_keys"], "before": BEFORE,
-        "bounds": {"new_row_max_navigation": NEW_ROW_MAX_NAV, "any_row_max_keys": ANY_ROW_MAX_KEYS},
-        "problems": problems,
-    })
+    path = write_results(
+        "keystrokes",
+        {
+            "total": result["total"],
+            "navigation": result["navigation"],
+            "phases": result["phases"],
+            "rows": result["rows"],
+            "reach_row_keys": result["reach_row_keys"],
+            "before": BEFORE,
+            "bounds": {
+                "new_row_max_navigation": NEW_ROW_MAX_NAV,
+                "any_row_max_keys": ANY_ROW_MAX_KEYS,
+            },
+            "problems": problems,
+        },
+    )
     print(f"→ {path}")
     for problem in problems:
         print("PROBLÈME :", problem)

@@ -122,7 +122,8 @@ def test_preview_of_the_focused_cell(editor):
     expect(preview.locator("li")).to_have_count(2)  # a list under a line of text
     expect(preview.locator("li strong")).to_have_text("LIFEN")
     expect(preview.locator("script")).to_have_count(0)  # sanitised
-    assert question.evaluate("(q) => q.parentElement.contains(document.getElementById('cell-preview'))")
+    near = "(q) => q.parentElement.contains(document.getElementById('cell-preview'))"
+    assert question.evaluate(near)  # shown right under the field
     expect(question).to_be_focused()
     page.keyboard.press("Escape")
     expect(preview).to_be_hidden()

@@ -72,28 +72,37 @@
     announce(`Ligne ${Dom.rowNumber(tb)} : nature ${Dom.NATURES[nature] || 'aucune'}.`);
   }
 
-  /** The letter of an Alt+Shift shortcut: the typed letter, or the key's position when the
+  /** The letter of an Alt shortcut: the typed letter, or the key's position when the
    * layout gives no letter with Alt (macOS Option). */
   function shortcutLetter(e) {
     if (/^[a-z]$/i.test(e.key)) return e.key.toUpperCase();
     return /^Key[A-Z]$/.test(e.code) ? e.code.slice(3) : '';
   }
 
-  /** Shortcuts shared by RIDA rows and participants: move (Alt+↑/↓), delete (Alt+Shift+Del). */
+  /** Shortcuts shared by RIDA rows, participants and actions: move (Alt+↑/↓), delete
+   * (Alt+Suppr). No Alt+Shift: on Windows it switches the keyboard layout. */
   function itemShortcut(e, move, remove) {
-    if (!e.altKey || e.ctrlKey || e.metaKey) return null;
-    if (!e.shiftKey && e.key === 'ArrowUp') return (tb) => move(tb, 'up');
-    if (!e.shiftKey && e.key === 'ArrowDown') return (tb) => move(tb, 'down');
-    if (e.shiftKey && (e.key === 'Delete' || e.key === 'Backspace')) return remove;
+    if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
+    if (e.key === 'ArrowUp') return (tb) => move(tb, 'up');
+    if (e.key === 'ArrowDown') return (tb) => move(tb, 'down');
+    if (e.key === 'Delete') return remove;
     return null;
+  }
+
+  /** In the nature select, I, D or A chooses it and N, Suppr or Retour arrière clears it
+   * (the same in every browser, and saved at once). */
+  function natureKey(e) {
+    if (!e.target.matches('[data-field="nature"]') || e.altKey || e.ctrlKey || e.metaKey) {
+      return null;
+    }
+    const nature = e.key === 'Delete' || e.key === 'Backspace' ? ''
+      : { I: 'I', D: 'D', A: 'A', N: '' }[e.key.length === 1 ? e.key.toUpperCase() : ''];
+    return nature === undefined ? null : (tb) => setNature(tb, nature);
   }
 
   function rowShortcut(e) {
     if (e.ctrlKey && e.key === 'Enter' && !e.altKey && !e.shiftKey && !e.metaKey) return addRow;
-    const common = itemShortcut(e, moveRow, deleteRow);
-    if (common || !e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey) return common;
-    const nature = { I: 'I', D: 'D', A: 'A', N: '' }[shortcutLetter(e)];
-    return nature === undefined ? null : (tb) => setNature(tb, nature);
+    return itemShortcut(e, moveRow, deleteRow) || natureKey(e);
   }
 
   grid.addEventListener('keydown', (e) => {

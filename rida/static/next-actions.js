@@ -1,5 +1,5 @@
 /* rida editor — the "Prochaines actions" section: add, move and delete actions, choose or
- * create their owner, and create from a RIDA row an action linked to it (Alt+Shift+T).
+ * create their owner, and create from a RIDA row an action linked to it (Alt+N).
  * Like rows, every change shows at once (so it works offline) and queues its operation;
  * a new action gets its uid here, so later edits can target it before the server has it.
  */
@@ -22,7 +22,7 @@
     return tb;
   }
 
-  /** Alt+Shift+T in a RIDA row: an action linked to it, titled after the row's subject. */
+  /** Alt+N in a RIDA row: an action linked to it, titled after the row's subject. */
   function addFromRow(rowTb) {
     const n = Dom.rowNumber(rowTb);
     const subject = rowTb.querySelector('[data-field="subject"]').value.trim();
@@ -113,8 +113,8 @@
 
   grid.addEventListener('keydown', (e) => {
     const tb = e.target.closest('tbody.rida-item');
-    if (!tb || e.target.closest('.notice-row') || !e.altKey || !e.shiftKey || e.ctrlKey
-      || e.metaKey || editor.shortcutLetter(e) !== 'T') return;
+    if (!tb || e.target.closest('.notice-row') || !e.altKey || e.shiftKey || e.ctrlKey
+      || e.metaKey || editor.shortcutLetter(e) !== 'N') return;
     e.preventDefault();
     addFromRow(tb);
   });

@@ -9,15 +9,16 @@ from flask import abort, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, select
 
-from rida import access, db, exchange
+from rida import access, db, exchange, render
 from rida.circuit import versions
+from rida.fields import FieldError
 from rida.meetings import editing as edits
 from rida.meetings import participants
 from rida.meetings.catalogue import catalogue
 from rida.meetings.editing import row_dict, row_order
 from rida.meetings.participants import participant_dict
 from rida.models import Meeting, Participation, Person, RidaRow
-from rida.views import auth, docx_template, editing, json_api, readable_meeting
+from rida.views import auth, docx_template, editing, json_api, readable_meeting, writable
 from rida.views.auth import login_required
 from rida.views.json_api import body, object_field, prefixed
 
@@ -65,6 +66,29 @@ def patch_meeting(meeting_id: int) -> ResponseReturnValue:
             visible=access.visible_people(auth.user()),
         )
     return {"meeting": header}
+
+
+# --- Preview of a cell ------------------------------------------------------------------
+
+PREVIEW_MAX = 100_000
+
+
+@bp.post("/meetings/<int:meeting_id>/preview")
+@login_required
+def preview(meeting_id: int) -> ResponseReturnValue:
+    """How a text the editor holds (a question, an answer, an action's notes...) will read:
+    the Markdown of the read view and the DOCX, sanitised. For the meeting's editors only,
+    although nothing is stored: the editor is their tool."""
+    text = body().get("text", "")
+    if not isinstance(text, str):
+        raise FieldError("text", "texte attendu")
+    if len(text) > PREVIEW_MAX:
+        raise FieldError(
+            "text", f"texte trop long pour l'aperçu ({PREVIEW_MAX} caractères au plus)"
+        )
+    with writable(meeting_id):
+        pass
+    return {"html": render.markdown_html(text)}
 
 
 # --- RIDA rows -------------------------------------------------------------------------

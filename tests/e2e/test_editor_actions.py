@@ -1,4 +1,4 @@
-"""Next actions in the editor: created from a RIDA row with the keyboard (Alt+Shift+T), owner
+"""Next actions in the editor: created from a RIDA row with the keyboard (Alt+N), owner
 and due date chosen, saved, shown beside the row, and the validation check satisfied."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_action_created_from_an_a_row_with_the_keyboard(
     actions = page.locator("#actions-grid tbody.action-item")
     expect(actions).to_have_count(3)
     ed.cell(7, "answer").focus()
-    page.keyboard.press("Alt+Shift+T")
+    page.keyboard.press("Alt+n")
     expect(actions).to_have_count(4)
     title = page.get_by_label("Intitulé de l'action 4")
     expect(title).to_be_focused()

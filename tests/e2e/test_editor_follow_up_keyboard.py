@@ -1,6 +1,6 @@
 """The "Suivi des actions" in the editor of a later meeting, keyboard only: a status
 changed there is saved at once, survives a reload, and joins the action's history with the
-meeting that reviewed it. And Alt+Shift+T whatever the keyboard layout gives."""
+meeting that reviewed it. And Alt+N whatever the keyboard layout gives."""
 
 from __future__ import annotations
 
@@ -67,14 +67,14 @@ def test_follow_up_status_changed_with_the_keyboard(page, live_server, make_meet
     expect(row.locator(".history-list")).to_contain_text("pendant E2E atelier 2")
 
 
-def test_alt_shift_t_on_an_azerty_layout(page, make_meeting, open_editor):
+def test_alt_n_whatever_the_layout_gives(page, make_meeting, open_editor):
     meeting = make_meeting(page, "E2E azerty")
     ed = open_editor(page, meeting)
     actions = page.locator("#actions-grid tbody.action-item")
     expect(actions).to_have_count(3)
-    # AZERTY (Linux): Alt+Shift+T may give another character; the key's position is T.
+    # macOS Option, or a layout giving another character with Alt: the key's position is N.
     ed.cell(8, "answer").dispatch_event(
-        "keydown", {"key": "Ŧ", "code": "KeyT", "altKey": True, "shiftKey": True, "bubbles": True}
+        "keydown", {"key": "˜", "code": "KeyN", "altKey": True, "bubbles": True}
     )
     expect(actions).to_have_count(4)
     expect(page.get_by_label("Intitulé de l'action 4")).to_be_focused()

@@ -86,6 +86,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/meetings/<int:meeting_id>/draft"): MEETING_WRITE,
     ("POST", "/api/meetings/<int:meeting_id>/validate"): MEETING_WRITE,
     ("POST", "/api/meetings/<int:meeting_id>/amend"): MEETING_WRITE,
+    ("POST", "/api/meetings/<int:meeting_id>/preview"): MEETING_WRITE,
     ("POST", "/api/meetings/<int:meeting_id>/rows"): MEETING_WRITE,
     ("PATCH", "/api/meetings/<int:meeting_id>/rows/<uid>"): MEETING_WRITE,
     ("DELETE", "/api/meetings/<int:meeting_id>/rows/<uid>"): MEETING_WRITE,

@@ -143,3 +143,30 @@ def test_every_page_reflows(
     assert not report, "\n".join(
         [*figures, *(f"{name}: {p}" for name, ps in report.items() for p in ps)]
     )
+
+
+# The « Objet » field is one line (an input, with the subjects already used as
+# suggestions): its column is 19rem wide when the RIDA grid is a table, the whole card
+# below 60rem. It shows whole the longest subject of the demo (25 characters) at every
+# width, and one of 30 characters from 683 px on (at 320 px such a subject scrolls inside
+# its field: docs/accessibilite.md).
+LONGEST_DEMO, LONGER = "Inducteurs de financement", "Modalités de financement Ségur"
+
+
+def test_the_subject_field_shows_its_whole_text_at_every_width(
+    page: Page, make_meeting: Callable[..., int], open_editor: Callable[..., Any]
+) -> None:
+    def subjects(doc: dict[str, Any]) -> None:
+        doc["rida"][0]["subject"], doc["rida"][1]["subject"] = LONGEST_DEMO, LONGER
+
+    editor = open_editor(page, make_meeting(page, "E2E objet entier", subjects))
+    fields = editor.page.locator("#rida-grid [data-field=subject]")
+    for w, h, _ in WIDTHS.values():
+        editor.page.set_viewport_size({"width": w, "height": h})
+        cut = fields.evaluate_all(
+            """(els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1)
+              .map((el) => el.value)"""
+        )
+        allowed = {LONGER} if w < 683 else set()
+        assert set(cut) <= allowed, f"{w} px: {cut}"
+        assert fields.nth(0).input_value() == LONGEST_DEMO

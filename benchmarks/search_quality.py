@@ -326,7 +326,7 @@ def main() -> int:
             "config": {
                 "backends": args.backends,
                 "queries": len(qs),
-                "subset": args.queries or None,
+                **({"subset": args.queries} if args.queries else {}),
                 "corpus": {
                     "meetings": len(docs),
                     "rows": sum(len(d["rida"]) for _, d in docs),

@@ -56,6 +56,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/page_render.py
 	$(BIN)/python benchmarks/docx_render.py
 	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/search_quality.py
 	$(BIN)/python benchmarks/actions.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/live.py

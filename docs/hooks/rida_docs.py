@@ -35,6 +35,7 @@ SCRIPTS = {
     "page_render": "benchmarks/page_render.py",
     "docx": "benchmarks/docx_render.py",
     "search": "benchmarks/search.py",
+    "search_quality": "benchmarks/search_quality.py",
     "actions": "benchmarks/actions.py",
     "load": "benchmarks/load.py",
     "live": "benchmarks/live.py",
@@ -386,6 +387,64 @@ def render_search(data: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+QUALITY_MEASURES = {
+    "top3": "réponse pertinente dans les 3 premières lignes",
+    "p5_capped": "P@5 plafonnée (pertinentes dans les 5 premières / min(5, pertinentes))",
+    "p5": "P@5 (pertinentes dans les 5 premières / 5)",
+    "rr": "MRR (inverse du rang de la première pertinente)",
+    "recall20": "rappel à 20 (pertinentes trouvées parmi les 20 premières)",
+}
+QUALITY_KINDS = {
+    "word": "mot seul",
+    "inflection": "flexion (pluriel, participe)",
+    "acronym": "sigle",
+    "name": "nom, organisation",
+    "topic": "sujet en plusieurs mots",
+    "date": "date",
+    "misspelling": "faute, accents absents",
+    "phrase": "expression entre guillemets",
+    "or": "OR",
+    "seed": "thème des textes sources",
+    "demo": "réponses dans les réunions de la démo",
+    "seeds": "réponses dans les réunions tirées des textes",
+    "both": "réponses dans les deux",
+}
+
+
+def render_search_quality(data: dict[str, Any]) -> str:
+    engines = data["engines"]
+    names = list(engines)
+    labels = [SEARCH_ENGINES.get(n, n) for n in names]
+    overall = [
+        [label, *(number(engines[n]["summary"]["overall"][key], 2) for n in names)]
+        for key, label in QUALITY_MEASURES.items()
+    ]
+    parts = [
+        f"{data['config']['queries']} requêtes, {data['config']['corpus']['rows']} lignes "
+        f"de RIDA dans {data['config']['corpus']['meetings']} réunions ; seules les lignes "
+        "des résultats sont classées. Chiffre principal : la P@5 plafonnée.",
+        table(["mesure", *labels], overall),
+    ]
+    for group in ("by_kind", "by_source"):
+        rows = []
+        for key, values in engines[names[0]]["summary"][group].items():
+            cells = []
+            for n in names:
+                v = engines[n]["summary"][group][key]
+                cells.append(f"{number(v['top3'], 2)} / {number(v['p5_capped'], 2)}")
+            rows.append([QUALITY_KINDS.get(key, key), values["queries"], *cells])
+        head = "type de requête" if group == "by_kind" else "où sont les réponses"
+        parts.append(
+            table([head, "requêtes", *(f"{label} : top 3 / P@5 plaf." for label in labels)], rows)
+        )
+    texts = {q["id"]: q["text"] for q in data["queries"]}
+    for n, label in zip(names, labels, strict=True):
+        misses = engines[n]["summary"]["top3_misses"]
+        shown = ", ".join(f"`{texts[m]}`" for m in misses) or "aucune"
+        parts.append(f"{label} : sans ligne pertinente dans les 3 premières : {shown}.")
+    return "\n\n".join(parts)
+
+
 def render_load(data: dict[str, Any]) -> str:
     kinds = {
         "autosave": "enregistrement automatique",
@@ -518,6 +577,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "page_render": render_page_render,
     "docx": render_docx,
     "search": render_search,
+    "search_quality": render_search_quality,
     "actions": render_actions,
     "load": render_load,
     "live": render_live,

@@ -197,6 +197,16 @@ def test_zero_results_suggest_a_correction(app: Flask, two: tuple[int, int]) -> 
     assert find(app, "inducteur -BAL -LIFEN -GCS -ANS -DNS").suggestion is None
 
 
+def test_the_suggestion_is_the_nearest_word(app: Flask, two: tuple[int, int]) -> None:
+    """« finacement » is one edit from *financement*, two from *finement*: the nearest
+    wins, whatever the alphabetical order (Whoosh's own corrector took the last word)."""
+    doc = demo_with(title="Finement", status="draft", version="0.1")
+    doc["rida"] = [{**doc["rida"][0], "subject": "Découpé finement"}]
+    doc["actions"] = []
+    index_document(app, doc)
+    assert find(app, "finacement").suggestion == "financement"
+
+
 BAD = [
     "",
     "   ",

@@ -17,7 +17,7 @@ from whoosh import highlight
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from rida.search import FACETS, Hit, Query, Results
+from rida.search import FACETS, Hit, Query, Results, spelling
 from rida.search.analysis import GAP
 from rida.search.facets import ordered
 from rida.search.glossary import Organisations
@@ -147,14 +147,21 @@ def make_hit(h: Any) -> Hit:
 
 
 def suggest(s: Searcher, parsed: Parsed) -> str | None:
-    """The query with each word unknown to the index replaced by the closest known one."""
+    """The query with each word unknown to the index replaced by the closest known one:
+    the spelling words within two edits, chosen by :func:`rida.search.spelling.closest`
+    (nearest, then most frequent), as the PostgreSQL engine does. Not Whoosh's own
+    corrector: it ignores the distance and, on the stemmed field, the frequency, so it
+    kept the alphabetically last word (« finacement » gave « finement »)."""
     reader = s.reader()
-    corrector = s.corrector("text")
+    fields = ("spell_text", "spell_title")
 
     def correct(word: str) -> str | None:
-        if any((field, word) in reader for field in ("spell_text", "spell_title")):
+        if any((field, word) in reader for field in fields):
             return None
-        found = corrector.suggest(word, limit=1, maxdist=2)
-        return found[0] if found and found[0] != word else None
+        candidates: dict[str, int] = {}
+        for field in fields:
+            for term in reader.terms_within(field, word, spelling.MAX_DISTANCE):
+                candidates[term] = candidates.get(term, 0) + reader.doc_frequency(field, term)
+        return spelling.closest(word, candidates)
 
     return corrected(parsed, correct)

@@ -158,7 +158,10 @@
     else moveParticipant(tb, b.dataset.action);
   });
 
-  /** "Ajouter un participant": an existing person (picked by label) or a new one. */
+  /** "Ajouter un participant": an existing person (picked in the name's suggestions, by
+   *  any word of the name) or a new one. Enter in the name's suggestions picks the
+   *  highlighted person, never submits the typed text: a new person is the list's last
+   *  option, or typed when no known person matches. */
   function participantForm() {
     const form = document.getElementById('add-participant');
     const input = (name) => form.elements.namedItem(name);
@@ -166,12 +169,38 @@
     const byLabel = new Map(data.people.map((p) => [p.label, p]));
     let chosen = null;
 
+    function choose(person) {
+      chosen = person;
+      for (const f of PERSON_FIELDS) input(f).value = person[f] || '';
+      message.textContent = `Personne existante choisie : ${person.label}.`;
+    }
+
+    const names = new window.Rida.Combobox(input('last_name'), {
+      items: () => data.people,
+      label: (p) => p.label,
+      pick(person) {
+        choose(person);
+        input('function').focus();
+      },
+      extra: (typed) => `Nouvelle personne : ${typed}`,
+      pickTyped() {
+        chosen = null;
+        message.textContent = `Nouvelle personne « ${input('last_name').value.trim()} » : `
+          + 'complétez le prénom et l\'entité, puis Ajouter.';
+        input('first_name').focus();
+      },
+      announce,
+    });
+
     form.addEventListener('input', (e) => {
       if (e.target.name === 'last_name') {
-        chosen = byLabel.get(e.target.value) || null;
-        if (chosen) {
-          for (const f of PERSON_FIELDS) input(f).value = chosen[f] || '';
-          message.textContent = `Personne existante choisie : ${chosen.label}.`;
+        const exact = byLabel.get(e.target.value);
+        chosen = null;
+        if (exact) {
+          choose(exact);
+          names.close();
+        } else {
+          message.textContent = '';
         }
       } else if (e.target.name === 'first_name' || e.target.name === 'entity') {
         chosen = null;
@@ -199,6 +228,7 @@
       Dom.createParticipant(uid, shown);
       queue.put({ kind: 'part-add', uid, body });
       form.reset();
+      names.close();
       chosen = null;
       message.textContent = `${Dom.displayName(shown)} ajouté aux intervenants.`;
       input('last_name').focus();
@@ -219,6 +249,15 @@
   }
 
   editor.participantForm = participantForm();
+
+  // A participant added here or by another editor: their organisation is a speaker prefix
+  // at once (the server's suggestions have it only from the next page load).
+  const createParticipant = Dom.createParticipant;
+  Dom.createParticipant = (uid, p) => {
+    const tb = createParticipant(uid, p);
+    editor.speakers.offer(p.entity);
+    return tb;
+  };
   Object.assign(editor, { shortcutLetter, itemShortcut, focusSame, forget });
 
   // --- Comments -------------------------------------------------------------------

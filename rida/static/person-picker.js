@@ -39,6 +39,9 @@
     select.dispatchEvent(new Event('change', { bubbles: true }));
   });
 
+  // Leaving the select ends its search: coming back starts a new one.
+  document.addEventListener('focusout', (e) => typing.delete(e.target));
+
   // --- Combobox ----------------------------------------------------------------------
 
   const MAX_OPTIONS = 8;

@@ -158,6 +158,35 @@
     else moveParticipant(tb, b.dataset.action);
   });
 
+  /** A participant's names corrected in place: once left (change), the three names are
+   *  saved as one field, `person`, through the queue like any field; the server makes the
+   *  participant the person so named (known or new). An empty name is refused here. */
+  function savePerson(tb) {
+    const value = (f) => tb.querySelector(`[data-person-field="${f}"]`).value.trim();
+    const names = { last_name: value('last_name'), first_name: value('first_name'),
+      entity: value('entity') };
+    const known = Known.recordOf('part', tb.dataset.uid)?.server.person;
+    const last = tb.querySelector('[data-person-field="last_name"]');
+    Dom.clearError(last);
+    if (!names.last_name) {
+      Dom.showError(last, 'Le nom est obligatoire.');
+      return;
+    }
+    if (known && ['last_name', 'first_name', 'entity'].every((f) => (known[f] || '') === names[f])) {
+      return;
+    }
+    const op = editor.recordOp('part', tb.dataset.uid, 'person', names);
+    if (Conflicts.has('part', tb.dataset.uid, 'person')) op.held = true;
+    queue.put(op);
+    Dom.showPerson(tb, { ...names, person_id: tb.dataset.person });
+    announce(`Participant renommé pour cette réunion : ${Dom.displayName(names)}.`);
+  }
+
+  people.addEventListener('change', (e) => {
+    const tb = e.target.closest('tbody.participant-item');
+    if (tb && e.target.dataset.personField) savePerson(tb);
+  });
+
   /** "Ajouter un participant": an existing person (picked in the name's suggestions, by
    *  any word of the name) or a new one. Enter in the name's suggestions picks the
    *  highlighted person, never submits the typed text: a new person is the list's last

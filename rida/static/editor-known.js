@@ -34,7 +34,8 @@
       },
     },
     part: {
-      fields: ['function', 'attendance'],
+      // `person`: who the participant is, its three names (last, first, entity) as one.
+      fields: ['function', 'attendance', 'person'],
       text: new Set(['function']),
       element: (uid, f) => byId(`p-${uid}-${f}`),
       show(uid, values) {
@@ -110,6 +111,10 @@
     const el = FAMILIES[kind].element(uid, field);
     if (!el) return false;
     const active = document.activeElement;
+    if (kind === 'part' && field === 'person') {
+      const tb = el.closest('tbody');
+      return Boolean(active?.dataset?.personField && tb?.contains(active));
+    }
     if (kind === 'action' && field === 'owner') {
       const cell = el.closest('td');
       return Boolean(cell && (cell.contains(active) || cell.querySelector('.new-owner:not([hidden])')));
@@ -244,7 +249,8 @@
       : tb.classList.contains('action-item') ? 'action'
         : tb.classList.contains('participant-item') ? 'part' : null;
     if (!kind) return null;
-    let field = el.dataset.field;
+    let field = el.dataset.field || (el.dataset.personField && kind === 'part' ? 'person'
+      : undefined);
     if (kind === 'action' && (field === 'owner_id' || el.closest('.new-owner'))) field = 'owner';
     return field ? { kind, uid: tb.dataset.uid, field } : null;
   }

@@ -4,7 +4,11 @@ text); a participant added during the session is a speaker prefix at once."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
+
+from tests.e2e.test_editor_live import LIVE
 
 MORE_PEOPLE = [
     {"last_name": "MARTIN", "first_name": "Jeanne", "entity": "DGOS", "function": ""},
@@ -81,7 +85,7 @@ def test_a_participant_added_in_a_new_series_is_a_speaker_at_once(
     page.get_by_label("Prénom", exact=True).fill("Ana")
     page.get_by_label("Entité", exact=True).fill("ENOVACOM")
     page.get_by_role("button", name="Ajouter", exact=True).click()
-    expect(page.locator("#participants")).to_contain_text("ENOVACOM")
+    expect(page.get_by_label("Entité : Ana NEUVE")).to_have_value("ENOVACOM")
 
     question = ed.cell(1, "question")
     question.fill("")
@@ -90,3 +94,44 @@ def test_a_participant_added_in_a_new_series_is_a_speaker_at_once(
     expect(speakers.get_by_role("option")).to_have_text(["ENOVACOM :"])
     question.press("Tab")
     expect(question).to_have_value("ENOVACOM : ")
+
+
+def test_participant_names_edited_in_place_saved_and_seen_live(
+    page, make_meeting, open_editor, log_in, new_context
+):
+    alice = open_editor(page, make_meeting(page, "E2E intervenant corrigé"))
+    bob = open_editor(log_in(new_context(), "rapporteur"), alice.meeting_id)
+    for ed in (alice, bob):
+        expect(ed.page.locator("#live-status")).to_contain_text(LIVE)
+    function = alice.page.get_by_label("Fonction : Mike GUEYE")
+    alice.page.get_by_label("Nom : Mike GUEYE", exact=True).fill("GUÈYE-NDIAYE")
+    alice.page.keyboard.press("Tab")  # left: saved as one change of the participant
+    expect(alice.page.get_by_label("Prénom : Mike GUÈYE-NDIAYE", exact=True)).to_be_focused()
+    alice.page.keyboard.type("Michel")
+    alice.page.keyboard.press("Tab")
+    expect(alice.page.get_by_label("Entité : Michel GUÈYE-NDIAYE")).to_be_focused()
+    expect(function).to_have_count(0)  # its label follows the name
+    alice.wait_saved()
+
+    # Bob sees it without reloading, in the participant's own fields
+    expect(bob.page.get_by_label("Nom : Michel GUÈYE-NDIAYE", exact=True)).to_have_value(
+        "GUÈYE-NDIAYE"
+    )
+    expect(bob.page.get_by_label("Prénom : Michel GUÈYE-NDIAYE", exact=True)).to_have_value(
+        "Michel"
+    )
+
+    # an empty name is refused at once, nothing is sent
+    last = alice.page.get_by_label("Nom : Michel GUÈYE-NDIAYE", exact=True)
+    last.fill("")
+    last.press("Tab")
+    expect(alice.page.locator(".field-error")).to_contain_text("Le nom est obligatoire")
+    alice.wait_saved()
+
+    people = {p["first_name"]: p for p in alice.document()["participants"]}
+    assert (people["Michel"]["last_name"], people["Michel"]["entity"]) == ("GUÈYE-NDIAYE", "ANS")
+    assert "Mike" not in people
+    alice.page.reload()
+    expect(alice.page.get_by_label("Nom : Michel GUÈYE-NDIAYE", exact=True)).to_have_value(
+        re.compile("GUÈYE-NDIAYE", re.I)
+    )

@@ -158,7 +158,7 @@
     else moveParticipant(tb, b.dataset.action);
   });
 
-  /** A participant's names corrected in place: once left (change), the three names are
+  /** A participant's names corrected in place: once left, the three names are
    *  saved as one field, `person`, through the queue like any field; the server makes the
    *  participant the person so named (known or new). An empty name is refused here. */
   function savePerson(tb) {
@@ -182,9 +182,21 @@
     announce(`Participant renommé pour cette réunion : ${Dom.displayName(names)}.`);
   }
 
-  people.addEventListener('change', (e) => {
+  // Saved once the three names are left (or on Enter), not field by field: correcting the
+  // last name then the first name must not make a person of the half-corrected names.
+  people.addEventListener('focusout', (e) => {
     const tb = e.target.closest('tbody.participant-item');
-    if (tb && e.target.dataset.personField) savePerson(tb);
+    if (!tb || !e.target.dataset.personField) return;
+    const next = e.relatedTarget;
+    if (next?.dataset?.personField && tb.contains(next)) return;
+    savePerson(tb);
+  });
+  people.addEventListener('keydown', (e) => {
+    const tb = e.target.closest('tbody.participant-item');
+    if (!tb || !e.target.dataset.personField || e.key !== 'Enter' || e.altKey || e.ctrlKey
+      || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    savePerson(tb);
   });
 
   /** "Ajouter un participant": an existing person (picked in the name's suggestions, by
@@ -195,7 +207,6 @@
     const form = document.getElementById('add-participant');
     const input = (name) => form.elements.namedItem(name);
     const message = document.getElementById('np-message');
-    const byLabel = new Map(data.people.map((p) => [p.label, p]));
     let chosen = null;
 
     function choose(person) {
@@ -223,7 +234,7 @@
 
     form.addEventListener('input', (e) => {
       if (e.target.name === 'last_name') {
-        const exact = byLabel.get(e.target.value);
+        const exact = data.people.find((p) => p.label === e.target.value);
         chosen = null;
         if (exact) {
           choose(exact);
@@ -278,6 +289,16 @@
   }
 
   editor.participantForm = participantForm();
+
+  // A person the server named for a participant (added here, by another editor, or
+  // renamed in place) is suggested from now on, as the people known at load are.
+  const addPersonOption = Dom.addPersonOption;
+  Dom.addPersonOption = (p) => {
+    addPersonOption(p);
+    if (!p.person_id || !p.last_name || data.people.some((x) => x.id === p.person_id)) return;
+    data.people.push({ id: p.person_id, label: Dom.personLabel(p), last_name: p.last_name,
+      first_name: p.first_name || '', entity: p.entity || '', function: p.function || '' });
+  };
 
   // A participant added here or by another editor: their organisation is a speaker prefix
   // at once (the server's suggestions have it only from the next page load).

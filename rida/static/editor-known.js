@@ -42,6 +42,11 @@
         const tb = Dom.find(Dom.people, uid);
         if (tb) Dom.setPartValues(tb, values);
       },
+      // Whoever the server names is offered as organiser, rapporteur and participant,
+      // even while the user is still on the names (not shown yet).
+      seen(_uid, server) {
+        if (server.person?.id) Dom.addPersonOption({ ...server.person, person_id: server.person.id });
+      },
     },
     action: {
       fields: ['title', 'notes', 'kind', 'status', 'due_date', 'row', 'owner'],
@@ -166,6 +171,7 @@
       if (pinned || !old || !same(old[f], rec.server[f])) shown[f] = rec.server[f];
     }
     if (Object.keys(shown).length) family.show(uid, shown);
+    if (newer && family.seen) family.seen(uid, rec.server);
     return newer;
   }
 

@@ -103,15 +103,19 @@ def test_participant_names_edited_in_place_saved_and_seen_live(
     bob = open_editor(log_in(new_context(), "rapporteur"), alice.meeting_id)
     for ed in (alice, bob):
         expect(ed.page.locator("#live-status")).to_contain_text(LIVE)
-    function = alice.page.get_by_label("Fonction : Mike GUEYE")
-    alice.page.get_by_label("Nom : Mike GUEYE", exact=True).fill("GUÈYE-NDIAYE")
-    alice.page.keyboard.press("Tab")  # left: saved as one change of the participant
-    expect(alice.page.get_by_label("Prénom : Mike GUÈYE-NDIAYE", exact=True)).to_be_focused()
+    last_id = alice.page.get_by_label("Nom : Mike GUEYE", exact=True).get_attribute("id")
+    field = lambda name: alice.page.locator(f"#{last_id.removesuffix('last_name')}{name}")  # noqa: E731
+    field("last_name").fill("GUÈYE-NDIAYE")
+    alice.page.keyboard.press("Tab")  # to the first name: nothing saved yet
+    expect(field("first_name")).to_be_focused()
     alice.page.keyboard.type("Michel")
-    alice.page.keyboard.press("Tab")
-    expect(alice.page.get_by_label("Entité : Michel GUÈYE-NDIAYE")).to_be_focused()
-    expect(function).to_have_count(0)  # its label follows the name
+    alice.page.keyboard.press("Shift+Tab")
+    expect(field("last_name")).to_be_focused()
+    assert alice.queued() == []
+    alice.page.keyboard.press("Enter")  # the three names saved as one change
+    expect(alice.page.get_by_label("Fonction : Michel GUÈYE-NDIAYE")).to_have_count(1)
     alice.wait_saved()
+    field("function").focus()  # left: nothing more to save
 
     # Bob sees it without reloading, in the participant's own fields
     expect(bob.page.get_by_label("Nom : Michel GUÈYE-NDIAYE", exact=True)).to_have_value(
@@ -124,11 +128,26 @@ def test_participant_names_edited_in_place_saved_and_seen_live(
     # an empty name is refused at once, nothing is sent
     last = alice.page.get_by_label("Nom : Michel GUÈYE-NDIAYE", exact=True)
     last.fill("")
-    last.press("Tab")
+    last.press("Enter")
     expect(alice.page.locator(".field-error")).to_contain_text("Le nom est obligatoire")
     alice.wait_saved()
 
+    # the person so named is offered at once as organiser and in the name suggestions
+    expect(
+        alice.page.locator("#f-organiser_id option", has_text="GUÈYE-NDIAYE Michel")
+    ).to_have_count(1)
+    name = alice.page.get_by_role("combobox", name="Nom", exact=True)
+    name.fill("ndiaye")
+    expect(
+        alice.page.get_by_role("listbox", name="Suggestions").get_by_role("option").first
+    ).to_have_text("GUÈYE-NDIAYE Michel (ANS)")
+    name.press("Escape")
+    name.fill("")
+
     people = {p["first_name"]: p for p in alice.document()["participants"]}
+    # no person was made of the half-corrected names (« GUÈYE-NDIAYE Mike »)
+    directory = alice.page.request.get(f"{alice.server.url}/personnes").text()
+    assert "GUÈYE-NDIAYE Michel" in directory and "GUÈYE-NDIAYE Mike" not in directory
     assert (people["Michel"]["last_name"], people["Michel"]["entity"]) == ("GUÈYE-NDIAYE", "ANS")
     assert "Mike" not in people
     alice.page.reload()

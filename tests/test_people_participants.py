@@ -89,3 +89,19 @@ def test_a_hidden_namesake_is_not_taken_when_names_are_corrected(app, client):
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["participant"]["person_id"] != w["hidden"]
     assert SECRET["function"] not in done.get_data(as_text=True)
+
+
+def test_names_changed_meanwhile_by_someone_else_are_a_conflict(browser, demo_meeting):
+    part = _participant(browser, demo_meeting, "GUEYE")
+    first = _patch(browser, demo_meeting, part, {"last_name": "GUEYE-A", "first_name": "Mike"})
+    assert first.status_code == 200
+    stale = _patch(browser, demo_meeting, part, {"last_name": "GUEYE-B", "first_name": "Mike"})
+    assert stale.status_code == 409, stale.get_json()
+    assert stale.get_json()["current"]["person"]["last_name"] == "GUEYE-A"
+    # another field changed at the same stale revision is no conflict
+    other = browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}/participants/{part['uid']}",
+        {"revision": part["revision"], "fields": {"attendance": "excused"}},
+    )
+    assert other.status_code == 200, other.get_json()

@@ -1,7 +1,9 @@
 /* rida editor — speaker-prefix suggestions in question and answer fields.
  *
- * Typing capitals at the start of a line (optionally after "- ") offers the speakers
- * already used in the series ("LIFEN : "). The list follows the ARIA "list autocomplete"
+ * Typing capitals, or a capitalised word, at the start of a line (optionally after "- ")
+ * offers the speakers already used in the series ("LIFEN : ") that any word of which starts
+ * so, case and accents ignored (the matcher of every person picker, people-match.js); the
+ * organisation of a participant added during the session is offered at once (`offer`). The list follows the ARIA "list autocomplete"
  * pattern without automatic selection: ArrowDown/ArrowUp choose an option, Enter inserts
  * the chosen option, Tab inserts the chosen (or first) option, Escape closes. When the list
  * is closed, no key is intercepted: Tab moves to the next cell as usual.

@@ -81,6 +81,24 @@ class Person(SQLModel, table=True):
     email: str = Field(default="", max_length=300)
 
 
+class PersonAlias(SQLModel, table=True):
+    """A person merged into another (:mod:`rida.meetings.identity`): its spelling and its
+    old id, kept so that history reads (« ABD » became « ABDELLI Karim ») and so that the
+    same spelling typed again finds the person it was merged into."""
+
+    __tablename__ = "person_alias"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    merged_id: int  # the merged person's id (its record is gone)
+    key: str = Field(max_length=700, index=True)
+    last_name: str = Field(default="", max_length=200)
+    first_name: str = Field(default="", max_length=200)
+    entity: str = Field(default="", max_length=200)
+    merged_by: str = Field(default="", max_length=200)
+    merged_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class Meeting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     series_id: int = Field(foreign_key="series.id", index=True)

@@ -31,6 +31,8 @@ STATUS_CHANGED = "status.change"  # an action's status
 ROOM_LINK_CREATED = "room_link.create"  # a link for a room's projector (rida.live.room)
 ROOM_LINK_REVOKED = "room_link.revoke"
 ROOM_LINK_USED = "room_link.use"  # its first use
+PERSON_RENAMED = "person.rename"  # names changed (rida.meetings.identity)
+PERSON_MERGED = "person.merge"  # a duplicate merged into another person
 
 
 @dataclass

@@ -36,6 +36,8 @@ ACTIONS = {
     "room_link.create": "Création de lien pour la salle",
     "room_link.revoke": "Révocation de lien pour la salle",
     "room_link.use": "Première ouverture du lien pour la salle",
+    "person.rename": "Personne renommée",
+    "person.merge": "Personnes fusionnées",
 }
 OBJECTS = {
     "meeting": "Réunion",
@@ -55,6 +57,7 @@ OBJECTS = {
     "actions": "Tableau des actions",
     "audit_entry": "Journal d'audit",
     "room_link": "Lien pour la salle",
+    "person_alias": "Ancien nom de personne",
 }
 FIELDS = {
     "title": "titre",

@@ -12,7 +12,7 @@ from rida.fields import FieldError
 from rida.meetings.editing import apply_revision, check_uid
 from rida.meetings.ordering import delete_in, move_in, touch
 from rida.meetings.people import PERSON_LIMITS, find_or_create, visible_person
-from rida.models import ATTENDANCES, Meeting, Participation, Person
+from rida.models import ATTENDANCES, Meeting, Participation, Person, id_of
 
 PERSON_FIELDS = ("last_name", "first_name", "entity", "function")
 
@@ -26,6 +26,13 @@ def participant_dict(p: Participation, person: Person) -> dict[str, Any]:
         "entity": person.entity,
         "function": p.function,
         "attendance": p.attendance,
+        # Who the participant is, as one field the editor changes (see update).
+        "person": {
+            "id": person.id,
+            "last_name": person.last_name,
+            "first_name": person.first_name,
+            "entity": person.entity,
+        },
         "revision": p.revision,
     }
 
@@ -112,14 +119,58 @@ def _checked(name: str, value: Any) -> Any:
     raise FieldError(name, "champ inconnu ou non modifiable")
 
 
+NAME_FIELDS = ("last_name", "first_name", "entity")
+
+
+def _person_id(
+    session: Session, p: Participation, value: Any, visible: ColumnElement[bool] | None
+) -> int:
+    """The ``person`` field: who this participant is, given by names (a typo corrected in
+    the participants' table). The names find a person among those ``visible`` selects,
+    or make a new one (:func:`~rida.meetings.people.find_or_create`): the participation
+    names another person; the person record itself is not renamed (renaming everywhere
+    is the people page's: :mod:`rida.meetings.identity`)."""
+    if visible is None:
+        raise FieldError("person", "champ inconnu ou non modifiable")
+    if not isinstance(value, dict):
+        raise FieldError("person", f"objet attendu, reçu {fields.type_name(value)}")
+    unknown = sorted(set(value) - {*NAME_FIELDS, "id"})
+    if unknown:
+        raise FieldError(f"person.{unknown[0]}", "champ inconnu")
+    names = {
+        k: fields.text(value.get(k), f"person.{k}", limit=PERSON_LIMITS[k]) for k in NAME_FIELDS
+    }
+    if not names["last_name"]:
+        raise FieldError("person.last_name", "le nom est obligatoire")
+    person = find_or_create(session, names, visible=visible)
+    if person.id != p.person_id:
+        taken = session.exec(
+            select(Participation.id).where(
+                Participation.meeting_id == p.meeting_id, Participation.person_id == person.id
+            )
+        ).first()
+        if taken is not None:
+            raise FieldError("person", "cette personne participe déjà à la réunion")
+    return id_of(person)
+
+
 def update(
     session: Session,
     p: Participation,
     revision: Any,
     values: dict[str, Any],
     base: dict[str, Any] | None = None,
+    *,
+    visible: ColumnElement[bool] | None = None,
 ) -> Participation:
-    clean = {name: _checked(name, value) for name, value in values.items()}
+    """Change the participant's fields (``function``, ``attendance``, and ``person`` given
+    by names when ``visible``, the acting user's visible people, is given)."""
+    clean = {
+        ("person_id" if name == "person" else name): (
+            _person_id(session, p, value, visible) if name == "person" else _checked(name, value)
+        )
+        for name, value in values.items()
+    }
     apply_revision(
         session,
         p,

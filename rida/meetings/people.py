@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from rida.models import Person
+from rida.models import Person, PersonAlias
 
 # Longest accepted spelling of each person field (the rida/1 format's limits).
 PERSON_LIMITS = {"last_name": 200, "first_name": 200, "entity": 200, "function": 300}
@@ -57,8 +57,10 @@ def find_or_create(
     ``Person``: :func:`rida.access.visible_people` of the acting user, ``true()`` for an
     import run from the command line).
 
-    An existing record keeps its spelling; an empty function is filled from ``data`` (its
-    e-mail address never is: only an admin or the person's own account sets it).
+    A spelling merged into another person (a :class:`~rida.models.PersonAlias`) finds
+    that person. An existing record keeps its spelling; an empty function is filled from
+    ``data`` (its e-mail address never is: only an admin or the person's own account
+    sets it).
 
     A namesake the acting user may not see (named only in meetings they may not read) is
     *not* reused: reusing it would confirm that the name exists, reveal its entity and
@@ -73,6 +75,13 @@ def find_or_create(
     person = session.exec(
         select(Person).where(Person.key == key, visible).order_by(col(Person.id))
     ).first()
+    if person is None:  # a spelling merged into someone (rida.meetings.identity)
+        person = session.exec(
+            select(Person)
+            .join(PersonAlias, col(PersonAlias.person_id) == Person.id)
+            .where(PersonAlias.key == key, visible)
+            .order_by(col(PersonAlias.id))
+        ).first()
     if person is None:
         person = Person(
             key=key,

@@ -167,20 +167,89 @@
     else moveParticipant(tb, b.dataset.action);
   });
 
-  /** "Ajouter un participant": an existing person (picked by label) or a new one. */
+  /** A participant's names corrected in place: once left, the three names are
+   *  saved as one field, `person`, through the queue like any field; the server makes the
+   *  participant the person so named (known or new). An empty name is refused here. */
+  function savePerson(tb) {
+    const value = (f) => tb.querySelector(`[data-person-field="${f}"]`).value.trim();
+    const names = { last_name: value('last_name'), first_name: value('first_name'),
+      entity: value('entity') };
+    const known = Known.recordOf('part', tb.dataset.uid)?.server.person;
+    const last = tb.querySelector('[data-person-field="last_name"]');
+    Dom.clearError(last);
+    if (!names.last_name) {
+      Dom.showError(last, 'Le nom est obligatoire.');
+      return;
+    }
+    if (known && ['last_name', 'first_name', 'entity'].every((f) => (known[f] || '') === names[f])) {
+      return;
+    }
+    const op = editor.recordOp('part', tb.dataset.uid, 'person', names);
+    if (Conflicts.has('part', tb.dataset.uid, 'person')) op.held = true;
+    queue.put(op);
+    Dom.showPerson(tb, { ...names, person_id: tb.dataset.person });
+    announce(`Participant renommé pour cette réunion : ${Dom.displayName(names)}.`);
+  }
+
+  // Saved once the three names are left (or on Enter), not field by field: correcting the
+  // last name then the first name must not make a person of the half-corrected names.
+  people.addEventListener('focusout', (e) => {
+    const tb = e.target.closest('tbody.participant-item');
+    if (!tb || !e.target.dataset.personField) return;
+    const next = e.relatedTarget;
+    if (next?.dataset?.personField && tb.contains(next)) return;
+    savePerson(tb);
+  });
+  people.addEventListener('keydown', (e) => {
+    const tb = e.target.closest('tbody.participant-item');
+    if (!tb || !e.target.dataset.personField || e.key !== 'Enter' || e.altKey || e.ctrlKey
+      || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    savePerson(tb);
+  });
+
+  /** "Ajouter un participant": an existing person (picked in the name's suggestions, by
+   *  any word of the name) or a new one. Enter in the name's suggestions picks the
+   *  highlighted person, never submits the typed text: a new person is the list's last
+   *  option, or typed when no known person matches. */
   function participantForm() {
     const form = document.getElementById('add-participant');
     const input = (name) => form.elements.namedItem(name);
     const message = document.getElementById('np-message');
-    const byLabel = new Map(data.people.map((p) => [p.label, p]));
     let chosen = null;
+
+    function choose(person) {
+      chosen = person;
+      for (const f of PERSON_FIELDS) input(f).value = person[f] || '';
+      message.textContent = `Personne existante choisie : ${person.label}.`;
+    }
+
+    const names = new window.Rida.Combobox(input('last_name'), {
+      items: () => data.people,
+      label: (p) => p.label,
+      pick(person) {
+        choose(person);
+        input('function').focus();
+      },
+      extra: (typed) => `Nouvelle personne : ${typed}`,
+      pickTyped() {
+        chosen = null;
+        message.textContent = `Nouvelle personne « ${input('last_name').value.trim()} » : `
+          + 'complétez le prénom et l\'entité, puis Ajouter.';
+        input('first_name').focus();
+      },
+      announce,
+    });
 
     form.addEventListener('input', (e) => {
       if (e.target.name === 'last_name') {
-        chosen = byLabel.get(e.target.value) || null;
-        if (chosen) {
-          for (const f of PERSON_FIELDS) input(f).value = chosen[f] || '';
-          message.textContent = `Personne existante choisie : ${chosen.label}.`;
+        const exact = data.people.find((p) => p.label === e.target.value);
+        chosen = null;
+        if (exact) {
+          choose(exact);
+          names.close();
+        } else {
+          message.textContent = '';
         }
       } else if (e.target.name === 'first_name' || e.target.name === 'entity') {
         chosen = null;
@@ -208,6 +277,7 @@
       Dom.createParticipant(uid, shown);
       queue.put({ kind: 'part-add', uid, body });
       form.reset();
+      names.close();
       chosen = null;
       message.textContent = `${Dom.displayName(shown)} ajouté aux intervenants.`;
       input('last_name').focus();
@@ -228,6 +298,25 @@
   }
 
   editor.participantForm = participantForm();
+
+  // A person the server named for a participant (added here, by another editor, or
+  // renamed in place) is suggested from now on, as the people known at load are.
+  const addPersonOption = Dom.addPersonOption;
+  Dom.addPersonOption = (p) => {
+    addPersonOption(p);
+    if (!p.person_id || !p.last_name || data.people.some((x) => x.id === p.person_id)) return;
+    data.people.push({ id: p.person_id, label: Dom.personLabel(p), last_name: p.last_name,
+      first_name: p.first_name || '', entity: p.entity || '', function: p.function || '' });
+  };
+
+  // A participant added here or by another editor: their organisation is a speaker prefix
+  // at once (the server's suggestions have it only from the next page load).
+  const createParticipant = Dom.createParticipant;
+  Dom.createParticipant = (uid, p) => {
+    const tb = createParticipant(uid, p);
+    editor.speakers.offer(p.entity);
+    return tb;
+  };
   Object.assign(editor, { shortcutLetter, itemShortcut, focusSame, forget });
 
   // --- Comments -------------------------------------------------------------------

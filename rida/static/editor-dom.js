@@ -96,12 +96,11 @@
     return tb;
   }
 
-  /** Show who the participant is (names are the shared person's, not editable here). */
+  /** Show who the participant is (its names, editable in place: the `person` field). */
   function showPerson(tb, p) {
     for (const f of ['last_name', 'first_name', 'entity']) {
-      const text = p[f] || '';
-      const cell = tb.querySelector(`[data-fill="${f}"]`);
-      cell.textContent = f === 'last_name' ? text.toUpperCase() : text;
+      const input = tb.querySelector(`[data-person-field="${f}"]`);
+      if (input) input.value = p[f] || '';
     }
     tb.dataset.name = displayName(p);
     fillLabels(tb, { name: tb.dataset.name });
@@ -120,6 +119,9 @@
   }
 
   function setPartValues(tb, p) {
+    if (p.person && typeof p.person === 'object') {
+      showPerson(tb, { ...p.person, person_id: p.person.id ?? tb.dataset.person });
+    }
     for (const f of ['function', 'attendance']) {
       const el = tb.querySelector(`[data-field="${f}"]`);
       if (el && f in p) el.value = p[f] ?? '';

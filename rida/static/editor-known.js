@@ -34,12 +34,18 @@
       },
     },
     part: {
-      fields: ['function', 'attendance'],
+      // `person`: who the participant is, its three names (last, first, entity) as one.
+      fields: ['function', 'attendance', 'person'],
       text: new Set(['function']),
       element: (uid, f) => byId(`p-${uid}-${f}`),
       show(uid, values) {
         const tb = Dom.find(Dom.people, uid);
         if (tb) Dom.setPartValues(tb, values);
+      },
+      // Whoever the server names is offered as organiser, rapporteur and participant,
+      // even while the user is still on the names (not shown yet).
+      seen(_uid, server) {
+        if (server.person?.id) Dom.addPersonOption({ ...server.person, person_id: server.person.id });
       },
     },
     action: {
@@ -110,6 +116,10 @@
     const el = FAMILIES[kind].element(uid, field);
     if (!el) return false;
     const active = document.activeElement;
+    if (kind === 'part' && field === 'person') {
+      const tb = el.closest('tbody');
+      return Boolean(active?.dataset?.personField && tb?.contains(active));
+    }
     if (kind === 'action' && field === 'owner') {
       const cell = el.closest('td');
       return Boolean(cell && (cell.contains(active) || cell.querySelector('.new-owner:not([hidden])')));
@@ -161,6 +171,7 @@
       if (pinned || !old || !same(old[f], rec.server[f])) shown[f] = rec.server[f];
     }
     if (Object.keys(shown).length) family.show(uid, shown);
+    if (newer && family.seen) family.seen(uid, rec.server);
     return newer;
   }
 
@@ -244,7 +255,8 @@
       : tb.classList.contains('action-item') ? 'action'
         : tb.classList.contains('participant-item') ? 'part' : null;
     if (!kind) return null;
-    let field = el.dataset.field;
+    let field = el.dataset.field || (el.dataset.personField && kind === 'part' ? 'person'
+      : undefined);
     if (kind === 'action' && (field === 'owner_id' || el.closest('.new-owner'))) field = 'owner';
     return field ? { kind, uid: tb.dataset.uid, field } : null;
   }

@@ -1,7 +1,9 @@
 /* rida editor — speaker-prefix suggestions in question and answer fields.
  *
- * Typing capitals at the start of a line (optionally after "- ") offers the speakers
- * already used in the series ("LIFEN : "). The list follows the ARIA "list autocomplete"
+ * Typing capitals, or a capitalised word, at the start of a line (optionally after "- ")
+ * offers the speakers already used in the series ("LIFEN : ") that any word of which starts
+ * so, case and accents ignored (the matcher of every person picker, people-match.js); the
+ * organisation of a participant added during the session is offered at once (`offer`). The list follows the ARIA "list autocomplete"
  * pattern without automatic selection: ArrowDown/ArrowUp choose an option, Enter inserts
  * the chosen option, Tab inserts the chosen (or first) option, Escape closes. When the list
  * is closed, no key is intercepted: Tab moves to the next cell as usual.
@@ -18,6 +20,10 @@
  */
 (function (root) {
   'use strict';
+
+  // The matcher of every person picker (rida/static/people-match.js).
+  const PeopleMatch = typeof module !== 'undefined' && module.exports
+    ? require('./people-match.js') : root.Rida.PeopleMatch;
 
   // --- The rule (same pieces and same text as rida/meetings/speakers.py) ---------------
   const UP = String.raw`A-Z\u00c0-\u00d6\u00d8-\u00de\u0152`;  // capitals, accented ones, Œ
@@ -73,9 +79,12 @@
   const MIN_TYPED = 2;
   const CARET_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
   // Text before the caret: line start, optional list marker (as in the rule), then what the
-  // suggestions are filtered by: two capitals or more, then possibly more words ("ESEA Nou").
+  // suggestions are filtered by: two capitals or more, or a capitalised word of three
+  // letters or more ("Nouv"), then possibly more words ("ESEA Nou"). Matched like every
+  // person picker: any word of the prefix, from its start, case and accents ignored.
   const FRAGMENT = new RegExp(String.raw`(?:^|\n)[ \t]*(?:(?:[-\u2013\u2022*]|[0-9]{1,3}[.)])`
-    + String.raw`[ \t]+)?([${UP}][0-9${UP}${JOIN}]*[0-9${UP}](?:[ \u00a0][^\n:()]*)?)$`);
+    + String.raw`[ \t]+)?((?:[${UP}][0-9${UP}${JOIN}]*[0-9${UP}]|[${UP}][${LO}]{2,})`
+    + String.raw`(?:[ \u00a0][^\n:()]*)?)$`);
 
   /** Upper case without accents: how typed text and suggestions are compared. */
   function fold(text) {
@@ -118,8 +127,7 @@
       const caret = field.selectionStart;
       const typed = Speakers.typed(field);
       if (typed.length < MIN_TYPED) { this.close(); return; }
-      const key = fold(typed);
-      const matches = this.speakers.filter((s) => fold(s).startsWith(key)).slice(0, MAX_OPTIONS);
+      const matches = PeopleMatch.filter(this.speakers, typed).slice(0, MAX_OPTIONS);
       if (!matches.length) { this.close(); return; }
       const changed = this.field !== field || matches.join('|') !== this.matches.join('|');
       this.field = field;
@@ -152,6 +160,17 @@
       } else {
         field.removeAttribute('aria-activedescendant');
       }
+    }
+
+    /** Offer `name` too (a participant's organisation added during the session), if the
+     *  rule reads it as one speaker and it is not offered yet. */
+    offer(name) {
+      const cleaned = (name || '').trim().split(/\s+/).join(' ');
+      if (!cleaned || !isSpeaker(cleaned)) return false;
+      const prefix = `${cleaned} : `;
+      if (this.speakers.some((s) => fold(s) === fold(prefix))) return false;
+      this.speakers.push(prefix);
+      return true;
     }
 
     get isOpen() {

@@ -185,7 +185,12 @@ def patch_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
         p = _participant(s, meeting_id, uid)
         with prefixed(f"participants[{p.position}]"):
             p = participants.update(
-                s, p, data.get("revision"), object_field(data, "fields"), object_field(data, "base")
+                s,
+                p,
+                data.get("revision"),
+                object_field(data, "fields"),
+                object_field(data, "base"),
+                visible=access.visible_people(auth.user()),
             )
         result = {"participant": participant_dict(p, s.get_one(Person, p.person_id))}
     return result

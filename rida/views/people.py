@@ -3,9 +3,16 @@
 The page lists the people the user may see (:func:`rida.access.visible_people`). A
 person's address is set by an admin or by the person's own account, nobody else: a person
 one may not see answers 404, like an unknown id; one seen but not one's own, 403.
+
+Admins and rapporteurs rename a person and merge a duplicate into another
+(:mod:`rida.meetings.identity`), on a page of its own (``/personnes/<id>``), among the
+people they may see only: both people of a merge must be visible to them, any other id
+answers 404 like an unknown one.
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -14,8 +21,9 @@ from sqlmodel import select
 from rida import access, db
 from rida.actions import reminders
 from rida.fields import FieldError
-from rida.meetings.people import label
-from rida.models import Person, User
+from rida.meetings import identity
+from rida.meetings.people import label, visible_person
+from rida.models import Person, User, id_of
 from rida.views import auth
 from rida.views.auth import login_required
 
@@ -44,6 +52,7 @@ def index() -> ResponseReturnValue:
     return render_template(
         "people.html",
         people=[(p, label(p), may_set_email(user, p)) for p in found],
+        may_manage=access.may_write(user),
     )
 
 
@@ -75,3 +84,92 @@ def set_email(person_id: int) -> ResponseReturnValue:
             s.add(person)
             flash(f"{name} : {'adresse enregistrée' if address else 'adresse effacée'}.", "success")
     return redirect(url_for("people.index") + f"#personne-{person_id}")
+
+
+def _visible(person_id: int) -> Person:
+    """The person ``person_id`` if the user may see it, else 404 (like an unknown id)."""
+    found = visible_person(db.session(), person_id, access.visible_people(auth.user()))
+    return found or abort(404)
+
+
+@bp.get("/personnes/<int:person_id>")
+@login_required
+def detail(person_id: int) -> ResponseReturnValue:
+    """Rename a person, merge it into another (admins and rapporteurs)."""
+    _editor()
+    person = _visible(person_id)
+    user = auth.user()
+    others = (
+        db.session()
+        .exec(
+            select(Person)
+            .where(
+                access.visible_people(user),
+                Person.id != person.id,
+                (Person.last_name != "") if person.last_name else (Person.last_name == ""),
+            )
+            .order_by(Person.last_name, Person.first_name, Person.entity)
+        )
+        .all()
+    )
+    admin = user is not None and user.role == "admin"
+    return render_template(
+        "person.html",
+        person=person,
+        name=label(person),
+        others=[(p.id, label(p)) for p in others],
+        # Former spellings may come from meetings the user may not read: admins only.
+        aliases=identity.aliases(db.session(), id_of(person)) if admin else [],
+    )
+
+
+def _form_names() -> dict[str, str]:
+    return {f: request.form.get(f, "") for f in identity.NAME_FIELDS}
+
+
+@bp.post("/personnes/<int:person_id>/renommer")
+@login_required
+def rename(person_id: int) -> ResponseReturnValue:
+    _editor()
+    visible = access.visible_people(auth.user())
+    with db.transaction() as s:
+        person = visible_person(s, person_id, visible) or abort(404)
+        before = label(person)
+        try:
+            identity.rename(s, person, _form_names(), visible=visible)
+        except FieldError as e:
+            s.rollback()
+            flash(f"Personne non renommée : {e.message}.", "error")
+            return redirect(url_for("people.detail", person_id=person_id))
+        flash(f"{before} s'appelle désormais {label(person)}.", "success")
+    return redirect(url_for("people.index") + f"#personne-{person_id}")
+
+
+@bp.post("/personnes/<int:person_id>/fusionner")
+@login_required
+def merge(person_id: int) -> ResponseReturnValue:
+    _editor()
+    user = auth.user()
+    visible = access.visible_people(user)
+    with db.transaction() as s:
+        merged = visible_person(s, person_id, visible) or abort(404)
+        raw = request.form.get("into", "").strip()
+        number = re.fullmatch(r"[0-9]{1,9}", raw)
+        kept = visible_person(s, int(raw), visible) if number else None
+        problem = None
+        if kept is None:
+            problem = "choisissez la personne à garder" if not raw else "personne inconnue"
+        else:
+            gone = label(merged)
+            try:
+                identity.merge(s, merged, kept, by=user.login if user else "")
+            except FieldError as e:
+                problem = e.message
+        if problem is not None:
+            s.rollback()
+            flash(f"Fusion refusée : {problem}.", "error")
+            return redirect(url_for("people.detail", person_id=person_id))
+        assert kept is not None
+        flash(f"{gone} est fusionnée dans {label(kept)}.", "success")
+        kept_id = id_of(kept)
+    return redirect(url_for("people.index") + f"#personne-{kept_id}")

@@ -65,9 +65,14 @@ def test_participants(editor):
     last_name.press("Enter")
     expect(page.locator("#np-message")).to_contain_text("participe déjà")
     page.get_by_label("Prénom", exact=True).fill("edouard")  # the server finds BRIS again
-    last_name.fill("bris")
-    page.get_by_label("Entité", exact=True).fill("ANS")
+    last_name.fill("bris")  # BRIS is suggested: Enter alone does not submit
     last_name.press("Enter")
+    expect(items).to_have_count(count + 1)
+    last_name.press("ArrowUp")  # the last option: a new person, as typed
+    last_name.press("Enter")
+    expect(page.get_by_label("Prénom", exact=True)).to_be_focused()
+    page.get_by_label("Entité", exact=True).fill("ANS")
+    page.get_by_label("Entité", exact=True).press("Enter")
     expect(page.locator("#np-message")).to_contain_text(
         "Participant non ajouté : cette personne participe déjà à la réunion"
     )

@@ -7,10 +7,10 @@ functions, entities and e-mail addresses, series glossaries) holds its own canar
 the database after the world is built (a person: the meetings naming them; a status comment:
 the meeting during which it was written, else its action's). Each account then crawls
 whatever it can reach (links of every HTML page, the exports, the JSON API, the histories,
-the action board and its downloads, the calendar feeds, the live views and their fragments,
-a search for every canary) and every canary found in a response must belong to a meeting
-the account may read by :func:`rida.access.readable`. A room link (a projector, no
-account) must show its own meeting's canaries and no other's. A leak is (account, URL,
+each person's page, the action board and its downloads, the calendar feeds, the live views
+and their fragments, a search for every canary) and every canary found in a response must
+belong to a meeting the account may read by :func:`rida.access.readable`. A room link (a
+projector, no account) must show its own meeting's canaries and no other's. A leak is (account, URL,
 canary)."""
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ class FlowWorld:
     actions: list[int] = field(default_factory=list)
     series: list[int] = field(default_factory=list)
     rows: dict[int, list[str]] = field(default_factory=dict)  # meeting -> its row uids
+    people: list[int] = field(default_factory=list)  # every person's id
 
 
 def _user(s, login: str) -> User:  # type: ignore[no-untyped-def]
@@ -245,6 +246,7 @@ def plant(app: Flask) -> FlowWorld:
             glossary.set_groups(s, series[key], [[c(), c()]])
         world = FlowWorld(meetings, *circles(s), {})
         world.actions = list(s.exec(select(Action.id)).all())
+        world.people = list(s.exec(select(Person.id)).all())
         for row in s.exec(select(RidaRow)).all():
             world.rows.setdefault(row.meeting_id, []).append(row.uid)
         world.series = list(series.values())
@@ -405,6 +407,9 @@ class Crawl:
                     self.get(url)
         for action_id in self.world.actions:
             self.get(f"/api/actions/{action_id}/history")
+        # each person's page (rename, merge: the people one may merge into, former names)
+        for person_id in self.world.people:
+            self.get(f"/personnes/{person_id}")
         pages = ["/actions.csv", "/actions.xlsx", "/api/meetings", "/api/session"]
         pages += ["/admin/journal", "/admin/journal.csv", "/admin/comptes", "/personnes"]
         pages += [f"/series/{series_id}/glossaire" for series_id in self.world.series]

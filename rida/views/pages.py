@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
@@ -23,6 +25,7 @@ from rida.models import (
     CLASSIFICATIONS,
     Meeting,
     Person,
+    RidaRow,
     Series,
     SeriesMember,
     id_of,
@@ -154,6 +157,20 @@ def _room_link(meeting: Meeting, created: str | None) -> dict[str, object]:
     }
 
 
+ROW_TEXTS = ("subject", "question", "answer")
+
+
+def row_state(row: RidaRow) -> dict[str, Any]:
+    """A RIDA row in the editor's JSON state, without the texts its fields carry already
+    (sent once: rida/static/editor-dom.js reads them back from the fields). A text with a
+    carriage return stays in the state: HTML would turn it into a line feed."""
+    out = row_dict(row)
+    for name in ROW_TEXTS:
+        if "\r" not in out[name]:
+            del out[name]
+    return out
+
+
 @bp.route("/reunions/<int:meeting_id>/modifier")
 @login_required
 def edit(meeting_id: int) -> ResponseReturnValue:
@@ -174,7 +191,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
     ).all()
     data = {
         "meeting": header_dict(meeting),
-        "rows": [row_dict(row) for row in r.rows],
+        "rows": [row_state(row) for row in r.rows],
         "participants": [participant_dict(p, person) for p, person in r.participants],
         "people": [
             {

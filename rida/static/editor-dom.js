@@ -176,6 +176,7 @@
     if (kind === 'lines') return el.value.split('\n').map((s) => s.trim()).filter(Boolean);
     if (kind === 'person') return el.value ? Number(el.value) : null;
     if (el.dataset.meeting === 'comments') return commentValues();
+    if ('date' in el.dataset) return window.Rida.dates.value(el);   // ISO; null: invalid
     return el.value;
   }
 
@@ -185,6 +186,7 @@
     if (!el) return;
     if (el.dataset.kind === 'lines') el.value = (value || []).join('\n');
     else if (el.dataset.kind === 'person') showRole(field, value);
+    else if ('date' in el.dataset) window.Rida.dates.put(el, value);   // JJ/MM/AAAA
     else el.value = value ?? '';
   }
 

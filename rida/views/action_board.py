@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from rida import access, db
+from rida import access, db, fields
 from rida.actions import action_board
 from rida.actions.action_board import BoardQuery, params, tables
 from rida.actions.action_board.chart import geometry
@@ -149,11 +149,20 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
     }
 
 
+def _typed_args() -> dict[str, list[str]]:
+    """The page's arguments, its dates typed as JJ/MM/AAAA made ISO (as the API has them);
+    :class:`ValidationError` for those that are no date."""
+    args, bad = fields.typed_dates(request.args.to_dict(flat=False), ("due_from", "due_to"))
+    if bad:
+        raise ValidationError(bad)
+    return args
+
+
 @bp.route("/actions")
 @login_required
 def dashboard() -> ResponseReturnValue:
     try:
-        query = params.parse(request.args.to_dict(flat=False))
+        query = params.parse(_typed_args())
     except ValidationError as e:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
@@ -168,7 +177,7 @@ def dashboard() -> ResponseReturnValue:
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
     try:
-        query = params.parse(request.args.to_dict(flat=False))
+        query = params.parse(_typed_args())
     except ValidationError as e:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())

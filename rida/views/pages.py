@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from rida import access, db
+from rida import access, db, fields
 from rida.actions import action_dict, actions_of, owner_dict
 from rida.circuit import validation, versions
 from rida.circuit.files import FORMAT_LABELS
@@ -104,7 +104,10 @@ def create_meeting() -> ResponseReturnValue:
                 raise FieldError("series_id", "série inconnue")
             if not access.can_edit_series(s, user, series_id):
                 raise FieldError("series_id", access.NOT_A_MEMBER)
-            meeting = editing.create_meeting(s, series_id, user, dict(form))
+            typed, bad = fields.typed_dates(form.to_dict(), ("date",))
+            if bad:
+                raise bad[0]
+            meeting = editing.create_meeting(s, series_id, user, typed)
     except FieldError as e:
         flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.", "error")
         return redirect(url_for("pages.home"))

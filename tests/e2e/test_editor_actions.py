@@ -44,7 +44,7 @@ def test_action_created_from_an_a_row_with_the_keyboard(
 
     page.reload()
     expect(page.get_by_label("Intitulé de l'action 4")).to_have_value("Chiffrer les inducteurs")
-    expect(page.get_by_label("Échéance de l'action 4")).to_have_value("2022-02-02")
+    expect(page.get_by_label("Échéance de l'action 4")).to_have_value("02/02/2022")
     expect(owner.locator("option:checked")).to_have_text("SLOSAR Mathieu (ANS)")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text("Chiffrer les inducteurs")
     stored = ed.document()["actions"][3]

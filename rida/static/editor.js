@@ -385,9 +385,12 @@
   for (const row of data.rows) Dom.setRowValues(Dom.find(grid, row.uid), row);
   for (const p of data.participants) Dom.setPartValues(Dom.find(people, p.uid), p);
   for (const a of data.actions) ActionDom.setValues(Dom.find(ActionDom.list, a.uid), a);
-  applyOps(queue.adopt());
   ActionDom.showLinked();
-  queue.start(applyOps);
+  queue.adopt().then((ops) => {   // decrypted first (autosave.js)
+    applyOps(ops);
+    ActionDom.showLinked();
+    queue.start(applyOps);
+  });
   // The banner's « Se reconnecter » leaves the page on purpose: the edits are stored and
   // come back after the login, no need to ask.
   document.querySelector('[data-session-login]')?.addEventListener('click', (e) => {

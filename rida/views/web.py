@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from rida import fields, render
 from rida.meetings import people
-from rida.views import auth, json_api
+from rida.views import auth, json_api, local_queue
 
 csrf = CSRFProtect()
 
@@ -170,5 +170,6 @@ def init_app(app: Flask) -> None:
             "role": render.ROLE_LABELS,
         },
         current_account=auth.user,
+        local_queue=local_queue,
         person_name=people.display_name,
     )

@@ -149,20 +149,24 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
     }
 
 
-def _typed_args() -> dict[str, list[str]]:
-    """The page's arguments, its dates typed as JJ/MM/AAAA made ISO (as the API has them);
-    :class:`ValidationError` for those that are no date."""
+def _parse() -> BoardQuery:
+    """The page's query, its dates typed as JJ/MM/AAAA (made ISO, as the API has them);
+    :class:`ValidationError` listing every bad parameter, dates included."""
     args, bad = fields.typed_dates(request.args.to_dict(flat=False), ("due_from", "due_to"))
+    try:
+        query = params.parse(args)
+    except ValidationError as e:
+        raise ValidationError([*e.errors, *bad]) from None
     if bad:
         raise ValidationError(bad)
-    return args
+    return query
 
 
 @bp.route("/actions")
 @login_required
 def dashboard() -> ResponseReturnValue:
     try:
-        query = params.parse(_typed_args())
+        query = _parse()
     except ValidationError as e:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
@@ -177,7 +181,7 @@ def dashboard() -> ResponseReturnValue:
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
     try:
-        query = params.parse(_typed_args())
+        query = _parse()
     except ValidationError as e:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())

@@ -124,9 +124,12 @@ def common_model(query: Query) -> dict[str, Any]:
 def results() -> ResponseReturnValue:
     try:
         args, bad = fields.typed_dates(request.args.to_dict(flat=False), ("from", "to"))
+        try:
+            query = params.parse(args)
+        except ValidationError as e:
+            raise ValidationError([*e.errors, *bad]) from None
         if bad:
             raise ValidationError(bad)
-        query = params.parse(args)
     except ValidationError as e:
         empty = Query(text=request.args.get("q", "")[:1000])
         return render_template(

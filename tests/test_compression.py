@@ -35,9 +35,12 @@ def _benchmark_document(rows: int) -> dict:
     return module.meeting_document(rows)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Iterator[Server]:
-    found = Server(tmp_path_factory.mktemp("weight") / "data", template_db)
+@pytest.fixture(scope="module", params=[1, 2], ids=["waitress", "gunicorn"])
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, template_db: Path
+) -> Iterator[Server]:
+    """``rida serve``: one process (waitress), or two (``--workers 2``: gunicorn)."""
+    found = Server(tmp_path_factory.mktemp("weight") / "data", template_db, workers=request.param)
     yield found
     found.stop()
 

@@ -60,6 +60,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/actions.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/live.py
+	$(BIN)/python benchmarks/page_weight.py
 
 # The manual (docs/, mkdocs.yml) into site/, strict: a broken link or anchor is an error.
 docs: $(VENV)/.docs-installed

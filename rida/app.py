@@ -61,8 +61,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _add_web(app: Flask) -> None:
     """Login, CSRF, error pages and every blueprint (imported here: a command does
     without them)."""
-    from rida.views import auth, web
+    from rida.views import auth, compression, web
 
+    compression.init_app(app)  # first: its after_request hook runs last
     auth.init_app(app)
     web.init_app(app)  # first: its ``int`` converter applies to the routes added after it
     for blueprint in blueprints():

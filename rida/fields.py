@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,9 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # re.ASCII: `\d` must not accept other scripts' digits (`1٣:00`).
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# A date as people type it in a form: JJ/MM/AAAA (J/M/AAAA too).
+_TYPED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+TYPED_DATE_MESSAGE = "Date invalide : attendu JJ/MM/AAAA"
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d", re.ASCII)
 _VERSION = re.compile(r"(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3})", re.ASCII)
 MAX_DEPTH = 64
@@ -119,6 +122,48 @@ def date(value: Any, path: str, *, required: bool = False) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise FieldError(path, f"date inexistante : {value}") from None
+
+
+def typed_date(value: Any, path: str) -> dt.date | None:
+    """A date typed in a form (JJ/MM/AAAA, J/M/AAAA, or AAAA-MM-JJ pasted); empty is None.
+    The API and the rida/1 format keep ISO dates only (:func:`date`)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        found = _TYPED_DATE.fullmatch(text)
+        try:
+            if found:
+                day, month, year = (int(g) for g in found.groups())
+                return dt.date(year, month, day)
+            if _DATE.fullmatch(text):
+                return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise FieldError(path, TYPED_DATE_MESSAGE)
+
+
+def typed_dates(
+    args: Mapping[str, Any], names: Sequence[str]
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Form arguments whose dates (``names``), typed as JJ/MM/AAAA, are made ISO (as the
+    parsers and the API read them), and the errors of those that are no date (dropped).
+    A value may be a string or a list of strings (``to_dict(flat=False)``)."""
+    out, errors = dict(args), []
+    for name in names:
+        if name not in out:
+            continue
+        raw = out[name]
+        values = raw if isinstance(raw, list) else [raw]
+        try:
+            dates = [typed_date(v, name) for v in values]
+        except FieldError as e:
+            errors.append(e)
+            del out[name]
+            continue
+        iso = [d.isoformat() if d else "" for d in dates]
+        out[name] = iso if isinstance(raw, list) else iso[0]
+    return out, errors
 
 
 def time(value: Any, path: str) -> str:

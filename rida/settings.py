@@ -132,6 +132,13 @@ SETTINGS: tuple[Setting, ...] = (
         "ni API de lecture).",
     ),
     Setting(
+        "RIDA_COMPRESSION",
+        "1",
+        "`1` : les pages, le JSON, les scripts et les feuilles de style partent compressés "
+        "(brotli ou gzip, selon le navigateur) ; `0` quand le mandataire inverse compresse "
+        "déjà. Jamais les flux en direct ni les fichiers déjà compressés (DOCX, ZIP, PDF).",
+    ),
+    Setting(
         "RIDA_SECURE_COOKIES",
         "0",
         "`1` quand rida est servi derrière HTTPS (mandataire inverse) : le cookie de session "
@@ -262,6 +269,7 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         # Accounts and sessions (rida.views.auth, rida.accounts: session_clock, login_guard).
         "PUBLIC_READ": flag(env, "RIDA_PUBLIC_READ"),
         "SESSION_COOKIE_SECURE": flag(env, "RIDA_SECURE_COOKIES"),
+        "COMPRESSION": flag(env, "RIDA_COMPRESSION"),
         "SESSION_IDLE_SECONDS": number(env, "RIDA_SESSION_IDLE_MINUTES") * 60,
         "SESSION_MAX_SECONDS": number(env, "RIDA_SESSION_MAX_HOURS") * 3600,
         "SESSION_WARNING_SECONDS": number(env, "RIDA_SESSION_WARNING_MINUTES") * 60,

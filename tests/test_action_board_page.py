@@ -99,9 +99,15 @@ def test_unknown_series_is_a_message_not_an_error(browser, data):
 
 
 def test_bad_parameters_400_with_the_field(browser, data):
-    html = page(browser, "/actions?status=fini&due_to=31%2F01%2F2022", status=400)
+    html = page(browser, "/actions?status=fini&due_to=31%2F02%2F2022", status=400)
     assert "Statut (status) : valeur inconnue « fini »" in html
-    assert "Échéance jusqu&#39;au (due_to) : date attendue au format AAAA-MM-JJ" in html
+    assert "Échéance jusqu&#39;au (due_to) : Date invalide : attendu JJ/MM/AAAA" in html
+
+
+def test_filter_dates_are_read_as_jj_mm_aaaa(browser, data):
+    html = page(browser, "/actions?due_from=1%2F1%2F2022&due_to=2022-12-31")
+    assert 'value="01/01/2022"' in html and 'value="31/12/2022"' in html
+    assert 'type="date"' not in html
 
 
 def test_chart_is_inline_svg_with_a_table(browser, data):

@@ -89,3 +89,23 @@ def test_editor_needs_the_right_to_edit(client, demo_meeting):
     reader = Browser(client).login("reader")
     assert reader.client.get(f"/reunions/{demo_meeting}").status_code == 200
     assert reader.client.get(f"/reunions/{demo_meeting}/modifier").status_code == 403
+
+
+def test_the_state_leaves_the_row_texts_to_the_fields(browser, demo_meeting):
+    """Each row's text is sent once (its fields); a text with a carriage return stays in
+    the state too, since HTML would turn it into a line feed."""
+    page = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
+    state = json.loads(re.search(r'id="editor-data">(.*?)</script>', page, re.S).group(1))
+    first = state["rows"][0]
+    assert {"uid", "number", "nature", "revision"} <= first.keys()
+    assert not {"subject", "question", "answer"} & first.keys()
+    saved = browser.json(
+        "PATCH",
+        f"/api/meetings/{demo_meeting}/rows/{first['uid']}",
+        {"revision": first["revision"], "fields": {"answer": "un\r\ndeux"}},
+    )
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    page = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
+    state = json.loads(re.search(r'id="editor-data">(.*?)</script>', page, re.S).group(1))
+    assert state["rows"][0]["answer"] == "un\r\ndeux"
+    assert "question" not in state["rows"][0]

@@ -45,7 +45,17 @@ def test_bad_form_input_gets_a_french_message(browser):
     ).get_data(as_text=True)
     response = browser.form("/reunions", {"series_id": "1", "title": "x", "date": "2024-02-30"})
     html = browser.client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Réunion non créée (date) : date inexistante : 2024-02-30." in html
+    assert "Réunion non créée (date) : Date invalide : attendu JJ/MM/AAAA." in html
+    response = browser.form("/reunions", {"series_id": "1", "title": "y", "date": "5/3/2024"})
+    assert (
+        browser.json(
+            "GET",
+            response.headers["Location"]
+            .replace("/modifier", "")
+            .replace("/reunions/", "/api/meetings/"),
+        ).get_json()["date"]
+        == "2024-03-05"
+    )
     response = browser.form("/reunions", {"series_id": "nope", "title": "x", "date": "2024-02-01"})
     html = browser.client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Réunion non créée (série) : série inconnue." in html

@@ -93,7 +93,7 @@ def test_bad_parameters_say_so_in_french(browser, meetings):
     html = page(browser, "/recherche?q=bal&nature=X&from=hier", status=400)
     assert 'role="alert"' in html
     assert "Nature (nature) : valeur inconnue « X »" in html
-    assert "Depuis le (from) : date attendue au format AAAA-MM-JJ" in html
+    assert "Depuis le (from) : Date invalide : attendu JJ/MM/AAAA" in html
     assert 'value="bal"' in html  # the form keeps the query
 
 

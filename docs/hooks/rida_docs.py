@@ -39,6 +39,7 @@ SCRIPTS = {
     "actions": "benchmarks/actions.py",
     "load": "benchmarks/load.py",
     "live": "benchmarks/live.py",
+    "page_weight": "benchmarks/page_weight.py",
 }
 
 
@@ -572,6 +573,40 @@ def render_workshops(data: dict[str, Any]) -> str:
     )
 
 
+def render_page_weight(data: dict[str, Any]) -> str:
+    def kb(value: float) -> str:
+        return f"{number(value, 1)} Ko"
+
+    rows = []
+    for r in data["runs"]:
+        label = r["label"].replace("before", "avant").replace("after (this tree)", "après")
+        rows.append(
+            [
+                label,
+                kb(r["page_identity_kb"]),
+                kb(r["page_gzip_kb"]),
+                kb(r["page_br_kb"]),
+                kb(r["state_kb"]),
+                r["copies_of_a_row_text"],
+                f"{kb(r['assets_identity_kb'])} / {kb(r['assets_br_kb'])}",
+            ]
+        )
+    headers = [
+        "version",
+        "page",
+        "page gzip",
+        "page br",
+        "état JSON",
+        "copies du texte d'une ligne",
+        "scripts et styles (brut / br)",
+    ]
+    target = data["settings"]["target_kb"]
+    return (
+        table(headers, rows)
+        + f"\n\nObjectif : page compressée < {number(target, 0)} Ko ({yes_no(data['target_met'])})."
+    )
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "autosave": render_autosave,
     "page_render": render_page_render,
@@ -581,4 +616,5 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "actions": render_actions,
     "load": render_load,
     "live": render_live,
+    "page_weight": render_page_weight,
 }

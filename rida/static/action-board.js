@@ -118,6 +118,8 @@
     for (const op of ops) show(op.id, op.value);
   }
 
-  applyOps(queue.adopt());
-  queue.start(applyOps);
+  queue.adopt().then((ops) => {   // decrypted first (autosave.js)
+    applyOps(ops);
+    queue.start(applyOps);
+  });
 })();

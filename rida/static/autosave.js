@@ -19,11 +19,23 @@
  *
  * The queue knows HTTP, not the editor: the editor turns an op into a request
  * (`request`), and is told of acknowledgements, conflicts and refusals.
+ *
+ * What is stored belongs to the logged-in account (docs/limites.md, « Modifications non
+ * envoyées ») : each entry is named `rida:q:<account tag>:<meeting>:<page>` and holds the
+ * ops encrypted with AES-GCM (WebCrypto) under the account's key, which the server puts
+ * in the page (#rida-local, rida/views/local_queue.py); the entry's name is the
+ * additional data (an entry cannot be moved to another meeting). Beside the ciphertext:
+ * `ts`, `closed` and `n` (how many ops: the logout warning counts them), in clear. A page
+ * adopts only its account's entries, and can decrypt only those. Without WebCrypto (plain
+ * http on another address than localhost: no secure context), nothing is stored: the
+ * edits live in the page only, and a notice says so. Entries of the former, unencrypted
+ * format (`rida:queue:…`) say nothing of their account: they are dropped, never replayed.
  */
 (function () {
   'use strict';
 
-  const PREFIX = 'rida:queue:';
+  const PREFIX = 'rida:q:';
+  const LEGACY_PREFIX = 'rida:queue:';   // before encryption: no account, dropped
   const STALE_MS = 20000;       // a queue not refreshed for this long belongs to a gone page
   const HEARTBEAT_MS = 5000;
   const MAX_BACKOFF_MS = 10000;
@@ -43,7 +55,68 @@
     server: 'Erreur du serveur : nouvel essai automatique (vos modifications sont conservées)',
     storage: 'Attention : le navigateur ne peut pas conserver les modifications non '
       + 'enregistrées (stockage local plein ou désactivé)',
+    memory: 'Enregistrement en attente — modifications gardées dans cette page seulement '
+      + '(connexion non sécurisée)',
   };
+  const MEMORY_NOTICE = 'Connexion non sécurisée (sans HTTPS) : ce navigateur ne peut pas '
+    + 'chiffrer les modifications en attente d\'envoi. Elles sont gardées dans cette page '
+    + 'seulement, jamais dans le navigateur : ne fermez pas la page avant « Enregistré ».';
+
+  // --- The account's vault: AES-GCM under the key the page was given ----------------
+
+  const encode = (text) => new TextEncoder().encode(text);
+  const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
+  const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  let vaultFound;
+
+  /** `{tag, key: Promise<CryptoKey>}` of the logged-in account, or null (no key in the
+   *  page, or no WebCrypto: not a secure context). */
+  function vault() {
+    if (vaultFound !== undefined) return vaultFound;
+    vaultFound = null;
+    const el = document.getElementById('rida-local');
+    const subtle = window.isSecureContext && window.crypto && window.crypto.subtle;
+    if (el && el.dataset.tag && el.dataset.key && subtle) {
+      try {
+        const key = subtle.importKey('raw', unb64(el.dataset.key), 'AES-GCM', false,
+          ['encrypt', 'decrypt']);
+        vaultFound = { tag: el.dataset.tag, key };
+        key.catch(() => { /* reported when used */ });
+      } catch (e) { /* bad key: nothing stored */ }
+    }
+    el?.remove();   // the key stays in this page's memory only
+    return vaultFound;
+  }
+
+  async function seal(v, name, plain) {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encode(name) },
+      await v.key, encode(plain));
+    return { iv: b64(iv), ct: b64(new Uint8Array(ct)) };
+  }
+
+  /** The ops of a stored entry, or null when it is not this account's (or damaged). */
+  async function unseal(v, name, box) {
+    try {
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: unb64(box.iv), additionalData: encode(name) },
+        await v.key, unb64(box.ct));
+      const ops = JSON.parse(new TextDecoder().decode(plain));
+      return Array.isArray(ops) ? ops : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** Entries of the former format (no account, in clear): removed, once per page. */
+  function dropLegacy(storage) {
+    const old = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key && key.startsWith(LEGACY_PREFIX)) old.push(key);
+    }
+    for (const key of old) storage.removeItem(key);
+  }
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replaceAll('-', '');
@@ -68,8 +141,17 @@
      */
     constructor(o) {
       Object.assign(this, o);
-      this.prefix = `${PREFIX}${o.meetingId}:`;
+      this.vault = vault();
+      this.memoryOnly = !this.vault;   // no WebCrypto: the edits live in this page only
+      this.prefix = `${PREFIX}${this.vault ? this.vault.tag : 'none'}:${o.meetingId}:`;
       this.key = this.prefix + newId();
+      this.generation = 0;        // of the ops being encrypted; older results are dropped
+      this.sealed = null;         // the last ciphertext written, and its plain text
+      this.sealedPlain = null;
+      this.writing = Promise.resolve();
+      Queue.instances.push(this);
+      try { dropLegacy(window.localStorage); } catch (e) { /* storage disabled */ }
+      if (this.memoryOnly) showMemoryNotice();
       this.ops = [];
       this.inflight = null;
       this.timer = null;          // pending debounce or retry
@@ -84,10 +166,12 @@
       this.waits = o.waits || (() => true);
     }
 
-    /** Take over the queues left by closed pages; returns the adopted ops, in order. */
-    adopt() {
+    /** Take over the queues this account's closed pages left; resolves to the adopted
+     *  ops, in order. */
+    async adopt() {
+      if (this.memoryOnly) { this.report(); return []; }
       try {
-        return this.adoptFrom(window.localStorage);
+        return await this.adoptFrom(window.localStorage);
       } catch (e) {
         this.storageFailed = true;   // storage disabled: nothing to adopt, nothing kept
         this.report();
@@ -95,7 +179,7 @@
       }
     }
 
-    adoptFrom(storage) {
+    async adoptFrom(storage) {
       const now = Date.now();
       const found = [];
       for (let i = 0; i < storage.length; i++) {
@@ -103,12 +187,14 @@
         if (key && key.startsWith(this.prefix) && key !== this.key) found.push(key);
       }
       const queues = [];
+      const taken = [];
       for (const key of found) {
         let stored = null;
         try { stored = JSON.parse(storage.getItem(key)); } catch (e) { /* corrupt */ }
         if (stored && !stored.closed && now - stored.ts < STALE_MS) continue;  // alive
-        storage.removeItem(key);
-        if (stored && Array.isArray(stored.ops) && stored.ops.length) queues.push(stored.ops);
+        const ops = stored && stored.ct ? await unseal(this.vault, key, stored) : null;
+        taken.push(key);
+        if (ops && ops.length) queues.push(ops);
       }
       queues.sort((a, b) => (a[0].t || 0) - (b[0].t || 0));
       const adopted = queues.flat();
@@ -118,7 +204,18 @@
       }
       this.ops.push(...adopted);
       this.persist();
+      await this.written();   // kept under this page's key before the others go
+      for (const key of taken) storage.removeItem(key);
       return adopted;
+    }
+
+    /** Resolves once what the queue holds now is written (encrypted) in localStorage. */
+    async written() {
+      let seen;
+      do {
+        seen = this.writing;
+        await seen;
+      } while (seen !== this.writing);
     }
 
     /** Start sending; `onAdopt` re-applies ops adopted later (from a page that crashed). */
@@ -143,8 +240,8 @@
         if (e.persisted) { this.closed = false; this.persist(); this.retryNow(); }
       });
       setInterval(() => { if (this.ops.length) this.persist(); }, HEARTBEAT_MS);
-      setTimeout(() => {
-        const late = this.adopt();
+      setTimeout(async () => {
+        const late = await this.adopt();
         if (late.length) { onAdopt(late); this.pump(); }
       }, STALE_MS + 1000);
       this.pump();
@@ -200,13 +297,19 @@
       this.pump();
     }
 
+    /** Store the ops (encrypted: the write follows a moment later) or remove the entry;
+     *  an unchanged queue only refreshes `ts` and `closed`, at once. */
     persist() {
+      if (this.memoryOnly) { this.report(); return; }
       try {
         if (this.ops.length) {
-          const ops = this.ops.map(({ readyAt, ...rest }) => rest);
-          localStorage.setItem(this.key, JSON.stringify({ ts: Date.now(), closed: this.closed,
-            ops }));
+          const plain = JSON.stringify(this.ops.map(({ readyAt, ...rest }) => rest));
+          if (plain === this.sealedPlain) this.store(this.sealed, this.ops.length);
+          else this.reseal(plain, this.ops.length);
         } else {
+          this.generation += 1;   // an encryption under way must not write after this
+          this.sealed = null;
+          this.sealedPlain = null;
           localStorage.removeItem(this.key);
         }
         this.storageFailed = false;
@@ -214,6 +317,25 @@
         this.storageFailed = true;   // full or disabled: edits live in this page only
       }
       this.report();
+    }
+
+    reseal(plain, n) {
+      this.generation += 1;
+      const generation = this.generation;
+      this.writing = seal(this.vault, this.key, plain).then((box) => {
+        if (generation !== this.generation) return;   // a newer state is on its way
+        this.sealed = box;
+        this.sealedPlain = plain;
+        this.store(box, n);
+      }).catch(() => {
+        this.storageFailed = true;
+        this.report();
+      });
+    }
+
+    store(box, n) {
+      localStorage.setItem(this.key, JSON.stringify({ v: 2, ts: Date.now(),
+        closed: this.closed, n, ...box }));
     }
 
     clearTimer() {
@@ -393,6 +515,7 @@
       let state;
       if (this.frozen) state = 'frozen';
       else if (this.storageFailed) state = 'storage';
+      else if (pending && this.memoryOnly) state = 'memory';
       else if (pending && this.trouble) state = this.trouble;
       else if (pending) state = 'saving';
       else if (held) state = 'conflict';
@@ -402,6 +525,36 @@
       this.lastState = signature;
       this.onState(state, { pending, held });
     }
+  }
+
+  Queue.instances = [];   // this page's queues (the logout warning counts their ops)
+
+  /** The ops this account's entries hold for `meetingId` (tests, and the curious). */
+  Queue.stored = async (meetingId) => {
+    const v = vault();
+    if (!v) return [];
+    await Promise.all(Queue.instances.map((q) => q.written()));
+    const prefix = `${PREFIX}${v.tag}:${meetingId}:`;
+    const found = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith(prefix)) found.push(key);
+    }
+    const ops = [];
+    for (const key of found) {
+      ops.push(...(await unseal(v, key, JSON.parse(localStorage.getItem(key))) || []));
+    }
+    return ops;
+  };
+
+  function showMemoryNotice() {
+    const status = document.getElementById('save-status');
+    if (!status || document.getElementById('local-notice')) return;
+    const p = document.createElement('p');
+    p.id = 'local-notice';
+    p.className = 'local-notice';
+    p.textContent = MEMORY_NOTICE;
+    status.insertAdjacentElement('afterend', p);
   }
 
   /** Run an editor callback; a bug there must not stop the sender. */

@@ -21,6 +21,16 @@
   const commentItems = () => [...comments.querySelectorAll('.comment-item')];
   const find = (container, uid) => container.querySelector(`tbody[data-uid="${CSS.escape(uid)}"]`);
 
+  // The rows' texts are sent once, in their fields: the JSON state lacks them (but for a
+  // text with a carriage return, which HTML would change). `defaultValue` is the text the
+  // server sent, even where the browser restored what was typed before a reload.
+  for (const row of data.rows) {
+    const tb = find(grid, row.uid);
+    for (const f of ['subject', 'question', 'answer']) {
+      if (!(f in row)) row[f] = tb?.querySelector(`[data-field="${f}"]`)?.defaultValue ?? '';
+    }
+  }
+
   /** A new element from a <template>, with `__uid__` replaced in its ids. */
   function fromTemplate(id, uid) {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(uid)) throw new Error(`invalid uid: ${uid}`);
@@ -168,6 +178,7 @@
     if (kind === 'lines') return el.value.split('\n').map((s) => s.trim()).filter(Boolean);
     if (kind === 'person') return el.value ? Number(el.value) : null;
     if (el.dataset.meeting === 'comments') return commentValues();
+    if ('date' in el.dataset) return window.Rida.dates.value(el);   // ISO; null: invalid
     return el.value;
   }
 
@@ -177,6 +188,7 @@
     if (!el) return;
     if (el.dataset.kind === 'lines') el.value = (value || []).join('\n');
     else if (el.dataset.kind === 'person') showRole(field, value);
+    else if ('date' in el.dataset) window.Rida.dates.put(el, value);   // JJ/MM/AAAA
     else el.value = value ?? '';
   }
 

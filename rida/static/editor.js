@@ -73,6 +73,9 @@
   /** The op that saves `el`'s current value (without its base), or null if `el` is not a
    *  saved field. */
   function opFor(el) {
+    // A date is saved once valid (ISO), never as typed: date-input.js says what is wrong.
+    const date = 'date' in el.dataset ? window.Rida.dates.value(el) : undefined;
+    if (date === null || (date === '' && el.required)) return null;
     if (el.dataset.role) {
       return fieldOp('meeting', null, el.dataset.role, el.checked ? Number(el.value) : null);
     }
@@ -88,7 +91,7 @@
     if (tb.classList.contains('action-item')) {
       if (field === 'owner_id' && !/^\d*$/.test(el.value)) return null;   // a form opens
       const value = field === 'owner_id' ? Number(el.value) || null
-        : (field === 'row' || field === 'due_date') ? el.value || null : el.value;
+        : field === 'due_date' ? date || null : field === 'row' ? el.value || null : el.value;
       return fieldOp('action', tb.dataset.uid, field, value);
     }
     return fieldOp('part', tb.dataset.uid, field, el.value);
@@ -319,7 +322,11 @@
     else if (op.kind === 'action' && op.field === 'row') ActionDom.setValues(tb, { row: op.value });
     else if (op.kind === 'action' && op.field === 'owner_id') {
       ActionDom.showOwner(tb, String(op.value ?? ''));
-    } else if (isFieldOp(op)) { const el = elementOf(op); if (el) el.value = op.value ?? ''; }
+    } else if (isFieldOp(op)) {
+      const el = elementOf(op);
+      if (el && 'date' in el.dataset) window.Rida.dates.put(el, op.value);
+      else if (el) el.value = op.value ?? '';
+    }
     else if (op.kind === 'action-add' && !tb) ActionDom.create(op.uid, op.body.fields);
     else if (op.kind === 'row-add' && !tb) {
       Dom.createRow(op.uid, op.after ? Dom.find(grid, op.after) : null);
@@ -378,9 +385,12 @@
   for (const row of data.rows) Dom.setRowValues(Dom.find(grid, row.uid), row);
   for (const p of data.participants) Dom.setPartValues(Dom.find(people, p.uid), p);
   for (const a of data.actions) ActionDom.setValues(Dom.find(ActionDom.list, a.uid), a);
-  applyOps(queue.adopt());
   ActionDom.showLinked();
-  queue.start(applyOps);
+  queue.adopt().then((ops) => {   // decrypted first (autosave.js)
+    applyOps(ops);
+    ActionDom.showLinked();
+    queue.start(applyOps);
+  });
   // The banner's « Se reconnecter » leaves the page on purpose: the edits are stored and
   // come back after the login, no need to ask.
   document.querySelector('[data-session-login]')?.addEventListener('click', (e) => {

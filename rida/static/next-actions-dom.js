@@ -42,9 +42,10 @@
 
   function setValues(tb, a) {
     if (!tb) return;
-    for (const name of ['title', 'notes', 'kind', 'status', 'due_date']) {
+    for (const name of ['title', 'notes', 'kind', 'status']) {
       if (name in a) field(tb, name).value = a[name] ?? '';
     }
+    if ('due_date' in a) window.Rida.dates.put(field(tb, 'due_date'), a.due_date);
     if ('row' in a) fillRows(field(tb, 'row'), a.row || '');
     if ('owner' in a) {
       if (a.owner) addOwner(a.owner);
@@ -143,7 +144,7 @@
       if (!row) continue;
       const title = field(tb, 'title').value.trim() || 'sans intitulé';
       const text = `Action ${number(tb)} : ${Dom.shorten(title, 120)} — ${ownerText(tb)} — `
-        + dueText(field(tb, 'due_date').value);
+        + dueText(window.Rida.dates.value(field(tb, 'due_date')));
       byRow.set(row, [...(byRow.get(row) || []), text]);
     }
     for (const tb of Dom.rowItems()) {

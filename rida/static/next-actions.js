@@ -177,9 +177,12 @@
   /** An action due before the meeting is allowed, but said (and warned at validation). */
   const meetingDate = document.getElementById('f-date');
   function showDueWarnings() {
+    const { value } = window.Rida.dates;   // ISO, comparable as text
+    const meeting = meetingDate ? value(meetingDate) : '';
     for (const input of list.querySelectorAll('[data-field="due_date"]')) {
       const warning = input.parentElement.querySelector('[data-due-warning]');
-      if (warning) warning.hidden = !(input.value && meetingDate && input.value < meetingDate.value);
+      const due = value(input);
+      if (warning) warning.hidden = !(due && meeting && due < meeting);
     }
   }
   list.addEventListener('input', showDueWarnings);

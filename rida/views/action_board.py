@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from rida import access, db
+from rida import access, db, fields
 from rida.actions import action_board
 from rida.actions.action_board import BoardQuery, params, tables
 from rida.actions.action_board.chart import geometry
@@ -149,11 +149,24 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
     }
 
 
+def _parse() -> BoardQuery:
+    """The page's query, its dates typed as JJ/MM/AAAA (made ISO, as the API has them);
+    :class:`ValidationError` listing every bad parameter, dates included."""
+    args, bad = fields.typed_dates(request.args.to_dict(flat=False), ("due_from", "due_to"))
+    try:
+        query = params.parse(args)
+    except ValidationError as e:
+        raise ValidationError([*e.errors, *bad]) from None
+    if bad:
+        raise ValidationError(bad)
+    return query
+
+
 @bp.route("/actions")
 @login_required
 def dashboard() -> ResponseReturnValue:
     try:
-        query = params.parse(request.args.to_dict(flat=False))
+        query = _parse()
     except ValidationError as e:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
@@ -168,7 +181,7 @@ def dashboard() -> ResponseReturnValue:
 @login_required
 def export(fmt: str) -> ResponseReturnValue:
     try:
-        query = params.parse(request.args.to_dict(flat=False))
+        query = _parse()
     except ValidationError as e:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())

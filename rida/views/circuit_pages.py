@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session
 
-from rida import db
+from rida import db, fields
 from rida.circuit import version_diff, versions
 from rida.fields import FieldError
 from rida.models import Meeting, aware
@@ -49,10 +49,14 @@ def _transition(
 @bp.post("/reunions/<int:meeting_id>/relecture")
 @login_required
 def review(meeting_id: int) -> ResponseReturnValue:
-    deadline = request.form.get("deadline") or None
-    return _transition(
-        meeting_id, "review", lambda s, m: versions.send_to_review(s, m, deadline, auth.user())
-    )
+    typed = request.form.get("deadline") or None
+
+    def review(s: Session, m: Meeting) -> object:
+        deadline = fields.typed_date(typed, "deadline")
+        iso = deadline.isoformat() if deadline else None
+        return versions.send_to_review(s, m, iso, auth.user())
+
+    return _transition(meeting_id, "review", review)
 
 
 @bp.post("/reunions/<int:meeting_id>/brouillon")

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, has_app_context, render_template, 
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from rida import db, render
+from rida import db, fields, render
 from rida.audit import events, hooks, labels, query
 from rida.audit.record import utc
 from rida.fields import FieldError
@@ -84,7 +84,10 @@ def index() -> ResponseReturnValue:
     _admin()
     s = db.session()
     try:
-        filters, error = query.parse(request.args), None
+        typed, bad = fields.typed_dates(request.args.to_dict(), ("du", "au"))
+        if bad:
+            raise bad[0]
+        filters, error = query.parse(typed), None
     except FieldError as e:
         filters, error = query.Filters(), f"Filtre ignoré ({e.path}) : {e.message}."
     number = _page_number()

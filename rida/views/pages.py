@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
-from rida import access, db
+from rida import access, db, fields
 from rida.actions import action_dict, actions_of, owner_dict
 from rida.circuit import validation, versions
 from rida.circuit.files import FORMAT_LABELS
@@ -23,6 +25,7 @@ from rida.models import (
     CLASSIFICATIONS,
     Meeting,
     Person,
+    RidaRow,
     Series,
     SeriesMember,
     id_of,
@@ -101,7 +104,10 @@ def create_meeting() -> ResponseReturnValue:
                 raise FieldError("series_id", "série inconnue")
             if not access.can_edit_series(s, user, series_id):
                 raise FieldError("series_id", access.NOT_A_MEMBER)
-            meeting = editing.create_meeting(s, series_id, user, dict(form))
+            typed, bad = fields.typed_dates(form.to_dict(), ("date",))
+            if bad:
+                raise bad[0]
+            meeting = editing.create_meeting(s, series_id, user, typed)
     except FieldError as e:
         flash(f"Réunion non créée ({_FIELD_LABELS.get(e.path, e.path)}) : {e.message}.", "error")
         return redirect(url_for("pages.home"))
@@ -154,6 +160,20 @@ def _room_link(meeting: Meeting, created: str | None) -> dict[str, object]:
     }
 
 
+ROW_TEXTS = ("subject", "question", "answer")
+
+
+def row_state(row: RidaRow) -> dict[str, Any]:
+    """A RIDA row in the editor's JSON state, without the texts its fields carry already
+    (sent once: rida/static/editor-dom.js reads them back from the fields). A text with a
+    carriage return stays in the state: HTML would turn it into a line feed."""
+    out = row_dict(row)
+    for name in ROW_TEXTS:
+        if "\r" not in out[name]:
+            del out[name]
+    return out
+
+
 @bp.route("/reunions/<int:meeting_id>/modifier")
 @login_required
 def edit(meeting_id: int) -> ResponseReturnValue:
@@ -174,7 +194,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
     ).all()
     data = {
         "meeting": header_dict(meeting),
-        "rows": [row_dict(row) for row in r.rows],
+        "rows": [row_state(row) for row in r.rows],
         "participants": [participant_dict(p, person) for p, person in r.participants],
         "people": [
             {

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from rida import db, render
+from rida import db, fields, render
 from rida.fields import ValidationError
 from rida.search import FACETS, Query, Results, guard, output, params
 from rida.views import auth
@@ -123,7 +123,13 @@ def common_model(query: Query) -> dict[str, Any]:
 @login_required
 def results() -> ResponseReturnValue:
     try:
-        query = params.parse(request.args.to_dict(flat=False))
+        args, bad = fields.typed_dates(request.args.to_dict(flat=False), ("from", "to"))
+        try:
+            query = params.parse(args)
+        except ValidationError as e:
+            raise ValidationError([*e.errors, *bad]) from None
+        if bad:
+            raise ValidationError(bad)
     except ValidationError as e:
         empty = Query(text=request.args.get("q", "")[:1000])
         return render_template(

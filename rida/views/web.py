@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
@@ -13,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from rida import fields, render
 from rida.meetings import people
-from rida.views import auth, json_api
+from rida.views import auth, json_api, local_queue
 
 csrf = CSRFProtect()
 
@@ -47,6 +48,19 @@ MESSAGES = {
     409: "Conflit de modification.",
     500: "Erreur interne du serveur. L'incident a été consigné.",
 }
+
+
+def date_input(value: object) -> str:
+    """A date as a date field shows it: JJ/MM/AAAA (from a date or an ISO string); any
+    other text (what was typed, refused) as is; nothing for None."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    try:
+        return f"{dt.date.fromisoformat(str(value)):%d/%m/%Y}"
+    except ValueError:
+        return str(value)
 
 
 def size_words(size: int) -> str:
@@ -144,6 +158,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = lambda text: Markup(render.markdown_html(text))
     app.jinja_env.filters["date_words"] = render.date_words
     app.jinja_env.filters["date_short"] = render.date_short
+    app.jinja_env.filters["date_input"] = date_input
     app.jinja_env.globals.update(
         labels={
             "status": render.STATUS_LABELS,
@@ -155,5 +170,6 @@ def init_app(app: Flask) -> None:
             "role": render.ROLE_LABELS,
         },
         current_account=auth.user,
+        local_queue=local_queue,
         person_name=people.display_name,
     )

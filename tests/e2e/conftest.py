@@ -287,12 +287,7 @@ class Editor:
 
     def queued(self) -> list[dict[str, Any]]:
         """The operations this browser keeps for the meeting in localStorage."""
-        return self.page.evaluate(
-            """(id) => Object.keys(localStorage)
-            .filter((k) => k.startsWith(`rida:queue:${id}:`))
-            .flatMap((k) => JSON.parse(localStorage.getItem(k)).ops)""",
-            self.meeting_id,
-        )
+        return self.page.evaluate("(id) => window.Rida.Queue.stored(id)", self.meeting_id)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def test_action_created_from_an_a_row_with_the_keyboard(
     owner = page.get_by_label("Porteur de l'action 4", exact=True)
     owner.select_option(label="SLOSAR Mathieu (ANS)")
     page.get_by_label("Échéance de l'action 4").focus()
-    page.keyboard.type("02022022")  # same day and month: JJ/MM or MM/JJ, as Chromium's locale says
+    page.keyboard.type("02/02/2022")  # JJ/MM/AAAA, whatever the locale
     page.keyboard.press("Tab")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text(
         "Action 4 : Chiffrer les inducteurs — SLOSAR Mathieu (ANS) — échéance 02/02/2022"
@@ -44,7 +44,7 @@ def test_action_created_from_an_a_row_with_the_keyboard(
 
     page.reload()
     expect(page.get_by_label("Intitulé de l'action 4")).to_have_value("Chiffrer les inducteurs")
-    expect(page.get_by_label("Échéance de l'action 4")).to_have_value("2022-02-02")
+    expect(page.get_by_label("Échéance de l'action 4")).to_have_value("02/02/2022")
     expect(owner.locator("option:checked")).to_have_text("SLOSAR Mathieu (ANS)")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text("Chiffrer les inducteurs")
     stored = ed.document()["actions"][3]
@@ -111,11 +111,11 @@ def test_due_date_before_the_meeting_is_kept_with_a_visible_warning(
     due = page.get_by_label("Échéance de l'action 1")
     warning = page.locator("#actions-grid tbody.action-item").first.locator("[data-due-warning]")
     expect(warning).to_be_hidden()
-    due.fill("2022-01-03")  # the meeting is on 07/01/2022
+    due.fill("03/01/2022")  # the meeting is on 07/01/2022
     due.dispatch_event("change")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("antérieure à la réunion")
     ed.wait_saved()
     page.reload()
-    expect(due).to_have_value("2022-01-03")
+    expect(due).to_have_value("03/01/2022")
     expect(warning).to_be_visible()

@@ -113,24 +113,6 @@ def wait_saved(page: Any) -> None:
     )
 
 
-def date_order_is_day_first(page: Any) -> bool:
-    """Whether this browser's date fields take the day first (JJ/MM/AAAA): it follows the
-    browser's own language, not the page's. Probed on a scratch field (not counted)."""
-    keep = page.evaluate("document.activeElement && document.activeElement.id")
-    page.evaluate(
-        "() => { const i = document.createElement('input'); i.type = 'date';"
-        " i.id = 'date-probe'; document.body.append(i); i.focus(); }"
-    )
-    page.keyboard.type("11122033")
-    value = page.evaluate(
-        "() => { const i = document.getElementById('date-probe'); const v = i.value;"
-        " i.remove(); return v; }"
-    )
-    if keep:
-        page.locator(f"#{keep}").focus()
-    return bool(value == "2033-12-11")
-
-
 def run_session(page: Any, base_url: str, title: str = "Atelier au clavier") -> dict[str, Any]:
     """Type the workshop; returns the counts, the per-row figures and the saved document."""
     w = workshop()
@@ -147,7 +129,8 @@ def run_session(page: Any, base_url: str, title: str = "Atelier au clavier") -> 
         keys.nav("Tab")
         keys.type(w["meeting_type"])
         keys.press("Escape")  # closes the type suggestions
-        # Date (3 parts), début and fin (2 each), lieu, classification, organisateur, rédacteur.
+        # Date (JJ/MM/AAAA), début and fin (2 parts each), lieu, classification, organisateur,
+        # rédacteur.
         for _ in range(20):
             keys.nav("Tab")
             if focused_id(page) == "f-reference_documents":
@@ -182,7 +165,6 @@ def run_session(page: Any, base_url: str, title: str = "Atelier au clavier") -> 
                 keys.type(row[f] or "")
         rows.append(figures)
 
-    day_first = date_order_is_day_first(page)
     with keys.counting() as phases["action"]:
         a = w["action"]
         keys.nav("Alt+n")  # from row 8: an action linked to it, its title selected
@@ -200,7 +182,7 @@ def run_session(page: Any, base_url: str, title: str = "Atelier au clavier") -> 
         keys.press("Enter")  # « Choisir ce porteur »; back on the owner list
         keys.nav("Tab")
         year, month, day = a["due_date"].split("-")
-        keys.type(f"{day}{month}{year}" if day_first else f"{month}{day}{year}")
+        keys.type(f"{day}/{month}/{year}")  # JJ/MM/AAAA, whatever the browser's language
     wait_saved(page)
     session = {"total": keys.total, "navigation": keys.navigation}
 

@@ -11,7 +11,7 @@ conditional request is evaluated again on it, so that ``If-None-Match`` still an
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 from flask_compress import Compress
 
 MEDIA_TYPES = (
@@ -46,3 +46,14 @@ def init_app(app: Flask) -> None:
         COMPRESS_BR_LEVEL=4,
     )
     Compress(app)
+
+    @app.after_request  # registered after the compressor: runs before it
+    def close_the_original(response: Response) -> Response:
+        """A streamed response (a static file) compressed chunk by chunk has its body
+        replaced by the compressor's generator: the file it read from must still be
+        closed when the response is (closing twice is harmless)."""
+        if response.is_streamed:
+            close = getattr(response.response, "close", None)
+            if close is not None:
+                response.call_on_close(close)
+        return response

@@ -26,6 +26,7 @@ ACTION_STATUS = "action status"  # ... whose status one may change (editors, its
 SERIES_READ = "series read"  # a series one may see
 SERIES_WRITE = "series write"
 PERSON_WRITE = "person write"  # a person's address: admins, and the person's own account
+PERSON_EDIT = "person edit"  # a person one may see, renamed or merged by an editor
 FEED_OWNER = "feed owner"  # one's own calendar feed
 OWN_TOKEN = "own token"  # one's own API token (another account's: 404)
 MOVED = "moved"  # an old English page URL: a blind permanent redirect to the French one
@@ -49,6 +50,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/import"): EDITOR,
     ("GET", "/personnes"): EDITOR,
     ("POST", "/personnes/<int:person_id>/email"): PERSON_WRITE,
+    ("GET", "/personnes/<int:person_id>"): PERSON_EDIT,
+    ("POST", "/personnes/<int:person_id>/renommer"): PERSON_EDIT,
+    ("POST", "/personnes/<int:person_id>/fusionner"): PERSON_EDIT,
     ("GET", "/glossaire"): LOGIN,
     ("POST", "/glossaire"): ADMIN,
     ("GET", "/series/<int:series_id>/glossaire"): SERIES_READ,

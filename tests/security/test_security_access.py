@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 from tests.security import routes as r
 from tests.security.attempts import Actor, check
 from tests.security.conftest import snapshot
-from tests.security.world import EDITS, READS, SEES_PERSON_X, SEES_SERIES_B, World
+from tests.security.world import EDITORS, EDITS, READS, SEES_PERSON_X, SEES_SERIES_B, World
 
 MISSING = 987654
 
@@ -219,6 +219,27 @@ def test_series_people_and_feeds_of_others_answer_404(world_app, world: World, a
                     route.method,
                     route.url(person_id=public_person(world_app, world)),
                     expect=(403,),
+                    hidden=hidden,
+                    **route.body(),
+                )
+        for route in r.routes(world_app, r.PERSON_EDIT):
+            # readers and members: 403 whatever the person (it tells nothing); editors: a
+            # person they may not see answers like an unknown id
+            if role not in EDITORS:
+                for person in (world.person_x, MISSING, public_person(world_app, world)):
+                    actor.attack(
+                        route.method,
+                        route.url(person_id=person),
+                        expect=(403,),
+                        hidden=hidden,
+                        **route.body(),
+                    )
+                continue
+            for person in ([world.person_x] if role not in SEES_PERSON_X else []) + [MISSING]:
+                actor.attack(
+                    route.method,
+                    route.url(person_id=person),
+                    expect=(404,),
                     hidden=hidden,
                     **route.body(),
                 )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from rida.search.analysis import (
     acronyms,
     fold,
@@ -13,6 +16,7 @@ from rida.search.analysis import (
     terms,
     word_forms,
 )
+from rida.search.spelling import distance
 
 
 def test_tokenise_and_lowercase() -> None:
@@ -142,3 +146,22 @@ def test_is_acronym() -> None:
 
 def test_non_breaking_spaces_and_punctuation_separate_words() -> None:
     assert terms("LIFEN\u00a0: préférable") == ["lifen", "prefer"]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """The reference: the full table, transpositions of neighbours counted as one edit."""
+    d = [[i + j if not i * j else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(
+                d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@given(st.text("abc", max_size=7), st.text("abc", max_size=7), st.integers(1, 3))
+def test_the_suggestions_distance_counts_a_transposition_once(a: str, b: str, limit: int) -> None:
+    assert distance(a, b, limit) == min(_edit_distance(a, b), limit + 1)
+    assert distance("inducteru", "inducteur") == 1  # so « inducteur », not « inducteurs »

@@ -1,7 +1,8 @@
 """Every create, update and delete of a write session, recorded in its transaction.
 
 :func:`rida.db.write_session` *tracks* each session it opens. After each flush, every
-inserted, changed or deleted record (except the log itself and the search outbox) gets an
+inserted, changed or deleted record (except the logs themselves and the search outbox and its
+positions) gets an
 entry: all its values for a creation or a deletion, only the changed columns' before and
 after values for an update. Bulk ``DELETE`` statements are recorded too, row by row. Two
 changes are named by what they mean: an action whose status changes
@@ -27,7 +28,7 @@ from rida.audit.record import ACTOR, Actor, entry, event_entry
 # Not audited: the log itself, the search queue, the change log (each of its entries
 # tells of a change audited on its own), and the failed-login counter (each failure is
 # already an event of its own, ``login.failure``).
-NOT_AUDITED = {"audit_entry", "search_outbox", "change_log", "login_failure"}
+NOT_AUDITED = {"audit_entry", "search_outbox", "search_consumer", "change_log", "login_failure"}
 MEETING = "meeting"
 # An update changing only these is not worth an entry (a token's use is stamped once a
 # minute at most: the API calls themselves are not what the log traces).

@@ -63,7 +63,10 @@ COMMANDS: dict[str, Entry] = {
         "rida.cli.catalogue:list_meetings",
         "Liste les réunions : id, série, titre, date, statut, classification, version.",
     ),
-    "person": Entry("rida.cli.people:person", "Gère les personnes (adresse e-mail des rappels)."),
+    "person": Entry(
+        "rida.cli.people:person",
+        "Gère les personnes (adresse e-mail des rappels, nom, fusion des doublons).",
+    ),
     "reindex": Entry(
         "rida.cli.index:reindex",
         "Reconstruit tout l'index de recherche à partir de la base de données.",

@@ -18,19 +18,25 @@ MAX_DISTANCE = 2
 
 
 def distance(a: str, b: str, limit: int = MAX_DISTANCE) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` as soon as it exceeds
-    ``limit``."""
+    """Edit distance of ``a`` and ``b``, a transposition of two neighbours counting as
+    one edit (the commonest typing slip: « inducteru »), or ``limit + 1`` as soon as it
+    exceeds ``limit`` (optimal string alignment)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):
         current = [i]
         for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        # A later row draws on this one, or (a transposition) on the one before plus one.
+        if min(current) > limit and min(previous) >= limit:
             return limit + 1
-        previous = current
-    return previous[-1]
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
 
 
 def closest(word: str, candidates: dict[str, int]) -> str | None:

@@ -7,6 +7,7 @@ is recorded as ``(kind, seconds, status)``; a failure is also written in ``error
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -24,6 +25,8 @@ MAX_CONFLICT_RETRIES = 5
 SEARCH_FAILED = "pas pu aboutir"  # « La recherche n'a pas pu aboutir… » (rida.search)
 OWN_ROWS_SHARE = 0.9  # edits in the rapporteur's own rows; the rest in the co-rapporteur's
 EDITOR_DATA = re.compile(r'<script type="application/json" id="editor-data">(.*?)</script>', re.S)
+# Each row's text is in its fields only (the state above holds uid, number, revision).
+ANSWER_FIELD = re.compile(r'<textarea id="row-([^"]+)-answer"[^>]*>(.*?)</textarea>', re.S)
 
 
 @dataclass
@@ -100,7 +103,8 @@ class Rapporteur(Person):
                 self.fail("editor page", answer)
             return
         data = json.loads(found.group(1))
-        self.rows = {r["uid"]: r for r in data["rows"]}
+        answers = {uid: html.unescape(text) for uid, text in ANSWER_FIELD.findall(answer.text)}
+        self.rows = {r["uid"]: {**r, "answer": answers.get(r["uid"], "")} for r in data["rows"]}
         token = re.search(r'name="csrf-token" content="([^"]+)"', answer.text)
         if token:
             self.client.csrf = token.group(1)

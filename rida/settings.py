@@ -102,6 +102,25 @@ SETTINGS: tuple[Setting, ...] = (
         "journal.",
     ),
     Setting(
+        "RIDA_SEARCH_CONCURRENCY",
+        "2",
+        "Recherches menées en même temps par processus serveur ; les suivantes attendent "
+        "leur tour sans prendre de calcul, si bien que les enregistrements ne passent "
+        "jamais derrière elles.",
+    ),
+    Setting(
+        "RIDA_SEARCH_QUEUE",
+        "32",
+        "Recherches qui peuvent attendre leur tour par processus ; au-delà, ou après "
+        "`RIDA_SEARCH_WAIT_SECONDS`, la réponse est « réessayez dans un instant » (503). "
+        "`rida serve` ajoute autant de fils à `--threads`.",
+    ),
+    Setting(
+        "RIDA_SEARCH_WAIT_SECONDS",
+        "10",
+        "Attente au plus d'une recherche avant son tour (décimales acceptées).",
+    ),
+    Setting(
         "RIDA_BASE_URL",
         "http://127.0.0.1:5000",
         "Adresse publique de rida, pour les liens des rappels (`rida remind`). Les "
@@ -273,6 +292,10 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SESSION_IDLE_SECONDS": number(env, "RIDA_SESSION_IDLE_MINUTES") * 60,
         "SESSION_MAX_SECONDS": number(env, "RIDA_SESSION_MAX_HOURS") * 3600,
         "SESSION_WARNING_SECONDS": number(env, "RIDA_SESSION_WARNING_MINUTES") * 60,
+        # Searches take turns (rida.views.search_gate).
+        "SEARCH_CONCURRENCY": int(number(env, "RIDA_SEARCH_CONCURRENCY")),
+        "SEARCH_QUEUE": int(number(env, "RIDA_SEARCH_QUEUE")),
+        "SEARCH_WAIT_SECONDS": number(env, "RIDA_SEARCH_WAIT_SECONDS"),
         # Live streams (rida.live).
         "LIVE_MAX_STREAMS": int(number(env, "RIDA_LIVE_MAX_STREAMS")),
         "LIVE_MAX_STREAMS_PER_ACCOUNT": int(number(env, "RIDA_LIVE_MAX_STREAMS_PER_ACCOUNT")),

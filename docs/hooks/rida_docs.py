@@ -447,6 +447,57 @@ def render_search_quality(data: dict[str, Any]) -> str:
 
 
 def render_load(data: dict[str, Any]) -> str:
+    runs = data.get("runs") or []
+    if len(runs) > 1:
+        return render_load_runs(data, runs)
+    return render_load_run(data)
+
+
+def render_load_runs(data: dict[str, Any], runs: list[dict[str, Any]]) -> str:
+    """Several runs side by side (databases × server processes), then the first in full."""
+    engines = {"sqlite": "SQLite + Whoosh", "postgresql": "PostgreSQL (recherche incluse)"}
+    rows = []
+    for run in runs:
+        k = run["kinds"]
+        database = run.get("database_cpu_utilisation")
+        rows.append(
+            [
+                engines.get(run["database"], run["database"]),
+                str(run["workers"]),
+                ms(k["autosave"]["p50_ms"]),
+                ms(k["autosave"]["p95_ms"]),
+                ms(k["search API"]["p95_ms"]),
+                ms(k["search page"]["p95_ms"]),
+                f"{run['errors']} / {run['lost_edits']}",
+                f"{number(run['server_cpu_utilisation'] * 100, 0)} %",
+                ms(run["server_cpu_ms_per_request"]),
+                "—" if database is None else f"{number(database * 100, 0)} %",
+            ]
+        )
+    config = data["config"]
+    return (
+        f"{config['rapporteurs']} rapporteurs, {config['readers']} lecteurs, "
+        f"{number(config['seconds'], 0)} s par essai, une archive de "
+        f"{number(config['rows'], 0)} lignes, les essais l'un après l'autre :\n\n"
+        + table(
+            [
+                "base",
+                "processus",
+                "enregistrement p50",
+                "enregistrement p95",
+                "API de recherche p95",
+                "page de recherche p95",
+                "erreurs / pertes",
+                "CPU de rida",
+                "CPU par requête",
+                "CPU de PostgreSQL",
+            ],
+            rows,
+        )
+    )
+
+
+def render_load_run(data: dict[str, Any]) -> str:
     kinds = {
         "autosave": "enregistrement automatique",
         "search page": "page de recherche",

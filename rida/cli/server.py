@@ -22,12 +22,13 @@ import click
 from rida import create_app
 
 
-def server_options(threads: int, streams: int) -> dict[str, int]:
-    """Waitress's threads and connection limit for ``threads`` request threads and
-    ``streams`` live streams (each browser may also keep a connection or two alive)."""
+def server_options(threads: int, streams: int, searches: int = 0) -> dict[str, int]:
+    """Waitress's threads and connection limit for ``threads`` request threads, ``streams``
+    live streams and ``searches`` searches waiting their turn (rida.views.search_gate;
+    each browser may also keep a connection or two alive)."""
     return {
-        "threads": threads + streams,
-        "connection_limit": max(100, 2 * streams + 4 * threads),
+        "threads": threads + streams + searches,
+        "connection_limit": max(100, 2 * streams + 4 * threads + searches),
         # Keep reading a connection while its request runs: a stream whose client has left
         # is noticed at once (environ["waitress.client_disconnected"]), not at its next write.
         "channel_request_lookahead": 1,
@@ -70,7 +71,9 @@ def serve(host: str, port: int, threads: int, workers: int) -> None:
     from rida.cli import indexing
 
     config = settings.load()
-    options = server_options(threads, int(str(config["LIVE_MAX_STREAMS"])))
+    options = server_options(
+        threads, int(str(config["LIVE_MAX_STREAMS"])), int(str(config["SEARCH_QUEUE"]))
+    )
     if not config.get("SECRET_KEY"):  # made once, before any process reads it
         settings.secret_key(Path(str(config["DATA_DIR"])))
     indexer = indexing.spawn()  # first: forked before any thread or connection exists

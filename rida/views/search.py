@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from rida import db, fields, render
 from rida.fields import ValidationError
 from rida.search import FACETS, Query, Results, guard, output, params
-from rida.views import auth
+from rida.views import auth, search_gate
 from rida.views.auth import login_required
 from rida.views.paging import Link, pagination
 
@@ -119,6 +119,24 @@ def common_model(query: Query) -> dict[str, Any]:
     }
 
 
+def busy(query: Query, e: search_gate.Busy) -> ResponseReturnValue:
+    """503: the search did not get its turn; the page says so and keeps the query."""
+    empty = Results(total=0, hits=[], facets={name: [] for name in FACETS}, message=str(e))
+    html = render_template(
+        "search/results.html",
+        query=query,
+        errors=[],
+        results=empty,
+        kinds=KIND_LABELS,
+        hit_path=output.hit_path,
+        total_label=output.total_label,
+        param_labels=PARAM_LABELS,
+        **common_model(query),
+        **page_model(query, empty),
+    )
+    return html, 503, {"Retry-After": str(e.retry_after)}
+
+
 @bp.route("/recherche")
 @login_required
 def results() -> ResponseReturnValue:
@@ -142,7 +160,11 @@ def results() -> ResponseReturnValue:
         ), 400
     found = None
     if query.text.strip() or params.active(query):
-        found = guard.search(db.session(), auth.user(), query)
+        try:
+            with search_gate.turn():
+                found = guard.search(db.session(), auth.user(), query)
+        except search_gate.Busy as e:
+            return busy(query, e)
     return render_template(
         "search/results.html",
         query=query,

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from rida import db
 from rida.search import guard, output, params
-from rida.views import auth, json_api
+from rida.views import auth, json_api, search_gate
 from rida.views.auth import login_required
 
 bp = json_api.blueprint("search_api", __name__)
@@ -21,7 +21,12 @@ bp = json_api.blueprint("search_api", __name__)
 def search() -> ResponseReturnValue:
     """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
     query = params.parse(request.args.to_dict(flat=False))
-    found = output.results_dict(guard.search(db.session(), auth.user(), query))
+    try:
+        with search_gate.turn():
+            found = output.results_dict(guard.search(db.session(), auth.user(), query))
+    except search_gate.Busy as e:
+        answer = json_api.error(503, "busy", str(e))
+        return answer[0], answer[1], {"Retry-After": str(e.retry_after)}
     # Not jsonify: it sorts keys, and the required ones come first.
     return current_app.response_class(
         json.dumps(found, ensure_ascii=False), mimetype="application/json"

@@ -1,0 +1,71 @@
+"""Searches take turns, so that saves never wait behind them.
+
+A search costs tens of milliseconds of CPU (Whoosh in Python, or the PostgreSQL query
+and its snippets); an autosave, a few. When readers ask for more searches than the
+process can serve, every request used to wait in the server's one queue, the saves
+behind the searches. Here at most ``SEARCH_CONCURRENCY`` searches run at once in a
+process; the others wait their turn (at most ``SEARCH_QUEUE`` of them, at most
+``SEARCH_WAIT_SECONDS`` each), holding a server thread but no CPU. ``rida serve`` gives
+the server that many threads more (:func:`rida.cli.server.server_options`), so the
+threads the saves need stay free. A search that finds the queue full, or waits too long,
+is answered « réessayez » (HTTP 503 with ``Retry-After``), never an error page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from flask import Flask, current_app
+
+BUSY = "Trop de recherches en cours : réessayez dans un instant."
+EXTENSION = "rida.views.search_gate"
+
+
+class Busy(Exception):
+    """No turn came: the queue was full, or the wait too long."""
+
+    retry_after = 2
+
+
+class Gate:
+    def __init__(self, concurrency: int, queue: int, wait: float) -> None:
+        self.turns = threading.BoundedSemaphore(max(1, concurrency))
+        self.queue, self.wait = max(0, queue), wait
+        self._waiting = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        if not self.turns.acquire(blocking=False):
+            with self._lock:
+                if self._waiting >= self.queue:
+                    raise Busy(BUSY)
+                self._waiting += 1
+            try:
+                deadline = time.monotonic() + self.wait
+                if not self.turns.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                    raise Busy(BUSY)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+        try:
+            yield
+        finally:
+            self.turns.release()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = Gate(
+        int(app.config.get("SEARCH_CONCURRENCY", 2)),
+        int(app.config.get("SEARCH_QUEUE", 32)),
+        float(app.config.get("SEARCH_WAIT_SECONDS", 10)),
+    )
+
+
+def turn() -> AbstractContextManager[None]:
+    """A turn of the current app's gate."""
+    gate: Gate = current_app.extensions[EXTENSION]
+    return gate.turn()

@@ -3,8 +3,9 @@
 This is the only module that knows it may be talking to SQLite: foreign keys on, WAL
 journal, a busy timeout, and write transactions started with ``BEGIN IMMEDIATE`` so that
 concurrent writers queue up instead of failing on a lock upgrade. It is also the only
-module with PostgreSQL's own SQL: the lock that orders the change log, ``NOTIFY`` and
-``LISTEN`` (:mod:`rida.live`). Everything else goes through SQLAlchemy and works the same
+module with PostgreSQL's own SQL: the lock that write transactions take first (the same
+queue as SQLite's) and that orders the change log, ``NOTIFY`` and ``LISTEN``
+(:mod:`rida.live`). Everything else goes through SQLAlchemy and works the same
 on both.
 """
 
@@ -56,7 +57,19 @@ POOL = {"pool_size": 10, "max_overflow": 20}
 
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **POOL)
+        engine = create_engine(url, pool_pre_ping=True, **POOL)
+
+        @event.listens_for(engine, "begin")
+        def _on_begin_server(conn: Connection) -> None:
+            # A write transaction starts by taking the commit-order lock (PostgreSQL),
+            # as SQLite's BEGIN IMMEDIATE takes the write lock: writes are serialised
+            # from their first read, so two saves of one row never both read the same
+            # revision and the second overwrite the first (seen under load: acknowledged
+            # edits lost), and every write takes this one lock first: no deadlock.
+            if conn.get_execution_options().get(WRITE_OPTION, False):
+                lock_commit_order(conn)
+
+        return engine
     in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one shared connection
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30}, **({} if in_memory else POOL)

@@ -1,0 +1,31 @@
+"""search on PostgreSQL: each document's terms stay in its row (storage MAIN), read
+cheaply by the ranking, instead of being moved out of line (TOAST) in rows over 2 kB, a
+third of the documents; the index is rebuilt at the next start to store them so.
+
+Revision ID: 0018
+Revises: 0017
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0018"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("ALTER TABLE search_document ALTER COLUMN terms SET STORAGE MAIN")
+    # Rows already written keep their layout: forgetting the analysis makes the next
+    # start rebuild the index (rida.search.postgresql_backend.PostgresqlBackend.open).
+    op.execute("DELETE FROM search_state WHERE name = 'analysis'")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("ALTER TABLE search_document ALTER COLUMN terms SET STORAGE EXTENDED")

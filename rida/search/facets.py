@@ -27,6 +27,7 @@ class Facts:
     nature: str | None
     organisations: Sequence[str]
     year: str
+    count: int = 1  # documents with these same facts
 
 
 def tally(
@@ -36,13 +37,14 @@ def tally(
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     total = 0
     for facts in found:
-        total += 1
-        counters["series"][facts.series] += 1
-        counters["year"][facts.year] += 1
+        n = facts.count
+        total += n
+        counters["series"][facts.series] += n
+        counters["year"][facts.year] += n
         if facts.nature:
-            counters["nature"][facts.nature] += 1
-        names = {organisations.canonical(facts.series, o) for o in facts.organisations}
-        counters["organisation"].update(names)
+            counters["nature"][facts.nature] += n
+        for name in {organisations.canonical(facts.series, o) for o in facts.organisations}:
+            counters["organisation"][name] += n
     return counters, total
 
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    literal_column,
     or_,
 )
 from sqlalchemy import select as core_select
@@ -62,6 +63,9 @@ CANDIDATE_COLUMNS = (
     *("key", "meeting_id", "kind", "row", "action"),
     *("series", "nature", "organisations", "date"),
 )
+CTID: ColumnElement[Any] = literal_column(
+    f"{D.name}.ctid"
+)  # a row's address, in this statement's snapshot
 TIES = (D.c.meeting_id.desc(), D.c.kind, D.c.row, D.c.action)
 FILTER_COLUMNS = (
     ("series", D.c.series),
@@ -184,7 +188,7 @@ def candidates_statement(
     count])."""
     source = D.join(Meeting, col(Meeting.id) == D.c.meeting_id)
     matched = (
-        core_select(*(D.c[name] for name in CANDIDATE_COLUMNS), D.c.terms)
+        core_select(*(D.c[name] for name in CANDIDATE_COLUMNS), CTID.label("found_at"))
         .select_from(source)
         .where(*where)
         .order_by(D.c.date.desc(), *TIES)
@@ -195,16 +199,20 @@ def candidates_statement(
     recent = func.row_number().over(
         order_by=[m.date.desc(), m.meeting_id.desc(), m.kind, m.row, m.action]
     )
-    # ranked after the LIMIT: below a sort, ts_rank would run for every match
+    # Ranked after the LIMIT, each candidate's terms read again by its row address:
+    # below the sort, ts_rank would run for every match, and the sort would carry them.
     weights = cast(literal(WEIGHTS), ARRAY(REAL))
     rank = (
         literal(0.0)
         if ranking is None
-        else func.ts_rank(weights, m.terms, cast(literal(ranking), TSQUERY), 1)
+        else func.ts_rank(weights, D.c.terms, cast(literal(ranking), TSQUERY), 1)
     )
-    ranked = rank.label("rank")
     listed = [m[name] for name in CANDIDATE_COLUMNS]
-    candidates = core_select(*listed, ranked, recent.label("recent")).cte("candidates")
+    candidates = (
+        core_select(*listed, rank.label("rank"), recent.label("recent"))
+        .select_from(matched.join(D, m.found_at == CTID))
+        .cte("candidates")
+    )
     c = candidates.c
     counted = c.recent <= facets.COUNT_CAP
     page = (

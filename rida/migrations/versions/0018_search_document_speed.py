@@ -1,6 +1,8 @@
-"""search on PostgreSQL: each document's terms stay in its row (storage MAIN), read
-cheaply by the ranking, instead of being moved out of line (TOAST) in rows over 2 kB, a
-third of the documents; the index is rebuilt at the next start to store them so.
+"""search on PostgreSQL, faster: each document's terms stay in its row (storage MAIN),
+read cheaply by the ranking, instead of being moved out of line (TOAST) in rows over
+2 kB, a third of the documents (the index is rebuilt at the next start to store them
+so); the series and nature filters get (filter, date) indexes, which give a filtered
+search its most recent matches without reading the others.
 
 Revision ID: 0018
 Revises: 0017
@@ -20,6 +22,8 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("ALTER TABLE search_document ALTER COLUMN terms SET STORAGE MAIN")
+    op.create_index("ix_search_document_series_date", "search_document", ["series", "date"])
+    op.create_index("ix_search_document_nature_date", "search_document", ["nature", "date"])
     # Rows already written keep their layout: forgetting the analysis makes the next
     # start rebuild the index (rida.search.postgresql_backend.PostgresqlBackend.open).
     op.execute("DELETE FROM search_state WHERE name = 'analysis'")
@@ -28,4 +32,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.drop_index("ix_search_document_nature_date", "search_document")
+    op.drop_index("ix_search_document_series_date", "search_document")
     op.execute("ALTER TABLE search_document ALTER COLUMN terms SET STORAGE EXTENDED")

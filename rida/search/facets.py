@@ -1,8 +1,9 @@
 """Totals and facet counts, the same for every engine.
 
 The total and the facets count at most :data:`COUNT_CAP` matches: beyond, the total is
-« plus de N » and the facets count those first N (an engine reads them cheaply, the
-page of hits is still ranked over every match). An organisation is counted under the
+« plus de N » and the facets count those first N (an engine reads them cheaply; Whoosh
+still ranks the page of hits over every match, PostgreSQL over the N most recent, see
+:mod:`rida.search.postgresql_results`). An organisation is counted under the
 name the glossary makes canonical for the document's series (``ESEA Nouvelle Aquitaine``
 under ``ESEA NA`` where the group ``ESEA NA = ESEA Nouvelle Aquitaine`` applies).
 """

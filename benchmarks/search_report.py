@@ -25,12 +25,13 @@ def ms(samples: list[float], which: str = "p50") -> float:
 
 def report(size: dict[str, Any]) -> None:
     c = size["corpus"]
-    filled = f"database filled in {c['db_fill_s']:.1f} s (SQLite)"
+    fills = [f"{c['db_fill_s']:.1f} s (SQLite)"] if "db_fill_s" in c else []
     if "db_fill_postgresql_s" in c:
-        filled += f", {c['db_fill_postgresql_s']:.1f} s (PostgreSQL, indexed as it goes)"
+        fills.append(f"{c['db_fill_postgresql_s']:.1f} s (PostgreSQL, indexed as it goes)")
+    filled = "database filled in " + ", ".join(fills)
     print(
         f"\nSearch, {size['rows']} RIDA rows ({c['meetings']} meetings, {c['actions']} "
-        f"actions, {c['documents']} documents); {filled}"
+        f"actions, {c.get('documents', '?')} documents); {filled}"
     )
     table = []
     for name, e in size["engines"].items():

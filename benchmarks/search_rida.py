@@ -222,6 +222,10 @@ class Rida:
             self.facade.rebuild(s)
             return round(time.perf_counter() - start, 2)
 
+    def doc_count(self) -> int:
+        with self.app.app_context():
+            return int(self.facade.backend().doc_count())
+
     def _search(self, user: User, q: BenchQuery) -> tuple[int, list[str]]:
         f = self.facade
         query = f.Query(

@@ -153,3 +153,23 @@ def test_a_deleted_meeting_leaves_no_document(pg):
         s.delete(s.get(Meeting, meeting))
     with pg.app_context(), db.engine().connect() as conn:
         assert conn.execute(DOCUMENT.select()).all() == []
+
+
+def test_beyond_the_rank_cap_the_page_ranks_the_most_recent_matches(pg, monkeypatch):
+    """The page ranks at most RANK_CAP matches, the most recent; the total and the facets
+    keep their own cap."""
+    from rida.search import postgresql_results
+
+    for year, subject in ((2019, "Ornithorynque ornithorynque"), (2020, "Sujet"), (2021, "Sujet")):
+        doc = draft_document()
+        doc.update(date=f"{year}-03-01", title=f"Atelier {year}")
+        doc["rida"][0].update(subject=subject, answer="Un ornithorynque en réponse.")
+        import_doc(pg, doc)
+    complete = find(pg, "ornithorynque")
+    assert [h.date.year for h in complete.hits[:1]] == [2019]  # the title weighs most
+    assert complete.total == 3 and complete.total_is_exact
+    monkeypatch.setattr(postgresql_results, "RANK_CAP", 2)
+    capped = find(pg, "ornithorynque")
+    assert sorted(h.date.year for h in capped.hits) == [2020, 2021]
+    assert capped.total == 3 and capped.total_is_exact
+    assert sorted(capped.facets["year"]) == [("2019", 1), ("2020", 1), ("2021", 1)]

@@ -36,6 +36,9 @@ SCRIPTS = {
     "docx": "benchmarks/docx_render.py",
     "search": "benchmarks/search.py",
     "search_quality": "benchmarks/search_quality.py",
+    "search_postgresql": (
+        "benchmarks/search.py --engines postgresql --rows 100000 --results-name search_postgresql"
+    ),
     "actions": "benchmarks/actions.py",
     "load": "benchmarks/load.py",
     "live": "benchmarks/live.py",
@@ -366,11 +369,12 @@ def render_search(data: dict[str, Any]) -> str:
         differ = len(size.get("disagreements") or [])
         corpus = size["corpus"]
         filled = ""
+        fills = [f"{number(corpus['db_fill_s'])} s dans SQLite"] if "db_fill_s" in corpus else []
         if corpus.get("db_fill_postgresql_s"):
-            filled = (
-                f" ; import : {number(corpus['db_fill_s'])} s dans SQLite, "
+            fills.append(
                 f"{number(corpus['db_fill_postgresql_s'])} s dans PostgreSQL, index compris"
             )
+            filled = " ; import : " + ", ".join(fills)
         parts.append(
             f"**{number(size['rows'], 0)} lignes RIDA** ({corpus['meetings']} réunions, "
             f"{corpus['actions']} actions ; {number(corpus['documents'], 0)} documents "
@@ -664,6 +668,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "docx": render_docx,
     "search": render_search,
     "search_quality": render_search_quality,
+    "search_postgresql": render_search,
     "actions": render_actions,
     "load": render_load,
     "live": render_live,

@@ -1,8 +1,9 @@
 """Totals and facet counts, the same for every engine.
 
 The total and the facets count at most :data:`COUNT_CAP` matches: beyond, the total is
-« plus de N » and the facets count those first N (an engine reads them cheaply, the
-page of hits is still ranked over every match). An organisation is counted under the
+« plus de N » and the facets count those first N (an engine reads them cheaply; Whoosh
+still ranks the page of hits over every match, PostgreSQL over the N most recent, see
+:mod:`rida.search.postgresql_results`). An organisation is counted under the
 name the glossary makes canonical for the document's series (``ESEA Nouvelle Aquitaine``
 under ``ESEA NA`` where the group ``ESEA NA = ESEA Nouvelle Aquitaine`` applies).
 """
@@ -27,6 +28,7 @@ class Facts:
     nature: str | None
     organisations: Sequence[str]
     year: str
+    count: int = 1  # documents with these same facts
 
 
 def tally(
@@ -36,13 +38,14 @@ def tally(
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     total = 0
     for facts in found:
-        total += 1
-        counters["series"][facts.series] += 1
-        counters["year"][facts.year] += 1
+        n = facts.count
+        total += n
+        counters["series"][facts.series] += n
+        counters["year"][facts.year] += n
         if facts.nature:
-            counters["nature"][facts.nature] += 1
-        names = {organisations.canonical(facts.series, o) for o in facts.organisations}
-        counters["organisation"].update(names)
+            counters["nature"][facts.nature] += n
+        for name in {organisations.canonical(facts.series, o) for o in facts.organisations}:
+            counters["organisation"][name] += n
     return counters, total
 
 

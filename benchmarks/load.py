@@ -39,7 +39,6 @@ import sqlite3
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import Any
@@ -54,6 +53,7 @@ from _common import (
 )
 from load_clients import Person, Rapporteur, Reader
 from load_data import Plan, prepare
+from search_apps import postgresql_schema
 from search_cpu import server_seconds
 from sqlalchemy import create_engine, text
 
@@ -516,19 +516,8 @@ def fresh_database(database: str, server: str) -> Iterator[tuple[str | None, str
     if database == "sqlite":
         yield None, None
         return
-    schema = f"load_{uuid.uuid4().hex[:10]}"
-    application = f"rida-load-{schema}"
-    admin = create_engine(server)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    joiner = "&" if "?" in server else "?"
-    url = f"{server}{joiner}options=-csearch_path%3D{schema}&application_name={application}"
-    try:
-        yield url, application
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgresql_schema(server, "load") as found:
+        yield found
 
 
 class PostgresCpu:

@@ -35,24 +35,32 @@ def sqlite_app(data: Path) -> Iterator[Any]:
 
 
 @contextmanager
-def postgresql_app(data: Path, server: str) -> Iterator[tuple[Any, str]]:
-    """(app, the application_name of its connections)."""
-    from rida import create_app
-
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    application = f"rida-bench-{schema}"
+def postgresql_schema(server: str, prefix: str = "bench") -> Iterator[tuple[str, str]]:
+    """(URL, application_name): a schema of its own on ``server``, dropped after; its
+    connections are named, so that their server processes can be found."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    application = f"rida-{prefix}-{schema}"
     admin = create_engine(server)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     joiner = "&" if "?" in server else "?"
     url = f"{server}{joiner}options=-csearch_path%3D{schema}&application_name={application}"
     try:
+        yield url, application
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def postgresql_app(data: Path, server: str) -> Iterator[tuple[Any, str]]:
+    """(app, the application_name of its connections)."""
+    from rida import create_app
+
+    with postgresql_schema(server) as (url, application):
         app = create_app(config(data, url))
         try:
             yield app, application
         finally:
             app.extensions["rida.engine"].dispose()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()

@@ -119,22 +119,20 @@ def common_model(query: Query) -> dict[str, Any]:
     }
 
 
-def busy(query: Query, e: search_gate.Busy) -> ResponseReturnValue:
-    """503: the search did not get its turn; the page says so and keeps the query."""
-    empty = Results(total=0, hits=[], facets={name: [] for name in FACETS}, message=str(e))
-    html = render_template(
+def page(query: Query, found: Results | None) -> str:
+    """The results page of ``query`` (``found``: None before any search)."""
+    return render_template(
         "search/results.html",
         query=query,
         errors=[],
-        results=empty,
+        results=found,
         kinds=KIND_LABELS,
         hit_path=output.hit_path,
         total_label=output.total_label,
         param_labels=PARAM_LABELS,
         **common_model(query),
-        **page_model(query, empty),
+        **(page_model(query, found) if found else {}),
     )
-    return html, 503, {"Retry-After": str(e.retry_after)}
 
 
 @bp.route("/recherche")
@@ -164,16 +162,7 @@ def results() -> ResponseReturnValue:
             with search_gate.turn():
                 found = guard.search(db.session(), auth.user(), query)
         except search_gate.Busy as e:
-            return busy(query, e)
-    return render_template(
-        "search/results.html",
-        query=query,
-        errors=[],
-        results=found,
-        kinds=KIND_LABELS,
-        hit_path=output.hit_path,
-        total_label=output.total_label,
-        param_labels=PARAM_LABELS,
-        **common_model(query),
-        **(page_model(query, found) if found else {}),
-    )
+            # 503: no turn came; the page says so and keeps the query.
+            told = Results(total=0, hits=[], facets={f: [] for f in FACETS}, message=str(e))
+            return page(query, told), 503, {"Retry-After": str(e.retry_after)}
+    return page(query, found)

@@ -130,6 +130,7 @@ def test_unsent_edits_stay_with_their_account(shared: BrowserContext, live_serve
     _log_in(page, live_server, "demo")
     again = Editor(page, live_server, meeting).open()
     expect(again.cell(1, "answer")).to_have_value(f"Réponse {CANARY} écrite hors ligne")
+    expect(again.cell(2, "subject")).to_be_focused()  # the last field edited, restored
     expect(page.locator("#save-note")).to_contain_text("2 modifications non enregistrées")
     again.wait_saved()
     doc = again.document()

@@ -5,7 +5,8 @@ and its snippets); an autosave, a few. When readers ask for more searches than t
 process can serve, every request used to wait in the server's one queue, the saves
 behind the searches. Here at most ``SEARCH_CONCURRENCY`` searches run at once in a
 process; the others wait their turn (at most ``SEARCH_QUEUE`` of them, at most
-``SEARCH_WAIT_SECONDS`` each), holding a server thread but no CPU. ``rida serve`` gives
+``SEARCH_WAIT_SECONDS`` each), holding a server thread but no CPU and no database
+connection. ``rida serve`` gives
 the server that many threads more (:func:`rida.cli.server.server_options`), so the
 threads the saves need stay free. A search that finds the queue full, or waits too long,
 is answered « réessayez » (HTTP 503 with ``Retry-After``), never an error page.
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
 from flask import Flask, current_app
+
+from rida import db
 
 BUSY = "Trop de recherches en cours : réessayez dans un instant."
 EXTENSION = "rida.views.search_gate"
@@ -38,12 +41,15 @@ class Gate:
         self._lock = threading.Lock()
 
     @contextmanager
-    def turn(self) -> Iterator[None]:
+    def turn(self, before_waiting: Callable[[], None] | None = None) -> Iterator[None]:
+        """A turn; ``before_waiting`` is called when the search has to wait for one."""
         if not self.turns.acquire(blocking=False):
             with self._lock:
                 if self._waiting >= self.queue:
                     raise Busy(BUSY)
                 self._waiting += 1
+            if before_waiting is not None:
+                before_waiting()
             try:
                 deadline = time.monotonic() + self.wait
                 if not self.turns.acquire(timeout=max(0.0, deadline - time.monotonic())):
@@ -66,6 +72,9 @@ def init_app(app: Flask) -> None:
 
 
 def turn() -> AbstractContextManager[None]:
-    """A turn of the current app's gate."""
+    """A turn of the current app's gate. A search that must wait gives its database
+    connection back first: the request's read session (which loaded the account) ends its
+    transaction, and takes a connection again once the turn comes. Waiting searches held
+    the pool's connections, and the saves then waited for a connection behind them."""
     gate: Gate = current_app.extensions[EXTENSION]
-    return gate.turn()
+    return gate.turn(before_waiting=lambda: db.session().rollback())

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 SHORT_TEXT = 1_000
 LONG_TEXT = 100_000
@@ -164,6 +166,21 @@ def typed_dates(
         iso = [d.isoformat() if d else "" for d in dates]
         out[name] = iso if isinstance(raw, list) else iso[0]
     return out, errors
+
+
+def parse_typed(
+    args: Mapping[str, Any], names: Sequence[str], parse: Callable[[dict[str, Any]], T]
+) -> T:
+    """``parse(args)`` once the dates ``names`` typed as JJ/MM/AAAA are made ISO; one
+    :class:`ValidationError` listing every bad parameter, dates included."""
+    typed, bad = typed_dates(args, names)
+    try:
+        found = parse(typed)
+    except ValidationError as e:
+        raise ValidationError([*e.errors, *bad]) from None
+    if bad:
+        raise ValidationError(bad)
+    return found
 
 
 def time(value: Any, path: str) -> str:

@@ -152,14 +152,8 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
 def _parse() -> BoardQuery:
     """The page's query, its dates typed as JJ/MM/AAAA (made ISO, as the API has them);
     :class:`ValidationError` listing every bad parameter, dates included."""
-    args, bad = fields.typed_dates(request.args.to_dict(flat=False), ("due_from", "due_to"))
-    try:
-        query = params.parse(args)
-    except ValidationError as e:
-        raise ValidationError([*e.errors, *bad]) from None
-    if bad:
-        raise ValidationError(bad)
-    return query
+    args = request.args.to_dict(flat=False)
+    return fields.parse_typed(args, ("due_from", "due_to"), params.parse)
 
 
 @bp.route("/actions")

@@ -139,13 +139,8 @@ def page(query: Query, found: Results | None) -> str:
 @login_required
 def results() -> ResponseReturnValue:
     try:
-        args, bad = fields.typed_dates(request.args.to_dict(flat=False), ("from", "to"))
-        try:
-            query = params.parse(args)
-        except ValidationError as e:
-            raise ValidationError([*e.errors, *bad]) from None
-        if bad:
-            raise ValidationError(bad)
+        args = request.args.to_dict(flat=False)
+        query = fields.parse_typed(args, ("from", "to"), params.parse)
     except ValidationError as e:
         empty = Query(text=request.args.get("q", "")[:1000])
         return render_template(

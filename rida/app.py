@@ -61,11 +61,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _add_web(app: Flask) -> None:
     """Login, CSRF, error pages and every blueprint (imported here: a command does
     without them)."""
+    from rida.search import processes as search_processes
     from rida.views import auth, compression, search_gate, web
 
     compression.init_app(app)  # first: its after_request hook runs last
     auth.init_app(app)
     search_gate.init_app(app)  # searches take turns: saves never queue behind them
+    search_processes.init_app(
+        app, create_core_app
+    )  # and, under ``rida serve``, run in processes of their own
     web.init_app(app)  # first: its ``int`` converter applies to the routes added after it
     for blueprint in blueprints():
         app.register_blueprint(blueprint)

@@ -109,8 +109,20 @@ SETTINGS: tuple[Setting, ...] = (
         "jamais derrière elles.",
     ),
     Setting(
+        "RIDA_SEARCH_PROCESSES",
+        "2",
+        "Sous `rida serve`, processus de recherche par processus serveur : les recherches "
+        "y calculent à une priorité moindre (`RIDA_SEARCH_NICE`), les enregistrements "
+        "gardent le processeur. 0 : dans le fil de la requête.",
+    ),
+    Setting(
+        "RIDA_SEARCH_NICE",
+        "5",
+        "Priorité abaissée (nice, 0 à 19) des processus de recherche.",
+    ),
+    Setting(
         "RIDA_SEARCH_QUEUE",
-        "32",
+        "64",
         "Recherches qui peuvent attendre leur tour par processus ; au-delà, ou après "
         "`RIDA_SEARCH_WAIT_SECONDS`, la réponse est « réessayez dans un instant » (503). "
         "`rida serve` ajoute autant de fils à `--threads`.",
@@ -295,6 +307,8 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         # Searches take turns (rida.views.search_gate).
         "SEARCH_CONCURRENCY": int(number(env, "RIDA_SEARCH_CONCURRENCY")),
         "SEARCH_QUEUE": int(number(env, "RIDA_SEARCH_QUEUE")),
+        "SEARCH_PROCESSES": int(number(env, "RIDA_SEARCH_PROCESSES")),
+        "SEARCH_NICE": int(number(env, "RIDA_SEARCH_NICE")),
         "SEARCH_WAIT_SECONDS": number(env, "RIDA_SEARCH_WAIT_SECONDS"),
         # Live streams (rida.live).
         "LIVE_MAX_STREAMS": int(number(env, "RIDA_LIVE_MAX_STREAMS")),

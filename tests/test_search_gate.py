@@ -82,5 +82,5 @@ def test_a_search_without_a_turn_is_told_to_retry_while_saves_go_on(app, browser
         for got in taken:
             if got:
                 gate.turns.release()
-        gate.queue = 32
+        gate.queue = 64
     assert browser.client.get("/api/search?q=inducteur").status_code == 200

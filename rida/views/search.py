@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from rida import db, fields, render
+from rida import fields, render
 from rida.fields import ValidationError
-from rida.search import FACETS, Query, Results, guard, output, params
-from rida.views import auth, search_gate
+from rida.search import FACETS, Query, Results, output, params
+from rida.views import search_gate
 from rida.views.auth import login_required
 from rida.views.paging import Link, pagination
 
@@ -154,8 +154,7 @@ def results() -> ResponseReturnValue:
     found = None
     if query.text.strip() or params.active(query):
         try:
-            with search_gate.turn():
-                found = guard.search(db.session(), auth.user(), query)
+            found = search_gate.search(query)
         except search_gate.Busy as e:
             # 503: no turn came; the page says so and keeps the query.
             told = Results(total=0, hits=[], facets={f: [] for f in FACETS}, message=str(e))

@@ -8,9 +8,8 @@ import json
 from flask import current_app, request
 from flask.typing import ResponseReturnValue
 
-from rida import db
-from rida.search import guard, output, params
-from rida.views import auth, json_api, search_gate
+from rida.search import output, params
+from rida.views import json_api, search_gate
 from rida.views.auth import login_required
 
 bp = json_api.blueprint("search_api", __name__)
@@ -22,8 +21,7 @@ def search() -> ResponseReturnValue:
     """Same parameters as the page; bad ones: 400 with each parameter as ``path``."""
     query = params.parse(request.args.to_dict(flat=False))
     try:
-        with search_gate.turn():
-            found = output.results_dict(guard.search(db.session(), auth.user(), query))
+        found = output.results_dict(search_gate.search(query))
     except search_gate.Busy as e:
         answer = json_api.error(503, "busy", str(e))
         return answer[0], answer[1], {"Retry-After": str(e.retry_after)}

@@ -22,6 +22,8 @@ from contextlib import AbstractContextManager, contextmanager
 from flask import Flask, current_app
 
 from rida import db
+from rida.search import Query, Results, guard, processes
+from rida.views import auth
 
 BUSY = "Trop de recherches en cours : réessayez dans un instant."
 EXTENSION = "rida.views.search_gate"
@@ -66,9 +68,25 @@ class Gate:
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Gate(
         int(app.config.get("SEARCH_CONCURRENCY", 2)),
-        int(app.config.get("SEARCH_QUEUE", 32)),
+        int(app.config.get("SEARCH_QUEUE", 64)),
         float(app.config.get("SEARCH_WAIT_SECONDS", 10)),
     )
+
+
+def search(query: Query) -> Results:
+    """The current request's search, in its turn (else :class:`Busy`): in a search process
+    when the app has them (:mod:`rida.search.processes`), else in this thread."""
+    with turn():
+        pool = processes.pool_of(current_app)
+        if pool is None:
+            return guard.search(db.session(), auth.user(), query)
+        user = auth.user()
+        user_id = None if user is None else user.id
+        db.session().rollback()  # the connection goes back while the search process works
+        try:
+            return pool.search(user_id, query)
+        except processes.Broken as e:
+            raise Busy(BUSY) from e
 
 
 def turn() -> AbstractContextManager[None]:

@@ -73,6 +73,7 @@ def instances(tmp_path: Path, template_db: Path, request: pytest.FixtureRequest)
     """Makes empty instances (accounts, no content) on the engine asked for."""
     made: list[Iterator[Flask]] = []
     schemas: list[str] = []
+    pg_apps: list[Flask] = []
 
     def make(name: str, engine: str = "sqlite") -> Instance:
         data_dir = tmp_path / name
@@ -87,8 +88,10 @@ def instances(tmp_path: Path, template_db: Path, request: pytest.FixtureRequest)
             made.append(apps)
             return Instance(next(apps), env)
         schema = f"t_{uuid.uuid4().hex[:12]}"
-        with create_engine(PG_URL).begin() as conn:
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
         schemas.append(schema)
         url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
         data_dir.mkdir()
@@ -98,15 +101,21 @@ def instances(tmp_path: Path, template_db: Path, request: pytest.FixtureRequest)
         with app.app_context(), db.transaction() as s:
             create_user(s, "admin", PASSWORD, "admin")
             create_user(s, "reader", PASSWORD, "reader")
+        pg_apps.append(app)
         return Instance(app, env)
 
     yield make
     for apps in made:
         next(apps, None)
+    for app in pg_apps:
+        with app.app_context():
+            db.engine().dispose()
     if schemas:
-        with create_engine(PG_URL).begin() as conn:
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
             for schema in schemas:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def build_content(instance: Instance) -> None:

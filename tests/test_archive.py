@@ -324,3 +324,28 @@ def test_admins_only_and_no_overwrite(exported, instances, tmp_path):
     assert target.counts() == EMPTY
     not_archive = error_of(target.rida("import", "--all", str(tmp_path), code=1))
     assert not_archive["error"] == "invalid"
+
+
+def test_a_command_in_its_own_process_records_its_events(instances, tmp_path):
+    """The events of ``rida export --all`` and ``import --all`` reach the audit log when
+    the command runs alone (without the web layer, which used to hold the subscriber)."""
+    import subprocess
+    import sys
+
+    source, target = instances("source"), instances("target")
+    build_content(source)
+
+    def run(instance: Instance, *args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RIDA_")}
+        env.update({k: v for k, v in instance.env.items() if v is not None})
+        done = subprocess.run(
+            [sys.executable, "-m", "rida.cli", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+
+    run(source, "export", "--all", str(tmp_path / "a"))
+    run(target, "import", "--all", str(tmp_path / "a"))
+    for instance, action in ((source, "export"), (target, "import")):
+        with instance.app.app_context(), db.write_session(db.engine()) as s:
+            entry = s.exec(select(AuditEntry).where(AuditEntry.action == action)).one()
+            assert entry.object_type == "archive" and entry.login == "cli"

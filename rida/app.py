@@ -10,16 +10,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, has_app_context
 
 from rida import db, search, settings
 from rida.audit import anchor as audit_anchor
-from rida.audit import hooks as audit_hooks  # noqa: F401  (its listeners audit every write)
+from rida.audit import events as audit_events
+from rida.audit import hooks as audit_hooks  # its listeners audit every write
 from rida.backups import server_lock
 from rida.live import changes as live_changes  # noqa: F401  (its listeners fill the change log)
 from rida.live import retention as live_retention
 from rida.paths import templates_dir
 from rida.search import indexer
+
+
+@audit_events.happened.connect
+def _record_event(event: audit_events.Event, session: Any = None) -> None:
+    """Record an emitted event in the audit log: in the caller's transaction (given, or
+    the one this thread has open), else in one of its own. Connected here, with the core
+    app, so that the events of the commands are recorded as well as the web's."""
+    if session is None and has_app_context():
+        session = db.open_write_session(db.engine())
+    if session is not None:
+        audit_hooks.record_event(session, event)
+    elif has_app_context():
+        with db.transaction() as s:
+            audit_hooks.record_event(s, event)
 
 
 def create_core_app(

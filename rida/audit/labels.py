@@ -25,6 +25,7 @@ ACTIONS = {
     "status.change": "Changement de statut",
     "validation": "Validation",
     "export": "Export",
+    "import": "Import",
     "download": "Téléchargement",
     "login.success": "Connexion",
     "login.failure": "Échec de connexion",
@@ -58,6 +59,7 @@ OBJECTS = {
     "audit_entry": "Journal d'audit",
     "room_link": "Lien pour la salle",
     "person_alias": "Ancien nom de personne",
+    "archive": "Archive complète de l'instance",
 }
 FIELDS = {
     "title": "titre",

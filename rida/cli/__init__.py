@@ -44,7 +44,8 @@ COMMANDS: dict[str, Entry] = {
     ),
     "export": Entry(
         "rida.cli.meetings:export",
-        "Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF).",
+        "Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF), ou "
+        "toute l'instance (--all DIR).",
     ),
     "glossary": Entry(
         "rida.cli.glossary:glossary_cmd",

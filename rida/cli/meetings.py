@@ -16,6 +16,7 @@ from rida import accounts, db
 from rida.actions import interviews
 from rida.audit import events
 from rida.circuit import files, validation, versions
+from rida.cli import archive
 from rida.cli.common import act_as, fail, with_app
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.compte_rendu.reading import upload_check
@@ -75,22 +76,48 @@ def demo(app: Flask, if_empty: bool) -> None:
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option(
     "--dry-run",
     is_flag=True,
     help="Lit et vérifie les fichiers, affiche les avertissements, n'écrit rien.",
 )
+@click.option(
+    "--all",
+    "archive_dir",
+    default=None,
+    metavar="DIR",
+    help="Restaure l'archive complète DIR (de « rida export --all ») dans cette instance, "
+    "qui doit être vide ; empreintes vérifiées avant toute écriture.",
+)
+@click.option(
+    "--user",
+    "login",
+    default=None,
+    help="Avec --all : compte administrateur enregistré au journal (par défaut : « cli »).",
+)
 @with_app
-def import_files(app: Flask, files: tuple[str, ...], dry_run: bool) -> None:
+def import_files(
+    app: Flask, files: tuple[str, ...], dry_run: bool, archive_dir: str | None, login: str | None
+) -> None:
     """Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de
     chaque nouvelle réunion.
 
     Le format est reconnu au contenu. Les avertissements de lecture d'un DOCX (ce qui a
     été deviné ou ignoré) sont écrits sur la sortie d'erreur, précédés du nom du fichier.
     Tous les fichiers sont importés dans une seule transaction : si l'un est refusé,
-    aucun n'est écrit.
+    aucun n'est écrit. Avec --all DIR : toute une instance (réunions, versions figées,
+    actions et leur historique, personnes, séries), dans une instance vide.
     """
+    if archive_dir is not None:
+        if files or dry_run:
+            raise FieldError("--all", "--all s'emploie sans FILES ni --dry-run")
+        archive.import_all(archive_dir, login)
+        return
+    if not files:
+        raise FieldError("FILES", "au moins un fichier à importer (ou --all DIR)")
+    if login is not None:
+        raise FieldError("--user", "--user ne s'emploie qu'avec --all")
     docs = []
     for name in files:
         try:
@@ -145,7 +172,7 @@ def _read_document(name: str, raw: bytes) -> Any:
 
 
 @click.command()
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=int, required=False)
 @click.option(
     "--format",
     "fmt",
@@ -163,9 +190,41 @@ def _read_document(name: str, raw: bytes) -> Any:
     "standard dans ce dossier. Sans -o : sortie standard pour json, sinon "
     "fichier au nom standard dans RIDA_EXPORT_DIR.",
 )
+@click.option(
+    "--all",
+    "archive_dir",
+    default=None,
+    metavar="DIR",
+    help="Exporte toute l'instance dans le nouveau dossier DIR : chaque réunion en rida/1 "
+    "avec ses versions figées, les actions et leur historique, les personnes, les séries, "
+    "le journal d'audit, et un manifeste (SHA-256).",
+)
+@click.option(
+    "--user",
+    "login",
+    default=None,
+    help="Avec --all : compte administrateur enregistré au journal (par défaut : « cli »).",
+)
 @with_app
-def export(app: Flask, meeting_id: int, fmt: str, output: str | None) -> None:
-    """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF)."""
+def export(
+    app: Flask,
+    meeting_id: int | None,
+    fmt: str,
+    output: str | None,
+    archive_dir: str | None,
+    login: str | None,
+) -> None:
+    """Exporte le compte-rendu d'une réunion (rida/1, DOCX, Markdown, HTML ou PDF), ou
+    toute l'instance (--all DIR)."""
+    if archive_dir is not None:
+        if meeting_id is not None or output is not None:
+            raise FieldError("--all", "--all s'emploie sans MEETING_ID ni --output")
+        archive.export_all(archive_dir, login)
+        return
+    if meeting_id is None:
+        raise FieldError("MEETING_ID", "numéro de réunion attendu (ou --all DIR)")
+    if login is not None:
+        raise FieldError("--user", "--user ne s'emploie qu'avec --all")
     meeting = db.session().get(Meeting, meeting_id)
     if meeting is None:
         fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})

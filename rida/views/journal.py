@@ -1,5 +1,6 @@
-"""The audit log on the web: `/admin/journal` (admins), a meeting's « Historique », and
-the subscriber that records :mod:`rida.audit.events` into the log."""
+"""The audit log on the web: `/admin/journal` (admins) and a meeting's « Historique »
+(the subscriber that records :mod:`rida.audit.events` into the log is in :mod:`rida.app`,
+so that the commands' events are recorded too)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, abort, has_app_context, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
 from rida import db, fields, render
-from rida.audit import events, hooks, labels, query
+from rida.audit import events, labels, query
 from rida.audit.record import utc
 from rida.fields import FieldError
 from rida.meetings import people
@@ -23,19 +24,6 @@ from rida.views.paging import pagination
 
 bp = Blueprint("journal", __name__)
 PER_PAGE = 50
-
-
-@events.happened.connect
-def _record(event: events.Event, session: Any = None) -> None:
-    """Record an emitted event: in the caller's transaction (given, or the one this thread
-    has open), else in one of its own."""
-    if session is None and has_app_context():
-        session = db.open_write_session(db.engine())
-    if session is not None:
-        hooks.record_event(session, event)
-    elif has_app_context():
-        with db.transaction() as s:
-            hooks.record_event(s, event)
 
 
 def _page_number() -> int:

@@ -9,11 +9,14 @@ the page does not show; where the two disagree the visible content wins, with a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rida.compte_rendu.reading import docx_tables as tables
+from rida.compte_rendu.reading import legacy_actions
 from rida.compte_rendu.reading.docx_blocks import Para, TableBlock, body_blocks, markdown_of
 from rida.compte_rendu.reading.docx_embedded import merge
 from rida.compte_rendu.reading.docx_package import DocxError, embedded_document, open_docx
@@ -44,10 +47,12 @@ class DocxImport:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_docx(data: bytes) -> DocxImport:
-    """Read a DOCX compte-rendu; :class:`DocxError` when the file is not a readable DOCX."""
+def read_docx(data: bytes, known: Iterable[dict[str, Any]] = ()) -> DocxImport:
+    """Read a DOCX compte-rendu; :class:`DocxError` when the file is not a readable DOCX.
+    ``known``: people of the instance (those the importing user may see) an action typed
+    as text may name as its owner."""
     document, raw_embedded = open_docx(data)
-    reader = _Reader()
+    reader = _Reader(list(known))
     reader.read(body_blocks(document))
     visible = reader.document()
     embedded, problem = embedded_document(raw_embedded)
@@ -81,7 +86,8 @@ def _person(text: str, note: tables.Note, where: str, path: str) -> dict[str, An
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, known: list[dict[str, Any]]) -> None:
+        self.known_people = known
         self.notes: list[tuple[str, str]] = []
         self.section = "top"
         self.top: list[Para] = []
@@ -267,7 +273,7 @@ class _Reader:
             for i, c in enumerate(self.comments)
         ]
         doc["results"] = self.results_text()
-        doc["actions"] = self.actions or self.legacy_actions()
+        doc["actions"] = self.actions or self.legacy_actions(doc)
         numbers = {r["number"] for r in self.rida}
         for i, action in enumerate(doc["actions"]):
             if action["rida"] is not None and action["rida"] not in numbers:
@@ -383,23 +389,12 @@ class _Reader:
             return self.results_heading
         return tables.rich(self.results, "results", "Résultats", self.note)
 
-    def legacy_actions(self) -> list[dict[str, Any]]:
-        found = []
-        for i, line in enumerate(self.action_lines):
-            self.note(
-                f"actions[{i}]",
-                f"Prochaines actions, action {i + 1} : porteur et "
-                "échéance absents (ligne de texte, pas un tableau), à compléter",
-            )
-            found.append(
-                {
-                    "title": " ".join(line.split()).rstrip(". "),
-                    "kind": "other",
-                    "owner": None,
-                    "due_date": None,
-                    "status": "open",
-                    "rida": None,
-                    "notes": None,
-                }
-            )
-        return found
+    def legacy_actions(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """Actions typed as lines of text (:mod:`legacy_actions`)."""
+        return legacy_actions.read_actions(
+            self.action_lines,
+            meeting=dt.date.fromisoformat(doc["date"]) if doc.get("date") else None,
+            rows=self.rida,
+            names=legacy_actions.known_names(doc, self.known_people),
+            note=self.note,
+        )

@@ -159,3 +159,44 @@ def test_docx_markdown_and_html_say_the_same_words(src: Source):
     left, right = read(data).sections[0].header.paragraphs[0].text.split("\t")
     assert (left, right) == ("Task Force MSSanté – Atelier modèle économique #1", "Publique – v1.0")
     assert f'<header class="running"><span>{left}</span><span>{right}</span>' in page
+
+
+# --- A meeting's own wording (x-rida-wording) ---------------------------------------------
+
+OWN = {
+    "objectives_intro": "Les objectifs de ce premier atelier étaient les suivants :",
+    "results_heading": "Résultats de l'atelier inducteurs de financement (en séance)",
+    "organiser_note": "Personne qui anime l'atelier.",
+    "rapporteur_note": "Personne qui rédige le compte rendu",
+}
+
+
+def test_a_meetings_own_wording_is_said_by_every_format(app: Flask):
+    from rida.compte_rendu.reading.docx_import import read_docx
+
+    source_of(app, demo_document() | {"date": "2021-12-10", "title": "Atelier de lancement"})
+    src = source_of(app, demo_document() | {"x-rida-wording": OWN})
+    from_docx, data, page = same_views(src)
+    assert (
+        "3.2 Résultats de l'atelier inducteurs de financement (en séance)"
+        in (from_docx["headings"])
+    )
+    assert from_docx["attendance and footnotes"][-2:] == [
+        "¹ Personne qui anime l'atelier.",
+        "² Personne qui rédige le compte rendu",
+    ]
+    texts = [text for kind, text in docx_blocks(data) if kind == "p"]
+    assert OWN["objectives_intro"] in texts
+    assert OWN["objectives_intro"] in page and OWN["objectives_intro"] in render(src, "md").decode()
+    # Read back from the DOCX: the page and the embedded rida/1 part agree.
+    again = read_docx(data)
+    assert again.doc["x-rida-wording"] == OWN
+    assert not any("formulations" in warning for warning in again.warnings)
+
+
+def test_the_templates_wording_is_not_stored():
+    from rida.compte_rendu import wording as w
+
+    assert w.own_wording({name: default for name, (_, default) in w.WORDING.items()}) == {}
+    assert w.own_wording({"results_heading": "  Résultats  "}) == {"results_heading": "Résultats"}
+    assert w.heading({}, "results") == "3.2 Résultats de l'atelier"

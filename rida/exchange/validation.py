@@ -101,6 +101,21 @@ def extensions(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
 
 
+# A meeting's own wording of the compte-rendu's fixed sentences (docs/rida-format.md,
+# rida.compte_rendu.wording): an object of texts, kept verbatim once checked.
+WORDING_KEY = "x-rida-wording"
+WORDING_NAMES = ("objectives_intro", "results_heading", "organiser_note", "rapporteur_note")
+
+
+def _check_wording(c: _Collector, value: Any) -> None:
+    if not isinstance(value, dict):
+        c.add(WORDING_KEY, f"objet attendu, reçu {fields.type_name(value)}")
+        return
+    for name in WORDING_NAMES:
+        if value.get(name) is not None:
+            c(fields.text, value[name], f"{WORDING_KEY}.{name}")
+
+
 def _checked_extensions(c: _Collector, data: dict[str, Any], path: str) -> dict[str, Any]:
     """The ``x-…`` keys of ``data``, verbatim, once checked to be plain JSON."""
     prefix = f"{path}." if path else ""
@@ -199,6 +214,8 @@ def validate(doc: Any) -> dict[str, Any]:
     numbers = {row["number"] for row in out["rida"]}
     out["actions"] = _actions(c, data.get("actions"), numbers)
     out.update(_checked_extensions(c, data, ""))
+    if WORDING_KEY in out:
+        _check_wording(c, out[WORDING_KEY])
     if c.errors:
         raise ValidationError(c.errors)
     out["rida"].sort(key=lambda row: row["number"])  # the order export gives them back in

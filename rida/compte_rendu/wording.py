@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rida.exchange.validation import WORDING_KEY, WORDING_NAMES
+from rida.exchange.validation import WORDING_KEY as WORDING_KEY
+from rida.exchange.validation import WORDING_NAMES
 from rida.meetings.people import person_key
 from rida.render import (
     ACTION_KIND_LABELS,

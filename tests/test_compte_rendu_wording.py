@@ -200,3 +200,38 @@ def test_the_templates_wording_is_not_stored():
     assert w.own_wording({name: default for name, (_, default) in w.WORDING.items()}) == {}
     assert w.own_wording({"results_heading": "  Résultats  "}) == {"results_heading": "Résultats"}
     assert w.heading({}, "results") == "3.2 Résultats de l'atelier"
+
+
+def test_the_editor_sets_and_clears_a_wording(browser, demo_meeting):
+
+    page = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
+    assert "<summary>Formulations</summary>" in page
+    assert 'for="f-wording_objectives_intro">Introduction des objectifs</label>' in page
+    assert 'placeholder="Les objectifs de la réunion étaient les suivants :"' in page
+    url = f"/api/meetings/{demo_meeting}"
+    said = browser.json(
+        "PATCH", url, {"fields": {"wording_results_heading": " Résultats  du vote "}}
+    )
+    assert said.get_json()["meeting"]["wording_results_heading"] == "Résultats du vote"
+    doc = browser.client.get(url).get_json()
+    assert doc["x-rida-wording"] == {"results_heading": "Résultats du vote"}
+    md = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.md").get_data(as_text=True)
+    assert "### 3.2 Résultats du vote" in md
+    browser.json("PATCH", url, {"fields": {"wording_results_heading": ""}})
+    assert "x-rida-wording" not in browser.client.get(url).get_json()
+    refused = browser.json("PATCH", url, {"fields": {"wording_organiser_note": 3}})
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"][0]["path"] == "wording_organiser_note"
+
+
+def test_a_bad_wording_is_refused_with_its_path():
+    from rida import exchange
+
+    with pytest.raises(exchange.ValidationError) as e:
+        exchange.validate(demo_document() | {"x-rida-wording": {"objectives_intro": 3}})
+    assert [x.path for x in e.value.errors] == ["x-rida-wording.objectives_intro"]
+    with pytest.raises(exchange.ValidationError) as e:
+        exchange.validate(demo_document() | {"x-rida-wording": "Résultats"})
+    assert [x.path for x in e.value.errors] == ["x-rida-wording"]
+    kept = exchange.validate(demo_document() | {"x-rida-wording": {"x-other": 1}})
+    assert kept["x-rida-wording"] == {"x-other": 1}

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rida.exchange.validation import WORDING_KEY as WORDING_KEY
-from rida.exchange.validation import WORDING_NAMES
 from rida.meetings.people import person_key
+from rida.models import WORDING_KEY as WORDING_KEY
+from rida.models import WORDING_NAMES
 from rida.render import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,

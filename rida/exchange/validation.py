@@ -19,6 +19,8 @@ from rida.models import (
     CLASSIFICATIONS,
     NATURES,
     STATUSES,
+    WORDING_KEY,
+    WORDING_NAMES,
 )
 
 FORMAT = "rida/1"
@@ -101,13 +103,9 @@ def extensions(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
 
 
-# A meeting's own wording of the compte-rendu's fixed sentences (docs/rida-format.md,
-# rida.compte_rendu.wording): an object of texts, kept verbatim once checked.
-WORDING_KEY = "x-rida-wording"
-WORDING_NAMES = ("objectives_intro", "results_heading", "organiser_note", "rapporteur_note")
-
-
 def _check_wording(c: _Collector, value: Any) -> None:
+    """A meeting's own wording (:data:`~rida.models.WORDING_KEY`): an object of texts,
+    kept verbatim once checked."""
     if not isinstance(value, dict):
         c.add(WORDING_KEY, f"objet attendu, reçu {fields.type_name(value)}")
         return

@@ -215,3 +215,25 @@ def test_the_cli_json_output_lists_the_warnings(cli):  # noqa: F811
     assert any(w.startswith("Prochaines actions, action 5") for w in item["warnings"])
     exported = json.loads(cli("export", str(item["id"])).stdout)
     assert [a["rida"] for a in exported["actions"]] == [7, 8, None, None, None]
+
+
+def test_an_owner_is_found_only_among_the_people_the_importer_may_see(app):
+    """Canary: a person named only in a meeting the importer may not read is not matched
+    (nor shown): the name stays in the title, the owner is to be completed."""
+    from tests.conftest import Browser, demo_document
+
+    hidden = demo_document() | {"series": "Série cachée", "classification": "confidential"}
+    hidden["participants"].append(
+        {"last_name": "CANARI", "first_name": "Zoé", "entity": "CanaryOrg", "attendance": "present"}
+    )
+    import_doc(app, hidden)
+    data = legacy_docx(("Rédiger la note (Zoé CANARI)",))
+    for login, entity in (("rapporteur", None), ("admin", "CanaryOrg")):
+        browser = Browser(app.test_client()).login(login)
+        response = browser.form("/import", {"file": (io.BytesIO(data), "cr.docx")})
+        assert response.status_code == 302
+        page = browser.client.get(response.headers["Location"]).get_data(as_text=True)
+        meeting_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        owner = export_doc(app, meeting_id)["actions"][0]["owner"]
+        assert (owner or {}).get("entity") == entity, login
+        assert ("CanaryOrg" in page) == (entity is not None), login

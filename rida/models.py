@@ -99,6 +99,13 @@ class PersonAlias(SQLModel, table=True):
     merged_at: dt.datetime = Field(default_factory=utcnow)
 
 
+# A meeting's own wording of the compte-rendu's fixed sentences, in ``Meeting.extensions``
+# under this key (the rida/1 extension of docs/rida-format.md; rida.compte_rendu.wording
+# holds the template's wording of each).
+WORDING_KEY = "x-rida-wording"
+WORDING_NAMES = ("objectives_intro", "results_heading", "organiser_note", "rapporteur_note")
+
+
 class Meeting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     series_id: int = Field(foreign_key="series.id", index=True)

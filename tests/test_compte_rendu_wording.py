@@ -159,3 +159,79 @@ def test_docx_markdown_and_html_say_the_same_words(src: Source):
     left, right = read(data).sections[0].header.paragraphs[0].text.split("\t")
     assert (left, right) == ("Task Force MSSanté – Atelier modèle économique #1", "Publique – v1.0")
     assert f'<header class="running"><span>{left}</span><span>{right}</span>' in page
+
+
+# --- A meeting's own wording (x-rida-wording) ---------------------------------------------
+
+OWN = {
+    "objectives_intro": "Les objectifs de ce premier atelier étaient les suivants :",
+    "results_heading": "Résultats de l'atelier inducteurs de financement (en séance)",
+    "organiser_note": "Personne qui anime l'atelier.",
+    "rapporteur_note": "Personne qui rédige le compte rendu",
+}
+
+
+def test_a_meetings_own_wording_is_said_by_every_format(app: Flask):
+    from rida.compte_rendu.reading.docx_import import read_docx
+
+    source_of(app, demo_document() | {"date": "2021-12-10", "title": "Atelier de lancement"})
+    src = source_of(app, demo_document() | {"x-rida-wording": OWN})
+    from_docx, data, page = same_views(src)
+    assert (
+        "3.2 Résultats de l'atelier inducteurs de financement (en séance)"
+        in (from_docx["headings"])
+    )
+    assert from_docx["attendance and footnotes"][-2:] == [
+        "¹ Personne qui anime l'atelier.",
+        "² Personne qui rédige le compte rendu",
+    ]
+    texts = [text for kind, text in docx_blocks(data) if kind == "p"]
+    assert OWN["objectives_intro"] in texts
+    assert OWN["objectives_intro"] in page and OWN["objectives_intro"] in render(src, "md").decode()
+    # Read back from the DOCX: the page and the embedded rida/1 part agree.
+    again = read_docx(data)
+    assert again.doc["x-rida-wording"] == OWN
+    assert not any("formulations" in warning for warning in again.warnings)
+
+
+def test_the_templates_wording_is_not_stored():
+    from rida.compte_rendu import wording as w
+
+    assert w.own_wording({name: default for name, (_, default) in w.WORDING.items()}) == {}
+    assert w.own_wording({"results_heading": "  Résultats  "}) == {"results_heading": "Résultats"}
+    assert w.heading({}, "results") == "3.2 Résultats de l'atelier"
+
+
+def test_the_editor_sets_and_clears_a_wording(browser, demo_meeting):
+
+    page = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
+    assert "<summary>Formulations</summary>" in page
+    assert 'for="f-wording_objectives_intro">Introduction des objectifs</label>' in page
+    assert 'placeholder="Les objectifs de la réunion étaient les suivants :"' in page
+    url = f"/api/meetings/{demo_meeting}"
+    said = browser.json(
+        "PATCH", url, {"fields": {"wording_results_heading": " Résultats  du vote "}}
+    )
+    assert said.get_json()["meeting"]["wording_results_heading"] == "Résultats du vote"
+    doc = browser.client.get(url).get_json()
+    assert doc["x-rida-wording"] == {"results_heading": "Résultats du vote"}
+    md = browser.client.get(f"/reunions/{demo_meeting}/compte-rendu.md").get_data(as_text=True)
+    assert "### 3.2 Résultats du vote" in md
+    browser.json("PATCH", url, {"fields": {"wording_results_heading": ""}})
+    assert "x-rida-wording" not in browser.client.get(url).get_json()
+    refused = browser.json("PATCH", url, {"fields": {"wording_organiser_note": 3}})
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"][0]["path"] == "wording_organiser_note"
+
+
+def test_a_bad_wording_is_refused_with_its_path():
+    from rida import exchange
+
+    with pytest.raises(exchange.ValidationError) as e:
+        exchange.validate(demo_document() | {"x-rida-wording": {"objectives_intro": 3}})
+    assert [x.path for x in e.value.errors] == ["x-rida-wording.objectives_intro"]
+    with pytest.raises(exchange.ValidationError) as e:
+        exchange.validate(demo_document() | {"x-rida-wording": "Résultats"})
+    assert [x.path for x in e.value.errors] == ["x-rida-wording"]
+    kept = exchange.validate(demo_document() | {"x-rida-wording": {"x-other": 1}})
+    assert kept["x-rida-wording"] == {"x-other": 1}

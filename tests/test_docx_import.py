@@ -59,14 +59,26 @@ def test_legacy_seed_gives_its_content(legacy):
     assert [r["number"] for r in doc["rida"]] == list(range(1, 10))
     assert len(doc["comments"]) == 2
     assert "« *mise en œuvre des exigences du référentiel* »" in doc["comments"][0]
-    assert doc["results"].startswith("Résultats de l'atelier inducteurs de financement")
+    # The meeting's own wording is kept, not replaced by the template's (x-rida-wording).
+    assert doc["results"] is None
+    assert doc["x-rida-wording"] == {
+        "objectives_intro": "Les objectifs de ce premier atelier étaient les suivants :",
+        "results_heading": "Résultats de l'atelier inducteurs de financement (complété par "
+        "les participants de façon anonyme en séance)",
+        "rapporteur_note": "Personne en charge de la rédaction du compte rendu de la réunion",
+    }
     assert [a["title"] for a in doc["actions"]] == [
         "Entretiens bilatéraux avec les opérateurs pour obtenir les éléments de coûts "
         "nécessaires à la modélisation économique",
-        "Atelier industriel avec les éditeurs le 21/01",
-        "Envoi de la nouvelle version des exigences la semaine du 10/01",
+        "Atelier industriel avec les éditeurs",
+        "Envoi de la nouvelle version des exigences",
     ]
-    assert all(a["owner"] is None and a["due_date"] is None for a in doc["actions"])
+    assert [a["due_date"] for a in doc["actions"]] == [None, "2022-01-21", "2022-01-10"]
+    assert [a["kind"] for a in doc["actions"]] == ["bilateral_interview", "workshop", "document"]
+    # Row 8: « Des entretiens bilatéraux sont à organiser par l'ANS pour obtenir les
+    # éléments de coûts »: the first action comes from it, and so does its owner.
+    assert [a["rida"] for a in doc["actions"]] == [8, None, None]
+    assert [(a["owner"] or {}).get("entity") for a in doc["actions"]] == ["ANS", None, None]
 
 
 def test_legacy_html_fragments_become_markdown_lists(legacy):
@@ -83,8 +95,8 @@ def test_legacy_warnings_name_what_was_guessed(legacy):
     assert "Tableau RIDA, ligne 5 : nature absente" in warnings
     assert sum("fragment HTML converti" in w for w in warnings) == 8
     assert any(w.startswith("En-tête, rédacteur : « Samy Abdiche »") for w in warnings)
-    assert sum("porteur et échéance absents" in w for w in warnings) == 3
-    assert any(w.startswith("Résultats :") for w in warnings)
+    assert sum("introuvable dans le texte" in w for w in warnings) == 3
+    assert any("porteur « ANS » lu dans la ligne RIDA 8" in w for w in warnings)
     assert len(warnings) == 14, warnings
 
 

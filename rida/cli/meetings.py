@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from flask import Flask
+from sqlalchemy import true
 from sqlmodel import select
 
 from rida import accounts, db
@@ -21,6 +22,7 @@ from rida.cli.common import act_as, fail, with_app
 from rida.compte_rendu.pdf import PdfUnavailable
 from rida.compte_rendu.reading import upload_check
 from rida.fields import FieldError, ValidationError
+from rida.meetings import people
 from rida.models import Meeting, User
 from rida.paths import DEMO_DRAFT_FIXTURE, DEMO_FIXTURE
 from rida.search import glossary as search_glossary
@@ -96,9 +98,21 @@ def demo(app: Flask, if_empty: bool) -> None:
     default=None,
     help="Avec --all : compte administrateur enregistré au journal (par défaut : « cli »).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Sortie JSON : une liste d'objets file, id (null avec --dry-run) et warnings "
+    "(les avertissements de lecture).",
+)
 @with_app
 def import_files(
-    app: Flask, files: tuple[str, ...], dry_run: bool, archive_dir: str | None, login: str | None
+    app: Flask,
+    files: tuple[str, ...],
+    dry_run: bool,
+    archive_dir: str | None,
+    login: str | None,
+    as_json: bool,
 ) -> None:
     """Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de
     chaque nouvelle réunion.
@@ -106,26 +120,29 @@ def import_files(
     Le format est reconnu au contenu. Les avertissements de lecture d'un DOCX (ce qui a
     été deviné ou ignoré) sont écrits sur la sortie d'erreur, précédés du nom du fichier.
     Tous les fichiers sont importés dans une seule transaction : si l'un est refusé,
-    aucun n'est écrit. Avec --all DIR : toute une instance (réunions, versions figées,
+    aucun n'est écrit. Avec --json, la sortie standard donne pour chaque fichier son id
+    et ses avertissements. Avec --all DIR : toute une instance (réunions, versions figées,
     actions et leur historique, personnes, séries), dans une instance vide.
     """
     if archive_dir is not None:
-        if files or dry_run:
-            raise FieldError("--all", "--all s'emploie sans FILES ni --dry-run")
+        if files or dry_run or as_json:
+            raise FieldError("--all", "--all s'emploie sans FILES, --dry-run ni --json")
         archive.import_all(archive_dir, login)
         return
     if not files:
         raise FieldError("FILES", "au moins un fichier à importer (ou --all DIR)")
     if login is not None:
         raise FieldError("--user", "--user ne s'emploie qu'avec --all")
-    docs = []
+    docs, warnings = [], []
     for name in files:
         try:
             raw = _read_input(name)
         except OSError as e:
             raise FieldError(name, f"lecture impossible : {e.strerror}") from None
         try:
-            docs.append(_read_document(name, raw))
+            doc, said = _read_document(name, raw, quiet=as_json)
+            docs.append(doc)
+            warnings.append(said)
         except ValidationError as e:
             raise ValidationError(
                 [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
@@ -143,10 +160,18 @@ def import_files(
                 ) from None
         if dry_run:
             s.rollback()
-            click.echo(
-                f"Vérification seule : {len(docs)} document(s) lisible(s), rien d'écrit.", err=True
-            )
-            return
+    if as_json:
+        out = [
+            {"file": name, "id": None if dry_run else meeting_id, "warnings": said}
+            for name, meeting_id, said in zip(files, ids, warnings, strict=True)
+        ]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if dry_run:
+        click.echo(
+            f"Vérification seule : {len(docs)} document(s) lisible(s), rien d'écrit.", err=True
+        )
+        return
     for meeting_id in ids:
         click.echo(meeting_id)
 
@@ -161,14 +186,16 @@ def _read_input(name: str) -> bytes:
     return raw if name == "-" else Path(name).read_bytes()
 
 
-def _read_document(name: str, raw: bytes) -> Any:
-    """A rida/1 document from JSON or DOCX bytes; a DOCX's reading warnings go to stderr."""
+def _read_document(name: str, raw: bytes, *, quiet: bool = False) -> tuple[Any, list[str]]:
+    """A rida/1 document from JSON or DOCX bytes, and a DOCX's reading warnings (also
+    written to stderr unless ``quiet``). An action's owner may be anyone of the instance
+    (the command line sees everyone)."""
     from rida.compte_rendu.reading import incoming  # python-docx, markdown: only to import
 
-    found = incoming.read(name, raw)
-    for warning in found.warnings:
+    found = incoming.read(name, raw, lambda: people.known_people(db.session(), true()))
+    for warning in [] if quiet else found.warnings:
         click.echo(f"{name} : {warning}", err=True)
-    return found.doc
+    return found.doc, found.warnings
 
 
 @click.command()

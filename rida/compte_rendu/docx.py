@@ -163,14 +163,14 @@ class _Writer:
             table.text_row(w.participant_cells(self.doc, person))
         for line in w.attendance_lines(self.doc):
             self.para(line)
-        for note in w.FOOTNOTES:
+        for note in w.footnotes(self.doc):
             self.para(note, "CR Note")
 
     def summary_section(self) -> None:
         self.para(w.HEADINGS["summary"], "Heading 1")
         objectives = self.doc.get("objectives") or []
         if objectives:
-            self.para(w.OBJECTIVES_INTRO)
+            self.para(w.objectives_intro(self.doc))
             numbering = self.blocks.numbering.restarted("List Number")
             for objective in objectives:
                 self.list_item(objective, "List Number", numbering)
@@ -218,7 +218,7 @@ class _Writer:
             self.blocks.write(self.flow, comment, item=True)
         if not doc.get("comments"):
             self.para(w.EMPTY["comments"])
-        self.para(w.HEADINGS["results"], "Heading 2")
+        self.para(w.heading(doc, "results"), "Heading 2")
         if doc.get("results"):
             self.blocks.write(self.flow, doc["results"])
         else:

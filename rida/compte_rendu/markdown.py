@@ -122,10 +122,10 @@ def render(src: Source) -> str:
         ),
     ]
     parts += [plain(line) for line in w.attendance_lines(doc)]
-    parts += [*w.FOOTNOTES, f"## {w.HEADINGS['summary']}"]
+    parts += [*(plain(n) for n in w.footnotes(doc)), f"## {w.HEADINGS['summary']}"]
     if doc.get("objectives"):
         parts += [
-            w.OBJECTIVES_INTRO,
+            plain(w.objectives_intro(doc)),
             "\n".join(f"{i}. {plain(o)}" for i, o in enumerate(doc["objectives"], 1)),
         ]
     if doc.get("summary"):
@@ -153,7 +153,7 @@ def render(src: Source) -> str:
         "\n".join(_bullet(c) for c in doc.get("comments") or []) or w.EMPTY["comments"],
     ]
     results = blocks(doc.get("results") or "") or w.EMPTY["results"]
-    parts += [f"### {w.HEADINGS['results']}", results]
+    parts += [f"### {plain(w.heading(doc, 'results'))}", results]
     parts += [f"### {w.HEADINGS['actions']}", _actions(doc.get("actions") or [])]
     if src.follow_up:
         parts += [

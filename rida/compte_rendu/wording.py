@@ -13,6 +13,8 @@ import datetime as dt
 from typing import Any
 
 from rida.meetings.people import person_key
+from rida.models import WORDING_KEY as WORDING_KEY
+from rida.models import WORDING_NAMES
 from rida.render import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,
@@ -53,6 +55,54 @@ EMPTY = {
     "actions": "Aucune action.",
 }
 ATTENDANCE = (("excused", "Excusé(s)"), ("absent", "Absent(s)"))
+
+# Wording a meeting may say its own way (« Les objectifs de ce premier atelier… »), kept
+# in the rida/1 document under WORDING_KEY (only what differs from the template):
+# name → (French label, the template's wording).
+RESULTS_NUMBER = "3.2"
+WORDING = {
+    "objectives_intro": ("Introduction des objectifs", OBJECTIVES_INTRO),
+    "results_heading": ("Titre des résultats", HEADINGS["results"].removeprefix("3.2 ")),
+    "organiser_note": ("Note sur l'organisateur ¹", FOOTNOTES[0].removeprefix("¹ ")),
+    "rapporteur_note": ("Note sur le rédacteur ²", FOOTNOTES[1].removeprefix("² ")),
+}
+assert tuple(WORDING) == WORDING_NAMES
+
+
+def phrase(doc: dict[str, Any], name: str) -> str:
+    """The meeting's own wording ``name``, else the template's."""
+    own = doc.get(WORDING_KEY)
+    value = own.get(name) if isinstance(own, dict) else None
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else WORDING[name][1]
+
+
+def own_wording(values: dict[str, Any]) -> dict[str, str]:
+    """The wordings of ``values`` that differ from the template's (spaces normalised)."""
+    found = {}
+    for name, (_label, default) in WORDING.items():
+        value = values.get(name)
+        text = " ".join(value.split()) if isinstance(value, str) else ""
+        if text and text != default:
+            found[name] = text
+    return found
+
+
+def objectives_intro(doc: dict[str, Any]) -> str:
+    return phrase(doc, "objectives_intro")
+
+
+def heading(doc: dict[str, Any], section: str) -> str:
+    """The numbered heading of ``section`` (the results' own title when it has one)."""
+    if section == "results":
+        return f"{RESULTS_NUMBER} {phrase(doc, 'results_heading')}"
+    return HEADINGS[section]
+
+
+def footnotes(doc: dict[str, Any]) -> tuple[str, str]:
+    return (
+        f"{ORGANISER_MARK} {phrase(doc, 'organiser_note')}",
+        f"{RAPPORTEUR_MARK} {phrase(doc, 'rapporteur_note')}",
+    )
 
 
 def day(value: str | None) -> dt.date | None:

@@ -19,6 +19,8 @@ from rida.models import (
     CLASSIFICATIONS,
     NATURES,
     STATUSES,
+    WORDING_KEY,
+    WORDING_NAMES,
 )
 
 FORMAT = "rida/1"
@@ -99,6 +101,17 @@ def optional(value: str) -> str | None:
 
 def extensions(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
+
+
+def _check_wording(c: _Collector, value: Any) -> None:
+    """A meeting's own wording (:data:`~rida.models.WORDING_KEY`): an object of texts,
+    kept verbatim once checked."""
+    if not isinstance(value, dict):
+        c.add(WORDING_KEY, f"objet attendu, reçu {fields.type_name(value)}")
+        return
+    for name in WORDING_NAMES:
+        if value.get(name) is not None:
+            c(fields.text, value[name], f"{WORDING_KEY}.{name}")
 
 
 def _checked_extensions(c: _Collector, data: dict[str, Any], path: str) -> dict[str, Any]:
@@ -199,6 +212,8 @@ def validate(doc: Any) -> dict[str, Any]:
     numbers = {row["number"] for row in out["rida"]}
     out["actions"] = _actions(c, data.get("actions"), numbers)
     out.update(_checked_extensions(c, data, ""))
+    if WORDING_KEY in out:
+        _check_wording(c, out[WORDING_KEY])
     if c.errors:
         raise ValidationError(c.errors)
     out["rida"].sort(key=lambda row: row["number"])  # the order export gives them back in

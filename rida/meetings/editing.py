@@ -26,6 +26,8 @@ from rida.meetings.people import visible_person
 from rida.models import (
     CLASSIFICATIONS,
     NATURES,
+    WORDING_KEY,
+    WORDING_NAMES,
     Meeting,
     RidaRow,
     Series,
@@ -100,6 +102,9 @@ HEADER_FIELDS = (
     "results",
 )
 PERSON_HEADER = ("organiser_id", "rapporteur_id")
+# The meeting's own wording (« Formulations »), kept in its extensions: empty is the
+# template's wording (rida.compte_rendu.wording).
+WORDING_FIELDS = {f"wording_{name}": name for name in WORDING_NAMES}
 
 
 def check_header_field(
@@ -125,6 +130,8 @@ def check_header_field(
         return fields.text_list(value, name)
     if name == "comments":
         return fields.text_list(value, name, limit=fields.LONG_TEXT)
+    if name in WORDING_FIELDS:
+        return " ".join(fields.text(value, name).split())
     if name in PERSON_HEADER:
         if value is None or value == "":
             return None
@@ -138,8 +145,22 @@ def check_header_field(
     raise FieldError(name, "champ inconnu ou non modifiable")
 
 
+def _set_wording(meeting: Meeting, name: str, value: str) -> None:
+    """Set (or, empty, remove) one wording; a new dict, so that the JSON column is saved."""
+    own = meeting.extensions.get(WORDING_KEY)
+    wording = {k: v for k, v in own.items() if k != name} if isinstance(own, dict) else {}
+    if value:
+        wording[name] = value
+    extensions = {k: v for k, v in meeting.extensions.items() if k != WORDING_KEY}
+    meeting.extensions = {**extensions, WORDING_KEY: wording} if wording else extensions
+
+
 def header_dict(meeting: Meeting) -> dict[str, Any]:
     out = {name: getattr(meeting, name) for name in HEADER_FIELDS}
+    own = meeting.extensions.get(WORDING_KEY)
+    for field, name in WORDING_FIELDS.items():
+        value = own.get(name) if isinstance(own, dict) else None
+        out[field] = value if isinstance(value, str) else ""
     out["date"] = meeting.date.isoformat()
     out.update(id=meeting.id, status=meeting.status, version=meeting.version)
     return out
@@ -191,7 +212,10 @@ def update_meeting(
         names = ", ".join(f"« {name} »" for name in overlapping)
         raise Conflict(current, f"Modifié par ailleurs : {names}.", overlapping)
     for name, value in new.items():
-        setattr(meeting, name, value)
+        if name in WORDING_FIELDS:
+            _set_wording(meeting, WORDING_FIELDS[name], value)
+        else:
+            setattr(meeting, name, value)
     meeting.updated_at = utcnow()
     session.add(meeting)
     session.flush()

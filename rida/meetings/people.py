@@ -98,6 +98,21 @@ def find_or_create(
     return person
 
 
+def known_people(session: Session, visible: ColumnElement[bool]) -> list[dict[str, str | None]]:
+    """The people the clause ``visible`` selects, as ``rida/1`` persons: whom a document
+    being imported may name (the owners of actions typed as text)."""
+    found = session.exec(select(Person).where(visible).order_by(col(Person.id))).all()
+    return [
+        {
+            "last_name": p.last_name or None,
+            "first_name": p.first_name or None,
+            "entity": p.entity or None,
+            "function": p.function or None,
+        }
+        for p in found
+    ]
+
+
 def display_name(person: Person | None) -> str:
     """`Mathieu SLOSAR`, or the entity alone for an organisation."""
     if person is None:

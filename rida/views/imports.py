@@ -9,6 +9,7 @@ from rida import access, db
 from rida.circuit import versions
 from rida.compte_rendu.reading import incoming
 from rida.fields import FieldError, ValidationError
+from rida.meetings import people
 from rida.views import auth, docx_template
 from rida.views.auth import login_required
 
@@ -29,7 +30,11 @@ def upload() -> ResponseReturnValue:
         return back
     name = sent.filename
     try:
-        found = incoming.read(name, sent.read())
+        found = incoming.read(
+            name,
+            sent.read(),
+            lambda: people.known_people(db.session(), access.visible_people(user)),
+        )
         with db.transaction() as s:
             meeting_id = versions.import_document(s, found.doc, user, template=docx_template()).id
     except (ValidationError, FieldError) as e:

@@ -12,6 +12,7 @@ from rida import access, db, fields
 from rida.actions import action_dict, actions_of, owner_dict
 from rida.circuit import validation, versions
 from rida.circuit.files import FORMAT_LABELS
+from rida.compte_rendu.wording import WORDING
 from rida.fields import FieldError
 from rida.live import changes, payloads, room
 from rida.meetings import editing, record
@@ -223,4 +224,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
         action_kinds=ACTION_KINDS,
         action_statuses=ACTION_STATUSES,
         acts=page_context(session, meeting, auth.user()),
+        wording_fields=[
+            (f"wording_{name}", label, default) for name, (label, default) in WORDING.items()
+        ],
     )

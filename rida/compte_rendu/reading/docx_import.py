@@ -9,12 +9,16 @@ the page does not show; where the two disagree the visible content wins, with a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rida.compte_rendu import wording
 from rida.compte_rendu.reading import docx_tables as tables
-from rida.compte_rendu.reading.docx_blocks import Para, TableBlock, body_blocks, markdown_of
+from rida.compte_rendu.reading import legacy_actions
+from rida.compte_rendu.reading.docx_blocks import Para, TableBlock, body_blocks
 from rida.compte_rendu.reading.docx_embedded import merge
 from rida.compte_rendu.reading.docx_package import DocxError, embedded_document, open_docx
 from rida.compte_rendu.reading.text_reading import (
@@ -44,10 +48,12 @@ class DocxImport:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_docx(data: bytes) -> DocxImport:
-    """Read a DOCX compte-rendu; :class:`DocxError` when the file is not a readable DOCX."""
+def read_docx(data: bytes, known: Iterable[dict[str, Any]] = ()) -> DocxImport:
+    """Read a DOCX compte-rendu; :class:`DocxError` when the file is not a readable DOCX.
+    ``known``: people of the instance (those the importing user may see) an action typed
+    as text may name as its owner."""
     document, raw_embedded = open_docx(data)
-    reader = _Reader()
+    reader = _Reader(list(known))
     reader.read(body_blocks(document))
     visible = reader.document()
     embedded, problem = embedded_document(raw_embedded)
@@ -55,7 +61,19 @@ def read_docx(data: bytes) -> DocxImport:
     if problem:
         notes.append(("", problem))
     if embedded is not None:
+        shown = visible.get(wording.WORDING_KEY) or {}
         visible, notes = merge(visible, embedded, notes)
+        kept = visible.get(wording.WORDING_KEY)
+        kept = dict(kept) if isinstance(kept, dict) else {}
+        if any(kept.get(name) != text for name, text in shown.items()):
+            visible[wording.WORDING_KEY] = {**kept, **shown}
+            notes.append(
+                (
+                    "",
+                    "Données rida/1 intégrées : formulations différentes du contenu "
+                    "visible (modifié dans Word ?) ; le contenu visible est retenu",
+                )
+            )
     return DocxImport(doc=visible, warnings=[message for _path, message in notes])
 
 
@@ -81,7 +99,8 @@ def _person(text: str, note: tables.Note, where: str, path: str) -> dict[str, An
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, known: list[dict[str, Any]]) -> None:
+        self.known_people = known
         self.notes: list[tuple[str, str]] = []
         self.section = "top"
         self.top: list[Para] = []
@@ -97,7 +116,7 @@ class _Reader:
         self.rida: list[dict[str, Any]] = []
         self.comments: list[list[Para]] = []
         self.results: list[Para] = []
-        self.results_heading = ""
+        self.wording: dict[str, str] = {}  # the meeting's own sentences (wording.WORDING)
         self.actions: list[dict[str, Any]] = []
         self.action_lines: list[str] = []
 
@@ -125,8 +144,8 @@ class _Reader:
             section = section_of(text, styled=para.heading)
             if section:
                 self.section = section
-                if section == "results" and heading_rest(text, "Résultats de l'atelier"):
-                    self.results_heading = heading_rest(text, "")
+                if section == "results":
+                    self.wording["results_heading"] = heading_rest(text, "")
                 return
         handler = getattr(self, f"para_{self.section}", None)
         if handler is not None:
@@ -143,7 +162,10 @@ class _Reader:
         self.references.append(typed[1] if typed and not para.list_kind else text)
 
     def para_participants(self, para: Para, text: str) -> None:
-        if not text.startswith(("¹", "²")):
+        if text.startswith(("¹", "²")):
+            name = "organiser_note" if text.startswith("¹") else "rapporteur_note"
+            self.wording[name] = text[1:].strip()
+        else:
             self.attendance.append(para)
 
     def para_summary(self, para: Para, text: str) -> None:
@@ -166,6 +188,7 @@ class _Reader:
             and text.rstrip().endswith(":")
         ):
             self.in_objectives = True
+            self.wording["objectives_intro"] = " ".join(text.split())
             return
         self.summary.append(para)
 
@@ -266,8 +289,11 @@ class _Reader:
             tables.rich(c, f"comments[{i}]", f"Commentaire {i + 1}", self.note) or ""
             for i, c in enumerate(self.comments)
         ]
-        doc["results"] = self.results_text()
-        doc["actions"] = self.actions or self.legacy_actions()
+        doc["results"] = tables.rich(self.results, "results", "Résultats", self.note)
+        doc["actions"] = self.actions or self.legacy_actions(doc)
+        own = wording.own_wording(self.wording)
+        if own:
+            doc[wording.WORDING_KEY] = own
         numbers = {r["number"] for r in self.rida}
         for i, action in enumerate(doc["actions"]):
             if action["rida"] is not None and action["rida"] not in numbers:
@@ -372,34 +398,12 @@ class _Reader:
                     )
         return people
 
-    def results_text(self) -> str | None:
-        text = markdown_of(self.results) or None
-        if self.results_heading and not text:
-            self.note(
-                "results",
-                "Résultats : le titre de la section précise "
-                f"« {self.results_heading} », repris comme résultats",
-            )
-            return self.results_heading
-        return tables.rich(self.results, "results", "Résultats", self.note)
-
-    def legacy_actions(self) -> list[dict[str, Any]]:
-        found = []
-        for i, line in enumerate(self.action_lines):
-            self.note(
-                f"actions[{i}]",
-                f"Prochaines actions, action {i + 1} : porteur et "
-                "échéance absents (ligne de texte, pas un tableau), à compléter",
-            )
-            found.append(
-                {
-                    "title": " ".join(line.split()).rstrip(". "),
-                    "kind": "other",
-                    "owner": None,
-                    "due_date": None,
-                    "status": "open",
-                    "rida": None,
-                    "notes": None,
-                }
-            )
-        return found
+    def legacy_actions(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """Actions typed as lines of text (:mod:`legacy_actions`)."""
+        return legacy_actions.read_actions(
+            self.action_lines,
+            meeting=dt.date.fromisoformat(doc["date"]) if doc.get("date") else None,
+            rows=self.rida,
+            names=legacy_actions.known_names(doc, self.known_people),
+            note=self.note,
+        )

@@ -3,6 +3,7 @@ content (a .doc/.docx name also routes to the DOCX reader, for a useful refusal)
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,15 +28,16 @@ def looks_like_docx(name: str, raw: bytes) -> bool:
     )
 
 
-def read(name: str, raw: bytes) -> Incoming:
+def read(name: str, raw: bytes, known: Callable[[], Iterable[dict[str, Any]]] = tuple) -> Incoming:
     """The document in ``raw``; FieldError (path ``name``) for an unreadable DOCX,
-    ValidationError for bad JSON."""
+    ValidationError for bad JSON. ``known`` gives, for a DOCX, the people of the instance
+    the importing user may see (:func:`rida.meetings.people.known_people`)."""
     if not looks_like_docx(name, raw):
         return Incoming(exchange.loads(raw))
     try:
         if docx_package.is_docx(raw):
             check_name(name)
-        result = read_docx(raw)
+        result = read_docx(raw, known())
     except (DocxError, UploadRefused) as e:
         raise FieldError(name, f"DOCX refusé : {e}") from None
     return Incoming(result.doc, list(result.warnings))

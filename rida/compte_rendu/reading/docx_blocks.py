@@ -127,8 +127,7 @@ class _Numbering:
 
     def _override(self, num_id: int, level: int) -> int | None:
         found = self.root.xpath(
-            f'./w:num[@w:numId="{num_id}"]/w:lvlOverride[@w:ilvl="{level}"]'
-            "/w:startOverride/@w:val"
+            f'./w:num[@w:numId="{num_id}"]/w:lvlOverride[@w:ilvl="{level}"]/w:startOverride/@w:val'
         )
         return _int(found[0], 1) if found else None
 

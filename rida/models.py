@@ -247,6 +247,8 @@ class MeetingVersion(SQLModel, table=True):
     validated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     validated_by_name: str = Field(default="", max_length=200)
     validated_at: dt.datetime = Field(default_factory=utcnow)
+    # Imported as validated, kept so on request although this many blocking checks failed.
+    forced_checks: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ReviewRound(SQLModel, table=True):

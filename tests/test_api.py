@@ -75,7 +75,18 @@ def test_create_returns_201_with_id_and_round_trips(browser):
     body = response.get_json()
     assert body["url"] == f"/reunions/{body['id']}"
     got = browser.client.get(f"/api/meetings/{body['id']}").get_json()
-    assert got == {**exchange.validate(demo_document()), "id": body["id"]}
+    # The demo is marked validated but fails 2 blocking checks: it comes in as a draft.
+    assert got == {**exchange.validate(demo_document()), "id": body["id"], "status": "draft"}
+    assert body["import"]["demoted"] and body["import"]["status"] == "draft"
+    assert [c["code"] for c in body["import"]["failed_checks"]] == ["rows", "action_rows"]
+    kept = browser.json("POST", "/api/meetings?keep_validated=true", demo_document())
+    assert kept.status_code == 201
+    assert kept.get_json()["import"]["kept_validated_despite_checks"] == 2
+    got = browser.client.get(f"/api/meetings/{kept.get_json()['id']}").get_json()
+    assert got == {**exchange.validate(demo_document()), "id": kept.get_json()["id"]}
+    refused = browser.json("POST", "/api/meetings?keep_validated=oui", demo_document())
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"][0]["path"] == "keep_validated"
 
 
 # --- Bad input: nothing is written, the error names the field --------------------------

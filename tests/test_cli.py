@@ -171,7 +171,10 @@ def test_import_prints_ids_and_export_round_trips(cli):
     second = demo_document() | {"title": "  Atelier #2 ", "x-source": {"k": [1, None]}}
     cli.write("a.json", demo_document())
     cli.write("b.json", second)
-    ids = [int(line) for line in cli("import", "a.json", "b.json", real=True).stdout.split()]
+    ids = [
+        int(line)
+        for line in cli("import", "--keep-validated", "a.json", "b.json", real=True).stdout.split()
+    ]
     assert len(ids) == 2 and ids[0] != ids[1]
     out = json.loads(cli("export", str(ids[1]), "--format", "json", "-o", "-", real=True).stdout)
     assert out == {**exchange.validate(second), "id": ids[1]}
@@ -179,10 +182,14 @@ def test_import_prints_ids_and_export_round_trips(cli):
     assert "out.json" in done.stderr and done.stdout == ""
     exported = json.loads((cli.root / "out.json").read_text(encoding="utf-8"))
     assert exported == {**exchange.validate(demo_document()), "id": ids[0]}
-    third = int(cli("import", "out.json").stdout)  # an export imports back as it was
+    third = int(
+        cli("import", "--keep-validated", "out.json").stdout
+    )  # an export imports back as it was
     again = json.loads(cli("export", str(third)).stdout)
     assert again == {**exported, "id": third}
-    from_stdin = int(cli("import", "-", stdin=json.dumps(demo_document())).stdout)
+    from_stdin = int(
+        cli("import", "--keep-validated", "-", stdin=json.dumps(demo_document())).stdout
+    )
     assert [m["id"] for m in cli.meetings()] == [from_stdin, third, ids[1], ids[0]]
 
 

@@ -77,8 +77,11 @@ def test_json_output(app, rida, ready_meeting):
     assert (data["status"], data["version"]) == ("validated", "1.0")
     assert data["frozen"]["validated_by"] == "cli" and len(data["frozen"]["sha256"]) == 64
     assert {c["code"] for c in data["checks"]} >= {"header", "rows", "dates"}
-    blocked = json.loads(rida(str(ready_meeting), "--json", "--check", code=1).stderr)
-    assert blocked["error"] == "validated"  # already validated: refused
+    again = json.loads(rida(str(ready_meeting), "--json", "--check").stdout)  # any status
+    assert (again["status"], again["frozen"]) == ("validated", None)
+    assert again["summary"] == "Réunion validée (v1.0) : aucun contrôle bloquant en échec."
+    blocked = json.loads(rida(str(ready_meeting), "--json", code=1).stderr)
+    assert blocked["error"] == "validated"  # validating again: refused
 
 
 def test_errors_exit_1_in_french(app, rida, ready_meeting):

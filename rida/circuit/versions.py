@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +187,13 @@ def amend(session: Session, meeting: Meeting) -> None:
 
 
 def freeze(
-    session: Session, meeting: Meeting, user: User | None, name: str, *, template: Template = None
+    session: Session,
+    meeting: Meeting,
+    user: User | None,
+    name: str,
+    *,
+    template: Template = None,
+    forced_checks: int = 0,
 ) -> MeetingVersion:
     """Snapshot the meeting as it is now (status and version already set); ``template``:
     the reference DOCX (None: the one shipped)."""
@@ -203,20 +210,86 @@ def freeze(
         sha256=hashlib.sha256(docx).hexdigest(),
         validated_by=by,
         validated_by_name=by_name,
+        forced_checks=forced_checks,
     )
     session.add(frozen)
     session.flush()
     return frozen
 
 
+@dataclass
+class Imported:
+    """A meeting just imported, and what became of a ``validated`` status."""
+
+    meeting: Meeting
+    checks: list[Check] = field(default_factory=list)  # run when imported as validated
+    demoted: bool = False  # validated in the document, a draft here: blocking checks failed
+    forced: int = 0  # kept validated on request despite this many failed blocking checks
+
+    @property
+    def failed(self) -> list[Check]:
+        return validation.blocking(self.checks)
+
+    def message(self) -> str | None:
+        """What became of the status, in French (None: nothing to say)."""
+        n = len(self.failed)
+        s = "s" if n > 1 else ""
+        if self.demoted:
+            return (
+                f"Document marqué « Validé » mais {n} contrôle{s} bloquant{s} en échec : "
+                f"importé en brouillon (v{self.meeting.version}), à corriger puis valider."
+            )
+        if self.forced:
+            return (
+                f"Validé à l'import malgré {n} contrôle{s} bloquant{s} en échec "
+                "(demandé explicitement)."
+            )
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.meeting.status,
+            "version": self.meeting.version,
+            "demoted": self.demoted,
+            "kept_validated_despite_checks": self.forced,
+            "message": self.message(),
+            "failed_checks": [c.as_dict() for c in self.failed],
+        }
+
+
 def import_document(
     session: Session, doc: Any, user: User | None = None, *, template: Template = None
 ) -> Meeting:
-    """Import a rida/1 document; a validated one is frozen at once (by « import »)."""
+    """Import a trusted rida/1 document (the demo, fixtures): a validated one stays
+    validated, frozen at once, the blocking checks that fail counted on its version. What
+    a person hands in goes through :func:`import_checked`."""
+    return import_checked(session, doc, user, template=template, keep_validated=True).meeting
+
+
+def import_checked(
+    session: Session,
+    doc: Any,
+    user: User | None = None,
+    *,
+    template: Template = None,
+    keep_validated: bool = False,
+) -> Imported:
+    """Import a rida/1 document. A validated one is checked: frozen at once (by
+    « import ») when no blocking check fails; else imported as a draft of the same version
+    number, unless ``keep_validated`` (an explicit request: frozen, the number of failed
+    checks recorded on the version, so audited and shown)."""
     meeting = exchange.import_document(session, doc, user)
-    if meeting.status == "validated":
-        freeze(session, meeting, None, "import", template=template)
-    return meeting
+    if meeting.status != "validated":
+        return Imported(meeting)
+    found = checks(session, meeting)
+    failed = validation.blocking(found)
+    if failed and not keep_validated:
+        meeting.status = "draft"
+        session.add(meeting)
+        session.flush()
+        return Imported(meeting, found, demoted=True)
+    freeze(session, meeting, None, "import", template=template, forced_checks=len(failed))
+    return Imported(meeting, found, forced=len(failed))
 
 
 # --- Reading versions ------------------------------------------------------------------
@@ -238,6 +311,19 @@ def validated_at(session: Session, meeting: Meeting) -> dt.datetime | None:
         return None
     frozen = find(session, meeting.id, meeting.version)
     return frozen.validated_at if frozen is not None else meeting.updated_at
+
+
+def forced_note(session: Session, meeting: Meeting) -> str | None:
+    """« Validé à l'import malgré N contrôles… » for a meeting kept validated on request
+    at its import although blocking checks failed; None otherwise."""
+    if meeting.status != "validated" or meeting.id is None:
+        return None
+    frozen = find(session, meeting.id, meeting.version)
+    if frozen is None or not frozen.forced_checks:
+        return None
+    n = frozen.forced_checks
+    s = "s" if n > 1 else ""
+    return f"Validé à l'import malgré {n} contrôle{s} bloquant{s} en échec."
 
 
 def frozen_versions(session: Session, meeting_id: int) -> list[MeetingVersion]:

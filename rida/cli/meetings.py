@@ -99,11 +99,17 @@ def demo(app: Flask, if_empty: bool) -> None:
     help="Avec --all : compte administrateur enregistré au journal (par défaut : « cli »).",
 )
 @click.option(
+    "--keep-validated",
+    is_flag=True,
+    help="Garde le statut « Validé » d'un document même si des contrôles bloquants "
+    "échouent (enregistré et affiché : « validé à l'import malgré N contrôles »).",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help="Sortie JSON : une liste d'objets file, id (null avec --dry-run) et warnings "
-    "(les avertissements de lecture).",
+    help="Sortie JSON : par fichier, id (null avec --dry-run), statut, version, contrôles "
+    "bloquants en échec et avertissements de lecture.",
 )
 @with_app
 def import_files(
@@ -112,6 +118,7 @@ def import_files(
     dry_run: bool,
     archive_dir: str | None,
     login: str | None,
+    keep_validated: bool,
     as_json: bool,
 ) -> None:
     """Importe des comptes-rendus DOCX ou des documents rida/1 (JSON) ; affiche l'id de
@@ -119,10 +126,13 @@ def import_files(
 
     Le format est reconnu au contenu. Les avertissements de lecture d'un DOCX (ce qui a
     été deviné ou ignoré) sont écrits sur la sortie d'erreur, précédés du nom du fichier.
-    Tous les fichiers sont importés dans une seule transaction : si l'un est refusé,
-    aucun n'est écrit. Avec --json, la sortie standard donne pour chaque fichier son id
-    et ses avertissements. Avec --all DIR : toute une instance (réunions, versions figées,
-    actions et leur historique, personnes, séries), dans une instance vide.
+    Un document marqué « Validé » dont des contrôles bloquants échouent est importé en
+    brouillon, les contrôles en échec écrits sur la sortie d'erreur (sauf
+    --keep-validated). Tous les fichiers sont importés dans une seule transaction : si
+    l'un est refusé, aucun n'est écrit. Avec --json, la sortie standard donne pour chaque
+    fichier son id, son statut, ses contrôles en échec et ses avertissements. Avec --all
+    DIR : toute une instance (réunions, versions figées, actions et leur historique,
+    personnes, séries), dans une instance vide.
     """
     if archive_dir is not None:
         if files or dry_run or as_json:
@@ -147,33 +157,44 @@ def import_files(
             raise ValidationError(
                 [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
             ) from None
-    ids = []
+    results = []
     with db.transaction() as s:
         for name, doc in zip(files, docs, strict=True):
             try:
-                ids.append(
-                    versions.import_document(s, doc, template=app.config.get("DOCX_TEMPLATE")).id
+                imported = versions.import_checked(
+                    s,
+                    doc,
+                    template=app.config.get("DOCX_TEMPLATE"),
+                    keep_validated=keep_validated,
                 )
             except ValidationError as e:
                 raise ValidationError(
                     [FieldError(f"{name}:{x.path}", x.message) for x in e.errors]
                 ) from None
+            results.append({"file": name, "id": imported.meeting.id, **imported.as_dict()})
+            if not as_json:
+                _report_checks(name, imported)
         if dry_run:
             s.rollback()
-    if as_json:
-        out = [
-            {"file": name, "id": None if dry_run else meeting_id, "warnings": said}
-            for name, meeting_id, said in zip(files, ids, warnings, strict=True)
-        ]
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
+    for result, said in zip(results, warnings, strict=True):
+        result["warnings"] = said
+        if dry_run:
+            result["id"] = None
     if dry_run:
         click.echo(
             f"Vérification seule : {len(docs)} document(s) lisible(s), rien d'écrit.", err=True
         )
+        if as_json:
+            click.echo(json.dumps({"dry_run": True, "imported": results}, ensure_ascii=False))
         return
-    for meeting_id in ids:
-        click.echo(meeting_id)
+    if as_json:
+        click.echo(json.dumps({"imported": results}, ensure_ascii=False, indent=2))
+        return
+    for result in results:
+        click.echo(result["id"])
+
+
+def _report_checks(name: str, imported: versions.Imported) -> None:
 
 
 def _read_input(name: str) -> bytes:
@@ -311,14 +332,16 @@ def validate_meeting(
     app: Flask, meeting_id: int, check_only: bool, as_json: bool, login: str | None
 ) -> None:
     """Contrôle une réunion et la valide (depuis brouillon ou relecture) si aucun contrôle
-    bloquant n'échoue ; sort avec le code 1 sinon."""
+    bloquant n'échoue ; sort avec le code 1 sinon. Avec --check, contrôle seulement, toute
+    réunion (brouillon, relecture ou validée)."""
     with db.transaction() as s:
         meeting = s.get(Meeting, meeting_id)
         if meeting is None:
             fail({"error": "not_found", "message": f"Réunion {meeting_id} introuvable."})
         user = accounts.cli_account(s, login)
         act_as(s, user)
-        versions.ensure_editable(meeting)
+        if not check_only:  # the checks alone run on any meeting, validated too
+            versions.ensure_editable(meeting)
         checks = versions.checks(s, meeting)
         blocked = bool(validation.blocking(checks))
         frozen = None
@@ -328,7 +351,7 @@ def validate_meeting(
             "id": meeting.id,
             "status": meeting.status,
             "version": meeting.version,
-            "summary": validation.summary(checks),
+            "summary": _summary(meeting, checks),
             "checks": [c.as_dict() for c in checks],
             "frozen": versions.version_dict(frozen) if frozen else None,
         }
@@ -352,3 +375,14 @@ def validate_meeting(
             )
     if blocked:
         raise click.exceptions.Exit(1)
+
+
+def _summary(meeting: Meeting, checks: list[validation.Check]) -> str:
+    """The checklist's verdict; for a validated meeting, what still fails."""
+    if meeting.status != "validated":
+        return validation.summary(checks)
+    failed = len(validation.blocking(checks))
+    if not failed:
+        return f"Réunion validée (v{meeting.version}) : aucun contrôle bloquant en échec."
+    s = "s" if failed > 1 else ""
+    return f"Réunion validée (v{meeting.version}) : {failed} contrôle{s} bloquant{s} en échec."

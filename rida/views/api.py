@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, select
 
@@ -48,9 +48,19 @@ def create_meeting() -> ResponseReturnValue:
     if not access.can_create(user):
         abort(403)
     doc = exchange.loads(json_api.raw_body())
+    keep = request.args.get("keep_validated", "false")
+    if keep not in ("true", "false"):
+        raise FieldError("keep_validated", "valeur attendue : true ou false")
     with db.transaction() as s:
-        meeting = versions.import_document(s, doc, user, template=docx_template())
-    return {"id": meeting.id, "url": url_for("pages.view", meeting_id=meeting.id)}, 201
+        imported = versions.import_checked(
+            s, doc, user, template=docx_template(), keep_validated=keep == "true"
+        )
+        meeting = imported.meeting
+    return {
+        "id": meeting.id,
+        "url": url_for("pages.view", meeting_id=meeting.id),
+        "import": imported.as_dict(),
+    }, 201
 
 
 @bp.patch("/meetings/<int:meeting_id>")

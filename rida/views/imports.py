@@ -36,7 +36,14 @@ def upload() -> ResponseReturnValue:
             lambda: people.known_people(db.session(), access.visible_people(user)),
         )
         with db.transaction() as s:
-            meeting_id = versions.import_document(s, found.doc, user, template=docx_template()).id
+            imported = versions.import_checked(
+                s,
+                found.doc,
+                user,
+                template=docx_template(),
+                keep_validated=request.form.get("keep_validated") == "1",
+            )
+            meeting_id = imported.meeting.id
     except (ValidationError, FieldError) as e:
         errors = e.errors if isinstance(e, ValidationError) else [e]
         flash(f"Import de « {name} » refusé, rien n'a été enregistré :", "error")
@@ -54,4 +61,18 @@ def upload() -> ResponseReturnValue:
         flash(warning, "warning")
     if count > MAX_SHOWN:
         flash(f"… et {count - MAX_SHOWN} autre(s) avertissement(s).", "warning")
+    _flash_checks(imported)
     return redirect(url_for("pages.view", meeting_id=meeting_id))
+
+
+def _flash_checks(imported: versions.Imported) -> None:
+    """A validated document's failed blocking checks, and what became of its status."""
+    message = imported.message()
+    if message is None:
+        return
+    flash(message, "warning")
+    details = [f"{f.message} [{f.place or f.path}]" for c in imported.failed for f in c.findings]
+    for detail in details[:MAX_SHOWN]:
+        flash(detail, "warning")
+    if len(details) > MAX_SHOWN:
+        flash(f"… et {len(details) - MAX_SHOWN} autre(s) point(s) à corriger.", "warning")

@@ -137,6 +137,7 @@ def render_view(meeting: Meeting, *, room_url: str | None = None) -> str:
     # The checklist only matters until validation (the panel hides it afterwards).
     checks = versions.checks(session, meeting) if meeting.status != "validated" else []
     can_edit = access.may_edit(session, auth.user(), meeting)
+    forced = versions.forced_note(session, meeting)
     return render_template(
         "meetings/view.html",
         r=record.load(session, meeting),
@@ -145,6 +146,12 @@ def render_view(meeting: Meeting, *, room_url: str | None = None) -> str:
         acts=page_context(session, meeting, auth.user()),
         check_summary=validation.summary(checks),
         frozen_message=versions.frozen_message(meeting),
+        forced_note=forced,
+        forced_failures=[
+            f for c in validation.blocking(versions.checks(session, meeting)) for f in c.findings
+        ]
+        if forced
+        else [],
         download_formats=DOWNLOADS,
         room_link=_room_link(meeting, room_url) if can_edit else None,
     )

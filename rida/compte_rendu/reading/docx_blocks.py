@@ -38,6 +38,10 @@ class Para:
     list_kind: str | None = None  # "bullet" | "number" for a Word list paragraph
     level: int = 0
     num_id: int | None = None
+    # The Word list this item belongs to, from the numbering definition (not the numId:
+    # LibreOffice gives one list's items several numIds): (abstract numbering, instance).
+    list_id: tuple[str, int] | None = None
+    number: int | None = None  # the number Word shows at ``level`` (numbered or not)
 
     @property
     def heading(self) -> bool:
@@ -60,8 +64,15 @@ def cell_text(cell: Cell) -> str:
 
 
 class _Numbering:
-    """Whether a `w:numPr` list level is bulleted or numbered (numbering part lookup), and
-    style names by id (python-docx looks a style up by scanning every style, per run)."""
+    """Word lists from the numbering part (``w:num`` → ``w:abstractNumId`` → ``w:lvl``):
+    whether a level is bulleted or numbered, which list an item belongs to and its number,
+    counted in body order the way Word does; and style names by id (python-docx looks a
+    style up by scanning every style, per run).
+
+    Word counts per abstract numbering: ``w:num`` sharing one continue each other's
+    numbering, unless a ``w:num`` restarts a level (``w:lvlOverride/w:startOverride``),
+    which starts a new list the first time it is used. LibreOffice writes one list as a
+    restarting ``w:num`` for its first item and a plain one for the others."""
 
     def __init__(self, document: WordDocument):
         self.cache: dict[tuple[int, int], str] = {}
@@ -69,10 +80,19 @@ class _Numbering:
             style.styleId: BabelFish.internal2ui(style.name_val or style.styleId)
             for style in document.styles.element.style_lst
         }
+        self.style_num: dict[str, tuple[int, int]] = {}
+        for style in document.styles.element.style_lst:
+            num_pr = style.pPr.numPr if style.pPr is not None else None
+            if num_pr is not None and num_pr.numId is not None:
+                ilvl = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+                self.style_num[style.styleId] = (num_pr.numId.val, ilvl)
         try:
             self.root: Any = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             self.root = None
+        self.used: set[int] = set()  # numIds met so far, in body order
+        self.instance: dict[str, int] = {}  # abstract numbering → current list instance
+        self.counters: dict[str, dict[int, int]] = {}  # abstract → level → last number
 
     def kind(self, num_id: int, level: int) -> str:
         key = (num_id, level)
@@ -80,17 +100,73 @@ class _Numbering:
             self.cache[key] = self._lookup(num_id, level)
         return self.cache[key]
 
-    def _lookup(self, num_id: int, level: int) -> str:
+    def _abstract(self, num_id: int) -> str | None:
+        """The abstract numbering of ``num_id``, a numbering style's link followed."""
         if self.root is None:
-            return "bullet"
-        abstract = self.root.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
-        if not abstract:
-            return "bullet"
-        fmt = self.root.xpath(
-            f'./w:abstractNum[@w:abstractNumId="{abstract[0]}"]'
-            f'/w:lvl[@w:ilvl="{level}"]/w:numFmt/@w:val'
+            return None
+        found = self.root.xpath(f'./w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')
+        if not found:
+            return None
+        abstract = str(found[0])
+        link = self.root.xpath(
+            f'./w:abstractNum[@w:abstractNumId="{abstract}"]/w:numStyleLink/@w:val'
         )
-        return "bullet" if not fmt or fmt[0] in ("bullet", "none") else "number"
+        if link and str(link[0]) in self.style_num:
+            linked = self.style_num[str(link[0])][0]
+            target = self.root.xpath(f'./w:num[@w:numId="{linked}"]/w:abstractNumId/@w:val')
+            if target:
+                return str(target[0])
+        return abstract
+
+    def _level(self, abstract: str, level: int) -> tuple[str | None, int]:
+        """(numFmt, start) of a level of an abstract numbering."""
+        path = f'./w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="{level}"]'
+        fmt = self.root.xpath(f"{path}/w:numFmt/@w:val")
+        start = self.root.xpath(f"{path}/w:start/@w:val")
+        return (str(fmt[0]) if fmt else None), _int(start[0] if start else None, 1)
+
+    def _override(self, num_id: int, level: int) -> int | None:
+        found = self.root.xpath(
+            f'./w:num[@w:numId="{num_id}"]/w:lvlOverride[@w:ilvl="{level}"]/w:startOverride/@w:val'
+        )
+        return _int(found[0], 1) if found else None
+
+    def _lookup(self, num_id: int, level: int) -> str:
+        abstract = self._abstract(num_id)
+        if abstract is None:
+            return "bullet"
+        fmt, _start = self._level(abstract, level)
+        return "bullet" if not fmt or fmt in ("bullet", "none") else "number"
+
+    def place(self, num_id: int, level: int) -> tuple[tuple[str, int] | None, int | None]:
+        """(list, number) of the next item of ``num_id`` at ``level``, in body order."""
+        abstract = self._abstract(num_id)
+        if abstract is None:
+            return None, None
+        counters = self.counters.setdefault(abstract, {})
+        first_use = num_id not in self.used
+        self.used.add(num_id)
+        restart = self._override(num_id, level) if first_use else None
+        if first_use and restart is None and self._override(num_id, 0) is not None:
+            restart = 1  # a restarting list met first at a deeper level
+        if abstract not in self.instance or (restart is not None and level == 0):
+            self.instance[abstract] = self.instance.get(abstract, 0) + 1
+            counters.clear()
+        _fmt, start = self._level(abstract, level)
+        if restart is not None:
+            counters[level] = restart - 1
+        number = counters.get(level, start - 1) + 1
+        counters[level] = number
+        for deeper in [lv for lv in counters if lv > level]:
+            del counters[deeper]
+        return (abstract, self.instance[abstract]), number
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _wrap(text: str, marker: str) -> str:
@@ -147,8 +223,11 @@ def read_paragraph(paragraph: Paragraph, numbering: _Numbering) -> Para:
     if num_pr is not None and num_pr.numId is not None:
         para.num_id = num_pr.numId.val
         para.level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        if para.num_id:
-            para.list_kind = numbering.kind(para.num_id, para.level)
+    elif style_id in numbering.style_num:  # numbered by its paragraph style alone
+        para.num_id, para.level = numbering.style_num[style_id]
+    if para.num_id:
+        para.list_kind = numbering.kind(para.num_id, para.level)
+        para.list_id, para.number = numbering.place(para.num_id, para.level)
     if m:
         para.list_kind = (
             "number" if m.group(1).lower() in ("list number", "liste numéro") else "bullet"
@@ -213,7 +292,8 @@ def _items(para: Para) -> list[tuple[str, int, str]]:
 def markdown_of(paras: list[Para]) -> str:
     """The Markdown of consecutive paragraphs (one cell, one section)."""
     blocks: list[list[str]] = []
-    current: tuple[str, int | None] | None = None  # the open list: marker kind, Word list
+    # The open list: marker kind, Word list (see :meth:`_Numbering.place`).
+    current: tuple[str, tuple[str, int] | None] | None = None
     counters: dict[int, int] = {}
     for para in paras:
         if not para.text.strip():
@@ -224,7 +304,10 @@ def markdown_of(paras: list[Para]) -> str:
                 blocks.append([text])
                 current = None
                 continue
-            key = ("-" if kind == "-" else "1.", para.num_id)
+            marker = "-" if kind == "-" else "1."
+            # A typed item (`• texte`) continues the open list of its marker.
+            typed_in = current is not None and current[0] == marker and not para.list_kind
+            key = (marker, current[1] if typed_in and current else para.list_id)
             restart = (
                 level == 0
                 and current is not None
@@ -239,11 +322,13 @@ def markdown_of(paras: list[Para]) -> str:
             if kind == "-":
                 line = "- " + text
             else:
-                number = (
-                    int(kind[:-1])
-                    if kind != "1." and para.list_kind is None
-                    else counters.get(level, 0) + 1
-                )
+                if para.list_kind is None:
+                    number = int(kind[:-1]) if kind != "1." else counters.get(level, 0) + 1
+                elif level in counters:
+                    number = counters[level] + 1
+                else:  # a Word list's first item here: the number Word shows (a list
+                    # continued after a paragraph goes on counting)
+                    number = para.number or 1
                 counters[level] = number
                 line = f"{number}. {text}"
             blocks[-1].append("    " * level + line)

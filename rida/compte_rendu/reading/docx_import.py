@@ -109,7 +109,7 @@ class _Reader:
         self.participants: list[tuple[dict[str, Any], str]] = []
         self.attendance: list[Para] = []
         self.objectives: list[str] = []
-        self.objective_list: int | None = None  # numId of the objectives' Word list
+        self.objective_list: tuple[str, int] | None = None  # the objectives' Word list
         self.in_objectives = False
         self.summary: list[Para] = []
         self.restitution: tuple[str, str] = ("", "")
@@ -175,9 +175,9 @@ class _Reader:
             self.in_objectives
             and is_item
             and para.level == 0
-            and (self.objective_list is None or para.num_id == self.objective_list)
+            and (self.objective_list is None or para.list_id == self.objective_list)
         ):
-            self.objective_list = para.num_id
+            self.objective_list = para.list_id
             self.objectives.append(" ".join((typed[1] if typed else para.text).split()))
             return
         self.in_objectives = False

@@ -233,7 +233,7 @@ def validate_meeting(
         user = accounts.cli_account(s, login)
         act_as(s, user)
         versions.ensure_editable(meeting)
-        checks = versions.checks(s, meeting)
+        checks = versions.checks(s, meeting, everything=True)
         blocked = bool(validation.blocking(checks))
         frozen = None
         if not (check_only or blocked):

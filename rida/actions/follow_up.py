@@ -83,11 +83,11 @@ def reason(origin: Meeting) -> str:
     return WITHHELD_REASONS.get(origin.classification, "réunion d'origine plus restreinte")
 
 
-def overdue(action: Action, *days: dt.date) -> bool:
-    """Whether ``action`` is open and due before one of ``days`` (the meeting's date;
-    today as well on a live page)."""
+def overdue(action: Action, *days: dt.date, status: str | None = None) -> bool:
+    """Whether ``action`` is open (``status``: the one it had then, if not its status now)
+    and due before one of ``days`` (the meeting's date; today as well on a live page)."""
     return (
-        action.status in OPEN_STATUSES
+        (status or action.status) in OPEN_STATUSES
         and action.due_date is not None
         and any(action.due_date < day for day in days)
     )

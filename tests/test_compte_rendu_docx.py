@@ -183,7 +183,7 @@ def test_tables_shapes_and_texts(demo):
             "Relancer les opérateurs sur le sondage",
             "Edouard BRIS (ANS)",
             "05/01/2022",
-            "En cours",
+            "En cours (en retard)",  # due before the meeting
         ],
     ]
     for table in (participants, actions, follow_up):

@@ -117,3 +117,32 @@ def test_only_meetings_every_reader_may_read_feed_the_follow_up(app):
     assert titles(app, later["public"]) == ["public / action 0"]
     assert titles(app, later["restricted"]) == ["public / action 0", "restricted / action 0"]
     assert titles(app, later["confidential"]) == ["public / action 0"]
+
+
+def withheld_titles(app, meeting_id: int, login: str | None, **kw) -> list[str]:
+    from rida.actions.follow_up import withheld
+    from rida.models import User
+
+    with app.app_context(), db.write_session(db.engine()) as s:
+        user = s.exec(select(User).where(User.login == login)).one() if login else None
+        return [a.title for a, *_ in withheld(s, s.get(Meeting, meeting_id), user, **kw)]
+
+
+def test_withheld_actions_are_those_of_more_restricted_meetings_one_may_read(app):
+    """What the classification rule leaves out of a meeting's follow-up, among the
+    meetings the viewer may read: a member of the series reads the restricted one, not the
+    confidential one; an admin (and the CLI) all; nobody without an account."""
+    from tests.conftest import join_series
+
+    for i, classification in enumerate(("public", "restricted", "confidential")):
+        doc = meeting_doc(f"2022-01-0{i + 1}", classification, ("open", "done"))
+        import_doc(app, doc | {"classification": classification})
+    later = import_doc(app, meeting_doc("2022-02-07", "later"))
+    join_series(app, "rapporteur", later)
+    assert titles(app, later) == ["public / action 0"]
+    assert withheld_titles(app, later, "rapporteur") == ["restricted / action 0"]
+    both = ["restricted / action 0", "confidential / action 0"]
+    assert withheld_titles(app, later, "admin") == both
+    assert withheld_titles(app, later, None, everything=True) == both
+    assert withheld_titles(app, later, None) == []
+    assert withheld_titles(app, later, "reader") == []  # not a member

@@ -3,9 +3,12 @@ beside their RIDA rows, and the follow-up (with statuses) in the compte-rendu ex
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import io
 import re
 
+from docx import Document
 from sqlmodel import select
 
 from rida import db
@@ -107,4 +110,47 @@ def test_exports_carry_the_follow_up_with_statuses(app, browser):
     markdown = browser.client.get(f"/reunions/{m2}/compte-rendu.md").get_data(as_text=True)
     follow = markdown[markdown.index("### 3.4 Suivi des actions") :]
     assert "| M1 (07/01/2022) | M1 / action 0 |" in follow and "| Fait |" in follow
-    assert "| En cours |" in follow
+    # Due on 04/02/2022, still open on 07/02/2022: late (a closed one is not).
+    assert "| En cours (en retard) |" in follow and "| Fait (en retard) |" not in follow
+
+
+def set_due(app, title: str, due: str) -> None:
+    with app.app_context(), db.write_session(db.engine()) as s:
+        action = s.exec(select(Action).where(Action.title == title)).one()
+        action.due_date = dt.date.fromisoformat(due)
+        s.add(action)
+
+
+def test_exports_mark_overdue_follow_up_actions(app, browser):
+    """Open and due before the meeting's date: « en retard » in every format (the PDF is
+    the DOCX converted); due later, or closed, it is not."""
+    import_doc(app, meeting_doc("2022-01-07", "M1", ("open", "in_progress", "open", "done")))
+    m2 = import_doc(app, meeting_doc("2022-02-07", "M2"))
+    set_due(app, "M1 / action 2", "2022-03-01")  # the others are due on 04/02/2022
+    set_due(app, "M1 / action 3", "2022-01-10")
+    browser.json("POST", f"/api/actions/{ids(app)['M1 / action 3']}/status", {"status": "open"})
+    browser.json("POST", f"/api/actions/{ids(app)['M1 / action 3']}/status", {"status": "done"})
+    expected = {
+        "M1 / action 0": "À faire (en retard)",
+        "M1 / action 1": "En cours (en retard)",
+        "M1 / action 2": "À faire",
+        "M1 / action 3": "Fait",  # closed after the meeting: still reviewed in it
+    }
+    get = browser.client.get
+    markdown = get(f"/reunions/{m2}/compte-rendu.md").get_data(as_text=True)
+    for title, status in expected.items():
+        assert re.search(rf"\| {re.escape(title)} \|[^\n]*\| {re.escape(status)} \|", markdown)
+    printed = html.unescape(get(f"/reunions/{m2}/compte-rendu.html").get_data(as_text=True))
+    rows = re.findall(r"<tr>(.*?)</tr>", section(printed, '<table class="follow-up">'))
+    cells = [re.findall(r"<td>([^<]*)</td>", row) for row in rows]
+    assert {c[1]: c[4] for c in cells if c} == expected
+    document = Document(io.BytesIO(get(f"/reunions/{m2}/compte-rendu.docx").data))
+    table = document.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == [
+        "Réunion",
+        "Action",
+        "Porteur",
+        "Échéance",
+        "Statut",
+    ]
+    assert {r.cells[1].text: r.cells[4].text for r in table.rows[1:]} == expected

@@ -22,6 +22,7 @@ CODES = [
     "due_dates",
     "answers",
     "results",
+    "follow_up",
 ]
 
 
@@ -228,7 +229,34 @@ def test_warnings_do_not_block():
     }
     assert validation.blocking(checks) == []
     assert validation.summary(checks) == "Prêt à valider (2 avertissements)."
-    assert [c.mark for c in checks][-2:] == ["⚠", "⚠"]
+    assert [c.mark for c in checks][-3:] == ["⚠", "⚠", "✓"]
+
+
+RESTRICTED = " (classification plus restreinte)"
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [
+        (
+            1,
+            "1 action de suivi ne figurera pas dans ce compte-rendu" + RESTRICTED,
+        ),
+        (
+            3,
+            "3 actions de suivi ne figureront pas dans ce compte-rendu" + RESTRICTED,
+        ),
+    ],
+)
+def test_follow_up_left_out_is_a_warning(count, message):
+    checks = validation.checklist(ready(), withheld=count)
+    check = next(c for c in checks if c.code == "follow_up")
+    assert (check.mark, check.blocking) == ("⚠", False)
+    assert [(f.path, f.place, f.message) for f in check.findings] == [
+        ("follow_up", "Suivi des actions", message)
+    ]
+    assert validation.blocking(checks) == []
+    assert validation.summary(checks) == "Prêt à valider (1 avertissement)."
 
 
 def test_blocking_summary_marks_and_dict():

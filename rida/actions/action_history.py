@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from rida.access import readable
-from rida.actions.follow_up import follow_up
+from rida.actions.follow_up import follow_up, reason, withheld
 from rida.models import Action, ActionEvent, Meeting, Person, RidaRow, User
 
 
@@ -41,6 +41,7 @@ class FollowUpLine:
     row: RidaRow | None
     history: list[HistoryLine] = field(default_factory=list)
     interview: Meeting | None = None
+    withheld: str = ""  # why it is not in this meeting's document (see withheld_lines)
 
 
 def histories(
@@ -135,6 +136,23 @@ def follow_up_lines(
         else set()
     )
     lines = [FollowUpLine(a, m, owner, row) for a, m, owner, row in items if m.id in allowed]
+    return _completed(session, lines, user, until)
+
+
+def withheld_lines(session: Session, meeting: Meeting, user: User | None) -> list[FollowUpLine]:
+    """The actions left out of ``meeting``'s follow-up because their meeting is more
+    restricted, among the meetings ``user`` may read, each with why (for the editor)."""
+    lines = [
+        FollowUpLine(a, m, owner, row, withheld=reason(m))
+        for a, m, owner, row in withheld(session, meeting, user)
+    ]
+    return _completed(session, lines, user, None)
+
+
+def _completed(
+    session: Session, lines: list[FollowUpLine], user: User | None, until: dt.datetime | None
+) -> list[FollowUpLine]:
+    """``lines`` with each action's history (until ``until``) and interview."""
     actions = [line.action for line in lines]
     found = histories(session, [a.id for a in actions if a.id is not None], user, until)
     linked = interviews(session, actions, user)

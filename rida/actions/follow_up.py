@@ -17,15 +17,25 @@ included), and M's real readers today (:func:`rida.access.readers`: for a restri
 the members of the series *and* its participants, rapporteur and creator who have an
 account, members or not) must each read the meeting. A page re-checks each line for its
 viewer (:mod:`rida.actions.action_history`).
+
+What the rule leaves out because its meeting is more restricted (:func:`withheld`) is still
+shown to the rapporteur in the editor, marked as not published, and counted by a warning of
+the validation checklist: only the actions of meetings the viewer may read themselves, so
+that nobody learns a hidden action exists. An open action is overdue (:func:`overdue`) when
+its due date is before the day it is looked at from: the meeting's date in the document,
+today as well on a live page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
-from rida.access import readable_by_all
-from rida.actions.action_status import CLOSED_STATUSES, closing_days
-from rida.models import Action, Meeting, Person, RidaRow
+from rida.access import readable, readable_by_all
+from rida.actions.action_status import CLOSED_STATUSES, OPEN_STATUSES, closing_days
+from rida.models import Action, Meeting, Person, RidaRow, User
 
 FollowUpItem = tuple[Action, Meeting, Person | None, RidaRow | None]
 
@@ -37,8 +47,57 @@ CEILING = {
 }
 
 
+# Why an action of a more restricted meeting stays out of the document, by the
+# classification of its meeting (the only ones left out: every account reads a public one).
+WITHHELD_REASONS = {
+    "restricted": "réunion d'origine en diffusion restreinte",
+    "confidential": "réunion d'origine confidentielle",
+}
+
+
 def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
     """(action, origin meeting, owner, origin row) reviewed in ``meeting``, oldest first."""
+    return _reviewed(
+        session,
+        meeting,
+        col(Meeting.classification).in_(CEILING.get(meeting.classification, ("public",))),
+        readable_by_all(session, meeting),
+    )
+
+
+def withheld(
+    session: Session, meeting: Meeting, user: User | None, *, everything: bool = False
+) -> list[FollowUpItem]:
+    """The actions the rule would review in ``meeting`` but leaves out of its document
+    because their meeting is more restricted, among the meetings ``user`` may read
+    (``everything``: all of them, for the CLI), oldest first."""
+    if user is None and not everything:
+        return []
+    published = {a.id for a, *_ in follow_up(session, meeting)}
+    found = _reviewed(session, meeting, *(() if everything else (readable(user),)))
+    return [item for item in found if item[0].id not in published]
+
+
+def reason(origin: Meeting) -> str:
+    """Why an action of ``origin`` is not in a later meeting's document."""
+    return WITHHELD_REASONS.get(origin.classification, "réunion d'origine plus restreinte")
+
+
+def overdue(action: Action, *days: dt.date, status: str | None = None) -> bool:
+    """Whether ``action`` is open (``status``: the one it had then, if not its status now)
+    and due before one of ``days`` (the meeting's date; today as well on a live page)."""
+    return (
+        (status or action.status) in OPEN_STATUSES
+        and action.due_date is not None
+        and any(action.due_date < day for day in days)
+    )
+
+
+def _reviewed(
+    session: Session, meeting: Meeting, *where: ColumnElement[bool]
+) -> list[FollowUpItem]:
+    """The actions of the earlier meetings of the series (among ``where``) that were still
+    open on ``meeting``'s date."""
     found = session.exec(
         select(Action, Meeting, Person, RidaRow)
         .join(Meeting, col(Action.meeting_id) == Meeting.id)
@@ -47,8 +106,7 @@ def follow_up(session: Session, meeting: Meeting) -> list[FollowUpItem]:
         .where(
             Meeting.series_id == meeting.series_id,
             Meeting.id != meeting.id,
-            col(Meeting.classification).in_(CEILING.get(meeting.classification, ("public",))),
-            readable_by_all(session, meeting),
+            *where,
             or_(
                 Meeting.date < meeting.date,
                 (Meeting.date == meeting.date) & (col(Meeting.id) < meeting.id),

@@ -10,6 +10,10 @@ path (``rida[4].nature``, index from 0: for a program, in the JSON).
 Dates are consistent when the end time is after the start time and the review deadline
 (when there is one) is not before the meeting date. An action due before the meeting date
 is only a warning: it is allowed (an action recorded after the fact).
+
+The follow-up actions of more restricted meetings are left out of the document; the caller
+counts those the person looking may read (``withheld``: nobody learns of one they may not
+read) and a warning says how many.
 """
 
 from __future__ import annotations
@@ -68,9 +72,13 @@ class Check:
         }
 
 
-def checklist(doc: dict[str, Any], review_deadline: str | None = None) -> list[Check]:
-    """Every check of ``doc``; ``review_deadline`` (ISO date) is not part of rida/1."""
-    checks = _checks(doc, review_deadline)
+def checklist(
+    doc: dict[str, Any], review_deadline: str | None = None, withheld: int = 0
+) -> list[Check]:
+    """Every check of ``doc``; ``review_deadline`` (ISO date) is not part of rida/1;
+    ``withheld``: how many follow-up actions stay out of the document (their meeting is
+    more restricted) among those the person looking may read."""
+    checks = _checks(doc, review_deadline, withheld)
     return [
         dataclasses.replace(
             c,
@@ -95,6 +103,7 @@ PLACES = {
     "participants": "Intervenants",
     "summary": "Synthèse",
     "results": "Résultats de l'atelier",
+    "follow_up": "Suivi des actions",
 }
 LIST_PLACES = {
     "objectives": "Objectif",
@@ -139,7 +148,7 @@ def place(doc: dict[str, Any], path: str) -> str:
     return f"{where}, {keys[key]}" if key in keys else path
 
 
-def _checks(doc: dict[str, Any], review_deadline: str | None) -> list[Check]:
+def _checks(doc: dict[str, Any], review_deadline: str | None, withheld: int) -> list[Check]:
     return [
         Check(
             "header",
@@ -182,6 +191,12 @@ def _checks(doc: dict[str, Any], review_deadline: str | None) -> list[Check]:
             ()
             if (doc.get("results") or "").strip()
             else (Finding("results", "La section « Résultats de l'atelier » est vide"),),
+        ),
+        Check(
+            "follow_up",
+            "Toutes les actions de suivi figurent dans le compte-rendu",
+            False,
+            tuple(_withheld(withheld)),
         ),
     ]
 
@@ -331,6 +346,17 @@ def _due_dates(doc: dict[str, Any]) -> Iterator[Finding]:
                 f"{_action_name(doc, i)} : échéance ({_fr(due)}) antérieure à la "
                 f"réunion ({_fr(day)})",
             )
+
+
+def _withheld(count: int) -> Iterator[Finding]:
+    if count:
+        many = count > 1
+        yield Finding(
+            "follow_up",
+            f"{count} action{'s' if many else ''} de suivi ne figurer"
+            f"{'ont' if many else 'a'} pas dans ce compte-rendu (classification plus "
+            "restreinte)",
+        )
 
 
 def _answers(doc: dict[str, Any]) -> Iterator[Finding]:

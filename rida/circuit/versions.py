@@ -29,6 +29,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from rida import compte_rendu, exchange, fields
+from rida.actions.follow_up import withheld
 from rida.circuit import validation
 from rida.circuit.validation import Check
 from rida.meetings.ordering import touch
@@ -98,10 +99,16 @@ def _who(user: User | None, name: str) -> tuple[int | None, str]:
 # --- Checks and transitions ------------------------------------------------------------
 
 
-def checks(session: Session, meeting: Meeting) -> list[Check]:
+def checks(
+    session: Session, meeting: Meeting, user: User | None = None, *, everything: bool = False
+) -> list[Check]:
+    """The checklist of ``meeting`` as ``user`` sees it: the follow-up actions left out of
+    the document are counted among the meetings they may read (``everything``: all, for
+    the CLI)."""
     doc = exchange.export_document(session, meeting)
     deadline = meeting.review_deadline.isoformat() if meeting.review_deadline else None
-    return validation.checklist(doc, deadline)
+    held = withheld(session, meeting, user, everything=everything)
+    return validation.checklist(doc, deadline, len(held))
 
 
 def send_to_review(
@@ -166,7 +173,7 @@ def validate(
 ) -> MeetingVersion:
     """draft or review → validated, when no blocking check fails; freezes the version."""
     ensure_editable(meeting)
-    found = checks(session, meeting)
+    found = checks(session, meeting, user)
     if validation.blocking(found):
         raise Blocked(found)
     major, _ = parse(meeting.version)

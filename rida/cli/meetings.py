@@ -342,7 +342,7 @@ def validate_meeting(
         act_as(s, user)
         if not check_only:  # the checks alone run on any meeting, validated too
             versions.ensure_editable(meeting)
-        checks = versions.checks(s, meeting)
+        checks = versions.checks(s, meeting, everything=True)
         blocked = bool(validation.blocking(checks))
         frozen = None
         if not (check_only or blocked):

@@ -230,7 +230,7 @@ class _Writer:
             table = self.table("follow_up")
             table.text_row(w.FOLLOW_UP_COLUMNS, header=True)
             for item in self.follow_up:
-                table.text_row(w.follow_up_cells(item))
+                table.text_row(w.follow_up_cells(item, self.doc.get("date")))
 
     def actions_table(self) -> None:
         actions = self.doc.get("actions") or []

@@ -160,7 +160,10 @@ def render(src: Source) -> str:
             f"### {w.HEADINGS['follow_up']}",
             _table(
                 w.FOLLOW_UP_COLUMNS,
-                ([cell(v) for v in w.follow_up_cells(item)] for item in src.follow_up),
+                (
+                    [cell(v) for v in w.follow_up_cells(item, doc.get("date"))]
+                    for item in src.follow_up
+                ),
             ),
         ]
     return "\n\n".join(p for p in parts if p) + "\n"

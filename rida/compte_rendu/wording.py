@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rida.actions.action_status import OPEN_STATUSES
 from rida.meetings.people import person_key
 from rida.models import WORDING_KEY as WORDING_KEY
 from rida.models import WORDING_NAMES
@@ -55,6 +56,7 @@ EMPTY = {
     "actions": "Aucune action.",
 }
 ATTENDANCE = (("excused", "Excusé(s)"), ("absent", "Absent(s)"))
+OVERDUE = "en retard"
 
 # Wording a meeting may say its own way (« Les objectifs de ce premier atelier… »), kept
 # in the rida/1 document under WORDING_KEY (only what differs from the template):
@@ -220,9 +222,17 @@ def action_cells(action: dict[str, Any]) -> tuple[str, str, str, str, str]:
     )
 
 
-def follow_up_cells(item: dict[str, Any]) -> tuple[str, str, str, str, str]:
+def follow_up_cells(
+    item: dict[str, Any], meeting_day: str | None = None
+) -> tuple[str, str, str, str, str]:
+    """Réunion, Action, Porteur, Échéance, Statut of a follow-up item; the status of an
+    open action due before ``meeting_day`` (the compte-rendu's date) says it is late:
+    `À faire (en retard)`."""
     meeting = item["meeting"]
     kind, owner, due, status, _ = action_cells(item)
+    late = item.get("due_date") and meeting_day and item["due_date"] < meeting_day
+    if late and item.get("status", "open") in OPEN_STATUSES:
+        status = f"{status} ({OVERDUE})"
     return (
         f"{meeting['title']} ({date_short(day(meeting['date']))})",
         item["title"],

@@ -30,6 +30,14 @@
     el.textContent = text;
   }
 
+  /** « En retard »: an open action due before the meeting (or today), whatever its status
+   * becomes (data-past-due, from the page). */
+  const OPEN = new Set(['open', 'in_progress']);
+  function showLate(tb) {
+    const badge = tb.querySelector('.badge-overdue');
+    if (badge) badge.hidden = !(OPEN.has(tb.dataset.status) && tb.dataset.pastDue === '1');
+  }
+
   function request(op) {
     return { method: 'POST', url: `/api/actions/${op.id}/status`,
       body: { status: op.value.status, comment: op.value.comment, revision: op.revision,
@@ -65,6 +73,7 @@
     if (!tb || !answer.action) return;
     tb.dataset.revision = answer.action.revision;
     tb.dataset.status = answer.action.status;
+    showLate(tb);
     for (const o of editor().queue.ops) {
       if (o.kind === 'followup' && o.id === op.id && !o.held) o.revision = answer.action.revision;
     }
@@ -88,6 +97,7 @@
     if (current.status) {
       tb.dataset.status = current.status;
       part(tb, 'status').value = current.status;
+      showLate(tb);
     }
     say(tb, `Cette action a été modifiée par quelqu'un d'autre : son statut est maintenant `
       + `« ${label(tb, current.status)} ». Votre choix n'a pas été enregistré ; choisissez `

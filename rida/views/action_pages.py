@@ -3,6 +3,7 @@ minutes are validated. POST forms (CSRF), back to a page with a French message."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, url_for
@@ -11,6 +12,7 @@ from sqlmodel import Session
 
 from rida import access, actions, db
 from rida.actions import action_history, actions_of, interviews
+from rida.actions.follow_up import overdue
 from rida.circuit import versions
 from rida.fields import FieldError
 from rida.models import Action, Meeting, User, id_of
@@ -72,19 +74,31 @@ def close_interview(action_id: int) -> ResponseReturnValue:
     return redirect(url_for("pages.view", meeting_id=interview_id) + "#interview-actions")
 
 
-def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, Any]:
+def page_context(
+    s: Session, meeting: Meeting, user: User | None, *, editor: bool = False
+) -> dict[str, Any]:
     """What the read view and the editor show of actions beyond their fields: the
-    follow-up, each action's history and interview, the actions this (validated) interview
-    may close."""
+    follow-up (and, in the ``editor``, what it leaves out of the document that ``user``
+    may read), each action's history and interview, the follow-up actions that are late,
+    the actions this (validated) interview may close."""
     own = actions_of(s, id_of(meeting))
     linked = action_history.interviews(s, own, user)
     until = versions.validated_at(s, meeting)  # a validated page stays as it was validated
     follow = action_history.follow_up_lines(s, meeting, user, until, public_read=public_read())
+    held = action_history.withheld_lines(s, meeting, user) if editor else []
     shown = [*own, *(line.action for line in follow)]
+    statuses = action_history.as_of(s, shown, until) if until is not None else {}
+    # Late on the meeting's date (as in the document); on a live page, today as well.
+    days = (meeting.date,) if until is not None else (meeting.date, dt.date.today())
+    followed = [line.action for line in [*follow, *held]]
     return {
         "follow_up": follow,
+        "withheld": held,
+        "late": {a.id for a in followed if overdue(a, *days, status=statuses.get(a.id or 0))},
+        # Due before then, whatever the status: late again if the editor reopens it.
+        "past_due": {a.id for a in followed if overdue(a, *days, status="open")},
         "histories": action_history.histories(s, [a.id for a in own if a.id], user, until),
-        "statuses": action_history.as_of(s, shown, until) if until is not None else {},
+        "statuses": statuses,
         "interviews": linked,
         "interview_by_uid": {a.uid: linked[a.id] for a in own if a.id in linked},
         "to_close": [

@@ -25,7 +25,7 @@ def _state(s: Session, meeting: Meeting) -> dict[str, Any]:
         "status": meeting.status,
         "version": meeting.version,
         "review_deadline": meeting.review_deadline.isoformat() if meeting.review_deadline else None,
-        "checks": [c.as_dict() for c in versions.checks(s, meeting)],
+        "checks": [c.as_dict() for c in versions.checks(s, meeting, auth.user())],
     }
 
 

@@ -135,7 +135,7 @@ def render_view(meeting: Meeting, *, room_url: str | None = None) -> str:
     room link just made, shown once in the « Diffusion en salle » panel."""
     session = db.session()
     # The checklist only matters until validation (the panel hides it afterwards).
-    checks = versions.checks(session, meeting) if meeting.status != "validated" else []
+    checks = versions.checks(session, meeting, auth.user()) if meeting.status != "validated" else []
     can_edit = access.may_edit(session, auth.user(), meeting)
     forced = versions.forced_note(session, meeting)
     return render_template(
@@ -230,7 +230,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
         classifications=CLASSIFICATIONS,
         action_kinds=ACTION_KINDS,
         action_statuses=ACTION_STATUSES,
-        acts=page_context(session, meeting, auth.user()),
+        acts=page_context(session, meeting, auth.user(), editor=True),
         wording_fields=[
             (f"wording_{name}", label, default) for name, (label, default) in WORDING.items()
         ],

@@ -38,6 +38,10 @@ ACTIONS = {
     "room_link.use": "Première ouverture du lien pour la salle",
     "person.rename": "Personne renommée",
     "person.merge": "Personnes fusionnées",
+    "sso.link": "Identité de fournisseur liée",
+    "sso.unlink": "Identité de fournisseur retirée",
+    "sso.refusal": "Connexion par fournisseur refusée",
+    "account.approve": "Compte approuvé",
 }
 OBJECTS = {
     "meeting": "Réunion",
@@ -58,6 +62,7 @@ OBJECTS = {
     "audit_entry": "Journal d'audit",
     "room_link": "Lien pour la salle",
     "person_alias": "Ancien nom de personne",
+    "oidc_identity": "Identité de fournisseur",
 }
 FIELDS = {
     "title": "titre",

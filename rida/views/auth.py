@@ -37,7 +37,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from rida import accounts, db
-from rida.accounts import api_tokens, login_guard, session_clock
+from rida.accounts import api_tokens, login_guard, oidc, session_clock
 from rida.audit import events
 from rida.audit.record import Actor
 from rida.live import changes as live_changes
@@ -55,6 +55,11 @@ LOCKED = (
     "Réessayez dans quelques minutes."
 )
 EXPIRED = "Votre session a expiré : reconnectez-vous."
+PASSWORD_OFF = (
+    "La connexion par mot de passe est désactivée : connectez-vous par votre fournisseur "
+    "d'identité."
+)
+SSO_ONLY = "Ce compte se connecte par son fournisseur d'identité, pas par mot de passe."
 BAD_TOKEN = "Jeton d'API invalide, expiré ou révoqué."
 
 P = ParamSpec("P")
@@ -195,6 +200,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.home")
 
 
+def password_login_open(login: str | None = None) -> bool:
+    """Whether password sign-in is open (to ``login``): ``RIDA_PASSWORD_LOGIN``, or the
+    break-glass administrator ``RIDA_BREAK_GLASS_ADMIN``."""
+    if current_app.config.get("PASSWORD_LOGIN", True):
+        return True
+    glass = str(current_app.config.get("BREAK_GLASS_ADMIN") or "")
+    return bool(glass) and (login is None or login == glass)
+
+
+def _password_refusal(found: User) -> str | None:
+    """Why an account whose password was right may not use it: SSO only, or password
+    sign-in closed to all but a break-glass administrator."""
+    if found.sso_only:
+        return SSO_ONLY
+    if not current_app.config.get("PASSWORD_LOGIN", True) and found.role != "admin":
+        return PASSWORD_OFF
+    return None
+
+
 def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
     """The account if the login succeeds; and whether it was refused by the lockout.
     The (slow) password hashing happens outside the write transaction."""
@@ -230,9 +254,30 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
 def login() -> ResponseReturnValue:
     if request.method == "POST":
         login_name = request.form.get("login", "")[:100]
+        if not password_login_open(login_name):
+            events.emit(
+                events.LOGIN_FAILED,
+                login=login_name,
+                ip=request.remote_addr,
+                details={"reason": "password_login_off"},
+            )
+            flash(PASSWORD_OFF, "error")
+            return render_template("auth/login.html"), 403
         found, locked = _attempt(
             login_name, request.form.get("password", "")[:1000], request.remote_addr or ""
         )
+        refused = _password_refusal(found) if found is not None else None
+        if found is not None and refused is not None:
+            events.emit(
+                events.LOGIN_FAILED,
+                user_id=found.id,
+                login=found.login,
+                ip=request.remote_addr,
+                details={"reason": "sso_only" if found.sso_only else "password_login_off"},
+            )
+            logout_user()
+            flash(refused, "error")
+            return render_template("auth/login.html"), 403
         if found is not None:
             login_user(SessionUser(found), remember=False)
             session_clock.start(session, time.time())
@@ -244,7 +289,10 @@ def login() -> ResponseReturnValue:
 
 @bp.route("/deconnexion", methods=["POST"])
 def logout() -> ResponseReturnValue:
+    from rida.views import oidc as oidc_views
+
     account = user()
+    provider_logout = oidc_views.provider_logout(session.pop(oidc_views.SIGNED_IN, None))
     if account is not None:
         with db.transaction() as s:
             events.emit(
@@ -261,7 +309,8 @@ def logout() -> ResponseReturnValue:
     logout_user()
     session_clock.forget(session)
     flash("Vous êtes déconnecté.", "info")
-    return redirect(url_for("auth.login"))
+    # Signed in through a provider: its session ends too (it sends the browser back here).
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 def _expire_session() -> None:
@@ -301,6 +350,9 @@ PASSIVE_ANY_METHOD = ("live_api.presence",)
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    oidc.init_app(app)
+    app.jinja_env.globals["oidc_providers"] = oidc.providers
+    app.jinja_env.globals["password_login_open"] = password_login_open
     app.extensions[db.ACTOR_OF_REQUEST] = actor
     app.before_request(_expire_session)
 

@@ -172,8 +172,10 @@ def userinfo(provider: Provider, access_token: str, subject: str) -> dict[str, A
     if response.headers.get("Content-Type", "").split(";")[0].strip() == "application/jwt":
         decoded = _decode(provider, response.text.strip())
         options = {
-            "iss": {"essential": True, "values": [metadata(provider)["issuer"]]},
-            "aud": {"essential": True, "values": [provider.client_id]},
+            # SHOULD be there (OpenID Connect Core 5.3.2; ProConnect sends them): checked
+            # when present.
+            "iss": {"values": [metadata(provider)["issuer"]]},
+            "aud": {"values": [provider.client_id]},
         }
         info = UserInfo(decoded.claims)
         try:

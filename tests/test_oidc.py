@@ -26,6 +26,8 @@ from rida.models import AuditEntry, OidcIdentity, User
 from tests import oidc_support
 from tests.conftest import PASSWORD, make_app
 
+CLI = "/usr/share/lemonldap-ng/bin/lemonldap-ng-cli"
+
 
 @pytest.fixture(scope="session")
 def llng() -> str:
@@ -214,7 +216,7 @@ def _private_key() -> RSAKey:
             "-s",
             "/bin/sh",
             "-c",
-            "/usr/share/lemonldap-ng/bin/lemonldap-ng-cli get oidcServicePrivateKeySig oidcServiceKeyIdSig",
+            f"{CLI} get oidcServicePrivateKeySig oidcServiceKeyIdSig",
         ],
         capture_output=True,
         text=True,

@@ -37,12 +37,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from rida import accounts, db
-from rida.accounts import api_tokens, login_guard, oidc, session_clock
+from rida.accounts import api_tokens, login_guard, session_clock
 from rida.audit import events
 from rida.audit.record import Actor
 from rida.live import changes as live_changes
 from rida.models import User, id_of
 from rida.views import json_api
+from rida.views import oidc_session as oidc
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -289,10 +290,8 @@ def login() -> ResponseReturnValue:
 
 @bp.route("/deconnexion", methods=["POST"])
 def logout() -> ResponseReturnValue:
-    from rida.views import oidc as oidc_views
-
     account = user()
-    provider_logout = oidc_views.provider_logout(session.pop(oidc_views.SIGNED_IN, None))
+    provider_logout = oidc.provider_logout(session.pop(oidc.SIGNED_IN, None))
     if account is not None:
         with db.transaction() as s:
             events.emit(

@@ -11,15 +11,17 @@ from flask.typing import ResponseReturnValue
 from flask_login import login_user
 
 from rida import db
-from rida.accounts import oidc, session_clock
+from rida.accounts import session_clock
 from rida.accounts.oidc import linking, protocol
 from rida.accounts.oidc.config import Provider
 from rida.accounts.oidc.protocol import Pending, SignInError
+from rida.views import oidc_session as oidc
+from rida.views.auth import SessionUser, _safe_next
 
 bp = Blueprint("oidc", __name__)
 
 PENDING = "oidc_pending"  # the flow under way (state, nonce, PKCE verifier)
-SIGNED_IN = "oidc_signed_in"  # provider name and ID token, for the logout
+SIGNED_IN = oidc.SIGNED_IN
 
 
 def _provider(name: str) -> Provider:
@@ -41,8 +43,6 @@ def _refused(provider: str, error: SignInError, status: int = 401) -> ResponseRe
 
 @bp.route("/connexion/oidc/<name>", methods=["POST"])
 def start(name: str) -> ResponseReturnValue:
-    from rida.views.auth import _safe_next
-
     provider = _provider(name)
     try:
         url, pending = protocol.begin(
@@ -56,8 +56,6 @@ def start(name: str) -> ResponseReturnValue:
 
 @bp.route("/connexion/oidc/<name>/retour")
 def callback(name: str) -> ResponseReturnValue:
-    from rida.views.auth import SessionUser
-
     provider = _provider(name)
     kept = session.pop(PENDING, None)
     pending = (
@@ -79,14 +77,3 @@ def callback(name: str) -> ResponseReturnValue:
     session_clock.start(session, time.time())
     session[SIGNED_IN] = {"provider": provider.name, "id_token": id_token}
     return redirect(pending.next if pending else url_for("pages.home"))
-
-
-def provider_logout(kept: object) -> str | None:
-    """Where to send the browser after rida's logout: the provider's end-session URL for
-    a session opened through a provider that has one, else None."""
-    if not isinstance(kept, dict):
-        return None
-    provider = oidc.providers().get(str(kept.get("provider")))
-    if provider is None or not isinstance(kept.get("id_token"), str):
-        return None
-    return protocol.logout_url(provider, kept["id_token"], url_for("auth.login", _external=True))

@@ -2,24 +2,7 @@
 
 :mod:`.config` reads the providers declared for the instance, :mod:`.protocol` talks to
 them (Authlib), :mod:`.linking` turns a verified identity into a rida account. The views
-are in :mod:`rida.views.oidc`.
+are in :mod:`rida.views.oidc` (and the session's part in :mod:`rida.views.oidc_session`).
 """
 
 from __future__ import annotations
-
-from flask import Flask, current_app
-
-from rida.accounts.oidc import config
-
-EXTENSION = "rida.oidc"
-
-
-def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = config.load(
-        app.config["OIDC_PROVIDERS_FILE"], app.config["DATA_DIR"]
-    )
-
-
-def providers() -> dict[str, config.Provider]:
-    found: dict[str, config.Provider] = current_app.extensions.get(EXTENSION, {})
-    return found

@@ -19,10 +19,10 @@ from joserfc.jwk import RSAKey
 from sqlmodel import select
 
 from rida import accounts, db
-from rida.accounts import oidc
 from rida.accounts.oidc import linking, protocol
 from rida.accounts.oidc.protocol import SignInError
 from rida.models import AuditEntry, OidcIdentity, User
+from rida.views import oidc_session as oidc
 from tests import oidc_support
 from tests.conftest import PASSWORD, make_app
 

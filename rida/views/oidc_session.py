@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, url_for
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, request, url_for
 
 from rida.accounts.oidc import config, protocol
 
@@ -16,6 +18,41 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = config.load(
         app.config["OIDC_PROVIDERS_FILE"], app.config["DATA_DIR"]
     )
+    if app.extensions[EXTENSION]:
+        # Registered before the security headers' hook, so it runs after it.
+        app.after_request(_allow_provider_forms)
+
+
+def _origin(url: object) -> str | None:
+    parts = urlsplit(url) if isinstance(url, str) else None
+    return f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme and parts.netloc else None
+
+
+def provider_origins(*, fetch: bool = False) -> list[str]:
+    """Where the sign-in button and the logout send the browser: each provider's origins
+    (its discovery URL's, and its endpoints' once its metadata is known; ``fetch`` reads
+    it, the login page does)."""
+    found: set[str | None] = set()
+    for provider in providers().values():
+        found.add(_origin(provider.discovery_url))
+        try:
+            meta = protocol.metadata(provider) if fetch else protocol.cached_metadata(provider)
+        except protocol.SignInError:
+            meta = None
+        for key in ("authorization_endpoint", "end_session_endpoint"):
+            found.add(_origin((meta or {}).get(key)))
+    return sorted(o for o in found if o)
+
+
+def _allow_provider_forms(response: Response) -> Response:
+    """The CSP's ``form-action 'self'`` also lets the forms that leave for a provider go
+    (Chromium applies it to a form's redirections: the sign-in button, the logout)."""
+    csp = response.headers.get("Content-Security-Policy", "")
+    if "form-action 'self'" in csp and response.mimetype == "text/html":
+        origins = provider_origins(fetch=request.endpoint == "auth.login")
+        csp = csp.replace("form-action 'self'", " ".join(["form-action 'self'", *origins]))
+        response.headers["Content-Security-Policy"] = csp
+    return response
 
 
 def providers() -> dict[str, config.Provider]:

@@ -91,6 +91,12 @@ def metadata(provider: Provider) -> dict[str, Any]:
     return data
 
 
+def cached_metadata(provider: Provider) -> dict[str, Any] | None:
+    """The provider's metadata if already read (no network)."""
+    hit = _cache.get(provider.discovery_url)
+    return hit[1] if hit is not None and isinstance(hit[1], dict) else None
+
+
 def keys(provider: Provider, *, force: bool = False) -> KeySet:
     try:
         return KeySet.import_key_set(

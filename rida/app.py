@@ -112,6 +112,7 @@ def blueprints() -> tuple[Blueprint, ...]:
         live,
         live_api,
         moved,
+        oidc,
         pages,
         search_api,
         session_api,
@@ -123,6 +124,7 @@ def blueprints() -> tuple[Blueprint, ...]:
 
     return (
         auth.bp,
+        oidc.bp,
         health.bp,
         pages.bp,
         circuit_pages.bp,

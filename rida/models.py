@@ -276,6 +276,27 @@ class User(SQLModel, table=True):
     # Part of every login session's id: raised by a password change or reset, a role
     # change or deactivation, it ends every session opened before.
     session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # OpenID Connect (rida.accounts.oidc): signs in only through a provider; made by a
+    # first sign-in and waiting for an administrator; RPPS/ADELI of Pro Santé Connect.
+    sso_only: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    approval_pending: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    professional_id: str | None = Field(default=None, max_length=40)
+
+
+class OidcIdentity(SQLModel, table=True):
+    """An identity at an OpenID Connect provider (issuer + subject) linked to an account."""
+
+    __tablename__ = "oidc_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    provider: str = Field(max_length=40)
+    issuer: str = Field(max_length=300)
+    subject: str = Field(max_length=255)
+    email: str | None = Field(default=None, max_length=300)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_login_at: dt.datetime | None = None
 
 
 class SeriesMember(SQLModel, table=True):

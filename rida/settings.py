@@ -242,6 +242,33 @@ SETTINGS: tuple[Setting, ...] = (
         "15",
         "Durée du blocage d'un identifiant ou d'une adresse.",
     ),
+    Setting(
+        "RIDA_OIDC_PROVIDERS",
+        "<RIDA_DATA_DIR>/oidc.toml",
+        "Fichier TOML des fournisseurs OpenID Connect (ProConnect, Pro Santé Connect…), "
+        "une section par fournisseur ; absent : pas de connexion par fournisseur. Voir "
+        "[Connexion par ProConnect et Pro Santé Connect](connexion-oidc.md).",
+    ),
+    Setting(
+        "RIDA_OIDC_<NOM>_CLIENT_SECRET",
+        "<RIDA_DATA_DIR>/oidc-<nom>.secret>",
+        "Secret client du fournisseur `<nom>` (en majuscules dans le nom de la variable) ; "
+        "sinon lu dans ce fichier du dossier des données. Jamais dans le dépôt ni dans le "
+        "fichier des fournisseurs.",
+    ),
+    Setting(
+        "RIDA_PASSWORD_LOGIN",
+        "1",
+        "`0` : la connexion par mot de passe est fermée pour toute l'instance (seuls les "
+        "fournisseurs OpenID Connect restent), sauf pour l'administrateur de secours.",
+    ),
+    Setting(
+        "RIDA_BREAK_GLASS_ADMIN",
+        "<aucun>",
+        "Identifiant d'un compte administrateur qui garde la connexion par mot de passe "
+        "quand `RIDA_PASSWORD_LOGIN=0` (accès de secours si les fournisseurs sont "
+        "indisponibles).",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
@@ -320,6 +347,12 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "LOGIN_MAX_FAILURES_PER_IP": int(number(env, "RIDA_LOGIN_MAX_FAILURES_PER_IP")),
         "LOGIN_WINDOW_SECONDS": number(env, "RIDA_LOGIN_WINDOW_MINUTES") * 60,
         "LOGIN_LOCKOUT_SECONDS": number(env, "RIDA_LOGIN_LOCKOUT_MINUTES") * 60,
+        # OpenID Connect (rida.accounts.oidc): the providers' file, read at start-up.
+        "OIDC_PROVIDERS_FILE": Path(env["RIDA_OIDC_PROVIDERS"]).resolve()
+        if env.get("RIDA_OIDC_PROVIDERS")
+        else data_dir / "oidc.toml",
+        "PASSWORD_LOGIN": flag(env, "RIDA_PASSWORD_LOGIN"),
+        "BREAK_GLASS_ADMIN": env.get("RIDA_BREAK_GLASS_ADMIN") or "",
     }
 
 

@@ -34,6 +34,12 @@ ROOM_LINK_REVOKED = "room_link.revoke"
 ROOM_LINK_USED = "room_link.use"  # its first use
 PERSON_RENAMED = "person.rename"  # names changed (rida.meetings.identity)
 PERSON_MERGED = "person.merge"  # a duplicate merged into another person
+# OpenID Connect (rida.accounts.oidc): a provider's identity linked to an account or
+# unlinked, a sign-in through a provider refused, a first sign-in's account approved.
+SSO_LINKED = "sso.link"
+SSO_UNLINKED = "sso.unlink"
+SSO_REFUSED = "sso.refusal"
+ACCOUNT_APPROVED = "account.approve"
 
 
 @dataclass

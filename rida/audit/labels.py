@@ -39,6 +39,10 @@ ACTIONS = {
     "room_link.use": "Première ouverture du lien pour la salle",
     "person.rename": "Personne renommée",
     "person.merge": "Personnes fusionnées",
+    "sso.link": "Identité de fournisseur liée",
+    "sso.unlink": "Identité de fournisseur retirée",
+    "sso.refusal": "Connexion par fournisseur refusée",
+    "account.approve": "Compte approuvé",
 }
 OBJECTS = {
     "meeting": "Réunion",
@@ -60,6 +64,7 @@ OBJECTS = {
     "room_link": "Lien pour la salle",
     "person_alias": "Ancien nom de personne",
     "archive": "Archive complète de l'instance",
+    "oidc_identity": "Identité de fournisseur",
 }
 FIELDS = {
     "title": "titre",

@@ -43,6 +43,7 @@ from rida.audit.record import Actor
 from rida.live import changes as live_changes
 from rida.models import User, id_of
 from rida.views import json_api
+from rida.views import oidc_session as oidc
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -55,6 +56,11 @@ LOCKED = (
     "Réessayez dans quelques minutes."
 )
 EXPIRED = "Votre session a expiré : reconnectez-vous."
+PASSWORD_OFF = (
+    "La connexion par mot de passe est désactivée : connectez-vous par votre fournisseur "
+    "d'identité."
+)
+SSO_ONLY = "Ce compte se connecte par son fournisseur d'identité, pas par mot de passe."
 BAD_TOKEN = "Jeton d'API invalide, expiré ou révoqué."
 
 P = ParamSpec("P")
@@ -195,6 +201,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.home")
 
 
+def password_login_open(login: str | None = None) -> bool:
+    """Whether password sign-in is open (to ``login``): ``RIDA_PASSWORD_LOGIN``, or the
+    break-glass administrator ``RIDA_BREAK_GLASS_ADMIN``."""
+    if current_app.config.get("PASSWORD_LOGIN", True):
+        return True
+    glass = str(current_app.config.get("BREAK_GLASS_ADMIN") or "")
+    return bool(glass) and (login is None or login == glass)
+
+
+def _password_refusal(found: User) -> str | None:
+    """Why an account whose password was right may not use it: SSO only, or password
+    sign-in closed to all but a break-glass administrator."""
+    if found.sso_only:
+        return SSO_ONLY
+    if not current_app.config.get("PASSWORD_LOGIN", True) and found.role != "admin":
+        return PASSWORD_OFF
+    return None
+
+
 def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
     """The account if the login succeeds; and whether it was refused by the lockout.
     The (slow) password hashing happens outside the write transaction."""
@@ -230,9 +255,30 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
 def login() -> ResponseReturnValue:
     if request.method == "POST":
         login_name = request.form.get("login", "")[:100]
+        if not password_login_open(login_name):
+            events.emit(
+                events.LOGIN_FAILED,
+                login=login_name,
+                ip=request.remote_addr,
+                details={"reason": "password_login_off"},
+            )
+            flash(PASSWORD_OFF, "error")
+            return render_template("auth/login.html"), 403
         found, locked = _attempt(
             login_name, request.form.get("password", "")[:1000], request.remote_addr or ""
         )
+        refused = _password_refusal(found) if found is not None else None
+        if found is not None and refused is not None:
+            events.emit(
+                events.LOGIN_FAILED,
+                user_id=found.id,
+                login=found.login,
+                ip=request.remote_addr,
+                details={"reason": "sso_only" if found.sso_only else "password_login_off"},
+            )
+            logout_user()
+            flash(refused, "error")
+            return render_template("auth/login.html"), 403
         if found is not None:
             login_user(SessionUser(found), remember=False)
             session_clock.start(session, time.time())
@@ -245,6 +291,7 @@ def login() -> ResponseReturnValue:
 @bp.route("/deconnexion", methods=["POST"])
 def logout() -> ResponseReturnValue:
     account = user()
+    provider_logout = oidc.provider_logout(session.pop(oidc.SIGNED_IN, None))
     if account is not None:
         with db.transaction() as s:
             events.emit(
@@ -261,7 +308,8 @@ def logout() -> ResponseReturnValue:
     logout_user()
     session_clock.forget(session)
     flash("Vous êtes déconnecté.", "info")
-    return redirect(url_for("auth.login"))
+    # Signed in through a provider: its session ends too (it sends the browser back here).
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 def _expire_session() -> None:
@@ -301,6 +349,9 @@ PASSIVE_ANY_METHOD = ("live_api.presence",)
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    oidc.init_app(app)
+    app.jinja_env.globals["oidc_providers"] = oidc.providers
+    app.jinja_env.globals["password_login_open"] = password_login_open
     app.extensions[db.ACTOR_OF_REQUEST] = actor
     app.before_request(_expire_session)
 

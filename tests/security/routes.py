@@ -35,6 +35,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/connexion"): PUBLIC,
     ("POST", "/connexion"): PUBLIC,
     ("POST", "/deconnexion"): PUBLIC,
+    # OpenID Connect: the button (CSRF) and the provider's return (state, PKCE, nonce);
+    # an unknown provider is a 404 (tests/test_oidc.py).
+    ("POST", "/connexion/oidc/<name>"): PUBLIC,
+    ("GET", "/connexion/oidc/<name>/retour"): PUBLIC,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/feeds/<token>.ics"): TOKEN,

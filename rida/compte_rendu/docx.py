@@ -20,6 +20,7 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from rida.compte_rendu import wording as w
 from rida.compte_rendu.docx_layout import Table, TableLook, add_field, embed_json, header_fill, save
+from rida.compte_rendu.docx_package import set_package_properties
 from rida.compte_rendu.markdown_docx import (
     Blocks,
     Flow,
@@ -30,6 +31,7 @@ from rida.compte_rendu.markdown_docx import (
     set_numbering,
 )
 from rida.compte_rendu.source import Source
+from rida.render import STATUS_LABELS
 
 TEMPLATE_NAME = "compte-rendu.docx"
 TABLE_STYLE = "CR Tableau"
@@ -70,6 +72,7 @@ def render(src: Source, template: str | Path | None = None) -> bytes:
     embed_json(document, json.dumps(src.doc, ensure_ascii=False, indent=2).encode("utf-8"))
     day = w.day(src.doc["date"]) or dt.date(1980, 1, 1)
     _core_properties(document, src.doc, day)
+    set_package_properties(document, custom_properties(src.doc))
     return save(document, day)
 
 
@@ -85,6 +88,15 @@ def _core_properties(document: DocumentObject, doc: dict[str, Any], day: dt.date
     props.keywords = "RIDA"
     props.comments = f"rida/1 ; version v{doc['version']}"
     props.revision = 1
+
+
+def custom_properties(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The custom properties (``docProps/custom.xml``) of the compte-rendu."""
+    return [
+        ("Classification", w.classification(doc)),
+        ("Version", str(doc["version"])),
+        ("Statut", STATUS_LABELS.get(doc["status"], doc["status"])),
+    ]
 
 
 PROPERTY_MAX = 255  # a DOCX core property holds at most 255 characters
@@ -128,8 +140,8 @@ class _Writer:
         p = self.blocks.plain(self.flow, text, style)
         set_numbering(p, numbering)
 
-    def table(self, name: str) -> Table:
-        return Table(self.body, self.look, WIDTHS[name])
+    def table(self, name: str, *, first_row: bool = True) -> Table:
+        return Table(self.body, self.look, WIDTHS[name], first_row=first_row)
 
     def title_block(self) -> None:
         doc = self.doc
@@ -141,7 +153,7 @@ class _Writer:
 
     def object_section(self) -> None:
         self.para(w.HEADINGS["object"], "Heading 1")
-        table = self.table("header")
+        table = self.table("header", first_row=False)  # labels in a column, no header row
         for label, value in w.header_rows(self.doc):
             tr = table.row()
             table.cell(tr, 0, header=True).paragraph().add_r().text = label

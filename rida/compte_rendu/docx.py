@@ -18,7 +18,9 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 
+from rida.compte_rendu import figures
 from rida.compte_rendu import wording as w
+from rida.compte_rendu.docx_figures import add_picture
 from rida.compte_rendu.docx_layout import Table, TableLook, add_field, embed_json, header_fill, save
 from rida.compte_rendu.docx_package import set_package_properties
 from rida.compte_rendu.markdown_docx import (
@@ -113,7 +115,10 @@ class _Writer:
         self.doc = src.doc
         self.follow_up = src.follow_up
         self.styles = Styles(document)
-        self.blocks = Blocks(self.styles, Numbering(document, self.styles))
+        self.pictures = figures.pictures(src.doc)
+        self.blocks = Blocks(
+            self.styles, Numbering(document, self.styles), add_picture(document, self.pictures)
+        )
         self.body = document.element.body
         self.flow = Flow(self.body, None)
         table_style = self.styles.id(TABLE_STYLE)

@@ -38,34 +38,35 @@ def image(meeting_id: int, number: int) -> ResponseReturnValue:
 @bp.route("/reunions/<int:meeting_id>/figures", methods=["POST"])
 @auth.login_required
 def upload(meeting_id: int) -> ResponseReturnValue:
-    """Form fields ``image`` (the file) and ``alt`` (its alternative text, required)."""
-    alt = " ".join((request.form.get("alt") or "").split())
-    upload = request.files.get("image")
-    if upload is None or not upload.filename:
-        return json_api.error(400, "invalid", "Choisissez une image PNG ou JPEG.", path="image")
-    if not alt:
-        return json_api.error(
-            400,
-            "invalid",
-            "Le texte alternatif est obligatoire : décrivez ce que montre l'image.",
-            path="alt",
-        )
-    if len(alt) > ALT_MAX:
-        return json_api.error(
-            400,
-            "invalid",
-            f"Texte alternatif trop long ({ALT_MAX} caractères au plus).",
-            path="alt",
-        )
-    data = upload.read(figures.MAX_BYTES + 1)
+    """Form fields ``image`` (the file) and ``alt`` (its alternative text, required).
+    The access rule is checked first: one who may not edit learns nothing more."""
     with editing(meeting_id) as (s, meeting):
+        alt = " ".join((request.form.get("alt") or "").split())
+        upload = request.files.get("image")
+        if upload is None or not upload.filename:
+            return json_api.error(400, "invalid", "Choisissez une image PNG ou JPEG.", path="image")
+        if not alt:
+            return json_api.error(
+                400,
+                "invalid",
+                "Le texte alternatif est obligatoire : décrivez ce que montre l'image.",
+                path="alt",
+            )
+        if len(alt) > ALT_MAX:
+            return json_api.error(
+                400,
+                "invalid",
+                f"Texte alternatif trop long ({ALT_MAX} caractères au plus).",
+                path="alt",
+            )
         try:
-            figure = figures.add(s, meeting, data, auth.user())
+            figure = figures.add(s, meeting, upload.read(figures.MAX_BYTES + 1), auth.user())
         except figures.FigureError as e:
             return json_api.error(400, "invalid", e.message, path="image")
         number = figure.number
+        markdown = figures.reference(figure, alt)
     return {
         "number": number,
-        "markdown": figures.reference(figure, alt),
+        "markdown": markdown,
         "url": url_for("figures.image", meeting_id=meeting_id, number=number),
     }, 201

@@ -442,3 +442,24 @@ class AuditEntry(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class Figure(SQLModel, table=True):
+    """An image of a meeting (a poll's results…), referenced from its Markdown as
+    ``![texte alternatif](figure:N)``; ``number`` is N, unique within the meeting and kept
+    by export and import (``x-rida-figures``). Stored in the database: on every host,
+    in the backups."""
+
+    __tablename__ = "figure"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    number: int
+    media_type: str = Field(max_length=20)
+    width: int
+    height: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(max_length=64)
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: dt.datetime = Field(default_factory=utcnow)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import subprocess
+
+import pytest
 
 from rida.compte_rendu import html, render
+from rida.render import CLASSIFICATION_LABELS
 from tests.conftest import demo_document
-from tests.exports_support import hostile_document, in_order, source_of
+from tests.exports_support import hostile_document, in_order, pdf_pages, require, source_of
 
 
 def page(app, doc: dict) -> str:
@@ -101,3 +105,48 @@ def test_follow_up_and_empty_sections(app):
             "<td>Atelier modèle économique #1 (07/01/2022)</td>",
         ],
     )
+
+
+@pytest.mark.slow  # Chromium
+@pytest.mark.parametrize("classification", ["restricted", "confidential"])
+def test_classification_on_every_printed_page(app, tmp_path, classification):
+    """Printed to PDF by Chromium, each page (not only the first) names the classification."""
+    chromium = require("chromium")
+    doc = demo_document()
+    doc["classification"] = classification
+    path = tmp_path / "cr.html"
+    path.write_bytes(render(source_of(app, doc), "html"))
+    out = tmp_path / "cr.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    pages = pdf_pages(out)
+    assert pages >= 3
+    label = CLASSIFICATION_LABELS[classification]
+    for number in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(out), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        assert f"Classification : {label}" in text, number
+
+
+def test_print_css_names_every_classification():
+    for value, label in CLASSIFICATION_LABELS.items():
+        assert f".classification-{value} {{ page: {value}; }}" in html.CSS
+        assert f'@page {value} {{ @top-right {{ content: "Classification : {label}";' in html.CSS

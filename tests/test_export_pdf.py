@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import subprocess
 import threading
 from pathlib import Path
 
@@ -102,3 +104,33 @@ def test_setting():
     assert settings.load({"RIDA_SOFFICE": "/opt/lo/soffice"})["SOFFICE"] == "/opt/lo/soffice"
     assert settings.load({})["SOFFICE"] is None
     assert Path(require("soffice")).name in ("soffice", "libreoffice")
+
+
+def test_pdf_is_tagged_with_language_title_and_structure(app, tmp_path):
+    """Accessible PDF (RGAA, PDF/UA): a structure tree with headings and tables, the
+    document's language and title, the title shown by the reader."""
+    require("soffice")
+    docx = render(source_of(app, demo_document()), "docx")
+    path = tmp_path / "demo.pdf"
+    data = pdf.convert(docx)
+    path.write_bytes(data)
+    info = subprocess.run(
+        [require("pdfinfo"), str(path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Title:\s+Atelier modèle économique #1$", info, re.M)
+    assert b"/StructTreeRoot" in data and b"/Lang(fr-FR)" in data
+    assert b"/DisplayDocTitle true" in data
+    tags = subprocess.run(
+        [require("pdfinfo"), "-struct", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    for tag in ("H1", "Table", "TH:", "TD:", "L", "LI"):
+        assert tag in tags, tag
+    meta = subprocess.run(
+        [require("pdfinfo"), "-meta", str(path)], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert "<pdfuaid:part>1</pdfuaid:part>" in meta

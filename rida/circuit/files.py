@@ -47,7 +47,17 @@ class Export:
     media_type: str
 
     def save(self, export_dir: Path) -> Path:
-        return save(export_dir, self.doc, self.fmt, self.data)
+        """The file in ``export_dir``; for Markdown, its figures beside it too."""
+        path = save(export_dir, self.doc, self.fmt, self.data)
+        if self.fmt == "md":
+            from rida.compte_rendu import markdown
+
+            directory = figure_dir(self.doc)
+            for relative, data in markdown.figure_files(Source(doc=self.doc), directory):
+                folder = inside(export_dir, directory)
+                folder.mkdir(exist_ok=True)
+                write_atomic(inside(folder, relative.rsplit("/", 1)[1]), data)
+        return path
 
 
 def export(
@@ -93,6 +103,10 @@ def document(
     """The bytes of ``src`` in ``fmt``; ``json`` is the ``rida/1`` document itself."""
     if fmt == "json":
         return (json.dumps(src.doc, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "md":
+        from rida.compte_rendu import markdown
+
+        return markdown.render(src, figure_dir(src.doc)).encode()
     return render(src, fmt, soffice=soffice, template=template)
 
 
@@ -134,6 +148,11 @@ def file_name(doc: dict[str, Any], fmt: str) -> str:
         f"{date}_{series_slug(doc.get('series') or '')}_"
         f"{slug(doc.get('title') or '', TITLE_MAX, 'sans-titre')}_v{version}.{extension}"
     )
+
+
+def figure_dir(doc: dict[str, Any]) -> str:
+    """The folder, beside the Markdown file, of its figures: `<its name>_figures`."""
+    return file_name(doc, "md").removesuffix(".md") + "_figures"
 
 
 NAME_MAX = 150

@@ -18,8 +18,11 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 
+from rida.compte_rendu import figures
 from rida.compte_rendu import wording as w
+from rida.compte_rendu.docx_figures import add_picture
 from rida.compte_rendu.docx_layout import Table, TableLook, add_field, embed_json, header_fill, save
+from rida.compte_rendu.docx_package import set_package_properties
 from rida.compte_rendu.markdown_docx import (
     Blocks,
     Flow,
@@ -30,6 +33,7 @@ from rida.compte_rendu.markdown_docx import (
     set_numbering,
 )
 from rida.compte_rendu.source import Source
+from rida.render import STATUS_LABELS
 
 TEMPLATE_NAME = "compte-rendu.docx"
 TABLE_STYLE = "CR Tableau"
@@ -70,6 +74,7 @@ def render(src: Source, template: str | Path | None = None) -> bytes:
     embed_json(document, json.dumps(src.doc, ensure_ascii=False, indent=2).encode("utf-8"))
     day = w.day(src.doc["date"]) or dt.date(1980, 1, 1)
     _core_properties(document, src.doc, day)
+    set_package_properties(document, custom_properties(src.doc))
     return save(document, day)
 
 
@@ -87,6 +92,15 @@ def _core_properties(document: DocumentObject, doc: dict[str, Any], day: dt.date
     props.revision = 1
 
 
+def custom_properties(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """The custom properties (``docProps/custom.xml``) of the compte-rendu."""
+    return [
+        ("Classification", w.classification(doc)),
+        ("Version", str(doc["version"])),
+        ("Statut", STATUS_LABELS.get(doc["status"], doc["status"])),
+    ]
+
+
 PROPERTY_MAX = 255  # a DOCX core property holds at most 255 characters
 
 
@@ -101,7 +115,10 @@ class _Writer:
         self.doc = src.doc
         self.follow_up = src.follow_up
         self.styles = Styles(document)
-        self.blocks = Blocks(self.styles, Numbering(document, self.styles))
+        self.pictures = figures.pictures(src.doc)
+        self.blocks = Blocks(
+            self.styles, Numbering(document, self.styles), add_picture(document, self.pictures)
+        )
         self.body = document.element.body
         self.flow = Flow(self.body, None)
         table_style = self.styles.id(TABLE_STYLE)
@@ -128,8 +145,8 @@ class _Writer:
         p = self.blocks.plain(self.flow, text, style)
         set_numbering(p, numbering)
 
-    def table(self, name: str) -> Table:
-        return Table(self.body, self.look, WIDTHS[name])
+    def table(self, name: str, *, first_row: bool = True) -> Table:
+        return Table(self.body, self.look, WIDTHS[name], first_row=first_row)
 
     def title_block(self) -> None:
         doc = self.doc
@@ -141,7 +158,7 @@ class _Writer:
 
     def object_section(self) -> None:
         self.para(w.HEADINGS["object"], "Heading 1")
-        table = self.table("header")
+        table = self.table("header", first_row=False)  # labels in a column, no header row
         for label, value in w.header_rows(self.doc):
             tr = table.row()
             table.cell(tr, 0, header=True).paragraph().add_r().text = label

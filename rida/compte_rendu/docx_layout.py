@@ -58,9 +58,18 @@ class TableLook:
 
 
 class Table:
-    """A table appended to ``body`` with fixed column widths (in cm)."""
+    """A table appended to ``body`` with fixed column widths (in cm); ``first_row``: its
+    first row takes the table style's first-row format (off for a table without a
+    header row, whose first row would come out bold and shaded in Word)."""
 
-    def __init__(self, body: OxmlElement, look: TableLook, widths_cm: Sequence[float]):
+    def __init__(
+        self,
+        body: OxmlElement,
+        look: TableLook,
+        widths_cm: Sequence[float],
+        *,
+        first_row: bool = True,
+    ):
         self.look = look
         edges = [round(sum(widths_cm[:i]) * TWIPS_PER_CM) for i in range(len(widths_cm) + 1)]
         self.widths = [b - a for a, b in zip(edges, edges[1:], strict=False)]
@@ -74,8 +83,8 @@ class Table:
         tbl_pr.append(
             _el(
                 "w:tblLook",
-                val="04A0",
-                firstRow="1",
+                val="04A0" if first_row else "0600",
+                firstRow="1" if first_row else "0",
                 lastRow="0",
                 firstColumn="0",
                 lastColumn="0",

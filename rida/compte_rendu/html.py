@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from rida import render as text_render
-from rida.compte_rendu import wording
+from rida.compte_rendu import figures, wording
 from rida.compte_rendu.source import Source
 from rida.paths import templates_dir
 
@@ -38,11 +38,27 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
 )
-_ENV.filters["markdown"] = lambda text: Markup(text_render.markdown_html(text))
+
+
+@jinja2.pass_context
+def _markdown(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    """Rich text as sanitised HTML, its ``figure:N`` images embedded (``data:`` URIs)."""
+    known = context.get("pictures") or {}
+    return Markup(
+        figures.with_html_images(text, known, text_render.markdown_html, figures.Picture.data_uri)
+    )
+
+
+_ENV.filters["markdown"] = _markdown
 
 
 def render(src: Source) -> str:
     doc = src.doc
     return _ENV.get_template("compte_rendu/print.html").render(
-        doc=doc, follow_up=src.follow_up, W=wording, css=Markup(CSS), csp=META_CSP
+        doc=doc,
+        follow_up=src.follow_up,
+        W=wording,
+        css=Markup(CSS),
+        csp=META_CSP,
+        pictures=figures.pictures(doc),
     )

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from rida.compte_rendu import figures
 from rida.compte_rendu import wording as w
 from rida.compte_rendu.source import Source
 from rida.render import separate_lists
@@ -29,7 +30,8 @@ _INLINE = re.compile(r"([\\*_`\[\]])")
 # (`[x]: …`); a scheme other than these is replaced by `#` (`javascript:`, `data:`…).
 _LINK_TARGET = re.compile(r"(\]\(\s*<?|^ {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s)>]*)", re.M)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
-SAFE_SCHEMES = {"http", "https", "mailto"}
+SAFE_SCHEMES = {"http", "https", "mailto", "figure"}  # figure: see _figure_files
+FIGURE_DIR = "figures"
 _PARAGRAPH_BREAK = re.compile(r"[ \t]*\n\s*\n\s*")
 
 
@@ -98,7 +100,30 @@ def _actions(actions: list[dict[str, Any]]) -> str:
     )
 
 
-def render(src: Source) -> str:
+def _figure_files(text: str, known: dict[int, figures.Picture], directory: str) -> str:
+    """Each ``figure:N`` image target pointing at its file, written beside the Markdown
+    file in ``directory`` (:func:`figure_files`)."""
+
+    def target(match: re.Match[str]) -> str:
+        picture = known.get(int(match.group(2)))
+        if picture is None:
+            return match.group(0)
+        return f"![{match.group(1)}]({directory}/{picture.file_name})"
+
+    return figures.REFERENCE.sub(target, text)
+
+
+def figure_files(src: Source, directory: str = FIGURE_DIR) -> list[tuple[str, bytes]]:
+    """The files the Markdown refers to: (path relative to it, bytes)."""
+    return [(f"{directory}/{p.file_name}", p.data) for p in figures.pictures(src.doc).values()]
+
+
+def render(src: Source, figure_dir: str = FIGURE_DIR) -> str:
+    """The Markdown of ``src``; its figures are files in ``figure_dir`` beside it."""
+    return _figure_files(_render(src), figures.pictures(src.doc), figure_dir)
+
+
+def _render(src: Source) -> str:
     doc = src.doc
     parts = [
         f"**{w.DOCUMENT_KIND}**",

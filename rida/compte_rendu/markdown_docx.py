@@ -11,7 +11,7 @@ document gives the ``List Number`` styles.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from docx.document import Document
@@ -148,6 +148,9 @@ class Blocks:
 
     styles: Styles
     numbering: Numbering
+    # Shows the image of a Markdown ``![alt](src)`` in ``p`` (a figure); False: not one,
+    # written as text.
+    picture: Callable[[CT_P, str, str], bool] | None = None
     _code_style: str | None = field(init=False)
 
     def __post_init__(self) -> None:
@@ -252,6 +255,8 @@ class Blocks:
                 add_run(p, f" ({href})", fmt, self._code_style)
         elif tag == "img":
             src, alt = child.get("src") or "", child.get("alt") or ""
+            if self.picture is not None and self.picture(p, src, alt):
+                return
             add_run(p, f"{alt} ({src})" if alt else src, fmt, self._code_style)
         else:
             self.inline(p, child, fmt)

@@ -2,11 +2,13 @@
 
 Each conversion runs in its own temporary directory with its own LibreOffice profile
 (``-env:UserInstallation``): two conversions at once never share a profile, which
-LibreOffice does not support.
+LibreOffice does not support. The PDF is tagged and PDF/UA (:data:`EXPORT_FILTER`): a
+French public body publishes accessible documents (RGAA).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -19,6 +21,19 @@ NOT_INSTALLED = (
     "Le PDF n'est pas disponible : LibreOffice (commande « soffice ») n'est pas "
     "installé sur le serveur. Installez le paquet libreoffice-writer ou indiquez "
     "son chemin dans RIDA_SOFFICE."
+)
+
+
+# LibreOffice's PDF export filter options (JSON form, LibreOffice 7.4 and later): a tagged
+# PDF (structure tree, so that screen readers follow headings, lists and tables) meeting
+# PDF/UA, the document's title (its core property) shown instead of the file name.
+EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {
+        "UseTaggedPDF": {"type": "boolean", "value": "true"},
+        "PDFUACompliance": {"type": "boolean", "value": "true"},
+        "ExportBookmarks": {"type": "boolean", "value": "true"},
+    },
+    separators=(",", ":"),
 )
 
 
@@ -59,7 +74,7 @@ def convert(docx: bytes, *, soffice: str | None = None, timeout: float = TIMEOUT
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "pdf",
+            EXPORT_FILTER,
             "--outdir",
             str(work / "out"),
             str(source),

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from rida.exchange.validation import FORMAT, optional
+from rida.meetings import figures
 from rida.models import (
     Action,
     Meeting,
@@ -98,7 +99,14 @@ def export_document(session: Session, meeting: Meeting) -> dict[str, Any]:
             for a in actions
         ],
         **meeting.extensions,
+        **_figures(session, meeting),
     }
+
+
+def _figures(session: Session, meeting: Meeting) -> dict[str, Any]:
+    """``x-rida-figures``: the meeting's images, base64 (only when it has some)."""
+    found = figures.for_meeting(session, meeting.id)
+    return {figures.DOC_KEY: figures.document_items(found)} if found else {}
 
 
 def _people(session: Session, meeting: Meeting) -> dict[int, Person]:

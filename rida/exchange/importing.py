@@ -13,6 +13,7 @@ from rida import fields
 from rida.access import NOT_A_MEMBER, can_edit_series, visible_people
 from rida.exchange.validation import extensions, validate
 from rida.fields import FieldError, ValidationError
+from rida.meetings import figures
 from rida.meetings.people import find_or_create
 from rida.models import (
     Action,
@@ -51,6 +52,7 @@ def import_document(session: Session, doc: Any, user: User | None = None) -> Mee
     ``user`` is None: an import from the command line); a namesake they may not see is
     not reused, see :func:`rida.meetings.people.find_or_create`."""
     data = validate(doc)
+    images = figures.parse_items(data[figures.DOC_KEY]) if figures.DOC_KEY in data else []
     person_of = _People(session, true() if user is None else visible_people(user))
     series = session.exec(select(Series).where(Series.name == data["series"])).first()
     if series is not None and user is not None and not can_edit_series(session, user, series.id):
@@ -112,6 +114,8 @@ def import_document(session: Session, doc: Any, user: User | None = None) -> Mee
                 extensions=extensions(a),
             )
         )
+    for number, image in images:
+        figures.add(session, meeting, image, user, number=number)
     session.flush()
     return meeting
 
@@ -130,7 +134,8 @@ def header_values(
         "reference_documents": data["reference_documents"],
         "objectives": data["objectives"],
         "comments": data["comments"],
-        "extensions": extensions(data),
+        # The figures are rows of their own (rida.meetings.figures), not extensions.
+        "extensions": {k: v for k, v in extensions(data).items() if k != figures.DOC_KEY},
     }
     for key in (
         "subject",

@@ -65,6 +65,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/reunions/<int:meeting_id>/versions"): MEETING_READ,
     ("GET", "/reunions/<int:meeting_id>/comparaison"): MEETING_READ,
     ("GET", "/reunions/<int:meeting_id>/compte-rendu.<fmt>"): MEETING_READ,
+    ("GET", "/reunions/<int:meeting_id>/figures/<int:number>"): MEETING_READ,
+    ("POST", "/reunions/<int:meeting_id>/figures"): MEETING_WRITE,
     ("GET", "/reunions/<int:meeting_id>/modifier"): MEETING_WRITE,
     # The live view: also served at its English URL (a room link pasted in either form);
     # with a room link (?salle=<token>) instead of a login: tests/test_live_view.py.
@@ -218,7 +220,12 @@ class Route:
             else other.action_uid
         )
         return self.url(
-            meeting_id=target.id, uid=uid, action_id=target.action_id, name="1.0", fmt="docx"
+            meeting_id=target.id,
+            uid=uid,
+            action_id=target.action_id,
+            name="1.0",
+            fmt="docx",
+            number=1,
         )
 
 

@@ -113,7 +113,12 @@ def _forbidden_meetings(world_app, world: World, actors: dict[str, Actor]) -> No
                     )
             if route.params:
                 missing = route.url(
-                    meeting_id=MISSING, uid="nope", action_id=MISSING, name="1.0", fmt="docx"
+                    meeting_id=MISSING,
+                    uid="nope",
+                    action_id=MISSING,
+                    name="1.0",
+                    fmt="docx",
+                    number=1,
                 )
                 actor.attack(route.method, missing, expect=(404,), hidden=hidden, **route.body())
     assert snapshot(world_app) == before

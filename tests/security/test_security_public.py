@@ -27,6 +27,7 @@ OPEN = {
     "/reunions/<int:meeting_id>",
     "/reunions/<int:meeting_id>/versions",
     "/reunions/<int:meeting_id>/compte-rendu.<fmt>",
+    "/reunions/<int:meeting_id>/figures/<int:number>",
     "/api/meetings/<int:meeting_id>/versions/<name>",
 }
 

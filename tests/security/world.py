@@ -9,11 +9,14 @@ participants with an account, its rapporteur, admins), independently of ``rida.a
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 
 from flask import Flask
+from PIL import Image
 from sqlmodel import select
 
 from rida import db, models, search
@@ -104,6 +107,7 @@ class World:
             "action_id": target.action_id,
             "name": "1.0",
             "fmt": "docx",
+            "number": 1,
             "series_id": target.series_id,
             "person_id": self.person_x,
             "feed_id": self.feeds["rapporteur_a"][0],
@@ -128,6 +132,12 @@ class World:
         return tuple(hidden)
 
 
+def tiny_png() -> str:
+    image = io.BytesIO()
+    Image.new("RGB", (4, 3), (10, 20, 30)).save(image, "PNG")
+    return base64.b64encode(image.getvalue()).decode()
+
+
 def meeting_document(key: str) -> dict:
     series, classification, status = MEETINGS[key]
     doc = copy.deepcopy(demo_document())
@@ -144,6 +154,9 @@ def meeting_document(key: str) -> dict:
     doc["actions"][0]["title"] = f"Action {key}"
     doc["actions"][0]["notes"] = f"Notes {key}"
     doc["actions"][0]["due_date"] = "2099-01-07"
+    # Figure 1 (`/reunions/<id>/figures/1`), served only to the meeting's readers.
+    doc["results"] = f"![Sondage {key}](figure:1)"
+    doc["x-rida-figures"] = [{"number": 1, "data": tiny_png()}]
     if classification == "confidential":
         doc["participants"] += [
             PERSON_X | {"attendance": "present"},

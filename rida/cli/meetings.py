@@ -195,6 +195,14 @@ def import_files(
 
 
 def _report_checks(name: str, imported: versions.Imported) -> None:
+    """A validated document's failed blocking checks, on stderr."""
+    message = imported.message()
+    if message is None:
+        return
+    click.echo(f"{name} : {message}", err=True)
+    for check in imported.failed:
+        for line in validation.lines([check]):
+            click.echo(f"{name} : {line}", err=True)
 
 
 def _read_input(name: str) -> bytes:

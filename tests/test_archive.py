@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import uuid
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
+from PIL import Image
 from sqlalchemy import create_engine, func, text
 from sqlmodel import select
 
@@ -24,11 +26,12 @@ from rida.actions import action_status
 from rida.circuit import versions
 from rida.cli import main
 from rida.exchange import archive
-from rida.meetings import identity
+from rida.meetings import figures, identity
 from rida.models import (
     Action,
     ActionEvent,
     AuditEntry,
+    Figure,
     Meeting,
     MeetingVersion,
     Person,
@@ -63,7 +66,7 @@ class Instance:
         return result
 
     def counts(self) -> dict[str, int]:
-        tables = (Series, Person, PersonAlias, Meeting, Action, ActionEvent, MeetingVersion)
+        tables = (Series, Person, PersonAlias, Meeting, Action, ActionEvent, MeetingVersion, Figure)
         with self.app.app_context(), db.write_session(db.engine()) as s:
             return {t.__name__: s.exec(select(func.count()).select_from(t)).one() for t in tables}
 
@@ -118,6 +121,12 @@ def instances(tmp_path: Path, template_db: Path, request: pytest.FixtureRequest)
         admin.dispose()
 
 
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 90, 160)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def build_content(instance: Instance) -> None:
     """The demo (a validated meeting, a draft, a glossary), then: the validated meeting
     amended and validated again (two frozen versions), actions with status history, the
@@ -127,6 +136,8 @@ def build_content(instance: Instance) -> None:
         admin = s.exec(select(User).where(User.login == "admin")).one()
         validated, draft = s.exec(select(Meeting).order_by(Meeting.id)).all()
         versions.amend(s, validated)
+        figure = figures.add(s, validated, png(), admin)
+        validated.results = f"Résultats du sondage :\n\n{figures.reference(figure, 'Sondage')}"
         validated.summary = (validated.summary or "") + "\n\nAmendement : précision."
         for row in s.exec(select(RidaRow).where(RidaRow.meeting_id == validated.id)).all():
             if row.number in (5, 7):  # the demo's two blocking findings, settled
@@ -195,6 +206,8 @@ def test_export_import_export_gives_back_the_same_archive(instances, tmp_path, e
     frozen = side["files"]["versions"]
     assert [v["version"] for v in frozen] == ["1.0", "1.1"]
     assert [v["validated_by"] for v in frozen] == ["import", "admin"]
+    (figure,) = side["files"]["figures"]  # the image itself, readable without rida
+    assert a[f"meetings/1/{figure['file']}"] == png() and figure["file"].endswith(".png")
     for v in frozen:
         docx = b[f"meetings/1/{v['docx']}"]
         assert hashlib.sha256(docx).hexdigest() == v["sha256"]
@@ -249,6 +262,7 @@ EMPTY = {
     "Action": 0,
     "ActionEvent": 0,
     "MeetingVersion": 0,
+    "Figure": 0,
 }
 
 

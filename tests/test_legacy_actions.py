@@ -210,7 +210,7 @@ def test_kinds(text, kind):
 def test_the_cli_json_output_lists_the_warnings(cli):  # noqa: F811
     (cli.root / "cr.docx").write_bytes(legacy_docx())
     cli("init")
-    (item,) = json.loads(cli("import", "--json", "cr.docx").stdout)
+    (item,) = json.loads(cli("import", "--json", "cr.docx").stdout)["imported"]
     assert item["file"] == "cr.docx" and isinstance(item["id"], int)
     assert any(w.startswith("Prochaines actions, action 5") for w in item["warnings"])
     exported = json.loads(cli("export", str(item["id"])).stdout)

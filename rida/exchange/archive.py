@@ -55,6 +55,7 @@ from rida.exchange.exporting import export_document
 from rida.exchange.importing import header_values
 from rida.exchange.validation import extensions, loads, validate
 from rida.fields import FieldError, ValidationError
+from rida.meetings import figures
 from rida.meetings.people import person_key
 from rida.models import (
     Action,
@@ -230,9 +231,52 @@ def _restore_versions(
         )
 
 
-# Every kind of file a meeting holds beside its documents, in this order. A new kind (the
-# figures, say) adds its FileKind here: its dump and restore functions are all it takes.
-MEETING_FILES: list[FileKind] = [FileKind("versions", _dump_versions, _restore_versions)]
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg"}
+
+
+def _dump_figures(
+    session: Session, meeting: Meeting
+) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """Each figure as an image file (``figures/figure-N.png``): readable without rida."""
+    entries, files = [], {}
+    for figure in figures.for_meeting(session, meeting.id):
+        name = f"figures/figure-{figure.number}.{_EXTENSIONS.get(figure.media_type, 'bin')}"
+        files[name] = figure.data
+        entries.append({"number": figure.number, "sha256": figure.sha256, "file": name})
+    return entries, files
+
+
+def _restore_figures(
+    session: Session,
+    meeting_id: int,
+    entries: list[dict[str, Any]],
+    read: Callable[[str], bytes],
+    ctx: Restoring,
+) -> None:
+    meeting = session.get(Meeting, meeting_id)
+    assert meeting is not None
+    for e in entries:
+        data = read(e["file"])
+        if sha256(data) != e["sha256"]:
+            raise ArchiveError(
+                f"Figure {e['number']} de la réunion {meeting_id} : le fichier ne correspond "
+                "pas à son empreinte SHA-256.",
+                "tampered",
+            )
+        try:
+            figures.add(session, meeting, data, None, number=int(e["number"]))
+        except figures.FigureError as err:
+            raise ArchiveError(
+                f"Figure {e['number']} de la réunion {meeting_id} : {err}", "invalid"
+            ) from None
+
+
+# Every kind of file a meeting holds beside its documents, in this order. A new kind adds
+# its FileKind here: its dump and restore functions are all it takes.
+MEETING_FILES: list[FileKind] = [
+    FileKind("versions", _dump_versions, _restore_versions),
+    FileKind("figures", _dump_figures, _restore_figures),
+]
 
 
 # --- Export --------------------------------------------------------------------------------

@@ -142,3 +142,21 @@ def test_a_note_from_a_restricted_meeting_stays_out_of_a_public_document(app, br
     reader = Browser(app.test_client()).login("reader")
     shown = reader.client.get(f"/reunions/{public}").get_data(as_text=True)
     assert "P3" in shown and "M1 / action 0" in shown and "CANARIPLUME" not in shown
+
+
+def test_a_note_from_the_board_row(app, browser):
+    series(app)
+    action = ids(app)["M1 / action 0"]
+    board = browser.client.get("/actions").get_data(as_text=True)
+    assert f'action="/actions/{action}/note"' in board
+    answer = browser.form(
+        f"/actions/{action}/note", {"note": "Relance <urgente>", "next": "/actions?q=x"}
+    )
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/actions?q=x")
+    assert history(browser, action) == [("note", "open", "open", "Relance <urgente>", None)]
+    away = browser.form(f"/actions/{action}/note", {"note": "x", "next": "//evil.example/"})
+    assert "evil" not in away.headers["Location"]
+    empty = browser.form(f"/actions/{action}/note", {"note": " "})
+    assert empty.status_code == 302 and len(history(browser, action)) == 2
+    reader = Browser(app.test_client()).login("reader")
+    assert reader.form(f"/actions/{action}/note", {"note": "y"}).status_code == 403

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
 from rida import access, actions, compte_rendu, db
-from rida.actions import action_history, actions_of, interviews
+from rida.actions import action_history, action_status, actions_of, interviews
 from rida.circuit import versions
 from rida.compte_rendu import wording
 from rida.fields import FieldError
@@ -72,6 +72,34 @@ def close_interview(action_id: int) -> ResponseReturnValue:
         f"Action « {title} » close." if event else f"L'action « {title} » était déjà close.", "info"
     )
     return redirect(url_for("pages.view", meeting_id=interview_id) + "#interview-actions")
+
+
+@bp.post("/actions/<int:action_id>/note")
+@login_required
+def add_note(action_id: int) -> ResponseReturnValue:
+    """A progress note on the action, its status unchanged (the dashboard's row form);
+    back to the page given in ``next`` (a local path), else the action's meeting."""
+    user = auth.logged_in()
+    back = request.form.get("next", "")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = url_for("pages.view", meeting_id=_origin(action_id)) + f"#action-{action_id}"
+    try:
+        with db.transaction() as s:
+            action = readable_action(s, user, action_id)
+            if not access.may_set_status(s, user, action):
+                abort(403)
+            event = action_status.add_note(s, action, request.form.get("note", ""), user=user)
+            title = action.title
+    except FieldError as e:
+        flash(f"Note non enregistrée : {e.message}.", "error")
+        return redirect(back)
+    flash(
+        f"Note de suivi ajoutée à l'action « {title} »."
+        if event
+        else f"Cette note figure déjà dans l'historique de l'action « {title} ».",
+        "info",
+    )
+    return redirect(back)
 
 
 def page_context(s: Session, meeting: Meeting, user: User | None) -> dict[str, Any]:

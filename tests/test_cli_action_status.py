@@ -74,9 +74,13 @@ def test_sets_the_status_with_history(app, rida, demo_meeting):
 def test_closing_a_closed_action_changes_nothing(app, rida, demo_meeting):
     ident, title = first_action(app)
     rida(str(ident), "done")
-    again = rida(str(ident), "done", "--comment", "encore")
+    again = rida(str(ident), "done")
     assert again.stdout == f"Action {ident} « {title} » : déjà « Fait », rien n'a changé.\n"
     assert len(events(app, ident)) == 1
+    # A comment is never dropped: it is kept as a progress note.
+    noted = rida(str(ident), "done", "--comment", "encore")
+    assert noted.stdout == f"Action {ident} « {title} » : déjà « Fait », note de suivi ajoutée.\n"
+    assert len(events(app, ident)) == 2
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_follow_up_section_in_the_editor(app, browser):
     assert (
         f'<label class="visually-hidden" for="fu-{n}-status">Statut : M1 / action 0</label>'
     ) in section
-    assert f'for="fu-{n}-comment">Commentaire du changement de statut : M1 / action 0' in section
+    assert f'for="fu-{n}-comment">Note de suivi : M1 / action 0' in section
     options = re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', section)
     assert [(v, label) for v, _, label in options] == [
         ("open", "À faire"),

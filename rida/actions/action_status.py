@@ -6,6 +6,14 @@ meeting in the editor); changes from the dashboard, the API or the CLI carry no 
 Setting the status an action already has changes nothing and records nothing, so a replayed
 request or closing an already closed action never duplicates the history.
 
+A progress note is an event too, one that keeps the status (``old_status == new_status``,
+:func:`is_note`): :func:`add_note`, or :func:`set_status` given the status the action has
+already and a comment. A note is never lost, and never doubled: a note equal to the comment
+of the action's last event by the same author in the same meeting is already there (a
+replayed request); a note typed just after a status change of the same author in the same
+meeting session that had no comment becomes that change's comment. Notes are plain text,
+escaped wherever they are shown.
+
 Status changes are allowed on actions of validated meetings: the follow-up happens after the
 minutes are frozen, and the frozen compte-rendu keeps the status it was validated with.
 """
@@ -78,6 +86,8 @@ def set_status(
     if revision is not None and type(revision) is not int:
         raise FieldError("revision", "entier attendu")
     if action.status == status:
+        if comment.strip():
+            return add_note(session, action, comment, user=user, name=name, meeting=meeting)
         return None
     if revision is not None and revision != action.revision:
         raise Conflict(
@@ -105,6 +115,62 @@ def set_status(
     return event
 
 
+def is_note(event: ActionEvent) -> bool:
+    """A progress note: an event that kept the status."""
+    return event.old_status == event.new_status
+
+
+def add_note(
+    session: Session,
+    action: Action,
+    text: Any,
+    *,
+    user: User | None = None,
+    name: str = "cli",
+    meeting: Meeting | None = None,
+) -> ActionEvent | None:
+    """Add the progress note ``text`` to ``action``'s history, its status unchanged; the
+    event holding it, or None when the same note is there already (a replay)."""
+    text = (fields.text(text, "comment", limit=COMMENT_LIMIT) or "").strip()
+    if not text:
+        raise FieldError("comment", "la note est vide")
+    if meeting is not None and meeting.status == "validated":
+        raise FieldError("meeting", "le compte-rendu de cette réunion est validé")
+    user_id, user_name = who(user, name)
+    meeting_id = meeting.id if meeting is not None else None
+    last = session.exec(
+        select(ActionEvent)
+        .where(ActionEvent.action_id == action.id)
+        .order_by(col(ActionEvent.at).desc(), col(ActionEvent.id).desc())
+    ).first()
+    same_author = (
+        last is not None
+        and last.user_id == user_id
+        and last.user_name == user_name
+        and last.meeting_id == meeting_id
+    )
+    if last is not None and same_author:
+        if last.comment.strip() == text:
+            return None
+        if meeting_id is not None and not last.comment and not is_note(last):
+            last.comment = text  # the comment of the change just made, typed after it
+            session.add(last)
+            session.flush()
+            return last
+    event = record(
+        session,
+        action,
+        action.status,
+        old_status=action.status,
+        user=user,
+        name=name,
+        comment=text,
+        meeting_id=meeting_id,
+    )
+    session.flush()
+    return event
+
+
 def history(session: Session, action_id: int) -> list[ActionEvent]:
     """The status changes of one action, oldest first, across every meeting."""
     return list(
@@ -124,7 +190,9 @@ def event_dict(event: ActionEvent, meetings: dict[int, Meeting] | None = None) -
     hidden = meetings is not None and event.meeting_id is not None and meeting is None
     shown = event.meeting_id if meetings is None else meeting.id if meeting else None
     return {
+        "id": event.id,
         "at": event.at.isoformat(),
+        "kind": "note" if is_note(event) else "status",
         "user": event.user_name,
         "old_status": event.old_status,
         "status": event.new_status,

@@ -24,18 +24,24 @@ the validation checklist: only the actions of meetings the viewer may read thems
 that nobody learns a hidden action exists. An open action is overdue (:func:`overdue`) when
 its due date is before the day it is looked at from: the meeting's date in the document,
 today as well on a live page.
+
+The progress notes the follow-up shows (:func:`notes`) obey the same two conditions: the
+comments of an action's history written in or before M (linked to M or to an earlier
+meeting every reader of M may read, or written up to M's date from the dashboard, the CLI or
+the API). A note written during a restricted meeting never shows in a public one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, or_, select
 
 from rida.access import readable, readable_by_all
 from rida.actions.action_status import CLOSED_STATUSES, OPEN_STATUSES, closing_days
-from rida.models import Action, Meeting, Person, RidaRow, User
+from rida.models import Action, ActionEvent, Meeting, Person, RidaRow, User, aware
 
 FollowUpItem = tuple[Action, Meeting, Person | None, RidaRow | None]
 
@@ -120,3 +126,37 @@ def _reviewed(
         for a, m, owner, row in found
         if a.id not in closed or closed[a.id] >= meeting.date
     ]
+
+
+def notes(
+    session: Session, meeting: Meeting, action_ids: Iterable[int]
+) -> dict[int, list[ActionEvent]]:
+    """The commented events (progress notes, commented status changes) of each action that
+    ``meeting``'s follow-up shows, oldest first (rule in the module's docstring)."""
+    ids = list(action_ids)
+    if not ids:
+        return {}
+    shareable = select(Meeting.id).where(
+        col(Meeting.classification).in_(CEILING.get(meeting.classification, ("public",))),
+        readable_by_all(session, meeting),
+        Meeting.date <= meeting.date,
+    )
+    found = session.exec(
+        select(ActionEvent)
+        .where(
+            col(ActionEvent.action_id).in_(ids),
+            ActionEvent.comment != "",
+            or_(
+                ActionEvent.meeting_id == meeting.id,
+                col(ActionEvent.meeting_id).is_(None),
+                col(ActionEvent.meeting_id).in_(shareable),
+            ),
+        )
+        .order_by(col(ActionEvent.at), col(ActionEvent.id))
+    ).all()
+    out: dict[int, list[ActionEvent]] = {}
+    for event in found:
+        # Linked to a meeting (M or an earlier one): written in it, whatever the day.
+        if event.meeting_id is not None or aware(event.at).date() <= meeting.date:
+            out.setdefault(event.action_id, []).append(event)
+    return out

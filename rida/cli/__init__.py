@@ -22,7 +22,8 @@ class Entry(NamedTuple):
 
 COMMANDS: dict[str, Entry] = {
     "action": Entry(
-        "rida.cli.action_status:action", "Suit une action (changement de statut, avec historique)."
+        "rida.cli.action_status:action",
+        "Suit une action (changement de statut, note de suivi, avec historique).",
     ),
     "actions": Entry(
         "rida.cli.actions:actions",

@@ -15,7 +15,7 @@ from rida.render import ACTION_STATUS_LABELS
 
 @click.group()
 def action() -> None:
-    """Suit une action (changement de statut, avec historique)."""
+    """Suit une action (changement de statut, note de suivi, avec historique)."""
 
 
 @action.command("set-status")
@@ -38,7 +38,8 @@ def action() -> None:
 def set_status(app: Flask, action_id: int, status: str, comment: str, login: str | None) -> None:
     """Donne le statut STATUS (open, in_progress, done ou cancelled) à l'action ID.
 
-    Sans effet si l'action a déjà ce statut (rien n'est ajouté à l'historique)."""
+    Sans effet si l'action a déjà ce statut (rien n'est ajouté à l'historique), sauf le
+    commentaire éventuel, gardé comme note de suivi."""
     with db.transaction() as s:
         found = s.get(Action, action_id)
         if found is None:
@@ -50,6 +51,37 @@ def set_status(app: Flask, action_id: int, status: str, comment: str, login: str
         title = found.title
     if event is None:
         click.echo(f"Action {action_id} « {title} » : déjà « {label} », rien n'a changé.")
+    elif action_status.is_note(event):
+        click.echo(f"Action {action_id} « {title} » : déjà « {label} », note de suivi ajoutée.")
     else:
         old = ACTION_STATUS_LABELS.get(event.old_status or "", event.old_status or "")
         click.echo(f"Action {action_id} « {title} » : {old} → {label}.")
+
+
+@action.command("note")
+@click.argument("action_id", metavar="ID", type=int)
+@click.argument("text", metavar="TEXTE")
+@click.option(
+    "--user",
+    "login",
+    default=None,
+    metavar="LOGIN",
+    help="Compte enregistré comme auteur de la note (par défaut : « cli »).",
+)
+@with_app
+def note(app: Flask, action_id: int, text: str, login: str | None) -> None:
+    """Ajoute la note de suivi TEXTE à l'historique de l'action ID, sans changer son statut.
+
+    Texte brut (affiché tel quel). Sans effet si la même note vient d'être ajoutée."""
+    with db.transaction() as s:
+        found = s.get(Action, action_id)
+        if found is None:
+            raise FieldError("id", f"action {action_id} introuvable")
+        user = accounts.cli_account(s, login)
+        act_as(s, user)
+        event = action_status.add_note(s, found, text, user=user)
+        title = found.title
+    if event is None:
+        click.echo(f"Action {action_id} « {title} » : cette note y figure déjà.")
+    else:
+        click.echo(f"Action {action_id} « {title} » : note ajoutée.")

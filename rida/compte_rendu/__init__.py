@@ -15,8 +15,9 @@ from sqlmodel import Session
 
 from rida import exchange
 from rida.actions.follow_up import follow_up as follow_up_items
+from rida.actions.follow_up import notes as follow_up_notes
 from rida.compte_rendu.source import Source as Source
-from rida.models import Meeting
+from rida.models import Meeting, aware
 
 FORMATS = ("docx", "md", "html", "pdf")
 MEDIA_TYPES = {
@@ -36,6 +37,7 @@ def source(session: Session, meeting: Meeting) -> Source:
 def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
     """The "Suivi des actions" of ``meeting`` (rule in :mod:`rida.actions.follow_up`)."""
     found = follow_up_items(session, meeting)
+    notes = follow_up_notes(session, meeting, [a.id for a, *_ in found if a.id is not None])
     return [
         {
             "meeting": {"id": m.id, "title": m.title, "date": m.date.isoformat()},
@@ -45,6 +47,17 @@ def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
             "due_date": a.due_date.isoformat() if a.due_date else None,
             "status": a.status,
             "rida": row.number if row is not None else None,
+            "action": a.id,
+            "notes": [
+                {
+                    "at": aware(e.at).isoformat(),
+                    "user": e.user_name,
+                    "old_status": e.old_status,
+                    "status": e.new_status,
+                    "text": e.comment,
+                }
+                for e in notes.get(a.id or 0, [])
+            ],
         }
         for a, m, owner, row in found
     ]

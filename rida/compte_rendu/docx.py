@@ -247,7 +247,15 @@ class _Writer:
             table = self.table("follow_up")
             table.text_row(w.FOLLOW_UP_COLUMNS, header=True)
             for item in self.follow_up:
-                table.text_row(w.follow_up_cells(item, self.doc.get("date")))
+                tr = table.row()
+                for column, text in enumerate(w.follow_up_cells(item, self.doc.get("date"))):
+                    cell = table.cell(tr, column)
+                    p = cell.paragraph()
+                    if text:
+                        p.add_r().text = text
+                    if column == 1:  # the action's progress notes under its title
+                        for line in w.follow_up_notes(item):
+                            cell.paragraph().add_r().text = line
 
     def actions_table(self) -> None:
         actions = self.doc.get("actions") or []

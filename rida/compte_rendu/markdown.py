@@ -82,6 +82,13 @@ def _bullet(text: str) -> str:
     return "\n".join([f"- {first}", *(f"  {line}" if line else "" for line in rest)])
 
 
+def _follow_up_row(item: dict[str, Any], meeting_day: str | None) -> list[str]:
+    """A follow-up row: the action's progress notes under its title."""
+    cells = [cell(v) for v in w.follow_up_cells(item, meeting_day)]
+    cells[1] = "<br>".join([cells[1], *(cell(n) for n in w.follow_up_notes(item))])
+    return cells
+
+
 def _actions(actions: list[dict[str, Any]]) -> str:
     """Element 20: the title then the notes in the first cell, or the empty sentence."""
     if not actions:
@@ -185,10 +192,7 @@ def _render(src: Source) -> str:
             f"### {w.HEADINGS['follow_up']}",
             _table(
                 w.FOLLOW_UP_COLUMNS,
-                (
-                    [cell(v) for v in w.follow_up_cells(item, doc.get("date"))]
-                    for item in src.follow_up
-                ),
+                (_follow_up_row(item, doc.get("date")) for item in src.follow_up),
             ),
         ]
     return "\n\n".join(p for p in parts if p) + "\n"

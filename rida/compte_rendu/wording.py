@@ -242,5 +242,22 @@ def follow_up_cells(
     )
 
 
+def follow_up_notes(item: dict[str, Any]) -> list[str]:
+    """The progress notes of a follow-up item, one line each, plain text (writers escape
+    them): ``Note du 07/02/2022 : …`` or ``07/02/2022, À faire → En cours : …``. Frozen
+    versions made before notes existed have none."""
+    lines = []
+    for note in item.get("notes") or []:
+        when = date_short(dt.datetime.fromisoformat(note["at"]).date())
+        text = " ".join(str(note.get("text") or "").split())
+        old, new = note.get("old_status"), note.get("status")
+        if old == new or not new:
+            lines.append(f"Note du {when} : {text}")
+        else:
+            before = ACTION_STATUS_LABELS.get(old or "", old or "créée")
+            lines.append(f"{when}, {before} → {ACTION_STATUS_LABELS.get(new, new)} : {text}")
+    return lines
+
+
 def page_header(doc: dict[str, Any]) -> tuple[str, str]:
     return f"{doc['series']} – {doc['title']}", f"{classification(doc)} – v{doc['version']}"

@@ -1,11 +1,17 @@
 /* rida editor — the "Suivi des actions": the rapporteur changes the status of the earlier
- * meetings' open actions during the session. A change is an op of the editor's queue
- * (autosave.js: kept in the browser, sent in order, retried offline):
- *   {kind: 'followup', key, id, value: {status, comment}, revision}
+ * meetings' open actions during the session, and writes progress notes. A change is an op
+ * of the editor's queue (autosave.js: kept in the browser, sent in order, retried offline):
+ *   {kind: 'followup', key, id, value: {status, comment, note}, revision}
  * sent to POST /api/actions/<id>/status with this meeting's id, so that the change is part
- * of this meeting's record. Arrowing through the select coalesces into one op (sent after a
- * pause, or when the select loses focus). A 409 shows the status someone else gave the
- * action; the rapporteur chooses again if needed.
+ * of this meeting's record (``note``: a note alone, sent without a status). Arrowing
+ * through the select coalesces into one op (sent after a pause, or when the select loses
+ * focus). A 409 shows the status someone else gave the action; the rapporteur chooses again
+ * if needed.
+ *
+ * A note is never dropped, whatever the order: typed before the status is chosen, it goes
+ * with the status change; typed after (the change sent already), it is sent when the focus
+ * leaves the action, on Enter or with the « Enregistrer la note » button, and the server
+ * makes it the comment of the change just made (rida/actions/action_status.py, add_note).
  *
  * Loaded before editor.js, which sends the ops: the op kind is registered here, the page
  * is wired once every deferred script has run.
@@ -39,9 +45,11 @@
   }
 
   function request(op) {
-    return { method: 'POST', url: `/api/actions/${op.id}/status`,
-      body: { status: op.value.status, comment: op.value.comment, revision: op.revision,
-        meeting: meetingId() } };
+    const body = op.value.note
+      ? { comment: op.value.comment, meeting: meetingId() }
+      : { status: op.value.status, comment: op.value.comment, revision: op.revision,
+        meeting: meetingId() };
+    return { method: 'POST', url: `/api/actions/${op.id}/status`, body };
   }
 
   /** The saved change joins the history shown under the action. */
@@ -56,15 +64,23 @@
     }
     const at = new Date(event.at);
     const li = document.createElement('li');
+    li.dataset.eventId = event.id;
     const time = document.createElement('time');
     time.dateTime = event.at;
     time.textContent = at.toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
-    const status = document.createElement('strong');
-    status.textContent = label(tb, event.status);
-    li.append(time, `, ${event.user} : ${label(tb, event.old_status)} → `, status,
-      `, pendant ${section.dataset.meetingLabel}`);
+    if (event.kind === 'note') {
+      li.className = 'history-note';
+      li.append(time, `, ${event.user} : note de suivi (statut ${label(tb, event.status)})`);
+    } else {
+      const status = document.createElement('strong');
+      status.textContent = label(tb, event.status);
+      li.append(time, `, ${event.user} : ${label(tb, event.old_status)} → `, status);
+    }
+    li.append(`, pendant ${section.dataset.meetingLabel}`);
     if (event.comment) li.append(` — « ${event.comment} »`);
-    list.append(li);
+    // The same event again: a note that became the comment of the change just made.
+    const same = list.querySelector(`li[data-event-id="${event.id}"]`);
+    if (same) same.replaceWith(li); else list.append(li);
     details.querySelector('.history-count').textContent = String(list.children.length);
   }
 
@@ -77,12 +93,22 @@
     for (const o of editor().queue.ops) {
       if (o.kind === 'followup' && o.id === op.id && !o.held) o.revision = answer.action.revision;
     }
+    if (tb.dataset.sending === op.value.comment) delete tb.dataset.sending;
     if (answer.event) {
       addHistory(tb, answer.event);
       if (part(tb, 'comment').value.trim() === (op.value.comment || '').trim()) {
         part(tb, 'comment').value = '';
+        delete tb.dataset.typed;
       }
-      say(tb, `Statut enregistré : ${label(tb, answer.action.status)}.`);
+      say(tb, op.value.note || answer.event.kind === 'note'
+        ? 'Note de suivi enregistrée.'
+        : `Statut enregistré : ${label(tb, answer.action.status)}.`);
+    } else if (op.value.comment) {
+      if (part(tb, 'comment').value.trim() === op.value.comment) {
+        part(tb, 'comment').value = '';
+        delete tb.dataset.typed;
+      }
+      say(tb, 'Note de suivi déjà enregistrée.');
     } else {
       say(tb, `Statut inchangé : ${label(tb, answer.action.status)}.`);
     }
@@ -99,6 +125,7 @@
       part(tb, 'status').value = current.status;
       showLate(tb);
     }
+    if (part(tb, 'comment').value.trim()) tb.dataset.typed = '1';  // kept, sent later
     say(tb, `Cette action a été modifiée par quelqu'un d'autre : son statut est maintenant `
       + `« ${label(tb, current.status)} ». Votre choix n'a pas été enregistré ; choisissez `
       + 'de nouveau si besoin (le commentaire est conservé).', true);
@@ -108,9 +135,11 @@
     const tb = item(op.id);
     if (!tb) return;
     part(tb, 'status').value = tb.dataset.status;
+    if (tb.dataset.sending === op.value.comment) delete tb.dataset.sending;
     const message = (answer.errors || []).map((e) => e.message).join(' ; ') || answer.message
       || (status === 404 ? 'action introuvable' : `erreur ${status}`);
-    say(tb, `Statut non enregistré : ${message}.`, true);
+    say(tb, `${op.value.note ? 'Note' : 'Statut'} non enregistré${op.value.note ? 'e' : ''} : `
+      + `${message}.`, true);
   }
 
   /** An unsent change left by a closed page: show it again (it is being sent). */
@@ -129,15 +158,33 @@
 
   const key = (tb) => `followup:${tb.dataset.actionId}`;
 
+  /** Queue the status shown and the note typed; a note alone when the status is the
+   * saved one and no change of it is on its way. */
   function queueStatus(tb, delay) {
     const { queue } = editor();
     const status = part(tb, 'status').value;
+    let comment = part(tb, 'comment').value.trim();
+    if (comment && comment === tb.dataset.sending) comment = '';  // on its way already
+    const pending = queue.ops.some((o) => o.key === key(tb));
+    const note = !pending && status === tb.dataset.status;
+    if (note && !comment) return;
     const op = { kind: 'followup', key: key(tb), id: Number(tb.dataset.actionId),
-      value: { status, comment: part(tb, 'comment').value.trim() },
-      revision: Number(tb.dataset.revision) };
+      value: { status, comment, note }, revision: Number(tb.dataset.revision) };
     queue.put(op, delay);
-    say(tb, status === tb.dataset.status ? '' : `Statut « ${label(tb, status)} » `
-      + `de « ${title(tb)} » : enregistrement…`);
+    delete tb.dataset.typed;
+    if (note) {
+      tb.dataset.sending = comment;
+      say(tb, `Note de suivi de « ${title(tb)} » : enregistrement…`);
+    } else {
+      say(tb, status === tb.dataset.status ? '' : `Statut « ${label(tb, status)} » `
+        + `de « ${title(tb)} » : enregistrement…`);
+    }
+  }
+
+  /** A note typed and not on its way yet: send it (alone, or with the status shown). */
+  function queueNote(tb) {
+    const comment = part(tb, 'comment').value.trim();
+    if (comment && comment !== tb.dataset.sending) queueStatus(tb, 0);
   }
 
   /** A comment typed while the status change waits goes with it. */
@@ -147,6 +194,8 @@
     if (op) {
       op.value = { ...op.value, comment: part(tb, 'comment').value.trim() };
       queue.persist();
+    } else {
+      tb.dataset.typed = '1';  // sent when the focus leaves the action (or Enter, button)
     }
   }
 
@@ -162,7 +211,28 @@
     });
     section.addEventListener('focusout', (e) => {
       const tb = e.target.closest('tbody.follow-up-item');
-      if (tb && e.target.matches('[data-fu="status"]')) editor().queue.flush(key(tb));
+      if (!tb) return;
+      if (e.target.matches('[data-fu="status"]')) editor().queue.flush(key(tb));
+      // Leaving the action (not for its status): a note typed goes now.
+      if (!tb.contains(e.relatedTarget) && tb.dataset.typed) queueNote(tb);
+    });
+    section.addEventListener('keydown', (e) => {
+      const tb = e.target.closest('tbody.follow-up-item');
+      if (tb && e.key === 'Enter' && e.target.matches('[data-fu="comment"]')) {
+        e.preventDefault();
+        queueNote(tb);
+      }
+    });
+    section.addEventListener('click', (e) => {
+      const tb = e.target.closest('tbody.follow-up-item');
+      if (tb && e.target.closest('[data-fu="save-note"]')) queueNote(tb);
+    });
+    // Leaving the page with a note typed: queued (kept in the browser, sent at the next
+    // opening if not now).
+    window.addEventListener('pagehide', () => {
+      for (const tb of section.querySelectorAll('tbody.follow-up-item[data-typed]')) {
+        queueNote(tb);
+      }
     });
   });
 })();

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from rida import access, actions, db
-from rida.actions import action_history, actions_of, interviews
+from rida import access, actions, compte_rendu, db
+from rida.actions import action_history, action_status, actions_of, interviews
 from rida.actions.follow_up import overdue
 from rida.circuit import versions
+from rida.compte_rendu import wording
 from rida.fields import FieldError
 from rida.models import Action, Meeting, User, id_of
 from rida.views import auth, public_read, readable_action
@@ -74,6 +75,34 @@ def close_interview(action_id: int) -> ResponseReturnValue:
     return redirect(url_for("pages.view", meeting_id=interview_id) + "#interview-actions")
 
 
+@bp.post("/actions/<int:action_id>/note")
+@login_required
+def add_note(action_id: int) -> ResponseReturnValue:
+    """A progress note on the action, its status unchanged (the dashboard's row form);
+    back to the page given in ``next`` (a local path), else the action's meeting."""
+    user = auth.logged_in()
+    back = request.form.get("next", "")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = url_for("pages.view", meeting_id=_origin(action_id)) + f"#action-{action_id}"
+    try:
+        with db.transaction() as s:
+            action = readable_action(s, user, action_id)
+            if not access.may_set_status(s, user, action):
+                abort(403)
+            event = action_status.add_note(s, action, request.form.get("note", ""), user=user)
+            title = action.title
+    except FieldError as e:
+        flash(f"Note non enregistrée : {e.message}.", "error")
+        return redirect(back)
+    flash(
+        f"Note de suivi ajoutée à l'action « {title} »."
+        if event
+        else f"Cette note figure déjà dans l'historique de l'action « {title} ».",
+        "info",
+    )
+    return redirect(back)
+
+
 def page_context(
     s: Session, meeting: Meeting, user: User | None, *, editor: bool = False
 ) -> dict[str, Any]:
@@ -88,6 +117,11 @@ def page_context(
     held = action_history.withheld_lines(s, meeting, user) if editor else []
     shown = [*own, *(line.action for line in follow)]
     statuses = action_history.as_of(s, shown, until) if until is not None else {}
+    frozen = versions.find(s, id_of(meeting), meeting.version) if until is not None else None
+    record: dict[str, Any] = {}
+    if frozen is not None:
+        record = _frozen_record(s, compte_rendu.Source.from_json(frozen.source), own, user)
+        statuses.update(record["statuses"])
     # Late on the meeting's date (as in the document); on a live page, today as well.
     days = (meeting.date,) if until is not None else (meeting.date, dt.date.today())
     followed = [line.action for line in [*follow, *held]]
@@ -97,6 +131,9 @@ def page_context(
         "late": {a.id for a in followed if overdue(a, *days, status=statuses.get(a.id or 0))},
         # Due before then, whatever the status: late again if the editor reopens it.
         "past_due": {a.id for a in followed if overdue(a, *days, status="open")},
+        # A validated page: its follow-up as frozen, and the situation now, apart.
+        "frozen_follow_up": record.get("follow_up"),
+        "current": (_current(s, meeting, own, user) if frozen is not None else None),
         "histories": action_history.histories(s, [a.id for a in own if a.id], user, until),
         "statuses": statuses,
         "interviews": linked,
@@ -108,4 +145,54 @@ def page_context(
         ],
         "closing_comment": interviews.closing_comment(meeting),
         "may_open_interview": access.may_edit(s, user, meeting),
+    }
+
+
+def _frozen_record(
+    s: Session, src: compte_rendu.Source, own: list[Action], user: User | None
+) -> dict[str, Any]:
+    """What a validated version froze of actions: the statuses of the meeting's own
+    actions (same order: a validated meeting's actions no longer move) and its follow-up,
+    each item kept when ``user`` may read its origin meeting."""
+    frozen_actions = src.doc.get("actions") or []
+    statuses = (
+        {a.id: f["status"] for a, f in zip(own, frozen_actions, strict=True) if a.id}
+        if len(frozen_actions) == len(own)
+        else {}
+    )
+    origins = {item["meeting"]["id"] for item in src.follow_up}
+    allowed = (
+        set(
+            s.exec(
+                select(Meeting.id).where(
+                    col(Meeting.id).in_(origins), access.readable(user, public_read=public_read())
+                )
+            ).all()
+        )
+        if origins
+        else set()
+    )
+    follow = [
+        {
+            **item,
+            "origin_label": wording.follow_up_cells(item)[0],
+            "owner_label": wording.follow_up_cells(item)[2],
+            "due_label": wording.follow_up_cells(item)[3],
+            "note_lines": wording.follow_up_notes(item),
+        }
+        for item in src.follow_up
+        if item["meeting"]["id"] in allowed
+    ]
+    return {"statuses": statuses, "follow_up": follow}
+
+
+def _current(s: Session, meeting: Meeting, own: list[Action], user: User | None) -> dict[str, Any]:
+    """The situation now of the actions a validated page shows (its own and its live
+    follow-up), with their whole history: shown apart from the validated record."""
+    follow = action_history.follow_up_lines(s, meeting, user, public_read=public_read())
+    shown = [*own, *(line.action for line in follow if line.action not in own)]
+    return {
+        "date": dt.date.today(),
+        "actions": shown,
+        "histories": action_history.histories(s, [a.id for a in shown if a.id], user),
     }

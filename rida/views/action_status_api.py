@@ -4,7 +4,9 @@
 ``meeting`` is the id of the meeting whose follow-up is being reviewed (the change is then
 part of that meeting's record). Same rules as the editor: 404 when the action's meeting may
 not be read, 403 without the right to change it, 409 with the current action on a stale
-revision, idempotent when the action already has the status."""
+revision, idempotent when the action already has the status. With the status it has already
+(or without ``status``) and a ``comment``, the comment is a progress note
+(:func:`rida.actions.action_status.add_note`): ``{"comment", "meeting"?}`` alone adds a note."""
 
 from __future__ import annotations
 
@@ -50,15 +52,21 @@ def set_action_status(action_id: int) -> ResponseReturnValue:
         action = readable_action(s, user, action_id)
         if not access.may_set_status(s, user, action):
             abort(403)
-        event = action_status.set_status(
-            s,
-            action,
-            data.get("status"),
-            user=user,
-            comment=data.get("comment", ""),
-            meeting=_reviewing_meeting(s, data.get("meeting")),
-            revision=data.get("revision"),
-        )
+        meeting = _reviewing_meeting(s, data.get("meeting"))
+        if data.get("status") is None:
+            event = action_status.add_note(
+                s, action, data.get("comment"), user=user, meeting=meeting
+            )
+        else:
+            event = action_status.set_status(
+                s,
+                action,
+                data.get("status"),
+                user=user,
+                comment=data.get("comment", ""),
+                meeting=meeting,
+                revision=data.get("revision"),
+            )
         result = {
             "action": action_summary(s, action),
             "event": action_status.event_dict(event) if event else None,

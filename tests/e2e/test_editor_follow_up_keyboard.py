@@ -30,7 +30,7 @@ def test_follow_up_status_changed_with_the_keyboard(page, live_server, make_meet
         "href", f"/reunions/{first}#action-{action_id}"
     )
 
-    comment = page.get_by_label(re.compile("^Commentaire du changement de statut : Entretiens"))
+    comment = page.get_by_label(re.compile("^Note de suivi : Entretiens"))
     comment.focus()  # then only the keyboard
     page.keyboard.type("Entretiens menés avec 3 opérateurs")
     page.keyboard.press("Tab")

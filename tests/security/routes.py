@@ -82,6 +82,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/reunions/<int:meeting_id>/amendement"): MEETING_WRITE,
     ("POST", "/reunions/<int:meeting_id>/actions/<uid>/entretien"): MEETING_WRITE,
     ("POST", "/actions/<int:action_id>/cloture-entretien"): ACTION_STATUS,
+    ("POST", "/actions/<int:action_id>/note"): ACTION_STATUS,
     ("GET", "/api/search"): LOGIN,
     ("GET", "/api/meetings"): LOGIN,
     ("POST", "/api/meetings"): EDITOR,

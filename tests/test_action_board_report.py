@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import subprocess
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -15,9 +17,12 @@ from rida import db
 from rida.actions import action_status
 from rida.actions.action_board import parse, report
 from rida.actions.action_board.tables import XLSX_HEADERS
-from rida.models import Action, Meeting
+from rida.cli import main
+from rida.meetings.people import person_key
+from rida.models import Action, Meeting, Person, Series, SeriesMember, User
 from tests.action_board_support import SECRET, TODAY, load, user
 from tests.conftest import Browser
+from tests.test_remind import BASE, smtp, url  # noqa: F401  (smtp: the SMTP sink fixture)
 
 CANARY = "CANARI-7f3e confidentiel"
 VISIBLE = "Relance faite par courriel"
@@ -115,3 +120,93 @@ def test_xlsx_links_widths_filter_and_comments(app, data):
     sheet = load_workbook(io.BytesIO(reader.client.get("/actions.xlsx").data))["Actions"]
     values = [str(c.value) for row in sheet.iter_rows() for c in row]
     assert VISIBLE in values and not any(CANARY.split()[0] in v for v in values)
+
+
+# --- rida actions report ------------------------------------------------------------------
+
+
+def cli(app, *args: str, smtp_url: str = "") -> Result:
+    data = Path(app.config["DATA_DIR"])
+    env = {
+        "RIDA_DATA_DIR": str(data),
+        "RIDA_EXPORT_DIR": str(data.parent / "exports"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+        "RIDA_BASE_URL": BASE,
+        "RIDA_SMTP_URL": smtp_url,
+        "RIDA_MAIL_FROM": "rida@esante.gouv.fr",
+    }
+    result = CliRunner().invoke(main, ["actions", "report", *args], env=env, prog_name="rida")
+    if not isinstance(result.exception, (SystemExit, type(None))):
+        raise result.exception
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def test_cli_report_files(app, data, tmp_path):
+    pdf = tmp_path / "etat.pdf"
+    result = cli(app, "--series", "GT Annuaire", "-o", str(pdf))
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes().startswith(b"%PDF") and "3 actions" in result.stderr
+    page = tmp_path / "etat.html"
+    cli(app, "--user", "reader", "--format", "html", "--group", "series", "-o", str(page))
+    text = page.read_text(encoding="utf-8")
+    assert f"{BASE}/reunions/" in text and SECRET not in text and VISIBLE in text
+    book = tmp_path / "etat.xlsx"
+    cli(app, "--format", "xlsx", "--status", "open", "--status", "in_progress", "-o", str(book))
+    sheet = load_workbook(book)["Actions"]
+    assert sheet.auto_filter.ref and sheet["M2"].hyperlink.target.startswith(BASE)
+    missing = cli(app, "--format", "html")
+    assert missing.exit_code == 1 and "-o" in missing.output
+    bad = cli(app, "--due-from", "hier", "-o", str(page))
+    assert bad.exit_code == 1 and "--due-from" in bad.output
+
+
+def members(app) -> None:
+    """admin (reads everything) and reader (who attended none: the public meetings only)
+    are members of both series, linked to people with an address; member is one too,
+    without a person."""
+    with app.app_context(), db.transaction() as s:
+        key = person_key("LECTEUR", "Paul", "ARS")
+        s.add(Person(key=key, last_name="LECTEUR", first_name="Paul", entity="ARS"))
+        for login, last_name, address in (
+            ("admin", "DUPONT", "claire.dupont@lifen.fr"),
+            ("reader", "LECTEUR", "paul.lecteur@ars.sante.fr"),
+        ):
+            person = s.exec(select(Person).where(Person.last_name == last_name)).one()
+            person.email = address
+            account = s.exec(select(User).where(User.login == login)).one()
+            account.person_id = person.id
+        for login in ("admin", "reader", "member"):
+            account = s.exec(select(User).where(User.login == login)).one()
+            for series in s.exec(select(Series)).all():
+                s.add(SeriesMember(series_id=series.id, user_id=account.id))
+
+
+def test_cli_report_emailed_to_members_each_with_his_rights(app, data, smtp):  # noqa: F811
+    box, port = smtp
+    members(app)
+    series = ("--series", "Task Force MSSanté", "--series", "GT Annuaire")
+    dry = cli(app, *series, "--email", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "Ignoré : member (compte relié à aucune personne)" in dry.output
+    assert box.messages == []
+    result = cli(app, *series, "--email", smtp_url=url(port))
+    assert result.exit_code == 0, result.output
+    assert sorted(r for rcpt, _ in box.messages for r in rcpt) == [
+        "claire.dupont@lifen.fr",
+        "paul.lecteur@ars.sante.fr",
+    ]
+
+    def body(address: str) -> str:
+        msg = box.to(address)
+        return "".join(part.get_content() for part in msg.iter_parts()) + msg["Subject"]
+
+    everything, restricted = body("claire.dupont@lifen.fr"), body("paul.lecteur@ars.sante.fr")
+    assert SECRET in everything and CANARY in everything
+    assert SECRET not in restricted and CANARY.split()[0] not in restricted
+    assert VISIBLE in restricted and f"{BASE}/reunions/" in restricted
+    assert "7 actions" in box.to("claire.dupont@lifen.fr")["Subject"]
+    assert "6 actions" in box.to("paul.lecteur@ars.sante.fr")["Subject"]
+    no_series = cli(app, "--email", "--dry-run")
+    assert no_series.exit_code == 1 and "--series" in no_series.output

@@ -117,3 +117,21 @@ def test_y_axis_ticks_follow_the_real_maximum_and_overdue_stays_visible():
     assert area[:2] == lines["overdue"]["points"].split()  # the area under « En retard »
     assert area[2:] == [f"{svg['right']:.1f},{svg['bottom']}", f"{svg['left']:.1f},{svg['bottom']}"]
     assert lines["open"]["area"] is None
+
+
+def test_the_chart_follows_the_date_filters(app):
+    load(app)
+    c = chart_of(app, "month", due_from=["2021-06-01"], due_to=["2022-01-31"])
+    # a past period: from the from date's month to the to date, not to today
+    assert [p.label for p in c.points][0] == "06/2021"
+    assert c.points[-1].end == D(2022, 1, 31) and len(c.points) == 8
+    # only the actions due in the period are counted: the demo's two January ones
+    assert c.points[-1].open == 2 and c.points[0].open == 0
+    # a from date long ago: every month since, beyond the default 26
+    long = chart_of(app, "month", due_from=["2019-01-01"])
+    assert long.points[0].label == "01/2019" and long.points[-1].end == TODAY
+    assert len(long.points) == 39
+    # a to date in the future: cut at today
+    assert chart_of(app, "month", due_to=["2030-01-01"]).points[-1].end == TODAY
+    # automatic period: weeks for a short period
+    assert chart_of(app, "", due_from=["2022-01-01"], due_to=["2022-01-31"]).period == "week"

@@ -10,7 +10,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from rida.actions.action_board.tables import HEADERS, neutralise
+from rida.actions.action_board.tables import HEADERS, XLSX_HEADERS, neutralise
 from tests.action_board_support import INJECTION, SECRET, load
 from tests.conftest import Browser
 
@@ -54,8 +54,8 @@ def test_xlsx_read_back(browser, data):
     book = load_workbook(io.BytesIO(get(browser, "/actions.xlsx?series=GT+Annuaire")))
     sheet = book["Actions"]
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == HEADERS and len(values) == 4
-    by_title = {row[1]: dict(zip(HEADERS, row, strict=True)) for row in values[1:]}
+    assert values[0] == XLSX_HEADERS and len(values) == 4
+    by_title = {row[1]: dict(zip(XLSX_HEADERS, row, strict=True)) for row in values[1:]}
     guide = by_title["Publier le guide"]
     assert guide["Échéance"].date() == dt.date(2022, 2, 20)  # a real date cell
     assert guide["Date de la réunion"].date() == dt.date(2022, 2, 10)

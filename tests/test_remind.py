@@ -300,3 +300,45 @@ def test_person_email_is_set_from_the_command_line(app, actions):
     ):
         refused = run(main, ["person", *args], env=env)
         assert refused.exit_code == 1 and f'"path": "{path}"' in refused.stderr
+
+
+def test_a_series_manager_gets_the_whole_series_digest_with_his_rights(app, actions, smtp):
+    """reader, a member of the series who attended nothing, asks the series' digest: every
+    owner's late and soon-due actions, but not the confidential meeting's (canary)."""
+    from rida.meetings.people import person_key
+    from rida.models import Meeting, SeriesMember
+
+    box, port = smtp
+    with app.app_context(), db.transaction() as s:
+        manager = Person(
+            key=person_key("CHEF", "Paule", "ANS"),
+            last_name="CHEF",
+            first_name="Paule",
+            entity="ANS",
+            email="paule.chef@esante.gouv.fr",
+        )
+        s.add(manager)
+        s.flush()
+        reader = s.exec(select(User).where(User.login == "reader")).one()
+        reader.person_id = manager.id
+        series_id = s.get(Meeting, actions["meeting"]).series_id
+        s.add(SeriesMember(series_id=series_id, user_id=reader.id))
+    args = ("--series", "task force mssanté", "--to", "reader")
+    result = remind(app, *args, smtp_url=url(port))
+    assert result.exit_code == 0, result.output
+    assert [rcpt for rcpt, _ in box.messages] == [["paule.chef@esante.gouv.fr"]]
+    msg = box.to("paule.chef@esante.gouv.fr")
+    assert msg["Subject"] == (
+        "[rida] Actions de la série Task Force MSSanté : 3 en retard, 1 à échéance proche"
+    )
+    text = msg.get_body(("plain",)).get_content()
+    for title in ("Modèle de coûts", "Atelier industriel", "Exigences v2", "Relance LIFEN"):
+        assert title in text
+    assert "Porteur : Mathieu SLOSAR" in text and "tous porteurs confondus" in text
+    for absent in ("Entretien CEGEDIM", "Plus tard", "Déjà fait"):
+        assert absent not in text and absent not in msg.get_body(("html",)).get_content()
+    # not a member of the series: refused, nothing sent
+    refused = remind(app, "--series", "Task Force MSSanté", "--to", "member", smtp_url=url(port))
+    assert refused.exit_code == 1 and "--to" in refused.output and len(box.messages) == 1
+    alone = remind(app, "--series", "Task Force MSSanté", "--dry-run")
+    assert alone.exit_code == 1 and "--to" in alone.output

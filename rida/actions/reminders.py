@@ -37,6 +37,7 @@ class Item:
     action: Action
     meeting: Meeting
     series: Series
+    owner: Person | None = None  # named in a series' digest
 
     def overdue(self, today: dt.date) -> bool:
         return self.action.due_date is not None and self.action.due_date < today
@@ -46,6 +47,7 @@ class Item:
 class Digest:
     person: Person
     items: list[Item] = field(default_factory=list)
+    series: str | None = None  # a series' digest (every owner's actions), for its manager
 
 
 @dataclass(frozen=True)
@@ -136,11 +138,38 @@ def collect(session: Session, today: dt.date, days: int) -> tuple[list[Digest], 
     return digests, skipped
 
 
+def series_digest(
+    session: Session, series: Series, account: User, today: dt.date, days: int
+) -> Digest | None:
+    """The digest of every owner's overdue and soon-due actions of ``series``, for
+    ``account`` (its manager): only the meetings that account reads; None without any."""
+    horizon = today + dt.timedelta(days=days)
+    found = session.exec(
+        select(Action, Meeting, Person)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .outerjoin(Person, col(Action.owner_id) == Person.id)
+        .where(
+            Meeting.series_id == series.id,
+            readable(account),
+            col(Action.status).in_(OPEN_STATUSES),
+            col(Action.due_date).is_not(None),
+            col(Action.due_date) <= horizon,
+        )
+        .order_by(Action.due_date, Meeting.date, Action.id)
+    ).all()
+    person = session.get(Person, account.person_id) if account.person_id else None
+    if person is None or not found:
+        return None
+    return Digest(person, [Item(a, m, series, owner) for a, m, owner in found], series.name)
+
+
 def subject(digest: Digest, today: dt.date) -> str:
     late = sum(item.overdue(today) for item in digest.items)
     parts = [f"{late} en retard"] if late else []
     if len(digest.items) > late:
         parts.append(f"{len(digest.items) - late} à échéance proche")
+    if digest.series is not None:
+        return f"[rida] Actions de la série {digest.series} : {', '.join(parts)}"
     return f"[rida] Vos actions : {', '.join(parts)}"
 
 
@@ -158,16 +187,28 @@ def _sections(digest: Digest, today: dt.date, days: int) -> list[tuple[str, list
     ]
 
 
-def _lines(item: Item, today: dt.date) -> list[str]:
+def _lines(item: Item, today: dt.date, owners: bool = False) -> list[str]:
+    """``owners``: the owner named too (a series' digest)."""
     action, meeting = item.action, item.meeting
     due = f"Échéance : {date_short(action.due_date)}"
     if item.overdue(today):
         due += f" (en retard de {plural((today - action.due_date).days, 'jour')})"
+    if owners:
+        due += f" · Porteur : {display_name(item.owner) if item.owner else 'aucun'}"
     return [
         action.title,
         f"{due} · {ACTION_STATUS_LABELS[action.status]}",
         f"{item.series.name} — {meeting.title} du {date_short(meeting.date)}",
     ]
+
+
+def _intro(digest: Digest) -> str:
+    if digest.series is None:
+        return INTRO
+    return (
+        f"Voici les actions de la série {digest.series}, tous porteurs confondus, qui sont "
+        "en retard ou arrivent à échéance prochainement."
+    )
 
 
 INTRO = (
@@ -179,11 +220,11 @@ SIGNATURE = "rida, comptes-rendus des Task Forces (message automatique)"
 
 
 def text_body(digest: Digest, today: dt.date, days: int, base_url: str) -> str:
-    out = [f"Bonjour {display_name(digest.person)},", "", INTRO, ""]
+    out = [f"Bonjour {display_name(digest.person)},", "", _intro(digest), ""]
     for title, items in _sections(digest, today, days):
         out += [title, ""]
         for item in items:
-            first, *rest = _lines(item, today)
+            first, *rest = _lines(item, today, digest.series is not None)
             out += [
                 f"- {first}",
                 *(f"  {line}" for line in rest),
@@ -195,11 +236,11 @@ def text_body(digest: Digest, today: dt.date, days: int, base_url: str) -> str:
 
 def html_body(digest: Digest, today: dt.date, days: int, base_url: str) -> str:
     e = html.escape
-    out = [f"<p>Bonjour {e(display_name(digest.person))},</p>", f"<p>{e(INTRO)}</p>"]
+    out = [f"<p>Bonjour {e(display_name(digest.person))},</p>", f"<p>{e(_intro(digest))}</p>"]
     for title, items in _sections(digest, today, days):
         out.append(f"<h2>{e(title)}</h2><ul>")
         for item in items:
-            first, *rest = _lines(item, today)
+            first, *rest = _lines(item, today, digest.series is not None)
             url = e(action_url(base_url, item.meeting.id, item.action.id))
             out.append(
                 f'<li><a href="{url}">{e(first)}</a><br>'

@@ -60,21 +60,30 @@ def find_soffice(configured: str | None = None) -> str:
     return found
 
 
-def convert(docx: bytes, *, soffice: str | None = None, timeout: float = TIMEOUT_SECONDS) -> bytes:
-    """The PDF of a DOCX document; :class:`PdfUnavailable` when it cannot be made."""
+def convert(
+    docx: bytes,
+    *,
+    soffice: str | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    suffix: str = "docx",
+) -> bytes:
+    """The PDF of a DOCX document (or of an HTML page, ``suffix="html"``, laid out by
+    Writer on A4 pages); :class:`PdfUnavailable` when it cannot be made."""
     program = find_soffice(soffice)
     with tempfile.TemporaryDirectory(prefix="rida-pdf-") as tmp:
         work = Path(tmp)
-        source = work / "compte-rendu.docx"
+        source = work / f"compte-rendu.{suffix}"
         source.write_bytes(docx)
+        # HTML opens in Writer/Web by default; Writer gives pages and page margins.
+        # A status report (HTML) is tagged too: the same export filter.
+        html_in = ["--infilter=HTML (StarWriter)", "--convert-to", EXPORT_FILTER]
         command = [
             program,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",
-            "--convert-to",
-            EXPORT_FILTER,
+            *(html_in if suffix == "html" else ["--convert-to", EXPORT_FILTER]),
             "--outdir",
             str(work / "out"),
             str(source),

@@ -5,6 +5,9 @@
  * page is opened again. It is `POST /api/actions/<id>/status` with the revision the page
  * showed; a 409 (someone changed the action meanwhile) puts the current status back in
  * the row and says so; the user's choice is not sent again.
+ *
+ * Once every change is saved, the counts and the chart are fetched again (the page itself,
+ * same filters; only those two sections are replaced): they follow the new statuses.
  */
 (function () {
   'use strict';
@@ -44,6 +47,42 @@
     tr.querySelector('.badge-overdue').hidden = !late;
   }
 
+  let refreshing = null;   // the refresh under way
+  let again = false;       // another change was saved during it
+
+  /** Replace the counts and the chart by the server's current ones. */
+  async function refreshCounts() {
+    let doc;
+    try {
+      const response = await fetch(window.location.href, { credentials: 'same-origin',
+        headers: { Accept: 'text/html' } });
+      if (!response.ok) return;
+      doc = new DOMParser().parseFromString(await response.text(), 'text/html');
+    } catch (e) {
+      return;   // offline: the counts are refreshed after the next saved change
+    }
+    let previous = null;
+    for (const selector of ['.board-counts', '.board-chart']) {
+      const fresh = doc.querySelector(selector);
+      const current = document.querySelector(selector);
+      const opened = current?.querySelector('details')?.open;
+      if (fresh && opened) fresh.querySelector('details')?.setAttribute('open', '');
+      if (fresh && current) current.replaceWith(document.importNode(fresh, true));
+      else if (current) current.remove();
+      else if (fresh && previous) previous.after(document.importNode(fresh, true));
+      previous = document.querySelector(selector) || previous;
+    }
+  }
+
+  function scheduleRefresh() {
+    if (queue.ops.length) return;   // after the last pending change
+    if (refreshing) { again = true; return; }
+    refreshing = refreshCounts().finally(() => {
+      refreshing = null;
+      if (again) { again = false; scheduleRefresh(); }
+    });
+  }
+
   function request(op) {
     return { method: 'POST', url: `/api/actions/${op.id}/status`,
       body: { status: op.value, revision: op.revision } };
@@ -60,6 +99,7 @@
       if (o.id === op.id && !o.held) o.revision = action.revision;
     }
     if (!queue.ops.some((o) => o.id === op.id)) show(op.id, action.status || op.value);
+    scheduleRefresh();
   }
 
   function onConflict(op, answer) {
@@ -75,6 +115,7 @@
       + `d'autre : son statut est maintenant « ${labelOf(op.id, current.status)} ». Votre `
       + `choix (« ${labelOf(op.id, op.value)} ») n'a pas été enregistré ; choisissez de `
       + 'nouveau si besoin.';
+    scheduleRefresh();
   }
 
   function onReject(op, status, answer) {

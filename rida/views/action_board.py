@@ -13,23 +13,26 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from rida import access, db, fields
 from rida.actions import action_board
-from rida.actions.action_board import BoardQuery, params, tables
+from rida.actions.action_board import BoardQuery, params, report, tables
 from rida.actions.action_board.chart import geometry
 from rida.actions.action_board.names import owner_choices, series_choices
 from rida.audit import events
 from rida.circuit import files
-from rida.fields import ValidationError
+from rida.compte_rendu import pdf
+from rida.compte_rendu.pdf import PdfUnavailable
+from rida.fields import FieldError, ValidationError
 from rida.meetings.people import label
 from rida.models import ACTION_KINDS, ACTION_STATUSES, Person
 from rida.render import ACTION_STATUS_LABELS
 from rida.views import auth
 from rida.views.auth import login_required
 from rida.views.paging import Link, pagination
+from rida.views.web import error_response
 
 bp = Blueprint("action_board", __name__)
 
@@ -144,6 +147,13 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
         "exports": [
             (fmt, board_url(query, f"/actions.{fmt}", page=False)) for fmt in ("csv", "xlsx")
         ],
+        "report_links": [
+            (text, board_url(query, endpoint, page=False))
+            for text, endpoint in (
+                ("Rapport imprimable", "/actions/rapport"),
+                ("PDF", "/actions/rapport.pdf"),
+            )
+        ],
         "can_set_status": partial(access.may_set_status, session, user),
         "today": dt.date.today(),
     }
@@ -180,8 +190,13 @@ def export(fmt: str) -> ResponseReturnValue:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
         ), 400
-    items, _ = action_board.all_items(db.session(), auth.user(), query)
-    data = tables.WRITERS[fmt](items)
+    session, user = db.session(), auth.user()
+    items, _ = action_board.all_items(session, user, query)
+    if fmt == "xlsx":
+        notes = report.latest_notes(session, user, [i.action.id for i in items if i.action.id])
+        data = tables.to_xlsx(items, base_url=public_base_url(), notes=notes)
+    else:
+        data = tables.WRITERS[fmt](items)
     name = f"actions_{dt.date.today():%Y-%m-%d}.{fmt}"
     events.emit(
         events.EXPORTED,
@@ -198,3 +213,73 @@ def export(fmt: str) -> ResponseReturnValue:
         mimetype=tables.MEDIA_TYPES[fmt],
         headers={"Content-Disposition": files.content_disposition(name)},
     )
+
+
+# settings.py's default for RIDA_BASE_URL: not configured, so the request's address is used.
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def public_base_url() -> str:
+    """The address links in files point to: RIDA_BASE_URL if configured, else the one
+    this request came by."""
+    configured = str(current_app.config.get("BASE_URL") or "")
+    if configured and configured != DEFAULT_BASE_URL:
+        return configured.rstrip("/")
+    return request.host_url.rstrip("/")
+
+
+def _report_args() -> tuple[BoardQuery, str]:
+    """The dashboard's filters, and ``group`` (``owner``, default, or ``series``)."""
+    errors = []
+    try:
+        query = _parse()
+    except ValidationError as e:
+        errors, query = list(e.errors), BoardQuery()
+    group = request.args.get("group") or "owner"
+    if group not in report.GROUPS:
+        errors.append(FieldError("group", "porteur (owner) ou série (series) attendu"))
+    if errors:
+        raise ValidationError(errors)
+    return query, group
+
+
+@bp.route("/actions/rapport")
+@bp.route("/actions/rapport.pdf", endpoint="report_pdf")
+@login_required
+def report_page() -> ResponseReturnValue:
+    """The status report of the filtered dashboard: a printable page (no form, the chart
+    only if ``chart`` is given), or its PDF."""
+    try:
+        query, group = _report_args()
+    except ValidationError as e:
+        return render_template(
+            "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
+        ), 400
+    found = report.build(
+        db.session(), auth.user(), query, group_by=group, with_chart=query.chart is not None
+    )
+    base_url = public_base_url()
+    if request.endpoint == "action_board.report_pdf":
+        try:
+            source = report.to_html(found, base_url=base_url).encode("utf-8")
+            data = pdf.convert(source, soffice=current_app.config.get("SOFFICE"), suffix="html")
+        except PdfUnavailable as e:
+            return error_response(503, e.message)
+        name = f"etat-des-actions_{found.today:%Y-%m-%d}.pdf"
+        events.emit(
+            events.EXPORTED,
+            object_type="actions",
+            after={
+                "format": "pdf",
+                "file": name,
+                "count": found.total,
+                "filters": request.query_string.decode("utf-8", "replace")[:1000],
+            },
+        )
+        return Response(
+            data,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": files.content_disposition(name)},
+        )
+    page = report.to_html(found, base_url=base_url, board_url=board_url(query))
+    return Response(page, mimetype="text/html", headers={"Content-Security-Policy": report.CSP})

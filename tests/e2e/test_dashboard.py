@@ -87,3 +87,34 @@ def test_conflict_shows_the_current_status(page: Page, live_server, make_meeting
     expect(alert).to_contain_text("son statut est maintenant « Fait »")
     expect(status).to_have_value("done")
     expect(page.locator("#save-status")).to_have_text("Enregistré")
+
+
+def test_counts_and_chart_follow_a_status_change_without_reload(
+    page: Page, live_server, make_meeting
+):
+    series = f"E2E décomptes {uuid.uuid4().hex[:8]}"
+
+    def change(doc: dict) -> None:
+        doc.update(series=series, date="2024-01-07")
+
+    make_meeting(page, "E2E décomptes", change)
+    page.goto(f"{live_server.url}/actions?series={series}&chart=month")
+    counts = page.locator(".board-counts")
+
+    def count(name: str):
+        return counts.locator("li", has=page.get_by_role("link", name=name, exact=True)).locator(
+            ".count"
+        )
+
+    expect(count("Fait")).to_have_text("0")
+    expect(count("À faire")).to_have_text("3")
+    last_done = page.locator(".board-chart table.chart-data tbody tr").last.locator("td").nth(1)
+    expect(last_done).to_have_text("0", use_inner_text=False)
+    select = page.locator("select.board-status").first
+    select.select_option("done")
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
+    # no reload: the same page's counts and chart now count it done
+    expect(count("Fait")).to_have_text("1")
+    expect(count("À faire")).to_have_text("2")
+    expect(last_done).to_have_text("1", use_inner_text=False)
+    expect(select).to_have_value("done")

@@ -49,6 +49,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/recherche"): LOGIN,
     ("GET", "/actions"): LOGIN,
     ("GET", "/actions.<any(csv, xlsx):fmt>"): LOGIN,
+    ("GET", "/actions/rapport"): LOGIN,
+    ("GET", "/actions/rapport.pdf"): LOGIN,
     ("POST", "/series"): EDITOR,
     ("POST", "/reunions"): EDITOR,
     ("POST", "/import"): EDITOR,

@@ -20,7 +20,8 @@ from sqlmodel import Session, col, select
 from rida.actions.action_status import closing_days
 from rida.models import Action, Meeting
 
-MAX_PERIODS = 26
+MAX_PERIODS = 26  # without a from date: the latest 26 periods
+MAX_PERIODS_ASKED = 120  # a period asked with from/to dates: up to 10 years by month
 WEEKS_UNTIL = 16 * 7  # automatic choice: weeks for a span up to this many days
 SERIES = (("open", "Ouvertes"), ("done", "Faites"), ("overdue", "En retard"))
 
@@ -45,12 +46,14 @@ def _month_end(day: dt.date) -> dt.date:
     return first_next - dt.timedelta(days=1)
 
 
-def period_ends(start: dt.date, today: dt.date, period: str) -> list[dt.date]:
-    """The last day of each period from ``start``'s to ``today``'s (at most
-    :data:`MAX_PERIODS`, the latest ones), the current one cut at ``today``."""
+def period_ends(
+    start: dt.date, today: dt.date, period: str, limit: int = MAX_PERIODS
+) -> list[dt.date]:
+    """The last day of each period from ``start``'s to ``today``'s (at most ``limit``,
+    the latest ones), the last one cut at ``today`` (the last day shown)."""
     ends: list[dt.date] = []
     day = today
-    while len(ends) < MAX_PERIODS:
+    while len(ends) < limit:
         end = day + dt.timedelta(days=6 - day.weekday()) if period == "week" else _month_end(day)
         ends.append(min(end, today))
         first = end - dt.timedelta(days=6) if period == "week" else end.replace(day=1)
@@ -67,15 +70,29 @@ def _label(end: dt.date, period: str) -> str:
     return f"sem. du {monday:%d/%m}"
 
 
-def chart(session: Session, statement: Any, today: dt.date, period: str | None = None) -> Chart:
+def chart(
+    session: Session,
+    statement: Any,
+    today: dt.date,
+    period: str | None = None,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Chart:
     """The chart of the actions ``statement`` selects (a select of Action ⋈ Meeting with
-    the dashboard's WHERE clauses, see :func:`rida.actions.action_board.query.chart_rows`)."""
+    the dashboard's WHERE clauses, see :func:`rida.actions.action_board.query.chart_select`).
+
+    The period shown: from ``start`` to ``end`` (the dashboard's date filters), never
+    past ``today``; without ``start``, from the first action's meeting, the latest
+    :data:`MAX_PERIODS` periods at most."""
     rows = session.exec(statement).all()
     if not rows:
         return Chart(period or "month", [])
-    start = min(r.date for r in rows)
-    chosen = period or ("week" if (today - start).days <= WEEKS_UNTIL else "month")
-    ends = period_ends(start, today, chosen)
+    last = min(end, today) if end is not None else today
+    first = min(start, last) if start is not None else min(r.date for r in rows)
+    chosen = period or ("week" if (last - first).days <= WEEKS_UNTIL else "month")
+    limit = MAX_PERIODS_ASKED if start is not None else MAX_PERIODS
+    ends = period_ends(first, last, chosen, limit)
     # closing_days reads id, status and meeting_id: the rows have them.
     closed = closing_days(session, rows)
     n = len(ends)

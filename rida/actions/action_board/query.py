@@ -237,7 +237,17 @@ def cached_chart(
         tuple(stamp),
         last_event,
     )
-    return chart_cache.get(key, lambda: chart(session, chart_select(where), today, query.chart))
+    return chart_cache.get(
+        key,
+        lambda: chart(
+            session,
+            chart_select(where),
+            today,
+            query.chart,
+            start=query.due_from,
+            end=query.due_to,
+        ),
+    )
 
 
 def all_items(

@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rida.actions.action_board.query import Item
@@ -90,29 +90,60 @@ def to_csv(items: Sequence[Item]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(items: Sequence[Item]) -> bytes:
+XLSX_HEADERS = (*HEADERS, "Dernier commentaire")
+# Column widths (characters), in XLSX_HEADERS order.
+XLSX_WIDTHS = (8, 60, 16, 32, 18, 12, 10, 10, 24, 36, 14, 10, 50, 60)
+
+
+def to_xlsx(
+    items: Sequence[Item],
+    *,
+    base_url: str = "",
+    notes: Mapping[int, Any] | None = None,
+) -> bytes:
+    """One sheet « Actions »: a bold, frozen header with an autofilter, set column widths,
+    dates as dates; « Adresse » an absolute link under ``base_url`` (a real hyperlink);
+    « Dernier commentaire » the ``notes`` (see
+    :func:`rida.actions.action_board.report.latest_notes`) of each action, if given."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Actions")
+    for i, width in enumerate(XLSX_WIDTHS, start=1):  # before any row (write-only)
+        sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
+    bold, link_font = Font(bold=True), Font(color="0563C1", underline="single")
+    wrap = Alignment(wrap_text=True, vertical="top")
     header = []
-    for title in HEADERS:
+    for title in XLSX_HEADERS:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    address = HEADERS.index("Adresse")
     for item in items:
         row = []
-        for value in cells(item):
+        values = cells(item)
+        if base_url:
+            values[address] = base_url.rstrip("/") + action_path(item)
+        note = (notes or {}).get(item.action.id or 0)
+        values.append(neutralise(note.text) if note is not None else "")
+        for k, value in enumerate(values):
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
+            if k == address and base_url:
+                cell.hyperlink = value
+                cell.font = link_font
+            if k in (1, len(values) - 1):
+                cell.alignment = wrap
             row.append(cell)
         sheet.append(row)
+    last = get_column_letter(len(XLSX_HEADERS))
+    sheet.auto_filter.ref = f"A1:{last}{len(items) + 1}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -157,7 +188,11 @@ def to_table(items: Sequence[Item]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-WRITERS: dict[str, Writer] = {"table": to_table, "json": to_json, "csv": to_csv, "xlsx": to_xlsx}
+def _xlsx(items: Sequence[Item]) -> bytes:
+    return to_xlsx(items)
+
+
+WRITERS: dict[str, Writer] = {"table": to_table, "json": to_json, "csv": to_csv, "xlsx": _xlsx}
 FORMATS = (*WRITERS, "ics")
 
 
@@ -168,4 +203,6 @@ def write(fmt: str, items: Sequence[Item], *, base_url: str) -> bytes:
         from rida.actions.calendar_feed import ics_of_items  # icalendar, only when asked
 
         return ics_of_items(items, base_url=base_url)
+    if fmt == "xlsx":
+        return to_xlsx(items, base_url=base_url)
     return WRITERS[fmt](items)

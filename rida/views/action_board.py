@@ -144,7 +144,9 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
         "exports": [
             (fmt, board_url(query, f"/actions.{fmt}", page=False)) for fmt in ("csv", "xlsx")
         ],
-        "can_set_status": partial(access.may_set_status, session, user),
+        "can_set_status": partial(
+            access.may_set_status, session, user, owners=access.followed_owners(session, user)
+        ),
         "today": dt.date.today(),
     }
 

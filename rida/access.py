@@ -14,9 +14,9 @@ Writing needs the right to read plus the ``admin`` role, or the ``rapporteur`` r
 one of: membership of the meeting's series, being the meeting's rapporteur, having created
 it. The status of an action may be changed by whoever may edit its meeting, and by its
 owner (a member following up their own actions) — an owner being the account's person or
-an organisation the account belongs to (:func:`followed_owners`). Readers read. Every list, page and API
-call goes through :func:`readable`; a meeting one may not read answers 404 (its existence
-is not revealed), one readable but not editable 403.
+an organisation the account belongs to (:func:`followed_owners`). Readers read. Every
+list, page and API call goes through :func:`readable`; a meeting one may not read answers
+404 (its existence is not revealed), one readable but not editable 403.
 """
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ def overview(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def find_person(session: Session, ref: str) -> Person:
+def find_person(session: Session, ref: str, path: str = "person") -> Person:
     """A person (or organisation) by number, or by a name designating one record only:
     « ABDELLI Karim », « Karim ABDELLI », « ABDELLI Karim (ANS) », an organisation's name.
     For the command line, which sees everyone."""
@@ -185,24 +185,46 @@ def find_person(session: Session, ref: str) -> Person:
     if text.isascii() and text.isdigit():
         found = session.get(Person, int(text))
         if found is None:
-            raise FieldError("person", f"personne n° {text} inconnue")
+            raise FieldError(path, f"personne n° {text} inconnue")
         return found
     wanted = fold(text)
     if not wanted:
-        raise FieldError("person", "personne attendue (numéro ou nom)")
+        raise FieldError(path, "personne attendue (numéro ou nom)")
     matches = [
         p
         for p in session.exec(select(Person).order_by(col(Person.id))).all()
         if wanted in _spellings(p)
     ]
     if not matches:
-        raise FieldError("person", f"personne « {text} » inconnue")
+        raise FieldError(path, f"personne « {text} » inconnue")
     if len(matches) > 1:
         listed = ", ".join(f"n° {p.id} ({label(p)})" for p in matches[:5])
         raise FieldError(
-            "person", f"« {text} » désigne plusieurs personnes : {listed} ; donnez le numéro"
+            path, f"« {text} » désigne plusieurs personnes : {listed} ; donnez le numéro"
         )
     return matches[0]
+
+
+def find_organisation(session: Session, ref: str) -> Person:
+    """An organisation by number or by name (its records all count as one: the first)."""
+    text = " ".join(ref.split())
+    if text.isascii() and text.isdigit():
+        found = find_person(session, text, "organisation")
+    else:
+        wanted = fold(text)
+        matches = [
+            p
+            for p in session.exec(
+                select(Person).where(Person.last_name == "").order_by(col(Person.id))
+            ).all()
+            if wanted and fold(p.entity) == wanted
+        ]
+        if not matches:
+            raise FieldError("organisation", f"organisation « {text} » inconnue")
+        found = matches[0]
+    if not is_organisation(found):
+        raise FieldError("organisation", f"{label(found)} est une personne, pas une organisation")
+    return found
 
 
 def _spellings(person: Person) -> set[str]:

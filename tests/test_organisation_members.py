@@ -11,7 +11,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from rida import db
+from rida import access, db
+from rida.meetings.people import find_or_create
 from rida.models import Action, Meeting, OrganisationMember, Person, SeriesMember, User
 from tests.conftest import Browser, draft_document, import_doc
 
@@ -140,3 +141,20 @@ def test_an_organisation_has_a_contact_address(app, world):
         assert db.session().get(Person, world["ans"]).email == "contact@esante.gouv.fr"
     rapporteur = Browser(app.test_client()).login("rapporteur")
     assert rapporteur.form(url, {"email": "x@y.fr"}).status_code == 403
+
+
+def test_every_record_of_an_organisation_counts(app, world):
+    """A shared account linked to the organisation « ANS » follows the actions of every
+    « ANS » record (a namesake made apart for confidentiality: find_or_create), not
+    those of another organisation."""
+    with app.app_context(), db.transaction() as s:
+        twin = find_or_create(s, {"entity": "Ans"}, visible=Person.id.is_(None))  # none seen
+        other = find_or_create(s, {"entity": "DNS"}, visible=Person.id.is_not(None))
+        assert twin.id != world["ans"]
+        user = s.exec(select(User).where(User.login == "reader")).one()
+        user.person_id = world["ans"]
+        s.flush()
+        assert access.followed_owners(s, user) == {world["ans"], twin.id}
+        assert other.id not in access.followed_owners(s, user)
+        user.active = False
+        assert access.followed_owners(s, user) == set()

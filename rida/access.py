@@ -13,9 +13,10 @@ instance allows it (``RIDA_PUBLIC_READ=1``), anonymous visitors read the *valida
 Writing needs the right to read plus the ``admin`` role, or the ``rapporteur`` role and
 one of: membership of the meeting's series, being the meeting's rapporteur, having created
 it. The status of an action may be changed by whoever may edit its meeting, and by its
-owner (a member following up their own actions). Readers read. Every list, page and API
-call goes through :func:`readable`; a meeting one may not read answers 404 (its existence
-is not revealed), one readable but not editable 403.
+owner (a member following up their own actions) — an owner being the account's person or
+an organisation the account belongs to (:func:`followed_owners`). Readers read. Every
+list, page and API call goes through :func:`readable`; a meeting one may not read answers
+404 (its existence is not revealed), one readable but not editable 403.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
 
-from rida.models import Action, Meeting, Participation, Person, SeriesMember, User
+from rida.models import (
+    Action,
+    Meeting,
+    OrganisationMember,
+    Participation,
+    Person,
+    SeriesMember,
+    User,
+)
+from rida.util.folding import fold
 
 EDITOR_ROLES = ("admin", "rapporteur")
 
@@ -135,11 +145,61 @@ def can_edit(session: Session, user: User | None, meeting_id: int) -> bool:
     return meeting is not None and may_edit(session, user, meeting)
 
 
-def may_set_status(session: Session, user: User | None, action: Action) -> bool:
-    """Whether ``user`` (who may read the action's meeting) may change its status."""
+def organisations_of(session: Session, users: list[User]) -> dict[int, set[int]]:
+    """For each of these accounts (by id), the organisations it belongs to: those named
+    like its person's entity (an account linked to « Karim ABDELLI (ANS) », or to the
+    organisation « ANS » itself, belongs to « ANS ») and those it was made a member of
+    (:class:`~rida.models.OrganisationMember`). Organisations are compared by name, without
+    case or accents, so that every record of one organisation counts (a namesake created
+    apart: see :func:`rida.meetings.people.find_or_create`)."""
+    if not users:
+        return {}
+    ids = [u.id for u in users if u.id is not None]
+    names: dict[int, set[str]] = {i: set() for i in ids}
+    linked = {u.person_id for u in users if u.person_id is not None}
+    entities = dict(
+        session.exec(select(Person.id, Person.entity).where(col(Person.id).in_(linked))).all()
+    )
+    for u in users:
+        if u.id is not None and u.person_id is not None and entities.get(u.person_id):
+            names[u.id].add(fold(entities[u.person_id]))
+    for user_id, entity in session.exec(
+        select(OrganisationMember.user_id, Person.entity)
+        .join(Person, col(OrganisationMember.organisation_id) == Person.id)
+        .where(col(OrganisationMember.user_id).in_(ids))
+    ).all():
+        names[user_id].add(fold(entity))
+    wanted = set().union(*names.values()) - {""}
+    by_name: dict[str, set[int]] = {}
+    if wanted:
+        for org_id, entity in session.exec(
+            select(Person.id, Person.entity).where(Person.last_name == "", Person.entity != "")
+        ).all():
+            if org_id is not None and fold(entity) in wanted:
+                by_name.setdefault(fold(entity), set()).add(org_id)
+    return {i: set().union(*(by_name.get(n, set()) for n in found)) for i, found in names.items()}
+
+
+def followed_owners(session: Session, user: User | None) -> set[int]:
+    """The owners (person ids) whose actions are ``user``'s to follow: its own person and
+    the organisations it belongs to (:func:`organisations_of`); what « mes actions », the
+    reminders and the calendar show of them is still only what ``user`` may read."""
+    if user is None or not user.active or user.id is None:
+        return set()
+    own = {user.person_id} if user.person_id is not None else set()
+    return own | organisations_of(session, [user]).get(user.id, set())
+
+
+def may_set_status(
+    session: Session, user: User | None, action: Action, *, owners: set[int] | None = None
+) -> bool:
+    """Whether ``user`` (who may read the action's meeting) may change its status.
+    ``owners``: :func:`followed_owners` of ``user``, when already known."""
     if user is None or not user.active:
         return False
-    if user.person_id is not None and user.person_id == action.owner_id:
+    if owners is None:
+        owners = followed_owners(session, user)
+    if action.owner_id is not None and action.owner_id in owners:
         return True
     meeting = session.get(Meeting, action.meeting_id)
     return meeting is not None and may_edit(session, user, meeting)

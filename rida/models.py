@@ -306,6 +306,21 @@ class SeriesMember(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
 
 
+class OrganisationMember(SQLModel, table=True):
+    """An account that follows an organisation's actions (an organisation: a
+    :class:`Person` with no last name) besides those of its own person's entity: they are
+    in its « mes actions », its reminders and its calendar, and it changes their status
+    (:func:`rida.access.followed_owners`). Set by an admin."""
+
+    __tablename__ = "organisation_member"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
 class ApiToken(SQLModel, table=True):
     """A secret for scripts (``Authorization: Bearer rida_<prefix>_<secret>``), shown once:
     only its SHA-256 is kept; ``prefix`` (visible) names it for listing and revoking."""

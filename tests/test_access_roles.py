@@ -71,15 +71,19 @@ def test_the_meetings_rapporteur_and_creator_edit_it(app, demo_meeting):
 
 
 def test_a_member_changes_the_status_of_their_own_actions_only(app, demo_meeting):
+    """Their own: owned by their person, or by an organisation they belong to (see
+    tests/test_organisation_members.py)."""
     with app.app_context(), db.write_session(db.engine()) as s:
         actions = s.exec(
             select(Action).where(Action.meeting_id == demo_meeting).order_by(Action.id)
         ).all()
         owned = next(a for a in actions if a.owner_id is not None)
-        other = next(a for a in actions if a.owner_id != owned.owner_id)
         member = user_named(s, "member")
         member.person_id = owned.owner_id
         s.add(member)
+        s.flush()
+        theirs = access.followed_owners(s, member)
+        other = next(a for a in actions if a.owner_id not in theirs)
         owned_id, other_id = owned.id, other.id
     member = Browser(app.test_client()).login("member")
     ok = member.json("POST", f"/api/actions/{owned_id}/status", {"status": "in_progress"})

@@ -160,3 +160,41 @@ def test_cli_user_errors_name_the_field(rida, args, path):
 def test_cli_short_password_is_refused(rida):
     stderr = rida("user", "password", "reader", stdin="court\n", code=1).stderr
     assert '"path": "password"' in stderr
+
+
+def test_cli_links_an_account_to_a_person_and_to_organisations(app, rida, series_id):
+    with recorded() as seen:
+        linked = rida("user", "link", "reader", "Edouard BRIS").stdout
+        assert linked == "Compte « reader » relié à BRIS Edouard (ANS).\n"
+        assert "(déjà)" in rida("user", "link", "reader", "bris edouard (ans)").stdout
+        added = rida("user", "organisation", "add", "reader", "ans").stdout
+        assert added == "« reader » membre de l'organisation « ANS »\n"
+        assert "(déjà)" in rida("user", "organisation", "add", "reader", "ANS").stdout
+        rida("user", "organisation", "remove", "reader", "ANS")
+        assert rida("user", "unlink", "reader").stdout == "Compte « reader » délié.\n"
+    assert [e.ip for e in seen] == ["cli"] * 4
+    assert {e.action for e in seen} == {events.PERMISSION_CHANGED}
+    assert seen[0].before == {"person_id": None} and isinstance(seen[0].after["person_id"], int)
+    assert seen[1].after["organisation"] == "ANS" and seen[1].after["member"] is True
+    assert seen[3].after == {"person_id": None}
+    assert account(app, "reader").person_id is None
+    assert "n'était relié à personne" in rida("user", "unlink", "reader").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("user", "link", "reader", "Personne Inconnue"),
+            "personne « Personne Inconnue » inconnue",
+        ),
+        (("user", "link", "reader", "99999"), "personne n° 99999 inconnue"),
+        (("user", "link", "ghost", "1"), "compte « ghost » inconnu"),
+        (("user", "organisation", "add", "reader", "Nulle part"), "organisation « Nulle part »"),
+        (("user", "organisation", "add", "reader", "Edouard BRIS"), "inconnue"),
+    ],
+)
+def test_cli_link_errors_are_french_json(rida, series_id, args, message):
+    stderr = rida(*args, code=1).stderr
+    error = json.loads(stderr[stderr.index("{\n") :])["errors"][0]
+    assert message in error["message"]

@@ -63,11 +63,15 @@ def test_filters(app, data):
     assert overdue.total == 4 and all(i.overdue for i in overdue.items)
 
 
-def test_mine_is_the_accounts_person(app, data):
-    person = link_person(app, "member", "BRIS")
+def test_mine_is_the_accounts_person_and_its_organisation(app, data):
+    person = link_person(app, "member", "BRIS")  # Édouard BRIS, of the ANS
     found = run(app, "member", mine="1")
-    assert titles(found) == ["Envoi de la nouvelle version des exigences"]
+    assert titles(found) == [
+        "Envoi de la nouvelle version des exigences",
+        "Atelier industriel avec les éditeurs",  # owned by the ANS
+    ]
     assert found.items[0].owner.id == person
+    assert found.items[1].owner.last_name == "" and found.items[1].owner.entity == "ANS"
     reader = run(app, "reader", mine="1")
     assert reader.total == 0 and "aucune personne" in reader.messages[0]
 

@@ -87,7 +87,8 @@ def test_status_select_only_for_those_allowed(app, client, data):
     )
     link_person(app, "member", "DUPONT")
     member = page(Browser(client).login("member"))
-    assert member.count('class="board-status"') == 1  # only their own action
+    # their own action, and the one of their person's organisation (LIFEN)
+    assert member.count('class="board-status"') == 2
     assert "Statut de l'action « Publier le guide »" in member
     assert SECRET not in member and len(rows(member)) == 6
 

@@ -145,3 +145,47 @@ def test_person_and_series_scopes(app, meetings):
     # The UIDs do not change from one fetch to the next: clients update, not duplicate.
     uids = [str(c["UID"]) for c in feed(app, "admin").walk() if "UID" in c]
     assert uids == [str(c["UID"]) for c in feed(app, "admin").walk() if "UID" in c]
+
+
+CANARY = "CANARI-91b2 revue des habilitations"
+
+
+def test_my_feed_has_my_organisations_actions_that_i_may_read(app, meetings):
+    """An account linked to Édouard BRIS (ANS) follows the ANS's actions; not the ANS
+    action of a restricted meeting it may not read (a canary word), which an account of
+    the series sees."""
+    restricted = meeting_doc(
+        "2030-05-20",
+        "Restreinte",
+        series="TF restreinte",
+        classification="restricted",
+        participants=[p for p in draft_document()["participants"] if p["entity"] == "DNS"],
+    )
+    restricted["actions"].append(
+        {
+            "title": CANARY,
+            "kind": "other",
+            "owner": {"entity": "ANS"},
+            "due_date": "2030-05-25",
+            "status": "open",
+            "rida": None,
+            "notes": None,
+        }
+    )
+    import_doc(app, restricted)
+    with app.app_context(), db.transaction() as s:
+        bris = s.exec(select(Person).where(Person.last_name == "BRIS")).one()
+        member = s.exec(select(User).where(User.login == "member")).one()
+        member.person_id = bris.id
+        bris_id = bris.id
+    mine = todos(feed(app, "member", person_id=bris_id))
+    assert "Prévue / Atelier industriel avec les éditeurs" in mine  # the ANS's
+    assert "Prévue / Envoi de la nouvelle version des exigences" in mine  # his own
+    assert str(mine["Prévue / Atelier industriel avec les éditeurs"]["DESCRIPTION"]).startswith(
+        "Porteur : ANS"
+    )
+    data = b"".join(feed(app, "member", person_id=bris_id).to_ical() for _ in range(1)).decode()
+    assert "CANARI" not in data and "Restreinte" not in data
+    # The admin's feed of BRIS: the admin belongs to no organisation, so BRIS's own only.
+    assert CANARY not in todos(feed(app, "admin", person_id=bris_id))
+    assert CANARY in todos(feed(app, "admin"))

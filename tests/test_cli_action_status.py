@@ -14,7 +14,8 @@ from rida import db
 from rida.actions import action_status
 from rida.cli import main
 from rida.cli.action_status import action
-from rida.models import Action
+from rida.models import Action, OrganisationMember, Person, User
+from tests.conftest import Browser, join_series
 
 
 @pytest.fixture
@@ -62,6 +63,7 @@ def test_every_option_has_help():
 
 def test_sets_the_status_with_history(app, rida, demo_meeting):
     ident, title = first_action(app)
+    join_series(app, "rapporteur", demo_meeting)  # who edits the meeting, as on the web
     out = rida(str(ident), "in_progress", "--comment", "Planifié", "--user", "rapporteur")
     assert out.stdout == f"Action {ident} « {title} » : À faire → En cours.\n"
     rida(str(ident), "done")
@@ -98,3 +100,39 @@ def test_bad_input_is_a_json_error_with_the_field(app, rida, demo_meeting, args,
     assert error["error"] == "invalid" and error["errors"][0]["path"] == path
     assert error["errors"][0]["message"] and result.stdout == ""
     assert events(app, 1) == []
+
+
+def test_user_is_bound_by_the_rights_of_the_web(app, rida, client, demo_meeting):
+    """``--user``: refused (JSON error, exit 1, nothing recorded) exactly when the web
+    refuses that account; the owner, a member of the owning organisation and an editor
+    of the meeting may."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        ans_action = s.exec(
+            select(Action)
+            .join(Person, Action.owner_id == Person.id)
+            .where(Person.last_name == "", Person.entity == "ANS")
+        ).first()
+        ident = ans_action.id
+    for login in ("rapporteur", "member", "reader"):
+        refused = rida(str(ident), "done", "--user", login, code=1)
+        error = json.loads(refused.stderr)["errors"][0]
+        assert error["path"] == "--user"
+        assert f"le compte « {login} » ne peut pas changer le statut" in error["message"]
+        web = Browser(app.test_client()).login(login)
+        assert (
+            web.json("POST", f"/api/actions/{ident}/status", {"status": "done"}).status_code == 403
+        )
+    assert events(app, ident) == []
+    # Made a member of the ANS (as an admin would, on the organisation's page): allowed.
+    with app.app_context(), db.write_session(db.engine()) as s:
+        member = s.exec(select(User).where(User.login == "reader")).one()
+        s.add(OrganisationMember(user_id=member.id, organisation_id=ans_action.owner_id))
+        s.commit()
+    rida(str(ident), "in_progress", "--user", "reader")
+    assert events(app, ident)[-1][3] == "reader"
+    # A deactivated account may do nothing.
+    with app.app_context(), db.write_session(db.engine()) as s:
+        s.exec(select(User).where(User.login == "reader")).one().active = False
+        s.commit()
+    off = rida(str(ident), "done", "--user", "reader", code=1)
+    assert "désactivé" in json.loads(off.stderr)["errors"][0]["message"]

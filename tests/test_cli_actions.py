@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from rida.actions.action_board import tables
 from rida.cli import main
 from rida.cli.actions import actions
-from tests.action_board_support import SECRET, link_person, load
+from tests.action_board_support import INJECTION, SECRET, link_person, load
 
 
 @pytest.fixture
@@ -76,7 +76,8 @@ def test_filters_and_user(app, data):
     assert {a["status"] for a in several} == {"done", "in_progress"}
     link_person(app, "member", "DUPONT")
     mine = json.loads(rida(app, "--mine", "--user", "member", "--format", "json").stdout)
-    assert [a["title"] for a in mine] == ["Publier le guide"]
+    # DUPONT's own, and his organisation's (LIFEN)
+    assert [a["title"] for a in mine] == ["Publier le guide", INJECTION]
 
 
 def test_unknown_series_or_owner_empty_result_exit_zero(app, data):

@@ -16,6 +16,7 @@ from rida.models import (
     AuditEntry,
     Meeting,
     MeetingVersion,
+    OrganisationMember,
     Participation,
     Person,
     PersonAlias,
@@ -282,3 +283,25 @@ def test_command_line_rename_and_merge(app):
     assert "personne 999999 inconnue" in unknown.stderr
     [entry] = _audit(app, "person.merge")
     assert entry.ip == "cli"
+
+
+def test_merging_organisations_moves_their_members_once(app, browser):
+    """« A.N.S » typed by mistake, merged into « ANS »: its member accounts follow (an
+    account member of both stays a member once)."""
+    import_doc(app, draft_document())
+    with app.app_context(), db.transaction() as s:
+        typo = find_or_create(s, {"entity": "A.N.S"}, visible=Person.id.is_not(None))
+        [ans] = s.exec(select(Person).where(Person.last_name == "", Person.entity == "ANS")).all()
+        users = {u.login: u.id for u in s.exec(select(User)).all()}
+        s.add(OrganisationMember(user_id=users["reader"], organisation_id=typo.id))
+        s.add(OrganisationMember(user_id=users["member"], organisation_id=typo.id))
+        s.add(OrganisationMember(user_id=users["member"], organisation_id=ans.id))
+        typo_id, ans_id = typo.id, ans.id
+    _flash(browser, browser.form(f"/personnes/{typo_id}/fusionner", {"into": str(ans_id)}))
+    with app.app_context():
+        rows = db.session().exec(select(OrganisationMember)).all()
+        assert sorted((r.user_id, r.organisation_id) for r in rows) == sorted(
+            [(users["reader"], ans_id), (users["member"], ans_id)]
+        )
+    [merged] = _audit(app, "person.merge")
+    assert merged.after["references"]["members"] == 2

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from rida import db, mailer
 from rida.cli import main
-from rida.models import Action, Person, User
+from rida.models import Action, Meeting, OrganisationMember, Person, SeriesMember, User
 from tests.conftest import draft_document, import_doc
 
 BASE = "https://rida.example.org"
@@ -191,18 +191,78 @@ def test_each_owner_with_an_email_gets_one_digest(app, actions, smtp):
     html = slosar.get_body(("html",)).get_content()
     assert f'<a href="{link(actions, "meeting", "Modèle de coûts")}">Modèle de coûts</a>' in html
     bris = box.to("edouard.bris@esante.gouv.fr")
-    assert bris["Subject"] == "[rida] Vos actions : 2 à échéance proche"
+    # BRIS's account is of the ANS (his entity): the ANS's action is his to follow too
+    assert bris["Subject"] == "[rida] Vos actions : 1 en retard, 2 à échéance proche"
     text = bris.get_body(("plain",)).get_content()
+    assert "une organisation dont vous êtes membre" in text
+    assert "- Atelier industriel\r\n" in text and "  Porteur : ANS\r\n" in text
     assert "À échéance d'ici le 08/05/2030 (2)" in text
     # The confidential meeting's action goes to its owner, who may read it, and to nobody
     # else.
     assert link(actions, "secret", "Entretien CEGEDIM") in text
     assert text.index("Entretien CEGEDIM") < text.index("Exigences v2")  # by due date
     out = result.stdout
-    assert "Ignoré : ANS (organisation, pas de destinataire) — 1 action" in out
+    assert "Ignoré : ANS" not in out  # sent to its member
     assert "Ignoré : Jeanne DUPONT (pas d'adresse e-mail) — 1 action" in out
     assert "Envoyé à Mathieu SLOSAR <mathieu.slosar@esante.gouv.fr> : 1 action" in out
     assert "2 rappel(s) envoyé(s), 0 échec(s)." in out
+
+
+CANARY = "CANARI-7f3e audit des habilitations"
+
+
+def test_an_organisations_actions_reach_its_members_within_what_they_read(app, actions, smtp):
+    """The ANS's actions go to its contact address and to the accounts of the ANS (BRIS by
+    his entity, DUPONT of LIFEN made a member), each only what they may read: the ANS's
+    action of a restricted meeting none of them reads is in no e-mail and no output."""
+    box, port = smtp
+    restricted = copy.deepcopy(draft_document()) | {
+        "series": "TF restreinte",
+        "title": "Atelier restreint",
+        "classification": "restricted",
+        "participants": [p for p in draft_document()["participants"] if p["entity"] == "DNS"],
+        "actions": [action(CANARY, "2030-04-28", {"entity": "ANS"})],
+    }
+    restricted_id = import_doc(app, restricted)
+    with app.app_context(), db.transaction() as s:
+        [ans] = s.exec(select(Person).where(Person.last_name == "", Person.entity == "ANS")).all()
+        ans.email = "contact@ans.example.fr"
+        dupont = s.exec(select(Person).where(Person.last_name == "DUPONT")).one()
+        dupont.email = "jeanne.dupont@lifen.fr"
+        reader = s.exec(select(User).where(User.login == "reader")).one()
+        reader.person_id = dupont.id
+        s.add(OrganisationMember(user_id=reader.id, organisation_id=ans.id))
+    result = remind(app, smtp_url=url(port))
+    assert result.exit_code == 0, result.output
+    assert sorted(rcpt[0] for rcpt, _ in box.messages) == [
+        "contact@ans.example.fr",
+        "edouard.bris@esante.gouv.fr",
+        "jeanne.dupont@lifen.fr",
+        "mathieu.slosar@esante.gouv.fr",
+    ]
+    for rcpt in ("contact@ans.example.fr", "edouard.bris@esante.gouv.fr", "jeanne.dupont@lifen.fr"):
+        text = box.to(rcpt).get_body(("plain",)).get_content()
+        assert "- Atelier industriel" in text, rcpt
+    contact = box.to("contact@ans.example.fr").get_body(("plain",)).get_content()
+    assert "Porteur : ANS" not in contact and "Exigences v2" not in contact
+    dupont_text = box.to("jeanne.dupont@lifen.fr").get_body(("plain",)).get_content()
+    assert "- Relance LIFEN" in dupont_text and "Porteur : ANS" in dupont_text
+    for _, msg in box.messages:
+        assert CANARY not in msg.as_string() and "restreint" not in msg.as_string()
+    assert CANARY not in result.output
+    assert "Ignoré : ANS (organisation : ni adresse ni membre à qui écrire) — 1 action" in (
+        result.stdout
+    )
+    # Once BRIS's account is a member of that series, he reads it: the action is his too.
+    box.messages.clear()
+    with app.app_context(), db.transaction() as s:
+        member = s.exec(select(User).where(User.login == "member")).one()
+        series_id = s.get(Meeting, restricted_id).series_id
+        s.add(SeriesMember(series_id=series_id, user_id=member.id))
+    assert remind(app, smtp_url=url(port)).exit_code == 0
+    assert CANARY in box.to("edouard.bris@esante.gouv.fr").get_body(("plain",)).get_content()
+    assert CANARY not in box.to("jeanne.dupont@lifen.fr").as_string()
+    assert CANARY not in box.to("contact@ans.example.fr").as_string()
 
 
 def test_dry_run_says_who_would_receive_what_and_sends_nothing(app, actions, smtp):
@@ -211,7 +271,7 @@ def test_dry_run_says_who_would_receive_what_and_sends_nothing(app, actions, smt
     assert result.exit_code == 0, result.output
     assert box.messages == []
     out = result.stdout
-    assert "À Edouard BRIS <edouard.bris@esante.gouv.fr> : 2 actions (0 en retard)" in out
+    assert "À Edouard BRIS <edouard.bris@esante.gouv.fr> : 3 actions (1 en retard)" in out
     assert (
         f"  - [en retard] 20/04/2030 Modèle de coûts (action {actions['Modèle de coûts']}, "
         f"réunion {actions['meeting']})" in out
@@ -293,8 +353,14 @@ def test_person_email_is_set_from_the_command_line(app, actions):
         "organisation": False,
     } in listed
     assert "À Jeanne DUPONT <jeanne.dupont@lifen.fr>" in remind(app, "--dry-run").stdout
+    # An organisation has a contact address: its reminders go there too
+    done = run(main, ["person", "email", str(ans), "contact@esante.gouv.fr"], env=env)
+    assert done.exit_code == 0 and "ANS : contact@esante.gouv.fr" in done.stdout
+    assert (
+        "À ANS <contact@esante.gouv.fr> : 1 action (1 en retard)" in remind(app, "--dry-run").stdout
+    )
     for args, path in (
-        (["email", str(ans), "contact@esante.gouv.fr"], "person_id"),
+        (["email", str(ans), "contact@"], "address"),
         (["email", "999", "a@b.fr"], "person_id"),
         (["email", str(dupont), "pas une adresse"], "address"),
     ):

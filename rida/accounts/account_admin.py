@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from rida import accounts
+from rida import access, accounts
 from rida.audit import events
 from rida.fields import FieldError
-from rida.meetings.people import label
-from rida.models import Person, Series, SeriesMember, User
+from rida.meetings.people import display_name, fold, label
+from rida.models import OrganisationMember, Person, Series, SeriesMember, User, id_of
 
 
 @dataclass(frozen=True)
@@ -174,4 +174,119 @@ def overview(session: Session) -> list[dict[str, Any]]:
             "user": u,
         }
         for u in users
+    ]
+
+
+def find_person(session: Session, ref: str, path: str = "person") -> Person:
+    """A person (or organisation) by number, or by a name designating one record only:
+    « ABDELLI Karim », « Karim ABDELLI », « ABDELLI Karim (ANS) », an organisation's name.
+    For the command line, which sees everyone."""
+    text = " ".join(ref.split())
+    if text.isascii() and text.isdigit():
+        found = session.get(Person, int(text))
+        if found is None:
+            raise FieldError(path, f"personne n° {text} inconnue")
+        return found
+    wanted = fold(text)
+    if not wanted:
+        raise FieldError(path, "personne attendue (numéro ou nom)")
+    matches = [
+        p
+        for p in session.exec(select(Person).order_by(col(Person.id))).all()
+        if wanted in _spellings(p)
+    ]
+    if not matches:
+        raise FieldError(path, f"personne « {text} » inconnue")
+    if len(matches) > 1:
+        listed = ", ".join(f"n° {p.id} ({label(p)})" for p in matches[:5])
+        raise FieldError(
+            path, f"« {text} » désigne plusieurs personnes : {listed} ; donnez le numéro"
+        )
+    return matches[0]
+
+
+def find_organisation(session: Session, ref: str) -> Person:
+    """An organisation by number or by name (its records all count as one: the first)."""
+    text = " ".join(ref.split())
+    if text.isascii() and text.isdigit():
+        found = find_person(session, text, "organisation")
+    else:
+        wanted = fold(text)
+        matches = [
+            p
+            for p in session.exec(
+                select(Person).where(Person.last_name == "").order_by(col(Person.id))
+            ).all()
+            if wanted and fold(p.entity) == wanted
+        ]
+        if not matches:
+            raise FieldError("organisation", f"organisation « {text} » inconnue")
+        found = matches[0]
+    if not is_organisation(found):
+        raise FieldError("organisation", f"{label(found)} est une personne, pas une organisation")
+    return found
+
+
+def _spellings(person: Person) -> set[str]:
+    names = {
+        label(person),
+        display_name(person),
+        f"{person.last_name} {person.first_name}",
+        f"{person.first_name} {person.last_name}",
+    }
+    return {fold(n) for n in names if n.strip()}
+
+
+def is_organisation(person: Person) -> bool:
+    return not person.last_name and bool(person.entity)
+
+
+def set_organisation_member(
+    session: Session, target: User, organisation: Person, member: bool, actor: Actor
+) -> bool:
+    """Make ``target`` a member of ``organisation`` (it then follows its actions) or not;
+    False if nothing changed. Membership by the person's entity is not changed here."""
+    if not is_organisation(organisation):
+        raise FieldError(
+            "organisation", f"{label(organisation)} est une personne, pas une organisation"
+        )
+    found = session.exec(
+        select(OrganisationMember).where(
+            OrganisationMember.user_id == target.id,
+            OrganisationMember.organisation_id == organisation.id,
+        )
+    ).first()
+    if (found is not None) == member:
+        return False
+    if member:
+        session.add(OrganisationMember(user_id=id_of(target), organisation_id=id_of(organisation)))
+    else:
+        session.delete(found)
+    name = organisation.entity
+    _emit(
+        session,
+        actor,
+        target,
+        {"organisation": name, "organisation_id": organisation.id, "member": not member},
+        {"organisation": name, "organisation_id": organisation.id, "member": member},
+    )
+    return True
+
+
+def organisation_members(session: Session, organisation: Person) -> list[tuple[User, bool]]:
+    """The accounts belonging to ``organisation``, by login: each with True when made a
+    member explicitly (removable), False when it belongs through its person's entity."""
+    users = list(session.exec(select(User).order_by(User.login)).all())
+    explicit = set(
+        session.exec(
+            select(OrganisationMember.user_id).where(
+                OrganisationMember.organisation_id == organisation.id
+            )
+        ).all()
+    )
+    belongs = access.organisations_of(session, [u for u in users if u.active])
+    return [
+        (u, u.id in explicit)
+        for u in users
+        if u.id in explicit or organisation.id in belongs.get(id_of(u), set())
     ]

@@ -1,6 +1,7 @@
 """Actions and planned meetings as an iCalendar feed.
 
-A feed is for one series or one person, and shows only what one account may read
+A feed is for one series or one person (with the organisations the feed's account belongs
+to: :func:`rida.access.organisations_of`), and shows only what one account may read
 (:func:`rida.access.readable`): one VTODO per action still open or in progress (due date as
 a DATE, a link back to the action in its compte-rendu) and one VEVENT per planned meeting
 (dated today or later; times are Europe/Paris wall-clock times). The UIDs are stable
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, Todo
 from sqlmodel import Session, col, or_, select
 
-from rida.access import readable
+from rida.access import organisations_of, readable
 from rida.actions.action_status import OPEN_STATUSES
 from rida.meetings.people import display_name
 from rida.models import Action, Meeting, Participation, Person, Series, User
@@ -60,7 +61,7 @@ def open_actions(
     session: Session, user: User | None, series_id: int | None = None, person_id: int | None = None
 ) -> list[FeedAction]:
     """The open and in-progress actions ``user`` may read, of one series and/or owned by
-    one person, by due date (undated last)."""
+    one person or by an organisation ``user`` belongs to, by due date (undated last)."""
     query = (
         select(Action, Meeting, Series, Person)
         .join(Meeting, col(Action.meeting_id) == Meeting.id)
@@ -71,7 +72,10 @@ def open_actions(
     if series_id is not None:
         query = query.where(Meeting.series_id == series_id)
     if person_id is not None:
-        query = query.where(Action.owner_id == person_id)
+        owners = {person_id}
+        if user is not None and user.id is not None:
+            owners |= organisations_of(session, [user]).get(user.id, set())
+        query = query.where(col(Action.owner_id).in_(owners))
     found = session.exec(
         query.order_by(col(Action.due_date).is_(None), Action.due_date, Action.id)
     ).all()

@@ -1,13 +1,16 @@
 """Reminder digests: each owner's overdue actions and those due soon.
 
-One digest per person who owns open or in-progress actions that are overdue (due before
-today) or due within ``days`` days. A digest only lists its recipient's own actions, and
-of those only what the recipient may read (:func:`readable_to`): with an active account
-linked to the person, the actions of the meetings that account reads; without one, the
-actions of public meetings alone. The others are left out of the e-mail without a word
-(its address may not be the person's own); the command reports how many, not which.
-Owners that are organisations, or persons without an e-mail address, get nothing: they
-are reported as skipped, like actions without an owner.
+One digest per person who follows open or in-progress actions that are overdue (due before
+today) or due within ``days`` days: the actions they own, and those of the organisations
+their accounts belong to (:func:`rida.access.followed_owners`: the organisation named like
+their person's entity, or one they were made a member of). An organisation with an
+e-mail address (its contact) gets its own actions too. A digest only lists what its
+recipient may read (:func:`readable_to`): with an active account linked to the person,
+the actions of the meetings that account reads; without one, the actions of public
+meetings alone. The others are left out of the e-mail without a word (its address may not
+be the person's own); the command reports how many, not which. Persons without an e-mail
+address get nothing and are reported as skipped, like actions without an owner, and like
+an organisation's actions that reach nobody (no contact address, no member with one).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from email.utils import formatdate, make_msgid
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from rida.access import readable
+from rida.access import organisations_of, readable
 from rida.actions.action_status import OPEN_STATUSES
 from rida.actions.calendar_feed import action_url
 from rida.fields import FieldError
@@ -98,6 +101,33 @@ def readable_to(session: Session, person: Person, items: list[Item]) -> tuple[li
     return [item for item in items if item.meeting.id in allowed], reason
 
 
+def _followers(session: Session) -> dict[int, set[int]]:
+    """For each organisation (person id), the persons of the active accounts belonging to
+    it."""
+    accounts = list(session.exec(select(User).where(col(User.active).is_(True))).all())
+    followers: dict[int, set[int]] = {}
+    for user_id, organisations in organisations_of(session, accounts).items():
+        person_id = next(u.person_id for u in accounts if u.id == user_id)
+        if person_id is None:
+            continue
+        for organisation in organisations:
+            followers.setdefault(organisation, set()).add(person_id)
+    return followers
+
+
+def _problem(person: Person) -> str | None:
+    """Why no reminder can be sent to ``person``, or None."""
+    if not person.email:
+        return "pas d'adresse e-mail"
+    if not valid_address(person.email):
+        return f"adresse e-mail invalide « {person.email} »"
+    return None
+
+
+def _order(item: Item) -> tuple[dt.date, dt.date, int]:
+    return (item.action.due_date or dt.date.max, item.meeting.date, item.action.id or 0)
+
+
 def collect(session: Session, today: dt.date, days: int) -> tuple[list[Digest], list[Skipped]]:
     """The digests to send and the owners skipped, for actions due up to ``today + days``."""
     horizon = today + dt.timedelta(days=days)
@@ -115,25 +145,50 @@ def collect(session: Session, today: dt.date, days: int) -> tuple[list[Digest], 
     ).all()
     by_owner: dict[int | None, tuple[Person | None, list[Item]]] = {}
     for action, meeting, series, person in found:
-        by_owner.setdefault(action.owner_id, (person, []))[1].append(Item(action, meeting, series))
-    digests, skipped = [], []
-    for person, items in by_owner.values():
-        if person is None:
+        item = Item(action, meeting, series, person)
+        by_owner.setdefault(action.owner_id, (person, []))[1].append(item)
+    followers = (
+        _followers(session) if any(p and not p.last_name for p, _ in by_owner.values()) else {}
+    )
+    wanted = {
+        f for owner_id in by_owner if owner_id is not None for f in followers.get(owner_id, ())
+    }
+    people = {
+        p.id: p
+        for p in session.exec(select(Person).where(col(Person.id).in_(wanted - set(by_owner))))
+    }
+    people |= {p.id: p for p, _ in by_owner.values() if p is not None}
+    # recipient -> their items; an organisation's go to it and to its members
+    mail: dict[int, list[Item]] = {}
+    skipped = []
+    for owner_id, (person, items) in by_owner.items():
+        if person is None or owner_id is None:
             skipped.append(Skipped(None, "personne à qui écrire", len(items)))
-        elif not person.last_name:
-            skipped.append(Skipped(person, "organisation, pas de destinataire", len(items)))
-        elif not person.email:
-            skipped.append(Skipped(person, "pas d'adresse e-mail", len(items)))
-        elif not valid_address(person.email):
-            skipped.append(
-                Skipped(person, f"adresse e-mail invalide « {person.email} »", len(items))
-            )
-        else:
-            kept, reason = readable_to(session, person, items)
-            if len(kept) < len(items):
-                skipped.append(Skipped(person, reason, len(items) - len(kept)))
-            if kept:
-                digests.append(Digest(person, kept))
+            continue
+        to = {owner_id} | (followers.get(owner_id, set()) if not person.last_name else set())
+        for recipient in to:
+            mail.setdefault(recipient, []).extend(items)
+        if person.last_name and (problem := _problem(person)) is not None:
+            skipped.append(Skipped(person, problem, len(items)))
+    digests, sent = [], set()
+    for recipient_id, items in mail.items():
+        recipient = people[recipient_id]
+        if _problem(recipient) is not None:
+            continue
+        items = sorted({i.action.id: i for i in items}.values(), key=_order)
+        kept, reason = readable_to(session, recipient, items)
+        if len(kept) < len(items):
+            skipped.append(Skipped(recipient, reason, len(items) - len(kept)))
+        if kept:
+            digests.append(Digest(recipient, kept))
+            sent |= {i.action.id for i in kept}
+    for person, items in by_owner.values():
+        if person is not None and not person.last_name:
+            lost = [i for i in items if i.action.id not in sent]
+            if lost:
+                skipped.append(
+                    Skipped(person, "organisation : ni adresse ni membre à qui écrire", len(lost))
+                )
     digests.sort(key=lambda d: (d.person.last_name.casefold(), d.person.first_name, d.person.id))
     return digests, skipped
 
@@ -187,34 +242,45 @@ def _sections(digest: Digest, today: dt.date, days: int) -> list[tuple[str, list
     ]
 
 
-def _lines(item: Item, today: dt.date, owners: bool = False) -> list[str]:
-    """``owners``: the owner named too (a series' digest)."""
+def _lines(item: Item, today: dt.date, person: Person, owners: bool = False) -> list[str]:
+    """``owners``: every owner named (a series' digest); else the owner when it is not
+    ``person`` (an organisation's action)."""
     action, meeting = item.action, item.meeting
     due = f"Échéance : {date_short(action.due_date)}"
     if item.overdue(today):
         due += f" (en retard de {plural((today - action.due_date).days, 'jour')})"
     if owners:
         due += f" · Porteur : {display_name(item.owner) if item.owner else 'aucun'}"
-    return [
+    lines = [
         action.title,
         f"{due} · {ACTION_STATUS_LABELS[action.status]}",
         f"{item.series.name} — {meeting.title} du {date_short(meeting.date)}",
     ]
-
-
-def _intro(digest: Digest) -> str:
-    if digest.series is None:
-        return INTRO
-    return (
-        f"Voici les actions de la série {digest.series}, tous porteurs confondus, qui sont "
-        "en retard ou arrivent à échéance prochainement."
-    )
+    if not owners and item.owner is not None and item.owner.id != person.id:
+        lines.append(f"Porteur : {display_name(item.owner)}")
+    return lines
 
 
 INTRO = (
     "Voici les actions dont vous êtes porteur qui sont en retard ou arrivent à "
     "échéance prochainement."
 )
+INTRO_MEMBER = (
+    "Voici les actions dont vous êtes porteur, vous ou une organisation dont vous êtes "
+    "membre, qui sont en retard ou arrivent à échéance prochainement."
+)
+
+
+def _intro(digest: Digest) -> str:
+    if digest.series is not None:
+        return (
+            f"Voici les actions de la série {digest.series}, tous porteurs confondus, qui "
+            "sont en retard ou arrivent à échéance prochainement."
+        )
+    own = all(i.owner is None or i.owner.id == digest.person.id for i in digest.items)
+    return INTRO if own else INTRO_MEMBER
+
+
 OUTRO = "Pour mettre une action à jour, ouvrez son lien dans rida."
 SIGNATURE = "rida, comptes-rendus des Task Forces (message automatique)"
 
@@ -224,7 +290,7 @@ def text_body(digest: Digest, today: dt.date, days: int, base_url: str) -> str:
     for title, items in _sections(digest, today, days):
         out += [title, ""]
         for item in items:
-            first, *rest = _lines(item, today, digest.series is not None)
+            first, *rest = _lines(item, today, digest.person, digest.series is not None)
             out += [
                 f"- {first}",
                 *(f"  {line}" for line in rest),
@@ -240,7 +306,7 @@ def html_body(digest: Digest, today: dt.date, days: int, base_url: str) -> str:
     for title, items in _sections(digest, today, days):
         out.append(f"<h2>{e(title)}</h2><ul>")
         for item in items:
-            first, *rest = _lines(item, today, digest.series is not None)
+            first, *rest = _lines(item, today, digest.person, digest.series is not None)
             url = e(action_url(base_url, item.meeting.id, item.action.id))
             out.append(
                 f'<li><a href="{url}">{e(first)}</a><br>'
@@ -273,12 +339,10 @@ def message(
 
 
 def set_email(person: Person, address: str) -> str:
-    """Give ``person`` the address their reminders go to (empty: none); the address kept.
-    Raises :class:`~rida.fields.FieldError` (path ``email``) for a bad address or an
-    organisation, which receives no reminder."""
+    """Give ``person`` the address their reminders go to (empty: none); for an
+    organisation, its contact address. The address kept. Raises
+    :class:`~rida.fields.FieldError` (path ``email``) for a bad address."""
     address = address.strip()
-    if address and not person.last_name:
-        raise FieldError("email", "une organisation ne reçoit pas de rappel")
     if address and not valid_address(address):
         raise FieldError("email", f"adresse e-mail invalide « {address} »")
     person.email = address

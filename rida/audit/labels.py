@@ -65,6 +65,7 @@ OBJECTS = {
     "person_alias": "Ancien nom de personne",
     "archive": "Archive complète de l'instance",
     "oidc_identity": "Identité de fournisseur",
+    "organisation_member": "Membre d'organisation",
 }
 FIELDS = {
     "title": "titre",
@@ -123,9 +124,12 @@ FIELDS = {
     "revoked_at": "révoqué le",
     "first_used_at": "première ouverture",
     "revoked": "révoqué",
+    "organisation": "organisation",
+    "organisation_id": "organisation",
+    "member": "membre",
 }
 # Columns holding a person's id: shown with the person's name when it is known.
-PERSON_FIELDS = {"owner_id", "person_id", "organiser_id", "rapporteur_id"}
+PERSON_FIELDS = {"owner_id", "person_id", "organiser_id", "rapporteur_id", "organisation_id"}
 # Bookkeeping columns, not worth a line in the history.
 HIDDEN = {"id", "uid", "revision", "updated_at", "created_at", "meeting_id"}
 VALUE_LABELS = {

@@ -98,7 +98,8 @@ COMMANDS: dict[str, Entry] = {
     "token": Entry("rida.cli.users:token", "Gère les jetons d'API (Authorization: Bearer …)."),
     "user": Entry(
         "rida.cli.users:user",
-        "Gère les comptes : création, rôle, activation, mot de passe, séries.",
+        "Gère les comptes : création, rôle, activation, mot de passe, personne, séries, "
+        "organisations.",
     ),
     "validate": Entry(
         "rida.cli.meetings:validate_meeting",

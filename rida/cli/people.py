@@ -59,7 +59,7 @@ def set_email(app: Flask, person_id: int, address: str) -> None:
         try:
             address = reminders.set_email(found, "" if address == "-" else address)
         except FieldError as e:  # the option as the command names it
-            raise FieldError("person_id" if not found.last_name else "address", e.message) from None
+            raise FieldError("address", e.message) from None
         s.add(found)
         click.echo(f"{label(found)} : {address or 'adresse effacée'}")
 

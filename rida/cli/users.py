@@ -16,6 +16,7 @@ from rida import accounts, db
 from rida.accounts import account_admin, api_tokens
 from rida.accounts.account_admin import Actor
 from rida.cli.common import with_app
+from rida.meetings.people import label
 from rida.models import ROLES
 
 CLI = Actor(user=None, ip="cli")
@@ -27,7 +28,8 @@ def _read_password(password_stdin: bool) -> str:
 
 @click.group("user")
 def user() -> None:
-    """Gère les comptes : création, rôle, activation, mot de passe, séries."""
+    """Gère les comptes : création, rôle, activation, mot de passe, personne, séries,
+    organisations."""
 
 
 @user.command("add")
@@ -215,3 +217,68 @@ def list_tokens(app: Flask, login: str | None, as_json: bool) -> None:
             f"créé {row['created_at']}  utilisé {row['last_used_at'] or '-'}  "
             f"expire {row['expires_at'] or '-'}  {row['name']}"
         )
+
+
+@user.command("link")
+@click.argument("login")
+@click.argument("person")
+@with_app
+def link(app: Flask, login: str, person: str) -> None:
+    """Relie le compte LOGIN à la personne PERSON (numéro, ou nom désignant une seule fiche :
+    « SLOSAR Mathieu », « Mathieu SLOSAR (ANS) », le nom d'une organisation). Le compte lit
+    alors les réunions où elle figure et suit ses actions (et celles de son organisation)."""
+    with db.transaction() as s:
+        target = accounts.by_login(s, login)
+        found = account_admin.find_person(s, person)
+        before = target.person_id
+        account_admin.link_person(s, target, found.id, CLI)
+        name = label(found)
+    same = " (déjà)" if before == found.id else ""
+    click.echo(f"Compte « {login} » relié à {name}{same}.")
+
+
+@user.command("unlink")
+@click.argument("login")
+@with_app
+def unlink(app: Flask, login: str) -> None:
+    """Défait le lien entre le compte LOGIN et sa personne."""
+    with db.transaction() as s:
+        target = accounts.by_login(s, login)
+        before = target.person_id
+        account_admin.link_person(s, target, None, CLI)
+    click.echo(f"Compte « {login} » " + ("délié." if before else "n'était relié à personne."))
+
+
+@user.group("organisation")
+def organisation() -> None:
+    """Rend un compte membre d'une organisation (il suit ses actions) ou le retire."""
+
+
+def _organisation(login: str, ref: str, add: bool) -> None:
+    with db.transaction() as s:
+        target = accounts.by_login(s, login)
+        found = account_admin.find_organisation(s, ref)
+        changed = account_admin.set_organisation_member(s, target, found, add, CLI)
+        name = found.entity
+    verb = "membre de" if add else "n'est plus membre de"
+    click.echo(f"« {login} » {verb} l'organisation « {name} »" + ("" if changed else " (déjà)"))
+
+
+@organisation.command("add")
+@click.argument("login")
+@click.argument("organisation_ref", metavar="ORGANISATION")
+@with_app
+def organisation_add(app: Flask, login: str, organisation_ref: str) -> None:
+    """Rend LOGIN membre de l'organisation ORGANISATION (numéro ou nom) : ses actions sont
+    dans « Mes actions », les rappels et le calendrier du compte (s'il lit leur réunion)."""
+    _organisation(login, organisation_ref, True)
+
+
+@organisation.command("remove")
+@click.argument("login")
+@click.argument("organisation_ref", metavar="ORGANISATION")
+@with_app
+def organisation_remove(app: Flask, login: str, organisation_ref: str) -> None:
+    """Retire LOGIN des membres de l'organisation ORGANISATION (numéro ou nom) ; le lien
+    par l'entité de sa personne, lui, reste."""
+    _organisation(login, organisation_ref, False)

@@ -34,6 +34,7 @@ from rida.models import (
     Action,
     FeedToken,
     Meeting,
+    OrganisationMember,
     Participation,
     Person,
     PersonAlias,
@@ -147,6 +148,7 @@ def merge(session: Session, merged: Person, kept: Person, *, by: str = "") -> Pe
         "actions": _repoint(session, Action, "owner_id", merged_id, kept_id),
         "accounts": _repoint(session, User, "person_id", merged_id, kept_id),
         "feeds": _repoint(session, FeedToken, "person_id", merged_id, kept_id),
+        "members": _repoint_members(session, merged_id, kept_id),
     }
     _repoint(session, PersonAlias, "person_id", merged_id, kept_id)
     for f in ("function", "email"):
@@ -191,6 +193,26 @@ def _repoint(session: Session, model: Any, column: str, old: int, new: int) -> i
     for row in found:
         setattr(row, column, new)
         session.add(row)
+    session.flush()
+    return len(found)
+
+
+def _repoint_members(session: Session, old: int, new: int) -> int:
+    """Members of organisation ``old`` become members of ``new`` (once each)."""
+    already = set(
+        session.exec(
+            select(OrganisationMember.user_id).where(OrganisationMember.organisation_id == new)
+        ).all()
+    )
+    found = session.exec(
+        select(OrganisationMember).where(OrganisationMember.organisation_id == old)
+    ).all()
+    for row in found:
+        if row.user_id in already:
+            session.delete(row)
+        else:
+            row.organisation_id = new
+            session.add(row)
     session.flush()
     return len(found)
 

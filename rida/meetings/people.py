@@ -8,23 +8,16 @@ A person is taken from a user only among the people that user may see
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from rida.models import Person, PersonAlias
+from rida.util.folding import fold as fold  # re-exported: its historical home
 
 # Longest accepted spelling of each person field (the rida/1 format's limits).
 PERSON_LIMITS = {"last_name": 200, "first_name": 200, "entity": 200, "function": 300}
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and collapse spaces: `Édouard  Bris` -> `edouard bris`."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.split())
 
 
 def person_key(last_name: str, first_name: str = "", entity: str = "") -> str:

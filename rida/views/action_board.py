@@ -154,7 +154,9 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
                 ("PDF", "/actions/rapport.pdf"),
             )
         ],
-        "can_set_status": partial(access.may_set_status, session, user),
+        "can_set_status": partial(
+            access.may_set_status, session, user, owners=access.followed_owners(session, user)
+        ),
         "today": dt.date.today(),
     }
 

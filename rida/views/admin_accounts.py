@@ -171,3 +171,44 @@ def membership(user_id: int) -> ResponseReturnValue:
         return f"« {target.login} » {'membre de' if add else 'retiré de'} « {series.name} »."
 
     return _change(user_id, "Séries inchangées", apply)
+
+
+@bp.post("/organisations")
+@login_required
+def organisation_membership() -> ResponseReturnValue:
+    """Make an account a member of an organisation, or not (from the organisation's
+    page): it then follows the organisation's actions."""
+    actor, add = _actor(), request.form.get("action") != "remove"
+    raw_org = request.form.get("organisation_id", "").strip()
+    raw_user = request.form.get("user_id", "").strip()
+    organisation = _person_of(raw_org)
+    back = (
+        url_for("people.detail", person_id=organisation.id) + "#h-members"
+        if organisation is not None
+        else url_for("people.index")
+    )
+    if organisation is None:
+        flash("Membres inchangés : organisation inconnue.", "error")
+        return redirect(back)
+    try:
+        with db.transaction() as s:
+            target = s.get(User, int(raw_user)) if raw_user.isdigit() else None
+            if target is None:
+                raise FieldError(
+                    "user_id", "choisissez un compte" if not raw_user else "compte inconnu"
+                )
+            org = s.get_one(Person, organisation.id)
+            changed = account_admin.set_organisation_member(s, target, org, add, actor)
+            login, name = target.login, org.entity
+    except FieldError as e:
+        flash(f"Membres inchangés : {e.message}.", "error")
+        return redirect(back)
+    verb = "membre de" if add else "n'est plus membre de"
+    flash(f"« {login} » {verb} l'organisation « {name} »{'' if changed else ' (déjà)'}.", "info")
+    return redirect(back)
+
+
+def _person_of(raw: str) -> Person | None:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        return None
+    return db.session().get(Person, int(raw))

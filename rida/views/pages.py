@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import col, select
 
 from rida import access, db, fields
-from rida.actions import action_dict, actions_of, owner_dict
+from rida.actions import action_dict, actions_of, mine, owner_dict
 from rida.circuit import validation, versions
 from rida.circuit.files import FORMAT_LABELS
 from rida.compte_rendu.wording import WORDING
@@ -66,6 +67,7 @@ def home() -> ResponseReturnValue:
         series=all_series,
         by_series=by_series,
         creatable=creatable,
+        mine=mine.summary(session, user, dt.date.today()),
         can_create=access.can_create(user),
         meeting_types=MEETING_TYPES,
         classifications=CLASSIFICATIONS,

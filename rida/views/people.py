@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from sqlmodel import select
 
 from rida import access, db
+from rida.accounts import account_admin
 from rida.actions import reminders
 from rida.fields import FieldError
 from rida.meetings import identity
@@ -113,6 +114,13 @@ def detail(person_id: int) -> ResponseReturnValue:
         .all()
     )
     admin = user is not None and user.role == "admin"
+    # Accounts are the admins' business: an organisation's members are shown to them only.
+    members = (
+        account_admin.organisation_members(db.session(), person)
+        if admin and account_admin.is_organisation(person)
+        else None
+    )
+    explicit = {u.id for u, chosen in members or [] if chosen}
     return render_template(
         "person.html",
         person=person,
@@ -120,6 +128,14 @@ def detail(person_id: int) -> ResponseReturnValue:
         others=[(p.id, label(p)) for p in others],
         # Former spellings may come from meetings the user may not read: admins only.
         aliases=identity.aliases(db.session(), id_of(person)) if admin else [],
+        members=members,
+        candidates=[
+            u
+            for u in db.session().exec(select(User).order_by(User.login)).all()
+            if u.id not in explicit
+        ]
+        if members is not None
+        else [],
     )
 
 

@@ -9,6 +9,7 @@ administrator. Nothing here changes the demo: the pages are only looked at.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
@@ -32,6 +33,14 @@ def demo_meetings(page: Page, base: str) -> dict[str, int]:
     return {m["title"]: m["id"] for m in response.json()["meetings"]}
 
 
+def organisation_id(page: Page, base: str, name: str = "ANS") -> int:
+    """The id of the demo's organisation ``name`` (owner of an action), from the people page."""
+    html = page.request.get(f"{base}/personnes").text()
+    found = re.search(rf'<tr id="personne-(\d+)">\s*<th scope="row">{name}</th>', html)
+    assert found, html
+    return int(found.group(1))
+
+
 def logged_in_pages(page: Page, base: str) -> list[PageToCheck]:
     ids = demo_meetings(page, base)
     done, draft = ids[VALIDATED], ids[DRAFT]
@@ -46,6 +55,8 @@ def logged_in_pages(page: Page, base: str) -> list[PageToCheck]:
         PageToCheck("recherche", f"/recherche?q={SEARCH}", ".hit"),
         PageToCheck("actions", "/actions"),
         PageToCheck("personnes", "/personnes"),
+        # an organisation's page: its members, for the admin
+        PageToCheck("organisation", f"/personnes/{organisation_id(page, base)}"),
         PageToCheck("agenda", "/agenda"),
         PageToCheck("glossaire", "/glossaire"),
         PageToCheck("jetons", "/compte/jetons"),

@@ -129,6 +129,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/admin/comptes/<int:user_id>/mot-de-passe"): ADMIN,
     ("POST", "/admin/comptes/<int:user_id>/personne"): ADMIN,
     ("POST", "/admin/comptes/<int:user_id>/series"): ADMIN,
+    ("POST", "/admin/comptes/organisations"): ADMIN,
     ("GET", "/login"): MOVED,
     ("POST", "/login"): MOVED,
     ("POST", "/logout"): MOVED,

@@ -26,6 +26,8 @@ class Resolved:
     series_ids: list[int] | None = None
     owner_ids: list[int] | None = None
     entities: list[str] | None = None
+    # « mes actions »: the owners the user follows (its person, its organisations)
+    mine_ids: list[int] | None = None
     messages: list[str] = field(default_factory=list)
     empty: bool = False
 
@@ -38,11 +40,14 @@ def resolve(session: Session, user: User | None, query: BoardQuery) -> Resolved:
         found.owner_ids = _owners(session, user, query.owner, found.messages)
     if query.organisation:
         found.entities = _entities(session, user, query.organisation, found.messages)
-    if query.mine and (user is None or user.person_id is None):
-        found.messages.append(
-            "Votre compte n'est relié à aucune personne : « Mes actions » est vide."
-        )
-        found.empty = True
+    if query.mine:
+        found.mine_ids = sorted(access.followed_owners(session, user))
+        if not found.mine_ids:
+            found.messages.append(
+                "Votre compte n'est relié à aucune personne ni organisation : "
+                "« Mes actions » est vide."
+            )
+            found.empty = True
     found.empty = found.empty or any(
         ids == [] for ids in (found.series_ids, found.owner_ids, found.entities)
     )

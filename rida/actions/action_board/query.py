@@ -76,8 +76,8 @@ def conditions(
         where.append(col(Meeting.series_id).in_(found.series_ids))
     if found.owner_ids is not None and "owner" not in skip:
         where.append(col(Action.owner_id).in_(found.owner_ids))
-    if query.mine and "owner" not in skip and user is not None:
-        where.append(col(Action.owner_id) == user.person_id)
+    if found.mine_ids is not None and "owner" not in skip:
+        where.append(col(Action.owner_id).in_(found.mine_ids))
     if found.entities is not None:
         entity_owners = select(Person.id).where(col(Person.entity).in_(found.entities))
         where.append(col(Action.owner_id).in_(entity_owners))
@@ -232,6 +232,7 @@ def cached_chart(
         user.id if user else None,
         user.role if user else None,
         user.person_id if user else None,
+        tuple(sorted(access.followed_owners(session, user))) if query.mine else (),
         filters,
         today,
         tuple(stamp),

@@ -20,6 +20,8 @@ is not revealed), one readable but not editable 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlmodel import Session, col, select
 
@@ -143,6 +145,36 @@ def may_set_status(session: Session, user: User | None, action: Action) -> bool:
         return True
     meeting = session.get(Meeting, action.meeting_id)
     return meeting is not None and may_edit(session, user, meeting)
+
+
+def status_rights(
+    session: Session, user: User | None, actions: Sequence[Action]
+) -> Callable[[Action], bool]:
+    """:func:`may_set_status` for a page of ``actions`` (of meetings ``user`` may read):
+    their meetings loaded in one query, each meeting and series judged once."""
+    ids = {a.meeting_id for a in actions}
+    meetings = session.exec(select(Meeting).where(col(Meeting.id).in_(ids))).all() if ids else []
+    series: dict[int, bool] = {}
+    editable: set[int] = set()
+    for meeting in meetings:
+        if may_write(user) and user is not None:
+            if meeting.series_id not in series:
+                series[meeting.series_id] = can_edit_series(session, user, meeting.series_id)
+            if (
+                series[meeting.series_id]
+                or meeting.created_by == user.id
+                or (user.person_id is not None and meeting.rapporteur_id == user.person_id)
+            ):
+                editable.add(meeting.id or 0)
+
+    def may(action: Action) -> bool:
+        if user is None or not user.active:
+            return False
+        if user.person_id is not None and user.person_id == action.owner_id:
+            return True
+        return action.meeting_id in editable
+
+    return may
 
 
 def can_see_series(session: Session, user: User | None, series_id: int) -> bool:

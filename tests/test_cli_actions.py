@@ -49,7 +49,7 @@ def test_json_has_exactly_the_documented_keys(app, data):
             "id": found[0]["id"],
             "title": "Envoi de la nouvelle version des exigences",
             "kind": "document",
-            "owner": "BRIS Edouard (ANS)",
+            "owner": "Edouard BRIS (ANS)",
             "due_date": "2022-01-14",
             "status": "open",
             "meeting": data["demo"],

@@ -284,11 +284,11 @@ def test_person_email_is_set_from_the_command_line(app, actions):
         "RIDA_EXPORT_DIR": str(app.config["EXPORT_DIR"]),
     }
     done = run(main, ["person", "email", str(dupont), "jeanne.dupont@lifen.fr"], env=env)
-    assert done.exit_code == 0 and "DUPONT Jeanne (LIFEN) : jeanne.dupont@lifen.fr" in done.stdout
+    assert done.exit_code == 0 and "Jeanne DUPONT (LIFEN) : jeanne.dupont@lifen.fr" in done.stdout
     listed = json.loads(run(main, ["person", "list", "--json"], env=env).stdout)
     assert {
         "id": dupont,
-        "label": "DUPONT Jeanne (LIFEN)",
+        "label": "Jeanne DUPONT (LIFEN)",
         "email": "jeanne.dupont@lifen.fr",
         "organisation": False,
     } in listed

@@ -106,7 +106,7 @@ def actions(app: Flask, /, login: str | None, fmt: str, output: str | None, **op
     bord /actions.
 
     En JSON, chaque action est un objet à exactement ces clés : id, title, kind,
-    owner (le porteur tel qu'affiché, « SLOSAR Mathieu (ANS) » ou le nom d'une
+    owner (le porteur tel qu'affiché, « Mathieu SLOSAR (ANS) » ou le nom d'une
     organisation, ou null), due_date (AAAA-MM-JJ ou null), status, meeting
     (l'identifiant de la réunion d'origine) et rida (le numéro de la ligne RIDA
     d'origine dans cette réunion, ou null).

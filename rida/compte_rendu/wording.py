@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rida.meetings.people import person_key
+from rida.meetings.people import name_of, person_key
 from rida.render import (
     ACTION_KIND_LABELS,
     ACTION_STATUS_LABELS,
@@ -63,10 +63,9 @@ def name(person: Person | None) -> str:
     """`Mathieu SLOSAR`; the entity alone for an organisation."""
     if not person:
         return ""
-    full = " ".join(
-        p for p in (person.get("first_name"), (person.get("last_name") or "").upper()) if p
+    return name_of(
+        person.get("first_name") or "", person.get("last_name") or "", person.get("entity") or ""
     )
-    return full or person.get("entity") or ""
 
 
 def name_and_entity(person: Person | None, sep: str = " ({})") -> str:

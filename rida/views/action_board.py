@@ -24,8 +24,8 @@ from rida.actions.action_board.names import owner_choices, series_choices
 from rida.audit import events
 from rida.circuit import files
 from rida.fields import ValidationError
-from rida.meetings.people import label
-from rida.models import ACTION_KINDS, ACTION_STATUSES, Person
+from rida.meetings.people import Named, label
+from rida.models import ACTION_KINDS, ACTION_STATUSES
 from rida.render import ACTION_STATUS_LABELS
 from rida.views import auth
 from rida.views.auth import login_required
@@ -125,7 +125,7 @@ def _status_labels() -> list[tuple[str, str]]:
     return [(s, ACTION_STATUS_LABELS[s]) for s in ACTION_STATUSES]
 
 
-def person_label(person: Person | None) -> str:
+def person_label(person: Named | None) -> str:
     return label(person) if person is not None else "Sans porteur"
 
 
@@ -144,7 +144,7 @@ def _form_model(query: BoardQuery) -> dict[str, Any]:
         "exports": [
             (fmt, board_url(query, f"/actions.{fmt}", page=False)) for fmt in ("csv", "xlsx")
         ],
-        "can_set_status": partial(access.may_set_status, session, user),
+        "can_set_status": partial(access.may_set_status, session, user),  # see dashboard
         "today": dt.date.today(),
     }
 
@@ -165,9 +165,14 @@ def dashboard() -> ResponseReturnValue:
         return render_template(
             "actions/board.html", errors=e.errors, **_form_model(BoardQuery())
         ), 400
-    found = action_board.board(db.session(), auth.user(), query, with_chart=True)
+    session, user = db.session(), auth.user()
+    found = action_board.board(session, user, query, with_chart=True)
+    rights = access.status_rights(session, user, [item.action for item in found.items])
     return render_template(
-        "actions/board.html", errors=[], **_form_model(query), **page_model(query, found)
+        "actions/board.html",
+        errors=[],
+        **{**_form_model(query), "can_set_status": rights},
+        **page_model(query, found),
     )
 
 

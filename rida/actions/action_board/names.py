@@ -14,8 +14,18 @@ from sqlmodel import Session, col, select
 
 from rida import access
 from rida.actions.action_board.params import BoardQuery
-from rida.meetings.people import display_name, fold, label
+from rida.meetings.people import Named, display_name, fold, label, sort_key
 from rida.models import Action, Meeting, Person, Series, User
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An owner as the filters need it (read without loading the ORM object)."""
+
+    id: int
+    last_name: str
+    first_name: str
+    entity: str
 
 
 @dataclass
@@ -69,14 +79,21 @@ def _series(
     return ids
 
 
-def _visible_owners(session: Session, user: User | None) -> list[Person]:
+def _visible_owners(session: Session, user: User | None) -> list[Owner]:
     """The owners of the actions of the meetings ``user`` may read."""
     readable_ids = select(Meeting.id).where(access.readable(user))
     owners = select(Action.owner_id).where(col(Action.meeting_id).in_(readable_ids))
-    return list(session.exec(select(Person).where(col(Person.id).in_(owners))).all())
+    return [
+        Owner(*row)
+        for row in session.exec(
+            select(Person.id, Person.last_name, Person.first_name, Person.entity).where(
+                col(Person.id).in_(owners)
+            )
+        ).all()
+    ]
 
 
-def owner_names(person: Person) -> set[str]:
+def owner_names(person: Named) -> set[str]:
     """Every spelling that designates ``person`` in an owner filter (folded)."""
     names = {
         label(person),
@@ -122,9 +139,9 @@ def _entities(
     return found
 
 
-def owner_choices(session: Session, user: User | None) -> list[Person]:
-    """The owners offered in the dashboard's filter, sorted by label."""
-    return sorted(_visible_owners(session, user), key=lambda p: fold(label(p)))
+def owner_choices(session: Session, user: User | None) -> list[Owner]:
+    """The owners offered in the dashboard's filter, by last name."""
+    return sorted(_visible_owners(session, user), key=sort_key)
 
 
 def series_choices(session: Session, user: User | None) -> list[str]:

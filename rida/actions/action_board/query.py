@@ -152,6 +152,31 @@ def _joined(statement: Any) -> Any:
     return statement.select_from(Action).join(Meeting, col(Action.meeting_id) == Meeting.id)
 
 
+def _page_ids(where: list[ColumnElement[bool]], query: BoardQuery) -> Any:
+    """The ids of one page, in order: the sort reads narrow rows, not whole actions."""
+    return (
+        select(Action.id)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .join(Series, col(Meeting.series_id) == Series.id)
+        .outerjoin(Person, col(Action.owner_id) == Person.id)
+        .where(*where)
+        .order_by(*_order(query))
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    )
+
+
+def _owner_passes(user: User | None, query: BoardQuery, found: Resolved) -> Any:
+    """The owner and « mine » filters, on an owner id (the counts apply them in Python)."""
+
+    def passes(owner_id: int | None) -> bool:
+        if found.owner_ids is not None and owner_id not in found.owner_ids:
+            return False
+        return not (query.mine and user is not None and owner_id != user.person_id)
+
+    return passes
+
+
 def board(
     session: Session,
     user: User | None,
@@ -161,24 +186,20 @@ def board(
     with_chart: bool = False,
 ) -> Board:
     """One page of the actions ``query`` selects, with the counts (and the chart of the
-    whole filtered set if ``with_chart``)."""
+    whole filtered set if ``with_chart``).
+
+    The total and every count come from one aggregate by (status, owner), over the
+    actions every filter but status and owner selects: the facets are sums of it."""
     today = today or dt.date.today()
     found = resolve(session, user, query)
     where = conditions(user, query, found, today)
-    total = session.exec(_joined(select(func.count())).where(*where)).one()
-    page = (
-        items_select(where, query).limit(query.per_page).offset((query.page - 1) * query.per_page)
-    )
+    ids = list(session.exec(_page_ids(where, query)).all())
     overdue_sum = func.sum(case((overdue_clause(today), 1), else_=0))
-    by_status = {s: 0 for s in ACTION_STATUSES}
-    overdue = 0
-    # The revisions, ids and meeting changes of a superset of the chart's actions: they
-    # tell whether a chart computed earlier still holds (see chart_cache).
-    stamp: list[Any] = []
-    for status, n, late, *changes in session.exec(
+    rows = session.exec(
         _joined(
             select(
                 Action.status,
+                Action.owner_id,
                 func.count(),
                 overdue_sum,
                 func.sum(Action.revision),
@@ -186,28 +207,38 @@ def board(
                 func.max(Meeting.updated_at),
             )
         )
-        .where(*conditions(user, query, found, today, skip=("status",)))
-        .group_by(Action.status)
-        .order_by(Action.status)
-    ).all():
-        by_status[status] = n
-        overdue += late or 0
-        stamp += [status, n, *changes]
-    owners = session.exec(
-        _joined(select(Action.owner_id, func.count().label("n")))
-        .where(*conditions(user, query, found, today, skip=("owner",)))
-        .group_by(Action.owner_id)
-        .order_by(func.count().desc(), Action.owner_id)
-        .limit(OWNER_COUNTS)
+        .where(*conditions(user, query, found, today, skip=("status", "owner")))
+        .group_by(Action.status, Action.owner_id)
+        .order_by(Action.status, Action.owner_id)
     ).all()
+    owner_passes = _owner_passes(user, query, found)
+    by_status = {s: 0 for s in ACTION_STATUSES}
+    by_owner_id: dict[int | None, int] = {}
+    total = overdue = 0
+    # The revisions, ids and meeting changes of a superset of the chart's actions: they
+    # tell whether a chart computed earlier still holds (see chart_cache).
+    stamp: list[Any] = []
+    for status, owner_id, n, late, *changes in rows:
+        stamp += [status, owner_id, n, *changes]
+        status_passes = not query.status or status in query.status
+        if status_passes:
+            by_owner_id[owner_id] = by_owner_id.get(owner_id, 0) + n
+        if owner_passes(owner_id):
+            by_status[status] = by_status.get(status, 0) + n
+            overdue += late or 0
+            if status_passes:
+                total += n
+    owners = sorted(by_owner_id.items(), key=lambda o: (-o[1], o[0] is not None, o[0] or 0))
+    owners = owners[:OWNER_COUNTS]
     people = {
         p.id: p
         for p in session.exec(
             select(Person).where(col(Person.id).in_([o for o, _ in owners if o is not None]))
         )
     }
+    items = _items(session, items_select([col(Action.id).in_(ids)], query), today) if ids else []
     return Board(
-        items=_items(session, page, today),
+        items=items,
         total=total,
         by_status=by_status,
         overdue=overdue,

@@ -119,7 +119,7 @@ def to_xlsx(items: Sequence[Item]) -> bytes:
 
 
 def json_dict(item: Item) -> dict[str, Any]:
-    """``owner``: the owner's label (``SLOSAR Mathieu (ANS)``, an organisation's name) or
+    """``owner``: the owner's label (``Mathieu SLOSAR (ANS)``, an organisation's name) or
     null; ``meeting``: the id of the meeting the action comes from; ``rida``: the number of
     its RIDA row in that meeting, or null."""
     a = item.action

@@ -129,9 +129,9 @@ def person_label(person: Named | None) -> str:
     return label(person) if person is not None else "Sans porteur"
 
 
-def _form_model(query: BoardQuery) -> dict[str, Any]:
+def _form_model(query: BoardQuery, found: action_board.Board | None = None) -> dict[str, Any]:
     session, user = db.session(), auth.user()
-    owners = owner_choices(session, user)
+    owners = owner_choices(session, user, found.all_owner_ids if found else None)
     return {
         "query": query,
         "param_labels": PARAM_LABELS,
@@ -171,7 +171,7 @@ def dashboard() -> ResponseReturnValue:
     return render_template(
         "actions/board.html",
         errors=[],
-        **{**_form_model(query), "can_set_status": rights},
+        **{**_form_model(query, found), "can_set_status": rights},
         **page_model(query, found),
     )
 

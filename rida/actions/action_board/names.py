@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -79,10 +80,17 @@ def _series(
     return ids
 
 
-def _visible_owners(session: Session, user: User | None) -> list[Owner]:
-    """The owners of the actions of the meetings ``user`` may read."""
+def _visible_owners(
+    session: Session, user: User | None, known: list[int] | None = None
+) -> list[Owner]:
+    """The owners of the actions of the meetings ``user`` may read (``known``: their ids,
+    already read under that rule: :attr:`~rida.actions.action_board.query.Board.all_owner_ids`)."""
     readable_ids = select(Meeting.id).where(access.readable(user))
-    owners = select(Action.owner_id).where(col(Action.meeting_id).in_(readable_ids))
+    owners: Any = (
+        known
+        if known is not None
+        else select(Action.owner_id).where(col(Action.meeting_id).in_(readable_ids))
+    )
     return [
         Owner(*row)
         for row in session.exec(
@@ -139,9 +147,12 @@ def _entities(
     return found
 
 
-def owner_choices(session: Session, user: User | None) -> list[Owner]:
-    """The owners offered in the dashboard's filter, by last name."""
-    return sorted(_visible_owners(session, user), key=sort_key)
+def owner_choices(
+    session: Session, user: User | None, known: list[int] | None = None
+) -> list[Owner]:
+    """The owners offered in the dashboard's filter, by last name (``known``: see
+    :func:`_visible_owners`)."""
+    return sorted(_visible_owners(session, user, known), key=sort_key)
 
 
 def series_choices(session: Session, user: User | None) -> list[str]:

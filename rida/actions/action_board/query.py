@@ -53,6 +53,8 @@ class Board:
     by_owner: list[tuple[Person | None, int]]
     messages: list[str] = field(default_factory=list)
     chart: Chart | None = None
+    # the owners of every action the user may read, when the counts read them all
+    all_owner_ids: list[int] | None = None
 
 
 def overdue_clause(today: dt.date) -> ColumnElement[bool]:
@@ -194,23 +196,26 @@ def board(
     found = resolve(session, user, query)
     where = conditions(user, query, found, today)
     ids = list(session.exec(_page_ids(where, query)).all())
-    overdue_sum = func.sum(case((overdue_clause(today), 1), else_=0))
-    rows = session.exec(
+    skipped = conditions(user, query, found, today, skip=("status", "owner"))
+    status = col(Action.status)
+    by_status_sums = [func.sum(case((status == s, 1), else_=0)) for s in ACTION_STATUSES]
+    statement = (
         _joined(
             select(
-                Action.status,
                 Action.owner_id,
-                func.count(),
-                overdue_sum,
+                func.sum(case((overdue_clause(today), 1), else_=0)),
                 func.sum(Action.revision),
                 func.max(Action.id),
                 func.max(Meeting.updated_at),
+                *by_status_sums,
             )
         )
-        .where(*conditions(user, query, found, today, skip=("status", "owner")))
-        .group_by(Action.status, Action.owner_id)
-        .order_by(Action.status, Action.owner_id)
-    ).all()
+        .where(*skipped)
+        .group_by(Action.owner_id)
+        .order_by(Action.owner_id)
+    )
+    # Plain rows (a few hundred): no ORM processing.
+    rows = session.connection().execute(statement).all()
     owner_passes = _owner_passes(user, query, found)
     by_status = {s: 0 for s in ACTION_STATUSES}
     by_owner_id: dict[int | None, int] = {}
@@ -218,16 +223,17 @@ def board(
     # The revisions, ids and meeting changes of a superset of the chart's actions: they
     # tell whether a chart computed earlier still holds (see chart_cache).
     stamp: list[Any] = []
-    for status, owner_id, n, late, *changes in rows:
-        stamp += [status, owner_id, n, *changes]
-        status_passes = not query.status or status in query.status
-        if status_passes:
-            by_owner_id[owner_id] = by_owner_id.get(owner_id, 0) + n
+    for owner_id, late, revisions, last_id, changed, *counts in rows:
+        stamp += [owner_id, revisions, last_id, changed, *counts]
+        per_status = dict(zip(ACTION_STATUSES, counts, strict=True))
+        selected = sum(n for s, n in per_status.items() if not query.status or s in query.status)
+        if selected:
+            by_owner_id[owner_id] = selected
         if owner_passes(owner_id):
-            by_status[status] = by_status.get(status, 0) + n
+            for s, n in per_status.items():
+                by_status[s] += n
             overdue += late or 0
-            if status_passes:
-                total += n
+            total += selected
     owners = sorted(by_owner_id.items(), key=lambda o: (-o[1], o[0] is not None, o[0] or 0))
     owners = owners[:OWNER_COUNTS]
     people = {
@@ -245,6 +251,22 @@ def board(
         by_owner=[(people.get(o) if o else None, n) for o, n in owners],
         messages=found.messages,
         chart=cached_chart(session, user, query, where, today, stamp) if with_chart else None,
+        all_owner_ids=[o for o, *_ in rows if o is not None]
+        if _unfiltered(query) and not found.empty
+        else None,
+    )
+
+
+def _unfiltered(query: BoardQuery) -> bool:
+    """Whether the counts' aggregate covers every action the user may read (only the
+    status and owner filters are used, which it leaves out)."""
+    return not (
+        query.series
+        or query.organisation
+        or query.kind
+        or query.due_from
+        or query.due_to
+        or query.overdue
     )
 
 

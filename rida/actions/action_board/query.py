@@ -25,7 +25,7 @@ from rida.actions.action_board.chart import Chart, chart, chart_select
 from rida.actions.action_board.names import Resolved, resolve
 from rida.actions.action_board.params import BoardQuery
 from rida.actions.action_status import OPEN_STATUSES
-from rida.models import ACTION_STATUSES, Action, ActionEvent, Meeting, Person, RidaRow, Series, User
+from rida.models import ACTION_STATUSES, Action, Meeting, Person, RidaRow, Series, User
 
 OWNER_COUNTS = 15  # owners listed in the counts (the most loaded ones)
 
@@ -179,23 +179,24 @@ def _owner_passes(user: User | None, query: BoardQuery, found: Resolved) -> Any:
     return passes
 
 
-def board(
-    session: Session,
-    user: User | None,
-    query: BoardQuery,
-    *,
-    today: dt.date | None = None,
-    with_chart: bool = False,
-) -> Board:
-    """One page of the actions ``query`` selects, with the counts (and the chart of the
-    whole filtered set if ``with_chart``).
+@dataclass
+class Summary:
+    """What a dashboard shows besides its page of actions: the same for every page and
+    order of one set of filters, kept (see :mod:`.chart_cache`) until anything changes."""
 
-    The total and every count come from one aggregate by (status, owner), over the
-    actions every filter but status and owner selects: the facets are sums of it."""
-    today = today or dt.date.today()
+    found: Resolved
+    total: int
+    by_status: dict[str, int]
+    overdue: int
+    owner_counts: list[tuple[int | None, int]]
+    all_owner_ids: list[int] | None
+    charts: dict[str | None, Chart] = field(default_factory=dict)  # by period asked
+
+
+def _summary(session: Session, user: User | None, query: BoardQuery, today: dt.date) -> Summary:
+    """The counts, from one aggregate per owner over the actions every filter but status
+    and owner selects: the facets are sums of it."""
     found = resolve(session, user, query)
-    where = conditions(user, query, found, today)
-    ids = list(session.exec(_page_ids(where, query)).all())
     skipped = conditions(user, query, found, today, skip=("status", "owner"))
     status = col(Action.status)
     by_status_sums = [func.sum(case((status == s, 1), else_=0)) for s in ACTION_STATUSES]
@@ -204,9 +205,6 @@ def board(
             select(
                 Action.owner_id,
                 func.sum(case((overdue_clause(today), 1), else_=0)),
-                func.sum(Action.revision),
-                func.max(Action.id),
-                func.max(Meeting.updated_at),
                 *by_status_sums,
             )
         )
@@ -220,11 +218,7 @@ def board(
     by_status = {s: 0 for s in ACTION_STATUSES}
     by_owner_id: dict[int | None, int] = {}
     total = overdue = 0
-    # The revisions, ids and meeting changes of a superset of the chart's actions: they
-    # tell whether a chart computed earlier still holds (see chart_cache).
-    stamp: list[Any] = []
-    for owner_id, late, revisions, last_id, changed, *counts in rows:
-        stamp += [owner_id, revisions, last_id, changed, *counts]
+    for owner_id, late, *counts in rows:
         per_status = dict(zip(ACTION_STATUSES, counts, strict=True))
         selected = sum(n for s, n in per_status.items() if not query.status or s in query.status)
         if selected:
@@ -235,22 +229,12 @@ def board(
             overdue += late or 0
             total += selected
     owners = sorted(by_owner_id.items(), key=lambda o: (-o[1], o[0] is not None, o[0] or 0))
-    owners = owners[:OWNER_COUNTS]
-    people = {
-        p.id: p
-        for p in session.exec(
-            select(Person).where(col(Person.id).in_([o for o, _ in owners if o is not None]))
-        )
-    }
-    items = _items(session, items_select([col(Action.id).in_(ids)], query), today) if ids else []
-    return Board(
-        items=items,
+    return Summary(
+        found=found,
         total=total,
         by_status=by_status,
         overdue=overdue,
-        by_owner=[(people.get(o) if o else None, n) for o, n in owners],
-        messages=found.messages,
-        chart=cached_chart(session, user, query, where, today, stamp) if with_chart else None,
+        owner_counts=owners[:OWNER_COUNTS],
         all_owner_ids=[o for o, *_ in rows if o is not None]
         if _unfiltered(query) and not found.empty
         else None,
@@ -270,27 +254,59 @@ def _unfiltered(query: BoardQuery) -> bool:
     )
 
 
-def cached_chart(
+def board(
     session: Session,
     user: User | None,
     query: BoardQuery,
-    where: list[ColumnElement[bool]],
-    today: dt.date,
-    stamp: list[Any],
-) -> Chart:
-    """The chart of the filtered actions, computed again only when they changed."""
-    last_event = session.exec(select(func.max(ActionEvent.id))).one()
+    *,
+    today: dt.date | None = None,
+    with_chart: bool = False,
+) -> Board:
+    """One page of the actions ``query`` selects, with the counts (and the chart of the
+    whole filtered set if ``with_chart``).
+
+    The counts, the chart and the ids of each page are kept until the database changes
+    (:func:`chart_cache.position`): a page seen again costs a few primary-key reads."""
+    today = today or dt.date.today()
+    position = chart_cache.position(session)
     filters = dataclasses.replace(query, sort="due_date", order="asc", page=1, per_page=1)
     key = (
-        user.id if user else None,
-        user.role if user else None,
-        user.person_id if user else None,
+        position,
+        (user.id, user.role, user.person_id, user.active) if user else None,
         filters,
         today,
-        tuple(stamp),
-        last_event,
     )
-    return chart_cache.get(key, lambda: chart(session, chart_select(where), today, query.chart))
+    summary = chart_cache.summary(key, lambda: _summary(session, user, query, today))
+    found = summary.found
+    where = conditions(user, query, found, today)
+    page_key = (position, key, query.sort, query.order, query.page, query.per_page)
+    ids = chart_cache.page(page_key, lambda: list(session.exec(_page_ids(where, query)).all()))
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Person).where(
+                col(Person.id).in_([o for o, _ in summary.owner_counts if o is not None])
+            )
+        )
+    }
+    items = _items(session, items_select([col(Action.id).in_(ids)], query), today) if ids else []
+    chart_now = None
+    if with_chart:
+        chart_now = summary.charts.get(query.chart)
+        if chart_now is None:
+            chart_now = chart(session, chart_select(where), today, query.chart)
+            if position is not None:
+                summary.charts[query.chart] = chart_now
+    return Board(
+        items=items,
+        total=summary.total,
+        by_status=dict(summary.by_status),
+        overdue=summary.overdue,
+        by_owner=[(people.get(o) if o else None, n) for o, n in summary.owner_counts],
+        messages=list(found.messages),
+        chart=chart_now,
+        all_owner_ids=summary.all_owner_ids,
+    )
 
 
 def all_items(

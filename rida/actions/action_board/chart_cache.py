@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 import weakref
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -23,9 +23,7 @@ from sqlmodel import Session
 from rida import db
 from rida.util.lru import Lru
 
-if TYPE_CHECKING:
-    from rida.actions.action_board.query import Summary
-
+S = TypeVar("S")  # a dashboard's summary (rida.actions.action_board.query.Summary)
 SIZE = 64
 PAGES = 256
 _summaries: Lru[Any] = Lru(SIZE)
@@ -51,11 +49,11 @@ def position(session: Session) -> tuple[str, Any, Any] | None:
     return database, last_audit, last_change
 
 
-def summary(key: tuple[Any, ...], compute: Callable[[], Summary]) -> Summary:
+def summary(key: tuple[Any, ...], compute: Callable[[], S]) -> S:
     """``key`` starts with a :func:`position` (None: computed afresh, not kept)."""
     if key[0] is None:
         return compute()
-    found: Summary = _summaries.get(key, compute)
+    found: S = _summaries.get(key, compute)
     return found
 
 

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 
 from rida import access, db, fields
 from rida.actions import action_board
-from rida.actions.action_board import BoardQuery, params, tables
+from rida.actions.action_board import BoardQuery, chart_cache, params, tables
 from rida.actions.action_board.chart import geometry
 from rida.actions.action_board.names import owner_choices, series_choices
 from rida.audit import events
@@ -131,13 +131,17 @@ def person_label(person: Named | None) -> str:
 
 def _form_model(query: BoardQuery, found: action_board.Board | None = None) -> dict[str, Any]:
     session, user = db.session(), auth.user()
-    owners = owner_choices(session, user, found.all_owner_ids if found else None)
+    known = found.all_owner_ids if found else None
+    owners, series_names = chart_cache.choices(
+        (chart_cache.position(session), (user.id, user.role, user.person_id) if user else None),
+        lambda: (owner_choices(session, user, known), series_choices(session, user)),
+    )
     return {
         "query": query,
         "param_labels": PARAM_LABELS,
         "kinds": ACTION_KINDS,
         "statuses": ACTION_STATUSES,
-        "series_names": series_choices(session, user),
+        "series_names": series_names,
         "owners": [(str(p.id), person_label(p)) for p in owners],
         "organisations": sorted({p.entity for p in owners if p.entity}),
         "mine_url": board_url(BoardQuery(mine=True)),

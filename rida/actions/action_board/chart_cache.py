@@ -28,6 +28,7 @@ SIZE = 64
 PAGES = 256
 _summaries: Lru[Any] = Lru(SIZE)
 _pages: Lru[list[int]] = Lru(PAGES)
+_choices: Lru[Any] = Lru(SIZE)
 _databases: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 
@@ -62,6 +63,15 @@ def page(key: tuple[Hashable, ...], compute: Callable[[], list[int]]) -> list[in
     return compute() if key[0] is None else _pages.get(key, compute)
 
 
+def choices(key: tuple[Any, ...], compute: Callable[[], S]) -> S:
+    """The filters' choices for one user; ``key`` starts with a :func:`position`."""
+    if key[0] is None:
+        return compute()
+    found: S = _choices.get(key, compute)
+    return found
+
+
 def clear() -> None:
     _summaries.clear()
     _pages.clear()
+    _choices.clear()

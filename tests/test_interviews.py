@@ -92,7 +92,7 @@ def test_opening_creates_the_meeting_once(app, browser, demo_meeting):
     )
     # and back: the interview comes from action 1 of the workshop, in its page and editor
     back = (
-        f"Issu de l'<a href=\"/reunions/{demo_meeting}#action-{ident}\">action 1 de "
+        f'Issu de l\'<a href="/reunions/{demo_meeting}#action-{ident}">action 1 de '
         f"« {origin.title} » du 07/01/2022</a>"
     )
     for path in (f"/reunions/{new_id}", f"/reunions/{new_id}/modifier"):

@@ -8,6 +8,11 @@ made through a write session appends to both logs (:mod:`rida.audit.hooks`,
 and so the position moves with every change that could alter a count. A session that
 writes itself (its changes not committed yet) gets no position: nothing is kept for it.
 The engine is part of the position: two databases never share an entry.
+
+Any change moves the position (a RIDA row typed in a live meeting too): the counts are
+then computed again (one aggregate), but the chart, the costly part, is also kept by
+what its actions are (:func:`get`): their revisions, ids, meetings' changes and status
+history, so that it is drawn again only when they changed.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from rida import db
+from rida.actions.action_board.chart import Chart
 from rida.util.lru import Lru
 
 S = TypeVar("S")  # a dashboard's summary (rida.actions.action_board.query.Summary)
 SIZE = 64
 PAGES = 256
+_charts: Lru[Chart] = Lru(SIZE)  # by what the filtered actions are (query.cached_chart)
 _summaries: Lru[Any] = Lru(SIZE)
 _pages: Lru[list[int]] = Lru(PAGES)
 _choices: Lru[Any] = Lru(SIZE)
@@ -38,16 +45,24 @@ def position(session: Session) -> tuple[str, Any, Any] | None:
 
     if session.info.get(db.WRITE):
         return None
-    bind = session.get_bind()
-    pool = bind.engine.pool
-    database = _databases.setdefault(pool, uuid.uuid4().hex)
     last_audit, last_change = session.exec(  # type: ignore[call-overload]
         select(
             select(func.max(AuditEntry.id)).scalar_subquery(),
             select(func.max(Change.seq)).scalar_subquery(),
         )
     ).one()
-    return database, last_audit, last_change
+    return database(session), last_audit, last_change
+
+
+def database(session: Session) -> str:
+    """A name of the database ``session`` reads, unique in this process."""
+    return _databases.setdefault(session.get_bind().engine.pool, uuid.uuid4().hex)
+
+
+def get(key: Hashable, compute: Callable[[], Chart]) -> Chart:
+    """A chart kept by what its actions are (see
+    :func:`rida.actions.action_board.query.cached_chart`)."""
+    return _charts.get(key, compute)
 
 
 def summary(key: tuple[Any, ...], compute: Callable[[], S]) -> S:
@@ -72,6 +87,7 @@ def choices(key: tuple[Any, ...], compute: Callable[[], S]) -> S:
 
 
 def clear() -> None:
+    _charts.clear()
     _summaries.clear()
     _pages.clear()
     _choices.clear()

@@ -25,7 +25,7 @@ from rida.actions.action_board.chart import Chart, chart, chart_select
 from rida.actions.action_board.names import Resolved, resolve
 from rida.actions.action_board.params import BoardQuery
 from rida.actions.action_status import OPEN_STATUSES
-from rida.models import ACTION_STATUSES, Action, Meeting, Person, RidaRow, Series, User
+from rida.models import ACTION_STATUSES, Action, ActionEvent, Meeting, Person, RidaRow, Series, User
 
 OWNER_COUNTS = 15  # owners listed in the counts (the most loaded ones)
 
@@ -190,6 +190,7 @@ class Summary:
     overdue: int
     owner_counts: list[tuple[int | None, int]]
     all_owner_ids: list[int] | None
+    stamp: tuple[Any, ...]  # what the filtered actions are (see cached_chart)
     charts: dict[str | None, Chart] = field(default_factory=dict)  # by period asked
 
 
@@ -205,6 +206,9 @@ def _summary(session: Session, user: User | None, query: BoardQuery, today: dt.d
             select(
                 Action.owner_id,
                 func.sum(case((overdue_clause(today), 1), else_=0)),
+                func.sum(Action.revision),
+                func.max(Action.id),
+                func.max(Meeting.updated_at),
                 *by_status_sums,
             )
         )
@@ -218,7 +222,11 @@ def _summary(session: Session, user: User | None, query: BoardQuery, today: dt.d
     by_status = {s: 0 for s in ACTION_STATUSES}
     by_owner_id: dict[int | None, int] = {}
     total = overdue = 0
-    for owner_id, late, *counts in rows:
+    # The revisions, ids and meeting changes of a superset of the chart's actions: they
+    # tell whether a chart computed earlier still holds, once something else changed.
+    stamp: list[Any] = []
+    for owner_id, late, revisions, last_id, changed, *counts in rows:
+        stamp += [owner_id, revisions, last_id, changed, *counts]
         per_status = dict(zip(ACTION_STATUSES, counts, strict=True))
         selected = sum(n for s, n in per_status.items() if not query.status or s in query.status)
         if selected:
@@ -238,6 +246,7 @@ def _summary(session: Session, user: User | None, query: BoardQuery, today: dt.d
         all_owner_ids=[o for o, *_ in rows if o is not None]
         if _unfiltered(query) and not found.empty
         else None,
+        stamp=tuple(stamp),
     )
 
 
@@ -294,7 +303,7 @@ def board(
     if with_chart:
         chart_now = summary.charts.get(query.chart)
         if chart_now is None:
-            chart_now = chart(session, chart_select(where), today, query.chart)
+            chart_now = cached_chart(session, user, query, where, today, summary.stamp)
             if position is not None:
                 summary.charts[query.chart] = chart_now
     return Board(
@@ -307,6 +316,30 @@ def board(
         chart=chart_now,
         all_owner_ids=summary.all_owner_ids,
     )
+
+
+def cached_chart(
+    session: Session,
+    user: User | None,
+    query: BoardQuery,
+    where: list[ColumnElement[bool]],
+    today: dt.date,
+    stamp: tuple[Any, ...],
+) -> Chart:
+    """The chart of the filtered actions, computed again only when they changed (the
+    counts are computed again after any change; the chart, the costly part, only when
+    these actions or their histories changed)."""
+    last_event = session.exec(select(func.max(ActionEvent.id))).one()
+    filters = dataclasses.replace(query, sort="due_date", order="asc", page=1, per_page=1)
+    key = (
+        chart_cache.database(session),
+        (user.id, user.role, user.person_id) if user else None,
+        filters,
+        today,
+        stamp,
+        last_event,
+    )
+    return chart_cache.get(key, lambda: chart(session, chart_select(where), today, query.chart))
 
 
 def all_items(

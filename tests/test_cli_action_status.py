@@ -14,7 +14,7 @@ from rida import db
 from rida.actions import action_status
 from rida.cli import main
 from rida.cli.action_status import action
-from rida.models import Action
+from rida.models import Action, Meeting
 
 
 @pytest.fixture
@@ -44,6 +44,15 @@ def first_action(app) -> tuple[int, str]:
         return action.id, action.title
 
 
+def named(app, ident: int) -> str:
+    """« Action 1 de « Atelier … » du 07/01/2022 (3/1) »: as the compte-rendu numbers it."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        action = s.get(Action, ident)
+        meeting = s.get(Meeting, action.meeting_id)
+        n = action.position + 1
+        return f"Action {n} de « {meeting.title} » du {meeting.date:%d/%m/%Y} ({meeting.id}/{n})"
+
+
 def events(app, action_id: int) -> list[tuple]:
     with app.app_context(), db.write_session(db.engine()) as s:
         return [
@@ -63,7 +72,7 @@ def test_every_option_has_help():
 def test_sets_the_status_with_history(app, rida, demo_meeting):
     ident, title = first_action(app)
     out = rida(str(ident), "in_progress", "--comment", "Planifié", "--user", "rapporteur")
-    assert out.stdout == f"Action {ident} « {title} » : À faire → En cours.\n"
+    assert out.stdout == f"{named(app, ident)} « {title} » : À faire → En cours.\n"
     rida(str(ident), "done")
     assert events(app, ident) == [
         ("open", "in_progress", "Planifié", "rapporteur", None),
@@ -75,7 +84,7 @@ def test_closing_a_closed_action_changes_nothing(app, rida, demo_meeting):
     ident, title = first_action(app)
     rida(str(ident), "done")
     again = rida(str(ident), "done", "--comment", "encore")
-    assert again.stdout == f"Action {ident} « {title} » : déjà « Fait », rien n'a changé.\n"
+    assert again.stdout == f"{named(app, ident)} « {title} » : déjà « Fait », rien n'a changé.\n"
     assert len(events(app, ident)) == 1
 
 
@@ -94,3 +103,17 @@ def test_bad_input_is_a_json_error_with_the_field(app, rida, demo_meeting, args,
     assert error["error"] == "invalid" and error["errors"][0]["path"] == path
     assert error["errors"][0]["message"] and result.stdout == ""
     assert events(app, 1) == []
+
+
+def test_the_action_is_named_by_its_meeting_and_number(app, rida, demo_meeting):
+    """« 3/2 » is action 2 of meeting 3's compte-rendu, as `rida actions` shows it."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        second = s.exec(
+            select(Action).where(Action.meeting_id == demo_meeting, Action.position == 1)
+        ).one()
+        ident, title = second.id, second.title
+    out = rida(f"{demo_meeting}/2", "in_progress")
+    assert out.stdout == f"{named(app, ident)} « {title} » : À faire → En cours.\n"
+    assert [e[1] for e in events(app, ident)] == ["in_progress"]
+    assert "action 99/1 introuvable" in rida("99/1", "done", code=1).stderr
+    assert "RÉUNION/N" in rida("deux", "done", code=1).stderr

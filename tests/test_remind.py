@@ -184,7 +184,7 @@ def test_each_owner_with_an_email_gets_one_digest(app, actions, smtp):
     assert text.startswith("Bonjour Mathieu SLOSAR,")
     assert "En retard (1)" in text and "- Modèle de coûts" in text
     assert "Échéance : 20/04/2030 (en retard de 11 jours) · À faire" in text
-    assert "Task Force MSSanté — Atelier 4 du 01/04/2030" in text
+    assert "Task Force MSSanté — action 1 de « Atelier 4 » du 01/04/2030" in text
     assert link(actions, "meeting", "Modèle de coûts") in text
     for absent in ("Plus tard", "Déjà fait", "Exigences v2", "Entretien CEGEDIM"):
         assert absent not in text
@@ -212,10 +212,7 @@ def test_dry_run_says_who_would_receive_what_and_sends_nothing(app, actions, smt
     assert box.messages == []
     out = result.stdout
     assert "À Edouard BRIS <edouard.bris@esante.gouv.fr> : 2 actions (0 en retard)" in out
-    assert (
-        f"  - [en retard] 20/04/2030 Modèle de coûts (action {actions['Modèle de coûts']}, "
-        f"réunion {actions['meeting']})" in out
-    )
+    assert f"  - [en retard] 20/04/2030 Modèle de coûts (action {actions['meeting']}/1)" in out
     assert "Vérification seule : 2 rappels à envoyer, rien n'a été envoyé." in out
     later = remind(app, "--dry-run", "--days", "31").stdout
     assert "Plus tard" in later and "d'ici le 01/06/2030" in later

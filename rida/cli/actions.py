@@ -105,7 +105,9 @@ def actions(app: Flask, /, login: str | None, fmt: str, output: str | None, **op
     """Liste les actions de toutes les séries, filtrées et triées comme le tableau de
     bord /actions.
 
-    En JSON, chaque action est un objet à exactement ces clés : id, title, kind,
+    En JSON, chaque action est un objet à exactement ces clés : id, number (son
+    numéro dans le compte-rendu de sa réunion), reference (« RÉUNION/N », ex. 12/2,
+    comme l'accepte « rida action set-status »), title, kind,
     owner (le porteur tel qu'affiché, « Mathieu SLOSAR (ANS) » ou le nom d'une
     organisation, ou null), due_date (AAAA-MM-JJ ou null), status, meeting
     (l'identifiant de la réunion d'origine) et rida (le numéro de la ligne RIDA

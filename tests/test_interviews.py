@@ -205,3 +205,26 @@ def test_cli_validate_prints_the_hint(app, tmp_path, demo_meeting):
     ) in result.stdout
     with app.app_context(), db.write_session(db.engine()) as s:
         assert versions.frozen_versions(s, new_id)
+
+
+def test_the_way_back_shows_nothing_of_an_origin_the_reader_may_not_read(
+    app, browser, demo_meeting
+):
+    """Canary: a participant of the interview who may not read the meeting the action
+    comes from sees no « Issu de … » line, nor that meeting's title."""
+    ident = action_id(app)
+    interview = int(re.search(r"/reunions/(\d+)/", open_form(browser, ident).location).group(1))
+    with app.app_context(), db.transaction() as s:
+        origin = s.get(Meeting, demo_meeting)
+        origin.title, origin.classification = "Atelier CANARI", "confidential"
+        guest = Person(key="guest", last_name="INVITEE", first_name="Ines", entity="ENOVACOM")
+        s.add(guest)
+        s.flush()
+        s.add(Participation(meeting_id=interview, person_id=guest.id))
+        reader = s.exec(select(User).where(User.login == "reader")).one()
+        reader.person_id = guest.id
+    page = Browser(app.test_client()).login("reader").client.get(f"/reunions/{interview}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "CANARI" not in text and "Issu de" not in text
+    assert "CANARI" in browser.client.get(f"/reunions/{interview}").get_data(as_text=True)

@@ -19,7 +19,8 @@ machine, CPU time says what the code costs, wall time what a user waits) and wri
 ``benchmarks/results/actions.json``. Target: p95 < 50 ms. Run it as
 ``nice -n -15 .venv/bin/python benchmarks/actions.py`` on a busy machine. A page seen
 again is served from what the board keeps until the database changes
-(:mod:`rida.actions.action_board.chart_cache`); ``cold chart`` empties it first. Exit status 1 if a page does not answer 200 or shows no action.
+(:mod:`rida.actions.action_board.chart_cache`); ``cold chart`` empties it first.
+Exit status 1 if a page does not answer 200 or shows no action.
 """
 
 from __future__ import annotations

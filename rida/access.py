@@ -153,19 +153,27 @@ def status_rights(
     """:func:`may_set_status` for a page of ``actions`` (of meetings ``user`` may read):
     their meetings loaded in one query, each meeting and series judged once."""
     ids = {a.meeting_id for a in actions}
-    meetings = session.exec(select(Meeting).where(col(Meeting.id).in_(ids))).all() if ids else []
+    meetings = (
+        session.exec(
+            select(Meeting.id, Meeting.series_id, Meeting.created_by, Meeting.rapporteur_id).where(
+                col(Meeting.id).in_(ids)
+            )
+        ).all()
+        if ids and may_write(user)
+        else []
+    )
     series: dict[int, bool] = {}
     editable: set[int] = set()
-    for meeting in meetings:
-        if may_write(user) and user is not None:
-            if meeting.series_id not in series:
-                series[meeting.series_id] = can_edit_series(session, user, meeting.series_id)
-            if (
-                series[meeting.series_id]
-                or meeting.created_by == user.id
-                or (user.person_id is not None and meeting.rapporteur_id == user.person_id)
-            ):
-                editable.add(meeting.id or 0)
+    for meeting_id, series_id, created_by, rapporteur_id in meetings:
+        assert user is not None  # may_write
+        if series_id not in series:
+            series[series_id] = can_edit_series(session, user, series_id)
+        if (
+            series[series_id]
+            or created_by == user.id
+            or (user.person_id is not None and rapporteur_id == user.person_id)
+        ):
+            editable.add(meeting_id or 0)
 
     def may(action: Action) -> bool:
         if user is None or not user.active:

@@ -14,8 +14,13 @@ member of 3 series, linked to a person) and as the admin:
 
     .venv/bin/python benchmarks/actions.py [--meetings 500] [--per-meeting 20] [--runs 30]
 
-Prints a table (p50/p95 in ms) and writes ``benchmarks/results/actions.json``. Target:
-p95 < 50 ms. Exit status 1 if a page does not answer 200 or shows no action.
+Prints a table (p50/p95 in ms; the page's CPU time beside its wall time: on a shared
+machine, CPU time says what the code costs, wall time what a user waits) and writes
+``benchmarks/results/actions.json``. Target: p95 < 50 ms. Run it as
+``nice -n -15 .venv/bin/python benchmarks/actions.py`` on a busy machine. A page seen
+again is served from what the board keeps until the database changes
+(:mod:`rida.actions.action_board.chart_cache`); ``cold chart`` empties it first.
+Exit status 1 if a page does not answer 200 or shows no action.
 """
 
 from __future__ import annotations
@@ -171,13 +176,18 @@ def log_in(client: Any, login: str) -> None:
         raise RuntimeError(f"login {login}: HTTP {answer.status_code}")
 
 
-def timed(call: Any, runs: int) -> list[float]:
+def timed(call: Any, runs: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall-clock durations of ``runs`` calls (after one warm-up); the process's CPU time
+    of each call is appended to ``cpu`` when given (on a shared machine, CPU time says
+    what the code costs, wall time what a user waits)."""
     call()  # warm-up
     samples = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         samples.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - start_cpu)
     return samples
 
 
@@ -232,7 +242,8 @@ def main() -> int:
                 if answer.status_code != 200 or shown != bool(found.total):
                     print(f"FAIL {login} {url}: HTTP {answer.status_code}", file=sys.stderr)
                     failures += 1
-                page_s = timed(lambda u=url, c=client: c.get(u), args.runs)
+                page_cpu: list[float] = []
+                page_s = timed(lambda u=url, c=client: c.get(u), args.runs, page_cpu)
                 results.append(
                     {
                         "user": login,
@@ -240,6 +251,7 @@ def main() -> int:
                         "total": found.total,
                         "query": summarise(query_s),
                         "page": summarise(page_s),
+                        "page_cpu": summarise(page_cpu),
                         "query_cold_chart": summarise(cold_s),
                         "page_kb": round(len(answer.data) / 1024),
                     }
@@ -256,6 +268,7 @@ def main() -> int:
             "query p95",
             "page p50",
             "page p95",
+            "page CPU p95",
             "cold chart p50",
             "page KB",
         ],
@@ -267,6 +280,7 @@ def main() -> int:
                 r["query"]["p95_ms"],
                 r["page"]["p50_ms"],
                 r["page"]["p95_ms"],
+                r["page_cpu"]["p95_ms"],
                 r["query_cold_chart"]["p50_ms"],
                 r["page_kb"],
             ]
@@ -274,9 +288,10 @@ def main() -> int:
         ],
     )
     worst = max(r["page"]["p95_ms"] for r in results)
+    worst_cpu = max(r["page_cpu"]["p95_ms"] for r in results)
     print(
-        f"\nworst page p95: {worst:.1f} ms (target < {TARGET_MS:.0f} ms): "
-        f"{'met' if worst < TARGET_MS else 'MISSED'}"
+        f"\nworst page p95: {worst:.1f} ms wall, {worst_cpu:.1f} ms CPU "
+        f"(target < {TARGET_MS:.0f} ms): {'met' if worst < TARGET_MS else 'MISSED'}"
     )
     path = write_results(
         args.results_name,

@@ -181,3 +181,29 @@ def test_same_answers_on_postgresql(pg_app, sort):  # noqa: F811 (the fixture)
         assert board(s, member, parse({"owner": ["SECRET"]}), today=TODAY).total == 0
         items, _ = all_items(s, member, parse({"organisation": ["lifen"]}), today=TODAY)
         assert len(to_csv(items).splitlines()) == 3
+
+
+def test_kept_counts_and_pages_follow_every_change(app, data):
+    """The counts and pages are kept until the database changes (chart_cache): a new
+    action, a status change and a classification change show at once, in the counts,
+    the page and what a member may read."""
+    from sqlmodel import select
+
+    from rida.actions import action_status
+    from rida.models import Action, Meeting
+
+    first = run(app, "member")
+    assert run(app, "member").total == first.total  # kept: the same answer
+    with app.app_context(), db.transaction() as s:
+        s.add(Action(meeting_id=data["demo"], position=9, title="Action ajoutée"))
+    added = run(app, "member")
+    assert added.total == first.total + 1 and "Action ajoutée" in titles(added)
+    with app.app_context(), db.transaction() as s:
+        a = s.exec(select(Action).where(Action.title == "Action ajoutée")).one()
+        action_status.set_status(s, a, "done")
+    assert run(app, "member").by_status["done"] == added.by_status["done"] + 1
+    with app.app_context(), db.transaction() as s:
+        secret = s.get(Meeting, data["secret"])
+        secret.classification = "public"
+        s.add(secret)
+    assert SECRET in titles(run(app, "member"))

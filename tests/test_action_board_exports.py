@@ -43,7 +43,7 @@ def test_csv_french_excel(browser, data):
         "Relancer les éditeurs",
     ]
     guide = dict(zip(HEADERS, table[1], strict=True))
-    assert guide["Porteur"] == "DUPONT Claire (LIFEN)" and guide["Organisation"] == "LIFEN"
+    assert guide["Porteur"] == "Claire DUPONT (LIFEN)" and guide["Organisation"] == "LIFEN"
     assert guide["Échéance"] == "20/02/2022" and guide["Statut"] == "Fait"
     assert guide["Type"] == "Document" and guide["En retard"] == "non"
     assert guide["Adresse"].startswith(f"/reunions/{data['annuaire']}#action-")

@@ -34,7 +34,7 @@ def test_list_links_counts_and_navigation(browser, data):
     assert re.search(rf'href="/reunions/{demo}#action-\d+">Entretiens bilatéraux', html)
     assert f'href="/reunions/{demo}#ligne-8">Ligne 8</a>' in html
     assert '<a href="/actions?status=open">À faire</a> : <span class="count">5</span>' in html
-    assert re.search(r'<a href="/actions\?owner=\d+">SLOSAR Mathieu \(ANS\)</a>', html)
+    assert re.search(r'<a href="/actions\?owner=\d+">Mathieu SLOSAR \(ANS\)</a>', html)
     assert 'href="/actions?mine=1">Mes actions</a>' in html
     assert 'href="/actions.csv"' in html and 'href="/actions.xlsx"' in html
 

@@ -55,7 +55,7 @@ def test_add_an_action_linked_to_a_row_and_find_it_in_the_rida_1_export(app, bro
         row,
         7,
     )
-    assert action["owner"]["label"] == "MARTIN Anne (LIFEN)"
+    assert action["owner"]["label"] == "Anne MARTIN (LIFEN)"
     assert [a["uid"] for a in response.get_json()["actions"]][-1] == UID
     exported = export_doc(app, demo_meeting)["actions"][-1]
     assert exported == {
@@ -157,7 +157,7 @@ def test_owner_by_id_by_fields_and_organisation(app, browser, demo_meeting):
         3,
         {"owner": {"last_name": "bris", "first_name": "édouard", "entity": "ans"}},
     ).get_json()["action"]
-    assert person["owner"]["label"] == "BRIS Edouard (ANS)"  # the known person, reused
+    assert person["owner"]["label"] == "Edouard BRIS (ANS)"  # the known person, reused
     none = patch(browser, demo_meeting, uid, 4, {"owner_id": None}).get_json()["action"]
     assert none["owner"] is None
     refused(

@@ -14,7 +14,7 @@ from rida import db
 from rida.actions import action_status
 from rida.cli import main
 from rida.cli.action_status import action
-from rida.models import Action, OrganisationMember, Person, User
+from rida.models import Action, Meeting, OrganisationMember, Person, User
 from tests.conftest import Browser, join_series
 
 
@@ -45,6 +45,15 @@ def first_action(app) -> tuple[int, str]:
         return action.id, action.title
 
 
+def named(app, ident: int) -> str:
+    """« Action 1 de « Atelier … » du 07/01/2022 (3/1) »: as the compte-rendu numbers it."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        action = s.get(Action, ident)
+        meeting = s.get(Meeting, action.meeting_id)
+        n = action.position + 1
+        return f"Action {n} de « {meeting.title} » du {meeting.date:%d/%m/%Y} ({meeting.id}/{n})"
+
+
 def events(app, action_id: int) -> list[tuple]:
     with app.app_context(), db.write_session(db.engine()) as s:
         return [
@@ -65,7 +74,7 @@ def test_sets_the_status_with_history(app, rida, demo_meeting):
     ident, title = first_action(app)
     join_series(app, "rapporteur", demo_meeting)  # who edits the meeting, as on the web
     out = rida(str(ident), "in_progress", "--comment", "Planifié", "--user", "rapporteur")
-    assert out.stdout == f"Action {ident} « {title} » : À faire → En cours.\n"
+    assert out.stdout == f"{named(app, ident)} « {title} » : À faire → En cours.\n"
     rida(str(ident), "done")
     assert events(app, ident) == [
         ("open", "in_progress", "Planifié", "rapporteur", None),
@@ -77,7 +86,7 @@ def test_closing_a_closed_action_changes_nothing(app, rida, demo_meeting):
     ident, title = first_action(app)
     rida(str(ident), "done")
     again = rida(str(ident), "done")
-    assert again.stdout == f"Action {ident} « {title} » : déjà « Fait », rien n'a changé.\n"
+    assert again.stdout == f"{named(app, ident)} « {title} » : déjà « Fait », rien n'a changé.\n"
     assert len(events(app, ident)) == 1
     # A comment is never dropped: it is kept as a progress note.
     noted = rida(str(ident), "done", "--comment", "encore")
@@ -136,3 +145,17 @@ def test_user_is_bound_by_the_rights_of_the_web(app, rida, client, demo_meeting)
         s.commit()
     off = rida(str(ident), "done", "--user", "reader", code=1)
     assert "désactivé" in json.loads(off.stderr)["errors"][0]["message"]
+
+
+def test_the_action_is_named_by_its_meeting_and_number(app, rida, demo_meeting):
+    """« 3/2 » is action 2 of meeting 3's compte-rendu, as `rida actions` shows it."""
+    with app.app_context(), db.write_session(db.engine()) as s:
+        second = s.exec(
+            select(Action).where(Action.meeting_id == demo_meeting, Action.position == 1)
+        ).one()
+        ident, title = second.id, second.title
+    out = rida(f"{demo_meeting}/2", "in_progress")
+    assert out.stdout == f"{named(app, ident)} « {title} » : À faire → En cours.\n"
+    assert [e[1] for e in events(app, ident)] == ["in_progress"]
+    assert "action 99/1 introuvable" in rida("99/1", "done", code=1).stderr
+    assert "RÉUNION/N" in rida("deux", "done", code=1).stderr

@@ -47,9 +47,11 @@ def test_json_has_exactly_the_documented_keys(app, data):
     assert found == [
         {
             "id": found[0]["id"],
+            "number": 3,  # the compte-rendu's « Action 3 »
+            "reference": f"{data['demo']}/3",  # as `rida action set-status` takes it
             "title": "Envoi de la nouvelle version des exigences",
             "kind": "document",
-            "owner": "BRIS Edouard (ANS)",
+            "owner": "Edouard BRIS (ANS)",
             "due_date": "2022-01-14",
             "status": "open",
             "meeting": data["demo"],
@@ -62,6 +64,12 @@ def test_table_by_default_admin_reads_everything(app, data):
     result = rida(app)
     lines = result.stdout.splitlines()
     assert len(lines) == 7 and any(SECRET in line for line in lines)
+    # each action by its meeting and number, as its compte-rendu numbers it
+    assert any(
+        line.lstrip().startswith(f"{data['demo']}/3 ")
+        and "action 3 de « Atelier modèle économique #1 » du 07/01/2022" in line
+        for line in lines
+    ), lines
     assert "EN RETARD" in result.stdout and "(sans porteur)" in result.stdout
     assert result.stderr.strip() == "7 actions"
 

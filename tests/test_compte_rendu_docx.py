@@ -158,8 +158,9 @@ def test_tables_shapes_and_texts(demo):
     ]
     assert restitution.rows[1]._tr.tc_lst[0].vMerge == "continue"
     assert (len(rida.rows), len(rida.columns)) == (11, 5)
-    assert len(actions.rows) == 4 and len(actions.columns) == 6
+    assert len(actions.rows) == 4 and len(actions.columns) == 7
     assert cell_texts(actions)[0] == [
+        "N°",  # the action's number, as everywhere (issue 18)
         "Action",
         "Type",
         "Porteur",
@@ -167,15 +168,16 @@ def test_tables_shapes_and_texts(demo):
         "Statut",
         "Ligne RIDA",
     ]
-    assert cell_texts(actions)[1][1:] == [
+    assert [row[0] for row in cell_texts(actions)[1:]] == ["1", "2", "3"]
+    assert cell_texts(actions)[1][2:] == [
         "Entretien bilatéral",
         "Mathieu SLOSAR (ANS)",
         "04/02/2022",
         "À faire",
         "8",
     ]
-    assert cell_texts(actions)[2][1:] == ["Atelier", "ANS", "21/01/2022", "À faire", ""]
-    assert actions.rows[1].cells[0].paragraphs[1].text.startswith("Éléments de coûts")
+    assert cell_texts(actions)[2][2:] == ["Atelier", "ANS", "21/01/2022", "À faire", ""]
+    assert actions.rows[1].cells[1].paragraphs[1].text.startswith("Éléments de coûts")
     assert cell_texts(follow_up) == [
         ["Réunion", "Action", "Porteur", "Échéance", "Statut"],
         [

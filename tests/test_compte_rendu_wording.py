@@ -152,7 +152,7 @@ def test_docx_markdown_and_html_say_the_same_words(src: Source):
         "² Personne en charge de la rédaction du compte-rendu de la réunion.",
     ]
     assert from_docx["restitution"][1] == ["Samy ABDICHE / Capgemini Invent", "07/01/2022"]
-    assert from_docx["action cells"][2][1:] == ["Atelier", "ANS", "21/01/2022", "À faire", ""]
+    assert from_docx["action cells"][2][2:] == ["Atelier", "ANS", "21/01/2022", "À faire", ""]
     assert from_docx["follow-up cells"][1][0] == "Atelier de lancement (10/12/2021)"
     assert len(from_docx["follow-up cells"]) == 4  # header row + 3 open actions
     # The running header of every page (DOCX) is the one of the printed HTML page.

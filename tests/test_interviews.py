@@ -13,7 +13,7 @@ from rida import db
 from rida.actions import action_status, interviews
 from rida.circuit import versions
 from rida.cli import main
-from rida.models import Action, Meeting, Participation, Person, User
+from rida.models import Action, Meeting, Participation, Person, RidaRow, User
 from tests.conftest import Browser
 
 
@@ -65,14 +65,16 @@ def test_opening_creates_the_meeting_once(app, browser, demo_meeting):
     new_id = int(re.search(r"/reunions/(\d+)/modifier$", first.location).group(1))
     meeting = load(app, Meeting, new_id)
     origin = load(app, Meeting, demo_meeting)
+    # named after whom it is with (« … avec les opérateurs pour … »), not the owner's ANS
     assert (meeting.title, meeting.meeting_type, meeting.classification) == (
-        "Entretien bilatéral — ANS",
+        "Entretien bilatéral — les opérateurs",
         "Entretien bilatéral",
         "confidential",
     )
     assert meeting.series_id == origin.series_id and meeting.date == dt.date(2022, 2, 4)
     assert meeting.subject.startswith("Entretiens bilatéraux avec les opérateurs")
     assert load(app, Action, ident).linked_meeting_id == new_id
+    assert meeting.organiser_id == origin.organiser_id is not None  # the meeting's organiser
     with app.app_context(), db.write_session(db.engine()) as s:
         people = s.exec(
             select(Person.last_name).join(Participation).where(Participation.meeting_id == new_id)
@@ -84,16 +86,25 @@ def test_opening_creates_the_meeting_once(app, browser, demo_meeting):
         assert len(s.exec(select(Meeting)).all()) == 2
     page = browser.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
     assert (
-        f'Entretien bilatéral : <a href="/reunions/{new_id}">Entretien bilatéral — ANS</a>' in page
+        f'Entretien bilatéral : <a href="/reunions/{new_id}">Entretien bilatéral — les opérateurs'
+        in page
         and "Ouvrir l'entretien bilatéral" not in page
     )
+    # and back: the interview comes from action 1 of the workshop, in its page and editor
+    back = (
+        f'Issu de l\'<a href="/reunions/{demo_meeting}#action-{ident}">action 1 de '
+        f"« {origin.title} » du 07/01/2022</a>"
+    )
+    for path in (f"/reunions/{new_id}", f"/reunions/{new_id}/modifier"):
+        assert back in browser.client.get(path).get_data(as_text=True), path
 
 
 def test_title_date_and_rapporteur_fallbacks(app, demo_meeting):
     ident = action_id(app)
     with app.app_context(), db.transaction() as s:
         action = s.get(Action, ident)
-        action.owner_id, action.due_date = None, None
+        action.owner_id, action.due_date, action.row_id = None, None, None
+        action.title = "Recueillir les éléments de coûts"  # names no one
         person = Person(key="x", last_name="ABDICHE", first_name="Samy")
         s.add(person)
         s.flush()
@@ -102,7 +113,27 @@ def test_title_date_and_rapporteur_fallbacks(app, demo_meeting):
         meeting, created = interviews.open_interview(s, action, user, dt.date(2022, 3, 1))
         assert created and meeting.title == f"Entretien bilatéral — {action.title}"
         assert meeting.date == dt.date(2022, 3, 1) and meeting.rapporteur_id == person.id
-        assert interviews.interview_title(action, person) == "Entretien bilatéral — Samy ABDICHE"
+        assert interviews.interview_title(action, person) == f"Entretien bilatéral — {action.title}"
+
+
+def test_counterpart_is_whom_the_interview_is_with_never_the_owners_organisation():
+    ans = Person(key="s", last_name="SLOSAR", first_name="Mathieu", entity="ANS")
+
+    def of(title: str, question: str = "", answer: str = "") -> str:
+        row = RidaRow(meeting_id=1, number=1, question=question, answer=answer)
+        return interviews.counterpart(Action(meeting_id=1, title=title), ans, row)
+
+    assert of("Entretien bilatéral avec ENOVACOM sur les coûts") == "ENOVACOM"
+    assert of("Entretien avec Alain Dupont (DGOS) - coûts") == "Alain Dupont"
+    assert of("Entretiens bilatéraux avec les opérateurs pour obtenir les coûts") == (
+        "les opérateurs"
+    )
+    # no « avec »: the speakers of the RIDA row, the owner's organisation left out
+    assert of("Recueillir les coûts", "ANS : rappel\nLIFEN : coûts\n- ENOVACOM : idem") == (
+        "LIFEN / ENOVACOM"
+    )
+    assert of("Recueillir les coûts", "Pas d'orateur", "DNS : d'accord") == "DNS"
+    assert of("Recueillir les coûts", "ANS : seul") == ""
 
 
 def test_other_kinds_are_refused(app, browser, demo_meeting):
@@ -174,3 +205,26 @@ def test_cli_validate_prints_the_hint(app, tmp_path, demo_meeting):
     ) in result.stdout
     with app.app_context(), db.write_session(db.engine()) as s:
         assert versions.frozen_versions(s, new_id)
+
+
+def test_the_way_back_shows_nothing_of_an_origin_the_reader_may_not_read(
+    app, browser, demo_meeting
+):
+    """Canary: a participant of the interview who may not read the meeting the action
+    comes from sees no « Issu de … » line, nor that meeting's title."""
+    ident = action_id(app)
+    interview = int(re.search(r"/reunions/(\d+)/", open_form(browser, ident).location).group(1))
+    with app.app_context(), db.transaction() as s:
+        origin = s.get(Meeting, demo_meeting)
+        origin.title, origin.classification = "Atelier CANARI", "confidential"
+        guest = Person(key="guest", last_name="INVITEE", first_name="Ines", entity="ENOVACOM")
+        s.add(guest)
+        s.flush()
+        s.add(Participation(meeting_id=interview, person_id=guest.id))
+        reader = s.exec(select(User).where(User.login == "reader")).one()
+        reader.person_id = guest.id
+    page = Browser(app.test_client()).login("reader").client.get(f"/reunions/{interview}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "CANARI" not in text and "Issu de" not in text
+    assert "CANARI" in browser.client.get(f"/reunions/{interview}").get_data(as_text=True)

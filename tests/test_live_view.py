@@ -83,7 +83,7 @@ def test_a_reader_sees_the_meeting_live_without_any_editing_control(app, browser
     assert '<h1 id="direct-title">Atelier modèle économique #1</h1>' in page
     assert "<h2" in page and 'role="status" aria-live="polite"' in page
     assert '<span class="visually-hidden">Classification : </span>Publique' in page
-    assert "BRIS Edouard" in page  # the participants, as the read view shows them
+    assert "Edouard BRIS" in page  # the participants, as the read view shows them
     assert page.count('<tr id="ligne-') == 9
     assert f'data-stream-url="/api/meetings/{demo_meeting}/events"' in page
     assert f'data-row-url="/reunions/{demo_meeting}/direct/lignes/__uid__"' in page

@@ -357,7 +357,7 @@ def test_the_stream_changes_the_page_in_place(live, new_context, api, meeting):
     assert added.status_code == 201, added.get_json()
     participant = added.get_json()["participant"]
     script.change("participant", "create", participant["uid"], participant)
-    expect(page.locator("#direct-intervenants")).to_contain_text("NOUVELLE Nina")
+    expect(page.locator("#direct-intervenants")).to_contain_text("Nina NOUVELLE")
 
 
 def test_the_row_being_typed_is_highlighted_and_followed(live, new_context, meeting):

@@ -81,7 +81,7 @@ def test_rename_follows_everywhere_and_is_audited(app, browser):
         f"/personnes/{abd.id}/renommer",
         {"last_name": "ABDELLI", "first_name": "Karim", "entity": "DNS"},
     )
-    assert "ABD s&#39;appelle désormais ABDELLI Karim (DNS)" in _flash(browser, done)
+    assert "ABD s&#39;appelle désormais Karim ABDELLI (DNS)" in _flash(browser, done)
     with app.app_context():
         s = db.session()
         renamed = s.get(Person, abd.id)
@@ -105,7 +105,7 @@ def test_rename_errors_are_clear_and_change_nothing(app, browser):
     abd = _person(app, "ABD")
     cases = {
         "le nom est obligatoire": {"last_name": "  ", "first_name": "x", "entity": ""},
-        "ce nom est déjà celui de SLOSAR Mathieu (ANS)": SLOSAR,
+        "ce nom est déjà celui de Mathieu SLOSAR (ANS)": SLOSAR,
         "aucun changement": {"last_name": "ABD", "first_name": "", "entity": ""},
         "texte trop long": {"last_name": "A" * 201, "first_name": "", "entity": ""},
     }
@@ -127,9 +127,9 @@ def test_merge_moves_every_reference_keeps_the_old_name_and_is_audited(app, brow
         user = s.exec(select(User).where(User.login == "member")).one()
         user.person_id = abd.id
     detail = browser.client.get(f"/personnes/{abd.id}").get_data(as_text=True)
-    assert f'<option value="{slosar.id}">SLOSAR Mathieu (ANS)</option>' in detail
+    assert f'<option value="{slosar.id}">Mathieu SLOSAR (ANS)</option>' in detail
     page = _flash(browser, browser.form(f"/personnes/{abd.id}/fusionner", {"into": slosar.id}))
-    assert "ABD est fusionnée dans SLOSAR Mathieu (ANS)" in page
+    assert "ABD est fusionnée dans Mathieu SLOSAR (ANS)" in page
     with app.app_context():
         s = db.session()
         assert s.get(Person, abd.id) is None
@@ -273,11 +273,11 @@ def test_command_line_rename_and_merge(app):
     _draft_with_abd(app)
     abd, slosar = _person(app, "ABD"), _person(app, "SLOSAR", "Mathieu")
     out = rida(app, "rename", str(abd.id), "--prenom", "Karim")
-    assert "ABD → ABD Karim" in out.stdout
+    assert "ABD → Karim ABD" in out.stdout
     refused = rida(app, "merge", str(abd.id), str(abd.id), code=1)
     assert "elle-même" in refused.stderr
     out = rida(app, "merge", str(abd.id), str(slosar.id))
-    assert "fusionnée dans SLOSAR Mathieu (ANS)" in out.stdout
+    assert "fusionnée dans Mathieu SLOSAR (ANS)" in out.stdout
     assert _person(app, "ABD") is None
     unknown = rida(app, "merge", "999999", str(slosar.id), code=1)
     assert "personne 999999 inconnue" in unknown.stderr

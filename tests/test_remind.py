@@ -184,7 +184,7 @@ def test_each_owner_with_an_email_gets_one_digest(app, actions, smtp):
     assert text.startswith("Bonjour Mathieu SLOSAR,")
     assert "En retard (1)" in text and "- Modèle de coûts" in text
     assert "Échéance : 20/04/2030 (en retard de 11 jours) · À faire" in text
-    assert "Task Force MSSanté — Atelier 4 du 01/04/2030" in text
+    assert "Task Force MSSanté — action 1 de « Atelier 4 » du 01/04/2030" in text
     assert link(actions, "meeting", "Modèle de coûts") in text
     for absent in ("Plus tard", "Déjà fait", "Exigences v2", "Entretien CEGEDIM"):
         assert absent not in text
@@ -272,10 +272,7 @@ def test_dry_run_says_who_would_receive_what_and_sends_nothing(app, actions, smt
     assert box.messages == []
     out = result.stdout
     assert "À Edouard BRIS <edouard.bris@esante.gouv.fr> : 3 actions (1 en retard)" in out
-    assert (
-        f"  - [en retard] 20/04/2030 Modèle de coûts (action {actions['Modèle de coûts']}, "
-        f"réunion {actions['meeting']})" in out
-    )
+    assert f"  - [en retard] 20/04/2030 Modèle de coûts (action {actions['meeting']}/1)" in out
     assert "Vérification seule : 2 rappels à envoyer, rien n'a été envoyé." in out
     later = remind(app, "--dry-run", "--days", "31").stdout
     assert "Plus tard" in later and "d'ici le 01/06/2030" in later
@@ -344,11 +341,11 @@ def test_person_email_is_set_from_the_command_line(app, actions):
         "RIDA_EXPORT_DIR": str(app.config["EXPORT_DIR"]),
     }
     done = run(main, ["person", "email", str(dupont), "jeanne.dupont@lifen.fr"], env=env)
-    assert done.exit_code == 0 and "DUPONT Jeanne (LIFEN) : jeanne.dupont@lifen.fr" in done.stdout
+    assert done.exit_code == 0 and "Jeanne DUPONT (LIFEN) : jeanne.dupont@lifen.fr" in done.stdout
     listed = json.loads(run(main, ["person", "list", "--json"], env=env).stdout)
     assert {
         "id": dupont,
-        "label": "DUPONT Jeanne (LIFEN)",
+        "label": "Jeanne DUPONT (LIFEN)",
         "email": "jeanne.dupont@lifen.fr",
         "organisation": False,
     } in listed

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, or_, select
 
 from rida.access import organisations_of, readable
 from rida.actions.action_status import OPEN_STATUSES
+from rida.actions.numbering import number
 from rida.meetings.people import display_name
 from rida.models import Action, Meeting, Participation, Person, Series, User
 
@@ -150,7 +151,8 @@ def todo(item: FeedAction, base_url: str, stamp: dt.datetime) -> Todo:
     lines = [
         f"Porteur : {display_name(item.owner) or 'non désigné'}",
         f"Série : {item.series.name}",
-        f"Réunion : {meeting.title} du {meeting.date.strftime('%d/%m/%Y')}",
+        f"Réunion : {meeting.title} du {meeting.date.strftime('%d/%m/%Y')}, "
+        f"action {number(action)}",
     ]
     if action.notes:
         lines += ["", action.notes]

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 from rida.access import organisations_of, readable
 from rida.actions.action_status import OPEN_STATUSES
 from rida.actions.calendar_feed import action_url
+from rida.actions.numbering import number
 from rida.fields import FieldError
 from rida.meetings.people import display_name
 from rida.models import Action, Meeting, Person, Series, User
@@ -254,7 +255,8 @@ def _lines(item: Item, today: dt.date, person: Person, owners: bool = False) -> 
     lines = [
         action.title,
         f"{due} · {ACTION_STATUS_LABELS[action.status]}",
-        f"{item.series.name} — {meeting.title} du {date_short(meeting.date)}",
+        f"{item.series.name} — action {number(action)} de « {meeting.title} » du "
+        f"{date_short(meeting.date)}",
     ]
     if not owners and item.owner is not None and item.owner.id != person.id:
         lines.append(f"Porteur : {display_name(item.owner)}")

@@ -124,8 +124,10 @@ def actions(ctx: click.Context, /, **options: Any) -> None:
     """Liste les actions de toutes les séries, filtrées et triées comme le tableau de
     bord /actions.
 
-    En JSON, chaque action est un objet à exactement ces clés : id, title, kind,
-    owner (le porteur tel qu'affiché, « SLOSAR Mathieu (ANS) » ou le nom d'une
+    En JSON, chaque action est un objet à exactement ces clés : id, number (son
+    numéro dans le compte-rendu de sa réunion), reference (« RÉUNION/N », ex. 12/2,
+    comme l'accepte « rida action set-status »), title, kind,
+    owner (le porteur tel qu'affiché, « Mathieu SLOSAR (ANS) » ou le nom d'une
     organisation, ou null), due_date (AAAA-MM-JJ ou null), status, meeting
     (l'identifiant de la réunion d'origine) et rida (le numéro de la ligne RIDA
     d'origine dans cette réunion, ou null).

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlmodel import select
 
 from rida import accounts, db, mailer
-from rida.actions import reminders
+from rida.actions import numbering, reminders
 from rida.actions.calendar_feed import today_in_paris
 from rida.cli.common import with_app
 from rida.fields import FieldError
@@ -36,8 +36,8 @@ def describe(digest: reminders.Digest, today: dt.date) -> list[str]:
         tag = "en retard" if item.overdue(today) else "à venir"
         lines.append(
             f"  - [{tag}] {date_short(item.action.due_date)} "
-            f"{item.action.title} (action {item.action.id}, "
-            f"réunion {item.meeting.id})"
+            f"{item.action.title} (action "
+            f"{numbering.reference(item.meeting.id or 0, item.action.position)})"
         )
     return lines
 

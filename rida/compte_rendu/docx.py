@@ -42,7 +42,7 @@ WIDTHS = {
     "participants": (4.0, 3.5, 3.5, 6.0),
     "restitution": (3.0, 8.0, 6.0),
     "rida": (0.9, 1.5, 3.1, 5.75, 5.75),
-    "actions": (6.0, 2.3, 3.4, 2.1, 1.6, 1.6),
+    "actions": (0.9, 5.1, 2.3, 3.4, 2.1, 1.6, 1.6),
     "follow_up": (4.0, 5.5, 3.4, 2.1, 2.0),
 }
 
@@ -264,12 +264,13 @@ class _Writer:
             return
         table = self.table("actions")
         table.text_row(w.ACTION_COLUMNS, header=True)
-        for action in actions:
+        for number, action in enumerate(actions, start=1):  # as rida.actions.numbering
             tr = table.row()
-            cell = table.cell(tr, 0)
+            table.cell(tr, 0).paragraph().add_r().text = str(number)
+            cell = table.cell(tr, 1)
             add_run(cell.paragraph(), action["title"], Format(bold=True))
             self.blocks.write(cell, action.get("notes"))
-            for column, text in enumerate(w.action_cells(action), start=1):
+            for column, text in enumerate(w.action_cells(action), start=2):
                 p = table.cell(tr, column).paragraph()
                 if text:
                     p.add_r().text = text

@@ -97,12 +97,13 @@ def _actions(actions: list[dict[str, Any]]) -> str:
         w.ACTION_COLUMNS,
         (
             (
+                str(number),  # as rida.actions.numbering
                 "<br>".join(
                     filter(None, (cell(a["title"]), cell(a.get("notes") or "", rich=True)))
                 ),
                 *(cell(v) for v in w.action_cells(a)),
             )
-            for a in actions
+            for number, a in enumerate(actions, start=1)
         ),
     )
 

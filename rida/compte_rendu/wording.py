@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from rida.actions.action_status import OPEN_STATUSES
-from rida.meetings.people import person_key
+from rida.meetings.people import name_of, person_key
 from rida.models import WORDING_KEY as WORDING_KEY
 from rida.models import WORDING_NAMES
 from rida.render import (
@@ -31,7 +31,7 @@ DOCUMENT_KIND = "COMPTE-RENDU"
 RIDA_TITLE = "Relevé d'Informations, de Décisions et d'Actions (RIDA)"
 RIDA_COLUMNS = ("#", "Nature", "Objet", "Question / Remarque", "Réponse")
 PARTICIPANT_COLUMNS = ("Nom", "Prénom", "Entité", "Fonction")
-ACTION_COLUMNS = ("Action", "Type", "Porteur", "Échéance", "Statut", "Ligne RIDA")
+ACTION_COLUMNS = ("N°", "Action", "Type", "Porteur", "Échéance", "Statut", "Ligne RIDA")
 FOLLOW_UP_COLUMNS = ("Réunion", "Action", "Porteur", "Échéance", "Statut")
 ORGANISER_MARK, RAPPORTEUR_MARK = "¹", "²"
 FOOTNOTES = (
@@ -115,10 +115,9 @@ def name(person: Person | None) -> str:
     """`Mathieu SLOSAR`; the entity alone for an organisation."""
     if not person:
         return ""
-    full = " ".join(
-        p for p in (person.get("first_name"), (person.get("last_name") or "").upper()) if p
+    return name_of(
+        person.get("first_name") or "", person.get("last_name") or "", person.get("entity") or ""
     )
-    return full or person.get("entity") or ""
 
 
 def name_and_entity(person: Person | None, sep: str = " ({})") -> str:

@@ -9,12 +9,26 @@ A person is taken from a user only among the people that user may see
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from rida.models import Person, PersonAlias
 from rida.util.folding import fold as fold  # re-exported: its historical home
+
+
+class Named(Protocol):
+    """A person or organisation as names need it: a :class:`~rida.models.Person`, or a
+    row selecting these three columns (read without the ORM)."""
+
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+
 
 # Longest accepted spelling of each person field (the rida/1 format's limits).
 PERSON_LIMITS = {"last_name": 200, "first_name": 200, "entity": 200, "function": 300}
@@ -106,7 +120,13 @@ def known_people(session: Session, visible: ColumnElement[bool]) -> list[dict[st
     ]
 
 
-def display_name(person: Person | None) -> str:
+# --- How a person is written ----------------------------------------------------------------
+# One way per context, everywhere (pages, documents, exports, e-mails, CLI): « Prénom NOM »
+# (display_name), with the organisation in brackets where it helps tell people apart (label).
+# Lists may still be sorted by last name (sort_key).
+
+
+def display_name(person: Named | None) -> str:
     """`Mathieu SLOSAR`, or the entity alone for an organisation."""
     if person is None:
         return ""
@@ -119,9 +139,15 @@ def name_of(first_name: str, last_name: str, entity: str) -> str:
     return name or entity
 
 
-def label(person: Person) -> str:
-    """`SLOSAR Mathieu (ANS)`: how a person is offered in pickers."""
-    name = " ".join(p for p in (person.last_name.upper(), person.first_name) if p)
+def label(person: Named) -> str:
+    """`Mathieu SLOSAR (ANS)`: a person with their organisation (pickers, exports, lists),
+    an organisation's name alone."""
+    name = name_of(person.first_name, person.last_name, "")
     if person.entity:
         return f"{name} ({person.entity})" if name else person.entity
     return name
+
+
+def sort_key(person: Named) -> tuple[str, str, str]:
+    """Alphabetical order of people by last name (an organisation by its name)."""
+    return (fold(person.last_name or person.entity), fold(person.first_name), fold(person.entity))

@@ -91,8 +91,9 @@
     return name || p.entity || '';
   }
 
+  /** « Prénom NOM (ORGANISATION) », as rida.meetings.people.label writes it. */
   function personLabel(p) {
-    const name = [(p.last_name || '').toUpperCase(), p.first_name].filter(Boolean).join(' ');
+    const name = [p.first_name, (p.last_name || '').toUpperCase()].filter(Boolean).join(' ');
     if (!p.entity) return name;
     return name ? `${name} (${p.entity})` : p.entity;
   }

@@ -2,7 +2,7 @@
  * rapporteur, participant name, speaker prefix, account's person).
  *
  * A name matches when every typed word starts one of its words: « mathieu », « Mathieu »
- * and « MATHIEU » find « SLOSAR Mathieu (ANS) », « slo ma » too; case and accents do not
+ * and « MATHIEU » find « Mathieu SLOSAR (ANS) », « slo ma » too; case and accents do not
  * count (« helene » finds « Hélène »). Words are cut at spaces, hyphens, apostrophes,
  * brackets and other punctuation, so « pierre » also finds « Jean-Pierre ».
  *

@@ -144,6 +144,7 @@ def page_context(
             if access.may_set_status(s, user, a)
         ],
         "closing_comment": interviews.closing_comment(meeting),
+        "origins": interviews.origins(s, meeting, user),
         "may_open_interview": access.may_edit(s, user, meeting),
     }
 

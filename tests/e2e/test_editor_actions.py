@@ -33,19 +33,19 @@ def test_action_created_from_an_a_row_with_the_keyboard(
         ed.row(7).get_attribute("data-uid")
     )
     owner = page.get_by_label("Porteur de l'action 4", exact=True)
-    owner.select_option(label="SLOSAR Mathieu (ANS)")
+    owner.select_option(label="Mathieu SLOSAR (ANS)")
     page.get_by_label("Échéance de l'action 4").focus()
     page.keyboard.type("02/02/2022")  # JJ/MM/AAAA, whatever the locale
     page.keyboard.press("Tab")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text(
-        "Action 4 : Chiffrer les inducteurs — SLOSAR Mathieu (ANS) — échéance 02/02/2022"
+        "Action 4 : Chiffrer les inducteurs — Mathieu SLOSAR (ANS) — échéance 02/02/2022"
     )
     ed.wait_saved()
 
     page.reload()
     expect(page.get_by_label("Intitulé de l'action 4")).to_have_value("Chiffrer les inducteurs")
     expect(page.get_by_label("Échéance de l'action 4")).to_have_value("02/02/2022")
-    expect(owner.locator("option:checked")).to_have_text("SLOSAR Mathieu (ANS)")
+    expect(owner.locator("option:checked")).to_have_text("Mathieu SLOSAR (ANS)")
     expect(ed.row(7).locator(".linked-actions")).to_contain_text("Chiffrer les inducteurs")
     stored = ed.document()["actions"][3]
     assert (stored["title"], stored["rida"], stored["due_date"], stored["owner"]["last_name"]) == (

@@ -35,7 +35,7 @@ def test_participants(editor):
     items = page.locator("#participants tbody.participant-item")
     count = items.count()
     last_name = page.get_by_label("Nom", exact=True)
-    last_name.fill("ABDICHE Samy (Capgemini Invent)")  # picked from the datalist
+    last_name.fill("Samy ABDICHE (Capgemini Invent)")  # picked from the datalist
     expect(page.get_by_label("Prénom", exact=True)).to_have_value("Samy")
     expect(page.get_by_label("Entité", exact=True)).to_have_value("Capgemini Invent")
     expect(last_name).to_have_value("ABDICHE")
@@ -53,7 +53,7 @@ def test_participants(editor):
     expect(organiser).to_be_enabled()  # once the server knows her
     organiser.check()
     expect(page.locator("#f-organiser_id")).to_have_value(organiser.get_attribute("value"))
-    page.get_by_label("Rédacteur", exact=True).select_option(label="BRIS Edouard (ANS)")
+    page.get_by_label("Rédacteur", exact=True).select_option(label="Edouard BRIS (ANS)")
     expect(page.get_by_label("Rédacteur : Edouard BRIS")).to_be_checked()
     page.get_by_label("Présence : Mike GUEYE").select_option("absent")
     page.get_by_role("button", name="Monter Léa NEUF").click()
@@ -61,7 +61,7 @@ def test_participants(editor):
     page.get_by_role("button", name="Retirer", exact=True).click()
     expect(items).to_have_count(count + 1)
 
-    last_name.fill("ABDICHE Samy (Capgemini Invent)")  # already there
+    last_name.fill("Samy ABDICHE (Capgemini Invent)")  # already there
     last_name.press("Enter")
     expect(page.locator("#np-message")).to_contain_text("participe déjà")
     page.get_by_label("Prénom", exact=True).fill("edouard")  # the server finds BRIS again

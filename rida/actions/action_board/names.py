@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from rida import access
 from rida.actions.action_board.params import BoardQuery
-from rida.meetings.people import display_name, fold, label
+from rida.meetings.people import Named, display_name, fold, label, sort_key
 from rida.models import Action, Meeting, Person, Series, User
+
+
+@dataclass(frozen=True)
+class Owner:
+    """An owner as the filters need it (read without loading the ORM object)."""
+
+    id: int
+    last_name: str
+    first_name: str
+    entity: str
 
 
 @dataclass
@@ -74,14 +85,28 @@ def _series(
     return ids
 
 
-def _visible_owners(session: Session, user: User | None) -> list[Person]:
-    """The owners of the actions of the meetings ``user`` may read."""
+def _visible_owners(
+    session: Session, user: User | None, known: list[int] | None = None
+) -> list[Owner]:
+    """The owners of the actions of the meetings ``user`` may read (``known``: their ids,
+    already read under that rule: :attr:`~rida.actions.action_board.query.Board.all_owner_ids`)."""
     readable_ids = select(Meeting.id).where(access.readable(user))
-    owners = select(Action.owner_id).where(col(Action.meeting_id).in_(readable_ids))
-    return list(session.exec(select(Person).where(col(Person.id).in_(owners))).all())
+    owners: Any = (
+        known
+        if known is not None
+        else select(Action.owner_id).where(col(Action.meeting_id).in_(readable_ids))
+    )
+    return [
+        Owner(*row)
+        for row in session.exec(
+            select(Person.id, Person.last_name, Person.first_name, Person.entity).where(
+                col(Person.id).in_(owners)
+            )
+        ).all()
+    ]
 
 
-def owner_names(person: Person) -> set[str]:
+def owner_names(person: Named) -> set[str]:
     """Every spelling that designates ``person`` in an owner filter (folded)."""
     names = {
         label(person),
@@ -127,9 +152,12 @@ def _entities(
     return found
 
 
-def owner_choices(session: Session, user: User | None) -> list[Person]:
-    """The owners offered in the dashboard's filter, sorted by label."""
-    return sorted(_visible_owners(session, user), key=lambda p: fold(label(p)))
+def owner_choices(
+    session: Session, user: User | None, known: list[int] | None = None
+) -> list[Owner]:
+    """The owners offered in the dashboard's filter, by last name (``known``: see
+    :func:`_visible_owners`)."""
+    return sorted(_visible_owners(session, user, known), key=sort_key)
 
 
 def series_choices(session: Session, user: User | None) -> list[str]:

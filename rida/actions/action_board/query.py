@@ -53,6 +53,8 @@ class Board:
     by_owner: list[tuple[Person | None, int]]
     messages: list[str] = field(default_factory=list)
     chart: Chart | None = None
+    # the owners of every action the user may read, when the counts read them all
+    all_owner_ids: list[int] | None = None
 
 
 def overdue_clause(today: dt.date) -> ColumnElement[bool]:
@@ -152,6 +154,115 @@ def _joined(statement: Any) -> Any:
     return statement.select_from(Action).join(Meeting, col(Action.meeting_id) == Meeting.id)
 
 
+def _page_ids(where: list[ColumnElement[bool]], query: BoardQuery) -> Any:
+    """The ids of one page, in order: the sort reads narrow rows, not whole actions."""
+    return (
+        select(Action.id)
+        .join(Meeting, col(Action.meeting_id) == Meeting.id)
+        .join(Series, col(Meeting.series_id) == Series.id)
+        .outerjoin(Person, col(Action.owner_id) == Person.id)
+        .where(*where)
+        .order_by(*_order(query))
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    )
+
+
+def _owner_passes(user: User | None, query: BoardQuery, found: Resolved) -> Any:
+    """The owner and « mine » filters, on an owner id (the counts apply them in Python)."""
+
+    def passes(owner_id: int | None) -> bool:
+        if found.owner_ids is not None and owner_id not in found.owner_ids:
+            return False
+        return not (query.mine and user is not None and owner_id != user.person_id)
+
+    return passes
+
+
+@dataclass
+class Summary:
+    """What a dashboard shows besides its page of actions: the same for every page and
+    order of one set of filters, kept (see :mod:`.chart_cache`) until anything changes."""
+
+    found: Resolved
+    total: int
+    by_status: dict[str, int]
+    overdue: int
+    owner_counts: list[tuple[int | None, int]]
+    all_owner_ids: list[int] | None
+    stamp: tuple[Any, ...]  # what the filtered actions are (see cached_chart)
+    charts: dict[str | None, Chart] = field(default_factory=dict)  # by period asked
+
+
+def _summary(session: Session, user: User | None, query: BoardQuery, today: dt.date) -> Summary:
+    """The counts, from one aggregate per owner over the actions every filter but status
+    and owner selects: the facets are sums of it."""
+    found = resolve(session, user, query)
+    skipped = conditions(user, query, found, today, skip=("status", "owner"))
+    status = col(Action.status)
+    by_status_sums = [func.sum(case((status == s, 1), else_=0)) for s in ACTION_STATUSES]
+    statement = (
+        _joined(
+            select(
+                Action.owner_id,
+                func.sum(case((overdue_clause(today), 1), else_=0)),
+                func.sum(Action.revision),
+                func.max(Action.id),
+                func.max(Meeting.updated_at),
+                *by_status_sums,
+            )
+        )
+        .where(*skipped)
+        .group_by(Action.owner_id)
+        .order_by(Action.owner_id)
+    )
+    # Plain rows (a few hundred): no ORM processing.
+    rows = session.connection().execute(statement).all()
+    owner_passes = _owner_passes(user, query, found)
+    by_status = {s: 0 for s in ACTION_STATUSES}
+    by_owner_id: dict[int | None, int] = {}
+    total = overdue = 0
+    # The revisions, ids and meeting changes of a superset of the chart's actions: they
+    # tell whether a chart computed earlier still holds, once something else changed.
+    stamp: list[Any] = []
+    for owner_id, late, revisions, last_id, changed, *counts in rows:
+        stamp += [owner_id, revisions, last_id, changed, *counts]
+        per_status = dict(zip(ACTION_STATUSES, counts, strict=True))
+        selected = sum(n for s, n in per_status.items() if not query.status or s in query.status)
+        if selected:
+            by_owner_id[owner_id] = selected
+        if owner_passes(owner_id):
+            for s, n in per_status.items():
+                by_status[s] += n
+            overdue += late or 0
+            total += selected
+    owners = sorted(by_owner_id.items(), key=lambda o: (-o[1], o[0] is not None, o[0] or 0))
+    return Summary(
+        found=found,
+        total=total,
+        by_status=by_status,
+        overdue=overdue,
+        owner_counts=owners[:OWNER_COUNTS],
+        all_owner_ids=[o for o, *_ in rows if o is not None]
+        if _unfiltered(query) and not found.empty
+        else None,
+        stamp=tuple(stamp),
+    )
+
+
+def _unfiltered(query: BoardQuery) -> bool:
+    """Whether the counts' aggregate covers every action the user may read (only the
+    status and owner filters are used, which it leaves out)."""
+    return not (
+        query.series
+        or query.organisation
+        or query.kind
+        or query.due_from
+        or query.due_to
+        or query.overdue
+    )
+
+
 def board(
     session: Session,
     user: User | None,
@@ -161,59 +272,49 @@ def board(
     with_chart: bool = False,
 ) -> Board:
     """One page of the actions ``query`` selects, with the counts (and the chart of the
-    whole filtered set if ``with_chart``)."""
+    whole filtered set if ``with_chart``).
+
+    The counts, the chart and the ids of each page are kept until the database changes
+    (:func:`chart_cache.position`): a page seen again costs a few primary-key reads."""
     today = today or dt.date.today()
-    found = resolve(session, user, query)
-    where = conditions(user, query, found, today)
-    total = session.exec(_joined(select(func.count())).where(*where)).one()
-    page = (
-        items_select(where, query).limit(query.per_page).offset((query.page - 1) * query.per_page)
+    position = chart_cache.position(session)
+    filters = dataclasses.replace(query, sort="due_date", order="asc", page=1, per_page=1)
+    key = (
+        position,
+        (user.id, user.role, user.person_id, user.active) if user else None,
+        filters,
+        today,
     )
-    overdue_sum = func.sum(case((overdue_clause(today), 1), else_=0))
-    by_status = {s: 0 for s in ACTION_STATUSES}
-    overdue = 0
-    # The revisions, ids and meeting changes of a superset of the chart's actions: they
-    # tell whether a chart computed earlier still holds (see chart_cache).
-    stamp: list[Any] = []
-    for status, n, late, *changes in session.exec(
-        _joined(
-            select(
-                Action.status,
-                func.count(),
-                overdue_sum,
-                func.sum(Action.revision),
-                func.max(Action.id),
-                func.max(Meeting.updated_at),
-            )
-        )
-        .where(*conditions(user, query, found, today, skip=("status",)))
-        .group_by(Action.status)
-        .order_by(Action.status)
-    ).all():
-        by_status[status] = n
-        overdue += late or 0
-        stamp += [status, n, *changes]
-    owners = session.exec(
-        _joined(select(Action.owner_id, func.count().label("n")))
-        .where(*conditions(user, query, found, today, skip=("owner",)))
-        .group_by(Action.owner_id)
-        .order_by(func.count().desc(), Action.owner_id)
-        .limit(OWNER_COUNTS)
-    ).all()
+    summary = chart_cache.summary(key, lambda: _summary(session, user, query, today))
+    found = summary.found
+    where = conditions(user, query, found, today)
+    page_key = (position, key, query.sort, query.order, query.page, query.per_page)
+    ids = chart_cache.page(page_key, lambda: list(session.exec(_page_ids(where, query)).all()))
     people = {
         p.id: p
         for p in session.exec(
-            select(Person).where(col(Person.id).in_([o for o, _ in owners if o is not None]))
+            select(Person).where(
+                col(Person.id).in_([o for o, _ in summary.owner_counts if o is not None])
+            )
         )
     }
+    items = _items(session, items_select([col(Action.id).in_(ids)], query), today) if ids else []
+    chart_now = None
+    if with_chart:
+        chart_now = summary.charts.get(query.chart)
+        if chart_now is None:
+            chart_now = cached_chart(session, user, query, where, today, summary.stamp)
+            if position is not None:
+                summary.charts[query.chart] = chart_now
     return Board(
-        items=_items(session, page, today),
-        total=total,
-        by_status=by_status,
-        overdue=overdue,
-        by_owner=[(people.get(o) if o else None, n) for o, n in owners],
-        messages=found.messages,
-        chart=cached_chart(session, user, query, where, today, stamp) if with_chart else None,
+        items=items,
+        total=summary.total,
+        by_status=dict(summary.by_status),
+        overdue=summary.overdue,
+        by_owner=[(people.get(o) if o else None, n) for o, n in summary.owner_counts],
+        messages=list(found.messages),
+        chart=chart_now,
+        all_owner_ids=summary.all_owner_ids,
     )
 
 
@@ -223,19 +324,20 @@ def cached_chart(
     query: BoardQuery,
     where: list[ColumnElement[bool]],
     today: dt.date,
-    stamp: list[Any],
+    stamp: tuple[Any, ...],
 ) -> Chart:
-    """The chart of the filtered actions, computed again only when they changed."""
+    """The chart of the filtered actions, computed again only when they changed (the
+    counts are computed again after any change; the chart, the costly part, only when
+    these actions or their histories changed)."""
     last_event = session.exec(select(func.max(ActionEvent.id))).one()
     filters = dataclasses.replace(query, sort="due_date", order="asc", page=1, per_page=1)
     key = (
-        user.id if user else None,
-        user.role if user else None,
-        user.person_id if user else None,
+        chart_cache.database(session),
+        (user.id, user.role, user.person_id) if user else None,
         tuple(sorted(access.followed_owners(session, user))) if query.mine else (),
         filters,
         today,
-        tuple(stamp),
+        stamp,
         last_event,
     )
     return chart_cache.get(

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rida.actions.action_board.query import Item
+from rida.actions.numbering import reference
 from rida.meetings.people import label
 from rida.render import ACTION_KIND_LABELS, ACTION_STATUS_LABELS
 from rida.util.spreadsheet import neutralise
@@ -59,7 +60,7 @@ def cells(item: Item) -> list[Any]:
     """One line of the CSV and XLSX tables (dates as dates, text neutralised)."""
     a, owner = item.action, item.owner
     values = [
-        a.id,
+        reference(item.meeting_id, a.position),
         a.title,
         ACTION_KIND_LABELS.get(a.kind, a.kind),
         label(owner) if owner else "",
@@ -150,12 +151,16 @@ def to_xlsx(
 
 
 def json_dict(item: Item) -> dict[str, Any]:
-    """``owner``: the owner's label (``SLOSAR Mathieu (ANS)``, an organisation's name) or
+    """``number``: the action's number in its meeting (« Action 2 »); ``reference``:
+    ``12/2`` (meeting 12, action 2), as ``rida action set-status`` takes it; ``owner``:
+    the owner's label (``Mathieu SLOSAR (ANS)``, an organisation's name) or
     null; ``meeting``: the id of the meeting the action comes from; ``rida``: the number of
     its RIDA row in that meeting, or null."""
     a = item.action
     return {
         "id": a.id,
+        "number": a.position + 1,
+        "reference": reference(item.meeting_id, a.position),
         "title": a.title,
         "kind": a.kind,
         "owner": label(item.owner) if item.owner else None,
@@ -173,7 +178,8 @@ def to_json(items: Sequence[Item]) -> bytes:
 
 
 def to_table(items: Sequence[Item]) -> bytes:
-    """One line per action: id, due date, status, owner, title — series, meeting."""
+    """One line per action: reference (``12/2``), due date, status, owner, title — series,
+    action N of meeting."""
     lines = []
     for item in items:
         a = item.action
@@ -181,9 +187,10 @@ def to_table(items: Sequence[Item]) -> bytes:
         late = " EN RETARD" if item.overdue else ""
         owner = label(item.owner) if item.owner else "(sans porteur)"
         lines.append(
-            f"{a.id:>6}  {due:<10}  {ACTION_STATUS_LABELS.get(a.status, a.status):<7}"
-            f"{late}  {owner} : {a.title} — {item.series}, réunion {item.meeting_id} "
-            f"du {item.meeting_date:%d/%m/%Y}"
+            f"{reference(item.meeting_id, a.position):>8}  {due:<10}  "
+            f"{ACTION_STATUS_LABELS.get(a.status, a.status):<7}"
+            f"{late}  {owner} : {a.title} — {item.series}, action {a.position + 1} de "
+            f"« {item.meeting_title} » du {item.meeting_date:%d/%m/%Y}"
         )
     return "".join(line + "\n" for line in lines).encode("utf-8")
 

@@ -39,7 +39,8 @@ def kind_of(table: TableBlock) -> str:
         return "participants"
     if first and first[0] == "reunion" and "action" in first:
         return "follow_up"
-    if first and first[0] == "action" and any("porteur" in c for c in first):
+    # rida writes a « N° » column first since issue 18; older minutes start with « Action »
+    if first and "action" in first[:2] and any("porteur" in c for c in first):
         return "actions"
     if "nature" in flat and ("question" in flat or "reponse" in flat) or "(rida)" in flat:
         return "rida"

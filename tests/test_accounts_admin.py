@@ -165,7 +165,7 @@ def test_cli_short_password_is_refused(rida):
 def test_cli_links_an_account_to_a_person_and_to_organisations(app, rida, series_id):
     with recorded() as seen:
         linked = rida("user", "link", "reader", "Edouard BRIS").stdout
-        assert linked == "Compte « reader » relié à BRIS Edouard (ANS).\n"
+        assert linked == "Compte « reader » relié à Edouard BRIS (ANS).\n"
         assert "(déjà)" in rida("user", "link", "reader", "bris edouard (ans)").stdout
         added = rida("user", "organisation", "add", "reader", "ans").stdout
         assert added == "« reader » membre de l'organisation « ANS »\n"

@@ -90,7 +90,9 @@ def test_closing_a_closed_action_changes_nothing(app, rida, demo_meeting):
     assert len(events(app, ident)) == 1
     # A comment is never dropped: it is kept as a progress note.
     noted = rida(str(ident), "done", "--comment", "encore")
-    assert noted.stdout == f"Action {ident} « {title} » : déjà « Fait », note de suivi ajoutée.\n"
+    assert (
+        noted.stdout == f"{named(app, ident)} « {title} » : déjà « Fait », note de suivi ajoutée.\n"
+    )
     assert len(events(app, ident)) == 2
 
 

@@ -234,6 +234,8 @@ def _spellings(person: Person) -> set[str]:
         f"{person.last_name} {person.first_name}",
         f"{person.first_name} {person.last_name}",
     }
+    if person.entity:  # « NOM Prénom (ENTITÉ) » as well as the label's « Prénom NOM (ENTITÉ) »
+        names.add(f"{person.last_name} {person.first_name} ({person.entity})")
     return {fold(n) for n in names if n.strip()}
 
 

@@ -192,7 +192,7 @@ def test_a_hidden_namesake_is_not_reused_when_a_name_is_typed(app, client):
     # the admin sees every namesake
     admin = Browser(app.test_client()).login("admin")
     directory = admin.client.get("/personnes").get_data(as_text=True)
-    assert directory.count('<th scope="row">QZCACHE Hélène (QZENTITE)</th>') == 2
+    assert directory.count('<th scope="row">Hélène QZCACHE (QZENTITE)</th>') == 2
     # a new name repeated in an imported document (organiser, rapporteur, participant) is
     # one new person, though not yet visible while the document is read
     newcomer = {"last_name": "QZNEUF", "first_name": "Ana", "entity": "ANS", "function": None}

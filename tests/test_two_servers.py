@@ -66,7 +66,7 @@ def pair(
         }
         _rida(env, "init")
         _rida(env, "user", "add", "admin", "--role", "admin", stdin=PASSWORD + "\n")
-        _rida(env, "import", str(DEMO))
+        _rida(env, "import", "--keep-validated", str(DEMO))
         _rida(env, "import", str(DRAFT))
         a = Server(root / "a", template_db, RIDA_DATABASE_URL=url)
         b = Server(root / "b", template_db, RIDA_DATABASE_URL=url)

@@ -11,6 +11,7 @@ without its web layer, niced by ``SEARCH_NICE``: the system runs the saves first
 request thread waits for the answer without holding anything (its database connection
 went back before, :mod:`rida.views.search_gate`); the page is made in the server.
 
+The processes start with the first search (about a second, once), not with the server.
 A search process that dies (killed, out of memory) breaks the pool: the search that was
 running is answered « réessayez » and the next one starts a new pool. Under ``flask run``
 and in the tests' apps (``SEARCH_PROCESSES`` 0, or no server process) searches run in the
@@ -117,8 +118,8 @@ def init_app(app: db.App, make_app: AppFactory) -> None:
         return
     nice = int(app.config.get("SEARCH_NICE", 5))
     pool = Pool(make_app, _portable(dict(app.config)), size, nice)
-    app.extensions[EXTENSION] = pool
-    pool.start()
+    app.extensions[EXTENSION] = pool  # started by the first search: a server that never
+    # searches (most of the tests' servers) starts no process
 
 
 def pool_of(app: db.App) -> Pool | None:

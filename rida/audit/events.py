@@ -40,6 +40,7 @@ SSO_LINKED = "sso.link"
 SSO_UNLINKED = "sso.unlink"
 SSO_REFUSED = "sso.refusal"
 ACCOUNT_APPROVED = "account.approve"
+SSO_ONLY_CHANGED = "account.sso_only"  # signs in through its provider only, or not
 
 
 @dataclass

@@ -43,6 +43,7 @@ ACTIONS = {
     "sso.unlink": "Identité de fournisseur retirée",
     "sso.refusal": "Connexion par fournisseur refusée",
     "account.approve": "Compte approuvé",
+    "account.sso_only": "Connexion par fournisseur uniquement (changée)",
 }
 OBJECTS = {
     "meeting": "Réunion",

@@ -99,7 +99,7 @@ COMMANDS: dict[str, Entry] = {
     "user": Entry(
         "rida.cli.users:user",
         "Gère les comptes : création, rôle, activation, mot de passe, personne, séries, "
-        "organisations.",
+        "organisations, connexion par fournisseur d'identité.",
     ),
     "validate": Entry(
         "rida.cli.meetings:validate_meeting",

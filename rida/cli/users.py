@@ -15,7 +15,9 @@ from flask import Flask
 from rida import accounts, db
 from rida.accounts import account_admin, api_tokens
 from rida.accounts.account_admin import Actor
+from rida.accounts.oidc import admin as oidc_admin
 from rida.cli.common import with_app
+from rida.fields import FieldError
 from rida.meetings.people import label
 from rida.models import ROLES
 
@@ -29,7 +31,7 @@ def _read_password(password_stdin: bool) -> str:
 @click.group("user")
 def user() -> None:
     """Gère les comptes : création, rôle, activation, mot de passe, personne, séries,
-    organisations."""
+    organisations, connexion par fournisseur d'identité."""
 
 
 @user.command("add")
@@ -282,3 +284,48 @@ def organisation_remove(app: Flask, login: str, organisation_ref: str) -> None:
     """Retire LOGIN des membres de l'organisation ORGANISATION (numéro ou nom) ; le lien
     par l'entité de sa personne, lui, reste."""
     _organisation(login, organisation_ref, False)
+
+
+@user.command("approve")
+@click.argument("login")
+@with_app
+def approve(app: Flask, login: str) -> None:
+    """Approuve le compte LOGIN, créé à une première connexion par fournisseur et en
+    attente : il peut alors se connecter."""
+    with db.transaction() as s:
+        done = oidc_admin.approve(s, accounts.by_login(s, login), CLI)
+    click.echo(f"Compte « {login} » approuvé" + ("." if done else " (déjà)."))
+
+
+@user.command("sso-only")
+@click.argument("login")
+@click.option(
+    "--on/--off",
+    "on",
+    default=None,
+    help="Connexion par fournisseur uniquement (--on), ou aussi par mot de passe (--off).",
+)
+@with_app
+def sso_only(app: Flask, login: str, on: bool | None) -> None:
+    """Réserve au compte LOGIN la connexion par fournisseur d'identité (--on), ou lui rend
+    son mot de passe (--off) ; refusé pour l'administrateur de secours
+    (RIDA_BREAK_GLASS_ADMIN) et pour le dernier administrateur actif à mot de passe."""
+    if on is None:
+        raise FieldError("sso_only", "--on ou --off attendu")
+    glass = str(app.config.get("BREAK_GLASS_ADMIN") or "")
+    with db.transaction() as s:
+        changed = oidc_admin.set_sso_only(s, accounts.by_login(s, login), on, CLI, glass)
+    how = "par fournisseur uniquement" if on else "aussi par mot de passe"
+    click.echo(f"Compte « {login} » : connexion {how}" + ("." if changed else " (déjà)."))
+
+
+@user.command("unlink-identity")
+@click.argument("login")
+@click.argument("provider")
+@with_app
+def unlink_identity(app: Flask, login: str, provider: str) -> None:
+    """Retire les liens du compte LOGIN avec ses identités chez le fournisseur PROVIDER
+    (son nom dans RIDA_OIDC_PROVIDERS) : elles ne le connectent plus."""
+    with db.transaction() as s:
+        removed = oidc_admin.unlink_provider(s, accounts.by_login(s, login), provider, CLI)
+    click.echo(f"Compte « {login} » : {removed} lien(s) avec « {provider} » retiré(s).")

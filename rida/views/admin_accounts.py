@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, select
 from werkzeug.wrappers import Response as BaseResponse
@@ -16,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from rida import accounts, db
 from rida.accounts import account_admin
 from rida.accounts.account_admin import Actor
+from rida.accounts.oidc import admin as oidc_admin
 from rida.fields import FieldError
 from rida.meetings.people import label
 from rida.models import ROLES, Person, Series, User
@@ -46,6 +57,7 @@ def _page(
     page = render_template(
         "admin/accounts.html",
         accounts=account_admin.overview(s),
+        identities=oidc_admin.identities(s),
         roles=ROLES,
         people=[(p.id, label(p)) for p in people],
         all_series=s.exec(select(Series).order_by(Series.name)).all(),
@@ -212,3 +224,43 @@ def _person_of(raw: str) -> Person | None:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         return None
     return db.session().get(Person, int(raw))
+
+
+@bp.post("/<int:user_id>/approbation")
+@login_required
+def approve(user_id: int) -> ResponseReturnValue:
+    actor = _actor()
+
+    def apply(s: Session, target: User) -> str:
+        done = oidc_admin.approve(s, target, actor)
+        return f"Compte « {target.login} » {'approuvé' if done else 'déjà approuvé'}."
+
+    return _change(user_id, "Compte non approuvé", apply)
+
+
+@bp.post("/<int:user_id>/identites/retrait")
+@login_required
+def unlink_identity(user_id: int) -> ResponseReturnValue:
+    actor, raw = _actor(), request.form.get("identity_id", "").strip()
+
+    def apply(s: Session, target: User) -> str:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+            raise FieldError("identity_id", "identité inconnue pour ce compte")
+        provider = oidc_admin.unlink_identity(s, target, int(raw), actor)
+        return f"Compte « {target.login} » : lien avec « {provider} » retiré."
+
+    return _change(user_id, "Lien non retiré", apply)
+
+
+@bp.post("/<int:user_id>/fournisseur-uniquement")
+@login_required
+def set_sso_only(user_id: int) -> ResponseReturnValue:
+    actor, on = _actor(), request.form.get("sso_only") == "1"
+    glass = str(current_app.config.get("BREAK_GLASS_ADMIN") or "")
+
+    def apply(s: Session, target: User) -> str:
+        oidc_admin.set_sso_only(s, target, on, actor, glass)
+        how = "par fournisseur uniquement" if on else "aussi par mot de passe"
+        return f"Compte « {target.login} » : connexion {how}."
+
+    return _change(user_id, "Mode de connexion inchangé", apply)

@@ -200,7 +200,10 @@ def sign_in(session: Session, provider: Provider, claims: dict[str, Any], ip: st
     return user
 
 
-def approve(session: Session, user: User, by: User | None, ip: str | None) -> None:
+def approve(session: Session, user: User, by: User | None, ip: str | None) -> bool:
+    """Let an account waiting for approval sign in; False if it was not waiting."""
+    if not user.approval_pending:
+        return False
     user.approval_pending = False
     session.add(user)
     events.emit(
@@ -213,9 +216,12 @@ def approve(session: Session, user: User, by: User | None, ip: str | None) -> No
         object_id=str(user.id),
         details={"account": user.login},
     )
+    return True
 
 
-def unlink(session: Session, user: User, provider: str, ip: str | None) -> int:
+def unlink(
+    session: Session, user: User, provider: str, ip: str | None, by: User | None = None
+) -> int:
     """Remove ``user``'s identities at ``provider``; how many there were."""
     found = session.exec(
         select(OidcIdentity).where(
@@ -227,6 +233,8 @@ def unlink(session: Session, user: User, provider: str, ip: str | None) -> int:
         events.emit(
             events.SSO_UNLINKED,
             session=session,
+            user_id=by.id if by else None,
+            login=by.login if by else None,
             ip=ip,
             object_type="user",
             object_id=str(user.id),

@@ -1,0 +1,130 @@
+"""What administrators do with OpenID Connect accounts (web page and command line):
+approve an account waiting for approval, remove an identity's link, make an account sign
+in through its provider only (or give it back its password).
+
+An account may not be made SSO-only if that would close the break-glass route: the
+break-glass administrator (``RIDA_BREAK_GLASS_ADMIN``) keeps its password, and so does the
+last active administrator able to sign in with a password.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from rida.accounts.account_admin import Actor
+from rida.accounts.oidc import linking
+from rida.audit import events
+from rida.fields import FieldError
+from rida.models import OidcIdentity, User
+
+
+def short_subject(subject: str) -> str:
+    """The subject as shown on the page: long ones shortened (the whole one in a title)."""
+    return subject if len(subject) <= 16 else f"{subject[:8]}…{subject[-4:]}"
+
+
+def identities(session: Session) -> dict[int, list[dict[str, Any]]]:
+    """Every account's linked identities, by account id (oldest first)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for i in session.exec(select(OidcIdentity).order_by(col(OidcIdentity.id))):
+        found.setdefault(i.user_id, []).append(
+            {
+                "id": i.id,
+                "provider": i.provider,
+                "subject": i.subject,
+                "short": short_subject(i.subject),
+                "email": i.email,
+            }
+        )
+    return found
+
+
+def approve(session: Session, target: User, actor: Actor) -> bool:
+    """Approve an account waiting for approval; False if it was not waiting."""
+    return linking.approve(session, target, actor.user, actor.ip)
+
+
+def unlink_identity(session: Session, target: User, identity_id: int, actor: Actor) -> str:
+    """Remove one identity of ``target``; its provider's name."""
+    identity = session.get(OidcIdentity, identity_id)
+    if identity is None or identity.user_id != target.id:
+        raise FieldError("identity_id", "identité inconnue pour ce compte")
+    session.delete(identity)
+    events.emit(
+        events.SSO_UNLINKED,
+        session=session,
+        user_id=actor.user.id if actor.user else None,
+        login=actor.user.login if actor.user else None,
+        ip=actor.ip,
+        object_type="user",
+        object_id=str(target.id),
+        details={
+            "account": target.login,
+            "provider": identity.provider,
+            "subject": identity.subject,
+        },
+    )
+    return identity.provider
+
+
+def unlink_provider(session: Session, target: User, provider: str, actor: Actor) -> int:
+    """Remove every identity of ``target`` at ``provider`` (by its name); how many."""
+    removed = linking.unlink(session, target, provider, actor.ip, actor.user)
+    if removed == 0:
+        raise FieldError("provider", f"aucune identité « {provider} » liée à ce compte")
+    return removed
+
+
+def _keep_break_glass(session: Session, target: User, break_glass: str) -> None:
+    if break_glass and target.login == break_glass:
+        raise FieldError(
+            "sso_only", "c'est l'administrateur de secours : il garde son mot de passe"
+        )
+    if target.role != "admin" or not target.active or not target.password_hash:
+        return
+    others = session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.role == "admin",
+            col(User.active).is_(True),
+            col(User.sso_only).is_(False),
+            User.password_hash != "",
+            User.id != target.id,
+        )
+    ).one()
+    if others == 0:
+        raise FieldError(
+            "sso_only",
+            "il faut garder au moins un administrateur actif pouvant se connecter par mot "
+            "de passe (accès de secours)",
+        )
+
+
+def set_sso_only(
+    session: Session, target: User, on: bool, actor: Actor, break_glass: str = ""
+) -> bool:
+    """Make ``target`` sign in through its provider only (``on``) or with its password
+    too; False if nothing changed. ``break_glass``: the break-glass administrator's login."""
+    if target.sso_only == on:
+        return False
+    if on:
+        _keep_break_glass(session, target, break_glass)
+    target.sso_only = on
+    session.add(target)
+    events.emit(
+        events.SSO_ONLY_CHANGED,
+        session=session,
+        user_id=actor.user.id if actor.user else None,
+        login=actor.user.login if actor.user else None,
+        ip=actor.ip,
+        object_type="user",
+        object_id=str(target.id),
+        before={"sso_only": not on},
+        after={"sso_only": on},
+        details={"account": target.login},
+    )
+    return True

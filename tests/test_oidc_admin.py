@@ -1,0 +1,181 @@
+"""Administrators manage OpenID Connect accounts (issue 19): approve an account waiting for
+approval, remove an identity's link, make an account sign in through its provider only;
+on ``/admin/comptes`` and with ``rida user …``. A sign-in is checked with the function the
+provider's callback calls (``linking.sign_in``) on verified claims."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from rida import accounts, db
+from rida.accounts.oidc import linking
+from rida.accounts.oidc.config import Provider
+from rida.accounts.oidc.protocol import SignInError
+from rida.models import OidcIdentity, User
+from tests.accounts_support import Rida, account, post_login, recorded
+from tests.conftest import PASSWORD, Browser
+
+ISSUER = "https://idp.example"
+SUBJECT = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
+PROVIDER = Provider(
+    name="psc",
+    label="Pro Santé Connect",
+    discovery_url=f"{ISSUER}/.well-known/openid-configuration",
+    client_id="rida",
+    client_secret="s",
+)
+
+
+@pytest.fixture
+def rida(app, tmp_path) -> Rida:  # type: ignore[no-untyped-def]
+    return Rida(tmp_path / "data")
+
+
+def sso_account(app: Flask, login: str, subject: str = SUBJECT, **fields: object) -> int:
+    """An account linked to ``subject`` at PROVIDER; its id."""
+    with app.app_context(), db.transaction() as s:
+        user = accounts.create_user(s, login, PASSWORD, "reader")
+        for key, value in fields.items():
+            setattr(user, key, value)
+        s.add(user)
+        s.flush()
+        s.add(OidcIdentity(user_id=user.id, provider="psc", issuer=ISSUER, subject=subject))
+        return user.id or 0
+
+
+def provider_sign_in(app: Flask, subject: str = SUBJECT) -> User:
+    """What the callback does with verified claims: the account, or SignInError; then
+    the refusal of a disabled or pending account, raised like the callback refuses."""
+    with app.app_context(), db.transaction() as s:
+        user = linking.sign_in(s, PROVIDER, {"iss": ISSUER, "sub": subject}, "127.0.0.1")
+        refused = linking.refusal(user)
+        if refused is not None:
+            raise refused
+        return user
+
+
+def identity_ids(app: Flask, user_id: int) -> list[int]:
+    with app.app_context(), db.write_session(db.engine()) as s:
+        return [
+            i.id or 0
+            for i in s.exec(select(OidcIdentity).where(OidcIdentity.user_id == user_id)).all()
+        ]
+
+
+def test_approve_from_the_page_then_the_account_signs_in(app, browser):
+    user_id = sso_account(
+        app, "pending@sante.fr", approval_pending=True, sso_only=True, professional_id="10001234567"
+    )
+    with pytest.raises(SignInError) as refused:
+        provider_sign_in(app)
+    assert refused.value.reason == "approval_pending"
+    page = browser.client.get("/admin/comptes").get_data(as_text=True)
+    assert "En attente d'approbation" in unescape(page)
+    assert "10001234567" in page and "psc" in page and f'title="{SUBJECT}"' in page
+    assert "f81d4fae…6bf6" in page  # the subject shortened
+    assert "Fournisseur uniquement" in page
+    with recorded() as seen:
+        done = browser.form(f"/admin/comptes/{user_id}/approbation", {})
+    assert done.status_code == 302
+    assert [(e.action, e.login) for e in seen] == [("account.approve", "admin")]
+    assert not account(app, "pending@sante.fr").approval_pending
+    assert provider_sign_in(app).login == "pending@sante.fr"
+    again = browser.form(f"/admin/comptes/{user_id}/approbation", {})
+    assert again.status_code == 302
+    assert "déjà approuvé" in browser.client.get("/admin/comptes").get_data(as_text=True)
+
+
+def test_unlink_an_identity_from_the_page_and_the_command_line(app, browser, rida):
+    first = sso_account(app, "one@sante.fr")
+    sso_account(app, "two@sante.fr", subject="two")
+    assert provider_sign_in(app).login == "one@sante.fr"
+    other = identity_ids(app, account(app, "two@sante.fr").id or 0)[0]
+    refused = browser.form(f"/admin/comptes/{first}/identites/retrait", {"identity_id": other})
+    assert refused.status_code == 400 and "identité inconnue" in refused.get_data(as_text=True)
+    assert browser.form(f"/admin/comptes/{first}/identites/retrait", {}).status_code == 400
+    (mine,) = identity_ids(app, first)
+    with recorded() as seen:
+        done = browser.form(f"/admin/comptes/{first}/identites/retrait", {"identity_id": mine})
+    assert done.status_code == 302
+    assert [(e.action, e.login, e.details["subject"]) for e in seen] == [
+        ("sso.unlink", "admin", SUBJECT)
+    ]
+    with pytest.raises(SignInError) as gone:
+        provider_sign_in(app)  # provisioning off: an unknown identity
+    assert gone.value.reason == "unknown_identity"
+    assert provider_sign_in(app, "two").login == "two@sante.fr"
+    out = rida("user", "unlink-identity", "two@sante.fr", "psc").stdout
+    assert "1 lien(s) avec « psc » retiré(s)" in out
+    with pytest.raises(SignInError):
+        provider_sign_in(app, "two")
+    assert rida.error_paths("user", "unlink-identity", "two@sante.fr", "psc") == ["provider"]
+    assert rida.error_paths("user", "unlink-identity", "nobody", "psc") == ["login"]
+
+
+def test_sso_only_refuses_the_password_from_the_page_and_the_command_line(app, browser, rida):
+    member = account(app, "member")
+    with recorded() as seen:
+        on = browser.form(f"/admin/comptes/{member.id}/fournisseur-uniquement", {"sso_only": "1"})
+    assert on.status_code == 302
+    assert [(e.action, e.after) for e in seen] == [("account.sso_only", {"sso_only": True})]
+    refused = post_login(app.test_client(), "member", PASSWORD)
+    assert refused.status_code == 403
+    assert "fournisseur d'identité" in unescape(refused.get_data(as_text=True))
+    off = browser.form(f"/admin/comptes/{member.id}/fournisseur-uniquement", {"sso_only": "0"})
+    assert off.status_code == 302
+    assert post_login(app.test_client(), "member", PASSWORD).status_code == 302
+    assert "--on / --off" in rida("user", "sso-only", "--help").stdout
+    rida("user", "sso-only", "reader", "--on")
+    assert post_login(app.test_client(), "reader", PASSWORD).status_code == 403
+    assert "(déjà)" in rida("user", "sso-only", "reader", "--on").stdout
+    rida("user", "sso-only", "reader", "--off")
+    assert post_login(app.test_client(), "reader", PASSWORD).status_code == 302
+    assert rida.error_paths("user", "sso-only", "reader") == ["sso_only"]
+    assert rida.error_paths("user", "sso-only", "nobody", "--on") == ["login"]
+
+
+def test_the_break_glass_admin_keeps_its_password(app, browser, rida):
+    admin = account(app, "admin")
+    # The only active administrator with a password.
+    refused = browser.form(f"/admin/comptes/{admin.id}/fournisseur-uniquement", {"sso_only": "1"})
+    assert refused.status_code == 400
+    assert "accès de secours" in refused.get_data(as_text=True)
+    assert rida.error_paths("user", "sso-only", "admin", "--on") == ["sso_only"]
+    assert not account(app, "admin").sso_only
+    rida("user", "set-role", "rapporteur", "admin")
+    # Another administrator now; but « admin » is the break-glass account.
+    app.config.update(PASSWORD_LOGIN=False, BREAK_GLASS_ADMIN="admin")
+    again = browser.form(f"/admin/comptes/{admin.id}/fournisseur-uniquement", {"sso_only": "1"})
+    assert again.status_code == 400 and "administrateur de secours" in again.get_data(as_text=True)
+    rida.env["RIDA_BREAK_GLASS_ADMIN"] = "admin"
+    assert rida.error_paths("user", "sso-only", "admin", "--on") == ["sso_only"]
+    assert post_login(app.test_client(), "admin", PASSWORD).status_code == 302
+    # Without a break-glass name, the other administrator keeps the route open.
+    del rida.env["RIDA_BREAK_GLASS_ADMIN"]
+    rida("user", "sso-only", "admin", "--on")
+    assert account(app, "admin").sso_only
+
+
+def test_non_admins_get_404_and_the_csrf_token_is_required(app, browser):
+    user_id = sso_account(app, "pending@sante.fr", approval_pending=True)
+    (identity,) = identity_ids(app, user_id)
+    posts = [
+        (f"/admin/comptes/{user_id}/approbation", {}),
+        (f"/admin/comptes/{user_id}/identites/retrait", {"identity_id": identity}),
+        (f"/admin/comptes/{user_id}/fournisseur-uniquement", {"sso_only": "1"}),
+    ]
+    for login in ("rapporteur", "member", "reader"):
+        other = Browser(app.test_client()).login(login)
+        for url, data in posts:
+            assert other.form(url, data).status_code == 404
+    for url, data in posts:  # the admin, without the token
+        assert browser.client.post(url, data=data).status_code == 400
+    for url, data in posts:
+        assert browser.form(url.replace(str(user_id), "987654"), data).status_code == 404
+    after = account(app, "pending@sante.fr")
+    assert after.approval_pending and not after.sso_only
+    assert identity_ids(app, user_id) == [identity]

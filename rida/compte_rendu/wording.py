@@ -64,7 +64,10 @@ OVERDUE = "en retard"
 RESULTS_NUMBER = "3.2"
 WORDING = {
     "objectives_intro": ("Introduction des objectifs", OBJECTIVES_INTRO),
-    "results_heading": ("Intitulé de la partie Résultats", HEADINGS["results"].removeprefix("3.2 ")),
+    "results_heading": (
+        "Intitulé de la partie Résultats",
+        HEADINGS["results"].removeprefix("3.2 "),
+    ),
     "organiser_note": ("Note sur l'organisateur ¹", FOOTNOTES[0].removeprefix("¹ ")),
     "rapporteur_note": ("Note sur le rédacteur ²", FOOTNOTES[1].removeprefix("² ")),
 }

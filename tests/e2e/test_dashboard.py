@@ -58,7 +58,9 @@ def test_status_change_from_the_dashboard_reaches_the_next_follow_up(
     line = page.locator("tr", has=page.get_by_role("cell", name=title, exact=True))
     expect(line).to_have_count(1)
     # (« En cours (en retard) » when its due date is before the next meeting's)
-    expect(line.get_by_role("cell", name=re.compile(r"^En cours( \(en retard\))?$"))).to_be_visible()
+    expect(
+        line.get_by_role("cell", name=re.compile(r"^En cours( \(en retard\))?$"))
+    ).to_be_visible()
     expect(line).to_contain_text("E2E tableau de bord 1 (07/01/2030)")
 
 

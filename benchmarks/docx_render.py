@@ -71,13 +71,16 @@ def importer() -> Callable[[bytes], Any] | None:
     return getattr(module, "read_docx", None)
 
 
-def timed(action: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    samples, result = [], None
+def timed(action: Callable[[], Any], runs: int) -> tuple[list[float], Any, list[float]]:
+    """Wall-clock seconds of each run, the last result, and each run's CPU seconds (this
+    process: on a shared machine, wall time also counts the waits for a core)."""
+    samples, result, cpu = [], None, []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = action()
         samples.append(time.perf_counter() - start)
-    return samples, result
+        cpu.append(time.process_time() - start_cpu)
+    return samples, result, cpu
 
 
 def ms(samples: list[float]) -> dict[str, float]:
@@ -110,7 +113,7 @@ def main() -> int:
     for size in args.sizes:
         src = Source(doc=document(size))
         render(src, "docx")  # warm-up: imports, Markdown converter, template cache
-        samples, data = timed(lambda src=src: render(src, "docx"), args.runs)
+        samples, data, cpu = timed(lambda src=src: render(src, "docx"), args.runs)
         rows = len(Document(io.BytesIO(data)).tables[3].rows) - 2
         failed |= rows != size
         entry: dict[str, Any] = {
@@ -118,10 +121,11 @@ def main() -> int:
             "runs": args.runs,
             "size_kb": round(len(data) / 1024, 1),
             "generate": ms(samples),
+            "generate_cpu": ms(cpu),
             "rows_read_back": rows,
         }
         if read_docx is not None:
-            import_samples, read = timed(lambda data=data: read_docx(data), args.runs)
+            import_samples, read, _ = timed(lambda data=data: read_docx(data), args.runs)
             entry["import"] = ms(import_samples)
             entry["rows_imported"] = len(read.doc["rida"])
             failed |= entry["rows_imported"] != size
@@ -130,17 +134,22 @@ def main() -> int:
             [
                 size,
                 entry["generate"]["median_ms"],
+                entry["generate_cpu"]["median_ms"],
                 entry["generate"]["min_ms"],
                 entry["generate"]["max_ms"],
                 entry["size_kb"],
                 entry["import"]["median_ms"] if "import" in entry else "n/a",
             ]
         )
-    print_table(["rows", "generate p50 ms", "min ms", "max ms", "size KB", "import p50 ms"], table)
+    print_table(
+        ["rows", "generate p50 ms", "CPU p50 ms", "min ms", "max ms", "size KB", "import p50 ms"],
+        table,
+    )
     hundred = next((r for r in results if r["rows"] == 100), None)
     if hundred:
         verdict = "met" if hundred["generate"]["median_ms"] < TARGET_100_MS else "MISSED"
-        print(f"target: 100 rows under {TARGET_100_MS:.0f} ms: {verdict}")
+        cpu_verdict = "met" if hundred["generate_cpu"]["median_ms"] < TARGET_100_MS else "MISSED"
+        print(f"target: 100 rows under {TARGET_100_MS:.0f} ms: {verdict} (CPU time: {cpu_verdict})")
     path = write_results(
         "docx",
         {

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -67,3 +71,55 @@ def test_only_a_server_process_has_search_processes(app) -> None:
     portable = processes._portable({**app.config, "SERVER_PROCESS": True, "X": lambda: 1})
     assert portable["SERVER_PROCESS"] is False and portable["SEARCH_PROCESSES"] == 0
     assert "X" not in portable and portable["SEARCH_INDEXER"] is False
+
+
+ORPHAN = """
+import sys
+from rida.app import create_core_app
+from rida.search import processes
+pool = processes.Pool(create_core_app, processes._portable(dict(create_core_app().config)), 2, 0)
+pool.start()
+executor = pool._executor
+while len(executor._processes) < 2:
+    pass
+print(*executor._processes, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_search_processes_end_when_their_server_is_killed(tmp_path) -> None:
+    """A server process killed outright (no shutdown) leaves no search process behind."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RIDA_")}
+    env |= {"RIDA_DATA_DIR": str(tmp_path / "data"), "RIDA_SECRET_KEY": "test"}
+    rida = str(Path(sys.executable).parent / "rida")
+    subprocess.run([rida, "init"], env=env, check=True, timeout=120, capture_output=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    children = [int(pid) for pid in server.stdout.readline().split()]
+    assert len(children) == 2
+    server.kill()
+    server.wait(30)
+    server.stdout.close()
+    assert server.stdin is not None
+    server.stdin.close()
+    for pid in children:
+        for _ in range(300):  # each checks its parent every second
+            if not _alive(pid):
+                break
+            time.sleep(0.1)
+        assert not _alive(pid), f"search process {pid} outlived its server"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:  # a zombie is gone, only not yet reaped
+        return f.read().split(") ", 1)[1][0] != "Z"

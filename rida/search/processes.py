@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,6 +43,7 @@ EXTENSION = "rida.search.processes"
 # The search's own limit is the gate's wait (rida.views.search_gate); past this, the
 # process is stuck, not busy.
 ANSWER_TIMEOUT = 60.0
+PARENT_CHECK_SECONDS = 1.0
 
 
 class Broken(Exception):
@@ -63,7 +65,7 @@ class Pool:
                     max_workers=self.size,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_child,
-                    initargs=(self.make_app, self.config, self.nice),
+                    initargs=(self.make_app, self.config, self.nice, os.getpid()),
                 )
             return self._executor
 
@@ -132,11 +134,21 @@ def pool_of(app: db.App) -> Pool | None:
 _app: db.App | None = None
 
 
-def _start_child(make_app: AppFactory, config: dict[str, Any], nice: int) -> None:
+def _start_child(make_app: AppFactory, config: dict[str, Any], nice: int, server: int) -> None:
     global _app
+    threading.Thread(target=_end_with, args=(server,), daemon=True).start()
     if nice:
         os.nice(nice)
     _app = make_app(config)
+
+
+def _end_with(parent: int) -> None:
+    """End this search process when its server process is gone (killed: no shutdown came,
+    and a worker waiting for its turn on the pool's queue would wait forever). ``parent``
+    is the server's pid as the server saw it: this process may start after it died."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _ready() -> bool:

@@ -304,7 +304,8 @@ class Server:
 
     def cpu_seconds(self) -> float | None:
         """User + system CPU time used so far by the server process and its workers
-        (``--workers``), those alive and those ended (Linux only)."""
+        (``--workers``) and their search processes, those alive and those ended (Linux
+        only)."""
         total = _cpu_ticks(self.process.pid, children=True)
         return None if total is None else total / os.sysconf("SC_CLK_TCK")
 
@@ -331,7 +332,8 @@ def _cpu_ticks(pid: int, children: bool = False) -> int | None:
             kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             kids = []
-        ticks += sum(_cpu_ticks(int(kid)) or 0 for kid in kids)
+        # every level: gunicorn's workers and their search processes
+        ticks += sum(_cpu_ticks(int(kid), children=True) or 0 for kid in kids)
     return ticks
 
 

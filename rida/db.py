@@ -3,8 +3,9 @@
 This is the only module that knows it may be talking to SQLite: foreign keys on, WAL
 journal, a busy timeout, and write transactions started with ``BEGIN IMMEDIATE`` so that
 concurrent writers queue up instead of failing on a lock upgrade. It is also the only
-module with PostgreSQL's own SQL: the lock that write transactions take first (the same
-queue as SQLite's) and that orders the change log, ``NOTIFY`` and ``LISTEN``
+module with PostgreSQL's own SQL: the locks that write transactions take first (the
+writers' queues, SQLite's single writer's counterpart) and the one that orders the change
+log, ``NOTIFY`` and ``LISTEN``
 (:mod:`rida.live`). Everything else goes through SQLAlchemy and works the same
 on both.
 """
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 # reads, such as ``rida list``, runs on SQLAlchemy Core alone and starts faster.
 
 WRITE_OPTION = "rida_write"
+MEETING_OPTION = "rida_meeting"  # a write transaction that changes this meeting only
 # session.info keys: a write session (its changes are audited and queued for the search
 # index by the listeners of rida.audit.hooks and rida.search.outbox), and who acts in it.
 WRITE = "rida.write"
@@ -61,13 +63,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin_server(conn: Connection) -> None:
-            # A write transaction starts by taking the commit-order lock (PostgreSQL),
-            # as SQLite's BEGIN IMMEDIATE takes the write lock: writes are serialised
-            # from their first read, so two saves of one row never both read the same
-            # revision and the second overwrite the first (seen under load: acknowledged
-            # edits lost), and every write takes this one lock first: no deadlock.
-            if conn.get_execution_options().get(WRITE_OPTION, False):
-                lock_commit_order(conn)
+            options = conn.get_execution_options()
+            if options.get(WRITE_OPTION, False):
+                lock_writers(conn, options.get(MEETING_OPTION))
 
         return engine
     in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one shared connection
@@ -106,18 +104,22 @@ def read_session(engine: Engine) -> Session:
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
+def write_session(engine: Engine, *, meeting: int | None = None) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back whole on any error.
 
     The session is marked :data:`WRITE`: the meetings it changes are queued for the
     search index, and every create, update and delete is recorded in the audit log, in
     the same transaction (:mod:`rida.search.outbox`, :mod:`rida.audit.hooks`, whose
-    listeners the application installs)."""
+    listeners the application installs). ``meeting``: the transaction changes that
+    meeting's own records only (its header, rows, actions, presence), so that on
+    PostgreSQL it waits only for the other writers of that meeting
+    (:func:`lock_writers`)."""
     from sqlmodel import Session
 
     lock = _WRITE_LOCKS.get(engine)
     with lock if lock is not None else nullcontext():
-        session = Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+        options = {WRITE_OPTION: True, MEETING_OPTION: meeting}
+        session = Session(engine.execution_options(**options), expire_on_commit=False)
         session.info[WRITE] = engine  # the engine itself, truthy
         opened = _open_sessions()
         outer = opened.get(engine)
@@ -148,12 +150,44 @@ def open_write_session(engine: Engine) -> Session | None:
     return _open_sessions().get(engine)
 
 
-# --- The change log's commit order and wake-ups (rida.live) -------------------------
+# --- Write transactions' locks on PostgreSQL ----------------------------------------
+#
+# SQLite has one writer at a time (BEGIN IMMEDIATE). PostgreSQL lets writers run side by
+# side, so a write transaction first takes, at its BEGIN (before its first read: two saves
+# of one row never both read the same revision, and the second overwrite the first),
+# transaction-level advisory locks, always in this order, so that no two transactions
+# ever wait for each other in a circle:
+#
+# 1. the writers' lock (WRITERS, ALL_WRITERS): shared by the transactions that change one
+#    meeting's own records (MEETING_OPTION: the editor's saves), exclusive for every other
+#    write (imports, the circuit, accounts, commands...), which thus runs alone;
+# 2. a meeting writer, then its meeting's lock (WRITERS, meeting id): writers of one
+#    meeting take turns, those of different meetings do not wait for each other;
+# 3. the search index's locks (rida.search.postgresql_index), just before the commit;
+# 4. last, the commit-order lock, held from the first change-log or audit entry to the
+#    commit (both are written as late as possible).
+
+WRITERS = 0x72696477  # "ridw": the first key of the writers' locks
+ALL_WRITERS = -1  # the second key of the writers' lock; a meeting id for a meeting's
 
 # The key of the transaction-level advisory lock that orders the change log on PostgreSQL:
 # the audit chain's key too (rida.audit.chain), so that a transaction writing both logs
 # takes one lock (twice: it is re-entrant), never two in some order.
 COMMIT_ORDER_LOCK = 0x72696461  # "rida"
+
+
+def lock_writers(conn: Connection, meeting: int | None) -> None:
+    """Take the writers' locks of a write transaction starting on ``conn`` (PostgreSQL),
+    for ``meeting``'s writers or, with None, for a writer of anything."""
+    if meeting is None:
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:k, :all)"), {"k": WRITERS, "all": ALL_WRITERS}
+        )
+    else:
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:k, :all), pg_advisory_xact_lock(:k, :m)"),
+            {"k": WRITERS, "all": ALL_WRITERS, "m": meeting},
+        )
 
 
 def lock_commit_order(conn: Connection) -> None:
@@ -377,9 +411,10 @@ def current_actor() -> object | None:
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
-    """A write transaction for the current request (or command), by :func:`current_actor`."""
-    with write_session(engine()) as s:
+def transaction(*, meeting: int | None = None) -> Iterator[Session]:
+    """A write transaction for the current request (or command), by :func:`current_actor`
+    (``meeting``: see :func:`write_session`)."""
+    with write_session(engine(), meeting=meeting) as s:
         actor = current_actor()
         if actor is not None:
             s.info[ACTOR] = actor

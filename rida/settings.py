@@ -103,17 +103,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "RIDA_SEARCH_CONCURRENCY",
-        "2",
+        "auto",
         "Recherches menées en même temps par processus serveur ; les suivantes attendent "
         "leur tour sans prendre de calcul, si bien que les enregistrements ne passent "
-        "jamais derrière elles.",
+        "jamais derrière elles. `auto` : les cœurs de la machine partagés entre les "
+        "processus serveurs (`rida serve --workers`), un au moins chacun.",
     ),
     Setting(
         "RIDA_SEARCH_PROCESSES",
-        "2",
+        "auto",
         "Sous `rida serve`, processus de recherche par processus serveur : les recherches "
         "y calculent à une priorité moindre (`RIDA_SEARCH_NICE`), les enregistrements "
-        "gardent le processeur. 0 : dans le fil de la requête.",
+        "gardent le processeur. `auto` : comme `RIDA_SEARCH_CONCURRENCY`.",
     ),
     Setting(
         "RIDA_SEARCH_NICE",
@@ -286,6 +287,36 @@ def number(env: Mapping[str, str], name: str) -> float:
     return value
 
 
+def count_or_auto(env: Mapping[str, str], name: str) -> int | None:
+    """A positive whole number, or None for ``auto`` (see :func:`host_share`)."""
+    raw = (env.get(name) or _DEFAULTS[name]).strip()
+    if raw == "auto":
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} : nombre entier positif ou « auto » attendu, reçu « {raw} »")
+    return int(raw)
+
+
+def host_share(config: Mapping[str, object], key: str) -> int:
+    """The value of a ``count_or_auto`` setting; ``auto`` (None or absent): the host's
+    cores shared among its server processes (``SERVER_WORKERS``), at least one each, so
+    that the searches of all the processes never take more cores than the host has."""
+    value = config.get(key)
+    if value is not None:
+        return int(str(value))
+    workers = int(str(config.get("SERVER_WORKERS") or 1))
+    return max(1, cores() // max(1, workers))
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's), at most 64."""
+    try:
+        found = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        found = os.cpu_count() or 1
+    return max(1, min(found, 64))
+
+
 def flag(env: Mapping[str, str], name: str) -> bool:
     return (env.get(name) or _DEFAULTS[name]).strip().lower() in ("1", "true", "yes", "oui")
 
@@ -332,9 +363,9 @@ def load(environ: dict[str, str] | None = None) -> dict[str, object]:
         "SESSION_MAX_SECONDS": number(env, "RIDA_SESSION_MAX_HOURS") * 3600,
         "SESSION_WARNING_SECONDS": number(env, "RIDA_SESSION_WARNING_MINUTES") * 60,
         # Searches take turns (rida.views.search_gate).
-        "SEARCH_CONCURRENCY": int(number(env, "RIDA_SEARCH_CONCURRENCY")),
+        "SEARCH_CONCURRENCY": count_or_auto(env, "RIDA_SEARCH_CONCURRENCY"),
         "SEARCH_QUEUE": int(number(env, "RIDA_SEARCH_QUEUE")),
-        "SEARCH_PROCESSES": int(number(env, "RIDA_SEARCH_PROCESSES")),
+        "SEARCH_PROCESSES": count_or_auto(env, "RIDA_SEARCH_PROCESSES"),
         "SEARCH_NICE": int(number(env, "RIDA_SEARCH_NICE")),
         "SEARCH_WAIT_SECONDS": number(env, "RIDA_SEARCH_WAIT_SECONDS"),
         # Live streams (rida.live).

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
-from sqlalchemy import func
+from sqlalchemy import create_engine, func, text
 from sqlmodel import select
 
 from rida import accounts, create_app, db, exchange, search
@@ -374,3 +375,43 @@ def validated_meeting(app: Flask) -> int:
     """The demo as shipped: validated v1.0, frozen at import."""
     with app.app_context(), db.transaction() as s:
         return versions.import_document(s, demo_document()).id
+
+
+# --- PostgreSQL (when a server is given: CI starts one) ---------------------------------
+
+PG_URL = os.environ.get("RIDA_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture
+def pg_app(tmp_path) -> Iterator[Flask]:
+    yield from pg_app_with(tmp_path)
+
+
+@pytest.fixture
+def pg_whoosh_app(tmp_path) -> Iterator[Flask]:
+    """On PostgreSQL, but searching with Whoosh (the outbox and its indexer)."""
+    yield from pg_app_with(tmp_path, SEARCH_BACKEND="whoosh")
+
+
+def pg_app_with(tmp_path, **config: object) -> Iterator[Flask]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": tmp_path,
+            "EXPORT_DIR": tmp_path,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            **config,
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

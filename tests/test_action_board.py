@@ -12,8 +12,7 @@ from rida.fields import ValidationError
 from rida.meetings.people import label
 from rida.models import User
 from tests.action_board_support import INJECTION, SECRET, TODAY, link_person, load, user
-from tests.test_postgresql import URL as PG_URL
-from tests.test_postgresql import pg_app  # noqa: F401 (fixture)
+from tests.conftest import PG_URL
 
 
 @pytest.fixture
@@ -168,7 +167,7 @@ def test_url_round_trip():
 
 @pytest.mark.skipif(not PG_URL, reason="RIDA_TEST_POSTGRES_URL is not set")
 @pytest.mark.parametrize("sort", ["due_date", "status", "series", "owner", "meeting"])
-def test_same_answers_on_postgresql(pg_app, sort):  # noqa: F811 (the fixture)
+def test_same_answers_on_postgresql(pg_app, sort):
     load(pg_app)
     admin = User(id=10_000, login="x", password_hash="", role="admin")
     member = User(id=10_001, login="y", password_hash="", role="member")

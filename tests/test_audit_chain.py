@@ -14,7 +14,7 @@ from rida import db
 from rida.audit import chain, events
 from rida.models import Meeting
 from tests.audit_support import entries
-from tests.test_postgresql import URL, pg_app  # noqa: F401 (fixture)
+from tests.conftest import PG_URL as URL
 
 
 def _verify(app):  # type: ignore[no-untyped-def]
@@ -113,7 +113,7 @@ def test_concurrent_appends_keep_one_chain(app, demo_meeting):
 
 
 @pytest.mark.skipif(not URL, reason="RIDA_TEST_POSTGRES_URL is not set")
-def test_chain_and_triggers_on_postgresql(pg_app):  # noqa: F811
+def test_chain_and_triggers_on_postgresql(pg_app):
     with pg_app.app_context():
 
         def work(n: int) -> None:

@@ -78,6 +78,24 @@ def test_a_rolled_back_transaction_leaves_no_entry(app, demo_meeting):
     assert last_id(app) == before
 
 
+def test_the_changes_of_a_rolled_back_savepoint_leave_no_entry(app, demo_meeting):
+    """Entries are appended at the commit (rida.audit.hooks): those of a savepoint rolled
+    back go with it, those before and after it stay, in order."""
+    before = last_id(app)
+    with app.app_context(), db.write_session(db.engine()) as s:
+        meeting = s.get(Meeting, demo_meeting)
+        meeting.title = "Avant"
+        s.flush()
+        savepoint = s.begin_nested()
+        meeting.location = "Jamais écrit"
+        s.flush()
+        savepoint.rollback()
+        meeting.title = "Après"
+    found = [e for e in entries(app) if e.id > before]
+    assert [e.after for e in found] == [{"title": "Avant"}, {"title": "Après"}]
+    assert "Jamais écrit" not in str([e.before for e in found])
+
+
 def test_secrets_are_masked(app):
     with app.app_context(), db.transaction() as s:
         user = accounts.create_user(s, "claire", "un mot de passe", "member")

@@ -6,59 +6,21 @@ these; each test works in a fresh schema of that database.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from flask import Flask
-from sqlalchemy import create_engine, func, text
+from sqlalchemy import create_engine, func
 from sqlmodel import select
 
-from rida import create_app, db, exchange
+from rida import db, exchange
 from rida.meetings import editing
 from rida.models import Meeting
-from tests.conftest import Browser, demo_document, draft_document
+from tests.conftest import PG_URL, Browser, demo_document, draft_document
 
-URL = os.environ.get("RIDA_TEST_POSTGRES_URL", "")
+URL = PG_URL
 
 pytestmark = pytest.mark.skipif(not URL, reason="RIDA_TEST_POSTGRES_URL is not set")
-
-
-@pytest.fixture
-def pg_app(tmp_path) -> Iterator[Flask]:
-    yield from pg_app_with(tmp_path)
-
-
-@pytest.fixture
-def pg_whoosh_app(tmp_path) -> Iterator[Flask]:
-    """On PostgreSQL, but searching with Whoosh (the outbox and its indexer)."""
-    yield from pg_app_with(tmp_path, SEARCH_BACKEND="whoosh")
-
-
-def pg_app_with(tmp_path, **config: object) -> Iterator[Flask]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{URL}{'&' if '?' in URL else '?'}options=-csearch_path%3D{schema}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATA_DIR": tmp_path,
-            "EXPORT_DIR": tmp_path,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "test",
-            **config,
-        }
-    )
-    yield app
-    with app.app_context():
-        db.engine().dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def test_round_trip_and_editing_on_postgresql(pg_app):

@@ -28,3 +28,26 @@ def test_secret_key_generated_once_and_private(tmp_path):
     assert settings.secret_key(tmp_path / "data") == key
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
+
+
+def test_searches_share_the_hosts_cores_among_server_processes():
+    """``auto``: as many searches at once on the host as it has cores, whatever the number
+    of server processes (one at least each); a number is taken as given."""
+    config = settings.load({})
+    assert config["SEARCH_CONCURRENCY"] is None and config["SEARCH_PROCESSES"] is None
+    cores = settings.cores()
+    for workers in (1, 2, cores, 2 * cores):
+        share = settings.host_share({**config, "SERVER_WORKERS": workers}, "SEARCH_PROCESSES")
+        assert share == max(1, cores // workers)
+    config = settings.load({"RIDA_SEARCH_CONCURRENCY": "3"})
+    assert settings.host_share({**config, "SERVER_WORKERS": 8}, "SEARCH_CONCURRENCY") == 3
+
+
+def test_a_count_setting_says_what_it_expects():
+    for wrong in ("0", "-1", "deux", "1.5"):
+        try:
+            settings.load({"RIDA_SEARCH_PROCESSES": wrong})
+        except ValueError as e:
+            assert "RIDA_SEARCH_PROCESSES" in str(e) and "auto" in str(e)
+        else:
+            raise AssertionError(wrong)

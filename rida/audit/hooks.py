@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Delete, Table, inspect, select
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import ORMExecuteState, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction, UOWTransaction
 from sqlalchemy.orm import Session as OrmSession
 
 from rida import db
@@ -48,12 +48,36 @@ def actor_of(session: OrmSession) -> Actor:
 
 
 LAST = "rida.audit.last"  # session.info key: (id, hash) of the last entry appended
+PENDING = "rida.audit.pending"  # session.info key: the entries to append at the commit
+APPENDED = "rida.audit.appended"  # session.info key: the commit's append is done
+SAVEPOINTS = "rida.audit.savepoints"  # session.info key: pending entries when each began
 
 
 def _append(session: OrmSession, entries: list[dict[str, Any]]) -> None:
+    """Append ``entries`` to the chain just before the commit, in order: the chain's lock
+    (:mod:`rida.audit.chain`) is then held for the shortest time (on PostgreSQL, writers
+    of different meetings run side by side until their commit, :mod:`rida.db`). Those of
+    a savepoint rolled back are dropped with it."""
+    if not entries:
+        return
+    if session.info.get(APPENDED):  # a flush after the commit's append: at once
+        _write(session, entries)
+    else:
+        session.info.setdefault(PENDING, []).extend(entries)
+
+
+def _write(session: OrmSession, entries: list[dict[str, Any]]) -> None:
     rows = chain.append(session.connection(), entries)
     if rows:
         session.info[LAST] = (rows[-1]["id"], rows[-1]["hash"])
+
+
+def _before_commit(session: OrmSession) -> None:
+    if not session.info.get(db.WRITE):
+        return
+    session.flush()  # the last changes get their entries first
+    _write(session, session.info.pop(PENDING, []))
+    session.info[APPENDED] = True
 
 
 def record_event(session: OrmSession, event: events.Event) -> None:
@@ -206,21 +230,41 @@ def _bulk_delete(state: ORMExecuteState) -> None:
 
 def _after_commit(session: OrmSession) -> None:
     """Anchor the last entry the transaction appended (:mod:`rida.audit.anchor`)."""
+    _forget(session)
     last = session.info.pop(LAST, None)
     anchors = anchor.of(session.info.get(db.WRITE)) if last is not None else None
     if anchors is not None:
         anchors.write(*last)
 
 
-def _after_rollback(session: OrmSession) -> None:
+def _savepoint(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        marks = session.info.setdefault(SAVEPOINTS, {})
+        marks[id(transaction)] = len(session.info.get(PENDING, ()))
+
+
+def _after_rollback(session: OrmSession, previous: SessionTransaction) -> None:
+    if previous.nested:  # the savepoint's entries go, the rest still counts
+        mark = session.info.get(SAVEPOINTS, {}).pop(id(previous), None)
+        if mark is not None and PENDING in session.info:
+            del session.info[PENDING][mark:]
+        return
+    _forget(session)
     session.info.pop(LAST, None)
+
+
+def _forget(session: OrmSession) -> None:
+    for key in (PENDING, APPENDED, SAVEPOINTS):
+        session.info.pop(key, None)
 
 
 def _listen() -> None:
     sa_event.listen(OrmSession, "after_flush", _after_flush)
     sa_event.listen(OrmSession, "do_orm_execute", _bulk_delete)
+    sa_event.listen(OrmSession, "before_commit", _before_commit)
     sa_event.listen(OrmSession, "after_commit", _after_commit)
-    sa_event.listen(OrmSession, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    sa_event.listen(OrmSession, "after_transaction_create", _savepoint)
+    sa_event.listen(OrmSession, "after_soft_rollback", _after_rollback)
 
 
 _listen()

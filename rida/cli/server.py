@@ -12,14 +12,13 @@ processes serve the same port (gunicorn, :mod:`rida.cli.workers`), each as above
 
 from __future__ import annotations
 
-import os
 import signal
 from pathlib import Path
 from typing import Any
 
 import click
 
-from rida import create_app
+from rida import create_app, settings
 
 
 def server_options(threads: int, streams: int, searches: int = 0) -> dict[str, int]:
@@ -33,15 +32,6 @@ def server_options(threads: int, streams: int, searches: int = 0) -> dict[str, i
         # is noticed at once (environ["waitress.client_disconnected"]), not at its next write.
         "channel_request_lookahead": 1,
     }
-
-
-def cores() -> int:
-    """The cores this process may run on (its CPU affinity, else the machine's), at most 64."""
-    try:
-        found = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        found = os.cpu_count() or 1
-    return max(1, min(found, 64))
 
 
 @click.command()
@@ -60,14 +50,13 @@ def cores() -> int:
 )
 @click.option(
     "--workers",
-    default=lambda: cores(),
+    default=lambda: settings.cores(),
     show_default="le nombre de cœurs",
     type=click.IntRange(1, 64),
     help="Nombre de processus serveurs (au-delà de 1 : gunicorn, sur le même port).",
 )
 def serve(host: str, port: int, threads: int, workers: int) -> None:
     """Sert l'application (waitress ; gunicorn avec plusieurs processus)."""
-    from rida import settings
     from rida.cli import indexing
 
     config = settings.load()

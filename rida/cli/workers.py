@@ -27,6 +27,7 @@ from rida.live import stream
 class Workers(BaseApplication):  # type: ignore[misc]
     def __init__(self, options: dict[str, Any]):
         self.options = options
+        self.count = int(options["workers"])
         super().__init__()
 
     def load_config(self) -> None:
@@ -37,7 +38,7 @@ class Workers(BaseApplication):  # type: ignore[misc]
         from rida import create_app
         from rida.cli.indexing import WEB_PROCESS
 
-        return create_app(WEB_PROCESS)
+        return create_app({**WEB_PROCESS, "SERVER_WORKERS": self.count})
 
 
 def _post_worker_init(worker: Any) -> None:

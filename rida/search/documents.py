@@ -148,15 +148,7 @@ def meeting_documents(
     actions: list[Action],
     people: dict[int, Person],
 ) -> list[SearchDoc]:
-    common = {
-        "meeting_id": m.id,
-        "series": series,
-        "meeting_title": m.title,
-        "meeting_type": m.meeting_type,
-        "status": m.status,
-        "classification": m.classification,
-        "date": m.date,
-    }
+    common = _common(m, series)
     organiser, rapporteur = people.get(m.organiser_id), people.get(m.rapporteur_id)
     attendees = [people[p.person_id] for p in participations]
     header_text = "\n".join(
@@ -192,21 +184,7 @@ def meeting_documents(
             **common,
         )
     ]
-    for r in rows:
-        text = "\n".join(filter(None, [r.question, r.answer]))
-        docs.append(
-            SearchDoc(
-                key=f"row:{m.id}:{r.number}",
-                kind="row",
-                row=r.number,
-                action=None,
-                title=r.subject,
-                text=text,
-                nature=r.nature or "none",
-                organisations=unique(speakers(text)),
-                **common,
-            )
-        )
+    docs += [_row_document(r, common) for r in rows]
     for a in actions:
         owner = people.get(a.owner_id)
         text = "\n".join(
@@ -233,3 +211,48 @@ def meeting_documents(
             )
         )
     return [stamped(d) for d in docs]
+
+
+def _common(m: Meeting, series: str) -> dict[str, Any]:
+    """What every document of meeting ``m`` carries of it."""
+    return {
+        "meeting_id": m.id,
+        "series": series,
+        "meeting_title": m.title,
+        "meeting_type": m.meeting_type,
+        "status": m.status,
+        "classification": m.classification,
+        "date": m.date,
+    }
+
+
+def _row_document(r: RidaRow, common: dict[str, Any]) -> SearchDoc:
+    text = "\n".join(filter(None, [r.question, r.answer]))
+    return SearchDoc(
+        key=f"row:{r.meeting_id}:{r.number}",
+        kind="row",
+        row=r.number,
+        action=None,
+        title=r.subject,
+        text=text,
+        nature=r.nature or "none",
+        organisations=unique(speakers(text)),
+        **common,
+    )
+
+
+def row_documents(session: Session, row_ids: Iterable[int]) -> list[SearchDoc]:
+    """The documents of these rows alone (by id), read afresh: what a change of their
+    own fields (not of their number, nor of their meeting's header) needs rewritten; the
+    same documents as :func:`documents` gives for them."""
+    ids = sorted(set(row_ids))
+    if not ids:
+        return []
+    found = session.exec(
+        select(RidaRow, Meeting, Series.name)
+        .join(Meeting, col(Meeting.id) == col(RidaRow.meeting_id))
+        .join(Series, col(Series.id) == col(Meeting.series_id))
+        .where(col(RidaRow.id).in_(ids))
+        .execution_options(populate_existing=True)
+    ).all()
+    return [stamped(_row_document(r, _common(m, series))) for r, m, series in found]

@@ -48,19 +48,25 @@ from rida.util.wakers import Wakers
 QUEUED = "rida.search.queued"  # session.info key: meeting ids queued in this transaction
 WRITTEN = "rida.search.written"  # session.info key: their entries are inserted
 CHANGED = "rida.search.changed"  # session.info key: meeting ids to index before the commit
+CHANGED_ROWS = "rida.search.changed_rows"  # ... and meeting id -> ids of rows to index alone
+# Fields that change no document (rida.search.documents), and those of a row that change
+# its own document only.
+BOOKKEEPING = {"updated_at", "field_revisions"}
+ROW_OWN_FIELDS = {"nature", "subject", "question", "answer", "extensions", "revision"} | BOOKKEEPING
 OUTBOX = SearchOutbox.__table__
 # Records of these classes belong to the meeting named by their ``meeting_id``.
 MEETING_PARTS = (RidaRow, Action, Participation, MeetingVersion)
 
 _wakers = Wakers()
 # Engines whose write sessions index their changed meetings themselves, before commit.
-IndexFunction = Callable[[Session, set[int]], None]
+IndexFunction = Callable[[Session, set[int], dict[int, set[int]]], None]
 _in_transaction: weakref.WeakKeyDictionary[Engine, IndexFunction] = weakref.WeakKeyDictionary()
 
 
 def index_in_transaction(engine: Engine, index: IndexFunction) -> None:
-    """The write sessions of ``engine`` call ``index(session, meeting_ids)`` before each
-    commit, with the meetings their changes touched, instead of queueing them."""
+    """The write sessions of ``engine`` call ``index(session, meeting_ids, rows)`` before
+    each commit, with the meetings their changes touched and, of other meetings, the rows
+    whose own fields alone changed (:func:`changed_meetings`), instead of queueing them."""
     _in_transaction[engine] = index
 
 
@@ -96,13 +102,22 @@ def _insert(session: OrmSession, meeting_ids: set[int]) -> None:
     session.info[WRITTEN] = True
 
 
-def changed_meetings(session: OrmSession) -> set[int]:
+def changed_meetings(session: OrmSession, rows: dict[int, set[int]] | None = None) -> set[int]:
     """The meetings touched by the pending changes of ``session`` (called after a flush,
-    while ``new``, ``dirty`` and ``deleted`` still describe what was flushed)."""
+    while ``new``, ``dirty`` and ``deleted`` still describe what was flushed). With
+    ``rows``, a row whose own fields alone changed (not its number) is put there instead
+    (meeting id → row ids), and a meeting whose update is only bookkeeping is left out:
+    their meeting's other documents are unchanged."""
     meetings: set[int | None] = set()
     people: set[int | None] = set()
     series: set[int | None] = set()
     for obj in chain(session.new, session.deleted, _modified(session)):
+        if rows is not None and obj not in session.new and obj not in session.deleted:
+            if isinstance(obj, RidaRow) and _changed(obj) <= ROW_OWN_FIELDS:
+                rows.setdefault(obj.meeting_id, set()).add(obj.id)
+                continue
+            if isinstance(obj, Meeting) and _changed(obj) <= BOOKKEEPING:
+                continue
         if isinstance(obj, Meeting):
             meetings.add(obj.id)
         elif isinstance(obj, MEETING_PARTS):
@@ -114,6 +129,11 @@ def changed_meetings(session: OrmSession) -> set[int]:
     if people or series:
         meetings.update(_naming(session, people, series))
     return {meeting for meeting in meetings if meeting is not None}
+
+
+def _changed(obj: object) -> set[str]:
+    """The attributes of ``obj`` changed by the flush."""
+    return {attr.key for attr in inspect(obj).attrs if attr.history.has_changes()}
 
 
 def _modified(session: OrmSession) -> Iterator[object]:
@@ -147,7 +167,8 @@ def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
     if not engine:
         return
     if engine in _in_transaction:
-        session.info.setdefault(CHANGED, set()).update(changed_meetings(session))
+        rows: dict[int, set[int]] = session.info.setdefault(CHANGED_ROWS, {})
+        session.info.setdefault(CHANGED, set()).update(changed_meetings(session, rows))
     else:
         enqueue(session, changed_meetings(session))
 
@@ -163,8 +184,8 @@ def _before_commit(session: OrmSession) -> None:
         if queued and not session.info.get(WRITTEN):
             _insert(session, queued)
         return
-    while changed := session.info.pop(CHANGED, None):
-        index(session, changed)
+    while CHANGED in session.info:
+        index(session, session.info.pop(CHANGED), session.info.pop(CHANGED_ROWS, {}))
         session.flush()
 
 
@@ -179,6 +200,7 @@ def _after_rollback(session: OrmSession, previous: object) -> None:
     if not getattr(previous, "nested", False):  # a savepoint's: the rest still counts
         session.info.pop(QUEUED, None)
         session.info.pop(CHANGED, None)
+        session.info.pop(CHANGED_ROWS, None)
 
 
 def _listen() -> None:

@@ -18,7 +18,7 @@ exclusively; the hooks take it shared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import Session
 
 from rida.search.analysis import VERSION, acronyms, index_terms_and_words
-from rida.search.documents import SearchDoc, documents
+from rida.search.documents import SearchDoc, documents, row_documents
 from rida.search.postgresql_query import lexeme
 from rida.search.postgresql_tables import DOCUMENT, STATE, WORD
 
@@ -114,26 +114,43 @@ def lock(conn: Connection, key: int, *, shared: bool = False) -> None:
     conn.execute(select(function(LOCKS, key)))
 
 
-def write_meetings(session: Session, meeting_ids: Iterable[int]) -> None:
-    """(Re)index these meetings in the session's transaction; a meeting that no longer
-    exists loses its documents."""
+def write_meetings(
+    session: Session, meeting_ids: Iterable[int], rows: Mapping[int, Iterable[int]] | None = None
+) -> None:
+    """(Re)index these meetings in the session's transaction (a meeting that no longer
+    exists loses its documents) and, of other meetings, only these rows (meeting id →
+    row ids: a change of the rows' own fields, :func:`rida.search.documents
+    .row_documents`)."""
     ids = sorted(set(meeting_ids))
-    if not ids:
+    partial = {m: set(r) for m, r in (rows or {}).items() if m not in ids and r}
+    if not ids and not partial:
         return
     conn = session.connection()
-    lock(conn, WHOLE_INDEX, shared=True)
-    for meeting_id in ids:
-        lock(conn, meeting_id)
-    fresh = [d for docs in documents(session, ids, fresh=True).values() for d in docs]
+    _lock_meetings(conn, sorted(set(ids) | set(partial)))
+    fresh = row_documents(session, set().union(*partial.values()))
     stored = dict(
         conn.execute(
-            select(DOCUMENT.c.key, DOCUMENT.c.stamp).where(DOCUMENT.c.meeting_id.in_(ids))
+            select(DOCUMENT.c.key, DOCUMENT.c.stamp).where(
+                DOCUMENT.c.meeting_id.in_(ids) | DOCUMENT.c.key.in_([d.key for d in fresh])
+            )
         ).all()
     )
-    gone = set(stored) - {d.key for d in fresh}
-    if gone:
-        conn.execute(delete(DOCUMENT).where(DOCUMENT.c.key.in_(sorted(gone))))
+    if ids:
+        whole = [d for docs in documents(session, ids, fresh=True).values() for d in docs]
+        gone = set(stored) - {d.key for d in whole} - {d.key for d in fresh}
+        if gone:
+            conn.execute(delete(DOCUMENT).where(DOCUMENT.c.key.in_(sorted(gone))))
+        fresh += whole
     insert_documents(conn, [d for d in fresh if stored.get(d.key) != d.stamp], replace=True)
+
+
+def _lock_meetings(conn: Connection, ids: list[int]) -> None:
+    """The whole index's lock, shared, then each meeting's, in id order (one statement:
+    its expressions are evaluated in order)."""
+    locks = [func.pg_advisory_xact_lock(LOCKS, m) for m in ids]
+    conn.execute(select(func.pg_advisory_xact_lock_shared(LOCKS, WHOLE_INDEX), *locks[:100]))
+    for start in range(100, len(locks), 100):
+        conn.execute(select(*locks[start : start + 100]))
 
 
 def rebuild(

@@ -31,7 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from rida import db
+from rida import db, settings
 
 if TYPE_CHECKING:
     from rida.search import Query, Results
@@ -115,8 +115,10 @@ def init_app(app: db.App, make_app: AppFactory) -> None:
     """A pool for a server process (``SERVER_PROCESS``) with ``SEARCH_PROCESSES`` > 0;
     ``make_app`` (a module-level function: it crosses to the process by name) makes the
     search process's app from the settings."""
-    size = int(app.config.get("SEARCH_PROCESSES", 0))
-    if not app.config.get("SERVER_PROCESS") or size <= 0:
+    if not app.config.get("SERVER_PROCESS"):
+        return
+    size = settings.host_share(app.config, "SEARCH_PROCESSES")
+    if size <= 0:
         return
     nice = int(app.config.get("SEARCH_NICE", 5))
     pool = Pool(make_app, _portable(dict(app.config)), size, nice)

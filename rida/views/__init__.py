@@ -63,11 +63,14 @@ def readable_action(s: Session, user: User | None, action_id: int) -> Action:
 
 
 @contextmanager
-def writable(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
+def writable(meeting_id: int, *, own_records: bool = False) -> Iterator[tuple[Session, Meeting]]:
     """A write transaction on a meeting the current user may change (404/403 otherwise);
-    the access rule is checked inside the transaction, in one query."""
+    the access rule is checked inside the transaction, in one query. ``own_records``: the
+    change touches the meeting's own records only (its header, rows, actions, presence;
+    never a person, a series or another meeting), so that it waits only for the other
+    writers of this meeting (:func:`rida.db.write_session`)."""
     user = auth.user()
-    with db.transaction() as s:
+    with db.transaction(meeting=meeting_id if own_records else None) as s:
         meeting = access.readable_meeting(s, user, meeting_id)
         if meeting is None:
             abort(404)
@@ -77,10 +80,11 @@ def writable(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
 
 
 @contextmanager
-def editing(meeting_id: int) -> Iterator[tuple[Session, Meeting]]:
+def editing(meeting_id: int, *, own_records: bool = True) -> Iterator[tuple[Session, Meeting]]:
     """:func:`writable`, for a change of the record: 409 once the meeting is validated.
-    Every editing endpoint goes through here."""
-    with writable(meeting_id) as (s, meeting):
+    Every editing endpoint goes through here; those that may touch more than the
+    meeting's own records (participants, who may be new people) say so."""
+    with writable(meeting_id, own_records=own_records) as (s, meeting):
         versions.ensure_editable(meeting)
         yield s, meeting
 

@@ -96,7 +96,7 @@ def preview(meeting_id: int) -> ResponseReturnValue:
         raise FieldError(
             "text", f"texte trop long pour l'aperçu ({PREVIEW_MAX} caractères au plus)"
         )
-    with writable(meeting_id):
+    with writable(meeting_id, own_records=True):
         pass
     return {"html": render.markdown_html(text)}
 
@@ -176,7 +176,7 @@ def _participant_list(s: Session, meeting_id: int) -> list[dict[str, Any]]:
 @login_required
 def add_participant(meeting_id: int) -> ResponseReturnValue:
     data = body()
-    with editing(meeting_id) as (s, meeting), prefixed("participants[new]"):
+    with editing(meeting_id, own_records=False) as (s, meeting), prefixed("participants[new]"):
         p, person = participants.add(
             s, meeting, data, visible=access.visible_people(auth.user()), uid=data.get("uid")
         )
@@ -191,7 +191,7 @@ def add_participant(meeting_id: int) -> ResponseReturnValue:
 @login_required
 def patch_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
-    with editing(meeting_id) as (s, meeting):
+    with editing(meeting_id, own_records=False) as (s, meeting):
         p = _participant(s, meeting_id, uid)
         with prefixed(f"participants[{p.position}]"):
             p = participants.update(
@@ -209,7 +209,7 @@ def patch_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
 @bp.delete("/meetings/<int:meeting_id>/participants/<uid>")
 @login_required
 def delete_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
-    with editing(meeting_id) as (s, meeting):
+    with editing(meeting_id, own_records=False) as (s, meeting):
         participants.remove(s, meeting, _participant(s, meeting_id, uid))
         result = {"participants": _participant_list(s, meeting_id)}
     return result
@@ -219,7 +219,7 @@ def delete_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
 @login_required
 def move_participant(meeting_id: int, uid: str) -> ResponseReturnValue:
     data = body()
-    with editing(meeting_id) as (s, meeting):
+    with editing(meeting_id, own_records=False) as (s, meeting):
         participants.move(
             s, meeting, _participant(s, meeting_id, uid), data.get("direction"), data.get("to")
         )

@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, contextmanager
 
 from flask import Flask, current_app
 
-from rida import db
+from rida import db, settings
 from rida.search import Query, Results, guard, processes
 from rida.views import auth
 
@@ -67,7 +67,7 @@ class Gate:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Gate(
-        int(app.config.get("SEARCH_CONCURRENCY", 2)),
+        settings.host_share(app.config, "SEARCH_CONCURRENCY"),
         int(app.config.get("SEARCH_QUEUE", 64)),
         float(app.config.get("SEARCH_WAIT_SECONDS", 10)),
     )

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 
 CLI_ACTOR = Actor(None, CLI_ADMIN, "cli")  # a command run without --user
 
+JSON_LIST_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets)."
+)
+
 
 def act_as(session: Session, user: User | None) -> None:
     """Record the changes of ``session`` as ``user``'s (a command's ``--user``)."""

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
+import hashlib
 import html
 import re
 import threading
 import xml.etree.ElementTree as ET
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import jinja2
 import markdown as md
 import nh3
 from markdown.preprocessors import Preprocessor
+from markupsafe import Markup
+
+from rida.paths import templates_dir
 
 MONTHS = (
     "janvier",
@@ -252,3 +259,33 @@ def paris_datetime(moment: dt.datetime | None, seconds: bool = True) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
+
+
+class StandalonePage:
+    """A self-contained, print-ready page: its style sheet (``css_path``, under
+    ``templates/``) is embedded, and its CSP allows exactly that style sheet (by its hash)
+    and nothing else. The app sends :attr:`csp` as a header; the page carries
+    :attr:`meta_csp` in a ``<meta>`` too (``frame-ancestors`` works only as a header), so
+    that the downloaded file opened from disk is held to it as well."""
+
+    def __init__(self, css_path: str, *, keep_trailing_newline: bool = False) -> None:
+        self.css = (templates_dir() / css_path).read_text(encoding="utf-8")
+        digest = hashlib.sha256(self.css.encode()).digest()
+        self.style_hash = "sha256-" + base64.b64encode(digest).decode()
+        self.meta_csp = (
+            f"default-src 'none'; style-src '{self.style_hash}'; img-src data:; "
+            "base-uri 'none'; form-action 'none'"
+        )
+        self.csp = f"{self.meta_csp}; frame-ancestors 'none'"
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates_dir()),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=keep_trailing_newline,
+        )
+
+    def render(self, template: str, **context: Any) -> str:
+        """``template`` rendered with the style sheet (``css``) and the CSP (``csp``)."""
+        return self.env.get_template(template).render(
+            css=Markup(self.css), csp=self.meta_csp, **context
+        )

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
@@ -22,6 +23,7 @@ from sqlmodel import select
 from rida import accounts, create_app, db, exchange, search
 from rida.accounts import create_user
 from rida.circuit import versions
+from rida.cli import main
 from rida.models import Action, Meeting, Participation, Person, RidaRow, Series, SeriesMember
 
 # Machine speed is no test's business: no time limit per generated example and no « too
@@ -308,6 +310,26 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def rida(app: Flask, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """rida(*args, code=0): the command on the test app's data dir; checks the exit code."""
+    env = {
+        "RIDA_DATA_DIR": str(tmp_path / "data"),
+        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
+        "RIDA_SECRET_KEY": "test",
+        "RIDA_DATABASE_URL": None,
+    }
+
+    def run(*args: str, code: int = 0) -> Result:
+        result = CliRunner().invoke(main, list(args), env=env, prog_name="rida")
+        if not isinstance(result.exception, (SystemExit, type(None))):
+            raise result.exception
+        assert result.exit_code == code, (result.stdout, result.stderr)
+        return result
+
+    return run
 
 
 class Browser:

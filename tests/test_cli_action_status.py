@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner, Result
 from sqlmodel import select
 
 from rida import db
 from rida.actions import action_status
-from rida.cli import main
 from rida.cli.action_status import action
 from rida.models import Action, Meeting, OrganisationMember, Person, User
 from tests.conftest import Browser, join_series
 
 
 @pytest.fixture
-def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {
-        "RIDA_DATA_DIR": str(tmp_path / "data"),
-        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-        "RIDA_SECRET_KEY": "test",
-        "RIDA_DATABASE_URL": None,
-    }
-
-    def run(*args: str, code: int = 0) -> Result:
-        result = CliRunner().invoke(
-            main, ["action", "set-status", *args], env=env, prog_name="rida"
-        )
-        if not isinstance(result.exception, (SystemExit, type(None))):
-            raise result.exception
-        assert result.exit_code == code, (result.stdout, result.stderr)
-        return result
-
-    return run
+def rida(rida):  # type: ignore[no-untyped-def]
+    """rida(*args, code=0): ``rida action set-status *args`` (the shared fixture of conftest)."""
+    return lambda *args, code=0: rida("action", "set-status", *args, code=code)
 
 
 def first_action(app) -> tuple[int, str]:

@@ -8,33 +8,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
-
 from rida import db
 from rida.audit import events
-from rida.cli import main
 from tests.audit_support import entries
-
-
-@pytest.fixture
-def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """rida(*args, code=0): the command on the test app's data dir; checks the exit code."""
-    env = {
-        "RIDA_DATA_DIR": str(tmp_path / "data"),
-        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-        "RIDA_SECRET_KEY": "test",
-        "RIDA_DATABASE_URL": None,
-    }
-
-    def run(*args: str, code: int = 0) -> Result:
-        result = CliRunner().invoke(main, list(args), env=env, prog_name="rida")
-        if not isinstance(result.exception, (SystemExit, type(None))):
-            raise result.exception
-        assert result.exit_code == code, (result.stdout, result.stderr)
-        return result
-
-    return run
 
 
 def test_verify_counts_the_entries_and_the_anchors(app, rida, demo_meeting):

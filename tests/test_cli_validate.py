@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner, Result
 from sqlmodel import select
 
 from rida import db
-from rida.cli import main
 from rida.cli.meetings import validate_meeting
 from rida.models import Meeting, MeetingVersion
 
 
 @pytest.fixture
-def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """rida(*args, code=0): the command on the test app's data dir; checks the exit code."""
-    env = {
-        "RIDA_DATA_DIR": str(tmp_path / "data"),
-        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-        "RIDA_SECRET_KEY": "test",
-        "RIDA_DATABASE_URL": None,
-    }
-
-    def run(*args: str, code: int = 0) -> Result:
-        result = CliRunner().invoke(main, ["validate", *args], env=env, prog_name="rida")
-        if not isinstance(result.exception, (SystemExit, type(None))):
-            raise result.exception
-        assert result.exit_code == code, (result.stdout, result.stderr)
-        return result
-
-    return run
+def rida(rida):  # type: ignore[no-untyped-def]
+    """rida(*args, code=0): ``rida validate *args`` (the shared fixture of conftest)."""
+    return lambda *args, code=0: rida("validate", *args, code=code)
 
 
 def stored(app, meeting_id: int) -> tuple[str, str, list[tuple[str, str]]]:

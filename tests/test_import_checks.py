@@ -12,12 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from sqlmodel import select
 
 from rida import db, exchange
 from rida.circuit import validation
-from rida.cli import main
 from rida.compte_rendu.reading.docx_import import read_docx
 from rida.models import Meeting, MeetingVersion
 from tests.audit_support import entries
@@ -105,25 +103,6 @@ def test_a_document_passing_the_checks_stays_validated(app, browser):
 
 
 # --- Command line -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def rida(app, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {
-        "RIDA_DATA_DIR": str(tmp_path / "data"),
-        "RIDA_EXPORT_DIR": str(tmp_path / "x"),
-        "RIDA_SECRET_KEY": "test",
-        "RIDA_DATABASE_URL": None,
-    }
-
-    def run(*args: str, code: int = 0) -> Result:
-        result = CliRunner().invoke(main, list(args), env=env, prog_name="rida")
-        if not isinstance(result.exception, (SystemExit, type(None))):
-            raise result.exception
-        assert result.exit_code == code, (result.stdout, result.stderr)
-        return result
-
-    return run
 
 
 def test_cli_import_lists_the_failures_and_keeps_on_request(app, rida, legacy, tmp_path):

@@ -6,7 +6,6 @@ The list's formats are :data:`rida.actions.action_board.tables.FORMATS` (``ics``
 
 from __future__ import annotations
 
-import smtplib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ from rida import accounts, db
 from rida.actions import action_board
 from rida.actions.action_board import params, report, tables
 from rida.circuit.files import write_atomic
-from rida.cli.common import with_app
+from rida.cli.common import send_mail, with_app
 from rida.fields import FieldError, ValidationError
 from rida.models import ACTION_KINDS, ACTION_STATUSES
 
@@ -323,14 +322,10 @@ def _send_report(
             base_url=app.config["BASE_URL"],
             sender=app.config["MAIL_FROM"],
         )
-        try:
-            mailer.send(server, msg)
-        except (OSError, smtplib.SMTPException) as e:
+        if send_mail(server, msg, what):
+            sent += 1
+        else:
             failed += 1
-            click.echo(f"Échec de l'envoi à {msg['To']} ({server}) : {mailer.failure(e)}", err=True)
-            continue
-        sent += 1
-        click.echo(f"Envoyé à {msg['To']} : {what}")
     if server is None:
         click.echo("Vérification seule : rien n'a été envoyé.")
     else:

@@ -7,9 +7,11 @@ the commands and where they live).
 from __future__ import annotations
 
 import json
+import smtplib
 from collections.abc import Callable
+from email.message import EmailMessage
 from functools import wraps
-from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 from flask import Flask, g
@@ -25,7 +27,14 @@ from rida.fields import FieldError, ValidationError
 from rida.models import User
 from rida.search import indexer
 
+if TYPE_CHECKING:
+    from rida.mailer import SmtpServer
+
 CLI_ACTOR = Actor(None, CLI_ADMIN, "cli")  # a command run without --user
+
+JSON_LIST_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets)."
+)
 
 
 def act_as(session: Session, user: User | None) -> None:
@@ -68,3 +77,18 @@ def fail(payload: dict[str, Any]) -> NoReturn:
     """Write ``payload`` as JSON on standard error and exit with code 1."""
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2), err=True)
     raise click.exceptions.Exit(1)
+
+
+def send_mail(server: SmtpServer, message: EmailMessage, what: str) -> bool:
+    """Send ``message`` on its own connection and say so (``what``: what it holds, in
+    French); on an SMTP or network failure, say why on standard error and return False,
+    so that the caller goes on with the other messages and counts the failures."""
+    from rida import mailer  # ssl: only for the commands that send mail
+
+    try:
+        mailer.send(server, message)
+    except (OSError, smtplib.SMTPException) as e:
+        click.echo(f"Échec de l'envoi à {message['To']} ({server}) : {mailer.failure(e)}", err=True)
+        return False
+    click.echo(f"Envoyé à {message['To']} : {what}")
+    return True

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from rida import db
 from rida.accounts import CLI_ADMIN
 from rida.actions import reminders
-from rida.cli.common import with_app
+from rida.cli.common import JSON_LIST_OPTION, with_app
 from rida.fields import FieldError
 from rida.meetings import identity
 from rida.meetings.people import label
@@ -26,7 +26,7 @@ def person() -> None:
 
 
 @person.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
+@JSON_LIST_OPTION
 @with_app
 def list_people(app: Flask, as_json: bool) -> None:
     """Liste les personnes et organisations : id, nom, adresse e-mail."""

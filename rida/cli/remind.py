@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import smtplib
 
 import click
 from flask import Flask
@@ -12,7 +11,7 @@ from sqlmodel import select
 from rida import accounts, db, mailer
 from rida.actions import numbering, reminders
 from rida.actions.calendar_feed import today_in_paris
-from rida.cli.common import with_app
+from rida.cli.common import send_mail, with_app
 from rida.fields import FieldError
 from rida.meetings.people import display_name, fold
 from rida.models import Person, Series, SeriesMember
@@ -116,13 +115,8 @@ def remind(
             base_url=app.config["BASE_URL"],
             sender=app.config["MAIL_FROM"],
         )
-        try:
-            mailer.send(server, msg)
-        except (OSError, smtplib.SMTPException) as e:
+        if not send_mail(server, msg, reminders.plural(len(digest.items), "action")):
             failed += 1
-            click.echo(f"Échec de l'envoi à {msg['To']} ({server}) : {mailer.failure(e)}", err=True)
-            continue
-        click.echo(f"Envoyé à {msg['To']} : {reminders.plural(len(digest.items), 'action')}")
     if dry_run:
         click.echo(
             f"Vérification seule : {reminders.plural(len(digests), 'rappel')} "

@@ -16,12 +16,19 @@ from rida import accounts, db
 from rida.accounts import account_admin, api_tokens
 from rida.accounts.account_admin import Actor
 from rida.accounts.oidc import admin as oidc_admin
-from rida.cli.common import with_app
+from rida.cli.common import JSON_LIST_OPTION, with_app
 from rida.fields import FieldError
 from rida.meetings.people import label
 from rida.models import ROLES
 
 CLI = Actor(user=None, ip="cli")
+
+PASSWORD_OPTION = click.option(
+    "--password-stdin/--generate-password",
+    default=True,
+    show_default=True,
+    help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
+)
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -43,12 +50,7 @@ def user() -> None:
     show_default=True,
     help="Rôle du compte.",
 )
-@click.option(
-    "--password-stdin/--generate-password",
-    default=True,
-    show_default=True,
-    help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
-)
+@PASSWORD_OPTION
 @with_app
 def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
     """Crée un compte ; le mot de passe est lu sur l'entrée standard (première ligne)."""
@@ -61,7 +63,7 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
 
 
 @user.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
+@JSON_LIST_OPTION
 @with_app
 def user_list(app: Flask, as_json: bool) -> None:
     """Liste les comptes : identifiant, rôle, actif, personne, séries."""
@@ -117,12 +119,7 @@ def enable(app: Flask, login: str) -> None:
 
 @user.command("password")
 @click.argument("login")
-@click.option(
-    "--password-stdin/--generate-password",
-    default=True,
-    show_default=True,
-    help="Lire le mot de passe sur l'entrée standard, ou en générer un et l'afficher.",
-)
+@PASSWORD_OPTION
 @with_app
 def password(app: Flask, login: str, password_stdin: bool) -> None:
     """Change le mot de passe d'un compte (lu sur l'entrée standard, ou généré)."""
@@ -203,7 +200,7 @@ def revoke(app: Flask, prefix: str) -> None:
 
 @token.command("list")
 @click.argument("login", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'objets).")
+@JSON_LIST_OPTION
 @with_app
 def list_tokens(app: Flask, login: str | None, as_json: bool) -> None:
     """Liste les jetons (de LOGIN, ou de tous) : préfixe, compte, nom, état, dates."""

@@ -13,31 +13,15 @@ as a header).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-
 import jinja2
 from markupsafe import Markup
 
 from rida import render as text_render
 from rida.compte_rendu import figures, wording
 from rida.compte_rendu.source import Source
-from rida.paths import templates_dir
 
-CSS = (templates_dir() / "compte_rendu" / "print.css").read_text(encoding="utf-8")
-STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
-META_CSP = (
-    f"default-src 'none'; style-src '{STYLE_HASH}'; img-src data:; base-uri 'none'; "
-    "form-action 'none'"
-)
-CSP = f"{META_CSP}; frame-ancestors 'none'"
-
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(templates_dir()),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
+PAGE = text_render.StandalonePage("compte_rendu/print.css", keep_trailing_newline=True)
+CSS, CSP = PAGE.css, PAGE.csp
 
 
 @jinja2.pass_context
@@ -49,16 +33,15 @@ def _markdown(context: jinja2.runtime.Context, text: str | None) -> Markup:
     )
 
 
-_ENV.filters["markdown"] = _markdown
+PAGE.env.filters["markdown"] = _markdown
 
 
 def render(src: Source) -> str:
     doc = src.doc
-    return _ENV.get_template("compte_rendu/print.html").render(
+    return PAGE.render(
+        "compte_rendu/print.html",
         doc=doc,
         follow_up=src.follow_up,
         W=wording,
-        css=Markup(CSS),
-        csp=META_CSP,
         pictures=figures.pictures(doc),
     )

@@ -15,14 +15,10 @@ not read is not shown (a comment belongs to the meeting where it was written, as
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import jinja2
-from markupsafe import Markup
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
@@ -33,8 +29,7 @@ from rida.actions.action_board.query import Item, all_items, board
 from rida.actions.calendar_feed import action_url
 from rida.meetings.people import fold, label
 from rida.models import ActionEvent, Meeting, User
-from rida.paths import templates_dir
-from rida.render import ACTION_KIND_LABELS, ACTION_STATUS_LABELS, date_short
+from rida.render import ACTION_KIND_LABELS, ACTION_STATUS_LABELS, StandalonePage, date_short
 
 GROUPS = {"owner": "porteur", "series": "série"}
 NO_OWNER = "Sans porteur"
@@ -52,20 +47,9 @@ FILTER_LABELS = {
     "mine": "Mes actions seulement",
 }
 
-CSS = (templates_dir() / "actions" / "report.css").read_text(encoding="utf-8")
-STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
-META_CSP = (
-    f"default-src 'none'; style-src '{STYLE_HASH}'; img-src data:; base-uri 'none'; "
-    "form-action 'none'"
-)
-CSP = f"{META_CSP}; frame-ancestors 'none'"
-
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(templates_dir()),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
-_ENV.filters["date_short"] = date_short
+PAGE = StandalonePage("actions/report.css")
+CSS, CSP = PAGE.css, PAGE.csp
+PAGE.env.filters["date_short"] = date_short
 
 
 @dataclass
@@ -195,10 +179,9 @@ def to_html(report: Report, *, base_url: str, board_url: str | None = None) -> s
     """The report as a standalone HTML page (its style sheet inline, allowed by its CSP
     hash; no script); links absolute under ``base_url``; ``board_url``: a link back to
     the dashboard (the web page), hidden when printed."""
-    return _ENV.get_template("actions/report.html").render(
+    return PAGE.render(
+        "actions/report.html",
         report=report,
-        css=Markup(CSS),
-        csp=META_CSP,
         base_url=base_url.rstrip("/"),
         board_url=board_url,
         action_url=lambda item: action_url(base_url, item.meeting_id, item.action.id),

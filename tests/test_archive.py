@@ -300,6 +300,29 @@ def test_a_frozen_docx_not_matching_its_sha256_rolls_everything_back(exported, i
     assert target.counts() == EMPTY
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("versions/1.1.docx", "Version 1.1 de la réunion 1 : le DOCX ne correspond"),
+        ("figures/figure-1.png", "Figure 1 de la réunion 1 : le fichier ne correspond"),
+    ],
+)
+def test_each_kind_of_file_checks_its_own_sha256(exported, instances, name, message):
+    """A file resealed in the manifest still differs from the SHA-256 its kind recorded in
+    x-rida.json (a frozen version's, a figure's): refused, with what and whose it is."""
+    _, directory = exported
+    name = f"meetings/1/{name}"
+    (directory / name).write_bytes(b"not the recorded bytes")
+    reseal(directory, name)
+    target = instances("target")
+    error = error_of(target.rida("import", "--all", str(directory), code=1))
+    assert error == {
+        "error": "tampered",
+        "message": f"{message} pas à son empreinte SHA-256.",
+    }
+    assert target.counts() == EMPTY
+
+
 def test_an_invalid_document_is_refused_with_its_path(exported, instances):
     _, directory = exported
     name = "meetings/2/meeting.json"

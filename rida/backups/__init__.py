@@ -28,8 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import secrets
 import shutil
 from dataclasses import dataclass
 from importlib import metadata
@@ -37,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from rida.backups import backup_postgresql, backup_sqlite
+from rida.util.atomic import new_directory
 
 FORMAT = "rida-backup/1"
 MANIFEST = "manifest.json"
@@ -120,10 +119,7 @@ def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dic
         raise BackupError("Une sauvegarde ne se range pas dans le dossier des exports.", "exists")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} existe déjà : choisissez un nouveau dossier.", "exists")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
-    staging.mkdir(mode=0o700)
-    try:
+    with new_directory(target) as staging:
         if source is None:
             try:
                 _, revision, counts = backup_postgresql.dump(
@@ -157,12 +153,6 @@ def create(place: Place, target: Path, *, now: dt.datetime | None = None) -> dic
         (staging / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        os.rename(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return manifest
 
 

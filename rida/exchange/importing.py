@@ -85,15 +85,7 @@ def import_document(session: Session, doc: Any, user: User | None = None) -> Mee
         )
     rows = {}
     for r in data["rida"]:
-        row = RidaRow(
-            meeting_id=meeting.id,
-            number=r["number"],
-            nature=r["nature"],
-            subject=r["subject"],
-            question=r["question"] or "",
-            answer=r["answer"] or "",
-            extensions=extensions(r),
-        )
+        row = rida_row(meeting.id, r)
         session.add(row)
         rows[r["number"]] = row
     session.flush()
@@ -118,6 +110,19 @@ def import_document(session: Session, doc: Any, user: User | None = None) -> Mee
         figures.add(session, meeting, image, user, number=number)
     session.flush()
     return meeting
+
+
+def rida_row(meeting_id: int | None, r: dict[str, Any]) -> RidaRow:
+    """The row ``r`` of a validated document, new in the meeting ``meeting_id``."""
+    return RidaRow(
+        meeting_id=meeting_id,
+        number=r["number"],
+        nature=r["nature"],
+        subject=r["subject"],
+        question=r["question"] or "",
+        answer=r["answer"] or "",
+        extensions=extensions(r),
+    )
 
 
 def header_values(

@@ -1,10 +1,12 @@
-"""Writing a file whole or not at all (no database)."""
+"""Writing a file or a directory whole or not at all (no database)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import secrets
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -28,3 +30,21 @@ def write_file(path: Path, data: bytes, *, mode: int = 0o666, replace: bool = Tr
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+@contextlib.contextmanager
+def new_directory(target: Path) -> Iterator[Path]:
+    """A directory written whole or not at all: the block writes into a private directory
+    beside ``target`` (yielded), renamed to ``target`` (absent, or empty: the caller checks)
+    when the block ends, removed if it raises. A directory named ``target`` is always whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.partial-{secrets.token_hex(4)}")
+    staging.mkdir(mode=0o700)
+    try:
+        yield staging
+        if target.exists():
+            target.rmdir()  # empty, checked by the caller
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

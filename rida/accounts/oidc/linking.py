@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from rida.accounts import LOGIN
+from rida.accounts import LOGIN, account_admin
+from rida.accounts.account_admin import Actor
 from rida.accounts.oidc.config import Provider
 from rida.accounts.oidc.protocol import SignInError
 from rida.audit import events
@@ -206,16 +207,7 @@ def approve(session: Session, user: User, by: User | None, ip: str | None) -> bo
         return False
     user.approval_pending = False
     session.add(user)
-    events.emit(
-        events.ACCOUNT_APPROVED,
-        session=session,
-        user_id=by.id if by else None,
-        login=by.login if by else None,
-        ip=ip,
-        object_type="user",
-        object_id=str(user.id),
-        details={"account": user.login},
-    )
+    account_admin.emit(session, events.ACCOUNT_APPROVED, Actor(by, ip), user)
     return True
 
 
@@ -230,14 +222,12 @@ def unlink(
     ).all()
     for identity in found:
         session.delete(identity)
-        events.emit(
+        account_admin.emit(
+            session,
             events.SSO_UNLINKED,
-            session=session,
-            user_id=by.id if by else None,
-            login=by.login if by else None,
-            ip=ip,
-            object_type="user",
-            object_id=str(user.id),
-            details={"account": user.login, "provider": provider, "subject": identity.subject},
+            Actor(by, ip),
+            user,
+            provider=provider,
+            subject=identity.subject,
         )
     return len(found)

@@ -94,6 +94,21 @@ def refusal(user: User) -> SignInError | None:
     return None
 
 
+def _emit_own(session: Session, action: str, user: User, ip: str | None, **details: Any) -> None:
+    """Tell the audit log that ``user`` itself did ``action`` (signing in through its
+    provider)."""
+    events.emit(
+        action,
+        session=session,
+        user_id=user.id,
+        login=user.login,
+        ip=ip,
+        object_type="user",
+        object_id=str(user.id),
+        details=details,
+    )
+
+
 def _link(
     session: Session,
     provider: Provider,
@@ -109,15 +124,15 @@ def _link(
     )
     session.add(identity)
     session.flush()
-    events.emit(
+    _emit_own(
+        session,
         events.SSO_LINKED,
-        session=session,
-        user_id=user.id,
-        login=user.login,
-        ip=ip,
-        object_type="user",
-        object_id=str(user.id),
-        details={"provider": provider.name, "issuer": issuer, "subject": subject, "rule": rule},
+        user,
+        ip,
+        provider=provider.name,
+        issuer=issuer,
+        subject=subject,
+        rule=rule,
     )
     return identity
 
@@ -188,16 +203,7 @@ def sign_in(session: Session, provider: Provider, claims: dict[str, Any], ip: st
     if professional_id and professional_id != user.professional_id:
         user.professional_id = professional_id
         session.add(user)
-    events.emit(
-        events.LOGIN_SUCCEEDED,
-        session=session,
-        user_id=user.id,
-        login=user.login,
-        ip=ip,
-        object_type="user",
-        object_id=str(user.id),
-        details={"method": "oidc", "provider": provider.name},
-    )
+    _emit_own(session, events.LOGIN_SUCCEEDED, user, ip, method="oidc", provider=provider.name)
     return user
 
 

@@ -90,6 +90,8 @@ def set_sso_only(
     if on:
         _keep_break_glass(session, target, break_glass)
     target.sso_only = on
+    if on:  # its password sessions end (its provider's too: one epoch for all)
+        account_admin.end_sessions(target)
     session.add(target)
     account_admin.emit(
         session,

@@ -34,6 +34,7 @@ def identities(session: Session) -> dict[int, list[dict[str, Any]]]:
             {
                 "id": i.id,
                 "provider": i.provider,
+                "issuer": i.issuer,
                 "subject": i.subject,
                 "short": short_subject(i.subject),
                 "email": i.email,

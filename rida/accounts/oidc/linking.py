@@ -94,21 +94,6 @@ def refusal(user: User) -> SignInError | None:
     return None
 
 
-def _emit_own(session: Session, action: str, user: User, ip: str | None, **details: Any) -> None:
-    """Tell the audit log that ``user`` itself did ``action`` (signing in through its
-    provider)."""
-    events.emit(
-        action,
-        session=session,
-        user_id=user.id,
-        login=user.login,
-        ip=ip,
-        object_type="user",
-        object_id=str(user.id),
-        details=details,
-    )
-
-
 def _link(
     session: Session,
     provider: Provider,
@@ -124,11 +109,11 @@ def _link(
     )
     session.add(identity)
     session.flush()
-    _emit_own(
-        session,
+    events.by_account(
         events.SSO_LINKED,
         user,
         ip,
+        session=session,
         provider=provider.name,
         issuer=issuer,
         subject=subject,
@@ -203,7 +188,9 @@ def sign_in(session: Session, provider: Provider, claims: dict[str, Any], ip: st
     if professional_id and professional_id != user.professional_id:
         user.professional_id = professional_id
         session.add(user)
-    _emit_own(session, events.LOGIN_SUCCEEDED, user, ip, method="oidc", provider=provider.name)
+    events.by_account(
+        events.LOGIN_SUCCEEDED, user, ip, session=session, method="oidc", provider=provider.name
+    )
     return user
 
 

@@ -271,6 +271,35 @@ def test_a_logout_closes_the_streams_of_that_session_only(live: Live):
     assert change["data"]["title"] == "Suite"
 
 
+def test_making_an_account_sso_only_ends_its_password_sessions_and_streams(live: Live):
+    """The administrator's toggle on /admin/comptes: the account's open password session
+    is logged out at its next request, and its live stream closes."""
+    meeting = live.meeting()
+    login = live.account("member")
+    member, admin = live.session(login), live.session("admin")
+    stream = live.watch(member, meeting)
+    hello(stream)
+    with live.app.app_context(), db.write_session(db.engine()) as s:
+        user_id = s.exec(select(User).where(User.login == login)).one().id
+    from urllib.parse import urlencode
+
+    answer = admin.request(
+        "POST",
+        f"/admin/comptes/{user_id}/fournisseur-uniquement",
+        urlencode({"sso_only": "1", "csrf_token": admin.csrf}).encode(),
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status == 302, answer.body
+    assert closed(stream) == {
+        "reason": "Votre session a pris fin : reconnectez-vous.",
+        "code": "session",
+    }
+    assert member.request("GET", "/api/session").status == 401
+    home = member.request("GET", "/")
+    assert home.status == 302 and "/connexion" in home.headers["location"]
+    assert admin.request("GET", "/api/session").status == 200  # the admin's own stays
+
+
 def test_losing_the_series_membership_closes_the_stream(live: Live):
     restricted = live.meeting(classification="restricted")
     login = live.account("member")

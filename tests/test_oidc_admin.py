@@ -5,6 +5,7 @@ provider's callback calls (``linking.sign_in``) on verified claims."""
 
 from __future__ import annotations
 
+import json
 from html import unescape
 
 import pytest
@@ -179,3 +180,17 @@ def test_non_admins_get_404_and_the_csrf_token_is_required(app, browser):
     after = account(app, "pending@sante.fr")
     assert after.approval_pending and not after.sso_only
     assert identity_ids(app, user_id) == [identity]
+
+
+def test_user_list_shows_the_linked_identities(app, rida):
+    sso_account(app, "one@sante.fr")
+    sso_account(app, "two@sante.fr", subject="two")
+    rows = {r["login"]: r for r in json.loads(rida("user", "list", "--json").stdout)}
+    assert rows["one@sante.fr"]["identities"] == [
+        {"provider": "psc", "issuer": ISSUER, "subject": SUBJECT, "email": None}
+    ]
+    assert rows["admin"]["identities"] == []
+    lines = {line.split()[0]: line for line in rida("user", "list").stdout.splitlines()}
+    assert lines["one@sante.fr"].endswith(f"identités : psc {ISSUER} {SUBJECT}")
+    assert lines["two@sante.fr"].endswith(f"identités : psc {ISSUER} two")
+    assert lines["admin"].endswith("identités : -")

@@ -9,6 +9,7 @@ from sqlmodel import select
 from rida import db
 from rida.accounts import account_admin
 from rida.accounts.account_admin import Actor
+from rida.accounts.oidc import admin as oidc_admin
 from rida.models import User
 from tests.accounts_support import Rida, post_login
 
@@ -51,8 +52,9 @@ def _ended(client) -> bool:  # type: ignore[no-untyped-def]
         lambda s, u: account_admin.set_password(s, u),  # the admin's reset
         lambda s, u: account_admin.set_role(s, u, "reader", Actor(None, "cli")),
         lambda s, u: account_admin.set_active(s, u, False, Actor(None, "cli")),
+        lambda s, u: oidc_admin.set_sso_only(s, u, True, Actor(None, "cli")),
     ],
-    ids=["password", "reset", "role", "disable"],
+    ids=["password", "reset", "role", "disable", "sso_only"],
 )
 def test_each_change_ends_the_sessions_opened_before(app, marie, apply):
     _change(app, apply)
@@ -63,6 +65,17 @@ def test_rida_user_password_ends_the_sessions_and_a_new_login_works(app, marie):
     Rida(app.config["DATA_DIR"])("user", "password", "marie", stdin="Nouveau mdp 2022 !\n")
     assert _ended(marie)
     assert post_login(marie, "marie", "Nouveau mdp 2022 !").status_code == 302
+    assert marie.get("/").status_code == 200
+
+
+def test_rida_user_sso_only_ends_the_password_sessions(app, marie):
+    rida = Rida(app.config["DATA_DIR"])
+    rida("user", "sso-only", "marie", "--on")
+    assert _ended(marie)
+    assert post_login(marie, "marie", PASSWORD).status_code == 403  # the password is refused
+    rida("user", "sso-only", "marie", "--off")  # given back: the password signs in again
+    assert post_login(marie, "marie", PASSWORD).status_code == 302
+    rida("user", "sso-only", "marie", "--off")  # unchanged: the session stays
     assert marie.get("/").status_code == 200
 
 

@@ -29,11 +29,20 @@ class Actor:
     ip: str | None
 
 
-def _emit(
-    session: Session, actor: Actor, target: User, before: dict[str, Any], after: dict[str, Any]
+def emit(
+    session: Session,
+    action: str,
+    actor: Actor,
+    target: User,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **details: Any,
 ) -> None:
+    """Tell the audit log that ``actor`` did ``action`` to the account ``target`` (in the
+    transaction of ``session``)."""
     events.emit(
-        events.PERMISSION_CHANGED,
+        action,
         session=session,
         user_id=actor.user.id if actor.user else None,
         login=actor.user.login if actor.user else None,
@@ -42,20 +51,38 @@ def _emit(
         object_id=str(target.id),
         before=before,
         after=after,
-        details={"account": target.login},
+        details={"account": target.login, **details},
     )
 
 
-def _keep_an_admin(session: Session, target: User, path: str) -> None:
-    if target.role != "admin" or not target.active:
+def _emit(
+    session: Session, actor: Actor, target: User, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    emit(session, events.PERMISSION_CHANGED, actor, target, before=before, after=after)
+
+
+LAST_ADMIN = "il faut garder au moins un administrateur actif"
+LAST_PASSWORD_ADMIN = (
+    "il faut garder au moins un administrateur actif pouvant se connecter par mot de passe "
+    "(accès de secours)"
+)
+
+
+def keep_an_admin(session: Session, target: User, path: str, *, password: bool = False) -> None:
+    """Refuse (:class:`FieldError` on ``path``) a change that would leave no other active
+    administrator than ``target``; with ``password``, no other one able to sign in with a
+    password (the break-glass route), ``target`` counting only if it has a password."""
+    if target.role != "admin" or not target.active or (password and not target.password_hash):
         return
-    others = session.exec(
+    others = (
         select(func.count())
         .select_from(User)
         .where(User.role == "admin", col(User.active).is_(True), User.id != target.id)
-    ).one()
-    if others == 0:
-        raise FieldError(path, "il faut garder au moins un administrateur actif")
+    )
+    if password:
+        others = others.where(col(User.sso_only).is_(False), User.password_hash != "")
+    if session.exec(others).one() == 0:
+        raise FieldError(path, LAST_PASSWORD_ADMIN if password else LAST_ADMIN)
 
 
 def end_sessions(target: User) -> None:
@@ -68,7 +95,7 @@ def set_role(session: Session, target: User, role: str, actor: Actor) -> bool:
     accounts.valid_role(role)
     if target.role == role:
         return False
-    _keep_an_admin(session, target, "role")
+    keep_an_admin(session, target, "role")
     before = target.role
     target.role = role
     end_sessions(target)
@@ -81,7 +108,7 @@ def set_active(session: Session, target: User, active: bool, actor: Actor) -> bo
     if target.active == active:
         return False
     if not active:
-        _keep_an_admin(session, target, "active")
+        keep_an_admin(session, target, "active")
     target.active = active
     end_sessions(target)
     session.add(target)

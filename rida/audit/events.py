@@ -13,6 +13,8 @@ from typing import Any
 
 from blinker import Namespace
 
+from rida.models import User
+
 _signals = Namespace()
 happened = _signals.signal("rida.event")
 
@@ -63,3 +65,20 @@ def emit(action: str, *, session: Any = None, **fields: Any) -> Event:
     event = Event(action, **fields)
     happened.send(event, session=session)
     return event
+
+
+def by_account(
+    action: str, user: User, ip: str | None, *, session: Any = None, **details: Any
+) -> Event:
+    """:func:`emit` ``action`` done by the account ``user`` itself, on itself (a sign-in,
+    a link of its identity, a logout)."""
+    return emit(
+        action,
+        session=session,
+        user_id=user.id,
+        login=user.login,
+        ip=ip,
+        object_type="user",
+        object_id=str(user.id),
+        details=details,
+    )

@@ -66,20 +66,33 @@ def user_add(app: Flask, login: str, role: str, password_stdin: bool) -> None:
 @JSON_LIST_OPTION
 @with_app
 def user_list(app: Flask, as_json: bool) -> None:
-    """Liste les comptes : identifiant, rôle, actif, personne, séries."""
+    """Liste les comptes : identifiant, rôle, actif, personne, séries, identités liées
+    (fournisseur, émetteur, sujet)."""
+    session = db.session()
+    linked = oidc_admin.identities(session)
     rows = [
         {k: v for k, v in row.items() if k != "user"}
-        for row in account_admin.overview(db.session())
+        | {
+            "identities": [
+                {k: i[k] for k in ("provider", "issuer", "subject", "email")}
+                for i in linked.get(row["id"], [])
+            ]
+        }
+        for row in account_admin.overview(session)
     ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
         series = ", ".join(s["name"] for s in row["series"]) or "-"
+        identities = (
+            "; ".join(f"{i['provider']} {i['issuer']} {i['subject']}" for i in row["identities"])
+            or "-"
+        )
         click.echo(
             f"{row['login']:<20} {row['role']:<11} "
             f"{'actif' if row['active'] else 'désactivé':<10} "
-            f"{row['person'] or '-'}  séries : {series}"
+            f"{row['person'] or '-'}  séries : {series}  identités : {identities}"
         )
 
 

@@ -239,15 +239,7 @@ def _attempt(login: str, password: str, ip: str) -> tuple[User | None, bool]:
             if stored is not None:
                 stored.password_hash = new_hash
                 s.add(stored)
-        events.emit(
-            events.LOGIN_SUCCEEDED,
-            session=s,
-            user_id=found.id,
-            login=found.login,
-            ip=ip,
-            object_type="user",
-            object_id=str(found.id),
-        )
+        events.by_account(events.LOGIN_SUCCEEDED, found, ip, session=s)
         return found, False
 
 
@@ -294,15 +286,7 @@ def logout() -> ResponseReturnValue:
     provider_logout = oidc.provider_logout(session.pop(oidc.SIGNED_IN, None))
     if account is not None:
         with db.transaction() as s:
-            events.emit(
-                events.LOGGED_OUT,
-                session=s,
-                user_id=account.id,
-                login=account.login,
-                ip=request.remote_addr,
-                object_type="user",
-                object_id=str(account.id),
-            )
+            events.by_account(events.LOGGED_OUT, account, request.remote_addr, session=s)
             # This login session's live streams close (the account's other sessions stay).
             live_changes.signed_out(s, id_of(account), session.get(session_clock.LOGIN_AT))
     logout_user()

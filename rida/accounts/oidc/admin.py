@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from rida.accounts import account_admin
 from rida.accounts.account_admin import Actor
 from rida.accounts.oidc import linking
 from rida.audit import events
@@ -34,6 +34,7 @@ def identities(session: Session) -> dict[int, list[dict[str, Any]]]:
             {
                 "id": i.id,
                 "provider": i.provider,
+                "issuer": i.issuer,
                 "subject": i.subject,
                 "short": short_subject(i.subject),
                 "email": i.email,
@@ -53,19 +54,13 @@ def unlink_identity(session: Session, target: User, identity_id: int, actor: Act
     if identity is None or identity.user_id != target.id:
         raise FieldError("identity_id", "identité inconnue pour ce compte")
     session.delete(identity)
-    events.emit(
+    account_admin.emit(
+        session,
         events.SSO_UNLINKED,
-        session=session,
-        user_id=actor.user.id if actor.user else None,
-        login=actor.user.login if actor.user else None,
-        ip=actor.ip,
-        object_type="user",
-        object_id=str(target.id),
-        details={
-            "account": target.login,
-            "provider": identity.provider,
-            "subject": identity.subject,
-        },
+        actor,
+        target,
+        provider=identity.provider,
+        subject=identity.subject,
     )
     return identity.provider
 
@@ -83,25 +78,7 @@ def _keep_break_glass(session: Session, target: User, break_glass: str) -> None:
         raise FieldError(
             "sso_only", "c'est l'administrateur de secours : il garde son mot de passe"
         )
-    if target.role != "admin" or not target.active or not target.password_hash:
-        return
-    others = session.exec(
-        select(func.count())
-        .select_from(User)
-        .where(
-            User.role == "admin",
-            col(User.active).is_(True),
-            col(User.sso_only).is_(False),
-            User.password_hash != "",
-            User.id != target.id,
-        )
-    ).one()
-    if others == 0:
-        raise FieldError(
-            "sso_only",
-            "il faut garder au moins un administrateur actif pouvant se connecter par mot "
-            "de passe (accès de secours)",
-        )
+    account_admin.keep_an_admin(session, target, "sso_only", password=True)
 
 
 def set_sso_only(
@@ -114,17 +91,15 @@ def set_sso_only(
     if on:
         _keep_break_glass(session, target, break_glass)
     target.sso_only = on
+    if on:  # its password sessions end (its provider's too: one epoch for all)
+        account_admin.end_sessions(target)
     session.add(target)
-    events.emit(
+    account_admin.emit(
+        session,
         events.SSO_ONLY_CHANGED,
-        session=session,
-        user_id=actor.user.id if actor.user else None,
-        login=actor.user.login if actor.user else None,
-        ip=actor.ip,
-        object_type="user",
-        object_id=str(target.id),
+        actor,
+        target,
         before={"sso_only": not on},
         after={"sso_only": on},
-        details={"account": target.login},
     )
     return True

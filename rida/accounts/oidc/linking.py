@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from rida.accounts import LOGIN
+from rida.accounts import LOGIN, account_admin
+from rida.accounts.account_admin import Actor
 from rida.accounts.oidc.config import Provider
 from rida.accounts.oidc.protocol import SignInError
 from rida.audit import events
@@ -108,15 +109,15 @@ def _link(
     )
     session.add(identity)
     session.flush()
-    events.emit(
+    events.by_account(
         events.SSO_LINKED,
+        user,
+        ip,
         session=session,
-        user_id=user.id,
-        login=user.login,
-        ip=ip,
-        object_type="user",
-        object_id=str(user.id),
-        details={"provider": provider.name, "issuer": issuer, "subject": subject, "rule": rule},
+        provider=provider.name,
+        issuer=issuer,
+        subject=subject,
+        rule=rule,
     )
     return identity
 
@@ -187,15 +188,8 @@ def sign_in(session: Session, provider: Provider, claims: dict[str, Any], ip: st
     if professional_id and professional_id != user.professional_id:
         user.professional_id = professional_id
         session.add(user)
-    events.emit(
-        events.LOGIN_SUCCEEDED,
-        session=session,
-        user_id=user.id,
-        login=user.login,
-        ip=ip,
-        object_type="user",
-        object_id=str(user.id),
-        details={"method": "oidc", "provider": provider.name},
+    events.by_account(
+        events.LOGIN_SUCCEEDED, user, ip, session=session, method="oidc", provider=provider.name
     )
     return user
 
@@ -206,16 +200,7 @@ def approve(session: Session, user: User, by: User | None, ip: str | None) -> bo
         return False
     user.approval_pending = False
     session.add(user)
-    events.emit(
-        events.ACCOUNT_APPROVED,
-        session=session,
-        user_id=by.id if by else None,
-        login=by.login if by else None,
-        ip=ip,
-        object_type="user",
-        object_id=str(user.id),
-        details={"account": user.login},
-    )
+    account_admin.emit(session, events.ACCOUNT_APPROVED, Actor(by, ip), user)
     return True
 
 
@@ -230,14 +215,12 @@ def unlink(
     ).all()
     for identity in found:
         session.delete(identity)
-        events.emit(
+        account_admin.emit(
+            session,
             events.SSO_UNLINKED,
-            session=session,
-            user_id=by.id if by else None,
-            login=by.login if by else None,
-            ip=ip,
-            object_type="user",
-            object_id=str(user.id),
-            details={"account": user.login, "provider": provider, "subject": identity.subject},
+            Actor(by, ip),
+            user,
+            provider=provider,
+            subject=identity.subject,
         )
     return len(found)

@@ -21,7 +21,8 @@ from rida.circuit import files, versions
 from rida.meetings import figures
 from rida.meetings.figures import FigureError
 from rida.models import Meeting
-from tests.conftest import Browser, draft_document, export_doc, import_doc
+from tests.audit_support import entries
+from tests.conftest import Browser, demo_document, draft_document, export_doc, import_doc
 
 
 def png(width: int = 60, height: int = 30, color=(200, 30, 30)) -> bytes:
@@ -185,3 +186,107 @@ def test_frozen_version_keeps_the_figure_and_its_hash(app: Flask, ready_meeting:
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         assert package.read("word/media/image1.png") == png()
     assert base64.b64decode(source.doc["x-rida-figures"][0]["data"]) == png()
+
+
+def test_read_page_and_editor_preview_show_the_figure(demo_meeting: int, browser):
+    found = upload(browser, demo_meeting, png()).get_json()
+    text = f"Sondage :\n\n{found['markdown']}"
+    browser.json("PATCH", f"/api/meetings/{demo_meeting}", {"fields": {"results": text}})
+    shown = (
+        f'<img class="figure" src="/reunions/{demo_meeting}/figures/1"'
+        ' alt="Résultats du sondage" width="60" height="30">'
+    )
+    page = browser.client.get(f"/reunions/{demo_meeting}").get_data(as_text=True)
+    assert shown in page
+    preview = browser.json("POST", f"/api/meetings/{demo_meeting}/preview", {"text": text})
+    assert preview.status_code == 200 and shown in preview.get_json()["html"]
+    # A reference to a figure the meeting does not have shows nothing (as before).
+    preview = browser.json(
+        "POST", f"/api/meetings/{demo_meeting}/preview", {"text": "![x](figure:9)"}
+    )
+    assert "<img" not in preview.get_json()["html"]
+    # The editor lists it, with the alternative text its Markdown gives it.
+    editor = browser.client.get(f"/reunions/{demo_meeting}/modifier").get_data(as_text=True)
+    assert f'src="/reunions/{demo_meeting}/figures/1" alt="Résultats du sondage"' in editor
+    assert f'action="/reunions/{demo_meeting}/figures/1/suppression"' in editor
+
+
+def test_a_page_shows_only_the_figures_of_its_own_meeting(app: Flask):
+    """A public meeting whose text points at `figure:1` does not show figure 1 of a
+    confidential meeting (canary: its alternative text and its URL)."""
+    doc = draft_document()
+    secret = import_doc(
+        app,
+        doc
+        | {
+            "classification": "confidential",
+            "results": "![CANARI-FIGURE](figure:1)",
+            "x-rida-figures": [{"number": 1, "data": base64.b64encode(png()).decode()}],
+        },
+    )
+    public = import_doc(app, doc | {"results": "Voir ![autre](figure:1)"})
+    reader = Browser(app.test_client()).login("reader")
+    page = reader.client.get(f"/reunions/{public}").get_data(as_text=True)
+    assert "CANARI-FIGURE" not in page and f"/reunions/{secret}/figures" not in page
+    assert '<img class="figure"' not in page
+    assert reader.client.get(f"/reunions/{secret}/figures/1").status_code == 404
+    assert reader.client.get(f"/reunions/{secret}").status_code == 404
+    delete = reader.client.post(
+        f"/reunions/{secret}/figures/1/suppression", headers={"X-CSRFToken": reader.token}
+    )
+    assert delete.status_code == 404
+    admin = Browser(app.test_client()).login("admin")
+    assert "CANARI-FIGURE" in admin.client.get(f"/reunions/{secret}").get_data(as_text=True)
+
+
+def test_delete_a_figure(app: Flask, demo_meeting: int, browser):
+    upload(browser, demo_meeting, png())
+    upload(browser, demo_meeting, jpeg(), alt="Deuxième")
+    url = f"/reunions/{demo_meeting}/figures"
+    reader = Browser(app.test_client()).login("reader")
+    refused = reader.client.post(f"{url}/1/suppression", headers={"X-CSRFToken": reader.token})
+    assert refused.status_code == 403
+    no_token = browser.client.post(f"{url}/1/suppression")
+    assert no_token.status_code == 400 and browser.client.get(f"{url}/1").status_code == 200
+    # The editor's script: JSON.
+    answer = browser.client.post(
+        f"{url}/1/suppression",
+        headers={"X-CSRFToken": browser.token, "Accept": "application/json"},
+    )
+    assert answer.status_code == 200 and answer.get_json() == {"number": 1, "deleted": True}
+    assert browser.client.get(f"{url}/1").status_code == 404
+    assert browser.client.get(f"{url}/2").status_code == 200
+    again = browser.client.post(
+        f"{url}/1/suppression",
+        headers={"X-CSRFToken": browser.token, "Accept": "application/json"},
+    )
+    assert again.status_code == 404
+    # A form: back to the editor, with a message.
+    form = browser.form(f"{url}/2/suppression", {})
+    assert form.status_code == 302
+    assert form.headers["Location"].endswith(f"/reunions/{demo_meeting}/modifier#figures")
+    assert "Figure 2 supprimée." in browser.client.get(form.headers["Location"]).get_data(
+        as_text=True
+    )
+    # Audited as any deletion, by whom; the bytes are recorded as their size only.
+    deleted = entries(app, action="delete", object_type="figure", meeting_id=demo_meeting)
+    assert [e.before["number"] for e in deleted] == [1, 2]
+    assert deleted[0].login == "admin" and deleted[0].before["data"] == f"({len(png())} octets)"
+    with app.app_context():
+        src = compte_rendu.source(db.session(), db.session().get(Meeting, demo_meeting))
+    assert "x-rida-figures" not in src.doc
+
+
+def test_a_validated_meeting_keeps_its_figures(app: Flask, browser):
+    doc = demo_document() | {
+        "x-rida-figures": [{"number": 1, "data": base64.b64encode(png()).decode()}]
+    }
+    validated = import_doc(app, doc)
+    url = f"/reunions/{validated}/figures/1/suppression"
+    answer = browser.client.post(
+        url, headers={"X-CSRFToken": browser.token, "Accept": "application/json"}
+    )
+    assert answer.status_code == 409 and answer.get_json()["error"] == "validated"
+    form = browser.form(url, {})
+    assert form.status_code == 302 and form.headers["Location"].endswith("#validation")
+    assert browser.client.get(f"/reunions/{validated}/figures/1").status_code == 200

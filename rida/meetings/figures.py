@@ -100,6 +100,26 @@ def for_meeting(session: Session, meeting_id: int | None) -> list[Figure]:
     )
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A figure without its bytes: what a page needs to point at it."""
+
+    number: int
+    media_type: str
+    width: int
+    height: int
+
+
+def listed(session: Session, meeting_id: int | None) -> list[Listed]:
+    """The figures of a meeting by number, their bytes left in the database."""
+    rows = session.exec(
+        select(Figure.number, Figure.media_type, Figure.width, Figure.height)
+        .where(Figure.meeting_id == meeting_id)
+        .order_by(col(Figure.number))
+    ).all()
+    return [Listed(*row) for row in rows]
+
+
 def find(session: Session, meeting_id: int, number: int) -> Figure | None:
     return session.exec(
         select(Figure).where(Figure.meeting_id == meeting_id, Figure.number == number)
@@ -138,6 +158,18 @@ def add(
     session.add(figure)
     session.flush()
     return figure
+
+
+def remove(session: Session, meeting: Meeting, number: int) -> bool:
+    """Delete figure ``number`` of ``meeting`` (audited as any deletion); False: none.
+    The Markdown that pointed at it is left as typed (the editor takes it out)."""
+    assert meeting.id is not None
+    found = find(session, meeting.id, number)
+    if found is None:
+        return False
+    session.delete(found)
+    session.flush()
+    return True
 
 
 def reference(figure: Figure, alt: str = "") -> str:

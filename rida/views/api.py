@@ -9,7 +9,7 @@ from flask import abort, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, select
 
-from rida import access, db, exchange, render
+from rida import access, db, exchange
 from rida.circuit import versions
 from rida.fields import FieldError
 from rida.meetings import editing as edits
@@ -20,6 +20,7 @@ from rida.meetings.participants import participant_dict
 from rida.models import Meeting, Participation, Person, RidaRow
 from rida.views import auth, docx_template, editing, json_api, readable_meeting, writable
 from rida.views.auth import login_required
+from rida.views.figures import markdown_with_figures
 from rida.views.json_api import body, object_field, prefixed
 
 bp = json_api.blueprint("api", __name__)
@@ -87,8 +88,8 @@ PREVIEW_MAX = 100_000
 @login_required
 def preview(meeting_id: int) -> ResponseReturnValue:
     """How a text the editor holds (a question, an answer, an action's notes...) will read:
-    the Markdown of the read view and the DOCX, sanitised. For the meeting's editors only,
-    although nothing is stored: the editor is their tool."""
+    the Markdown of the read view and the DOCX, sanitised, the meeting's figures shown.
+    For the meeting's editors only, although nothing is stored: the editor is their tool."""
     text = body().get("text", "")
     if not isinstance(text, str):
         raise FieldError("text", "texte attendu")
@@ -98,7 +99,7 @@ def preview(meeting_id: int) -> ResponseReturnValue:
         )
     with writable(meeting_id, own_records=True):
         pass
-    return {"html": render.markdown_html(text)}
+    return {"html": str(markdown_with_figures(meeting_id)(text))}
 
 
 # --- RIDA rows -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from rida.circuit.files import FORMAT_LABELS
 from rida.compte_rendu.wording import WORDING
 from rida.fields import FieldError
 from rida.live import changes, payloads, room
-from rida.meetings import editing, record
+from rida.meetings import editing, figures, record
 from rida.meetings.editing import header_dict, row_dict
 from rida.meetings.participants import participant_dict
 from rida.meetings.people import label
@@ -35,6 +35,7 @@ from rida.models import (
 from rida.views import auth, login_or_public, readable_meeting
 from rida.views.action_pages import page_context
 from rida.views.auth import login_required
+from rida.views.figures import alternatives, markdown_with_figures
 
 bp = Blueprint("pages", __name__)
 
@@ -156,6 +157,7 @@ def render_view(meeting: Meeting, *, room_url: str | None = None) -> str:
         else [],
         download_formats=DOWNLOADS,
         room_link=_room_link(meeting, room_url) if can_edit else None,
+        md=markdown_with_figures(id_of(meeting)),
     )
 
 
@@ -168,6 +170,28 @@ def _room_link(meeting: Meeting, created: str | None) -> dict[str, object]:
         "active": len(active),
         "latest": room.local_time(active[0].created_at) if active else None,
     }
+
+
+def _figure_list(r: record.Record) -> list[dict[str, Any]]:
+    """The figures of the meeting for the editor's list: each with the alternative text its
+    Markdown gives it (else a description of the figure), where to see and delete it."""
+    m = r.meeting
+    texts = [m.summary, m.results, *m.comments]
+    texts += [t for row in r.rows for t in (row.question, row.answer)]
+    texts += [line.action.notes for line in r.actions]
+    alts = alternatives(texts)
+    meeting_id = id_of(m)
+    return [
+        {
+            "number": f.number,
+            "alt": alts.get(f.number, f"Figure {f.number}, citée dans aucun texte"),
+            "url": url_for("figures.image", meeting_id=meeting_id, number=f.number),
+            "delete_url": url_for("figures.delete", meeting_id=meeting_id, number=f.number),
+            "width": f.width,
+            "height": f.height,
+        }
+        for f in figures.listed(db.session(), meeting_id)
+    ]
 
 
 ROW_TEXTS = ("subject", "question", "answer")
@@ -226,6 +250,7 @@ def edit(meeting_id: int) -> ResponseReturnValue:
     return render_template(
         "meetings/edit.html",
         r=r,
+        figure_list=_figure_list(r),
         data=data,
         people=people,
         meeting_types=MEETING_TYPES,

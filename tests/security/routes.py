@@ -69,6 +69,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/reunions/<int:meeting_id>/compte-rendu.<fmt>"): MEETING_READ,
     ("GET", "/reunions/<int:meeting_id>/figures/<int:number>"): MEETING_READ,
     ("POST", "/reunions/<int:meeting_id>/figures"): MEETING_WRITE,
+    ("POST", "/reunions/<int:meeting_id>/figures/<int:number>/suppression"): MEETING_WRITE,
     ("GET", "/reunions/<int:meeting_id>/modifier"): MEETING_WRITE,
     # The live view: also served at its English URL (a room link pasted in either form);
     # with a room link (?salle=<token>) instead of a login: tests/test_live_view.py.

@@ -210,3 +210,43 @@ class Stream:
     def close(self) -> None:
         self.response.close()  # it holds the socket (the server said Connection: close)
         self.conn.close()
+
+
+def read_while_writing(
+    engine: Any, start: int, writers: list[Any], wait: float = 60
+) -> tuple[list[int], list[BaseException]]:
+    """Run each of ``writers`` (functions) in a thread while a reader reads the change log
+    "everything above its cursor" (from ``start``) again and again, until they end: the
+    seqs it saw, in order, and the writers' errors."""
+    import threading
+
+    from rida.live import entries
+
+    done, seen, errors = threading.Event(), [], []
+
+    def write(work: Any) -> None:
+        try:
+            work()
+        except BaseException as e:  # noqa: BLE001 - the caller asserts there are none
+            errors.append(e)
+
+    def read() -> None:
+        cursor = start
+        while True:
+            finished = done.is_set()
+            for batch in entries.read(engine, cursor):
+                seen.extend(e.seq for e in batch)
+                cursor = batch[-1].seq
+            if finished:
+                return
+
+    reader = threading.Thread(target=read)
+    threads = [threading.Thread(target=write, args=(work,)) for work in writers]
+    reader.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(wait)
+    done.set()
+    reader.join(wait)
+    return seen, errors

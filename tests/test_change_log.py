@@ -3,7 +3,7 @@ order under concurrent writers; the follower that hands entries to subscribers."
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 
 import pytest
 from flask import Flask
@@ -17,6 +17,7 @@ from rida.live import changes, entries, follower
 from rida.meetings import editing
 from rida.models import Action, AuditEntry, Change, Meeting, SearchOutbox, SeriesMember, User
 from tests.conftest import draft_document
+from tests.live_support import read_while_writing
 
 WAIT = 60.0  # seconds a test waits for another thread, far above what it takes
 
@@ -192,38 +193,14 @@ def test_concurrent_writers_commit_in_seq_order(app, meeting):
     with db.write_session(engine) as s:
         uids = [r.uid for r in editing.rows_of(s, meeting)][:6]
     start = last(app)
-    done = threading.Event()
-    seen: list[int] = []
-    errors: list[BaseException] = []
 
     def write(uid: str) -> None:
-        try:
-            for k in range(15):
-                with db.write_session(engine) as s:
-                    row = editing.find_row(s, meeting, uid)
-                    editing.update_row(s, row, row.revision, {"answer": f"{uid} {k}"})
-        except BaseException as e:  # noqa: BLE001 - asserted below
-            errors.append(e)
+        for k in range(15):
+            with db.write_session(engine) as s:
+                row = editing.find_row(s, meeting, uid)
+                editing.update_row(s, row, row.revision, {"answer": f"{uid} {k}"})
 
-    def read() -> None:
-        cursor = start
-        while True:
-            finished = done.is_set()
-            for batch in entries.read(engine, cursor):
-                seen.extend(e.seq for e in batch)
-                cursor = batch[-1].seq
-            if finished:
-                return
-
-    reader = threading.Thread(target=read)
-    writers = [threading.Thread(target=write, args=(uid,)) for uid in uids]
-    reader.start()
-    for t in writers:
-        t.start()
-    for t in writers:
-        t.join(WAIT)
-    done.set()
-    reader.join(WAIT)
+    seen, errors = read_while_writing(engine, start, [partial(write, uid) for uid in uids], WAIT)
     assert errors == []
     assert seen == [e.seq for e in log(app, start)] and len(seen) == 6 * 15
     assert seen == sorted(set(seen))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import pytest
 from sqlalchemy import create_engine, func
@@ -17,6 +18,7 @@ from rida import db, exchange
 from rida.meetings import editing
 from rida.models import Meeting
 from tests.conftest import PG_URL, Browser, demo_document, draft_document
+from tests.live_support import read_while_writing
 
 URL = PG_URL
 
@@ -99,9 +101,7 @@ def test_the_change_log_follows_commit_order_on_postgresql(pg_app):
     """Concurrent writers (each transaction takes its seq under the commit-order lock)
     while a reader reads "everything above its cursor" again and again: it never skips
     an entry that a slower transaction committed with a lower seq."""
-    import threading
-
-    from rida.live import changes, entries
+    from rida.live import changes
     from rida.models import Change
 
     with pg_app.app_context():
@@ -111,42 +111,20 @@ def test_the_change_log_follows_commit_order_on_postgresql(pg_app):
         with db.transaction() as s:
             uids = [r.uid for r in editing.rows_of(s, meeting)][:6]
             start = s.exec(select(func.max(Change.seq))).one()
-    done, seen, errors = threading.Event(), [], []
 
     def write(uid: str) -> None:
         # Row edits (audited: the audit chain's lock orders them too) and presence (not
         # audited: only the change log's own lock orders them).
-        try:
-            for k in range(15):
-                with db.write_session(engine) as s:
-                    if k % 3:
-                        changes.record(s, meeting_id=meeting, kind="presence", op="here", uid=uid)
-                        continue
-                    row = editing.find_row(s, meeting, uid)
-                    editing.update_row(s, row, row.revision, {"answer": f"{uid} {k}"})
-        except BaseException as e:  # noqa: BLE001 - asserted below
-            errors.append(e)
+        for k in range(15):
+            with db.write_session(engine) as s:
+                if k % 3:
+                    changes.record(s, meeting_id=meeting, kind="presence", op="here", uid=uid)
+                    continue
+                row = editing.find_row(s, meeting, uid)
+                editing.update_row(s, row, row.revision, {"answer": f"{uid} {k}"})
 
-    def read() -> None:
-        cursor = start
-        while True:
-            finished = done.is_set()
-            for batch in entries.read(engine, cursor):
-                seen.extend(e.seq for e in batch)
-                cursor = batch[-1].seq
-            if finished:
-                return
-
-    reader = threading.Thread(target=read)
-    writers = [threading.Thread(target=write, args=(uid,)) for uid in uids]
     with late_commits():
-        reader.start()
-        for t in writers:
-            t.start()
-        for t in writers:
-            t.join(60)
-        done.set()
-        reader.join(60)
+        seen, errors = read_while_writing(engine, start, [partial(write, u) for u in uids])
     assert errors == []
     with db.write_session(engine) as s:
         logged = list(s.exec(select(Change.seq).where(Change.seq > start).order_by(Change.seq)))

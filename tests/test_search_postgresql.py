@@ -91,14 +91,18 @@ def test_an_edit_through_the_api_is_searchable_when_the_response_comes(pg):
     assert browser.client.get("/api/search?q=xylophone").get_json()["total"] == 0
 
 
-def test_concurrent_editors_end_with_the_index_equal_to_the_database(pg):
+@pytest.mark.parametrize("writers", ["one meeting's", "any"])
+def test_concurrent_editors_end_with_the_index_equal_to_the_database(pg, writers):
+    """Writers of one meeting each (the editor's saves: side by side, rida.db
+    .lock_writers) or of anything (one at a time)."""
     meetings = [import_doc(pg, draft_document()) for _ in range(2)]
     errors: list[BaseException] = []
 
     def edit(meeting: int, offset: int) -> None:
+        scope = meeting if writers == "one meeting's" else None
         try:
             for i in range(6):
-                with pg.app_context(), db.transaction() as s:
+                with pg.app_context(), db.transaction(meeting=scope) as s:
                     row = editing.rows_of(s, meeting)[(i + offset) % 9]
                     editing.update_row(s, row, row.revision, {"subject": f"Sujet {offset} {i}"})
         except BaseException as e:  # noqa: BLE001 (reported below)
@@ -111,6 +115,27 @@ def test_concurrent_editors_end_with_the_index_equal_to_the_database(pg):
         t.join()
     assert [e for e in errors if not isinstance(e, editing.Conflict)] == []
     assert check(pg).ok
+
+
+def test_a_change_of_rows_own_fields_rewrites_only_their_documents(pg):
+    """A row's text changed: its document alone is rewritten (the meeting's other
+    documents, made stale here behind the index's back, stay so); a row moved (numbers
+    change): the whole meeting is."""
+    meeting = import_doc(pg, draft_document())
+    with pg.app_context(), db.engine().begin() as conn:
+        conn.execute(
+            update(DOCUMENT).where(DOCUMENT.c.key == f"meeting:{meeting}").values(stamp="x")
+        )
+    with pg.app_context(), db.transaction(meeting=meeting) as s:
+        first, second = editing.rows_of(s, meeting)[:2]
+        editing.update_row(s, first, first.revision, {"answer": "Wombat", "nature": "D"})
+        editing.update_row(s, second, second.revision, {"subject": "Ornithorynque"})
+    assert rows(find(pg, "wombat")) == [1] and rows(find(pg, "ornithorynque")) == [2]
+    assert check(pg).stale == [(meeting, "meeting", None)]
+    with pg.app_context(), db.transaction(meeting=meeting) as s:
+        editing.move_row(s, s.get(Meeting, meeting), editing.rows_of(s, meeting)[0], "down")
+    assert check(pg).ok
+    assert rows(find(pg, "wombat")) == [2]
 
 
 def test_the_check_reports_what_was_changed_behind_its_back(pg):

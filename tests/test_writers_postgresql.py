@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import pytest
 from flask import Flask
@@ -24,6 +25,7 @@ from rida.audit import chain
 from rida.meetings import editing
 from rida.models import AuditEntry, Change
 from tests.conftest import PG_URL, draft_document
+from tests.live_support import read_while_writing
 from tests.test_postgresql import late_commits, pytestmark  # noqa: F401 (skip without PG)
 
 WAIT = 30  # seconds: only a hang would reach it
@@ -144,16 +146,22 @@ def test_writers_of_different_meetings_do_not_wait_for_each_other(pg_app):
             assert editing.rows_of(s, second)[0].answer == "pendant l'autre"
 
 
+def waits_for(engine: Engine, meeting: int | None, work: Callable[[], None]) -> None:
+    """``work``, started while a writer of ``meeting`` (None: of anything) holds its
+    locks, waits for it, then ends."""
+    with holding(engine, meeting) as blocking:
+        thread, done = in_thread(work)
+        wait_until(blocking)
+        assert not done.is_set()
+    thread.join(WAIT)
+    assert done.is_set()
+
+
 def test_writers_of_one_meeting_take_turns(pg_app):
     with pg_app.app_context():
         engine = db.engine()
         (meeting,) = _meetings(engine, 1)
-        with holding(engine, meeting) as blocking:
-            thread, done = in_thread(save(engine, meeting, "après l'autre"))
-            wait_until(blocking)
-            assert not done.is_set()
-        thread.join(WAIT)
-        assert done.is_set()
+        waits_for(engine, meeting, save(engine, meeting, "après l'autre"))
 
 
 def test_any_other_writer_runs_alone(pg_app):
@@ -162,60 +170,28 @@ def test_any_other_writer_runs_alone(pg_app):
     with pg_app.app_context():
         engine = db.engine()
         first, second = _meetings(engine, 2)
-        with holding(engine, first) as blocking:
-            thread, done = in_thread(lambda: _meetings(engine, 1) and None)
-            wait_until(blocking)
-            assert not done.is_set()
-        thread.join(WAIT)
-        with holding(engine, None) as blocking:
-            thread, done = in_thread(save(engine, second, "après l'import"))
-            wait_until(blocking)
-            assert not done.is_set()
-        thread.join(WAIT)
-        assert done.is_set()
+        waits_for(engine, first, lambda: _meetings(engine, 1) and None)
+        waits_for(engine, None, save(engine, second, "après l'import"))
 
 
 def test_the_logs_follow_commit_order_with_writers_side_by_side(pg_app):
     """Writers of four meetings save at once, their commits delayed at random after the
     logs are written: the change log's reader never skips an entry, the audit chain
     verifies, every edit is there."""
-    from rida.live import entries
-
     with pg_app.app_context():
         engine = db.engine()
         meetings = _meetings(engine, 4)
         with db.write_session(engine) as s:
             start = s.exec(select(func.max(Change.seq))).one()
             audited = s.exec(select(func.count()).select_from(AuditEntry)).one()
-        done, seen, errors = threading.Event(), [], []
 
         def write(meeting: int) -> None:
-            try:
-                for k in range(12):
-                    save(engine, meeting, f"{meeting} {k}")()
-            except BaseException as e:  # noqa: BLE001 - asserted below
-                errors.append(e)
+            for k in range(12):
+                save(engine, meeting, f"{meeting} {k}")()
 
-        def read() -> None:
-            cursor = start
-            while True:
-                finished = done.is_set()
-                for batch in entries.read(engine, cursor):
-                    seen.extend(e.seq for e in batch)
-                    cursor = batch[-1].seq
-                if finished:
-                    return
-
-        reader = threading.Thread(target=read)
-        writers = [threading.Thread(target=write, args=(m,)) for m in meetings]
         with late_commits():
-            reader.start()
-            for t in writers:
-                t.start()
-            for t in writers:
-                t.join(WAIT * 4)
-            done.set()
-            reader.join(WAIT)
+            work = [partial(write, m) for m in meetings]
+            seen, errors = read_while_writing(engine, start, work, WAIT * 4)
         assert errors == []
         with engine.connect() as conn:
             verdict = chain.verify(conn)

@@ -199,6 +199,30 @@ def lock_commit_order(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COMMIT_ORDER_LOCK})
 
 
+# PostgreSQL's SQLSTATE classes and codes of errors that a retry may not meet: a deadlock
+# or serialization failure (class 40), a lock or statement timeout, a server shutting
+# down, a lost connection (class 08).
+_TRANSIENT_STATES = ("40", "08", "55P03", "57014", "57P01", "57P02", "57P03")
+
+
+def is_transient(error: Exception) -> bool:
+    """Whether a database error is momentary (the same request may succeed in a moment):
+    a lost connection, a deadlock, a lock waited for too long, SQLite's « database is
+    locked »."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    state = getattr(original, "sqlstate", None)
+    if isinstance(state, str):
+        return state.startswith(_TRANSIENT_STATES)
+    message = str(original).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
 def notify(conn: Connection, channel: str) -> None:
     """PostgreSQL: wake the listeners of ``channel`` when this transaction commits
     (``pg_notify``, delivered at commit, dropped on rollback). SQLite: nothing (the

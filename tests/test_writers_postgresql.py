@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -21,10 +22,11 @@ from sqlalchemy import Engine, create_engine, func, make_url, text
 from sqlmodel import select
 
 from rida import create_app, db, exchange
+from rida.accounts import create_user
 from rida.audit import chain
 from rida.meetings import editing
 from rida.models import AuditEntry, Change
-from tests.conftest import PG_URL, draft_document
+from tests.conftest import PASSWORD, PG_URL, Browser, draft_document
 from tests.live_support import read_while_writing
 from tests.test_postgresql import late_commits, pytestmark  # noqa: F401 (skip without PG)
 
@@ -33,18 +35,26 @@ WAIT = 30  # seconds: only a hang would reach it
 
 @pytest.fixture
 def pg_app(tmp_path) -> Iterator[Flask]:
-    """The app on a fresh PostgreSQL database of its own."""
+    yield from own_database(tmp_path)
+
+
+def own_database(tmp_path: Path, **options: str) -> Iterator[Flask]:
+    """The app on a fresh PostgreSQL database of its own (``options``: server settings of
+    its connections)."""
     name = f"rida_writers_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    url = make_url(PG_URL).set(database=name)
+    if options:
+        settings = " ".join(f"-c {key}={value}" for key, value in options.items())
+        url = url.update_query_dict({"options": settings})
     app = create_app(
         {
             "TESTING": True,
             "DATA_DIR": tmp_path,
             "EXPORT_DIR": tmp_path,
-            "DATABASE_URL": url,
+            "DATABASE_URL": url.render_as_string(hide_password=False),
             "SECRET_KEY": "test",
         }
     )
@@ -202,3 +212,24 @@ def test_the_logs_follow_commit_order_with_writers_side_by_side(pg_app):
                 f"{m} 11" for m in meetings
             ]
         assert seen == logged and len(seen) == 4 * 12
+
+
+def test_a_save_kept_waiting_too_long_is_answered_busy_then_goes_through(tmp_path):
+    """A momentary database error (here PostgreSQL's lock_timeout, as a deadlock or a lost
+    connection would be) is a 503 « réessayez » with Retry-After, never a 500; nothing
+    is written, and the editor's retry goes through."""
+    for app in own_database(tmp_path, lock_timeout="200ms"):
+        with app.app_context(), db.transaction() as s:
+            create_user(s, "admin", PASSWORD, "admin")
+        browser = Browser(app.test_client()).login("admin")
+        with app.app_context():
+            (meeting,) = _meetings(db.engine(), 1)
+            with db.write_session(db.engine()) as s:
+                row = editing.rows_of(s, meeting)[0]
+        url = f"/api/meetings/{meeting}/rows/{row.uid}"
+        edit = {"revision": row.revision, "fields": {"answer": "Après l'attente"}}
+        with app.app_context(), holding(db.engine(), meeting):
+            busy = browser.json("PATCH", url, edit)
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+        assert busy.get_json()["error"] == "busy" and "réessayez" in busy.get_json()["message"]
+        assert browser.json("PATCH", url, edit).status_code == 200

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from rida import fields, render
+from rida import db, fields, render
 from rida.meetings import people
 from rida.views import auth, json_api, local_queue
 
@@ -48,6 +48,7 @@ MESSAGES = {
     409: "Conflit de modification.",
     500: "Erreur interne du serveur. L'incident a été consigné.",
 }
+BUSY = "La base de données est momentanément occupée ou injoignable : réessayez dans un instant."
 
 
 def date_input(value: object) -> str:
@@ -140,6 +141,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _crash(e: Exception) -> ResponseReturnValue:
+        if db.is_transient(e):  # nothing written (one transaction): the client may retry
+            app.logger.warning("Base momentanément indisponible sur %s : %s", request.path, e)
+            body, status = error_response(503, BUSY, code="busy")
+            return body, status, {"Retry-After": "1"}
         app.logger.exception("Unhandled error on %s", request.path)
         return error_response(500)
 

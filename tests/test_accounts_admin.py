@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from sqlmodel import select
 
 from rida import db
+from rida.accounts.account_admin import LAST_PASSWORD_ADMIN
 from rida.audit import events
 from rida.models import Person, Series, SeriesMember
 from tests.accounts_support import Rida, account, post_login, recorded
@@ -113,6 +115,46 @@ def test_the_last_admin_stays(app, browser):
     assert "au moins un administrateur actif" in refused.get_data(as_text=True)
     assert browser.form(f"/admin/comptes/{admin.id}/actif", {"active": "0"}).status_code == 400
     assert account(app, "admin").role == "admin" and account(app, "admin").active
+
+
+def test_the_last_admin_with_a_password_stays(app, browser, rida):
+    """Break-glass: with other administrators signing in through their provider only, the
+    last one able to sign in with a password is neither demoted nor deactivated."""
+    admin, sso = account(app, "admin"), account(app, "rapporteur")
+    rida("user", "set-role", "rapporteur", "admin")
+    rida("user", "sso-only", "rapporteur", "--on")
+    for url, data, refused in (
+        (f"/admin/comptes/{admin.id}/role", {"role": "reader"}, "Rôle inchangé"),
+        (f"/admin/comptes/{admin.id}/actif", {"active": "0"}, "Compte inchangé"),
+    ):
+        page = browser.form(url, data)
+        assert page.status_code == 400
+        assert f"{refused} : {LAST_PASSWORD_ADMIN}." in unescape(page.get_data(as_text=True))
+    for args, path in (
+        (("user", "set-role", "admin", "member"), "role"),
+        (("user", "disable", "admin"), "active"),
+    ):
+        result = rida(*args, code=1)
+        assert json.loads(result.stderr[result.stderr.index("{\n") :])["errors"] == [
+            {"path": path, "message": LAST_PASSWORD_ADMIN}
+        ]
+    assert account(app, "admin").role == "admin" and account(app, "admin").active
+    # The SSO-only administrator may go: the password route stays open.
+    assert browser.form(f"/admin/comptes/{sso.id}/actif", {"active": "0"}).status_code == 302
+    rida("user", "enable", "rapporteur")
+    assert browser.form(f"/admin/comptes/{sso.id}/role", {"role": "member"}).status_code == 302
+    # With another administrator able to sign in with a password, this one may go too.
+    rida("user", "set-role", "rapporteur", "admin")
+    rida("user", "set-role", "member", "admin")
+    rida("user", "disable", "admin")
+    rida("user", "enable", "admin")
+    assert (
+        browser.login("admin")
+        .form(f"/admin/comptes/{admin.id}/role", {"role": "reader"})
+        .status_code
+        == 302
+    )
+    assert account(app, "admin").role == "reader"
 
 
 def test_cli_user_commands(app, rida, series_id):

@@ -24,7 +24,7 @@ from rida.accounts.oidc.protocol import SignInError
 from rida.models import AuditEntry, OidcIdentity, User
 from rida.views import oidc_session as oidc
 from tests import oidc_support
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, Browser, make_app
 
 CLI = "/usr/share/lemonldap-ng/bin/lemonldap-ng-cli"
 
@@ -296,3 +296,35 @@ def test_sso_only_account_cannot_use_its_password(make):
     )
     assert refused.status_code == 403 and "fournisseur d'identité" in refused.get_data(as_text=True)
     assert client.get("/").status_code == 302
+
+
+def test_sso_only_revokes_the_password_era_token_not_the_provider_era_one(make):
+    app, client = make(link_by_verified_email=True, trust_email=True)
+    add_user(app, "dwho@badwolf.org")
+    api = app.test_client()
+
+    def status(token: str) -> int:
+        headers = {"Authorization": f"Bearer {token}"}
+        return api.get("/api/meetings", headers=headers).status_code
+
+    def created(page) -> str:  # type: ignore[no-untyped-def]
+        return re.search(r'value="(rida_[^"]+)"', page.get_data(as_text=True)).group(1)
+
+    # Signed in with its password, the account creates a token.
+    own = Browser(app.test_client()).login("dwho@badwolf.org")
+    old = created(own.form("/compte/jetons", {"name": "ancien"}))
+    assert status(old) == 200
+    admin = Browser(app.test_client()).login("admin")
+    with app.app_context(), db.write_session(db.engine()) as s:
+        user_id = s.exec(select(User.id).where(User.login == "dwho@badwolf.org")).one()
+    on = admin.form(f"/admin/comptes/{user_id}/fournisseur-uniquement", {"sso_only": "1"})
+    assert on.status_code == 302
+    assert status(old) == 401
+    assert own.client.get("/compte/jetons").status_code == 302  # its session ended too
+    # Signed in through its provider, it creates a new one: that one works.
+    assert sign_in(client)[0].status_code == 302
+    page = client.post(
+        "/compte/jetons", data={"name": "nouveau", "csrf_token": _csrf_logged(client)}
+    )
+    new = created(page)
+    assert status(new) == 200 and status(old) == 401

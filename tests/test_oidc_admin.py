@@ -1,7 +1,8 @@
 """Administrators manage OpenID Connect accounts (issue 19): approve an account waiting for
-approval, remove an identity's link, make an account sign in through its provider only;
-on ``/admin/comptes`` and with ``rida user …``. A sign-in is checked with the function the
-provider's callback calls (``linking.sign_in``) on verified claims."""
+approval, remove an identity's link, make an account sign in through its provider only
+(its API tokens revoked); on ``/admin/comptes`` and with ``rida user …``. A sign-in is
+checked with the function the provider's callback calls (``linking.sign_in``) on verified
+claims."""
 
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ from rida import accounts, db
 from rida.accounts.oidc import linking
 from rida.accounts.oidc.config import Provider
 from rida.accounts.oidc.protocol import SignInError
-from rida.models import OidcIdentity, User
+from rida.audit import events
+from rida.models import AuditEntry, Change, OidcIdentity, User
 from tests.accounts_support import Rida, account, post_login, recorded
 from tests.conftest import PASSWORD, Browser
+from tests.test_api_tokens import bearer, new_token
 
 ISSUER = "https://idp.example"
 SUBJECT = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
@@ -137,6 +140,67 @@ def test_sso_only_refuses_the_password_from_the_page_and_the_command_line(app, b
     assert post_login(app.test_client(), "reader", PASSWORD).status_code == 302
     assert rida.error_paths("user", "sso-only", "reader") == ["sso_only"]
     assert rida.error_paths("user", "sso-only", "nobody", "--on") == ["login"]
+
+
+def works(app: Flask, token: str) -> bool:
+    """The API answers ``token`` (200), or refuses it (401)."""
+    status = app.test_client().get("/api/meetings", headers=bearer(token)).status_code
+    assert status in (200, 401), status
+    return status == 200
+
+
+def test_sso_only_revokes_the_password_era_api_tokens_from_the_page(app, browser, rida):
+    member = account(app, "member")
+    old = [new_token(rida, "member", "--name", "script"), new_token(rida, "member")]
+    gone = new_token(rida, "member", "--expires-days", "1")
+    rida("token", "revoke", gone.split("_")[1])
+    others = new_token(rida, "reader")
+    assert all(works(app, t) for t in old)
+    with recorded() as seen:
+        on = browser.form(f"/admin/comptes/{member.id}/fournisseur-uniquement", {"sso_only": "1"})
+    assert on.status_code == 302
+    page = unescape(browser.client.get(on.headers["Location"]).get_data(as_text=True))
+    assert "connexion par fournisseur uniquement ; 2 jetons d'API révoqués." in page
+    assert not any(works(app, t) for t in old)
+    assert works(app, others)
+    # Each revocation audited (by the administrator, in the same transaction) like the switch.
+    revoked = [e for e in seen if e.action == events.TOKEN_REVOKED]
+    assert sorted(e.object_id for e in revoked) == sorted(t.split("_")[1] for t in old)
+    assert {(e.login, e.details["reason"]) for e in revoked} == {("admin", "sso_only")}
+    assert [e.details["tokens_revoked"] for e in seen if e.action == "account.sso_only"] == [2]
+    with app.app_context(), db.write_session(db.engine()) as s:
+        stored = s.exec(select(AuditEntry).where(AuditEntry.action == "token.revoke")).all()
+        assert {e.object_id for e in stored} >= {t.split("_")[1] for t in old}
+        access = s.exec(select(Change).where(Change.kind == "access")).all()
+        assert {"user_id": member.id} in [c.payload for c in access]
+    # A token created afterwards (the SSO-only account's, or for it) works, and stays.
+    new = new_token(rida, "member")
+    assert works(app, new)
+    assert "(déjà)" in rida("user", "sso-only", "member", "--on").stdout
+    off = browser.form(f"/admin/comptes/{member.id}/fournisseur-uniquement", {"sso_only": "0"})
+    assert off.status_code == 302 and works(app, new)
+
+
+def test_sso_only_revokes_the_api_tokens_from_the_command_line(app, rida):
+    old = new_token(rida, "reader")
+    assert works(app, old)
+    with recorded() as seen:
+        out = rida("user", "sso-only", "reader", "--on").stdout
+    assert (
+        out == "Compte « reader » : connexion par fournisseur uniquement ; 1 jeton d'API révoqué.\n"
+    )
+    assert not works(app, old)
+    assert [(e.action, e.ip) for e in seen if e.action == "token.revoke"] == [
+        ("token.revoke", "cli")
+    ]
+    new = new_token(rida, "reader")
+    assert works(app, new)
+    # Its password back, then SSO-only again: what lived meanwhile is revoked too.
+    rida("user", "sso-only", "reader", "--off")
+    assert works(app, new)
+    assert "; 1 jeton d'API révoqué." in rida("user", "sso-only", "reader", "--on").stdout
+    assert not works(app, new)
+    assert "; 0 jeton d'API révoqué." in rida("user", "sso-only", "member", "--on").stdout
 
 
 def test_the_break_glass_admin_keeps_its_password(app, browser, rida):

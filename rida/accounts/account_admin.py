@@ -3,7 +3,9 @@ memberships. Every permission change is emitted (``rida.audit.events``) with its
 before/after values, in the transaction of the change.
 
 There is always one active administrator left: the last one cannot be demoted or
-deactivated.
+deactivated. Nor can the last active administrator able to sign in with a password while
+others sign in through their provider only (:func:`keep_an_admin` with ``password``): the
+break-glass route stays open.
 """
 
 from __future__ import annotations
@@ -71,8 +73,11 @@ LAST_PASSWORD_ADMIN = (
 def keep_an_admin(session: Session, target: User, path: str, *, password: bool = False) -> None:
     """Refuse (:class:`FieldError` on ``path``) a change that would leave no other active
     administrator than ``target``; with ``password``, no other one able to sign in with a
-    password (the break-glass route), ``target`` counting only if it has a password."""
-    if target.role != "admin" or not target.active or (password and not target.password_hash):
+    password (the break-glass route), ``target`` counting only if it can (a password, and
+    not SSO-only)."""
+    if target.role != "admin" or not target.active:
+        return
+    if password and (target.sso_only or not target.password_hash):
         return
     others = (
         select(func.count())
@@ -85,6 +90,12 @@ def keep_an_admin(session: Session, target: User, path: str, *, password: bool =
         raise FieldError(path, LAST_PASSWORD_ADMIN if password else LAST_ADMIN)
 
 
+def _keep_admins(session: Session, target: User, path: str) -> None:
+    """An active administrator left, and one of them able to sign in with a password."""
+    keep_an_admin(session, target, path)
+    keep_an_admin(session, target, path, password=True)
+
+
 def end_sessions(target: User) -> None:
     """Every login session of ``target`` opened until now ends at its next request."""
     target.session_epoch = (target.session_epoch or 0) + 1
@@ -95,7 +106,7 @@ def set_role(session: Session, target: User, role: str, actor: Actor) -> bool:
     accounts.valid_role(role)
     if target.role == role:
         return False
-    keep_an_admin(session, target, "role")
+    _keep_admins(session, target, "role")
     before = target.role
     target.role = role
     end_sessions(target)
@@ -108,7 +119,7 @@ def set_active(session: Session, target: User, active: bool, actor: Actor) -> bo
     if target.active == active:
         return False
     if not active:
-        keep_an_admin(session, target, "active")
+        _keep_admins(session, target, "active")
     target.active = active
     end_sessions(target)
     session.add(target)

@@ -3,7 +3,9 @@
 A token is shown once, at its creation; only the SHA-256 of the whole token is kept, found
 through a unique index (the secret is never compared byte by byte). The ``prefix`` is
 visible: it names the token in lists and for revocation. A token stops working when
-revoked, when expired, or when its account is deactivated.
+revoked, when expired, or when its account is deactivated. When an account is made to sign
+in through its provider only, its live tokens are revoked (:func:`revoke_all`): a token
+created in its password days is a password-era credential.
 """
 
 from __future__ import annotations
@@ -121,18 +123,42 @@ def revoke(
     if token is None:
         raise FieldError("prefix", f"jeton « {prefix} » inconnu")
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        session.add(token)
-        events.emit(
-            events.TOKEN_REVOKED,
-            session=session,
-            **_who(actor, ip),
-            object_type="api_token",
-            object_id=token.prefix,
-            before={"revoked": False},
-            after={"revoked": True},
-        )
+        _revoke(session, token, actor, ip)
     return token
+
+
+def revoke_all(
+    session: Session, user: User, reason: str, *, actor: User | None = None, ip: str | None = None
+) -> int:
+    """Revoke every live token of ``user`` (not revoked, not expired), each audited with
+    ``reason``; how many. In the transaction of ``session``, with the change that needs it."""
+    now = utcnow()
+    live = session.exec(
+        select(ApiToken)
+        .where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+        .order_by(col(ApiToken.id))
+    ).all()
+    revoked = [t for t in live if state(t, now) == "active"]
+    for token in revoked:
+        _revoke(session, token, actor, ip, account=user.login, reason=reason)
+    return len(revoked)
+
+
+def _revoke(
+    session: Session, token: ApiToken, actor: User | None, ip: str | None, **details: object
+) -> None:
+    token.revoked_at = utcnow()
+    session.add(token)
+    events.emit(
+        events.TOKEN_REVOKED,
+        session=session,
+        **_who(actor, ip),
+        object_type="api_token",
+        object_id=token.prefix,
+        before={"revoked": False},
+        after={"revoked": True},
+        details=details,
+    )
 
 
 def resolve(

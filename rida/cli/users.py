@@ -317,16 +317,16 @@ def approve(app: Flask, login: str) -> None:
 )
 @with_app
 def sso_only(app: Flask, login: str, on: bool | None) -> None:
-    """Réserve au compte LOGIN la connexion par fournisseur d'identité (--on), ou lui rend
-    son mot de passe (--off) ; refusé pour l'administrateur de secours
-    (RIDA_BREAK_GLASS_ADMIN) et pour le dernier administrateur actif à mot de passe."""
+    """Réserve au compte LOGIN la connexion par fournisseur d'identité (--on : ses sessions
+    se ferment, ses jetons d'API sont révoqués), ou lui rend son mot de passe (--off) ;
+    refusé pour l'administrateur de secours (RIDA_BREAK_GLASS_ADMIN) et pour le dernier
+    administrateur actif à mot de passe."""
     if on is None:
         raise FieldError("sso_only", "--on ou --off attendu")
     glass = str(app.config.get("BREAK_GLASS_ADMIN") or "")
     with db.transaction() as s:
-        changed = oidc_admin.set_sso_only(s, accounts.by_login(s, login), on, CLI, glass)
-    how = "par fournisseur uniquement" if on else "aussi par mot de passe"
-    click.echo(f"Compte « {login} » : connexion {how}" + ("." if changed else " (déjà)."))
+        done = oidc_admin.set_sso_only(s, accounts.by_login(s, login), on, CLI, glass)
+    click.echo(done.message(login, on))
 
 
 @user.command("unlink-identity")

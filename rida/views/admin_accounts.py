@@ -259,8 +259,6 @@ def set_sso_only(user_id: int) -> ResponseReturnValue:
     glass = str(current_app.config.get("BREAK_GLASS_ADMIN") or "")
 
     def apply(s: Session, target: User) -> str:
-        oidc_admin.set_sso_only(s, target, on, actor, glass)
-        how = "par fournisseur uniquement" if on else "aussi par mot de passe"
-        return f"Compte « {target.login} » : connexion {how}."
+        return oidc_admin.set_sso_only(s, target, on, actor, glass).message(target.login, on)
 
     return _change(user_id, "Mode de connexion inchangé", apply)

@@ -2,6 +2,10 @@
 approve an account waiting for approval, remove an identity's link, make an account sign
 in through its provider only (or give it back its password).
 
+Making an account SSO-only ends its open sessions and revokes its live API tokens, in the
+same transaction: what was obtained with its password no longer works. Its tokens created
+afterwards (signed in through its provider) work as any token.
+
 An account may not be made SSO-only if that would close the break-glass route: the
 break-glass administrator (``RIDA_BREAK_GLASS_ADMIN``) keeps its password, and so does the
 last active administrator able to sign in with a password.
@@ -9,11 +13,12 @@ last active administrator able to sign in with a password.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from rida.accounts import account_admin
+from rida.accounts import account_admin, api_tokens
 from rida.accounts.account_admin import Actor
 from rida.accounts.oidc import linking
 from rida.audit import events
@@ -81,18 +86,42 @@ def _keep_break_glass(session: Session, target: User, break_glass: str) -> None:
     account_admin.keep_an_admin(session, target, "sso_only", password=True)
 
 
+@dataclass(frozen=True)
+class SsoOnlyChange:
+    """What :func:`set_sso_only` did: ``changed`` (False: it already was so), and how many
+    API tokens it revoked."""
+
+    changed: bool
+    tokens_revoked: int = 0
+
+    def message(self, login: str, on: bool) -> str:
+        """The French sentence for the page and the command line."""
+        how = "par fournisseur uniquement" if on else "aussi par mot de passe"
+        if not self.changed:
+            return f"Compte « {login} » : connexion {how} (déjà)."
+        n = self.tokens_revoked
+        tokens = (
+            f" ; {n} jeton{'s' if n > 1 else ''} d'API révoqué{'s' if n > 1 else ''}" if on else ""
+        )
+        return f"Compte « {login} » : connexion {how}{tokens}."
+
+
 def set_sso_only(
     session: Session, target: User, on: bool, actor: Actor, break_glass: str = ""
-) -> bool:
+) -> SsoOnlyChange:
     """Make ``target`` sign in through its provider only (``on``) or with its password
-    too; False if nothing changed. ``break_glass``: the break-glass administrator's login."""
+    too. ``break_glass``: the break-glass administrator's login. Going SSO-only ends the
+    account's sessions and revokes its live API tokens (both obtained with its password,
+    perhaps): only what it gets through its provider afterwards works."""
     if target.sso_only == on:
-        return False
+        return SsoOnlyChange(changed=False)
     if on:
         _keep_break_glass(session, target, break_glass)
     target.sso_only = on
+    revoked = 0
     if on:  # its password sessions end (its provider's too: one epoch for all)
         account_admin.end_sessions(target)
+        revoked = api_tokens.revoke_all(session, target, "sso_only", actor=actor.user, ip=actor.ip)
     session.add(target)
     account_admin.emit(
         session,
@@ -101,5 +130,6 @@ def set_sso_only(
         target,
         before={"sso_only": not on},
         after={"sso_only": on},
+        tokens_revoked=revoked,
     )
-    return True
+    return SsoOnlyChange(changed=True, tokens_revoked=revoked)

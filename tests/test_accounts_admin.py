@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from rida import db
-from rida.accounts.account_admin import LAST_PASSWORD_ADMIN
+from rida.accounts.account_admin import BREAK_GLASS_STAYS, LAST_PASSWORD_ADMIN
 from rida.audit import events
 from rida.models import Person, Series, SeriesMember
 from tests.accounts_support import Rida, account, post_login, recorded
@@ -155,6 +155,48 @@ def test_the_last_admin_with_a_password_stays(app, browser, rida):
         == 302
     )
     assert account(app, "admin").role == "reader"
+
+
+def test_with_password_sign_in_closed_the_break_glass_admin_stays(app, browser, rida):
+    """RIDA_PASSWORD_LOGIN=0: only the break-glass administrator may sign in with a password,
+    so the guard counts it alone: it is neither demoted, deactivated nor made SSO-only,
+    however many other administrators have a password (unusable); they may go."""
+    admin, other = account(app, "admin"), account(app, "rapporteur")
+    rida("user", "set-role", "rapporteur", "admin")  # another administrator, with a password
+    app.config.update(PASSWORD_LOGIN=False, BREAK_GLASS_ADMIN="admin")
+    rida.env.update(RIDA_PASSWORD_LOGIN="0", RIDA_BREAK_GLASS_ADMIN="admin")
+    keeps_password = "c'est l'administrateur de secours : il garde son mot de passe"
+    for url, data, refused, message in (
+        ("role", {"role": "reader"}, "Rôle inchangé", BREAK_GLASS_STAYS),
+        ("actif", {"active": "0"}, "Compte inchangé", BREAK_GLASS_STAYS),
+        ("fournisseur-uniquement", {"sso_only": "1"}, "Mode de connexion inchangé", keeps_password),
+    ):
+        page = browser.form(f"/admin/comptes/{admin.id}/{url}", data)
+        assert page.status_code == 400
+        assert f"{refused} : {message}." in unescape(page.get_data(as_text=True))
+    for args, path, message in (
+        (("user", "set-role", "admin", "member"), "role", BREAK_GLASS_STAYS),
+        (("user", "disable", "admin"), "active", BREAK_GLASS_STAYS),
+        (("user", "sso-only", "admin", "--on"), "sso_only", keeps_password),
+    ):
+        result = rida(*args, code=1)
+        assert json.loads(result.stderr[result.stderr.index("{\n") :])["errors"] == [
+            {"path": path, "message": message}
+        ]
+    stored = account(app, "admin")
+    assert (stored.role, stored.active, stored.sso_only) == ("admin", True, False)
+    assert post_login(app.test_client(), "admin", PASSWORD).status_code == 302
+    # The other administrator's password is of no use: it may be demoted, deactivated…
+    assert browser.form(f"/admin/comptes/{other.id}/role", {"role": "member"}).status_code == 302
+    rida("user", "set-role", "rapporteur", "admin")
+    assert browser.form(f"/admin/comptes/{other.id}/actif", {"active": "0"}).status_code == 302
+    rida("user", "enable", "rapporteur")
+    rida("user", "sso-only", "rapporteur", "--on")  # … or made SSO-only
+    rida("user", "sso-only", "rapporteur", "--off")
+    # Password sign-in open again: the other administrator's password counts.
+    rida.env["RIDA_PASSWORD_LOGIN"] = "1"
+    rida("user", "set-role", "admin", "member")
+    assert account(app, "admin").role == "member"
 
 
 def test_cli_user_commands(app, rida, series_id):

@@ -11,17 +11,19 @@ from html import unescape
 
 import pytest
 from flask import Flask
-from sqlmodel import select
+from sqlmodel import col, select
 
 from rida import accounts, db
+from rida.accounts import feed_tokens
 from rida.accounts.oidc import linking
 from rida.accounts.oidc.config import Provider
 from rida.accounts.oidc.protocol import SignInError
 from rida.audit import events
-from rida.models import AuditEntry, Change, OidcIdentity, User
+from rida.models import AuditEntry, Change, FeedToken, OidcIdentity, Series, User
 from tests.accounts_support import Rida, account, post_login, recorded
 from tests.conftest import PASSWORD, Browser
 from tests.test_api_tokens import bearer, new_token
+from tests.test_feed_tokens import subscribe
 
 ISSUER = "https://idp.example"
 SUBJECT = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
@@ -160,7 +162,7 @@ def test_sso_only_revokes_the_password_era_api_tokens_from_the_page(app, browser
         on = browser.form(f"/admin/comptes/{member.id}/fournisseur-uniquement", {"sso_only": "1"})
     assert on.status_code == 302
     page = unescape(browser.client.get(on.headers["Location"]).get_data(as_text=True))
-    assert "connexion par fournisseur uniquement ; 2 jetons d'API révoqués." in page
+    assert "uniquement ; 2 jetons d'API et 0 adresse d'agenda révoqués." in page
     assert not any(works(app, t) for t in old)
     assert works(app, others)
     # Each revocation audited (by the administrator, in the same transaction) like the switch.
@@ -186,8 +188,9 @@ def test_sso_only_revokes_the_api_tokens_from_the_command_line(app, rida):
     assert works(app, old)
     with recorded() as seen:
         out = rida("user", "sso-only", "reader", "--on").stdout
-    assert (
-        out == "Compte « reader » : connexion par fournisseur uniquement ; 1 jeton d'API révoqué.\n"
+    assert out == (
+        "Compte « reader » : connexion par fournisseur uniquement ; "
+        "1 jeton d'API et 0 adresse d'agenda révoqués.\n"
     )
     assert not works(app, old)
     assert [(e.action, e.ip) for e in seen if e.action == "token.revoke"] == [
@@ -198,9 +201,97 @@ def test_sso_only_revokes_the_api_tokens_from_the_command_line(app, rida):
     # Its password back, then SSO-only again: what lived meanwhile is revoked too.
     rida("user", "sso-only", "reader", "--off")
     assert works(app, new)
-    assert "; 1 jeton d'API révoqué." in rida("user", "sso-only", "reader", "--on").stdout
+    assert "; 1 jeton d'API et 0 adresse" in rida("user", "sso-only", "reader", "--on").stdout
     assert not works(app, new)
-    assert "; 0 jeton d'API révoqué." in rida("user", "sso-only", "member", "--on").stdout
+    assert "; 0 jeton d'API et 0 adresse" in rida("user", "sso-only", "member", "--on").stdout
+
+
+@pytest.fixture
+def series_id(app, demo_meeting) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context(), db.write_session(db.engine()) as s:
+        return s.exec(select(Series.id)).one()
+
+
+def feed_status(app: Flask, url: str) -> int:
+    """What the calendar feed ``url`` answers, without a session."""
+    return app.test_client().get(url.removeprefix("http://localhost")).status_code
+
+
+def new_feed(app: Flask, login: str, series_id: int) -> str:
+    """A calendar feed of the series for ``login``, made as /agenda makes it; its URL."""
+    with app.app_context(), db.transaction() as s:
+        user = accounts.by_login(s, login)
+        _, token = feed_tokens.create(s, user, series_id=series_id)
+    return f"/feeds/{token}.ics"
+
+
+def test_sso_only_revokes_the_calendar_feeds_from_the_page(app, browser, rida, series_id):
+    member = account(app, "member")
+    rida("user", "member", "add", "member", str(series_id))
+    own = Browser(app.test_client()).login("member")
+    old = [subscribe(own, f"series-{series_id}") for _ in range(2)]
+    gone = subscribe(own, f"series-{series_id}")
+    with app.app_context():
+        gone_id = db.session().exec(select(FeedToken.id).order_by(col(FeedToken.id).desc())).first()
+    assert own.form(f"/agenda/{gone_id}/revocation", {}).status_code == 302
+    token = new_token(rida, "member")
+    admins = new_feed(app, "admin", series_id)
+    assert [feed_status(app, url) for url in (*old, gone, admins)] == [200, 200, 404, 200]
+    with recorded() as seen:
+        on = browser.form(f"/admin/comptes/{member.id}/fournisseur-uniquement", {"sso_only": "1"})
+    assert on.status_code == 302
+    page = unescape(browser.client.get(on.headers["Location"]).get_data(as_text=True))
+    assert "uniquement ; 1 jeton d'API et 2 adresses d'agenda révoqués." in page
+    # The feeds answer as a revoked one does today: a bare 404; the API token a 401.
+    assert [feed_status(app, url) for url in old] == [404, 404]
+    assert not works(app, token)
+    assert feed_status(app, admins) == 200  # another account's feed lives on
+    # Each revocation audited, by the administrator, with its reason, like the API token's.
+    with app.app_context():
+        old_ids = {str(i) for i in db.session().exec(select(FeedToken.id)).all()}
+    feeds = [e for e in seen if e.object_type == "feed_token"]
+    assert [(e.action, e.login, e.details) for e in feeds] == 2 * [
+        ("token.revoke", "admin", {"account": "member", "reason": "sso_only"})
+    ]
+    assert {e.object_id for e in feeds} < old_ids and str(gone_id) not in {
+        e.object_id for e in feeds
+    }
+    [switch] = [e for e in seen if e.action == "account.sso_only"]
+    assert (switch.details["tokens_revoked"], switch.details["feeds_revoked"]) == (1, 2)
+    with app.app_context(), db.write_session(db.engine()) as s:
+        stored = s.exec(select(AuditEntry).where(AuditEntry.object_type == "feed_token")).all()
+        assert {e.object_id for e in stored if e.action == "token.revoke"} == {
+            e.object_id for e in feeds
+        }
+    # A feed created afterwards (signed in through its provider) works, and stays.
+    new = new_feed(app, "member", series_id)
+    assert feed_status(app, new) == 200
+    assert "(déjà)" in rida("user", "sso-only", "member", "--on").stdout
+    assert feed_status(app, new) == 200
+
+
+def test_sso_only_revokes_the_calendar_feeds_from_the_command_line(app, rida, series_id):
+    rida("user", "member", "add", "reader", str(series_id))
+    old = new_feed(app, "reader", series_id)
+    assert feed_status(app, old) == 200
+    with recorded() as seen:
+        out = rida("user", "sso-only", "reader", "--on").stdout
+    assert out == (
+        "Compte « reader » : connexion par fournisseur uniquement ; "
+        "0 jeton d'API et 1 adresse d'agenda révoqués.\n"
+    )
+    assert feed_status(app, old) == 404
+    assert [(e.action, e.object_type, e.ip) for e in seen if e.action == "token.revoke"] == [
+        ("token.revoke", "feed_token", "cli")
+    ]
+    new = new_feed(app, "reader", series_id)
+    assert feed_status(app, new) == 200
+    rida("user", "sso-only", "reader", "--off")
+    assert feed_status(app, new) == 200
+    assert (
+        "; 0 jeton d'API et 1 adresse d'agenda" in rida("user", "sso-only", "reader", "--on").stdout
+    )
+    assert feed_status(app, new) == 404
 
 
 def test_the_break_glass_admin_keeps_its_password(app, browser, rida):

@@ -4,12 +4,15 @@ before/after values, in the transaction of the change.
 
 There is always one active administrator left: the last one cannot be demoted or
 deactivated. Nor can the last active administrator able to sign in with a password while
-others sign in through their provider only (:func:`keep_an_admin` with ``password``): the
-break-glass route stays open.
+others sign in through their provider only (:func:`keep_an_admin` with a
+:class:`PasswordRoute`): the break-glass route stays open. With password sign-in closed
+(``RIDA_PASSWORD_LOGIN=0``), that route is the break-glass administrator
+(``RIDA_BREAK_GLASS_ADMIN``) alone: it stays an active administrator.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,30 +73,66 @@ LAST_PASSWORD_ADMIN = (
 )
 
 
-def keep_an_admin(session: Session, target: User, path: str, *, password: bool = False) -> None:
+BREAK_GLASS_STAYS = (
+    "la connexion par mot de passe est fermée (RIDA_PASSWORD_LOGIN=0) : l'administrateur de "
+    "secours (RIDA_BREAK_GLASS_ADMIN), seul à pouvoir l'utiliser, reste administrateur actif"
+)
+
+
+@dataclass(frozen=True)
+class PasswordRoute:
+    """Who may sign in with a password: any account (``RIDA_PASSWORD_LOGIN``, the default),
+    or, when it is closed, the break-glass administrator (``RIDA_BREAK_GLASS_ADMIN``) only."""
+
+    open: bool = True
+    break_glass: str = ""
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> PasswordRoute:
+        """The route of an application's ``config``."""
+        return cls(
+            open=bool(config.get("PASSWORD_LOGIN", True)),
+            break_glass=str(config.get("BREAK_GLASS_ADMIN") or ""),
+        )
+
+    def admits(self, user: User) -> bool:
+        """Whether ``user`` may sign in with a password (it has one, is not SSO-only)."""
+        if user.sso_only or not user.password_hash:
+            return False
+        return self.open or user.login == self.break_glass
+
+
+OPEN = PasswordRoute()  # password sign-in open to all (the default)
+
+
+def keep_an_admin(
+    session: Session, target: User, path: str, *, password: PasswordRoute | None = None
+) -> None:
     """Refuse (:class:`FieldError` on ``path``) a change that would leave no other active
     administrator than ``target``; with ``password``, no other one able to sign in with a
-    password (the break-glass route), ``target`` counting only if it can (a password, and
-    not SSO-only)."""
+    password (the break-glass route), ``target`` counting only if it can. With password
+    sign-in closed, only the break-glass administrator can: it is refused outright."""
     if target.role != "admin" or not target.active:
         return
-    if password and (target.sso_only or not target.password_hash):
+    if password is not None and not password.admits(target):
         return
+    if password is not None and not password.open:
+        raise FieldError(path, BREAK_GLASS_STAYS)
     others = (
         select(func.count())
         .select_from(User)
         .where(User.role == "admin", col(User.active).is_(True), User.id != target.id)
     )
-    if password:
+    if password is not None:
         others = others.where(col(User.sso_only).is_(False), User.password_hash != "")
     if session.exec(others).one() == 0:
         raise FieldError(path, LAST_PASSWORD_ADMIN if password else LAST_ADMIN)
 
 
-def _keep_admins(session: Session, target: User, path: str) -> None:
+def _keep_admins(session: Session, target: User, path: str, route: PasswordRoute) -> None:
     """An active administrator left, and one of them able to sign in with a password."""
     keep_an_admin(session, target, path)
-    keep_an_admin(session, target, path, password=True)
+    keep_an_admin(session, target, path, password=route)
 
 
 def end_sessions(target: User) -> None:
@@ -101,12 +140,19 @@ def end_sessions(target: User) -> None:
     target.session_epoch = (target.session_epoch or 0) + 1
 
 
-def set_role(session: Session, target: User, role: str, actor: Actor) -> bool:
-    """Change the role; False if it already was ``role``."""
+def set_role(
+    session: Session,
+    target: User,
+    role: str,
+    actor: Actor,
+    route: PasswordRoute = OPEN,
+) -> bool:
+    """Change the role; False if it already was ``role``. ``route``: who may sign in with
+    a password (the break-glass route kept open)."""
     accounts.valid_role(role)
     if target.role == role:
         return False
-    _keep_admins(session, target, "role")
+    _keep_admins(session, target, "role", route)
     before = target.role
     target.role = role
     end_sessions(target)
@@ -115,11 +161,18 @@ def set_role(session: Session, target: User, role: str, actor: Actor) -> bool:
     return True
 
 
-def set_active(session: Session, target: User, active: bool, actor: Actor) -> bool:
+def set_active(
+    session: Session,
+    target: User,
+    active: bool,
+    actor: Actor,
+    route: PasswordRoute = OPEN,
+) -> bool:
+    """Activate or deactivate; False if it already was so. ``route``: as :func:`set_role`."""
     if target.active == active:
         return False
     if not active:
-        _keep_admins(session, target, "active")
+        _keep_admins(session, target, "active", route)
     target.active = active
     end_sessions(target)
     session.add(target)

@@ -149,16 +149,7 @@ def _revoke(
 ) -> None:
     token.revoked_at = utcnow()
     session.add(token)
-    events.emit(
-        events.TOKEN_REVOKED,
-        session=session,
-        **_who(actor, ip),
-        object_type="api_token",
-        object_id=token.prefix,
-        before={"revoked": False},
-        after={"revoked": True},
-        details=details,
-    )
+    events.token_revoked("api_token", token.prefix, actor, ip, session=session, **details)
 
 
 def resolve(

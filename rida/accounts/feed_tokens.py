@@ -5,7 +5,9 @@ the database cannot subscribe. Looking a token up hashes it and finds the hash t
 unique index, so the secret itself is never compared byte by byte. A token is for one series
 the account may read, or for the account's own person (« mes actions »); the feed shows
 what the account may read *now*, and stops answering (404) once revoked or once the
-account is deactivated.
+account is deactivated. When an account is made to sign in through its provider only, its
+live feeds are revoked (:func:`revoke_all`): one created in its password days is a
+password-era credential.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from rida.access import readable
+from rida.audit import events
 from rida.fields import FieldError
 from rida.models import FeedToken, Meeting, Person, Series, SeriesMember, User, utcnow
 
@@ -88,6 +91,25 @@ def revoke(session: Session, user: User, feed_id: int) -> FeedToken | None:
         feed.revoked_at = utcnow()
         session.add(feed)
     return feed
+
+
+def revoke_all(
+    session: Session, user: User, reason: str, *, actor: User | None = None, ip: str | None = None
+) -> int:
+    """Revoke every live feed of ``user``, each audited (``token.revoke`` on the
+    ``feed_token``) with ``reason``; how many. In the transaction of ``session``, with the
+    change that needs it."""
+    live = session.exec(
+        select(FeedToken)
+        .where(FeedToken.user_id == user.id, col(FeedToken.revoked_at).is_(None))
+        .order_by(col(FeedToken.id))
+    ).all()
+    for feed in live:
+        feed.revoked_at = utcnow()
+        session.add(feed)
+        details = {"account": user.login, "reason": reason}
+        events.token_revoked("feed_token", str(feed.id), actor, ip, session=session, **details)
+    return len(live)
 
 
 def resolve(session: Session, token: str) -> tuple[FeedToken, User] | None:

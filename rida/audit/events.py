@@ -82,3 +82,28 @@ def by_account(
         object_id=str(user.id),
         details=details,
     )
+
+
+def token_revoked(
+    object_type: str,
+    object_id: str,
+    actor: User | None,
+    ip: str | None,
+    *,
+    session: Any = None,
+    **details: Any,
+) -> Event:
+    """:func:`emit` the revocation of a secret token (an API token, a calendar feed) by
+    ``actor`` (None: the command line)."""
+    return emit(
+        TOKEN_REVOKED,
+        session=session,
+        user_id=actor.id if actor else None,
+        login=actor.login if actor else None,
+        ip=ip,
+        object_type=object_type,
+        object_id=object_id,
+        before={"revoked": False},
+        after={"revoked": True},
+        details=details,
+    )

@@ -14,7 +14,7 @@ from flask import Flask
 
 from rida import accounts, db
 from rida.accounts import account_admin, api_tokens
-from rida.accounts.account_admin import Actor
+from rida.accounts.account_admin import Actor, PasswordRoute
 from rida.accounts.oidc import admin as oidc_admin
 from rida.cli.common import JSON_LIST_OPTION, with_app
 from rida.fields import FieldError
@@ -103,13 +103,15 @@ def user_list(app: Flask, as_json: bool) -> None:
 def set_role(app: Flask, login: str, role: str) -> None:
     """Change le rôle d'un compte (admin, rapporteur, member, reader)."""
     with db.transaction() as s:
-        changed = account_admin.set_role(s, accounts.by_login(s, login), role, CLI)
+        target = accounts.by_login(s, login)
+        changed = account_admin.set_role(s, target, role, CLI, PasswordRoute.of(app.config))
     click.echo(f"Compte « {login} » : rôle {role}" + ("" if changed else " (inchangé)"))
 
 
-def _set_active(login: str, active: bool) -> None:
+def _set_active(app: Flask, login: str, active: bool) -> None:
     with db.transaction() as s:
-        changed = account_admin.set_active(s, accounts.by_login(s, login), active, CLI)
+        target = accounts.by_login(s, login)
+        changed = account_admin.set_active(s, target, active, CLI, PasswordRoute.of(app.config))
     state = "activé" if active else "désactivé"
     click.echo(f"Compte « {login} » {state}" + ("" if changed else " (déjà)"))
 
@@ -119,7 +121,7 @@ def _set_active(login: str, active: bool) -> None:
 @with_app
 def disable(app: Flask, login: str) -> None:
     """Désactive un compte : plus de connexion, de jeton d'API ni de calendrier."""
-    _set_active(login, False)
+    _set_active(app, login, False)
 
 
 @user.command("enable")
@@ -127,7 +129,7 @@ def disable(app: Flask, login: str) -> None:
 @with_app
 def enable(app: Flask, login: str) -> None:
     """Réactive un compte."""
-    _set_active(login, True)
+    _set_active(app, login, True)
 
 
 @user.command("password")
@@ -318,14 +320,14 @@ def approve(app: Flask, login: str) -> None:
 @with_app
 def sso_only(app: Flask, login: str, on: bool | None) -> None:
     """Réserve au compte LOGIN la connexion par fournisseur d'identité (--on : ses sessions
-    se ferment, ses jetons d'API sont révoqués), ou lui rend son mot de passe (--off) ;
-    refusé pour l'administrateur de secours (RIDA_BREAK_GLASS_ADMIN) et pour le dernier
-    administrateur actif à mot de passe."""
+    se ferment, ses jetons d'API et ses adresses d'agenda sont révoqués), ou lui rend son
+    mot de passe (--off) ; refusé pour l'administrateur de secours (RIDA_BREAK_GLASS_ADMIN)
+    et pour le dernier administrateur actif à mot de passe."""
     if on is None:
         raise FieldError("sso_only", "--on ou --off attendu")
-    glass = str(app.config.get("BREAK_GLASS_ADMIN") or "")
+    route = PasswordRoute.of(app.config)
     with db.transaction() as s:
-        done = oidc_admin.set_sso_only(s, accounts.by_login(s, login), on, CLI, glass)
+        done = oidc_admin.set_sso_only(s, accounts.by_login(s, login), on, CLI, route)
     click.echo(done.message(login, on))
 
 

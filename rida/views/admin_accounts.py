@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from rida import accounts, db
 from rida.accounts import account_admin
-from rida.accounts.account_admin import Actor
+from rida.accounts.account_admin import Actor, PasswordRoute
 from rida.accounts.oidc import admin as oidc_admin
 from rida.fields import FieldError
 from rida.meetings.people import label
@@ -45,6 +45,10 @@ def _admin() -> User:
 
 def _actor() -> Actor:
     return Actor(user=_admin(), ip=request.remote_addr)
+
+
+def _route() -> PasswordRoute:
+    return PasswordRoute.of(current_app.config)
 
 
 def _page(
@@ -131,7 +135,7 @@ def set_role(user_id: int) -> ResponseReturnValue:
     actor, role = _actor(), request.form.get("role", "")
 
     def apply(s: Session, target: User) -> str:
-        account_admin.set_role(s, target, role, actor)
+        account_admin.set_role(s, target, role, actor, _route())
         return f"Compte « {target.login} » : rôle « {role} »."
 
     return _change(user_id, "Rôle inchangé", apply)
@@ -143,7 +147,7 @@ def set_active(user_id: int) -> ResponseReturnValue:
     actor, active = _actor(), request.form.get("active") == "1"
 
     def apply(s: Session, target: User) -> str:
-        account_admin.set_active(s, target, active, actor)
+        account_admin.set_active(s, target, active, actor, _route())
         return f"Compte « {target.login} » {'réactivé' if active else 'désactivé'}."
 
     return _change(user_id, "Compte inchangé", apply)
@@ -256,9 +260,8 @@ def unlink_identity(user_id: int) -> ResponseReturnValue:
 @login_required
 def set_sso_only(user_id: int) -> ResponseReturnValue:
     actor, on = _actor(), request.form.get("sso_only") == "1"
-    glass = str(current_app.config.get("BREAK_GLASS_ADMIN") or "")
 
     def apply(s: Session, target: User) -> str:
-        return oidc_admin.set_sso_only(s, target, on, actor, glass).message(target.login, on)
+        return oidc_admin.set_sso_only(s, target, on, actor, _route()).message(target.login, on)
 
     return _change(user_id, "Mode de connexion inchangé", apply)

@@ -2,13 +2,15 @@
 approve an account waiting for approval, remove an identity's link, make an account sign
 in through its provider only (or give it back its password).
 
-Making an account SSO-only ends its open sessions and revokes its live API tokens, in the
-same transaction: what was obtained with its password no longer works. Its tokens created
-afterwards (signed in through its provider) work as any token.
+Making an account SSO-only ends its open sessions and revokes its live API tokens and
+calendar feeds, in the same transaction: what was obtained with its password no longer
+works. Its tokens and feeds created afterwards (signed in through its provider) work as
+any.
 
 An account may not be made SSO-only if that would close the break-glass route: the
 break-glass administrator (``RIDA_BREAK_GLASS_ADMIN``) keeps its password, and so does the
-last active administrator able to sign in with a password.
+last active administrator able to sign in with a password (with password sign-in closed,
+the break-glass administrator is the only one able to).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from rida.accounts import account_admin, api_tokens
-from rida.accounts.account_admin import Actor
+from rida.accounts import account_admin, api_tokens, feed_tokens
+from rida.accounts.account_admin import OPEN, Actor, PasswordRoute
 from rida.accounts.oidc import linking
 from rida.audit import events
 from rida.fields import FieldError
@@ -78,50 +80,58 @@ def unlink_provider(session: Session, target: User, provider: str, actor: Actor)
     return removed
 
 
-def _keep_break_glass(session: Session, target: User, break_glass: str) -> None:
-    if break_glass and target.login == break_glass:
+def _keep_break_glass(session: Session, target: User, route: PasswordRoute) -> None:
+    if route.break_glass and target.login == route.break_glass:
         raise FieldError(
             "sso_only", "c'est l'administrateur de secours : il garde son mot de passe"
         )
-    account_admin.keep_an_admin(session, target, "sso_only", password=True)
+    account_admin.keep_an_admin(session, target, "sso_only", password=route)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {many if n > 1 else one}"
 
 
 @dataclass(frozen=True)
 class SsoOnlyChange:
     """What :func:`set_sso_only` did: ``changed`` (False: it already was so), and how many
-    API tokens it revoked."""
+    API tokens and calendar feeds it revoked."""
 
     changed: bool
     tokens_revoked: int = 0
+    feeds_revoked: int = 0
 
     def message(self, login: str, on: bool) -> str:
         """The French sentence for the page and the command line."""
         how = "par fournisseur uniquement" if on else "aussi par mot de passe"
         if not self.changed:
             return f"Compte « {login} » : connexion {how} (déjà)."
-        n = self.tokens_revoked
-        tokens = (
-            f" ; {n} jeton{'s' if n > 1 else ''} d'API révoqué{'s' if n > 1 else ''}" if on else ""
-        )
-        return f"Compte « {login} » : connexion {how}{tokens}."
+        if not on:
+            return f"Compte « {login} » : connexion {how}."
+        tokens = _count(self.tokens_revoked, "jeton d'API", "jetons d'API")
+        feeds = _count(self.feeds_revoked, "adresse d'agenda", "adresses d'agenda")
+        return f"Compte « {login} » : connexion {how} ; {tokens} et {feeds} révoqués."
 
 
 def set_sso_only(
-    session: Session, target: User, on: bool, actor: Actor, break_glass: str = ""
+    session: Session, target: User, on: bool, actor: Actor, route: PasswordRoute = OPEN
 ) -> SsoOnlyChange:
     """Make ``target`` sign in through its provider only (``on``) or with its password
-    too. ``break_glass``: the break-glass administrator's login. Going SSO-only ends the
-    account's sessions and revokes its live API tokens (both obtained with its password,
-    perhaps): only what it gets through its provider afterwards works."""
+    too. ``route``: who may sign in with a password (the break-glass administrator keeps
+    it). Going SSO-only ends the account's sessions and revokes its live API tokens and
+    calendar feeds (all obtained with its password, perhaps): only what it gets through
+    its provider afterwards works."""
     if target.sso_only == on:
         return SsoOnlyChange(changed=False)
     if on:
-        _keep_break_glass(session, target, break_glass)
+        _keep_break_glass(session, target, route)
     target.sso_only = on
-    revoked = 0
+    tokens = feeds = 0
     if on:  # its password sessions end (its provider's too: one epoch for all)
         account_admin.end_sessions(target)
-        revoked = api_tokens.revoke_all(session, target, "sso_only", actor=actor.user, ip=actor.ip)
+        by, ip = actor.user, actor.ip
+        tokens = api_tokens.revoke_all(session, target, "sso_only", actor=by, ip=ip)
+        feeds = feed_tokens.revoke_all(session, target, "sso_only", actor=by, ip=ip)
     session.add(target)
     account_admin.emit(
         session,
@@ -130,6 +140,7 @@ def set_sso_only(
         target,
         before={"sso_only": not on},
         after={"sso_only": on},
-        tokens_revoked=revoked,
+        tokens_revoked=tokens,
+        feeds_revoked=feeds,
     )
-    return SsoOnlyChange(changed=True, tokens_revoked=revoked)
+    return SsoOnlyChange(changed=True, tokens_revoked=tokens, feeds_revoked=feeds)

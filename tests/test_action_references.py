@@ -13,6 +13,7 @@ from docx import Document
 
 from rida import compte_rendu
 from rida.compte_rendu.source import Source
+from rida.compte_rendu.wording import FOLLOW_UP_COLUMNS
 from tests.action_board_support import SECRET, load
 from tests.conftest import Browser, demo_document, import_doc
 from tests.test_action_board_page import page as board_page
@@ -53,13 +54,7 @@ def test_validated_page_and_exports_keep_the_frozen_number(app, browser):
     # The DOCX, read back: the number in the « Action » column, the five columns kept.
     document = Document(io.BytesIO(get(f"/reunions/{m2}/compte-rendu.docx").data))
     follow_up = document.tables[-1]
-    assert [c.text for c in follow_up.rows[0].cells] == [
-        "Réunion",
-        "Action",
-        "Porteur",
-        "Échéance",
-        "Statut",
-    ]
+    assert tuple(c.text for c in follow_up.rows[0].cells) == FOLLOW_UP_COLUMNS
     assert [(r.cells[0].text, r.cells[1].text) for r in follow_up.rows[1:]] == [
         ("M1 (07/01/2022)", "Action 1 : M1 / action 0"),
         ("M1 (07/01/2022)", "Action 2 : M1 / action 1"),

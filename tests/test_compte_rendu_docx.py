@@ -182,7 +182,7 @@ def test_tables_shapes_and_texts(demo):
         ["Réunion", "Action", "Porteur", "Échéance", "Statut"],
         [
             "Atelier de lancement (10/12/2021)",
-            "Relancer les opérateurs sur le sondage",
+            "Action 1 : Relancer les opérateurs sur le sondage",  # as its compte-rendu numbers it
             "Edouard BRIS (ANS)",
             "05/01/2022",
             "En cours (en retard)",  # due before the meeting

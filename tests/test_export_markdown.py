@@ -214,7 +214,7 @@ def test_follow_up_lists_open_actions_of_earlier_meetings(app):
             "Aucune action.",
             "### 3.4 Suivi des actions",
             "| Réunion | Action | Porteur | Échéance | Statut |",
-            "| Atelier modèle économique #1 (07/01/2022) | Entretiens bilatéraux",
+            "| Atelier modèle économique #1 (07/01/2022) | Action 1 : Entretiens bilatéraux",
             "| Mathieu SLOSAR (ANS) | 04/02/2022 | À faire |",
         ],
     )

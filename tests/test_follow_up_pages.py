@@ -109,7 +109,8 @@ def test_exports_carry_the_follow_up_with_statuses(app, browser):
     )
     markdown = browser.client.get(f"/reunions/{m2}/compte-rendu.md").get_data(as_text=True)
     follow = markdown[markdown.index("### 3.4 Suivi des actions") :]
-    assert "| M1 (07/01/2022) | M1 / action 0 |" in follow and "| Fait |" in follow
+    # the action as its compte-rendu numbers it, its meeting in the first column
+    assert "| M1 (07/01/2022) | Action 1 : M1 / action 0 |" in follow and "| Fait |" in follow
     # Due on 04/02/2022, still open on 07/02/2022: late (a closed one is not).
     assert "| En cours (en retard) |" in follow and "| Fait (en retard) |" not in follow
 
@@ -131,10 +132,10 @@ def test_exports_mark_overdue_follow_up_actions(app, browser):
     browser.json("POST", f"/api/actions/{ids(app)['M1 / action 3']}/status", {"status": "open"})
     browser.json("POST", f"/api/actions/{ids(app)['M1 / action 3']}/status", {"status": "done"})
     expected = {
-        "M1 / action 0": "À faire (en retard)",
-        "M1 / action 1": "En cours (en retard)",
-        "M1 / action 2": "À faire",
-        "M1 / action 3": "Fait",  # closed after the meeting: still reviewed in it
+        "Action 1 : M1 / action 0": "À faire (en retard)",
+        "Action 2 : M1 / action 1": "En cours (en retard)",
+        "Action 3 : M1 / action 2": "À faire",
+        "Action 4 : M1 / action 3": "Fait",  # closed after the meeting: still reviewed in it
     }
     get = browser.client.get
     markdown = get(f"/reunions/{m2}/compte-rendu.md").get_data(as_text=True)

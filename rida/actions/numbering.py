@@ -20,6 +20,7 @@ from rida.models import Action
 
 # ``12/2``: action 2 of meeting 12 (spaces allowed around the slash)
 REFERENCE = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+MAX_ID = 2**31 - 1  # beyond: no such meeting or rank (and no integer overflow in SQL)
 
 
 def number(action: Action) -> int:
@@ -42,16 +43,29 @@ def full_label(action: Action, meeting_title: str, meeting_date: dt.date) -> str
     return f"{label(action)} de « {meeting_title} » du {meeting_date:%d/%m/%Y}"
 
 
+def parse_reference(value: str) -> tuple[int, int] | None:
+    """(meeting id, position) of a reference ``12/2`` (spaces allowed around the slash),
+    None if ``value`` is not one; a rank 0 or a number no database holds gives position
+    -1 (no action has it)."""
+    found = REFERENCE.match(value)
+    if not found:
+        return None
+    meeting_id, rank = int(found.group(1)), int(found.group(2))
+    if rank < 1 or max(meeting_id, rank) > MAX_ID:
+        return (0, -1)
+    return meeting_id, rank - 1
+
+
 def find(session: Session, value: str, path: str = "id") -> Action | None:
     """The action ``value`` names: ``12/2`` (meeting 12, action 2), or a bare database
     id (``5``); None if none; :class:`FieldError` (at ``path``) if ``value`` is neither."""
-    found = REFERENCE.match(value)
-    if found:
-        meeting_id, rank = int(found.group(1)), int(found.group(2))
-        if rank < 1:
+    reference = parse_reference(value)
+    if reference is not None:
+        meeting_id, position = reference
+        if position < 0:
             return None
         return session.exec(
-            select(Action).where(Action.meeting_id == meeting_id, Action.position == rank - 1)
+            select(Action).where(Action.meeting_id == meeting_id, Action.position == position)
         ).first()
     if value.strip().isascii() and value.strip().isdigit():
         return session.get(Action, int(value.strip()))

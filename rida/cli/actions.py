@@ -72,6 +72,12 @@ FILTERS = [
     click.option(
         "--mine", is_flag=True, help="Actions de la personne reliée au compte --user seulement."
     ),
+    click.option(
+        "--text",
+        metavar="TEXTE",
+        help="Mots du titre de l'action (majuscules indifférentes), ou sa référence "
+        "« RÉUNION/N » (ex. 12/2) pour cette action seule.",
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from rida import exchange
 from rida.actions.follow_up import follow_up as follow_up_items
 from rida.actions.follow_up import notes as follow_up_notes
+from rida.actions.numbering import number
 from rida.compte_rendu.source import Source as Source
 from rida.models import Meeting, aware
 
@@ -41,6 +42,7 @@ def follow_up(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
     return [
         {
             "meeting": {"id": m.id, "title": m.title, "date": m.date.isoformat()},
+            "number": number(a),
             "title": a.title,
             "kind": a.kind,
             "owner": exchange.person_dict(owner, a.owner_function),

@@ -57,6 +57,7 @@ EMPTY = {
 }
 ATTENDANCE = (("excused", "Excusé(s)"), ("absent", "Absent(s)"))
 OVERDUE = "en retard"
+ACTION_LABEL = "Action"  # « Action 2 », as rida.actions.numbering.label
 
 # Wording a meeting may say its own way (« Les objectifs de ce premier atelier… »), kept
 # in the rida/1 document under WORDING_KEY (only what differs from the template):
@@ -237,11 +238,22 @@ def follow_up_cells(
         status = f"{status} ({OVERDUE})"
     return (
         f"{meeting['title']} ({date_short(day(meeting['date']))})",
-        item["title"],
+        follow_up_title(item),
         owner,
         due,
         status,
     )
+
+
+def follow_up_title(item: dict[str, Any]) -> str:
+    """``Action 2 : Envoyer le document`` : the action as its own compte-rendu numbers it
+    (column N° of its « Prochaines actions »), the meeting being in the « Réunion » column.
+    Not the reference ``12/2``: a meeting's id is printed nowhere in the document, so it
+    means nothing to its readers outside the tool. Follow-ups frozen before the number was
+    kept show the title alone (their document does not change)."""
+    if item.get("number") is None:
+        return str(item["title"])
+    return f"{ACTION_LABEL} {item['number']} : {item['title']}"
 
 
 def follow_up_notes(item: dict[str, Any]) -> list[str]:

@@ -48,6 +48,7 @@ PARAM_LABELS = {
     "due_to": "Échéance jusqu'au",
     "overdue": "En retard",
     "mine": "Mes actions",
+    "text": "Texte ou référence",
     "sort": "Tri",
     "order": "Ordre",
     "chart": "Graphique",

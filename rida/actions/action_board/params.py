@@ -8,8 +8,9 @@ series name), ``owner`` (a person id, or a name: ``SLOSAR``, ``Mathieu SLOSAR``,
 organisation's name), ``organisation`` (the owner's entity), ``kind``, ``status``,
 ``due_from`` / ``due_to`` (``AAAA-MM-JJ``, inclusive), ``overdue`` and ``mine`` (flags:
 ``1``, ``on``, ``true``…), ``sort`` (see :data:`SORTS`), ``order`` (``asc``/``desc``),
-``chart`` (``week``/``month``), ``page`` and ``per_page``. Empty values are ignored (a
-form's empty select).
+``chart`` (``week``/``month``), ``page`` and ``per_page``; ``text`` (one value): words of
+the action's title, or its reference ``12/2`` (meeting 12, action 2) for that action
+alone. Empty values are ignored (a form's empty select).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ PER_PAGE = 50
 MAX_PER_PAGE = 500
 MAX_PAGE = 10_000
 MAX_VALUES = 50
+TEXT_LIMIT = 200
 TRUE = ("1", "on", "true", "yes", "oui")
 FALSE = ("0", "off", "false", "no", "non")
 
@@ -63,6 +65,7 @@ class BoardQuery:
     due_to: dt.date | None = None
     overdue: bool = False
     mine: bool = False
+    text: str = ""
     sort: str = "due_date"
     order: str = "asc"
     chart: str | None = None
@@ -93,6 +96,7 @@ def parse(args: Args) -> BoardQuery:
     per_page = attempt(_number, args, "per_page", PER_PAGE, MAX_PER_PAGE)
     overdue = attempt(_flag, args, "overdue")
     mine = attempt(_flag, args, "mine")
+    text = attempt(_text, args, "text") or ""
     if errors:
         raise ValidationError(errors)
     return BoardQuery(
@@ -101,6 +105,7 @@ def parse(args: Args) -> BoardQuery:
         due_to=due_to,
         overdue=overdue,
         mine=mine,
+        text=text,
         sort=sort,
         order=order,
         chart=chart,
@@ -123,6 +128,10 @@ def _values(args: Args, name: str) -> tuple[str, ...]:
     if len(found) > MAX_VALUES:
         raise FieldError(name, f"trop de valeurs ({len(found)}, {MAX_VALUES} au plus)")
     return tuple(found)
+
+
+def _text(args: Args, name: str) -> str:
+    return fields.text(url_args.first(args, name), name, limit=TEXT_LIMIT)
 
 
 def _one_of(args: Args, name: str, options: Sequence[str], default: str | None) -> str | None:
@@ -158,6 +167,7 @@ def to_args(query: BoardQuery, *, page: bool = True) -> list[tuple[str, str]]:
     args += [("due_to", query.due_to.isoformat())] if query.due_to else []
     args += [("overdue", "1")] if query.overdue else []
     args += [("mine", "1")] if query.mine else []
+    args += [("text", query.text)] if query.text else []
     args += [("sort", query.sort)] if query.sort != "due_date" else []
     args += [("order", query.order)] if query.order != "asc" else []
     args += [("chart", query.chart)] if query.chart else []

@@ -4,8 +4,10 @@ filtered, sorted, counted and paged.
 Access: only the actions of meetings ``rida.access.readable(user)`` selects, in the list,
 the counts and the chart alike. Counts are facets: the counts by status ignore the status
 filter, the counts by owner ignore the owner and « mes actions » filters, every other
-filter applies. "Overdue" means not closed (``open`` or ``in_progress``) and due before
-``today``.
+filter applies. The text filter (:func:`text_clause`) selects by title, or one action by
+its reference ``12/2``: an action of a meeting the user may not read stays out of the list
+and of every count, like any other. "Overdue" means not closed (``open`` or
+``in_progress``) and due before ``today``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from rida.actions.action_board.chart import Chart, chart, chart_select
 from rida.actions.action_board.names import Resolved, resolve
 from rida.actions.action_board.params import BoardQuery
 from rida.actions.action_status import OPEN_STATUSES
+from rida.actions.numbering import parse_reference
 from rida.models import ACTION_STATUSES, Action, ActionEvent, Meeting, Person, RidaRow, Series, User
 
 OWNER_COUNTS = 15  # owners listed in the counts (the most loaded ones)
@@ -61,6 +64,17 @@ def overdue_clause(today: dt.date) -> ColumnElement[bool]:
     return col(Action.status).in_(OPEN_STATUSES) & (col(Action.due_date) < today)
 
 
+def text_clause(text: str) -> ColumnElement[bool]:
+    """A reference ``12/2`` (spaces allowed): that action alone; other text: the actions
+    whose title contains it, case ignored (``%`` and ``_`` are plain characters)."""
+    reference = parse_reference(text)
+    if reference is not None:
+        meeting_id, position = reference
+        return (col(Action.meeting_id) == meeting_id) & (col(Action.position) == position)
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return col(Action.title).ilike(f"%{escaped}%", escape="\\")
+
+
 def conditions(
     user: User | None,
     query: BoardQuery,
@@ -93,6 +107,8 @@ def conditions(
         where.append(col(Action.due_date) <= query.due_to)
     if query.overdue:
         where.append(overdue_clause(today))
+    if query.text:
+        where.append(text_clause(query.text))
     return where
 
 
@@ -260,6 +276,7 @@ def _unfiltered(query: BoardQuery) -> bool:
         or query.due_from
         or query.due_to
         or query.overdue
+        or query.text
     )
 
 

@@ -45,6 +45,7 @@ FILTER_LABELS = {
     "due_to": "Échéance jusqu'au",
     "overdue": "En retard seulement",
     "mine": "Mes actions seulement",
+    "text": "Texte ou référence",
 }
 
 PAGE = StandalonePage("actions/report.css")

@@ -3,11 +3,10 @@
 This is the only module that knows it may be talking to SQLite: foreign keys on, WAL
 journal, a busy timeout, and write transactions started with ``BEGIN IMMEDIATE`` so that
 concurrent writers queue up instead of failing on a lock upgrade. It is also the only
-module with PostgreSQL's own SQL: the locks that write transactions take first (the
-writers' queues, SQLite's single writer's counterpart) and the one that orders the change
-log, ``NOTIFY`` and ``LISTEN``
-(:mod:`rida.live`). Everything else goes through SQLAlchemy and works the same
-on both.
+PostgreSQL's own SQL is in :mod:`rida.postgresql` (the write transactions' locks, the
+change log's order, ``NOTIFY`` and ``LISTEN``), whose names this module also offers, for
+both databases (on SQLite they do nothing, or answer None). Everything else goes through
+SQLAlchemy and works the same on both.
 """
 
 from __future__ import annotations
@@ -24,7 +23,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 
+from rida import postgresql
 from rida.paths import MIGRATIONS_DIR
+from rida.postgresql import Listener as Listener
+from rida.postgresql import listener as listener
+from rida.postgresql import lock_commit_order as lock_commit_order
+from rida.postgresql import notify as notify
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -65,7 +69,7 @@ def make_engine(url: str) -> Engine:
         def _on_begin_server(conn: Connection) -> None:
             options = conn.get_execution_options()
             if options.get(WRITE_OPTION, False):
-                lock_writers(conn, options.get(MEETING_OPTION))
+                postgresql.lock_writers(conn, options.get(MEETING_OPTION))
 
         return engine
     in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one shared connection
@@ -113,7 +117,7 @@ def write_session(engine: Engine, *, meeting: int | None = None) -> Iterator[Ses
     listeners the application installs). ``meeting``: the transaction changes that
     meeting's own records only (its header, rows, actions, presence), so that on
     PostgreSQL it waits only for the other writers of that meeting
-    (:func:`lock_writers`)."""
+    (:func:`rida.postgresql.lock_writers`)."""
     from sqlmodel import Session
 
     lock = _WRITE_LOCKS.get(engine)
@@ -150,65 +154,13 @@ def open_write_session(engine: Engine) -> Session | None:
     return _open_sessions().get(engine)
 
 
-# --- Write transactions' locks on PostgreSQL ----------------------------------------
-#
-# SQLite has one writer at a time (BEGIN IMMEDIATE). PostgreSQL lets writers run side by
-# side, so a write transaction first takes, at its BEGIN (before its first read: two saves
-# of one row never both read the same revision, and the second overwrite the first),
-# transaction-level advisory locks, always in this order, so that no two transactions
-# ever wait for each other in a circle:
-#
-# 1. the writers' lock (WRITERS, ALL_WRITERS): shared by the transactions that change one
-#    meeting's own records (MEETING_OPTION: the editor's saves), exclusive for every other
-#    write (imports, the circuit, accounts, commands...), which thus runs alone;
-# 2. a meeting writer, then its meeting's lock (WRITERS, meeting id): writers of one
-#    meeting take turns, those of different meetings do not wait for each other;
-# 3. the search index's locks (rida.search.postgresql_index), just before the commit;
-# 4. last, the commit-order lock, held from the first change-log or audit entry to the
-#    commit (both are written as late as possible).
-
-WRITERS = 0x72696477  # "ridw": the first key of the writers' locks
-ALL_WRITERS = -1  # the second key of the writers' lock; a meeting id for a meeting's
-
-# The key of the transaction-level advisory lock that orders the change log on PostgreSQL:
-# the audit chain's key too (rida.audit.chain), so that a transaction writing both logs
-# takes one lock (twice: it is re-entrant), never two in some order.
-COMMIT_ORDER_LOCK = 0x72696461  # "rida"
-
-
-def lock_writers(conn: Connection, meeting: int | None) -> None:
-    """Take the writers' locks of a write transaction starting on ``conn`` (PostgreSQL),
-    for ``meeting``'s writers or, with None, for a writer of anything."""
-    if meeting is None:
-        conn.execute(
-            text("SELECT pg_advisory_xact_lock(:k, :all)"), {"k": WRITERS, "all": ALL_WRITERS}
-        )
-    else:
-        conn.execute(
-            text("SELECT pg_advisory_xact_lock_shared(:k, :all), pg_advisory_xact_lock(:k, :m)"),
-            {"k": WRITERS, "all": ALL_WRITERS, "m": meeting},
-        )
-
-
-def lock_commit_order(conn: Connection) -> None:
-    """Hold, until this transaction ends, the lock under which change-log entries get
-    their sequence numbers, so that those numbers grow with commit order: taken just
-    before inserting them (as late as possible). SQLite needs nothing: its single writer
-    (``BEGIN IMMEDIATE``) already commits transactions one at a time, in order."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COMMIT_ORDER_LOCK})
-
-
-# PostgreSQL's SQLSTATE classes and codes of errors that a retry may not meet: a deadlock
-# or serialization failure (class 40), a lock or statement timeout, a server shutting
-# down, a lost connection (class 08).
-_TRANSIENT_STATES = ("40", "08", "55P03", "57014", "57P01", "57P02", "57P03")
+# --- Momentary errors ---------------------------------------------------------------
 
 
 def is_transient(error: Exception) -> bool:
     """Whether a database error is momentary (the same request may succeed in a moment):
-    a lost connection, a deadlock, a lock waited for too long, SQLite's « database is
-    locked »."""
+    a lost connection, a deadlock, a lock waited for too long (PostgreSQL's
+    :data:`rida.postgresql.TRANSIENT_STATES`), SQLite's « database is locked »."""
     from sqlalchemy.exc import DBAPIError
 
     if not isinstance(error, DBAPIError):
@@ -218,17 +170,9 @@ def is_transient(error: Exception) -> bool:
     original = error.orig
     state = getattr(original, "sqlstate", None)
     if isinstance(state, str):
-        return state.startswith(_TRANSIENT_STATES)
+        return state.startswith(postgresql.TRANSIENT_STATES)
     message = str(original).lower()
     return "database is locked" in message or "database is busy" in message
-
-
-def notify(conn: Connection, channel: str) -> None:
-    """PostgreSQL: wake the listeners of ``channel`` when this transaction commits
-    (``pg_notify``, delivered at commit, dropped on rollback). SQLite: nothing (the
-    followers poll)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": channel})
 
 
 def change_marker(engine: Engine) -> tuple[int, ...] | None:
@@ -247,45 +191,6 @@ def change_marker(engine: Engine) -> tuple[int, ...] | None:
         else:
             found += [st.st_ino, st.st_mtime_ns, st.st_size]
     return tuple(found)
-
-
-class Listener(Protocol):
-    def wait(self, timeout: float) -> bool: ...
-
-    def close(self) -> None: ...
-
-
-class _PostgresListener:
-    """A dedicated connection (outside the pool) that LISTENs to one channel."""
-
-    def __init__(self, engine: Engine, channel: str):
-        cargs, cparams = engine.dialect.create_connect_args(engine.url)
-        self._conn: Any = engine.dialect.connect(*cargs, **cparams)
-        try:
-            self._conn.autocommit = True
-            self._conn.execute(f'LISTEN "{channel}"')
-        except BaseException:
-            self._conn.close()
-            raise
-
-    def wait(self, timeout: float) -> bool:
-        """Whether a notification came within ``timeout`` seconds (those queued meanwhile
-        are consumed too)."""
-        found = any(True for _ in self._conn.notifies(timeout=timeout, stop_after=1))
-        if found:
-            for _ in self._conn.notifies(timeout=0.0):
-                pass
-        return found
-
-    def close(self) -> None:
-        self._conn.close()
-
-
-def listener(engine: Engine, channel: str) -> Listener | None:
-    """A listener of ``channel`` on PostgreSQL; None on SQLite (poll instead)."""
-    if engine.dialect.name != "postgresql":
-        return None
-    return _PostgresListener(engine, channel)
 
 
 def alembic_config(url: str) -> Config:

@@ -93,8 +93,8 @@ def test_an_edit_through_the_api_is_searchable_when_the_response_comes(pg):
 
 @pytest.mark.parametrize("writers", ["one meeting's", "any"])
 def test_concurrent_editors_end_with_the_index_equal_to_the_database(pg, writers):
-    """Writers of one meeting each (the editor's saves: side by side, rida.db
-    .lock_writers) or of anything (one at a time)."""
+    """Writers of one meeting each (the editor's saves: side by side, rida
+    .postgresql.lock_writers) or of anything (one at a time)."""
     meetings = [import_doc(pg, draft_document()) for _ in range(2)]
     errors: list[BaseException] = []
 

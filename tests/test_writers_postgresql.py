@@ -1,4 +1,4 @@
-"""Writers side by side on PostgreSQL (rida.db.lock_writers): those of different meetings
+"""Writers side by side on PostgreSQL (rida.postgresql.lock_writers): those of different meetings
 do not wait for each other, those of one meeting take turns, any other write runs alone;
 the change log and the audit chain stay in commit order.
 

@@ -7,8 +7,8 @@ anywhere but at the very end breaks the chain, which :func:`verify` finds.
 
 Appending reads the last entry then inserts after it, so appends are serialised: on
 SQLite, write transactions already are (``BEGIN IMMEDIATE``, :mod:`rida.db`); on
-PostgreSQL a transaction-scoped advisory lock is taken first (:func:`_lock`, the only
-dialect-specific bit).
+PostgreSQL the change log's commit-order lock is taken first
+(:func:`rida.postgresql.lock_commit_order`), just before the commit.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from rida.audit.record import jsonable, utc
 from rida.models import AuditEntry, utcnow
+from rida.postgresql import lock_commit_order
 
 TABLE = AuditEntry.__table__
 GENESIS = "0" * 64
@@ -40,7 +41,6 @@ HASHED = (
     "after",
     "prev_hash",
 )
-POSTGRESQL_LOCK = 0x72696461  # "rida": the advisory lock key of the chain
 BATCH = 1000
 
 
@@ -57,18 +57,12 @@ def entry_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 
-def _lock(conn: Connection) -> None:
-    """Serialise appends across transactions (SQLite: already done by BEGIN IMMEDIATE)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(POSTGRESQL_LOCK)))
-
-
 def append(conn: Connection, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Append ``entries`` (fields of :func:`rida.audit.record.entry`) in the current
     transaction of ``conn``; returns them with id, time and hashes."""
     if not entries:
         return []
-    _lock(conn)
+    lock_commit_order(conn)  # appends in turn (SQLite: already, by BEGIN IMMEDIATE)
     last = conn.execute(
         select(TABLE.c.id, TABLE.c.hash).order_by(TABLE.c.id.desc()).limit(1)
     ).first()

@@ -388,7 +388,7 @@ def test_stopping_the_server_ends_the_streams(tmp_path: Path, template_db: Path)
 def test_a_room_link_streams_what_the_live_view_shows_until_revoked(live: Live):
     """A projector without an account (``?room=<token>``): the header, participants and
     rows, no actions, no login; a revoked link closes the stream."""
-    from rida.live import room
+    from rida.live import changes, room
 
     meeting = live.meeting()
     with live.app.app_context(), db.transaction() as s:
@@ -400,13 +400,16 @@ def test_a_room_link_streams_what_the_live_view_shows_until_revoked(live: Live):
         refused.status == 404
         and refused.json()["message"] == "Ce lien de salle n'est plus valable."
     )
+    with live.app.app_context(), db.read_session(db.engine()) as s:
+        since = changes.last_seq(s)  # as the live page gives it: the server's follower,
+        # which polls SQLite, may not have seen the meeting's creation yet
     stream = Stream(
         live.server.port,
-        f"/api/meetings/{meeting}/events?room={token}",
+        f"/api/meetings/{meeting}/events?room={token}&since={since}",
         {"Accept": "text/event-stream"},
     )
     live.streams.append(stream)
-    hello(stream)
+    assert stream.status == 200  # with ?since=, no hello: what follows it comes
     editor = live.session("admin")
     first = live.rows(meeting)[0]
     editor.send("POST", f"/api/meetings/{meeting}/actions", {"fields": {"title": "Action cachée"}})

@@ -55,7 +55,9 @@ def test_status_change_from_the_dashboard_reaches_the_next_follow_up(
     page.set_content(answer.text())
     heading = page.get_by_role("heading", name=re.compile("Suivi des actions"))
     expect(heading).to_be_visible()
-    line = page.locator("tr", has=page.get_by_role("cell", name=title, exact=True))
+    # numbered as its compte-rendu numbers it (the meeting is in the next column)
+    action = page.get_by_role("cell", name=f"Action 1 : {title}", exact=True)
+    line = page.locator("tr", has=action)
     expect(line).to_have_count(1)
     # (« En cours (en retard) » when its due date is before the next meeting's)
     expect(

@@ -288,33 +288,13 @@ def number(env: Mapping[str, str], name: str) -> float:
 
 
 def count_or_auto(env: Mapping[str, str], name: str) -> int | None:
-    """A positive whole number, or None for ``auto`` (see :func:`host_share`)."""
+    """A positive whole number, or None for ``auto`` (see :func:`rida.util.cores.host_share`)."""
     raw = (env.get(name) or _DEFAULTS[name]).strip()
     if raw == "auto":
         return None
     if not raw.isdigit() or int(raw) < 1:
         raise ValueError(f"{name} : nombre entier positif ou « auto » attendu, reçu « {raw} »")
     return int(raw)
-
-
-def host_share(config: Mapping[str, object], key: str) -> int:
-    """The value of a ``count_or_auto`` setting; ``auto`` (None or absent): the host's
-    cores shared among its server processes (``SERVER_WORKERS``), at least one each, so
-    that the searches of all the processes never take more cores than the host has."""
-    value = config.get(key)
-    if value is not None:
-        return int(str(value))
-    workers = int(str(config.get("SERVER_WORKERS") or 1))
-    return max(1, cores() // max(1, workers))
-
-
-def cores() -> int:
-    """The cores this process may run on (its CPU affinity, else the machine's), at most 64."""
-    try:
-        found = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        found = os.cpu_count() or 1
-    return max(1, min(found, 64))
 
 
 def flag(env: Mapping[str, str], name: str) -> bool:

@@ -4,6 +4,7 @@ its table from them (tests/test_docs.py checks it)."""
 from pathlib import Path
 
 from rida import settings
+from rida.util import cores as host
 
 
 def test_defaults_and_environment(tmp_path):
@@ -35,12 +36,12 @@ def test_searches_share_the_hosts_cores_among_server_processes():
     of server processes (one at least each); a number is taken as given."""
     config = settings.load({})
     assert config["SEARCH_CONCURRENCY"] is None and config["SEARCH_PROCESSES"] is None
-    cores = settings.cores()
+    cores = host.cores()
     for workers in (1, 2, cores, 2 * cores):
-        share = settings.host_share({**config, "SERVER_WORKERS": workers}, "SEARCH_PROCESSES")
+        share = host.host_share({**config, "SERVER_WORKERS": workers}, "SEARCH_PROCESSES")
         assert share == max(1, cores // workers)
     config = settings.load({"RIDA_SEARCH_CONCURRENCY": "3"})
-    assert settings.host_share({**config, "SERVER_WORKERS": 8}, "SEARCH_CONCURRENCY") == 3
+    assert host.host_share({**config, "SERVER_WORKERS": 8}, "SEARCH_CONCURRENCY") == 3
 
 
 def test_a_count_setting_says_what_it_expects():

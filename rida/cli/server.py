@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from rida import create_app, settings
+from rida.util import cores
 
 
 def server_options(threads: int, streams: int, searches: int = 0) -> dict[str, int]:
@@ -50,7 +51,7 @@ def server_options(threads: int, streams: int, searches: int = 0) -> dict[str, i
 )
 @click.option(
     "--workers",
-    default=lambda: settings.cores(),
+    default=lambda: cores.cores(),
     show_default="le nombre de cœurs",
     type=click.IntRange(1, 64),
     help="Nombre de processus serveurs (au-delà de 1 : gunicorn, sur le même port).",

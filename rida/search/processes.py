@@ -31,7 +31,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from rida import db, settings
+from rida import db
+from rida.util import cores
 
 if TYPE_CHECKING:
     from rida.search import Query, Results
@@ -117,7 +118,7 @@ def init_app(app: db.App, make_app: AppFactory) -> None:
     search process's app from the settings."""
     if not app.config.get("SERVER_PROCESS"):
         return
-    size = settings.host_share(app.config, "SEARCH_PROCESSES")
+    size = cores.host_share(app.config, "SEARCH_PROCESSES")
     if size <= 0:
         return
     nice = int(app.config.get("SEARCH_NICE", 5))

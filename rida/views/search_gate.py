@@ -21,8 +21,9 @@ from contextlib import AbstractContextManager, contextmanager
 
 from flask import Flask, current_app
 
-from rida import db, settings
+from rida import db
 from rida.search import Query, Results, guard, processes
+from rida.util import cores
 from rida.views import auth
 
 BUSY = "Trop de recherches en cours : réessayez dans un instant."
@@ -67,7 +68,7 @@ class Gate:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = Gate(
-        settings.host_share(app.config, "SEARCH_CONCURRENCY"),
+        cores.host_share(app.config, "SEARCH_CONCURRENCY"),
         int(app.config.get("SEARCH_QUEUE", 64)),
         float(app.config.get("SEARCH_WAIT_SECONDS", 10)),
     )
